@@ -1,0 +1,204 @@
+//! The intermediate representation between *normalize* and *emit*: operations and named
+//! types with Rust names already chosen, plus the `x-ms-*` facts later stages need
+//! (long-running, final-state-via, pageable, discriminators, enums, secrets, read-only).
+
+use std::collections::BTreeMap;
+
+/// One api-version package, normalized.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// e.g. `2023-04-01`.
+    pub version: String,
+    /// Spec title from the first entry file.
+    pub title: String,
+    /// Entry files relative to the spec root.
+    pub sources: Vec<String>,
+    /// Operations in spec order (entry files in configured order, paths in document order).
+    pub operations: Vec<Operation>,
+    /// Named types by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ty {
+    /// `string` (any format; the format is kept on [`Prop::format`]).
+    String,
+    /// `integer` with `format: int32`.
+    I32,
+    /// `integer` (int64 or unspecified).
+    I64,
+    /// `number`.
+    F64,
+    /// `boolean`.
+    Bool,
+    /// Anything (`object` without properties, unresolvable known-broken refs).
+    Any,
+    /// A named type in [`Api::types`].
+    Named(String),
+    /// `array`.
+    Array(Box<Ty>),
+    /// `additionalProperties` map with string keys.
+    Map(Box<Ty>),
+}
+
+/// A named type and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Spec location (`file#/definitions/X`, or the pointer of an inline schema).
+    pub source: String,
+    /// Name of the spec definition, when this is one (`None` for hoisted inline schemas).
+    pub definition: Option<String>,
+    /// Description from the spec.
+    pub doc: Option<String>,
+    /// What it is.
+    pub kind: Kind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// An object with known properties (inherited `allOf` properties included).
+    Struct {
+        /// Properties, parents' first.
+        props: Vec<Prop>,
+        /// Discriminator constants this type writes (`("computeType", "AKS")`).
+        discriminators: Vec<(String, String)>,
+        /// Type of `additionalProperties`, when the object also has those.
+        additional: Option<Ty>,
+    },
+    /// A string enum.
+    Enum {
+        /// Values in spec order.
+        values: Vec<EnumValue>,
+        /// `x-ms-enum.modelAsString` (or no `x-ms-enum`): unknown values are kept.
+        open: bool,
+    },
+    /// A discriminated union (`discriminator` on the base definition).
+    Union {
+        /// Wire name of the discriminator property.
+        discriminator: String,
+        /// `(discriminator value, variant type name)` in a stable order.
+        variants: Vec<(String, String)>,
+    },
+    /// A definition that is just another type (`type: string`, an array, …).
+    Alias(Ty),
+}
+
+/// One enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    /// The exact wire string.
+    pub wire: String,
+    /// Rust variant name.
+    pub rust: String,
+    /// `x-ms-enum.values[].description`.
+    pub doc: Option<String>,
+}
+
+/// One property of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prop {
+    /// JSON name.
+    pub wire: String,
+    /// Rust field name.
+    pub rust: String,
+    /// Type.
+    pub ty: Ty,
+    /// In the schema's `required` list.
+    pub required: bool,
+    /// `readOnly: true`.
+    pub read_only: bool,
+    /// `x-ms-secret: true`.
+    pub secret: bool,
+    /// `x-nullable: true`.
+    pub nullable: bool,
+    /// `format` of a string/number property.
+    pub format: Option<String>,
+    /// Description.
+    pub doc: Option<String>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamIn {
+    /// URL path segment.
+    Path,
+    /// Query string.
+    Query,
+    /// Header.
+    Header,
+    /// JSON body.
+    Body,
+}
+
+/// One operation parameter (never `api-version`: the client adds that).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Wire name.
+    pub wire: String,
+    /// Rust name.
+    pub rust: String,
+    /// Location.
+    pub location: ParamIn,
+    /// Required.
+    pub required: bool,
+    /// Type.
+    pub ty: Ty,
+    /// Description.
+    pub doc: Option<String>,
+}
+
+/// One response status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// Body type, if the response has one.
+    pub body: Option<Ty>,
+}
+
+/// `x-ms-pageable`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pageable {
+    /// `nextLinkName`; `None` means a single page.
+    pub next_link: Option<String>,
+    /// `itemName` (default `value`).
+    pub item_name: String,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`, e.g. `Workspaces_Get`.
+    pub id: String,
+    /// Rust method name, e.g. `workspaces_get`.
+    pub rust: String,
+    /// Lower-case HTTP method.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Spec file (relative to the spec root) that defines it.
+    pub file: String,
+    /// Summary / description.
+    pub doc: Option<String>,
+    /// Parameters without `api-version`, in spec order.
+    pub params: Vec<Param>,
+    /// Success responses, ascending status.
+    pub responses: Vec<Response>,
+    /// `default` response body (the ARM error).
+    pub error: Option<Ty>,
+    /// `x-ms-long-running-operation`, with `final-state-via` when given.
+    pub lro: Option<Option<String>>,
+    /// `x-ms-pageable`.
+    pub pageable: Option<Pageable>,
+}
+
+impl Operation {
+    /// The single body type shared by all success responses that have a body.
+    pub fn success_body(&self) -> Option<&Ty> {
+        self.responses.iter().find_map(|r| r.body.as_ref())
+    }
+}

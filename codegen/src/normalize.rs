@@ -1,0 +1,768 @@
+//! Stage 2, *normalize*: turns a loaded [`SpecSet`] into the [`ir::Api`] the emitters read.
+//!
+//! What happens here, and why:
+//! - Every definition and every inline schema gets one stable, unique Rust name. Definitions
+//!   keep their spec name (UpperCamel); a definition of a common-types file whose name is taken
+//!   by a different definition of the package gets a `Common` prefix; definitions with the same
+//!   name *and* the same content (e.g. `PartialSku` in two files) share one type. Inline schemas
+//!   are named `{Parent}{Property}` (or from `x-ms-enum.name`), and when that name is taken by
+//!   a *different* schema a numeric suffix is added — two inline schemas never share a name
+//!   with different fields (progenitor/typify silently drop fields in that case).
+//! - `allOf` parents are flattened into each child's properties; a definition with a
+//!   `discriminator` becomes a [`Kind::Union`] over all its (transitive) children, keyed by
+//!   `x-ms-discriminator-value` (or the child's name).
+//! - `api-version` is removed from every operation: the client adds it.
+//! - Only types reachable from operations are kept.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde_json::{Map, Value};
+
+use crate::ir::*;
+use crate::load::{escape_token, resolve_ref, SpecSet, Target};
+use crate::names::{snake, unique, upper_camel};
+use crate::Error;
+
+const METHODS: &[&str] = &["get", "put", "post", "patch", "delete", "head", "options"];
+
+struct Normalizer<'a> {
+    set: &'a SpecSet,
+    /// Rust name of every definition target.
+    def_names: BTreeMap<Target, String>,
+    /// Direct `allOf` children of each definition.
+    children: BTreeMap<Target, Vec<Target>>,
+    /// All names in use.
+    taken: BTreeSet<String>,
+    types: BTreeMap<String, TypeDef>,
+    queue: VecDeque<Target>,
+    queued: BTreeSet<String>,
+}
+
+fn err(file: &str, pointer: &str, msg: impl std::fmt::Display) -> Error {
+    Error::new(format!("{file}#{pointer}: {msg}"))
+}
+
+fn doc_of(v: &Value) -> Option<String> {
+    let d = v
+        .get("description")
+        .or_else(|| v.get("summary"))
+        .and_then(Value::as_str)?;
+    let d = d.trim();
+    (!d.is_empty()).then(|| d.to_string())
+}
+
+fn obj<'v>(v: &'v Value, file: &str, pointer: &str) -> Result<&'v Map<String, Value>, Error> {
+    v.as_object()
+        .ok_or_else(|| err(file, pointer, "expected a JSON object"))
+}
+
+impl<'a> Normalizer<'a> {
+    fn new(set: &'a SpecSet) -> Self {
+        Normalizer {
+            set,
+            def_names: BTreeMap::new(),
+            children: BTreeMap::new(),
+            taken: BTreeSet::new(),
+            types: BTreeMap::new(),
+            queue: VecDeque::new(),
+            queued: BTreeSet::new(),
+        }
+    }
+
+    /// Names every definition of every loaded document and indexes `allOf` children.
+    fn index_definitions(&mut self) {
+        // Package files first (configured order), then the rest (sorted): package names win.
+        let mut order: Vec<&String> = self.set.entries.iter().collect();
+        let mut others: Vec<&String> = self
+            .set
+            .docs
+            .keys()
+            .filter(|k| !self.set.entries.contains(k))
+            .collect();
+        others.sort();
+        order.extend(others);
+        let mut by_name: BTreeMap<String, Vec<Target>> = BTreeMap::new();
+        for file in order {
+            let Some(defs) = self.set.docs[file]
+                .get("definitions")
+                .and_then(Value::as_object)
+            else {
+                continue;
+            };
+            for (name, def) in defs {
+                let target = Target {
+                    file: file.clone(),
+                    pointer: format!("/definitions/{}", escape_token(name)),
+                };
+                let base = upper_camel(name);
+                // Same name, same content: one type.
+                let same = by_name
+                    .get(&base)
+                    .and_then(|ts| ts.iter().find(|t| self.set.get(t) == Some(def)).cloned());
+                let rust = match same {
+                    Some(t) => self.def_names[&t].clone(),
+                    None if !self.taken.contains(&base) => {
+                        self.taken.insert(base.clone());
+                        base.clone()
+                    }
+                    None => unique(format!("Common{base}"), "", &mut self.taken),
+                };
+                by_name.entry(base).or_default().push(target.clone());
+                if let Some(all_of) = def.get("allOf").and_then(Value::as_array) {
+                    for parent in all_of {
+                        if let Some(r) = parent.get("$ref").and_then(Value::as_str) {
+                            let p = resolve_ref(file, r);
+                            self.children.entry(p).or_default().push(target.clone());
+                        }
+                    }
+                }
+                self.def_names.insert(target, rust);
+            }
+        }
+    }
+
+    /// The Rust name of a definition target, queuing it for emission.
+    fn use_def(&mut self, t: &Target, site: (&str, &str)) -> Result<Ty, Error> {
+        if self.set.get(t).is_none() {
+            if self.set.is_tolerated(t) {
+                return Ok(Ty::Any);
+            }
+            return Err(err(site.0, site.1, format!("broken $ref to {t}")));
+        }
+        let Some(name) = self.def_names.get(t).cloned() else {
+            // A $ref to something other than a definition: inline it.
+            let v = self.set.get(t).expect("checked").clone();
+            let hint = upper_camel(t.pointer.rsplit('/').next().unwrap_or("Inline"));
+            return self.ty_of(&v, &t.file, &t.pointer, &hint);
+        };
+        if self.queued.insert(name.clone()) {
+            self.queue.push_back(t.clone());
+        }
+        Ok(Ty::Named(name))
+    }
+
+    /// The type of a schema; inline objects and enums are hoisted under `hint`.
+    fn ty_of(&mut self, s: &Value, file: &str, pointer: &str, hint: &str) -> Result<Ty, Error> {
+        let m = obj(s, file, pointer)?;
+        if let Some(r) = m.get("$ref") {
+            let r = r
+                .as_str()
+                .ok_or_else(|| err(file, pointer, "$ref is not a string"))?;
+            return self.use_def(&resolve_ref(file, r), (file, pointer));
+        }
+        let ty = m.get("type").and_then(Value::as_str);
+        Ok(match ty {
+            Some("string") if m.contains_key("enum") => {
+                let def = self.enum_def(m, file, pointer, hint)?;
+                Ty::Named(self.intern(def))
+            }
+            Some("string") | Some("file") => Ty::String,
+            Some("integer") => match m.get("format").and_then(Value::as_str) {
+                Some("int32") => Ty::I32,
+                _ => Ty::I64,
+            },
+            Some("number") => Ty::F64,
+            Some("boolean") => Ty::Bool,
+            Some("array") => {
+                let items = m
+                    .get("items")
+                    .ok_or_else(|| err(file, pointer, "array without items"))?;
+                let p = format!("{pointer}/items");
+                Ty::Array(Box::new(self.ty_of(
+                    items,
+                    file,
+                    &p,
+                    &format!("{hint}Item"),
+                )?))
+            }
+            Some("object") | None => {
+                if m.contains_key("properties") || m.contains_key("allOf") {
+                    let def = self.struct_def(s, file, pointer, hint, None)?;
+                    Ty::Named(self.intern(def))
+                } else {
+                    match m.get("additionalProperties") {
+                        Some(Value::Object(ap)) if !ap.is_empty() => {
+                            let p = format!("{pointer}/additionalProperties");
+                            let v = Value::Object(ap.clone());
+                            Ty::Map(Box::new(self.ty_of(
+                                &v,
+                                file,
+                                &p,
+                                &format!("{hint}Value"),
+                            )?))
+                        }
+                        Some(Value::Bool(true)) | Some(Value::Object(_)) => {
+                            Ty::Map(Box::new(Ty::Any))
+                        }
+                        _ => Ty::Any,
+                    }
+                }
+            }
+            Some(other) => return Err(err(file, pointer, format!("unsupported type {other:?}"))),
+        })
+    }
+
+    /// Adds an inline type under its hinted name, reusing an identical one, else suffixing.
+    fn intern(&mut self, mut def: TypeDef) -> String {
+        let base = def.name.clone();
+        for candidate in std::iter::once(base.clone()).chain((2..).map(|i| format!("{base}{i}"))) {
+            match self.types.get(&candidate) {
+                Some(existing) if same_shape(existing, &def) => return candidate,
+                Some(_) => continue,
+                None if self.taken.contains(&candidate) => continue,
+                None => {
+                    self.taken.insert(candidate.clone());
+                    def.name = candidate.clone();
+                    self.types.insert(candidate.clone(), def);
+                    return candidate;
+                }
+            }
+        }
+        unreachable!("the candidate names are infinite")
+    }
+
+    fn enum_def(
+        &mut self,
+        m: &Map<String, Value>,
+        file: &str,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeDef, Error> {
+        let xe = m.get("x-ms-enum");
+        let name = xe
+            .and_then(|x| x.get("name"))
+            .and_then(Value::as_str)
+            .map(upper_camel)
+            .unwrap_or_else(|| hint.to_string());
+        let open = xe
+            .and_then(|x| x.get("modelAsString"))
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        let descs: BTreeMap<String, String> = xe
+            .and_then(|x| x.get("values"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| {
+                Some((
+                    v.get("value")?.as_str()?.to_string(),
+                    v.get("description")?.as_str()?.to_string(),
+                ))
+            })
+            .collect();
+        let raw = m
+            .get("enum")
+            .and_then(Value::as_array)
+            .ok_or_else(|| err(file, pointer, "enum is not an array"))?;
+        let mut taken = BTreeSet::from(["Other".to_string()]);
+        let mut values = Vec::new();
+        for v in raw {
+            let wire = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if values.iter().any(|e: &EnumValue| e.wire == wire) {
+                continue;
+            }
+            let rust = unique(upper_camel(&wire), "", &mut taken);
+            values.push(EnumValue {
+                doc: descs.get(&wire).cloned(),
+                wire,
+                rust,
+            });
+        }
+        Ok(TypeDef {
+            name,
+            source: format!("{file}#{pointer}"),
+            definition: None,
+            doc: doc_of(&Value::Object(m.clone())),
+            kind: Kind::Enum { values, open },
+        })
+    }
+
+    /// Properties of `s` including its `allOf` parents', parents first, child wins.
+    /// Also collects the discriminator constants of ancestor unions.
+    fn collect_props(
+        &mut self,
+        s: &Value,
+        file: &str,
+        pointer: &str,
+        owner: &str,
+        out: &mut Collected,
+        depth: usize,
+    ) -> Result<(), Error> {
+        if depth > 32 {
+            return Err(err(
+                file,
+                pointer,
+                "allOf nesting deeper than 32 (a cycle?)",
+            ));
+        }
+        let m = obj(s, file, pointer)?;
+        if let Some(all_of) = m.get("allOf").and_then(Value::as_array) {
+            for (i, parent) in all_of.iter().enumerate() {
+                let p = format!("{pointer}/allOf/{i}");
+                if let Some(r) = parent.get("$ref").and_then(Value::as_str) {
+                    let t = resolve_ref(file, r);
+                    let Some(pv) = self.set.get(&t).cloned() else {
+                        return Err(err(file, &p, format!("broken $ref to {t}")));
+                    };
+                    self.collect_props(&pv, &t.file, &t.pointer, owner, out, depth + 1)?;
+                } else {
+                    self.collect_props(parent, file, &p, owner, out, depth + 1)?;
+                }
+            }
+        }
+        let Collected { props, discs } = out;
+        let required: BTreeSet<&str> = m
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        if let Some(d) = m.get("discriminator").and_then(Value::as_str) {
+            // This ancestor is a union base: the discriminator is written as a constant.
+            discs.retain(|(k, _)| k != d);
+            discs.push((d.to_string(), String::new()));
+        }
+        if let Some(ps) = m.get("properties") {
+            let ps = obj(ps, file, &format!("{pointer}/properties"))?;
+            for (wire, pv) in ps {
+                let pp = format!("{pointer}/properties/{}", escape_token(wire));
+                let hint = format!("{owner}{}", upper_camel(wire));
+                let ty = self.ty_of(pv, file, &pp, &hint)?;
+                let flag = |k: &str| pv.get(k).and_then(Value::as_bool).unwrap_or(false);
+                let rust = pv
+                    .get("x-ms-client-name")
+                    .and_then(Value::as_str)
+                    .map(snake)
+                    .unwrap_or_else(|| snake(wire));
+                let prop = Prop {
+                    wire: wire.clone(),
+                    rust,
+                    ty,
+                    required: required.contains(wire.as_str()),
+                    read_only: flag("readOnly"),
+                    secret: flag("x-ms-secret"),
+                    nullable: flag("x-nullable"),
+                    format: pv.get("format").and_then(Value::as_str).map(str::to_string),
+                    doc: doc_of(pv),
+                };
+                match props.iter_mut().find(|p| p.wire == *wire) {
+                    Some(existing) => *existing = prop,
+                    None => props.push(prop),
+                }
+            }
+        }
+        // `required` may name inherited properties.
+        for p in props.iter_mut() {
+            if required.contains(p.wire.as_str()) {
+                p.required = true;
+            }
+        }
+        Ok(())
+    }
+
+    fn struct_def(
+        &mut self,
+        s: &Value,
+        file: &str,
+        pointer: &str,
+        name: &str,
+        definition: Option<String>,
+    ) -> Result<TypeDef, Error> {
+        let mut out = Collected::default();
+        self.collect_props(s, file, pointer, name, &mut out, 0)?;
+        let Collected {
+            mut props,
+            mut discs,
+        } = out;
+        // Fill in this type's own discriminator value for each ancestor union.
+        let value = s
+            .get("x-ms-discriminator-value")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| definition.clone());
+        let own_disc = s.get("discriminator").and_then(Value::as_str);
+        discs.retain(|(k, _)| Some(k.as_str()) != own_disc);
+        for (_, v) in discs.iter_mut() {
+            *v = value.clone().unwrap_or_default();
+        }
+        props.retain(|p| !discs.iter().any(|(k, _)| *k == p.wire));
+        // Deterministic, collision-free field names.
+        let mut taken = BTreeSet::new();
+        for p in props.iter_mut() {
+            p.rust = unique(std::mem::take(&mut p.rust), "_", &mut taken);
+        }
+        let additional = match s.get("additionalProperties") {
+            Some(ap @ Value::Object(m)) if !m.is_empty() => {
+                let p = format!("{pointer}/additionalProperties");
+                Some(self.ty_of(ap, file, &p, &format!("{name}Value"))?)
+            }
+            Some(Value::Bool(true)) | Some(Value::Object(_)) => Some(Ty::Any),
+            _ => None,
+        };
+        Ok(TypeDef {
+            name: name.to_string(),
+            source: format!("{file}#{pointer}"),
+            definition,
+            doc: doc_of(s),
+            kind: Kind::Struct {
+                props,
+                discriminators: discs,
+                additional,
+            },
+        })
+    }
+
+    /// All transitive `allOf` children of `base`, in a stable order.
+    fn descendants(&self, base: &Target) -> Vec<Target> {
+        let mut out = Vec::new();
+        let mut stack = vec![base.clone()];
+        let mut seen = BTreeSet::new();
+        while let Some(t) = stack.pop() {
+            for c in self.children.get(&t).into_iter().flatten() {
+                if seen.insert(c.clone()) {
+                    out.push(c.clone());
+                    stack.push(c.clone());
+                }
+            }
+        }
+        out.sort_by(|a, b| self.def_names[a].cmp(&self.def_names[b]));
+        out
+    }
+
+    /// Emits the definition at `t` (already named).
+    fn definition(&mut self, t: &Target) -> Result<(), Error> {
+        let name = self.def_names[t].clone();
+        let v = self.set.get(t).expect("queued targets exist").clone();
+        let def_name = t
+            .pointer
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .replace("~1", "/")
+            .replace("~0", "~");
+        let m = obj(&v, &t.file, &t.pointer)?;
+        let def = if let Some(d) = m.get("discriminator").and_then(Value::as_str) {
+            let mut variants = Vec::new();
+            // A base that carries its own value is a variant of itself.
+            if let Some(own) = m.get("x-ms-discriminator-value").and_then(Value::as_str) {
+                let mut base =
+                    self.struct_def(&v, &t.file, &t.pointer, &format!("{name}Base"), None)?;
+                base.name = format!("{name}Base");
+                variants.push((own.to_string(), self.intern(base)));
+            }
+            for child in self.descendants(t) {
+                let cv = self.set.get(&child).expect("indexed");
+                let value = cv
+                    .get("x-ms-discriminator-value")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| {
+                        child
+                            .pointer
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or_default()
+                            .to_string()
+                    });
+                let Ty::Named(vn) = self.use_def(&child, (&t.file, &t.pointer))? else {
+                    unreachable!("definitions are named")
+                };
+                variants.push((value, vn));
+            }
+            TypeDef {
+                name: name.clone(),
+                source: t.to_string(),
+                definition: Some(def_name),
+                doc: doc_of(&v),
+                kind: Kind::Union {
+                    discriminator: d.to_string(),
+                    variants,
+                },
+            }
+        } else if m.get("type").and_then(Value::as_str) == Some("string") && m.contains_key("enum")
+        {
+            let mut e = self.enum_def(m, &t.file, &t.pointer, &name)?;
+            e.name = name.clone();
+            e.definition = Some(def_name);
+            e
+        } else if m.contains_key("properties")
+            || m.contains_key("allOf")
+            || (m
+                .get("type")
+                .and_then(Value::as_str)
+                .is_none_or(|ty| ty == "object")
+                && !m.contains_key("additionalProperties"))
+        {
+            self.struct_def(&v, &t.file, &t.pointer, &name, Some(def_name))?
+        } else {
+            let ty = self.ty_of(&v, &t.file, &t.pointer, &format!("{name}Inner"))?;
+            TypeDef {
+                name: name.clone(),
+                source: t.to_string(),
+                definition: Some(def_name),
+                doc: doc_of(&v),
+                kind: Kind::Alias(ty),
+            }
+        };
+        self.types.insert(name, def);
+        Ok(())
+    }
+
+    /// Resolves a parameter object (possibly a `$ref` into a `parameters` section).
+    fn param(
+        &mut self,
+        p: &Value,
+        file: &str,
+        pointer: &str,
+        op_hint: &str,
+    ) -> Result<Option<Param>, Error> {
+        let (p, file, pointer) = match p.get("$ref").and_then(Value::as_str) {
+            Some(r) => {
+                let t = resolve_ref(file, r);
+                let v = self
+                    .set
+                    .get(&t)
+                    .cloned()
+                    .ok_or_else(|| err(file, pointer, format!("broken $ref to {t}")))?;
+                (v, t.file, t.pointer)
+            }
+            None => (p.clone(), file.to_string(), pointer.to_string()),
+        };
+        let m = obj(&p, &file, &pointer)?;
+        let wire = m
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| err(&file, &pointer, "parameter without name"))?;
+        if wire == "api-version" {
+            return Ok(None);
+        }
+        let location = match m.get("in").and_then(Value::as_str) {
+            Some("path") => ParamIn::Path,
+            Some("query") => ParamIn::Query,
+            Some("header") => ParamIn::Header,
+            Some("body") => ParamIn::Body,
+            other => {
+                return Err(err(
+                    &file,
+                    &pointer,
+                    format!("unsupported parameter location {other:?}"),
+                ))
+            }
+        };
+        let hint = format!("{op_hint}{}", upper_camel(wire));
+        let ty = if location == ParamIn::Body {
+            let s = m
+                .get("schema")
+                .ok_or_else(|| err(&file, &pointer, "body parameter without schema"))?;
+            self.ty_of(s, &file, &format!("{pointer}/schema"), &hint)?
+        } else {
+            self.ty_of(&p, &file, &pointer, &hint)?
+        };
+        Ok(Some(Param {
+            wire: wire.to_string(),
+            rust: snake(
+                m.get("x-ms-client-name")
+                    .and_then(Value::as_str)
+                    .unwrap_or(wire),
+            ),
+            location,
+            required: m.get("required").and_then(Value::as_bool).unwrap_or(false),
+            ty,
+            doc: doc_of(&p),
+        }))
+    }
+
+    fn operation(
+        &mut self,
+        file: &str,
+        path: &str,
+        method: &str,
+        op: &Value,
+        path_params: &[Value],
+    ) -> Result<Operation, Error> {
+        let pointer = format!("/paths/{}/{method}", escape_token(path));
+        let id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .ok_or_else(|| err(file, &pointer, "operation without operationId"))?
+            .to_string();
+        let hint = upper_camel(&id);
+        let mut params = Vec::new();
+        let own = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for (i, p) in path_params.iter().chain(own.iter()).enumerate() {
+            let pp = format!("{pointer}/parameters/{i}");
+            if let Some(p) = self.param(p, file, &pp, &hint)? {
+                if let Some(existing) = params
+                    .iter_mut()
+                    .find(|e: &&mut Param| e.wire == p.wire && e.location == p.location)
+                {
+                    *existing = p; // operation-level overrides path-level
+                } else {
+                    params.push(p);
+                }
+            }
+        }
+        let mut taken = BTreeSet::new();
+        for p in params.iter_mut() {
+            p.rust = unique(std::mem::take(&mut p.rust), "_", &mut taken);
+        }
+        let resp = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .ok_or_else(|| err(file, &pointer, "operation without responses"))?;
+        let mut responses = Vec::new();
+        let mut error = None;
+        for (code, r) in resp {
+            let rp = format!("{pointer}/responses/{code}");
+            let body = match r.get("schema") {
+                Some(s) => Some(self.ty_of(
+                    s,
+                    file,
+                    &format!("{rp}/schema"),
+                    &format!("{hint}Response"),
+                )?),
+                None => None,
+            };
+            if code == "default" {
+                error = body;
+            } else {
+                let status: u16 = code
+                    .parse()
+                    .map_err(|_| err(file, &rp, "status is not a number"))?;
+                if (200..300).contains(&status) {
+                    responses.push(Response { status, body });
+                }
+            }
+        }
+        responses.sort_by_key(|r| r.status);
+        let bodies: BTreeSet<&Ty> = responses.iter().filter_map(|r| r.body.as_ref()).collect();
+        if bodies.len() > 1 {
+            return Err(err(
+                file,
+                &pointer,
+                "success responses with different body types are not supported",
+            ));
+        }
+        let lro = op
+            .get("x-ms-long-running-operation")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+            .then(|| {
+                op.get("x-ms-long-running-operation-options")
+                    .and_then(|o| o.get("final-state-via"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            });
+        let pageable = op.get("x-ms-pageable").map(|p| Pageable {
+            next_link: match p.get("nextLinkName") {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Null) => None,
+                _ => Some("nextLink".to_string()),
+            },
+            item_name: p
+                .get("itemName")
+                .and_then(Value::as_str)
+                .unwrap_or("value")
+                .to_string(),
+        });
+        let doc = match (
+            op.get("summary").and_then(Value::as_str),
+            op.get("description").and_then(Value::as_str),
+        ) {
+            (Some(s), Some(d)) if s.trim() != d.trim() => {
+                Some(format!("{}\n\n{}", s.trim(), d.trim()))
+            }
+            (Some(s), _) => Some(s.trim().to_string()),
+            (None, Some(d)) => Some(d.trim().to_string()),
+            (None, None) => None,
+        };
+        Ok(Operation {
+            rust: snake(&id),
+            id,
+            method: method.to_string(),
+            path: path.to_string(),
+            file: file.to_string(),
+            doc,
+            params,
+            responses,
+            error,
+            lro,
+            pageable,
+        })
+    }
+}
+
+/// Properties and ancestor discriminators gathered over an `allOf` chain.
+#[derive(Default)]
+struct Collected {
+    props: Vec<Prop>,
+    discs: Vec<(String, String)>,
+}
+
+/// Two inline types are the same when everything but the name/source matches.
+fn same_shape(a: &TypeDef, b: &TypeDef) -> bool {
+    a.kind == b.kind && a.definition == b.definition
+}
+
+/// Normalizes a loaded package.
+pub fn normalize(set: &SpecSet, version: &str) -> Result<Api, Error> {
+    let mut n = Normalizer::new(set);
+    n.index_definitions();
+    let mut operations = Vec::new();
+    let mut ids = BTreeSet::new();
+    let mut methods = BTreeSet::new();
+    for file in &set.entries {
+        let doc = &set.docs[file];
+        let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+            continue;
+        };
+        for (path, item) in paths {
+            let pp = format!("/paths/{}", escape_token(path));
+            let item = obj(item, file, &pp)?;
+            let path_params = item
+                .get("parameters")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for (method, op) in item {
+                if !METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                let op = n.operation(file, path, method, op, &path_params)?;
+                if !ids.insert(op.id.clone()) || !methods.insert(op.rust.clone()) {
+                    return Err(err(
+                        file,
+                        &format!("{pp}/{method}"),
+                        format!("duplicate operationId {}", op.id),
+                    ));
+                }
+                operations.push(op);
+            }
+        }
+    }
+    while let Some(t) = n.queue.pop_front() {
+        n.definition(&t)?;
+    }
+    let title = set
+        .entries
+        .first()
+        .and_then(|f| set.docs[f].pointer("/info/title"))
+        .and_then(Value::as_str)
+        .unwrap_or("Azure Machine Learning")
+        .to_string();
+    Ok(Api {
+        version: version.to_string(),
+        title,
+        sources: set.entries.clone(),
+        operations,
+        types: n.types,
+    })
+}

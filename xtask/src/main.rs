@@ -1,0 +1,80 @@
+//! `cargo xtask <command>`: the maintainer entry point.
+//!
+//! - `generate`: regenerate `generated/` for every api-version in `specs/api-versions.toml`.
+//! - `check`: fail if `generated/` differs from what `generate` would write.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use azml_codegen::{generate, Config, OutputFile};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repo")
+        .to_path_buf()
+}
+
+fn outputs(root: &Path) -> Result<Vec<OutputFile>, String> {
+    let config = Config::load(&root.join("specs/api-versions.toml")).map_err(|e| e.to_string())?;
+    let spec_root = config.spec_root(root).map_err(|e| e.to_string())?;
+    generate(&config, &spec_root).map_err(|e| e.to_string())
+}
+
+fn run() -> Result<(), String> {
+    let root = repo_root();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("generate") => {
+            let start = std::time::Instant::now();
+            let files = outputs(&root)?;
+            let mut changed = 0;
+            for f in &files {
+                let path = root.join(&f.path);
+                if std::fs::read_to_string(&path).ok().as_deref() != Some(f.contents.as_str()) {
+                    std::fs::create_dir_all(path.parent().expect("has a parent"))
+                        .map_err(|e| e.to_string())?;
+                    std::fs::write(&path, &f.contents)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    changed += 1;
+                }
+            }
+            println!(
+                "generated {} files ({changed} changed) in {:.2?}",
+                files.len(),
+                start.elapsed()
+            );
+            Ok(())
+        }
+        Some("check") => {
+            let stale: Vec<_> = outputs(&root)?
+                .into_iter()
+                .filter(|f| {
+                    std::fs::read_to_string(root.join(&f.path)).ok().as_deref()
+                        != Some(f.contents.as_str())
+                })
+                .map(|f| f.path)
+                .collect();
+            if stale.is_empty() {
+                println!("generated/ is up to date");
+                Ok(())
+            } else {
+                Err(format!(
+                    "stale: {}; run `cargo xtask generate`",
+                    stale.join(", ")
+                ))
+            }
+        }
+        _ => Err("usage: cargo xtask <generate|check|bench|diff>".into()),
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
