@@ -63,7 +63,16 @@ impl Config {
     /// The spec root: `$AZURE_REST_API_SPECS`, else `default_root` under `repo_root`.
     /// Fails with a one-line hint when the folder is missing.
     pub fn spec_root(&self, repo_root: &Path) -> Result<PathBuf, Error> {
-        let (root, origin) = match std::env::var_os(SPEC_ROOT_ENV) {
+        self.resolve_root(repo_root, std::env::var_os(SPEC_ROOT_ENV))
+    }
+
+    /// [`Config::spec_root`] with the environment variable's value passed in.
+    pub fn resolve_root(
+        &self,
+        repo_root: &Path,
+        env_value: Option<std::ffi::OsString>,
+    ) -> Result<PathBuf, Error> {
+        let (root, origin) = match env_value {
             Some(v) if !v.is_empty() => (PathBuf::from(v), format!("${SPEC_ROOT_ENV}")),
             _ => (
                 repo_root.join(&self.default_root),

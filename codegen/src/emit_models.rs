@@ -362,12 +362,19 @@ pub fn emit(api: &Api) -> TokenStream {
             Kind::Alias(t) => ty_tokens(t, false),
             _ => quote!(#name),
         };
-        let src = &def.source;
-        if def.definition.is_some() {
-            let n = &def.name;
-            table.push(quote!((#src, #n),));
+        let mut sources: Vec<&String> = api
+            .definitions
+            .iter()
+            .filter(|(_, n)| **n == def.name)
+            .map(|(s, _)| s)
+            .collect();
+        if sources.is_empty() {
+            sources.push(&def.source);
         }
-        roundtrip.push(quote!(#src => roundtrip::<#rt>(v),));
+        roundtrip.push(quote!(#(#sources)|* => roundtrip::<#rt>(v),));
+    }
+    for (src, n) in &api.definitions {
+        table.push(quote!((#src, #n),));
     }
     quote! {
         #![allow(clippy::all, missing_docs, non_camel_case_types, unused_mut)]

@@ -17,6 +17,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Named types by Rust name.
     pub types: BTreeMap<String, TypeDef>,
+    /// Every spec definition the operations reach (`file#/definitions/X`) → its Rust type.
+    pub definitions: BTreeMap<String, String>,
 }
 
 /// A reference to a type.

@@ -36,6 +36,9 @@ struct Normalizer<'a> {
     types: BTreeMap<String, TypeDef>,
     queue: VecDeque<Target>,
     queued: BTreeSet<String>,
+    /// Every definition target used, with its Rust name (several targets may share one
+    /// type when their content is identical).
+    reached: BTreeMap<String, String>,
 }
 
 fn err(file: &str, pointer: &str, msg: impl std::fmt::Display) -> Error {
@@ -66,6 +69,7 @@ impl<'a> Normalizer<'a> {
             types: BTreeMap::new(),
             queue: VecDeque::new(),
             queued: BTreeSet::new(),
+            reached: BTreeMap::new(),
         }
     }
 
@@ -135,6 +139,7 @@ impl<'a> Normalizer<'a> {
             let hint = upper_camel(t.pointer.rsplit('/').next().unwrap_or("Inline"));
             return self.ty_of(&v, &t.file, &t.pointer, &hint);
         };
+        self.reached.insert(t.to_string(), name.clone());
         if self.queued.insert(name.clone()) {
             self.queue.push_back(t.clone());
         }
@@ -307,6 +312,9 @@ impl<'a> Normalizer<'a> {
                     let Some(pv) = self.set.get(&t).cloned() else {
                         return Err(err(file, &p, format!("broken $ref to {t}")));
                     };
+                    // Parents are models too (`Resource`, `…Schema` mixins), besides being
+                    // flattened into their children.
+                    self.use_def(&t, (file, &p))?;
                     self.collect_props(&pv, &t.file, &t.pointer, owner, out, depth + 1)?;
                 } else {
                     self.collect_props(parent, file, &p, owner, out, depth + 1)?;
@@ -764,5 +772,6 @@ pub fn normalize(set: &SpecSet, version: &str) -> Result<Api, Error> {
         sources: set.entries.clone(),
         operations,
         types: n.types,
+        definitions: n.reached,
     })
 }

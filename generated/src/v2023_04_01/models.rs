@@ -162,6 +162,33 @@ impl Json for AksComputeSecrets {
         o.finish()
     }
 }
+/// Properties of AksComputeSecrets
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AksComputeSecretsProperties {
+    /// Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
+    pub user_kube_config: Option<String>,
+    /// Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
+    pub admin_kube_config: Option<String>,
+    /// Image registry pull secret.
+    pub image_pull_secret_name: Option<String>,
+}
+impl Json for AksComputeSecretsProperties {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            user_kube_config: o.opt("userKubeConfig")?,
+            admin_kube_config: o.opt("adminKubeConfig")?,
+            image_pull_secret_name: o.opt("imagePullSecretName")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("userKubeConfig", &self.user_kube_config);
+        o.opt("adminKubeConfig", &self.admin_kube_config);
+        o.opt("imagePullSecretName", &self.image_pull_secret_name);
+        o.finish()
+    }
+}
 /// Advance configuration for AKS networking
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AksNetworkingConfiguration {
@@ -218,6 +245,77 @@ pub struct AksProperties {
     pub load_balancer_subnet: Option<String>,
 }
 impl Json for AksProperties {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            cluster_fqdn: o.opt("clusterFqdn")?,
+            system_services: o.opt("systemServices")?,
+            agent_count: o.opt("agentCount")?,
+            agent_vm_size: o.opt("agentVmSize")?,
+            cluster_purpose: o.opt("clusterPurpose")?,
+            ssl_configuration: o.opt("sslConfiguration")?,
+            aks_networking_configuration: o.opt("aksNetworkingConfiguration")?,
+            load_balancer_type: o.opt("loadBalancerType")?,
+            load_balancer_subnet: o.opt("loadBalancerSubnet")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("clusterFqdn", &self.cluster_fqdn);
+        o.opt("systemServices", &self.system_services);
+        o.opt("agentCount", &self.agent_count);
+        o.opt("agentVmSize", &self.agent_vm_size);
+        o.opt("clusterPurpose", &self.cluster_purpose);
+        o.opt("sslConfiguration", &self.ssl_configuration);
+        o.opt("aksNetworkingConfiguration", &self.aks_networking_configuration);
+        o.opt("loadBalancerType", &self.load_balancer_type);
+        o.opt("loadBalancerSubnet", &self.load_balancer_subnet);
+        o.finish()
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AksSchema {
+    /// AKS properties
+    pub properties: Option<AksSchemaProperties>,
+}
+impl Json for AksSchema {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            properties: o.opt("properties")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("properties", &self.properties);
+        o.finish()
+    }
+}
+/// AKS properties
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AksSchemaProperties {
+    /// Cluster full qualified domain name
+    pub cluster_fqdn: Option<String>,
+    /** System services
+
+ Read-only: set by the service.*/
+    pub system_services: Option<Vec<SystemService>>,
+    /// Number of agents
+    pub agent_count: Option<i32>,
+    /// Agent virtual machine size
+    pub agent_vm_size: Option<String>,
+    /// Intended usage of the cluster
+    pub cluster_purpose: Option<ClusterPurpose>,
+    /// SSL configuration
+    pub ssl_configuration: Option<SslConfiguration>,
+    /// AKS networking configuration for vnet
+    pub aks_networking_configuration: Option<AksNetworkingConfiguration>,
+    /// Load Balancer Type
+    pub load_balancer_type: Option<LoadBalancerType>,
+    /// Load Balancer Subnet
+    pub load_balancer_subnet: Option<String>,
+}
+impl Json for AksSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
@@ -539,6 +637,25 @@ impl Json for AmlComputeProperties {
         o.finish()
     }
 }
+/// Properties(top level) of AmlCompute
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AmlComputeSchema {
+    /// Properties of AmlCompute
+    pub properties: Option<AmlComputeProperties>,
+}
+impl Json for AmlComputeSchema {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            properties: o.opt("properties")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("properties", &self.properties);
+        o.finish()
+    }
+}
 /// Azure Machine Learning workspace REST API operation
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AmlOperation {
@@ -712,6 +829,128 @@ impl Json for ArmResourceId {
     fn to_json(&self) -> Value {
         let mut o = ObjWriter::new();
         o.opt("resourceId", &self.resource_id);
+        o.finish()
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AssetBase {
+    /// The asset description text.
+    pub description: Option<String>,
+    /// The asset property dictionary.
+    pub properties: Option<std::collections::BTreeMap<String, String>>,
+    /// Tag dictionary. Tags can be added, removed, and updated.
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// If the name version are system generated (anonymous registration).
+    pub is_anonymous: Option<bool>,
+    /// Is the asset archived?
+    pub is_archived: Option<bool>,
+}
+impl Json for AssetBase {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            description: o.opt("description")?,
+            properties: o.opt("properties")?,
+            tags: o.opt("tags")?,
+            is_anonymous: o.opt("isAnonymous")?,
+            is_archived: o.opt("isArchived")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("description", &self.description);
+        o.opt("properties", &self.properties);
+        o.opt("tags", &self.tags);
+        o.opt("isAnonymous", &self.is_anonymous);
+        o.opt("isArchived", &self.is_archived);
+        o.finish()
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AssetContainer {
+    /// The asset description text.
+    pub description: Option<String>,
+    /// The asset property dictionary.
+    pub properties: Option<std::collections::BTreeMap<String, String>>,
+    /// Tag dictionary. Tags can be added, removed, and updated.
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// Is the asset archived?
+    pub is_archived: Option<bool>,
+    /** The latest version inside this container.
+
+ Read-only: set by the service.*/
+    pub latest_version: Option<String>,
+    /** The next auto incremental version
+
+ Read-only: set by the service.*/
+    pub next_version: Option<String>,
+}
+impl Json for AssetContainer {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            description: o.opt("description")?,
+            properties: o.opt("properties")?,
+            tags: o.opt("tags")?,
+            is_archived: o.opt("isArchived")?,
+            latest_version: o.opt("latestVersion")?,
+            next_version: o.opt("nextVersion")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("description", &self.description);
+        o.opt("properties", &self.properties);
+        o.opt("tags", &self.tags);
+        o.opt("isArchived", &self.is_archived);
+        o.opt("latestVersion", &self.latest_version);
+        o.opt("nextVersion", &self.next_version);
+        o.finish()
+    }
+}
+/// Asset input type.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AssetJobInput {
+    /// Input Asset Delivery Mode.
+    pub mode: Option<InputDeliveryMode>,
+    /// \[Required\] Input Asset URI.
+    pub uri: String,
+}
+impl Json for AssetJobInput {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            mode: o.opt("mode")?,
+            uri: o.req("uri")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("mode", &self.mode);
+        o.req("uri", &self.uri);
+        o.finish()
+    }
+}
+/// Asset output type.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AssetJobOutput {
+    /// Output Asset Delivery Mode.
+    pub mode: Option<OutputDeliveryMode>,
+    /// Output Asset URI.
+    pub uri: Option<String>,
+}
+impl Json for AssetJobOutput {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            mode: o.opt("mode")?,
+            uri: o.opt("uri")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("mode", &self.mode);
+        o.opt("uri", &self.uri);
         o.finish()
     }
 }
@@ -3025,6 +3264,25 @@ impl Json for CommandJobLimits {
         o.finish()
     }
 }
+/// The Private Endpoint resource.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CommonPrivateEndpoint {
+    /** The resource identifier for private endpoint
+
+ Read-only: set by the service.*/
+    pub id: Option<String>,
+}
+impl Json for CommonPrivateEndpoint {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self { id: o.opt("id")? })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("id", &self.id);
+        o.finish()
+    }
+}
 /** Component container definition.
  &lt;see href="https://docs.microsoft.com/en-us/azure/machine-learning/reference-yaml-component-command" /&gt;*/
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3820,6 +4078,25 @@ impl Json for ComputeInstanceProperties {
         o.finish()
     }
 }
+/// Properties(top level) of ComputeInstance
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeInstanceSchema {
+    /// Properties of ComputeInstance
+    pub properties: Option<ComputeInstanceProperties>,
+}
+impl Json for ComputeInstanceSchema {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            properties: o.opt("properties")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("properties", &self.properties);
+        o.finish()
+    }
+}
 /// Specifies policy and settings for SSH access.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeInstanceSshSettings {
@@ -4060,6 +4337,24 @@ impl Json for ComputeResource {
         o.opt("location", &self.location);
         o.opt("tags", &self.tags);
         o.opt("sku", &self.sku);
+        o.finish()
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeResourceSchema {
+    /// Compute properties
+    pub properties: Option<Compute>,
+}
+impl Json for ComputeResourceSchema {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            properties: o.opt("properties")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("properties", &self.properties);
         o.finish()
     }
 }
@@ -5017,6 +5312,41 @@ impl Json for DataLakeAnalyticsProperties {
         o.finish()
     }
 }
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataLakeAnalyticsSchema {
+    pub properties: Option<DataLakeAnalyticsSchemaProperties>,
+}
+impl Json for DataLakeAnalyticsSchema {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            properties: o.opt("properties")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("properties", &self.properties);
+        o.finish()
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataLakeAnalyticsSchemaProperties {
+    /// DataLake Store Account Name
+    pub data_lake_store_account_name: Option<String>,
+}
+impl Json for DataLakeAnalyticsSchemaProperties {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            data_lake_store_account_name: o.opt("dataLakeStoreAccountName")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("dataLakeStoreAccountName", &self.data_lake_store_account_name);
+        o.finish()
+    }
+}
 /// Reference to an asset via its path in a datastore.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataPathAssetReference {
@@ -5285,6 +5615,25 @@ impl Json for DatabricksComputeSecrets {
         o.finish()
     }
 }
+/// Properties of Databricks Compute Secrets
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatabricksComputeSecretsProperties {
+    /// access token for databricks account.
+    pub databricks_access_token: Option<String>,
+}
+impl Json for DatabricksComputeSecretsProperties {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            databricks_access_token: o.opt("databricksAccessToken")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("databricksAccessToken", &self.databricks_access_token);
+        o.finish()
+    }
+}
 /// Properties of Databricks
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DatabricksProperties {
@@ -5305,6 +5654,23 @@ impl Json for DatabricksProperties {
         let mut o = ObjWriter::new();
         o.opt("databricksAccessToken", &self.databricks_access_token);
         o.opt("workspaceUrl", &self.workspace_url);
+        o.finish()
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatabricksSchema {
+    pub properties: Option<DatabricksProperties>,
+}
+impl Json for DatabricksSchema {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            properties: o.opt("properties")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("properties", &self.properties);
         o.finish()
     }
 }
@@ -6453,6 +6819,85 @@ impl Json for EndpointComputeType2 {
         Value::String(self.as_str().to_string())
     }
 }
+/// Base definition for endpoint deployment.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EndpointDeploymentPropertiesBase {
+    /// Code configuration for the endpoint deployment.
+    pub code_configuration: Option<CodeConfiguration>,
+    /// Description of the endpoint deployment.
+    pub description: Option<String>,
+    /// ARM resource ID or AssetId of the environment specification for the endpoint deployment.
+    pub environment_id: Option<String>,
+    /// Environment variables configuration for the deployment.
+    pub environment_variables: Option<std::collections::BTreeMap<String, String>>,
+    /// Property dictionary. Properties can be added, but not removed or altered.
+    pub properties: Option<std::collections::BTreeMap<String, String>>,
+}
+impl Json for EndpointDeploymentPropertiesBase {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            code_configuration: o.opt("codeConfiguration")?,
+            description: o.opt("description")?,
+            environment_id: o.opt("environmentId")?,
+            environment_variables: o.opt("environmentVariables")?,
+            properties: o.opt("properties")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("codeConfiguration", &self.code_configuration);
+        o.opt("description", &self.description);
+        o.opt("environmentId", &self.environment_id);
+        o.opt("environmentVariables", &self.environment_variables);
+        o.opt("properties", &self.properties);
+        o.finish()
+    }
+}
+/// Inference Endpoint base definition
+#[derive(Clone, Debug, PartialEq)]
+pub struct EndpointPropertiesBase {
+    /// \[Required\] Use 'Key' for key based authentication and 'AMLToken' for Azure Machine Learning token-based authentication. 'Key' doesn't expire but 'AMLToken' does.
+    pub auth_mode: EndpointAuthMode,
+    /// Description of the inference endpoint.
+    pub description: Option<String>,
+    /** EndpointAuthKeys to set initially on an Endpoint.
+ This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.*/
+    pub keys: Option<EndpointAuthKeys>,
+    /// Property dictionary. Properties can be added, but not removed or altered.
+    pub properties: Option<std::collections::BTreeMap<String, String>>,
+    /** Endpoint URI.
+
+ Read-only: set by the service.*/
+    pub scoring_uri: Option<String>,
+    /** Endpoint Swagger URI.
+
+ Read-only: set by the service.*/
+    pub swagger_uri: Option<String>,
+}
+impl Json for EndpointPropertiesBase {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            auth_mode: o.req("authMode")?,
+            description: o.opt("description")?,
+            keys: o.opt("keys")?,
+            properties: o.opt("properties")?,
+            scoring_uri: o.opt("scoringUri")?,
+            swagger_uri: o.opt("swaggerUri")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.req("authMode", &self.auth_mode);
+        o.opt("description", &self.description);
+        o.opt("keys", &self.keys);
+        o.opt("properties", &self.properties);
+        o.opt("scoringUri", &self.scoring_uri);
+        o.opt("swaggerUri", &self.swagger_uri);
+        o.finish()
+    }
+}
 /// State of endpoint provisioning.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointProvisioningState {
@@ -7116,6 +7561,25 @@ impl Json for FeaturizationMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+}
+/// Featurization Configuration.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturizationSettings {
+    /// Dataset language, useful for the text data.
+    pub dataset_language: Option<String>,
+}
+impl Json for FeaturizationSettings {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            dataset_language: o.opt("datasetLanguage")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("datasetLanguage", &self.dataset_language);
+        o.finish()
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7808,6 +8272,23 @@ impl Json for HdInsightProperties {
         o.finish()
     }
 }
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HdInsightSchema {
+    pub properties: Option<HdInsightProperties>,
+}
+impl Json for HdInsightSchema {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            properties: o.opt("properties")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("properties", &self.properties);
+        o.finish()
+    }
+}
 /// Reference to an asset via its ARM resource ID.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdAssetReference {
@@ -7996,6 +8477,46 @@ impl Json for ImageClassification {
         o.finish()
     }
 }
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImageClassificationBase {
+    /// \[Required\] Limit settings for the AutoML job.
+    pub limit_settings: ImageLimitSettings,
+    /// Model sweeping and hyperparameter sweeping related settings.
+    pub sweep_settings: Option<ImageSweepSettings>,
+    /// Validation data inputs.
+    pub validation_data: Option<MlTableJobInput>,
+    /** The fraction of training dataset that needs to be set aside for validation purpose.
+ Values between (0.0 , 1.0)
+ Applied when validation dataset is not provided.*/
+    pub validation_data_size: Option<f64>,
+    /// Settings used for training the model.
+    pub model_settings: Option<ImageModelSettingsClassification>,
+    /// Search space for sampling different combinations of models and their hyperparameters.
+    pub search_space: Option<Vec<ImageModelDistributionSettingsClassification>>,
+}
+impl Json for ImageClassificationBase {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            limit_settings: o.req("limitSettings")?,
+            sweep_settings: o.opt("sweepSettings")?,
+            validation_data: o.opt("validationData")?,
+            validation_data_size: o.opt("validationDataSize")?,
+            model_settings: o.opt("modelSettings")?,
+            search_space: o.opt("searchSpace")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.req("limitSettings", &self.limit_settings);
+        o.opt("sweepSettings", &self.sweep_settings);
+        o.opt("validationData", &self.validation_data);
+        o.opt("validationDataSize", &self.validation_data_size);
+        o.opt("modelSettings", &self.model_settings);
+        o.opt("searchSpace", &self.search_space);
+        o.finish()
+    }
+}
 /** Image Classification Multilabel. Multi-label image classification is used when an image could have one or more labels
  from a set of labels - e.g. an image could be labeled with both 'cat' and 'dog'.*/
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8140,6 +8661,155 @@ impl Json for ImageLimitSettings {
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
         o.opt("maxTrials", &self.max_trials);
         o.opt("timeout", &self.timeout);
+        o.finish()
+    }
+}
+/** Distribution expressions to sweep over values of model settings.
+ &lt;example&gt;
+ Some examples are:
+ ```
+ ModelName = "choice('seresnext', 'resnest50')";
+ LearningRate = "uniform(0.001, 0.01)";
+ LayersToFreeze = "choice(0, 2)";
+ ```&lt;/example&gt;
+ All distributions can be specified as distribution_name(min, max) or choice(val1, val2, ..., valn)
+ where distribution name can be: uniform, quniform, loguniform, etc
+ For more details on how to compose distribution expressions please check the documentation:
+ https://docs.microsoft.com/en-us/azure/machine-learning/how-to-tune-hyperparameters
+ For more information on the available settings please visit the official documentation:
+ https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImageModelDistributionSettings {
+    /// Enable AMSGrad when optimizer is 'adam' or 'adamw'.
+    pub ams_gradient: Option<String>,
+    /// Settings for using Augmentations.
+    pub augmentations: Option<String>,
+    /// Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+    pub beta1: Option<String>,
+    /// Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+    pub beta2: Option<String>,
+    /// Whether to use distributer training.
+    pub distributed: Option<String>,
+    /// Enable early stopping logic during training.
+    pub early_stopping: Option<String>,
+    /** Minimum number of epochs or validation evaluations to wait before primary metric improvement
+ is tracked for early stopping. Must be a positive integer.*/
+    pub early_stopping_delay: Option<String>,
+    /** Minimum number of epochs or validation evaluations with no primary metric improvement before
+ the run is stopped. Must be a positive integer.*/
+    pub early_stopping_patience: Option<String>,
+    /// Enable normalization when exporting ONNX model.
+    pub enable_onnx_normalization: Option<String>,
+    /// Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
+    pub evaluation_frequency: Option<String>,
+    /** Gradient accumulation means running a configured number of "GradAccumulationStep" steps without
+ updating the model weights while accumulating the gradients of those steps, and then using
+ the accumulated gradients to compute the weight updates. Must be a positive integer.*/
+    pub gradient_accumulation_step: Option<String>,
+    /** Number of layers to freeze for the model. Must be a positive integer.
+ For instance, passing 2 as value for 'seresnext' means
+ freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
+ see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+    pub layers_to_freeze: Option<String>,
+    /// Initial learning rate. Must be a float in the range \[0, 1\].
+    pub learning_rate: Option<String>,
+    /// Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
+    pub learning_rate_scheduler: Option<String>,
+    /** Name of the model to use for training.
+ For more information on the available models please visit the official documentation:
+ https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+    pub model_name: Option<String>,
+    /// Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
+    pub momentum: Option<String>,
+    /// Enable nesterov when optimizer is 'sgd'.
+    pub nesterov: Option<String>,
+    /// Number of training epochs. Must be a positive integer.
+    pub number_of_epochs: Option<String>,
+    /// Number of data loader workers. Must be a non-negative integer.
+    pub number_of_workers: Option<String>,
+    /// Type of optimizer. Must be either 'sgd', 'adam', or 'adamw'.
+    pub optimizer: Option<String>,
+    /// Random seed to be used when using deterministic training.
+    pub random_seed: Option<String>,
+    /// Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
+    pub step_lr_gamma: Option<String>,
+    /// Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
+    pub step_lr_step_size: Option<String>,
+    /// Training batch size. Must be a positive integer.
+    pub training_batch_size: Option<String>,
+    /// Validation batch size. Must be a positive integer.
+    pub validation_batch_size: Option<String>,
+    /// Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
+    pub warmup_cosine_lr_cycles: Option<String>,
+    /// Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
+    pub warmup_cosine_lr_warmup_epochs: Option<String>,
+    /// Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
+    pub weight_decay: Option<String>,
+}
+impl Json for ImageModelDistributionSettings {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            ams_gradient: o.opt("amsGradient")?,
+            augmentations: o.opt("augmentations")?,
+            beta1: o.opt("beta1")?,
+            beta2: o.opt("beta2")?,
+            distributed: o.opt("distributed")?,
+            early_stopping: o.opt("earlyStopping")?,
+            early_stopping_delay: o.opt("earlyStoppingDelay")?,
+            early_stopping_patience: o.opt("earlyStoppingPatience")?,
+            enable_onnx_normalization: o.opt("enableOnnxNormalization")?,
+            evaluation_frequency: o.opt("evaluationFrequency")?,
+            gradient_accumulation_step: o.opt("gradientAccumulationStep")?,
+            layers_to_freeze: o.opt("layersToFreeze")?,
+            learning_rate: o.opt("learningRate")?,
+            learning_rate_scheduler: o.opt("learningRateScheduler")?,
+            model_name: o.opt("modelName")?,
+            momentum: o.opt("momentum")?,
+            nesterov: o.opt("nesterov")?,
+            number_of_epochs: o.opt("numberOfEpochs")?,
+            number_of_workers: o.opt("numberOfWorkers")?,
+            optimizer: o.opt("optimizer")?,
+            random_seed: o.opt("randomSeed")?,
+            step_lr_gamma: o.opt("stepLRGamma")?,
+            step_lr_step_size: o.opt("stepLRStepSize")?,
+            training_batch_size: o.opt("trainingBatchSize")?,
+            validation_batch_size: o.opt("validationBatchSize")?,
+            warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
+            warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
+            weight_decay: o.opt("weightDecay")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("amsGradient", &self.ams_gradient);
+        o.opt("augmentations", &self.augmentations);
+        o.opt("beta1", &self.beta1);
+        o.opt("beta2", &self.beta2);
+        o.opt("distributed", &self.distributed);
+        o.opt("earlyStopping", &self.early_stopping);
+        o.opt("earlyStoppingDelay", &self.early_stopping_delay);
+        o.opt("earlyStoppingPatience", &self.early_stopping_patience);
+        o.opt("enableOnnxNormalization", &self.enable_onnx_normalization);
+        o.opt("evaluationFrequency", &self.evaluation_frequency);
+        o.opt("gradientAccumulationStep", &self.gradient_accumulation_step);
+        o.opt("layersToFreeze", &self.layers_to_freeze);
+        o.opt("learningRate", &self.learning_rate);
+        o.opt("learningRateScheduler", &self.learning_rate_scheduler);
+        o.opt("modelName", &self.model_name);
+        o.opt("momentum", &self.momentum);
+        o.opt("nesterov", &self.nesterov);
+        o.opt("numberOfEpochs", &self.number_of_epochs);
+        o.opt("numberOfWorkers", &self.number_of_workers);
+        o.opt("optimizer", &self.optimizer);
+        o.opt("randomSeed", &self.random_seed);
+        o.opt("stepLRGamma", &self.step_lr_gamma);
+        o.opt("stepLRStepSize", &self.step_lr_step_size);
+        o.opt("trainingBatchSize", &self.training_batch_size);
+        o.opt("validationBatchSize", &self.validation_batch_size);
+        o.opt("warmupCosineLRCycles", &self.warmup_cosine_lr_cycles);
+        o.opt("warmupCosineLRWarmupEpochs", &self.warmup_cosine_lr_warmup_epochs);
+        o.opt("weightDecay", &self.weight_decay);
         o.finish()
     }
 }
@@ -8521,6 +9191,160 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
         o.opt("tilePredictionsNmsThreshold", &self.tile_predictions_nms_threshold);
         o.opt("validationIouThreshold", &self.validation_iou_threshold);
         o.opt("validationMetricType", &self.validation_metric_type);
+        o.finish()
+    }
+}
+/** Settings used for training the model.
+ For more information on the available settings please visit the official documentation:
+ https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImageModelSettings {
+    /// Settings for advanced scenarios.
+    pub advanced_settings: Option<String>,
+    /// Enable AMSGrad when optimizer is 'adam' or 'adamw'.
+    pub ams_gradient: Option<bool>,
+    /// Settings for using Augmentations.
+    pub augmentations: Option<String>,
+    /// Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+    pub beta1: Option<f64>,
+    /// Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+    pub beta2: Option<f64>,
+    /// Frequency to store model checkpoints. Must be a positive integer.
+    pub checkpoint_frequency: Option<i32>,
+    /// The pretrained checkpoint model for incremental training.
+    pub checkpoint_model: Option<MlFlowModelJobInput>,
+    /// The id of a previous run that has a pretrained checkpoint for incremental training.
+    pub checkpoint_run_id: Option<String>,
+    /// Whether to use distributed training.
+    pub distributed: Option<bool>,
+    /// Enable early stopping logic during training.
+    pub early_stopping: Option<bool>,
+    /** Minimum number of epochs or validation evaluations to wait before primary metric improvement
+ is tracked for early stopping. Must be a positive integer.*/
+    pub early_stopping_delay: Option<i32>,
+    /** Minimum number of epochs or validation evaluations with no primary metric improvement before
+ the run is stopped. Must be a positive integer.*/
+    pub early_stopping_patience: Option<i32>,
+    /// Enable normalization when exporting ONNX model.
+    pub enable_onnx_normalization: Option<bool>,
+    /// Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
+    pub evaluation_frequency: Option<i32>,
+    /** Gradient accumulation means running a configured number of "GradAccumulationStep" steps without
+ updating the model weights while accumulating the gradients of those steps, and then using
+ the accumulated gradients to compute the weight updates. Must be a positive integer.*/
+    pub gradient_accumulation_step: Option<i32>,
+    /** Number of layers to freeze for the model. Must be a positive integer.
+ For instance, passing 2 as value for 'seresnext' means
+ freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
+ see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+    pub layers_to_freeze: Option<i32>,
+    /// Initial learning rate. Must be a float in the range \[0, 1\].
+    pub learning_rate: Option<f64>,
+    /// Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
+    pub learning_rate_scheduler: Option<LearningRateScheduler>,
+    /** Name of the model to use for training.
+ For more information on the available models please visit the official documentation:
+ https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+    pub model_name: Option<String>,
+    /// Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
+    pub momentum: Option<f64>,
+    /// Enable nesterov when optimizer is 'sgd'.
+    pub nesterov: Option<bool>,
+    /// Number of training epochs. Must be a positive integer.
+    pub number_of_epochs: Option<i32>,
+    /// Number of data loader workers. Must be a non-negative integer.
+    pub number_of_workers: Option<i32>,
+    /// Type of optimizer.
+    pub optimizer: Option<StochasticOptimizer>,
+    /// Random seed to be used when using deterministic training.
+    pub random_seed: Option<i32>,
+    /// Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
+    pub step_lr_gamma: Option<f64>,
+    /// Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
+    pub step_lr_step_size: Option<i32>,
+    /// Training batch size. Must be a positive integer.
+    pub training_batch_size: Option<i32>,
+    /// Validation batch size. Must be a positive integer.
+    pub validation_batch_size: Option<i32>,
+    /// Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
+    pub warmup_cosine_lr_cycles: Option<f64>,
+    /// Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
+    pub warmup_cosine_lr_warmup_epochs: Option<i32>,
+    /// Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
+    pub weight_decay: Option<f64>,
+}
+impl Json for ImageModelSettings {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            advanced_settings: o.opt("advancedSettings")?,
+            ams_gradient: o.opt("amsGradient")?,
+            augmentations: o.opt("augmentations")?,
+            beta1: o.opt("beta1")?,
+            beta2: o.opt("beta2")?,
+            checkpoint_frequency: o.opt("checkpointFrequency")?,
+            checkpoint_model: o.opt("checkpointModel")?,
+            checkpoint_run_id: o.opt("checkpointRunId")?,
+            distributed: o.opt("distributed")?,
+            early_stopping: o.opt("earlyStopping")?,
+            early_stopping_delay: o.opt("earlyStoppingDelay")?,
+            early_stopping_patience: o.opt("earlyStoppingPatience")?,
+            enable_onnx_normalization: o.opt("enableOnnxNormalization")?,
+            evaluation_frequency: o.opt("evaluationFrequency")?,
+            gradient_accumulation_step: o.opt("gradientAccumulationStep")?,
+            layers_to_freeze: o.opt("layersToFreeze")?,
+            learning_rate: o.opt("learningRate")?,
+            learning_rate_scheduler: o.opt("learningRateScheduler")?,
+            model_name: o.opt("modelName")?,
+            momentum: o.opt("momentum")?,
+            nesterov: o.opt("nesterov")?,
+            number_of_epochs: o.opt("numberOfEpochs")?,
+            number_of_workers: o.opt("numberOfWorkers")?,
+            optimizer: o.opt("optimizer")?,
+            random_seed: o.opt("randomSeed")?,
+            step_lr_gamma: o.opt("stepLRGamma")?,
+            step_lr_step_size: o.opt("stepLRStepSize")?,
+            training_batch_size: o.opt("trainingBatchSize")?,
+            validation_batch_size: o.opt("validationBatchSize")?,
+            warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
+            warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
+            weight_decay: o.opt("weightDecay")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("advancedSettings", &self.advanced_settings);
+        o.opt("amsGradient", &self.ams_gradient);
+        o.opt("augmentations", &self.augmentations);
+        o.opt("beta1", &self.beta1);
+        o.opt("beta2", &self.beta2);
+        o.opt("checkpointFrequency", &self.checkpoint_frequency);
+        o.opt("checkpointModel", &self.checkpoint_model);
+        o.opt("checkpointRunId", &self.checkpoint_run_id);
+        o.opt("distributed", &self.distributed);
+        o.opt("earlyStopping", &self.early_stopping);
+        o.opt("earlyStoppingDelay", &self.early_stopping_delay);
+        o.opt("earlyStoppingPatience", &self.early_stopping_patience);
+        o.opt("enableOnnxNormalization", &self.enable_onnx_normalization);
+        o.opt("evaluationFrequency", &self.evaluation_frequency);
+        o.opt("gradientAccumulationStep", &self.gradient_accumulation_step);
+        o.opt("layersToFreeze", &self.layers_to_freeze);
+        o.opt("learningRate", &self.learning_rate);
+        o.opt("learningRateScheduler", &self.learning_rate_scheduler);
+        o.opt("modelName", &self.model_name);
+        o.opt("momentum", &self.momentum);
+        o.opt("nesterov", &self.nesterov);
+        o.opt("numberOfEpochs", &self.number_of_epochs);
+        o.opt("numberOfWorkers", &self.number_of_workers);
+        o.opt("optimizer", &self.optimizer);
+        o.opt("randomSeed", &self.random_seed);
+        o.opt("stepLRGamma", &self.step_lr_gamma);
+        o.opt("stepLRStepSize", &self.step_lr_step_size);
+        o.opt("trainingBatchSize", &self.training_batch_size);
+        o.opt("validationBatchSize", &self.validation_batch_size);
+        o.opt("warmupCosineLRCycles", &self.warmup_cosine_lr_cycles);
+        o.opt("warmupCosineLRWarmupEpochs", &self.warmup_cosine_lr_warmup_epochs);
+        o.opt("weightDecay", &self.weight_decay);
         o.finish()
     }
 }
@@ -8978,6 +9802,46 @@ impl Json for ImageObjectDetection {
         o.finish()
     }
 }
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImageObjectDetectionBase {
+    /// \[Required\] Limit settings for the AutoML job.
+    pub limit_settings: ImageLimitSettings,
+    /// Model sweeping and hyperparameter sweeping related settings.
+    pub sweep_settings: Option<ImageSweepSettings>,
+    /// Validation data inputs.
+    pub validation_data: Option<MlTableJobInput>,
+    /** The fraction of training dataset that needs to be set aside for validation purpose.
+ Values between (0.0 , 1.0)
+ Applied when validation dataset is not provided.*/
+    pub validation_data_size: Option<f64>,
+    /// Settings used for training the model.
+    pub model_settings: Option<ImageModelSettingsObjectDetection>,
+    /// Search space for sampling different combinations of models and their hyperparameters.
+    pub search_space: Option<Vec<ImageModelDistributionSettingsObjectDetection>>,
+}
+impl Json for ImageObjectDetectionBase {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            limit_settings: o.req("limitSettings")?,
+            sweep_settings: o.opt("sweepSettings")?,
+            validation_data: o.opt("validationData")?,
+            validation_data_size: o.opt("validationDataSize")?,
+            model_settings: o.opt("modelSettings")?,
+            search_space: o.opt("searchSpace")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.req("limitSettings", &self.limit_settings);
+        o.opt("sweepSettings", &self.sweep_settings);
+        o.opt("validationData", &self.validation_data);
+        o.opt("validationDataSize", &self.validation_data_size);
+        o.opt("modelSettings", &self.model_settings);
+        o.opt("searchSpace", &self.search_space);
+        o.finish()
+    }
+}
 /// Model sweeping and hyperparameter sweeping related settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImageSweepSettings {
@@ -8998,6 +9862,40 @@ impl Json for ImageSweepSettings {
         let mut o = ObjWriter::new();
         o.opt("earlyTermination", &self.early_termination);
         o.req("samplingAlgorithm", &self.sampling_algorithm);
+        o.finish()
+    }
+}
+/** Abstract class for AutoML tasks that train image (computer vision) models -
+ such as Image Classification / Image Classification Multilabel / Image Object Detection / Image Instance Segmentation.*/
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImageVertical {
+    /// \[Required\] Limit settings for the AutoML job.
+    pub limit_settings: ImageLimitSettings,
+    /// Model sweeping and hyperparameter sweeping related settings.
+    pub sweep_settings: Option<ImageSweepSettings>,
+    /// Validation data inputs.
+    pub validation_data: Option<MlTableJobInput>,
+    /** The fraction of training dataset that needs to be set aside for validation purpose.
+ Values between (0.0 , 1.0)
+ Applied when validation dataset is not provided.*/
+    pub validation_data_size: Option<f64>,
+}
+impl Json for ImageVertical {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            limit_settings: o.req("limitSettings")?,
+            sweep_settings: o.opt("sweepSettings")?,
+            validation_data: o.opt("validationData")?,
+            validation_data_size: o.opt("validationDataSize")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.req("limitSettings", &self.limit_settings);
+        o.opt("sweepSettings", &self.sweep_settings);
+        o.opt("validationData", &self.validation_data);
+        o.opt("validationDataSize", &self.validation_data_size);
         o.finish()
     }
 }
@@ -9415,6 +10313,45 @@ impl Json for JobInputType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+}
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobLimits {
+    /// `jobLimitsType: "Command"`
+    CommandJobLimits(CommandJobLimits),
+    /// `jobLimitsType: "Sweep"`
+    SweepJobLimits(SweepJobLimits),
+    /// A discriminator value this version of the client does not know; the JSON is kept
+    /// unchanged and written back as it was read.
+    Unknown(Value),
+}
+impl JobLimits {
+    /// The discriminator value on the wire.
+    pub fn discriminator(&self) -> Option<&str> {
+        match self {
+            Self::CommandJobLimits(_) => Some("Command"),
+            Self::SweepJobLimits(_) => Some("Sweep"),
+            Self::Unknown(v) => v.get("jobLimitsType").and_then(Value::as_str),
+        }
+    }
+}
+impl Json for JobLimits {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        if !v.is_object() {
+            return Err(DecodeError::expected("an object", &v));
+        }
+        match v.get("jobLimitsType").and_then(Value::as_str) {
+            Some("Command") => CommandJobLimits::from_json(v).map(Self::CommandJobLimits),
+            Some("Sweep") => SweepJobLimits::from_json(v).map(Self::SweepJobLimits),
+            _ => Ok(Self::Unknown(v)),
+        }
+    }
+    fn to_json(&self) -> Value {
+        match self {
+            Self::CommandJobLimits(x) => x.to_json(),
+            Self::SweepJobLimits(x) => x.to_json(),
+            Self::Unknown(v) => v.clone(),
+        }
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10054,6 +10991,25 @@ impl Json for KubernetesProperties {
         o.opt("namespace", &self.namespace);
         o.opt("defaultInstanceType", &self.default_instance_type);
         o.opt("instanceTypes", &self.instance_types);
+        o.finish()
+    }
+}
+/// Kubernetes Compute Schema
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KubernetesSchema {
+    /// Properties of Kubernetes
+    pub properties: Option<KubernetesProperties>,
+}
+impl Json for KubernetesSchema {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            properties: o.opt("properties")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("properties", &self.properties);
         o.finish()
     }
 }
@@ -11355,6 +12311,34 @@ impl Json for Network {
         Value::String(self.as_str().to_string())
     }
 }
+/** Abstract class for NLP related AutoML tasks.
+ NLP - Natural Language Processing.*/
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NlpVertical {
+    /// Featurization inputs needed for AutoML job.
+    pub featurization_settings: Option<NlpVerticalFeaturizationSettings>,
+    /// Execution constraints for AutoMLJob.
+    pub limit_settings: Option<NlpVerticalLimitSettings>,
+    /// Validation data inputs.
+    pub validation_data: Option<MlTableJobInput>,
+}
+impl Json for NlpVertical {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            featurization_settings: o.opt("featurizationSettings")?,
+            limit_settings: o.opt("limitSettings")?,
+            validation_data: o.opt("validationData")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("featurizationSettings", &self.featurization_settings);
+        o.opt("limitSettings", &self.limit_settings);
+        o.opt("validationData", &self.validation_data);
+        o.finish()
+    }
+}
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NlpVerticalFeaturizationSettings {
     /// Dataset language, useful for the text data.
@@ -12574,6 +13558,23 @@ impl Json for PartialManagedServiceIdentity {
         let mut o = ObjWriter::new();
         o.opt("type", &self.type_);
         o.opt("userAssignedIdentities", &self.user_assigned_identities);
+        o.finish()
+    }
+}
+/// Strictly used in update requests.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PartialMinimalTrackedResource {
+    /// Resource tags.
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+}
+impl Json for PartialMinimalTrackedResource {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self { tags: o.opt("tags")? })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("tags", &self.tags);
         o.finish()
     }
 }
@@ -14627,6 +15628,97 @@ impl Json for RemoteLoginPortPublicAccess {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+}
+/// Common fields that are returned in the response for all Azure Resource Manager resources
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resource {
+    /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
+
+ Read-only: set by the service.*/
+    pub id: Option<String>,
+    /** The name of the resource
+
+ Read-only: set by the service.*/
+    pub name: Option<String>,
+    /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
+
+ Read-only: set by the service.*/
+    pub type_: Option<String>,
+    /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
+
+ Read-only: set by the service.*/
+    pub system_data: Option<SystemData>,
+}
+impl Json for Resource {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            id: o.opt("id")?,
+            name: o.opt("name")?,
+            type_: o.opt("type")?,
+            system_data: o.opt("systemData")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("id", &self.id);
+        o.opt("name", &self.name);
+        o.opt("type", &self.type_);
+        o.opt("systemData", &self.system_data);
+        o.finish()
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResourceBase {
+    /// The asset description text.
+    pub description: Option<String>,
+    /// The asset property dictionary.
+    pub properties: Option<std::collections::BTreeMap<String, String>>,
+    /// Tag dictionary. Tags can be added, removed, and updated.
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+}
+impl Json for ResourceBase {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            description: o.opt("description")?,
+            properties: o.opt("properties")?,
+            tags: o.opt("tags")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("description", &self.description);
+        o.opt("properties", &self.properties);
+        o.opt("tags", &self.tags);
+        o.finish()
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResourceConfiguration {
+    /// Optional number of instances or nodes used by the compute target.
+    pub instance_count: Option<i32>,
+    /// Optional type of VM used as supported by the compute target.
+    pub instance_type: Option<String>,
+    /// Additional properties bag.
+    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+impl Json for ResourceConfiguration {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            instance_count: o.opt("instanceCount")?,
+            instance_type: o.opt("instanceType")?,
+            properties: o.opt("properties")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("instanceCount", &self.instance_count);
+        o.opt("instanceType", &self.instance_type);
+        o.opt("properties", &self.properties);
+        o.finish()
     }
 }
 /// Represents a resource ID. For example, for a subnet, it is the resource URL for the subnet.
@@ -16906,6 +17998,62 @@ impl Json for SystemService {
         o.finish()
     }
 }
+/// Abstract class for AutoML tasks that use table dataset as input - such as Classification/Regression/Forecasting.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TableVertical {
+    /// Columns to use for CVSplit data.
+    pub cv_split_column_names: Option<Vec<String>>,
+    /// Featurization inputs needed for AutoML job.
+    pub featurization_settings: Option<TableVerticalFeaturizationSettings>,
+    /// Execution constraints for AutoMLJob.
+    pub limit_settings: Option<TableVerticalLimitSettings>,
+    /** Number of cross validation folds to be applied on training dataset
+ when validation dataset is not provided.*/
+    pub n_cross_validations: Option<NCrossValidations>,
+    /// Test data input.
+    pub test_data: Option<MlTableJobInput>,
+    /** The fraction of test dataset that needs to be set aside for validation purpose.
+ Values between (0.0 , 1.0)
+ Applied when validation dataset is not provided.*/
+    pub test_data_size: Option<f64>,
+    /// Validation data inputs.
+    pub validation_data: Option<MlTableJobInput>,
+    /** The fraction of training dataset that needs to be set aside for validation purpose.
+ Values between (0.0 , 1.0)
+ Applied when validation dataset is not provided.*/
+    pub validation_data_size: Option<f64>,
+    /// The name of the sample weight column. Automated ML supports a weighted column as an input, causing rows in the data to be weighted up or down.
+    pub weight_column_name: Option<String>,
+}
+impl Json for TableVertical {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            cv_split_column_names: o.opt("cvSplitColumnNames")?,
+            featurization_settings: o.opt("featurizationSettings")?,
+            limit_settings: o.opt("limitSettings")?,
+            n_cross_validations: o.opt("nCrossValidations")?,
+            test_data: o.opt("testData")?,
+            test_data_size: o.opt("testDataSize")?,
+            validation_data: o.opt("validationData")?,
+            validation_data_size: o.opt("validationDataSize")?,
+            weight_column_name: o.opt("weightColumnName")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("cvSplitColumnNames", &self.cv_split_column_names);
+        o.opt("featurizationSettings", &self.featurization_settings);
+        o.opt("limitSettings", &self.limit_settings);
+        o.opt("nCrossValidations", &self.n_cross_validations);
+        o.opt("testData", &self.test_data);
+        o.opt("testDataSize", &self.test_data_size);
+        o.opt("validationData", &self.validation_data);
+        o.opt("validationDataSize", &self.validation_data_size);
+        o.opt("weightColumnName", &self.weight_column_name);
+        o.finish()
+    }
+}
 /// Featurization Configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableVerticalFeaturizationSettings {
@@ -17487,6 +18635,97 @@ impl Json for TextNer {
         o.req("trainingData", &self.training_data);
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "TextNER");
+        o.finish()
+    }
+}
+/// The resource model definition for an Azure Resource Manager tracked top level resource which has 'tags' and a 'location'
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TrackedResource {
+    /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
+
+ Read-only: set by the service.*/
+    pub id: Option<String>,
+    /** The name of the resource
+
+ Read-only: set by the service.*/
+    pub name: Option<String>,
+    /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
+
+ Read-only: set by the service.*/
+    pub type_: Option<String>,
+    /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
+
+ Read-only: set by the service.*/
+    pub system_data: Option<SystemData>,
+    /// Resource tags.
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// The geo-location where the resource lives
+    pub location: String,
+}
+impl Json for TrackedResource {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            id: o.opt("id")?,
+            name: o.opt("name")?,
+            type_: o.opt("type")?,
+            system_data: o.opt("systemData")?,
+            tags: o.opt("tags")?,
+            location: o.req("location")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("id", &self.id);
+        o.opt("name", &self.name);
+        o.opt("type", &self.type_);
+        o.opt("systemData", &self.system_data);
+        o.opt("tags", &self.tags);
+        o.req("location", &self.location);
+        o.finish()
+    }
+}
+/// Training related configuration.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TrainingSettings {
+    /// Enable recommendation of DNN models.
+    pub enable_dnn_training: Option<bool>,
+    /// Flag to turn on explainability on best model.
+    pub enable_model_explainability: Option<bool>,
+    /// Flag for enabling onnx compatible models.
+    pub enable_onnx_compatible_models: Option<bool>,
+    /// Enable stack ensemble run.
+    pub enable_stack_ensemble: Option<bool>,
+    /// Enable voting ensemble run.
+    pub enable_vote_ensemble: Option<bool>,
+    /** During VotingEnsemble and StackEnsemble model generation, multiple fitted models from the previous child runs are downloaded.
+ Configure this parameter with a higher value than 300 secs, if more time is needed.*/
+    pub ensemble_model_download_timeout: Option<String>,
+    /// Stack ensemble settings for stack ensemble run.
+    pub stack_ensemble_settings: Option<StackEnsembleSettings>,
+}
+impl Json for TrainingSettings {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            enable_dnn_training: o.opt("enableDnnTraining")?,
+            enable_model_explainability: o.opt("enableModelExplainability")?,
+            enable_onnx_compatible_models: o.opt("enableOnnxCompatibleModels")?,
+            enable_stack_ensemble: o.opt("enableStackEnsemble")?,
+            enable_vote_ensemble: o.opt("enableVoteEnsemble")?,
+            ensemble_model_download_timeout: o.opt("ensembleModelDownloadTimeout")?,
+            stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("enableDnnTraining", &self.enable_dnn_training);
+        o.opt("enableModelExplainability", &self.enable_model_explainability);
+        o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
+        o.opt("enableStackEnsemble", &self.enable_stack_ensemble);
+        o.opt("enableVoteEnsemble", &self.enable_vote_ensemble);
+        o.opt("ensembleModelDownloadTimeout", &self.ensemble_model_download_timeout);
+        o.opt("stackEnsembleSettings", &self.stack_ensemble_settings);
         o.finish()
     }
 }
@@ -18527,6 +19766,61 @@ impl Json for VirtualMachineProperties {
         o.finish()
     }
 }
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VirtualMachineSchema {
+    pub properties: Option<VirtualMachineSchemaProperties>,
+}
+impl Json for VirtualMachineSchema {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            properties: o.opt("properties")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("properties", &self.properties);
+        o.finish()
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VirtualMachineSchemaProperties {
+    /// Virtual Machine size
+    pub virtual_machine_size: Option<String>,
+    /// Port open for ssh connections.
+    pub ssh_port: Option<i32>,
+    /// Notebook server port open for ssh connections.
+    pub notebook_server_port: Option<i32>,
+    /// Public IP address of the virtual machine.
+    pub address: Option<String>,
+    /// Admin credentials for virtual machine
+    pub administrator_account: Option<VirtualMachineSshCredentials>,
+    /// Indicates whether this compute will be used for running notebooks.
+    pub is_notebook_instance_compute: Option<bool>,
+}
+impl Json for VirtualMachineSchemaProperties {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            virtual_machine_size: o.opt("virtualMachineSize")?,
+            ssh_port: o.opt("sshPort")?,
+            notebook_server_port: o.opt("notebookServerPort")?,
+            address: o.opt("address")?,
+            administrator_account: o.opt("administratorAccount")?,
+            is_notebook_instance_compute: o.opt("isNotebookInstanceCompute")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("virtualMachineSize", &self.virtual_machine_size);
+        o.opt("sshPort", &self.ssh_port);
+        o.opt("notebookServerPort", &self.notebook_server_port);
+        o.opt("address", &self.address);
+        o.opt("administratorAccount", &self.administrator_account);
+        o.opt("isNotebookInstanceCompute", &self.is_notebook_instance_compute);
+        o.finish()
+    }
+}
 /// Secrets related to a Machine Learning compute based on AKS.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineSecrets {
@@ -18544,6 +19838,24 @@ impl Json for VirtualMachineSecrets {
         let mut o = ObjWriter::new();
         o.opt("administratorAccount", &self.administrator_account);
         o.constant("computeType", "VirtualMachine");
+        o.finish()
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VirtualMachineSecretsSchema {
+    /// Admin credentials for virtual machine.
+    pub administrator_account: Option<VirtualMachineSshCredentials>,
+}
+impl Json for VirtualMachineSecretsSchema {
+    fn from_json(v: Value) -> Result<Self, DecodeError> {
+        let mut o = ObjReader::new(v)?;
+        Ok(Self {
+            administrator_account: o.opt("administratorAccount")?,
+        })
+    }
+    fn to_json(&self) -> Value {
+        let mut o = ObjWriter::new();
+        o.opt("administratorAccount", &self.administrator_account);
         o.finish()
     }
 }
@@ -19376,16 +20688,17 @@ impl Json for WorkspaceUpdateParameters {
 }
 crate::serde_via_json!(
     AccountKeyDatastoreCredentials, AccountKeyDatastoreSecrets, AcrDetails, Aks,
-    AksComputeSecrets, AksNetworkingConfiguration, AksProperties, AllNodes,
-    AllocationState, AmlCompute, AmlComputeNodeInformation, AmlComputeNodesInformation,
-    AmlComputeProperties, AmlOperation, AmlOperationDisplay, AmlOperationListResult,
-    AmlToken, AmlUserFeature, ApplicationSharingPolicy, ArmResourceId,
-    AssetProvisioningState, AssetReferenceBase, AssignedUser, AutoForecastHorizon,
-    AutoMlJob, AutoMlVertical, AutoNCrossValidations, AutoPauseProperties,
-    AutoRebuildSetting, AutoScaleProperties, AutoSeasonality, AutoTargetLags,
-    AutoTargetRollingWindowSize, Autosave, AzureBlobDatastore,
-    AzureDataLakeGen1Datastore, AzureDataLakeGen2Datastore, AzureFileDatastore,
-    BanditPolicy, BatchDeployment, BatchDeploymentTrackedResource,
+    AksComputeSecrets, AksComputeSecretsProperties, AksNetworkingConfiguration,
+    AksProperties, AksSchema, AksSchemaProperties, AllNodes, AllocationState, AmlCompute,
+    AmlComputeNodeInformation, AmlComputeNodesInformation, AmlComputeProperties,
+    AmlComputeSchema, AmlOperation, AmlOperationDisplay, AmlOperationListResult,
+    AmlToken, AmlUserFeature, ApplicationSharingPolicy, ArmResourceId, AssetBase,
+    AssetContainer, AssetJobInput, AssetJobOutput, AssetProvisioningState,
+    AssetReferenceBase, AssignedUser, AutoForecastHorizon, AutoMlJob, AutoMlVertical,
+    AutoNCrossValidations, AutoPauseProperties, AutoRebuildSetting, AutoScaleProperties,
+    AutoSeasonality, AutoTargetLags, AutoTargetRollingWindowSize, Autosave,
+    AzureBlobDatastore, AzureDataLakeGen1Datastore, AzureDataLakeGen2Datastore,
+    AzureFileDatastore, BanditPolicy, BatchDeployment, BatchDeploymentTrackedResource,
     BatchDeploymentTrackedResourceArmPaginatedResult, BatchEndpoint,
     BatchEndpointDefaults, BatchEndpointTrackedResource,
     BatchEndpointTrackedResourceArmPaginatedResult, BatchLoggingLevel, BatchOutputAction,
@@ -19397,27 +20710,30 @@ crate::serde_via_json!(
     ClusterUpdateParameters, ClusterUpdateProperties, CodeConfiguration, CodeContainer,
     CodeContainerResource, CodeContainerResourceArmPaginatedResult, CodeVersion,
     CodeVersionResource, CodeVersionResourceArmPaginatedResult, ColumnTransformer,
-    CommandJob, CommandJobLimits, ComponentContainer, ComponentContainerResource,
-    ComponentContainerResourceArmPaginatedResult, ComponentVersion,
-    ComponentVersionResource, ComponentVersionResourceArmPaginatedResult, Compute,
-    ComputeInstance, ComputeInstanceApplication, ComputeInstanceAuthorizationType,
+    CommandJob, CommandJobLimits, CommonPrivateEndpoint, ComponentContainer,
+    ComponentContainerResource, ComponentContainerResourceArmPaginatedResult,
+    ComponentVersion, ComponentVersionResource,
+    ComponentVersionResourceArmPaginatedResult, Compute, ComputeInstance,
+    ComputeInstanceApplication, ComputeInstanceAuthorizationType,
     ComputeInstanceConnectivityEndpoints, ComputeInstanceContainer,
     ComputeInstanceCreatedBy, ComputeInstanceDataDisk, ComputeInstanceDataMount,
     ComputeInstanceEnvironmentInfo, ComputeInstanceLastOperation,
-    ComputeInstanceProperties, ComputeInstanceSshSettings, ComputeInstanceState,
-    ComputeInstanceVersion, ComputePowerAction, ComputeResource, ComputeSchedules,
-    ComputeSecrets, ComputeStartStopSchedule, ComputeType, ConnectionAuthType,
-    ConnectionCategory, ContainerResourceRequirements, ContainerResourceSettings,
-    ContainerType, CosmosDbSettings, CreatedByType, CredentialsType, Cron, CronTrigger,
-    CustomForecastHorizon, CustomModelJobInput, CustomModelJobOutput,
-    CustomNCrossValidations, CustomSeasonality, CustomTargetLags,
+    ComputeInstanceProperties, ComputeInstanceSchema, ComputeInstanceSshSettings,
+    ComputeInstanceState, ComputeInstanceVersion, ComputePowerAction, ComputeResource,
+    ComputeResourceSchema, ComputeSchedules, ComputeSecrets, ComputeStartStopSchedule,
+    ComputeType, ConnectionAuthType, ConnectionCategory, ContainerResourceRequirements,
+    ContainerResourceSettings, ContainerType, CosmosDbSettings, CreatedByType,
+    CredentialsType, Cron, CronTrigger, CustomForecastHorizon, CustomModelJobInput,
+    CustomModelJobOutput, CustomNCrossValidations, CustomSeasonality, CustomTargetLags,
     CustomTargetRollingWindowSize, DataContainer, DataContainerResource,
     DataContainerResourceArmPaginatedResult, DataFactory, DataLakeAnalytics,
-    DataLakeAnalyticsProperties, DataPathAssetReference, DataType, DataVersionBase,
+    DataLakeAnalyticsProperties, DataLakeAnalyticsSchema,
+    DataLakeAnalyticsSchemaProperties, DataPathAssetReference, DataType, DataVersionBase,
     DataVersionBaseResource, DataVersionBaseResourceArmPaginatedResult, Databricks,
-    DatabricksComputeSecrets, DatabricksProperties, Datastore, DatastoreCredentials,
-    DatastoreResource, DatastoreResourceArmPaginatedResult, DatastoreSecrets,
-    DatastoreType, DefaultScaleSettings, DeploymentLogs, DeploymentLogsRequest,
+    DatabricksComputeSecrets, DatabricksComputeSecretsProperties, DatabricksProperties,
+    DatabricksSchema, Datastore, DatastoreCredentials, DatastoreResource,
+    DatastoreResourceArmPaginatedResult, DatastoreSecrets, DatastoreType,
+    DefaultScaleSettings, DeploymentLogs, DeploymentLogsRequest,
     DeploymentProvisioningState, DeploymentResourceConfiguration,
     DiagnoseRequestProperties, DiagnoseResponseResult, DiagnoseResponseResultValue,
     DiagnoseResult, DiagnoseResultLevel, DiagnoseWorkspaceParameters,
@@ -19425,36 +20741,40 @@ crate::serde_via_json!(
     EarlyTerminationPolicyType, EgressPublicNetworkAccessType,
     EncryptionKeyVaultProperties, EncryptionProperty, EncryptionStatus2,
     EndpointAuthKeys, EndpointAuthMode, EndpointAuthToken, EndpointComputeType,
-    EndpointComputeType2, EndpointProvisioningState, EndpointScheduleAction,
-    EndpointServiceConnectionStatus, EnvironmentContainer, EnvironmentContainerResource,
+    EndpointComputeType2, EndpointDeploymentPropertiesBase, EndpointPropertiesBase,
+    EndpointProvisioningState, EndpointScheduleAction, EndpointServiceConnectionStatus,
+    EnvironmentContainer, EnvironmentContainerResource,
     EnvironmentContainerResourceArmPaginatedResult, EnvironmentType, EnvironmentVersion,
     EnvironmentVersionResource, EnvironmentVersionResourceArmPaginatedResult,
     ErrorAdditionalInfo, ErrorDetail, ErrorResponse, EstimatedVmPrice, EstimatedVmPrices,
-    ExternalFqdnResponse, FeatureLags, FeaturizationMode, FlavorData, ForecastHorizon,
-    ForecastHorizonMode, Forecasting, ForecastingModels, ForecastingPrimaryMetrics,
-    ForecastingSettings, ForecastingTrainingSettings, FqdnEndpoint, FqdnEndpointDetail,
-    FqdnEndpoints, FqdnEndpointsProperties, Goal, GridSamplingAlgorithm, HdInsight,
-    HdInsightProperties, IdAssetReference, IdentityConfiguration,
-    IdentityConfigurationType, IdentityForCmk, ImageClassification,
-    ImageClassificationMultilabel, ImageInstanceSegmentation, ImageLimitSettings,
+    ExternalFqdnResponse, FeatureLags, FeaturizationMode, FeaturizationSettings,
+    FlavorData, ForecastHorizon, ForecastHorizonMode, Forecasting, ForecastingModels,
+    ForecastingPrimaryMetrics, ForecastingSettings, ForecastingTrainingSettings,
+    FqdnEndpoint, FqdnEndpointDetail, FqdnEndpoints, FqdnEndpointsProperties, Goal,
+    GridSamplingAlgorithm, HdInsight, HdInsightProperties, HdInsightSchema,
+    IdAssetReference, IdentityConfiguration, IdentityConfigurationType, IdentityForCmk,
+    ImageClassification, ImageClassificationBase, ImageClassificationMultilabel,
+    ImageInstanceSegmentation, ImageLimitSettings, ImageModelDistributionSettings,
     ImageModelDistributionSettingsClassification,
-    ImageModelDistributionSettingsObjectDetection, ImageModelSettingsClassification,
-    ImageModelSettingsObjectDetection, ImageObjectDetection, ImageSweepSettings,
+    ImageModelDistributionSettingsObjectDetection, ImageModelSettings,
+    ImageModelSettingsClassification, ImageModelSettingsObjectDetection,
+    ImageObjectDetection, ImageObjectDetectionBase, ImageSweepSettings, ImageVertical,
     InferenceContainerProperties, InputDeliveryMode, InstanceSegmentationPrimaryMetrics,
     InstanceTypeSchema, InstanceTypeSchemaResources, JobBase, JobBaseResource,
-    JobBaseResourceArmPaginatedResult, JobInput, JobInputType, JobLimitsType, JobOutput,
-    JobOutputType, JobResourceConfiguration, JobScheduleAction, JobService, JobStatus,
-    JobType, KeyType, Kubernetes, KubernetesOnlineDeployment, KubernetesProperties,
-    LearningRateScheduler, ListAmlUserFeatureResult, ListNotebookKeysResult,
-    ListStorageAccountKeysResult, ListUsagesResult, ListViewType2,
-    ListWorkspaceKeysResult, ListWorkspaceQuotas, LiteralJobInput, LoadBalancerType,
-    LogVerbosity, ManagedIdentity, ManagedIdentityAuthTypeWorkspaceConnectionProperties,
-    ManagedOnlineDeployment, ManagedServiceIdentity, ManagedServiceIdentityType,
-    MedianStoppingPolicy, MlFlowModelJobInput, MlFlowModelJobOutput, MlTableData,
-    MlTableJobInput, MlTableJobOutput, ModelContainer, ModelContainerResource,
+    JobBaseResourceArmPaginatedResult, JobInput, JobInputType, JobLimits, JobLimitsType,
+    JobOutput, JobOutputType, JobResourceConfiguration, JobScheduleAction, JobService,
+    JobStatus, JobType, KeyType, Kubernetes, KubernetesOnlineDeployment,
+    KubernetesProperties, KubernetesSchema, LearningRateScheduler,
+    ListAmlUserFeatureResult, ListNotebookKeysResult, ListStorageAccountKeysResult,
+    ListUsagesResult, ListViewType2, ListWorkspaceKeysResult, ListWorkspaceQuotas,
+    LiteralJobInput, LoadBalancerType, LogVerbosity, ManagedIdentity,
+    ManagedIdentityAuthTypeWorkspaceConnectionProperties, ManagedOnlineDeployment,
+    ManagedServiceIdentity, ManagedServiceIdentityType, MedianStoppingPolicy,
+    MlFlowModelJobInput, MlFlowModelJobOutput, MlTableData, MlTableJobInput,
+    MlTableJobOutput, ModelContainer, ModelContainerResource,
     ModelContainerResourceArmPaginatedResult, ModelSize, ModelVersion,
     ModelVersionResource, ModelVersionResourceArmPaginatedResult, MountAction,
-    MountState, Mpi, NCrossValidations, NCrossValidationsMode, Network,
+    MountState, Mpi, NCrossValidations, NCrossValidationsMode, Network, NlpVertical,
     NlpVerticalFeaturizationSettings, NlpVerticalLimitSettings, NodeState,
     NodeStateCounts, Nodes, NodesValueType, NoneAuthTypeWorkspaceConnectionProperties,
     NoneDatastoreCredentials, NotebookAccessTokenResult, NotebookPreparationError,
@@ -19466,15 +20786,15 @@ crate::serde_via_json!(
     OperationTrigger, OrderString2, OsType, OutputDeliveryMode, OutputPathAssetReference,
     PaginatedComputeResourcesList, PartialBatchDeployment,
     PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties,
-    PartialManagedServiceIdentity, PartialMinimalTrackedResourceWithIdentity,
-    PartialMinimalTrackedResourceWithSku, PartialRegistryPartialTrackedResource,
-    PartialSku, Password, PatAuthTypeWorkspaceConnectionProperties,
-    PendingUploadCredentialDto, PendingUploadCredentialType, PendingUploadRequestDto,
-    PendingUploadResponseDto, PendingUploadType, PersonalComputeInstanceSettings,
-    PipelineJob, PrivateEndpoint, PrivateEndpointConnection,
-    PrivateEndpointConnectionListResult, PrivateEndpointConnectionProperties,
-    PrivateEndpointConnectionProvisioningState, PrivateEndpointResource,
-    PrivateEndpointServiceConnectionStatus, PrivateLinkResource,
+    PartialManagedServiceIdentity, PartialMinimalTrackedResource,
+    PartialMinimalTrackedResourceWithIdentity, PartialMinimalTrackedResourceWithSku,
+    PartialRegistryPartialTrackedResource, PartialSku, Password,
+    PatAuthTypeWorkspaceConnectionProperties, PendingUploadCredentialDto,
+    PendingUploadCredentialType, PendingUploadRequestDto, PendingUploadResponseDto,
+    PendingUploadType, PersonalComputeInstanceSettings, PipelineJob, PrivateEndpoint,
+    PrivateEndpointConnection, PrivateEndpointConnectionListResult,
+    PrivateEndpointConnectionProperties, PrivateEndpointConnectionProvisioningState,
+    PrivateEndpointResource, PrivateEndpointServiceConnectionStatus, PrivateLinkResource,
     PrivateLinkResourceListResult, PrivateLinkResourceProperties,
     PrivateLinkServiceConnectionState, ProbeSettings, ProvisioningState,
     ProvisioningStatus, PublicNetworkAccess, PublicNetworkAccessType, PyTorch,
@@ -19486,9 +20806,10 @@ crate::serde_via_json!(
     RegistryPrivateLinkServiceConnectionState, RegistryRegionArmDetails,
     RegistryTrackedResource, RegistryTrackedResourceArmPaginatedResult, Regression,
     RegressionModels, RegressionPrimaryMetrics, RegressionTrainingSettings,
-    RemoteLoginPortPublicAccess, ResourceId, ResourceName, ResourceQuota, Route,
-    SamplingAlgorithm, SamplingAlgorithmType, SasAuthTypeWorkspaceConnectionProperties,
-    SasCredentialDto, SasDatastoreCredentials, SasDatastoreSecrets, ScaleSettings,
+    RemoteLoginPortPublicAccess, Resource, ResourceBase, ResourceConfiguration,
+    ResourceId, ResourceName, ResourceQuota, Route, SamplingAlgorithm,
+    SamplingAlgorithmType, SasAuthTypeWorkspaceConnectionProperties, SasCredentialDto,
+    SasDatastoreCredentials, SasDatastoreSecrets, ScaleSettings,
     ScaleSettingsInformation, ScaleType, Schedule, ScheduleActionBase,
     ScheduleActionType, ScheduleBase, ScheduleListViewType2, ScheduleProvisioningState,
     ScheduleProvisioningStatus, ScheduleResource, ScheduleResourceArmPaginatedResult,
@@ -19502,19 +20823,21 @@ crate::serde_via_json!(
     StackMetaLearnerType, Status, StochasticOptimizer, StorageAccountDetails,
     StorageAccountType, SweepJob, SweepJobLimits, SynapseSpark, SynapseSparkProperties,
     SystemCreatedAcrAccount, SystemCreatedStorageAccount, SystemData, SystemService,
-    TableVerticalFeaturizationSettings, TableVerticalLimitSettings,
+    TableVertical, TableVerticalFeaturizationSettings, TableVerticalLimitSettings,
     TargetAggregationFunction, TargetLags, TargetLagsMode, TargetRollingWindowSize,
     TargetRollingWindowSizeMode, TargetUtilizationScaleSettings, TaskType, TensorFlow,
-    TextClassification, TextClassificationMultilabel, TextNer, TrialComponent,
-    TriggerBase, TriggerType, TritonModelJobInput, TritonModelJobOutput,
-    TruncationSelectionPolicy, UnderlyingResourceAction, UnitOfMeasure,
-    UpdateWorkspaceQuotas, UpdateWorkspaceQuotasResult, UriFileDataVersion,
-    UriFileJobInput, UriFileJobOutput, UriFolderDataVersion, UriFolderJobInput,
-    UriFolderJobOutput, Usage, UsageName, UsageUnit, UseStl, UserAccountCredentials,
-    UserAssignedIdentity, UserCreatedAcrAccount, UserCreatedStorageAccount, UserIdentity,
+    TextClassification, TextClassificationMultilabel, TextNer, TrackedResource,
+    TrainingSettings, TrialComponent, TriggerBase, TriggerType, TritonModelJobInput,
+    TritonModelJobOutput, TruncationSelectionPolicy, UnderlyingResourceAction,
+    UnitOfMeasure, UpdateWorkspaceQuotas, UpdateWorkspaceQuotasResult,
+    UriFileDataVersion, UriFileJobInput, UriFileJobOutput, UriFolderDataVersion,
+    UriFolderJobInput, UriFolderJobOutput, Usage, UsageName, UsageUnit, UseStl,
+    UserAccountCredentials, UserAssignedIdentity, UserCreatedAcrAccount,
+    UserCreatedStorageAccount, UserIdentity,
     UsernamePasswordAuthTypeWorkspaceConnectionProperties, ValidationMetricType,
     ValueFormat, VirtualMachine, VirtualMachineImage, VirtualMachineProperties,
-    VirtualMachineSecrets, VirtualMachineSize, VirtualMachineSizeListResult,
+    VirtualMachineSchema, VirtualMachineSchemaProperties, VirtualMachineSecrets,
+    VirtualMachineSecretsSchema, VirtualMachineSize, VirtualMachineSizeListResult,
     VirtualMachineSshCredentials, VmPriceOsType, VmPriority, VmTier, WeekDay, Workspace,
     WorkspaceConnectionManagedIdentity, WorkspaceConnectionPersonalAccessToken,
     WorkspaceConnectionPropertiesV2, WorkspaceConnectionPropertiesV2BasicResource,
@@ -19526,32 +20849,76 @@ crate::serde_via_json!(
 /// Every spec definition this module models: `(spec file#/definitions/Name, Rust type)`.
 pub const DEFINITIONS: &[(&str, &str)] = &[
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AccountKeyDatastoreCredentials",
-        "AccountKeyDatastoreCredentials",
+        "specification/common-types/resource-management/v3/managedidentity.json#/definitions/ManagedServiceIdentity",
+        "ManagedServiceIdentity",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AccountKeyDatastoreSecrets",
-        "AccountKeyDatastoreSecrets",
+        "specification/common-types/resource-management/v3/managedidentity.json#/definitions/ManagedServiceIdentityType",
+        "ManagedServiceIdentityType",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/AcrDetails",
-        "AcrDetails",
+        "specification/common-types/resource-management/v3/managedidentity.json#/definitions/UserAssignedIdentity",
+        "UserAssignedIdentity",
+    ),
+    (
+        "specification/common-types/resource-management/v3/privatelinks.json#/definitions/PrivateEndpoint",
+        "CommonPrivateEndpoint",
+    ),
+    (
+        "specification/common-types/resource-management/v3/types.json#/definitions/ErrorAdditionalInfo",
+        "ErrorAdditionalInfo",
+    ),
+    (
+        "specification/common-types/resource-management/v3/types.json#/definitions/ErrorDetail",
+        "ErrorDetail",
+    ),
+    (
+        "specification/common-types/resource-management/v3/types.json#/definitions/ErrorResponse",
+        "ErrorResponse",
+    ),
+    (
+        "specification/common-types/resource-management/v3/types.json#/definitions/Resource",
+        "Resource",
+    ),
+    (
+        "specification/common-types/resource-management/v3/types.json#/definitions/Sku",
+        "Sku",
+    ),
+    (
+        "specification/common-types/resource-management/v3/types.json#/definitions/SkuTier",
+        "SkuTier",
+    ),
+    (
+        "specification/common-types/resource-management/v3/types.json#/definitions/SystemData",
+        "SystemData",
+    ),
+    (
+        "specification/common-types/resource-management/v3/types.json#/definitions/TrackedResource",
+        "TrackedResource",
+    ),
+    (
+        "specification/common-types/resource-management/v3/types.json#/definitions/createdByType",
+        "CreatedByType",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AKS",
         "Aks",
     ),
     (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AKSSchema",
+        "AksSchema",
+    ),
+    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AksComputeSecrets",
         "AksComputeSecrets",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AksNetworkingConfiguration",
-        "AksNetworkingConfiguration",
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AksComputeSecretsProperties",
+        "AksComputeSecretsProperties",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AllNodes",
-        "AllNodes",
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AksNetworkingConfiguration",
+        "AksNetworkingConfiguration",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AmlCompute",
@@ -19570,6 +20937,10 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "AmlComputeProperties",
     ),
     (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AmlComputeSchema",
+        "AmlComputeSchema",
+    ),
+    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AmlOperation",
         "AmlOperation",
     ),
@@ -19578,16 +20949,572 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "AmlOperationListResult",
     ),
     (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AssignedUser",
+        "AssignedUser",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AutoPauseProperties",
+        "AutoPauseProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AutoScaleProperties",
+        "AutoScaleProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ClusterUpdateParameters",
+        "ClusterUpdateParameters",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ClusterUpdateProperties",
+        "ClusterUpdateProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Compute",
+        "Compute",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstance",
+        "ComputeInstance",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceApplication",
+        "ComputeInstanceApplication",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceConnectivityEndpoints",
+        "ComputeInstanceConnectivityEndpoints",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceContainer",
+        "ComputeInstanceContainer",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceCreatedBy",
+        "ComputeInstanceCreatedBy",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceDataDisk",
+        "ComputeInstanceDataDisk",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceDataMount",
+        "ComputeInstanceDataMount",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceEnvironmentInfo",
+        "ComputeInstanceEnvironmentInfo",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceLastOperation",
+        "ComputeInstanceLastOperation",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceProperties",
+        "ComputeInstanceProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceSchema",
+        "ComputeInstanceSchema",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceSshSettings",
+        "ComputeInstanceSshSettings",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceState",
+        "ComputeInstanceState",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceVersion",
+        "ComputeInstanceVersion",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputePowerAction",
+        "ComputePowerAction",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeResource",
+        "ComputeResource",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeResourceSchema",
+        "ComputeResourceSchema",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeSchedules",
+        "ComputeSchedules",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeSecrets",
+        "ComputeSecrets",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeStartStopSchedule",
+        "ComputeStartStopSchedule",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeType",
+        "ComputeType",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ConnectionAuthType",
+        "ConnectionAuthType",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ConnectionCategory",
+        "ConnectionCategory",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/CosmosDbSettings",
+        "CosmosDbSettings",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Cron",
+        "Cron",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DataFactory",
+        "DataFactory",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DataLakeAnalytics",
+        "DataLakeAnalytics",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DataLakeAnalyticsSchema",
+        "DataLakeAnalyticsSchema",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Databricks",
+        "Databricks",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DatabricksComputeSecrets",
+        "DatabricksComputeSecrets",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DatabricksComputeSecretsProperties",
+        "DatabricksComputeSecretsProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DatabricksProperties",
+        "DatabricksProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DatabricksSchema",
+        "DatabricksSchema",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DiagnoseRequestProperties",
+        "DiagnoseRequestProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DiagnoseResponseResult",
+        "DiagnoseResponseResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DiagnoseResult",
+        "DiagnoseResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DiagnoseWorkspaceParameters",
+        "DiagnoseWorkspaceParameters",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/EncryptionKeyVaultProperties",
+        "EncryptionKeyVaultProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/EncryptionProperty",
+        "EncryptionProperty",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/EstimatedVMPrice",
+        "EstimatedVmPrice",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/EstimatedVMPrices",
+        "EstimatedVmPrices",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ExternalFQDNResponse",
+        "ExternalFqdnResponse",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/FQDNEndpoint",
+        "FqdnEndpoint",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/FQDNEndpointDetail",
+        "FqdnEndpointDetail",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/FQDNEndpoints",
+        "FqdnEndpoints",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/FQDNEndpointsProperties",
+        "FqdnEndpointsProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/HDInsight",
+        "HdInsight",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/HDInsightProperties",
+        "HdInsightProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/HDInsightSchema",
+        "HdInsightSchema",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/IdentityForCmk",
+        "IdentityForCmk",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/InstanceResourceSchema",
+        "InstanceResourceSchema",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/InstanceTypeSchema",
+        "InstanceTypeSchema",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Kubernetes",
+        "Kubernetes",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/KubernetesProperties",
+        "KubernetesProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/KubernetesSchema",
+        "KubernetesSchema",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ListNotebookKeysResult",
+        "ListNotebookKeysResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ListStorageAccountKeysResult",
+        "ListStorageAccountKeysResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ListUsagesResult",
+        "ListUsagesResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ListWorkspaceKeysResult",
+        "ListWorkspaceKeysResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ListWorkspaceQuotas",
+        "ListWorkspaceQuotas",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ManagedIdentityAuthTypeWorkspaceConnectionProperties",
+        "ManagedIdentityAuthTypeWorkspaceConnectionProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/NodeStateCounts",
+        "NodeStateCounts",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/NoneAuthTypeWorkspaceConnectionProperties",
+        "NoneAuthTypeWorkspaceConnectionProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/NotebookAccessTokenResult",
+        "NotebookAccessTokenResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/NotebookPreparationError",
+        "NotebookPreparationError",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/NotebookResourceInfo",
+        "NotebookResourceInfo",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PATAuthTypeWorkspaceConnectionProperties",
+        "PatAuthTypeWorkspaceConnectionProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PaginatedComputeResourcesList",
+        "PaginatedComputeResourcesList",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Password",
+        "Password",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PersonalComputeInstanceSettings",
+        "PersonalComputeInstanceSettings",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpoint",
+        "PrivateEndpoint",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpointConnection",
+        "PrivateEndpointConnection",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpointConnectionListResult",
+        "PrivateEndpointConnectionListResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpointConnectionProperties",
+        "PrivateEndpointConnectionProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpointConnectionProvisioningState",
+        "PrivateEndpointConnectionProvisioningState",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpointServiceConnectionStatus",
+        "PrivateEndpointServiceConnectionStatus",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateLinkResource",
+        "PrivateLinkResource",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateLinkResourceListResult",
+        "PrivateLinkResourceListResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateLinkResourceProperties",
+        "PrivateLinkResourceProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateLinkServiceConnectionState",
+        "PrivateLinkServiceConnectionState",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/QuotaBaseProperties",
+        "QuotaBaseProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/QuotaUpdateParameters",
+        "QuotaUpdateParameters",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Recurrence",
+        "Recurrence",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/RegistryListCredentialsResult",
+        "RegistryListCredentialsResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ResourceId",
+        "ResourceId",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ResourceName",
+        "ResourceName",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ResourceQuota",
+        "ResourceQuota",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SASAuthTypeWorkspaceConnectionProperties",
+        "SasAuthTypeWorkspaceConnectionProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScaleSettings",
+        "ScaleSettings",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScaleSettingsInformation",
+        "ScaleSettingsInformation",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScheduleBase",
+        "ScheduleBase",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScheduleProvisioningState",
+        "ScheduleProvisioningState",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScheduleStatus",
+        "ScheduleStatus",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScriptReference",
+        "ScriptReference",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScriptsToExecute",
+        "ScriptsToExecute",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ServiceManagedResourcesSettings",
+        "ServiceManagedResourcesSettings",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SetupScripts",
+        "SetupScripts",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SharedPrivateLinkResource",
+        "SharedPrivateLinkResource",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SharedPrivateLinkResourceProperty",
+        "SharedPrivateLinkResourceProperty",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SslConfiguration",
+        "SslConfiguration",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SynapseSpark",
+        "SynapseSpark",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SystemService",
+        "SystemService",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/UpdateWorkspaceQuotas",
+        "UpdateWorkspaceQuotas",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/UpdateWorkspaceQuotasResult",
+        "UpdateWorkspaceQuotasResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Usage",
+        "Usage",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/UsageName",
+        "UsageName",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/UserAccountCredentials",
+        "UserAccountCredentials",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/UsernamePasswordAuthTypeWorkspaceConnectionProperties",
+        "UsernamePasswordAuthTypeWorkspaceConnectionProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachine",
+        "VirtualMachine",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineImage",
+        "VirtualMachineImage",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSchema",
+        "VirtualMachineSchema",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSecrets",
+        "VirtualMachineSecrets",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSecretsSchema",
+        "VirtualMachineSecretsSchema",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSize",
+        "VirtualMachineSize",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSizeListResult",
+        "VirtualMachineSizeListResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSshCredentials",
+        "VirtualMachineSshCredentials",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Workspace",
+        "Workspace",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionManagedIdentity",
+        "WorkspaceConnectionManagedIdentity",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionPersonalAccessToken",
+        "WorkspaceConnectionPersonalAccessToken",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionPropertiesV2",
+        "WorkspaceConnectionPropertiesV2",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionPropertiesV2BasicResource",
+        "WorkspaceConnectionPropertiesV2BasicResource",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult",
+        "WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionSharedAccessSignature",
+        "WorkspaceConnectionSharedAccessSignature",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionUsernamePassword",
+        "WorkspaceConnectionUsernamePassword",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceListResult",
+        "WorkspaceListResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceProperties",
+        "WorkspaceProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspacePropertiesUpdateParameters",
+        "WorkspacePropertiesUpdateParameters",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceUpdateParameters",
+        "WorkspaceUpdateParameters",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AccountKeyDatastoreCredentials",
+        "AccountKeyDatastoreCredentials",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AccountKeyDatastoreSecrets",
+        "AccountKeyDatastoreSecrets",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AllNodes",
+        "AllNodes",
+    ),
+    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AmlToken",
         "AmlToken",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/workspaceFeatures.json#/definitions/AmlUserFeature",
-        "AmlUserFeature",
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AssetBase",
+        "AssetBase",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/ArmResourceId",
-        "ArmResourceId",
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AssetContainer",
+        "AssetContainer",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AssetJobInput",
+        "AssetJobInput",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AssetJobOutput",
+        "AssetJobOutput",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AssetProvisioningState",
@@ -19596,10 +21523,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AssetReferenceBase",
         "AssetReferenceBase",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AssignedUser",
-        "AssignedUser",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AutoForecastHorizon",
@@ -19618,16 +21541,8 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "AutoNCrossValidations",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AutoPauseProperties",
-        "AutoPauseProperties",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AutoRebuildSetting",
         "AutoRebuildSetting",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AutoScaleProperties",
-        "AutoScaleProperties",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AutoSeasonality",
@@ -19746,14 +21661,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "ClassificationTrainingSettings",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ClusterUpdateParameters",
-        "ClusterUpdateParameters",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ClusterUpdateProperties",
-        "ClusterUpdateProperties",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/CodeConfiguration",
         "CodeConfiguration",
     ),
@@ -19818,94 +21725,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "ComponentVersionResourceArmPaginatedResult",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Compute",
-        "Compute",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstance",
-        "ComputeInstance",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceApplication",
-        "ComputeInstanceApplication",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceConnectivityEndpoints",
-        "ComputeInstanceConnectivityEndpoints",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceContainer",
-        "ComputeInstanceContainer",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceCreatedBy",
-        "ComputeInstanceCreatedBy",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceDataDisk",
-        "ComputeInstanceDataDisk",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceDataMount",
-        "ComputeInstanceDataMount",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceEnvironmentInfo",
-        "ComputeInstanceEnvironmentInfo",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceLastOperation",
-        "ComputeInstanceLastOperation",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceProperties",
-        "ComputeInstanceProperties",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceSshSettings",
-        "ComputeInstanceSshSettings",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceState",
-        "ComputeInstanceState",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceVersion",
-        "ComputeInstanceVersion",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputePowerAction",
-        "ComputePowerAction",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeResource",
-        "ComputeResource",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeSchedules",
-        "ComputeSchedules",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeSecrets",
-        "ComputeSecrets",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeStartStopSchedule",
-        "ComputeStartStopSchedule",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeType",
-        "ComputeType",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ConnectionAuthType",
-        "ConnectionAuthType",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ConnectionCategory",
-        "ConnectionCategory",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ContainerResourceRequirements",
         "ContainerResourceRequirements",
     ),
@@ -19918,20 +21737,8 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "ContainerType",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/CosmosDbSettings",
-        "CosmosDbSettings",
-    ),
-    (
-        "specification/common-types/resource-management/v3/types.json#/definitions/createdByType",
-        "CreatedByType",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/CredentialsType",
         "CredentialsType",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Cron",
-        "Cron",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/CronTrigger",
@@ -19978,14 +21785,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "DataContainerResourceArmPaginatedResult",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DataFactory",
-        "DataFactory",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DataLakeAnalytics",
-        "DataLakeAnalytics",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/DataPathAssetReference",
         "DataPathAssetReference",
     ),
@@ -20004,18 +21803,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/DataVersionBaseResourceArmPaginatedResult",
         "DataVersionBaseResourceArmPaginatedResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Databricks",
-        "Databricks",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DatabricksComputeSecrets",
-        "DatabricksComputeSecrets",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DatabricksProperties",
-        "DatabricksProperties",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/Datastore",
@@ -20062,22 +21849,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "DeploymentResourceConfiguration",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DiagnoseRequestProperties",
-        "DiagnoseRequestProperties",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DiagnoseResponseResult",
-        "DiagnoseResponseResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DiagnoseResult",
-        "DiagnoseResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DiagnoseWorkspaceParameters",
-        "DiagnoseWorkspaceParameters",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/DistributionConfiguration",
         "DistributionConfiguration",
     ),
@@ -20098,14 +21869,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "EgressPublicNetworkAccessType",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/EncryptionKeyVaultProperties",
-        "EncryptionKeyVaultProperties",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/EncryptionProperty",
-        "EncryptionProperty",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/EndpointAuthKeys",
         "EndpointAuthKeys",
     ),
@@ -20122,16 +21885,20 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "EndpointComputeType",
     ),
     (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/EndpointDeploymentPropertiesBase",
+        "EndpointDeploymentPropertiesBase",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/EndpointPropertiesBase",
+        "EndpointPropertiesBase",
+    ),
+    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/EndpointProvisioningState",
         "EndpointProvisioningState",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/EndpointScheduleAction",
         "EndpointScheduleAction",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/EndpointServiceConnectionStatus",
-        "EndpointServiceConnectionStatus",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/EnvironmentContainer",
@@ -20162,36 +21929,16 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "EnvironmentVersionResourceArmPaginatedResult",
     ),
     (
-        "specification/common-types/resource-management/v3/types.json#/definitions/ErrorAdditionalInfo",
-        "ErrorAdditionalInfo",
-    ),
-    (
-        "specification/common-types/resource-management/v3/types.json#/definitions/ErrorDetail",
-        "ErrorDetail",
-    ),
-    (
-        "specification/common-types/resource-management/v3/types.json#/definitions/ErrorResponse",
-        "ErrorResponse",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/EstimatedVMPrice",
-        "EstimatedVmPrice",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/EstimatedVMPrices",
-        "EstimatedVmPrices",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ExternalFQDNResponse",
-        "ExternalFqdnResponse",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/FeatureLags",
         "FeatureLags",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/FeaturizationMode",
         "FeaturizationMode",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/FeaturizationSettings",
+        "FeaturizationSettings",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/FlavorData",
@@ -20226,36 +21973,12 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "ForecastingTrainingSettings",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/FQDNEndpoint",
-        "FqdnEndpoint",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/FQDNEndpointDetail",
-        "FqdnEndpointDetail",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/FQDNEndpoints",
-        "FqdnEndpoints",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/FQDNEndpointsProperties",
-        "FqdnEndpointsProperties",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/Goal",
         "Goal",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/GridSamplingAlgorithm",
         "GridSamplingAlgorithm",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/HDInsight",
-        "HdInsight",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/HDInsightProperties",
-        "HdInsightProperties",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/IdAssetReference",
@@ -20270,12 +21993,12 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "IdentityConfigurationType",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/IdentityForCmk",
-        "IdentityForCmk",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageClassification",
         "ImageClassification",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageClassificationBase",
+        "ImageClassificationBase",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageClassificationMultilabel",
@@ -20290,12 +22013,20 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "ImageLimitSettings",
     ),
     (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageModelDistributionSettings",
+        "ImageModelDistributionSettings",
+    ),
+    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageModelDistributionSettingsClassification",
         "ImageModelDistributionSettingsClassification",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageModelDistributionSettingsObjectDetection",
         "ImageModelDistributionSettingsObjectDetection",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageModelSettings",
+        "ImageModelSettings",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageModelSettingsClassification",
@@ -20310,8 +22041,16 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "ImageObjectDetection",
     ),
     (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageObjectDetectionBase",
+        "ImageObjectDetectionBase",
+    ),
+    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageSweepSettings",
         "ImageSweepSettings",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageVertical",
+        "ImageVertical",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/InferenceContainerProperties",
@@ -20322,16 +22061,8 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "InputDeliveryMode",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/InstanceResourceSchema",
-        "InstanceResourceSchema",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/InstanceSegmentationPrimaryMetrics",
         "InstanceSegmentationPrimaryMetrics",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/InstanceTypeSchema",
-        "InstanceTypeSchema",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/JobBase",
@@ -20352,6 +22083,10 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/JobInputType",
         "JobInputType",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/JobLimits",
+        "JobLimits",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/JobLimitsType",
@@ -20390,44 +22125,12 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "KeyType",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Kubernetes",
-        "Kubernetes",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/KubernetesOnlineDeployment",
         "KubernetesOnlineDeployment",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/KubernetesProperties",
-        "KubernetesProperties",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/LearningRateScheduler",
         "LearningRateScheduler",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/workspaceFeatures.json#/definitions/ListAmlUserFeatureResult",
-        "ListAmlUserFeatureResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ListNotebookKeysResult",
-        "ListNotebookKeysResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ListStorageAccountKeysResult",
-        "ListStorageAccountKeysResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ListUsagesResult",
-        "ListUsagesResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ListWorkspaceKeysResult",
-        "ListWorkspaceKeysResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ListWorkspaceQuotas",
-        "ListWorkspaceQuotas",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/LiteralJobInput",
@@ -20436,30 +22139,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/LogVerbosity",
         "LogVerbosity",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ManagedIdentity",
-        "ManagedIdentity",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ManagedIdentityAuthTypeWorkspaceConnectionProperties",
-        "ManagedIdentityAuthTypeWorkspaceConnectionProperties",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ManagedOnlineDeployment",
-        "ManagedOnlineDeployment",
-    ),
-    (
-        "specification/common-types/resource-management/v3/managedidentity.json#/definitions/ManagedServiceIdentity",
-        "ManagedServiceIdentity",
-    ),
-    (
-        "specification/common-types/resource-management/v3/managedidentity.json#/definitions/ManagedServiceIdentityType",
-        "ManagedServiceIdentityType",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/MedianStoppingPolicy",
-        "MedianStoppingPolicy",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/MLFlowModelJobInput",
@@ -20480,6 +22159,18 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/MLTableJobOutput",
         "MlTableJobOutput",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ManagedIdentity",
+        "ManagedIdentity",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ManagedOnlineDeployment",
+        "ManagedOnlineDeployment",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/MedianStoppingPolicy",
+        "MedianStoppingPolicy",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ModelContainer",
@@ -20522,16 +22213,16 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "NCrossValidationsMode",
     ),
     (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/NlpVertical",
+        "NlpVertical",
+    ),
+    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/NlpVerticalFeaturizationSettings",
         "NlpVerticalFeaturizationSettings",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/NlpVerticalLimitSettings",
         "NlpVerticalLimitSettings",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/NodeStateCounts",
-        "NodeStateCounts",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/Nodes",
@@ -20542,24 +22233,8 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "NodesValueType",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/NoneAuthTypeWorkspaceConnectionProperties",
-        "NoneAuthTypeWorkspaceConnectionProperties",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/NoneDatastoreCredentials",
         "NoneDatastoreCredentials",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/NotebookAccessTokenResult",
-        "NotebookAccessTokenResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/NotebookPreparationError",
-        "NotebookPreparationError",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/NotebookResourceInfo",
-        "NotebookResourceInfo",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ObjectDetectionPrimaryMetrics",
@@ -20614,10 +22289,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "OutputPathAssetReference",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PaginatedComputeResourcesList",
-        "PaginatedComputeResourcesList",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PartialBatchDeployment",
         "PartialBatchDeployment",
     ),
@@ -20630,6 +22301,10 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "PartialManagedServiceIdentity",
     ),
     (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PartialMinimalTrackedResource",
+        "PartialMinimalTrackedResource",
+    ),
+    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PartialMinimalTrackedResourceWithIdentity",
         "PartialMinimalTrackedResourceWithIdentity",
     ),
@@ -20638,24 +22313,12 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "PartialMinimalTrackedResourceWithSku",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/PartialRegistryPartialTrackedResource",
-        "PartialRegistryPartialTrackedResource",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PartialSku",
         "PartialSku",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PartialUserAssignedIdentity",
         "PartialUserAssignedIdentity",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Password",
-        "Password",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PATAuthTypeWorkspaceConnectionProperties",
-        "PatAuthTypeWorkspaceConnectionProperties",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PendingUploadCredentialDto",
@@ -20678,56 +22341,8 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "PendingUploadType",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PersonalComputeInstanceSettings",
-        "PersonalComputeInstanceSettings",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PipelineJob",
         "PipelineJob",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpoint",
-        "PrivateEndpoint",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpointConnection",
-        "PrivateEndpointConnection",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpointConnectionListResult",
-        "PrivateEndpointConnectionListResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpointConnectionProperties",
-        "PrivateEndpointConnectionProperties",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpointConnectionProvisioningState",
-        "PrivateEndpointConnectionProvisioningState",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/PrivateEndpointResource",
-        "PrivateEndpointResource",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateEndpointServiceConnectionStatus",
-        "PrivateEndpointServiceConnectionStatus",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateLinkResource",
-        "PrivateLinkResource",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateLinkResourceListResult",
-        "PrivateLinkResourceListResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateLinkResourceProperties",
-        "PrivateLinkResourceProperties",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/PrivateLinkServiceConnectionState",
-        "PrivateLinkServiceConnectionState",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ProbeSettings",
@@ -20742,24 +22357,12 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "PyTorch",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/QuotaBaseProperties",
-        "QuotaBaseProperties",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/QuotaUpdateParameters",
-        "QuotaUpdateParameters",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/RandomSamplingAlgorithm",
         "RandomSamplingAlgorithm",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/RandomSamplingAlgorithmRule",
         "RandomSamplingAlgorithmRule",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Recurrence",
-        "Recurrence",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/RecurrenceFrequency",
@@ -20782,42 +22385,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "RegenerateEndpointKeysRequest",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/Registry",
-        "Registry",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/RegistryListCredentialsResult",
-        "RegistryListCredentialsResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryPartialManagedServiceIdentity",
-        "RegistryPartialManagedServiceIdentity",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryPrivateEndpointConnection",
-        "RegistryPrivateEndpointConnection",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryPrivateEndpointConnectionProperties",
-        "RegistryPrivateEndpointConnectionProperties",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryPrivateLinkServiceConnectionState",
-        "RegistryPrivateLinkServiceConnectionState",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryRegionArmDetails",
-        "RegistryRegionArmDetails",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryTrackedResource",
-        "RegistryTrackedResource",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryTrackedResourceArmPaginatedResult",
-        "RegistryTrackedResourceArmPaginatedResult",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/Regression",
         "Regression",
     ),
@@ -20834,20 +22401,20 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "RegressionTrainingSettings",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ResourceId",
-        "ResourceId",
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ResourceBase",
+        "ResourceBase",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ResourceName",
-        "ResourceName",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ResourceQuota",
-        "ResourceQuota",
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ResourceConfiguration",
+        "ResourceConfiguration",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/Route",
         "Route",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/SASCredentialDto",
+        "SasCredentialDto",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/SamplingAlgorithm",
@@ -20858,28 +22425,12 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "SamplingAlgorithmType",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SASAuthTypeWorkspaceConnectionProperties",
-        "SasAuthTypeWorkspaceConnectionProperties",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/SASCredentialDto",
-        "SasCredentialDto",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/SasDatastoreCredentials",
         "SasDatastoreCredentials",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/SasDatastoreSecrets",
         "SasDatastoreSecrets",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScaleSettings",
-        "ScaleSettings",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScaleSettingsInformation",
-        "ScaleSettingsInformation",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ScaleType",
@@ -20898,14 +22449,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "ScheduleActionType",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScheduleBase",
-        "ScheduleBase",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScheduleProvisioningState",
-        "ScheduleProvisioningState",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ScheduleProvisioningStatus",
         "ScheduleProvisioningStatus",
     ),
@@ -20916,18 +22459,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ScheduleResourceArmPaginatedResult",
         "ScheduleResourceArmPaginatedResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScheduleStatus",
-        "ScheduleStatus",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScriptReference",
-        "ScriptReference",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ScriptsToExecute",
-        "ScriptsToExecute",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/Seasonality",
@@ -20946,10 +22477,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "ServiceDataAccessAuthIdentity",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ServiceManagedResourcesSettings",
-        "ServiceManagedResourcesSettings",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ServicePrincipalDatastoreCredentials",
         "ServicePrincipalDatastoreCredentials",
     ),
@@ -20958,24 +22485,8 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "ServicePrincipalDatastoreSecrets",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SetupScripts",
-        "SetupScripts",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SharedPrivateLinkResource",
-        "SharedPrivateLinkResource",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SharedPrivateLinkResourceProperty",
-        "SharedPrivateLinkResourceProperty",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ShortSeriesHandlingConfiguration",
         "ShortSeriesHandlingConfiguration",
-    ),
-    (
-        "specification/common-types/resource-management/v3/types.json#/definitions/Sku",
-        "Sku",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/SkuCapacity",
@@ -20998,14 +22509,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "SkuSetting",
     ),
     (
-        "specification/common-types/resource-management/v3/types.json#/definitions/SkuTier",
-        "SkuTier",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SslConfiguration",
-        "SslConfiguration",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/StackEnsembleSettings",
         "StackEnsembleSettings",
     ),
@@ -21018,10 +22521,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "StochasticOptimizer",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/StorageAccountDetails",
-        "StorageAccountDetails",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/SweepJob",
         "SweepJob",
     ),
@@ -21030,24 +22529,8 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "SweepJobLimits",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SynapseSpark",
-        "SynapseSpark",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/SystemCreatedAcrAccount",
-        "SystemCreatedAcrAccount",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/SystemCreatedStorageAccount",
-        "SystemCreatedStorageAccount",
-    ),
-    (
-        "specification/common-types/resource-management/v3/types.json#/definitions/SystemData",
-        "SystemData",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SystemService",
-        "SystemService",
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/TableVertical",
+        "TableVertical",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/TableVerticalFeaturizationSettings",
@@ -21102,6 +22585,10 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "TextNer",
     ),
     (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/TrainingSettings",
+        "TrainingSettings",
+    ),
+    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/TrialComponent",
         "TrialComponent",
     ),
@@ -21124,14 +22611,6 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/TruncationSelectionPolicy",
         "TruncationSelectionPolicy",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/UpdateWorkspaceQuotas",
-        "UpdateWorkspaceQuotas",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/UpdateWorkspaceQuotasResult",
-        "UpdateWorkspaceQuotasResult",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/UriFileDataVersion",
@@ -21158,24 +22637,88 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "UriFolderJobOutput",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Usage",
-        "Usage",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/UsageName",
-        "UsageName",
-    ),
-    (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/UseStl",
         "UseStl",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/UserAccountCredentials",
-        "UserAccountCredentials",
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/UserIdentity",
+        "UserIdentity",
     ),
     (
-        "specification/common-types/resource-management/v3/managedidentity.json#/definitions/UserAssignedIdentity",
-        "UserAssignedIdentity",
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ValidationMetricType",
+        "ValidationMetricType",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/WeekDay",
+        "WeekDay",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/AcrDetails",
+        "AcrDetails",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/ArmResourceId",
+        "ArmResourceId",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/EndpointServiceConnectionStatus",
+        "EndpointServiceConnectionStatus",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/PartialRegistryPartialTrackedResource",
+        "PartialRegistryPartialTrackedResource",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/PartialSku",
+        "PartialSku",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/PrivateEndpointResource",
+        "PrivateEndpointResource",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/Registry",
+        "Registry",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryPartialManagedServiceIdentity",
+        "RegistryPartialManagedServiceIdentity",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryPrivateEndpointConnection",
+        "RegistryPrivateEndpointConnection",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryPrivateEndpointConnectionProperties",
+        "RegistryPrivateEndpointConnectionProperties",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryPrivateLinkServiceConnectionState",
+        "RegistryPrivateLinkServiceConnectionState",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryRegionArmDetails",
+        "RegistryRegionArmDetails",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryTrackedResource",
+        "RegistryTrackedResource",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/RegistryTrackedResourceArmPaginatedResult",
+        "RegistryTrackedResourceArmPaginatedResult",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/StorageAccountDetails",
+        "StorageAccountDetails",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/SystemCreatedAcrAccount",
+        "SystemCreatedAcrAccount",
+    ),
+    (
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/SystemCreatedStorageAccount",
+        "SystemCreatedStorageAccount",
     ),
     (
         "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/UserCreatedAcrAccount",
@@ -21186,92 +22729,12 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "UserCreatedStorageAccount",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/UserIdentity",
-        "UserIdentity",
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/workspaceFeatures.json#/definitions/AmlUserFeature",
+        "AmlUserFeature",
     ),
     (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/UsernamePasswordAuthTypeWorkspaceConnectionProperties",
-        "UsernamePasswordAuthTypeWorkspaceConnectionProperties",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ValidationMetricType",
-        "ValidationMetricType",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachine",
-        "VirtualMachine",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineImage",
-        "VirtualMachineImage",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSecrets",
-        "VirtualMachineSecrets",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSize",
-        "VirtualMachineSize",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSizeListResult",
-        "VirtualMachineSizeListResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSshCredentials",
-        "VirtualMachineSshCredentials",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/WeekDay",
-        "WeekDay",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/Workspace",
-        "Workspace",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionManagedIdentity",
-        "WorkspaceConnectionManagedIdentity",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionPersonalAccessToken",
-        "WorkspaceConnectionPersonalAccessToken",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionPropertiesV2",
-        "WorkspaceConnectionPropertiesV2",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionPropertiesV2BasicResource",
-        "WorkspaceConnectionPropertiesV2BasicResource",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult",
-        "WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionSharedAccessSignature",
-        "WorkspaceConnectionSharedAccessSignature",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceConnectionUsernamePassword",
-        "WorkspaceConnectionUsernamePassword",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceListResult",
-        "WorkspaceListResult",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceProperties",
-        "WorkspaceProperties",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspacePropertiesUpdateParameters",
-        "WorkspacePropertiesUpdateParameters",
-    ),
-    (
-        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/WorkspaceUpdateParameters",
-        "WorkspaceUpdateParameters",
+        "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/workspaceFeatures.json#/definitions/ListAmlUserFeatureResult",
+        "ListAmlUserFeatureResult",
     ),
 ];
 fn roundtrip<T: Json>(v: Value) -> Result<Value, DecodeError> {
@@ -21298,11 +22761,20 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AksComputeSecrets" => {
                 roundtrip::<AksComputeSecrets>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AksComputeSecretsProperties" => {
+                roundtrip::<AksComputeSecretsProperties>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AksNetworkingConfiguration" => {
                 roundtrip::<AksNetworkingConfiguration>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AKSSchema/properties/properties" => {
                 roundtrip::<AksProperties>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AKSSchema" => {
+                roundtrip::<AksSchema>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AKSSchema/properties/properties" => {
+                roundtrip::<AksSchemaProperties>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AllNodes" => {
                 roundtrip::<AllNodes>(v)
@@ -21321,6 +22793,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AmlComputeProperties" => {
                 roundtrip::<AmlComputeProperties>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AmlComputeSchema" => {
+                roundtrip::<AmlComputeSchema>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AmlOperation" => {
                 roundtrip::<AmlOperation>(v)
@@ -21342,6 +22817,18 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/ArmResourceId" => {
                 roundtrip::<ArmResourceId>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AssetBase" => {
+                roundtrip::<AssetBase>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AssetContainer" => {
+                roundtrip::<AssetContainer>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AssetJobInput" => {
+                roundtrip::<AssetJobInput>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AssetJobOutput" => {
+                roundtrip::<AssetJobOutput>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/AssetProvisioningState" => {
                 roundtrip::<AssetProvisioningState>(v)
@@ -21508,6 +22995,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/CommandJobLimits" => {
                 roundtrip::<CommandJobLimits>(v)
             }
+            "specification/common-types/resource-management/v3/privatelinks.json#/definitions/PrivateEndpoint" => {
+                roundtrip::<CommonPrivateEndpoint>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ComponentContainer" => {
                 roundtrip::<ComponentContainer>(v)
             }
@@ -21562,6 +23052,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceProperties" => {
                 roundtrip::<ComputeInstanceProperties>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceSchema" => {
+                roundtrip::<ComputeInstanceSchema>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceSshSettings" => {
                 roundtrip::<ComputeInstanceSshSettings>(v)
             }
@@ -21576,6 +23069,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeResource" => {
                 roundtrip::<ComputeResource>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeResourceSchema" => {
+                roundtrip::<ComputeResourceSchema>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeSchedules" => {
                 roundtrip::<ComputeSchedules>(v)
@@ -21658,6 +23154,12 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DataLakeAnalyticsSchema/properties/properties" => {
                 roundtrip::<DataLakeAnalyticsProperties>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DataLakeAnalyticsSchema" => {
+                roundtrip::<DataLakeAnalyticsSchema>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DataLakeAnalyticsSchema/properties/properties" => {
+                roundtrip::<DataLakeAnalyticsSchemaProperties>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/DataPathAssetReference" => {
                 roundtrip::<DataPathAssetReference>(v)
             }
@@ -21679,8 +23181,14 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DatabricksComputeSecrets" => {
                 roundtrip::<DatabricksComputeSecrets>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DatabricksComputeSecretsProperties" => {
+                roundtrip::<DatabricksComputeSecretsProperties>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DatabricksProperties" => {
                 roundtrip::<DatabricksProperties>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DatabricksSchema" => {
+                roundtrip::<DatabricksSchema>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/Datastore" => {
                 roundtrip::<Datastore>(v)
@@ -21772,6 +23280,12 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/paths/~1subscriptions~1{subscriptionId}~1resourceGroups~1{resourceGroupName}~1providers~1Microsoft.MachineLearningServices~1workspaces~1{workspaceName}~1onlineEndpoints/get/parameters/6" => {
                 roundtrip::<EndpointComputeType2>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/EndpointDeploymentPropertiesBase" => {
+                roundtrip::<EndpointDeploymentPropertiesBase>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/EndpointPropertiesBase" => {
+                roundtrip::<EndpointPropertiesBase>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/EndpointProvisioningState" => {
                 roundtrip::<EndpointProvisioningState>(v)
             }
@@ -21826,6 +23340,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/FeaturizationMode" => {
                 roundtrip::<FeaturizationMode>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/FeaturizationSettings" => {
+                roundtrip::<FeaturizationSettings>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/FlavorData" => {
                 roundtrip::<FlavorData>(v)
             }
@@ -21874,6 +23391,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/HDInsightProperties" => {
                 roundtrip::<HdInsightProperties>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/HDInsightSchema" => {
+                roundtrip::<HdInsightSchema>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/IdAssetReference" => {
                 roundtrip::<IdAssetReference>(v)
             }
@@ -21889,6 +23409,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageClassification" => {
                 roundtrip::<ImageClassification>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageClassificationBase" => {
+                roundtrip::<ImageClassificationBase>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageClassificationMultilabel" => {
                 roundtrip::<ImageClassificationMultilabel>(v)
             }
@@ -21898,11 +23421,17 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageLimitSettings" => {
                 roundtrip::<ImageLimitSettings>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageModelDistributionSettings" => {
+                roundtrip::<ImageModelDistributionSettings>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageModelDistributionSettingsClassification" => {
                 roundtrip::<ImageModelDistributionSettingsClassification>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageModelDistributionSettingsObjectDetection" => {
                 roundtrip::<ImageModelDistributionSettingsObjectDetection>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageModelSettings" => {
+                roundtrip::<ImageModelSettings>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageModelSettingsClassification" => {
                 roundtrip::<ImageModelSettingsClassification>(v)
@@ -21913,8 +23442,14 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageObjectDetection" => {
                 roundtrip::<ImageObjectDetection>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageObjectDetectionBase" => {
+                roundtrip::<ImageObjectDetectionBase>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageSweepSettings" => {
                 roundtrip::<ImageSweepSettings>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ImageVertical" => {
+                roundtrip::<ImageVertical>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/InferenceContainerProperties" => {
                 roundtrip::<InferenceContainerProperties>(v)
@@ -21948,6 +23483,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/JobInputType" => {
                 roundtrip::<JobInputType>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/JobLimits" => {
+                roundtrip::<JobLimits>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/JobLimitsType" => {
                 roundtrip::<JobLimitsType>(v)
@@ -21984,6 +23522,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/KubernetesProperties" => {
                 roundtrip::<KubernetesProperties>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/KubernetesSchema" => {
+                roundtrip::<KubernetesSchema>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/LearningRateScheduler" => {
                 roundtrip::<LearningRateScheduler>(v)
@@ -22090,6 +23631,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ComputeInstanceContainer/properties/network" => {
                 roundtrip::<Network>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/NlpVertical" => {
+                roundtrip::<NlpVertical>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/NlpVerticalFeaturizationSettings" => {
                 roundtrip::<NlpVerticalFeaturizationSettings>(v)
             }
@@ -22191,6 +23735,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PartialManagedServiceIdentity" => {
                 roundtrip::<PartialManagedServiceIdentity>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PartialMinimalTrackedResource" => {
+                roundtrip::<PartialMinimalTrackedResource>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PartialMinimalTrackedResourceWithIdentity" => {
                 roundtrip::<PartialMinimalTrackedResourceWithIdentity>(v)
             }
@@ -22200,7 +23747,8 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/PartialRegistryPartialTrackedResource" => {
                 roundtrip::<PartialRegistryPartialTrackedResource>(v)
             }
-            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PartialSku" => {
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PartialSku"
+            | "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/registries.json#/definitions/PartialSku" => {
                 roundtrip::<PartialSku>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/PartialUserAssignedIdentity" => {
@@ -22358,6 +23906,15 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AmlComputeProperties/properties/remoteLoginPortPublicAccess" => {
                 roundtrip::<RemoteLoginPortPublicAccess>(v)
+            }
+            "specification/common-types/resource-management/v3/types.json#/definitions/Resource" => {
+                roundtrip::<Resource>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ResourceBase" => {
+                roundtrip::<ResourceBase>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/ResourceConfiguration" => {
+                roundtrip::<ResourceConfiguration>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/ResourceId" => {
                 roundtrip::<ResourceId>(v)
@@ -22542,6 +24099,9 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/SystemService" => {
                 roundtrip::<SystemService>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/TableVertical" => {
+                roundtrip::<TableVertical>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/TableVerticalFeaturizationSettings" => {
                 roundtrip::<TableVerticalFeaturizationSettings>(v)
             }
@@ -22580,6 +24140,12 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/TextNer" => {
                 roundtrip::<TextNer>(v)
+            }
+            "specification/common-types/resource-management/v3/types.json#/definitions/TrackedResource" => {
+                roundtrip::<TrackedResource>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/TrainingSettings" => {
+                roundtrip::<TrainingSettings>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/mfe.json#/definitions/TrialComponent" => {
                 roundtrip::<TrialComponent>(v)
@@ -22674,8 +24240,17 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSchema/properties/properties" => {
                 roundtrip::<VirtualMachineProperties>(v)
             }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSchema" => {
+                roundtrip::<VirtualMachineSchema>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSchema/properties/properties" => {
+                roundtrip::<VirtualMachineSchemaProperties>(v)
+            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSecrets" => {
                 roundtrip::<VirtualMachineSecrets>(v)
+            }
+            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSecretsSchema" => {
+                roundtrip::<VirtualMachineSecretsSchema>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSize" => {
                 roundtrip::<VirtualMachineSize>(v)
