@@ -57,12 +57,14 @@ pub fn doc_attr(doc: Option<&str>) -> TokenStream {
     }
 }
 
-/// Keeps descriptions from being read as rustdoc code blocks or intra-doc links.
-fn escape_doc(d: &str) -> String {
+/// Keeps descriptions from being read as rustdoc code blocks (doctests), HTML or intra-doc
+/// links.
+pub fn escape_doc(d: &str) -> String {
     d.lines()
         .map(|l| l.trim_start())
         .collect::<Vec<_>>()
         .join("\n ")
+        .replace("```", "\\`\\`\\`")
         .replace('[', "\\[")
         .replace(']', "\\]")
         .replace('<', "&lt;")

@@ -2,6 +2,9 @@
 //!
 //! - `generate`: regenerate `generated/` for every api-version in `specs/api-versions.toml`.
 //! - `check`: fail if `generated/` differs from what `generate` would write.
+//! - `bench [runs]`: generation time, generated size, compile time and memory against autorust.
+
+mod bench;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -65,6 +68,11 @@ fn run() -> Result<(), String> {
                 ))
             }
         }
+        Some("bench") => {
+            let runs = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
+            bench::run(&root, runs)
+        }
+        Some("measure") => bench::measure(&args[1..]),
         _ => Err("usage: cargo xtask <generate|check|bench|diff>".into()),
     }
 }

@@ -8667,11 +8667,11 @@ impl Json for ImageLimitSettings {
 /** Distribution expressions to sweep over values of model settings.
  &lt;example&gt;
  Some examples are:
- ```
+ \`\`\`
  ModelName = "choice('seresnext', 'resnest50')";
  LearningRate = "uniform(0.001, 0.01)";
  LayersToFreeze = "choice(0, 2)";
- ```&lt;/example&gt;
+ \`\`\`&lt;/example&gt;
  All distributions can be specified as distribution_name(min, max) or choice(val1, val2, ..., valn)
  where distribution name can be: uniform, quniform, loguniform, etc
  For more details on how to compose distribution expressions please check the documentation:
@@ -8816,11 +8816,11 @@ impl Json for ImageModelDistributionSettings {
 /** Distribution expressions to sweep over values of model settings.
  &lt;example&gt;
  Some examples are:
- ```
+ \`\`\`
  ModelName = "choice('seresnext', 'resnest50')";
  LearningRate = "uniform(0.001, 0.01)";
  LayersToFreeze = "choice(0, 2)";
- ```&lt;/example&gt;
+ \`\`\`&lt;/example&gt;
  For more details on how to compose distribution expressions please check the documentation:
  https://docs.microsoft.com/en-us/azure/machine-learning/how-to-tune-hyperparameters
  For more information on the available settings please visit the official documentation:
@@ -8980,11 +8980,11 @@ impl Json for ImageModelDistributionSettingsClassification {
 /** Distribution expressions to sweep over values of model settings.
  &lt;example&gt;
  Some examples are:
- ```
+ \`\`\`
  ModelName = "choice('seresnext', 'resnest50')";
  LearningRate = "uniform(0.001, 0.01)";
  LayersToFreeze = "choice(0, 2)";
- ```&lt;/example&gt;
+ \`\`\`&lt;/example&gt;
  For more details on how to compose distribution expressions please check the documentation:
  https://docs.microsoft.com/en-us/azure/machine-learning/how-to-tune-hyperparameters
  For more information on the available settings please visit the official documentation:
