@@ -39,6 +39,9 @@ struct Normalizer<'a> {
     /// Every definition target used, with its Rust name (several targets may share one
     /// type when their content is identical).
     reached: BTreeMap<String, String>,
+    /// Hoisted inline schemas by spec location, so one schema is one type however it is
+    /// reached (directly, or inherited through `allOf`).
+    inline: BTreeMap<String, String>,
 }
 
 fn err(file: &str, pointer: &str, msg: impl std::fmt::Display) -> Error {
@@ -70,6 +73,7 @@ impl<'a> Normalizer<'a> {
             queue: VecDeque::new(),
             queued: BTreeSet::new(),
             reached: BTreeMap::new(),
+            inline: BTreeMap::new(),
         }
     }
 
@@ -158,8 +162,14 @@ impl<'a> Normalizer<'a> {
         let ty = m.get("type").and_then(Value::as_str);
         Ok(match ty {
             Some("string") if m.contains_key("enum") => {
+                let key = format!("{file}#{pointer}");
+                if let Some(n) = self.inline.get(&key) {
+                    return Ok(Ty::Named(n.clone()));
+                }
                 let def = self.enum_def(m, file, pointer, hint)?;
-                Ty::Named(self.intern(def))
+                let n = self.intern(def);
+                self.inline.insert(key, n.clone());
+                Ty::Named(n)
             }
             Some("string") | Some("file") => Ty::String,
             Some("integer") => match m.get("format").and_then(Value::as_str) {
@@ -182,8 +192,14 @@ impl<'a> Normalizer<'a> {
             }
             Some("object") | None => {
                 if m.contains_key("properties") || m.contains_key("allOf") {
+                    let key = format!("{file}#{pointer}");
+                    if let Some(n) = self.inline.get(&key) {
+                        return Ok(Ty::Named(n.clone()));
+                    }
                     let def = self.struct_def(s, file, pointer, hint, None)?;
-                    Ty::Named(self.intern(def))
+                    let n = self.intern(def);
+                    self.inline.insert(key, n.clone());
+                    Ty::Named(n)
                 } else {
                     match m.get("additionalProperties") {
                         Some(Value::Object(ap)) if !ap.is_empty() => {
@@ -321,6 +337,20 @@ impl<'a> Normalizer<'a> {
                 }
             }
         }
+        // Inline property types are named after the definition that declares them, not the
+        // child that inherits them.
+        let declaring = pointer
+            .strip_prefix("/definitions/")
+            .map(|rest| rest.split('/').next().unwrap_or_default())
+            .and_then(|tok| {
+                self.def_names
+                    .get(&Target {
+                        file: file.to_string(),
+                        pointer: format!("/definitions/{tok}"),
+                    })
+                    .cloned()
+            });
+        let owner = declaring.as_deref().unwrap_or(owner);
         let Collected { props, discs } = out;
         let required: BTreeSet<&str> = m
             .get("required")

@@ -100,7 +100,7 @@ pub struct Aks {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     /// AKS properties
-    pub properties: Option<AksProperties>,
+    pub properties: Option<AksSchemaProperties>,
 }
 impl Json for Aks {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -217,59 +217,6 @@ impl Json for AksNetworkingConfiguration {
         o.opt("serviceCidr", &self.service_cidr);
         o.opt("dnsServiceIP", &self.dns_service_ip);
         o.opt("dockerBridgeCidr", &self.docker_bridge_cidr);
-        o.finish()
-    }
-}
-/// AKS properties
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AksProperties {
-    /// Cluster full qualified domain name
-    pub cluster_fqdn: Option<String>,
-    /** System services
-
- Read-only: set by the service.*/
-    pub system_services: Option<Vec<SystemService>>,
-    /// Number of agents
-    pub agent_count: Option<i32>,
-    /// Agent virtual machine size
-    pub agent_vm_size: Option<String>,
-    /// Intended usage of the cluster
-    pub cluster_purpose: Option<ClusterPurpose>,
-    /// SSL configuration
-    pub ssl_configuration: Option<SslConfiguration>,
-    /// AKS networking configuration for vnet
-    pub aks_networking_configuration: Option<AksNetworkingConfiguration>,
-    /// Load Balancer Type
-    pub load_balancer_type: Option<LoadBalancerType>,
-    /// Load Balancer Subnet
-    pub load_balancer_subnet: Option<String>,
-}
-impl Json for AksProperties {
-    fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let mut o = ObjReader::new(v)?;
-        Ok(Self {
-            cluster_fqdn: o.opt("clusterFqdn")?,
-            system_services: o.opt("systemServices")?,
-            agent_count: o.opt("agentCount")?,
-            agent_vm_size: o.opt("agentVmSize")?,
-            cluster_purpose: o.opt("clusterPurpose")?,
-            ssl_configuration: o.opt("sslConfiguration")?,
-            aks_networking_configuration: o.opt("aksNetworkingConfiguration")?,
-            load_balancer_type: o.opt("loadBalancerType")?,
-            load_balancer_subnet: o.opt("loadBalancerSubnet")?,
-        })
-    }
-    fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
-        o.opt("clusterFqdn", &self.cluster_fqdn);
-        o.opt("systemServices", &self.system_services);
-        o.opt("agentCount", &self.agent_count);
-        o.opt("agentVmSize", &self.agent_vm_size);
-        o.opt("clusterPurpose", &self.cluster_purpose);
-        o.opt("sslConfiguration", &self.ssl_configuration);
-        o.opt("aksNetworkingConfiguration", &self.aks_networking_configuration);
-        o.opt("loadBalancerType", &self.load_balancer_type);
-        o.opt("loadBalancerSubnet", &self.load_balancer_subnet);
         o.finish()
     }
 }
@@ -5260,7 +5207,7 @@ pub struct DataLakeAnalytics {
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
-    pub properties: Option<DataLakeAnalyticsProperties>,
+    pub properties: Option<DataLakeAnalyticsSchemaProperties>,
 }
 impl Json for DataLakeAnalytics {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5291,24 +5238,6 @@ impl Json for DataLakeAnalytics {
         o.opt("disableLocalAuth", &self.disable_local_auth);
         o.opt("properties", &self.properties);
         o.constant("computeType", "DataLakeAnalytics");
-        o.finish()
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DataLakeAnalyticsProperties {
-    /// DataLake Store Account Name
-    pub data_lake_store_account_name: Option<String>,
-}
-impl Json for DataLakeAnalyticsProperties {
-    fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let mut o = ObjReader::new(v)?;
-        Ok(Self {
-            data_lake_store_account_name: o.opt("dataLakeStoreAccountName")?,
-        })
-    }
-    fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
-        o.opt("dataLakeStoreAccountName", &self.data_lake_store_account_name);
         o.finish()
     }
 }
@@ -19677,7 +19606,7 @@ pub struct VirtualMachine {
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
-    pub properties: Option<VirtualMachineProperties>,
+    pub properties: Option<VirtualMachineSchemaProperties>,
 }
 impl Json for VirtualMachine {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19725,44 +19654,6 @@ impl Json for VirtualMachineImage {
     fn to_json(&self) -> Value {
         let mut o = ObjWriter::new();
         o.req("id", &self.id);
-        o.finish()
-    }
-}
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct VirtualMachineProperties {
-    /// Virtual Machine size
-    pub virtual_machine_size: Option<String>,
-    /// Port open for ssh connections.
-    pub ssh_port: Option<i32>,
-    /// Notebook server port open for ssh connections.
-    pub notebook_server_port: Option<i32>,
-    /// Public IP address of the virtual machine.
-    pub address: Option<String>,
-    /// Admin credentials for virtual machine
-    pub administrator_account: Option<VirtualMachineSshCredentials>,
-    /// Indicates whether this compute will be used for running notebooks.
-    pub is_notebook_instance_compute: Option<bool>,
-}
-impl Json for VirtualMachineProperties {
-    fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let mut o = ObjReader::new(v)?;
-        Ok(Self {
-            virtual_machine_size: o.opt("virtualMachineSize")?,
-            ssh_port: o.opt("sshPort")?,
-            notebook_server_port: o.opt("notebookServerPort")?,
-            address: o.opt("address")?,
-            administrator_account: o.opt("administratorAccount")?,
-            is_notebook_instance_compute: o.opt("isNotebookInstanceCompute")?,
-        })
-    }
-    fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
-        o.opt("virtualMachineSize", &self.virtual_machine_size);
-        o.opt("sshPort", &self.ssh_port);
-        o.opt("notebookServerPort", &self.notebook_server_port);
-        o.opt("address", &self.address);
-        o.opt("administratorAccount", &self.administrator_account);
-        o.opt("isNotebookInstanceCompute", &self.is_notebook_instance_compute);
         o.finish()
     }
 }
@@ -20689,7 +20580,7 @@ impl Json for WorkspaceUpdateParameters {
 crate::serde_via_json!(
     AccountKeyDatastoreCredentials, AccountKeyDatastoreSecrets, AcrDetails, Aks,
     AksComputeSecrets, AksComputeSecretsProperties, AksNetworkingConfiguration,
-    AksProperties, AksSchema, AksSchemaProperties, AllNodes, AllocationState, AmlCompute,
+    AksSchema, AksSchemaProperties, AllNodes, AllocationState, AmlCompute,
     AmlComputeNodeInformation, AmlComputeNodesInformation, AmlComputeProperties,
     AmlComputeSchema, AmlOperation, AmlOperationDisplay, AmlOperationListResult,
     AmlToken, AmlUserFeature, ApplicationSharingPolicy, ArmResourceId, AssetBase,
@@ -20727,11 +20618,11 @@ crate::serde_via_json!(
     CustomModelJobOutput, CustomNCrossValidations, CustomSeasonality, CustomTargetLags,
     CustomTargetRollingWindowSize, DataContainer, DataContainerResource,
     DataContainerResourceArmPaginatedResult, DataFactory, DataLakeAnalytics,
-    DataLakeAnalyticsProperties, DataLakeAnalyticsSchema,
-    DataLakeAnalyticsSchemaProperties, DataPathAssetReference, DataType, DataVersionBase,
-    DataVersionBaseResource, DataVersionBaseResourceArmPaginatedResult, Databricks,
-    DatabricksComputeSecrets, DatabricksComputeSecretsProperties, DatabricksProperties,
-    DatabricksSchema, Datastore, DatastoreCredentials, DatastoreResource,
+    DataLakeAnalyticsSchema, DataLakeAnalyticsSchemaProperties, DataPathAssetReference,
+    DataType, DataVersionBase, DataVersionBaseResource,
+    DataVersionBaseResourceArmPaginatedResult, Databricks, DatabricksComputeSecrets,
+    DatabricksComputeSecretsProperties, DatabricksProperties, DatabricksSchema,
+    Datastore, DatastoreCredentials, DatastoreResource,
     DatastoreResourceArmPaginatedResult, DatastoreSecrets, DatastoreType,
     DefaultScaleSettings, DeploymentLogs, DeploymentLogsRequest,
     DeploymentProvisioningState, DeploymentResourceConfiguration,
@@ -20835,10 +20726,10 @@ crate::serde_via_json!(
     UserAccountCredentials, UserAssignedIdentity, UserCreatedAcrAccount,
     UserCreatedStorageAccount, UserIdentity,
     UsernamePasswordAuthTypeWorkspaceConnectionProperties, ValidationMetricType,
-    ValueFormat, VirtualMachine, VirtualMachineImage, VirtualMachineProperties,
-    VirtualMachineSchema, VirtualMachineSchemaProperties, VirtualMachineSecrets,
-    VirtualMachineSecretsSchema, VirtualMachineSize, VirtualMachineSizeListResult,
-    VirtualMachineSshCredentials, VmPriceOsType, VmPriority, VmTier, WeekDay, Workspace,
+    ValueFormat, VirtualMachine, VirtualMachineImage, VirtualMachineSchema,
+    VirtualMachineSchemaProperties, VirtualMachineSecrets, VirtualMachineSecretsSchema,
+    VirtualMachineSize, VirtualMachineSizeListResult, VirtualMachineSshCredentials,
+    VmPriceOsType, VmPriority, VmTier, WeekDay, Workspace,
     WorkspaceConnectionManagedIdentity, WorkspaceConnectionPersonalAccessToken,
     WorkspaceConnectionPropertiesV2, WorkspaceConnectionPropertiesV2BasicResource,
     WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult,
@@ -22767,9 +22658,6 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AksNetworkingConfiguration" => {
                 roundtrip::<AksNetworkingConfiguration>(v)
             }
-            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AKSSchema/properties/properties" => {
-                roundtrip::<AksProperties>(v)
-            }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/AKSSchema" => {
                 roundtrip::<AksSchema>(v)
             }
@@ -23150,9 +23038,6 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DataLakeAnalytics" => {
                 roundtrip::<DataLakeAnalytics>(v)
-            }
-            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DataLakeAnalyticsSchema/properties/properties" => {
-                roundtrip::<DataLakeAnalyticsProperties>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/DataLakeAnalyticsSchema" => {
                 roundtrip::<DataLakeAnalyticsSchema>(v)
@@ -24236,9 +24121,6 @@ pub fn __roundtrip(source: &str, v: Value) -> Option<Result<Value, DecodeError>>
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineImage" => {
                 roundtrip::<VirtualMachineImage>(v)
-            }
-            "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSchema/properties/properties" => {
-                roundtrip::<VirtualMachineProperties>(v)
             }
             "specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2023-04-01/machineLearningServices.json#/definitions/VirtualMachineSchema" => {
                 roundtrip::<VirtualMachineSchema>(v)
