@@ -45,10 +45,108 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
             api.version
         ))
     })?;
+    let parsed: syn::File = syn::parse2(tokens.clone())
+        .map_err(|e| Error::new(format!("internal: progenitor output does not parse: {e}")))?;
+    let wrappers = lro_wrappers(api, &module, &parsed)?;
     Ok(quote! {
         #![allow(clippy::all, missing_docs, unused_imports, mismatched_lifetime_syntaxes)]
         #tokens
+
+        /// Long-running operations: each returns a [`crate::lro::Poller`] whose `.await`
+        /// yields the final typed result (emitted by azml around progenitor's `*_initial`).
+        impl Client {
+            #(#wrappers)*
+        }
     })
+}
+
+/// A type reference qualified for use outside the models module.
+fn qualified(ty: &Ty, module: &str) -> TokenStream {
+    let m = format_ident!("{}", module);
+    match ty {
+        Ty::Named(n) => {
+            let n = format_ident!("{}", n);
+            quote!(crate::#m::models::#n)
+        }
+        Ty::Array(t) => {
+            let t = qualified(t, module);
+            quote!(Vec<#t>)
+        }
+        Ty::Map(t) => {
+            let t = qualified(t, module);
+            quote!(std::collections::BTreeMap<String, #t>)
+        }
+        other => crate::emit_models::ty_tokens(other, false),
+    }
+}
+
+/// One `Poller`-returning method per long-running operation, with the exact parameters of
+/// progenitor's `<op>_initial` (copied from its signature) and its URL expression.
+fn lro_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<TokenStream>, Error> {
+    let mut fns = std::collections::BTreeMap::new();
+    for item in &parsed.items {
+        if let syn::Item::Impl(imp) = item {
+            for it in &imp.items {
+                if let syn::ImplItem::Fn(f) = it {
+                    fns.insert(f.sig.ident.to_string(), f.clone());
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for op in api.operations.iter().filter(|o| o.lro.is_some()) {
+        let initial_name = openapi::progenitor_id(op);
+        let f = fns
+            .get(&initial_name)
+            .ok_or_else(|| Error::new(format!("internal: progenitor emitted no {initial_name}")))?;
+        let url_stmt = f
+            .block
+            .stmts
+            .first()
+            .cloned()
+            .ok_or_else(|| Error::new("internal: empty progenitor method"))?;
+        let mut sig = f.sig.clone();
+        sig.ident = format_ident!("{}", op.rust);
+        let result = match (op.method.as_str(), op.success_body()) {
+            ("delete", _) | (_, None) => quote!(()),
+            (_, Some(t)) => qualified(t, module),
+        };
+        sig.output = syn::parse_quote!(-> Result<crate::lro::Poller<#result>, crate::Error>);
+        let args: Vec<TokenStream> = sig
+            .inputs
+            .iter()
+            .filter_map(|a| match a {
+                syn::FnArg::Typed(pt) => {
+                    let pat = &pt.pat;
+                    Some(quote!(#pat))
+                }
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let initial = format_ident!("{}", initial_name);
+        let method = op.method.to_uppercase();
+        let fsv = match op.lro.as_ref().and_then(|f| f.as_deref()) {
+            Some(f) => quote!(Some(#f)),
+            None => quote!(None),
+        };
+        let doc =
+            format!(
+            " {}\n\n Long-running (`{}` {}): returns a poller; `.await` it for the final result. \
+             The first response alone is [`Client::{initial_name}`].",
+            op.doc.as_deref().map(crate::emit_models::escape_doc).unwrap_or_default(),
+            method,
+            op.path
+        );
+        out.push(quote! {
+            #[doc = #doc]
+            pub #sig {
+                #url_stmt
+                let initial = self.#initial(#(#args),*).await?;
+                crate::lro::Poller::start(self.inner().clone(), &self.baseurl, #method, url, super::API_VERSION, #fsv, initial).await
+            }
+        });
+    }
+    Ok(out)
 }
 
 /// `mod.rs` of one api-version: re-exports, hooks, and the operation table.
@@ -90,7 +188,9 @@ pub fn emit_mod(api: &Api) -> TokenStream {
                 request: &mut reqwest::Request,
                 _info: &progenitor_client::OperationInfo,
             ) -> Result<(), progenitor_client::Error<E>> {
-                crate::runtime::prepare(self.inner(), request, API_VERSION).await.map_err(|e| progenitor_client::Error::Custom(e.to_string()))
+                crate::runtime::prepare(self.inner(), request, API_VERSION)
+                    .await
+                    .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
             }
 
             async fn exec(

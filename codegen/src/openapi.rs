@@ -3,9 +3,9 @@
 //!
 //! Where progenitor falls short, this is how we bend the document (and why):
 //! - progenitor asserts at most one success body type per operation: long-running
-//!   operations (200/201/202/204 with and without bodies) are given `application/octet-stream`
-//!   success responses, so progenitor returns the raw first response (status, headers, bytes)
-//!   and our emitted wrapper decodes it and drives the poller;
+//!   operations (200/201/202/204 with and without bodies) are given one `2XX`
+//!   `application/octet-stream` response, so progenitor returns the raw first response
+//!   (status, headers, bytes) and our emitted wrapper decodes it and drives the poller;
 //! - `api-version` is not a parameter: the client hooks add it;
 //! - every named type is a component schema that progenitor replaces with our own model
 //!   (`with_replacement`), so typify emits no types at all;
@@ -109,7 +109,15 @@ pub fn to_openapi(api: &Api) -> Result<openapiv3::OpenAPI, Error> {
             }
         }
         let mut responses = Map::new();
-        for r in &op.responses {
+        if raw_success(op) {
+            // Any 2xx starts the poller: services answer 200/201/202/204 more freely than
+            // specs list them.
+            responses.insert(
+                "2XX".into(),
+                json!({"description": "", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}),
+            );
+        }
+        for r in op.responses.iter().filter(|_| !raw_success(op)) {
             let content = match (&r.body, raw_success(op)) {
                 (_, true) => {
                     json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})

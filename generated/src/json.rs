@@ -81,6 +81,16 @@ impl Json for Value {
     }
 }
 
+/// "No result" (e.g. a DELETE's): accepts and ignores any body.
+impl Json for () {
+    fn from_json(_: Value) -> Result<Self, DecodeError> {
+        Ok(())
+    }
+    fn to_json(&self) -> Value {
+        Value::Null
+    }
+}
+
 impl Json for String {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         match v {

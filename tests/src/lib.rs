@@ -2,6 +2,8 @@
 //! spec checkout, and the configured api-versions; a small independent reader of the raw
 //! Swagger files (it does not reuse the generator's normalizer, so it can check it).
 
+pub mod mock;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

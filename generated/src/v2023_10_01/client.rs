@@ -258,8 +258,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -308,9 +307,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -366,8 +363,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -476,8 +472,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -583,8 +578,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1036,8 +1030,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1101,9 +1094,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1162,7 +1153,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1391,7 +1382,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1443,7 +1434,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1495,7 +1486,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1839,8 +1830,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2424,8 +2414,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2477,9 +2466,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2530,8 +2517,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2707,8 +2693,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2760,9 +2745,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2949,8 +2932,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3004,9 +2986,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3312,8 +3292,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3365,9 +3344,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3558,8 +3535,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3614,9 +3590,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3861,8 +3835,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3914,9 +3887,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4112,8 +4083,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4167,9 +4137,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4478,8 +4446,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4531,9 +4498,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4727,8 +4692,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4783,9 +4747,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5030,8 +4992,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5083,9 +5044,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5289,8 +5248,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5344,9 +5302,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5655,8 +5611,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5708,9 +5663,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5769,8 +5722,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5961,8 +5913,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -6017,9 +5968,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -6081,8 +6030,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -8815,9 +8763,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -8869,8 +8815,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -9594,8 +9539,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -9647,9 +9591,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -9708,8 +9650,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -9900,8 +9841,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -9956,9 +9896,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -10020,8 +9958,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -10270,8 +10207,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -10508,8 +10444,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -10561,9 +10496,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -10782,8 +10715,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            201u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -10832,9 +10764,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
-            204u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -10945,8 +10875,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            202u16 => Ok(ResponseValue::stream(response)),
+            200..=299 => Ok(ResponseValue::stream(response)),
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -10961,4 +10890,2092 @@ Arguments:
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+}
+/// Long-running operations: each returns a [`crate::lro::Poller`] whose `.await`
+/// yields the final typed result (emitted by azml around progenitor's `*_initial`).
+impl Client {
+    /** Creates or updates a workspace with the specified parameters.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::workspaces_create_or_update_initial`].*/
+    pub async fn workspaces_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        body: &'a crate::v2023_10_01::models::Workspace,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::Workspace>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+        );
+        let initial = self
+            .workspaces_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Deletes a machine learning workspace.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::workspaces_delete_initial`].*/
+    pub async fn workspaces_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+        );
+        let initial = self
+            .workspaces_delete_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Updates a machine learning workspace with the specified parameters.
+
+ Long-running (`PATCH` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::workspaces_update_initial`].*/
+    pub async fn workspaces_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        body: &'a crate::v2023_10_01::models::WorkspaceUpdateParameters,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::Workspace>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+        );
+        let initial = self
+            .workspaces_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PATCH",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Diagnose workspace setup issue.
+
+ Long-running (`POST` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/diagnose): returns a poller; `.await` it for the final result. The first response alone is [`Client::workspaces_diagnose_initial`].*/
+    pub async fn workspaces_diagnose<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        body: &'a crate::v2023_10_01::models::DiagnoseWorkspaceParameters,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::DiagnoseResponseResult>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/diagnose",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+        );
+        let initial = self
+            .workspaces_diagnose_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "POST",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Resync all the keys associated with this workspace. This includes keys for the storage account, app insights and password for container registry
+
+ Long-running (`POST` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/resyncKeys): returns a poller; `.await` it for the final result. The first response alone is [`Client::workspaces_resync_keys_initial`].*/
+    pub async fn workspaces_resync_keys<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/resyncKeys",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+        );
+        let initial = self
+            .workspaces_resync_keys_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "POST",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Creates or updates compute. This call will overwrite a compute if it exists. This is a nonrecoverable operation. If your intent is to create a new compute, do a GET first to verify that it does not exist yet.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::compute_create_or_update_initial`].*/
+    pub async fn compute_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+        body: &'a crate::v2023_10_01::models::ComputeResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::ComputeResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& compute_name.to_string()),
+        );
+        let initial = self
+            .compute_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                compute_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Updates properties of a compute. This call will overwrite a compute if it exists. This is a nonrecoverable operation.
+
+ Long-running (`PATCH` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::compute_update_initial`].*/
+    pub async fn compute_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+        body: &'a crate::v2023_10_01::models::ClusterUpdateParameters,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::ComputeResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& compute_name.to_string()),
+        );
+        let initial = self
+            .compute_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                compute_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PATCH",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Deletes specified Machine Learning compute.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::compute_delete_initial`].*/
+    pub async fn compute_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+        underlying_resource_action: &'a crate::v2023_10_01::models::UnderlyingResourceAction,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& compute_name.to_string()),
+        );
+        let initial = self
+            .compute_delete_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                compute_name,
+                underlying_resource_action,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Posts a start action to a compute instance
+
+ Long-running (`POST` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}/start): returns a poller; `.await` it for the final result. The first response alone is [`Client::compute_start_initial`].*/
+    pub async fn compute_start<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/start",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& compute_name.to_string()),
+        );
+        let initial = self
+            .compute_start_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                compute_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "POST",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Posts a stop action to a compute instance
+
+ Long-running (`POST` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}/stop): returns a poller; `.await` it for the final result. The first response alone is [`Client::compute_stop_initial`].*/
+    pub async fn compute_stop<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/stop",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& compute_name.to_string()),
+        );
+        let initial = self
+            .compute_stop_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                compute_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "POST",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Posts a restart action to a compute instance
+
+ Long-running (`POST` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}/restart): returns a poller; `.await` it for the final result. The first response alone is [`Client::compute_restart_initial`].*/
+    pub async fn compute_restart<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/restart",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& compute_name.to_string()),
+        );
+        let initial = self
+            .compute_restart_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                compute_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "POST",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Prepare a notebook.
+
+ Long-running (`POST` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/prepareNotebook): returns a poller; `.await` it for the final result. The first response alone is [`Client::workspaces_prepare_notebook_initial`].*/
+    pub async fn workspaces_prepare_notebook<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::NotebookResourceInfo>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/prepareNotebook",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+        );
+        let initial = self
+            .workspaces_prepare_notebook_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "POST",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Deletes an outbound rule from the managed network of a machine learning workspace.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/outboundRules/{ruleName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::managed_network_settings_rule_delete_initial`].*/
+    pub async fn managed_network_settings_rule_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        rule_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundRules/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& rule_name.to_string()),
+        );
+        let initial = self
+            .managed_network_settings_rule_delete_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                rule_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Creates or updates an outbound rule in the managed network of a machine learning workspace.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/outboundRules/{ruleName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::managed_network_settings_rule_create_or_update_initial`].*/
+    pub async fn managed_network_settings_rule_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        rule_name: &'a str,
+        body: &'a crate::v2023_10_01::models::OutboundRuleBasicResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::OutboundRuleBasicResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundRules/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& rule_name.to_string()),
+        );
+        let initial = self
+            .managed_network_settings_rule_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                rule_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Provisions the managed network of a machine learning workspace.
+
+ Long-running (`POST` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/provisionManagedNetwork): returns a poller; `.await` it for the final result. The first response alone is [`Client::managed_network_provisions_provision_managed_network_initial`].*/
+    pub async fn managed_network_provisions_provision_managed_network<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        body: &'a crate::v2023_10_01::models::ManagedNetworkProvisionOptions,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::ManagedNetworkProvisionStatus>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/provisionManagedNetwork",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+        );
+        let initial = self
+            .managed_network_provisions_provision_managed_network_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "POST",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Delete Code container.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_code_containers_delete_initial`].*/
+    pub async fn registry_code_containers_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& code_name.to_string()),
+        );
+        let initial = self
+            .registry_code_containers_delete_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                code_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update Code container.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_code_containers_create_or_update_initial`].*/
+    pub async fn registry_code_containers_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+        body: &'a crate::v2023_10_01::models::CodeContainerResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::CodeContainerResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& code_name.to_string()),
+        );
+        let initial = self
+            .registry_code_containers_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                code_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete version.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}/versions/{version}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_code_versions_delete_initial`].*/
+    pub async fn registry_code_versions_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+        version: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& code_name.to_string()), encode_path(& version.to_string()),
+        );
+        let initial = self
+            .registry_code_versions_delete_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                code_name,
+                version,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update version.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}/versions/{version}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_code_versions_create_or_update_initial`].*/
+    pub async fn registry_code_versions_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_10_01::models::CodeVersionResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::CodeVersionResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& code_name.to_string()), encode_path(& version.to_string()),
+        );
+        let initial = self
+            .registry_code_versions_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                code_name,
+                version,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete container.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_component_containers_delete_initial`].*/
+    pub async fn registry_component_containers_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        component_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& component_name.to_string()),
+        );
+        let initial = self
+            .registry_component_containers_delete_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                component_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update container.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_component_containers_create_or_update_initial`].*/
+    pub async fn registry_component_containers_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        component_name: &'a str,
+        body: &'a crate::v2023_10_01::models::ComponentContainerResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::ComponentContainerResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& component_name.to_string()),
+        );
+        let initial = self
+            .registry_component_containers_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                component_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete version.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}/versions/{version}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_component_versions_delete_initial`].*/
+    pub async fn registry_component_versions_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        component_name: &'a str,
+        version: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& component_name.to_string()), encode_path(& version
+            .to_string()),
+        );
+        let initial = self
+            .registry_component_versions_delete_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                component_name,
+                version,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update version.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}/versions/{version}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_component_versions_create_or_update_initial`].*/
+    pub async fn registry_component_versions_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        component_name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_10_01::models::ComponentVersionResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::ComponentVersionResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& component_name.to_string()), encode_path(& version
+            .to_string()),
+        );
+        let initial = self
+            .registry_component_versions_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                component_name,
+                version,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete container.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_data_containers_delete_initial`].*/
+    pub async fn registry_data_containers_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& name.to_string()),
+        );
+        let initial = self
+            .registry_data_containers_delete_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update container.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_data_containers_create_or_update_initial`].*/
+    pub async fn registry_data_containers_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+        body: &'a crate::v2023_10_01::models::DataContainerResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::DataContainerResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& name.to_string()),
+        );
+        let initial = self
+            .registry_data_containers_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete version.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}/versions/{version}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_data_versions_delete_initial`].*/
+    pub async fn registry_data_versions_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& name.to_string()), encode_path(& version.to_string()),
+        );
+        let initial = self
+            .registry_data_versions_delete_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                name,
+                version,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update version.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}/versions/{version}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_data_versions_create_or_update_initial`].*/
+    pub async fn registry_data_versions_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_10_01::models::DataVersionBaseResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::DataVersionBaseResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& name.to_string()), encode_path(& version.to_string()),
+        );
+        let initial = self
+            .registry_data_versions_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                name,
+                version,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete container.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_environment_containers_delete_initial`].*/
+    pub async fn registry_environment_containers_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        environment_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& environment_name.to_string()),
+        );
+        let initial = self
+            .registry_environment_containers_delete_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                environment_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update container.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_environment_containers_create_or_update_initial`].*/
+    pub async fn registry_environment_containers_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        environment_name: &'a str,
+        body: &'a crate::v2023_10_01::models::EnvironmentContainerResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::EnvironmentContainerResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& environment_name.to_string()),
+        );
+        let initial = self
+            .registry_environment_containers_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                environment_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete version.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}/versions/{version}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_environment_versions_delete_initial`].*/
+    pub async fn registry_environment_versions_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        environment_name: &'a str,
+        version: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& environment_name.to_string()), encode_path(& version
+            .to_string()),
+        );
+        let initial = self
+            .registry_environment_versions_delete_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                environment_name,
+                version,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update version.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}/versions/{version}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_environment_versions_create_or_update_initial`].*/
+    pub async fn registry_environment_versions_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        environment_name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_10_01::models::EnvironmentVersionResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::EnvironmentVersionResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& environment_name.to_string()), encode_path(& version
+            .to_string()),
+        );
+        let initial = self
+            .registry_environment_versions_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                environment_name,
+                version,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete container.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_model_containers_delete_initial`].*/
+    pub async fn registry_model_containers_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& model_name.to_string()),
+        );
+        let initial = self
+            .registry_model_containers_delete_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                model_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update model container.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_model_containers_create_or_update_initial`].*/
+    pub async fn registry_model_containers_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+        body: &'a crate::v2023_10_01::models::ModelContainerResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::ModelContainerResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& model_name.to_string()),
+        );
+        let initial = self
+            .registry_model_containers_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                model_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete version.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}/versions/{version}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_model_versions_delete_initial`].*/
+    pub async fn registry_model_versions_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+        version: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& model_name.to_string()), encode_path(& version.to_string()),
+        );
+        let initial = self
+            .registry_model_versions_delete_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                model_name,
+                version,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update version.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}/versions/{version}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registry_model_versions_create_or_update_initial`].*/
+    pub async fn registry_model_versions_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_10_01::models::ModelVersionResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::ModelVersionResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+            encode_path(& model_name.to_string()), encode_path(& version.to_string()),
+        );
+        let initial = self
+            .registry_model_versions_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                model_name,
+                version,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete Batch Inference Endpoint (asynchronous).
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::batch_endpoints_delete_initial`].*/
+    pub async fn batch_endpoints_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()),
+        );
+        let initial = self
+            .batch_endpoints_delete_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Update a batch inference endpoint (asynchronous).
+
+ Long-running (`PATCH` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::batch_endpoints_update_initial`].*/
+    pub async fn batch_endpoints_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        body: &'a crate::v2023_10_01::models::PartialMinimalTrackedResourceWithIdentity,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::BatchEndpointTrackedResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()),
+        );
+        let initial = self
+            .batch_endpoints_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PATCH",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Creates a batch inference endpoint (asynchronous).
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::batch_endpoints_create_or_update_initial`].*/
+    pub async fn batch_endpoints_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        body: &'a crate::v2023_10_01::models::BatchEndpointTrackedResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::BatchEndpointTrackedResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()),
+        );
+        let initial = self
+            .batch_endpoints_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete Batch Inference deployment (asynchronous).
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}/deployments/{deploymentName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::batch_deployments_delete_initial`].*/
+    pub async fn batch_deployments_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()), encode_path(& deployment_name
+            .to_string()),
+        );
+        let initial = self
+            .batch_deployments_delete_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+                deployment_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Update a batch inference deployment (asynchronous).
+
+ Long-running (`PATCH` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}/deployments/{deploymentName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::batch_deployments_update_initial`].*/
+    pub async fn batch_deployments_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+        body: &'a crate::v2023_10_01::models::PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::BatchDeploymentTrackedResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()), encode_path(& deployment_name
+            .to_string()),
+        );
+        let initial = self
+            .batch_deployments_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+                deployment_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PATCH",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Creates/updates a batch inference deployment (asynchronous).
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}/deployments/{deploymentName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::batch_deployments_create_or_update_initial`].*/
+    pub async fn batch_deployments_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+        body: &'a crate::v2023_10_01::models::BatchDeploymentTrackedResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::BatchDeploymentTrackedResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()), encode_path(& deployment_name
+            .to_string()),
+        );
+        let initial = self
+            .batch_deployments_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+                deployment_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Deletes a Job (asynchronous).
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs/{id}): returns a poller; `.await` it for the final result. The first response alone is [`Client::jobs_delete_initial`].*/
+    pub async fn jobs_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        id: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& id.to_string()),
+        );
+        let initial = self
+            .jobs_delete_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                id,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Cancels a Job (asynchronous).
+
+ Long-running (`POST` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs/{id}/cancel): returns a poller; `.await` it for the final result. The first response alone is [`Client::jobs_cancel_initial`].*/
+    pub async fn jobs_cancel<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        id: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}/cancel",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& id.to_string()),
+        );
+        let initial = self
+            .jobs_cancel_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                id,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "POST",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Delete Online Endpoint (asynchronous).
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::online_endpoints_delete_initial`].*/
+    pub async fn online_endpoints_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()),
+        );
+        let initial = self
+            .online_endpoints_delete_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Update Online Endpoint (asynchronous).
+
+ Long-running (`PATCH` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::online_endpoints_update_initial`].*/
+    pub async fn online_endpoints_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        body: &'a crate::v2023_10_01::models::PartialMinimalTrackedResourceWithIdentity,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::OnlineEndpointTrackedResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()),
+        );
+        let initial = self
+            .online_endpoints_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PATCH",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Create or update Online Endpoint (asynchronous).
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::online_endpoints_create_or_update_initial`].*/
+    pub async fn online_endpoints_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        body: &'a crate::v2023_10_01::models::OnlineEndpointTrackedResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::OnlineEndpointTrackedResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()),
+        );
+        let initial = self
+            .online_endpoints_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete Inference Endpoint Deployment (asynchronous).
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments/{deploymentName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::online_deployments_delete_initial`].*/
+    pub async fn online_deployments_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()), encode_path(& deployment_name
+            .to_string()),
+        );
+        let initial = self
+            .online_deployments_delete_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+                deployment_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Update Online Deployment (asynchronous).
+
+ Long-running (`PATCH` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments/{deploymentName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::online_deployments_update_initial`].*/
+    pub async fn online_deployments_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+        body: &'a crate::v2023_10_01::models::PartialMinimalTrackedResourceWithSku,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::OnlineDeploymentTrackedResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()), encode_path(& deployment_name
+            .to_string()),
+        );
+        let initial = self
+            .online_deployments_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+                deployment_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PATCH",
+                url,
+                super::API_VERSION,
+                None,
+                initial,
+            )
+            .await
+    }
+    /** Create or update Inference Endpoint Deployment (asynchronous).
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments/{deploymentName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::online_deployments_create_or_update_initial`].*/
+    pub async fn online_deployments_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+        body: &'a crate::v2023_10_01::models::OnlineDeploymentTrackedResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::OnlineDeploymentTrackedResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()), encode_path(& deployment_name
+            .to_string()),
+        );
+        let initial = self
+            .online_deployments_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+                deployment_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Regenerate EndpointAuthKeys for an Endpoint using Key-based authentication (asynchronous).
+
+ Long-running (`POST` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/regenerateKeys): returns a poller; `.await` it for the final result. The first response alone is [`Client::online_endpoints_regenerate_keys_initial`].*/
+    pub async fn online_endpoints_regenerate_keys<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        body: &'a crate::v2023_10_01::models::RegenerateEndpointKeysRequest,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/regenerateKeys",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& endpoint_name.to_string()),
+        );
+        let initial = self
+            .online_endpoints_regenerate_keys_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                endpoint_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "POST",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Delete schedule.
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/schedules/{name}): returns a poller; `.await` it for the final result. The first response alone is [`Client::schedules_delete_initial`].*/
+    pub async fn schedules_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& name.to_string()),
+        );
+        let initial = self
+            .schedules_delete_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update schedule.
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/schedules/{name}): returns a poller; `.await` it for the final result. The first response alone is [`Client::schedules_create_or_update_initial`].*/
+    pub async fn schedules_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        body: &'a crate::v2023_10_01::models::ScheduleResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::ScheduleResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& workspace_name.to_string()),
+            encode_path(& name.to_string()),
+        );
+        let initial = self
+            .schedules_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                workspace_name,
+                name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("original-uri"),
+                initial,
+            )
+            .await
+    }
+    /** Delete registry
+
+ Long-running (`DELETE` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registries_delete_initial`].*/
+    pub async fn registries_delete<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+    ) -> Result<crate::lro::Poller<()>, crate::Error> {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+        );
+        let initial = self
+            .registries_delete_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "DELETE",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
+    /** Create or update registry
+
+ Long-running (`PUT` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}): returns a poller; `.await` it for the final result. The first response alone is [`Client::registries_create_or_update_initial`].*/
+    pub async fn registries_create_or_update<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        body: &'a crate::v2023_10_01::models::RegistryTrackedResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::RegistryTrackedResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+        );
+        let initial = self
+            .registries_create_or_update_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "PUT",
+                url,
+                super::API_VERSION,
+                Some("azure-async-operation"),
+                initial,
+            )
+            .await
+    }
+    /** Remove regions from registry
+
+ Long-running (`POST` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/removeRegions): returns a poller; `.await` it for the final result. The first response alone is [`Client::registries_remove_regions_initial`].*/
+    pub async fn registries_remove_regions<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        body: &'a crate::v2023_10_01::models::RegistryTrackedResource,
+    ) -> Result<
+        crate::lro::Poller<crate::v2023_10_01::models::RegistryTrackedResource>,
+        crate::Error,
+    > {
+        let url = format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/removeRegions",
+            self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
+            resource_group_name.to_string()), encode_path(& registry_name.to_string()),
+        );
+        let initial = self
+            .registries_remove_regions_initial(
+                subscription_id,
+                resource_group_name,
+                registry_name,
+                body,
+            )
+            .await?;
+        crate::lro::Poller::start(
+                self.inner().clone(),
+                &self.baseurl,
+                "POST",
+                url,
+                super::API_VERSION,
+                Some("location"),
+                initial,
+            )
+            .await
+    }
 }

@@ -1,0 +1,250 @@
+//! The generated client against a real-protocol mock ARM server on loopback: typed GET,
+//! typed ARM errors, and long-running operations driven by the poller.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use azml::runtime::Pipeline;
+use azml::v2023_04_01::{models, Client};
+use azml_tests::mock::{MockArm, Response};
+use serde_json::json;
+
+const WS: &str = "/subscriptions/sub1/resourceGroups/rg1/providers/Microsoft.MachineLearningServices/workspaces/ws1";
+
+fn client(mock: &MockArm) -> Client {
+    Client::new(
+        &mock.base,
+        Pipeline::new().with_poll_interval(Duration::from_millis(5)),
+    )
+}
+
+fn workspace(state: &str) -> serde_json::Value {
+    json!({"id": WS, "name": "ws1", "type": "Microsoft.MachineLearningServices/workspaces",
+           "location": "eastus", "identity": {"type": "SystemAssigned"},
+           "properties": {"friendlyName": "Ws 1", "provisioningState": state,
+                          "discoveryUrl": "https://eastus.api.azureml.ms/discovery"}})
+}
+
+#[tokio::test]
+async fn get_is_typed_and_sends_api_version() {
+    let mock = MockArm::start(|_| Response::json(200, workspace("Succeeded"))).await;
+    let ws = client(&mock)
+        .workspaces_get("sub1", "rg1", "ws1")
+        .await
+        .unwrap()
+        .into_inner();
+    let props = ws.properties.unwrap();
+    assert_eq!(props.friendly_name.as_deref(), Some("Ws 1"));
+    assert_eq!(
+        props.discovery_url.as_deref(),
+        Some("https://eastus.api.azureml.ms/discovery")
+    );
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].method, "GET");
+    assert_eq!(reqs[0].path(), WS);
+    assert_eq!(reqs[0].query("api-version").as_deref(), Some("2023-04-01"));
+}
+
+#[tokio::test]
+async fn arm_error_keeps_code_and_message() {
+    let mock = MockArm::start(|_| {
+        Response::json(404, json!({"error": {"code": "ResourceNotFound", "message": "Workspace ws1 was not found."}}))
+            .header("x-ms-request-id", "req-42")
+    })
+    .await;
+    let err: azml::Error = client(&mock)
+        .workspaces_get("sub1", "rg1", "ws1")
+        .await
+        .unwrap_err()
+        .into();
+    let azml::Error::Api(api) = &err else {
+        panic!("expected an ARM error, got {err:?}")
+    };
+    assert_eq!((api.status, api.code.as_str()), (404, "ResourceNotFound"));
+    assert_eq!(api.request_id.as_deref(), Some("req-42"));
+    assert_eq!(
+        err.to_string(),
+        "HTTP 404: ResourceNotFound: Workspace ws1 was not found. (request id req-42)"
+    );
+}
+
+#[tokio::test]
+async fn put_201_azure_async_operation_polls_then_gets_original_uri() {
+    let polls = Arc::new(AtomicUsize::new(0));
+    let p = polls.clone();
+    let mock = MockArm::start(move |r| match (r.method.as_str(), r.path()) {
+        ("PUT", WS) => Response::json(201, workspace("Creating")).header(
+            "azure-asyncoperation",
+            &format!(
+                "http://{}/ops/1?api-version=2023-04-01",
+                r.header("host").unwrap()
+            ),
+        ),
+        ("GET", "/ops/1") => {
+            let n = p.fetch_add(1, Ordering::SeqCst);
+            let status = if n < 2 { "InProgress" } else { "Succeeded" };
+            Response::json(200, json!({"status": status}))
+        }
+        ("GET", WS) => Response::json(200, workspace("Succeeded")),
+        _ => Response::empty(500),
+    })
+    .await;
+    let body: models::Workspace = serde_json::from_value(workspace("Creating")).unwrap();
+    let ws = client(&mock)
+        .workspaces_create_or_update("sub1", "rg1", "ws1", &body)
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(
+        ws.properties.unwrap().provisioning_state.unwrap().as_str(),
+        "Succeeded"
+    );
+    let seen: Vec<(String, String)> = mock
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.path().to_string()))
+        .collect();
+    let expect = [
+        ("PUT", WS),
+        ("GET", "/ops/1"),
+        ("GET", "/ops/1"),
+        ("GET", "/ops/1"),
+        ("GET", WS),
+    ];
+    assert_eq!(seen, expect.map(|(m, p)| (m.to_string(), p.to_string())));
+    // The PUT was sent once; the final GET carries the api-version.
+    assert_eq!(
+        mock.requests()
+            .last()
+            .unwrap()
+            .query("api-version")
+            .as_deref(),
+        Some("2023-04-01")
+    );
+}
+
+#[tokio::test]
+async fn put_200_creating_polls_provisioning_state() {
+    let gets = Arc::new(AtomicUsize::new(0));
+    let g = gets.clone();
+    let mock = MockArm::start(move |r| match r.method.as_str() {
+        "PUT" => Response::json(200, workspace("Creating")),
+        _ => {
+            let n = g.fetch_add(1, Ordering::SeqCst);
+            Response::json(200, workspace(if n < 1 { "Updating" } else { "Succeeded" }))
+        }
+    })
+    .await;
+    let body: models::Workspace = serde_json::from_value(workspace("Creating")).unwrap();
+    let ws = client(&mock)
+        .workspaces_create_or_update("sub1", "rg1", "ws1", &body)
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(
+        ws.properties.unwrap().provisioning_state.unwrap().as_str(),
+        "Succeeded"
+    );
+    assert_eq!(gets.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        mock.requests().iter().filter(|r| r.method == "PUT").count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn delete_202_location_then_204() {
+    let mock = MockArm::start(move |r| match (r.method.as_str(), r.path()) {
+        ("DELETE", WS) => Response::empty(202)
+            .header(
+                "location",
+                &format!("http://{}/loc/1", r.header("host").unwrap()),
+            )
+            .header("retry-after", "0"),
+        ("GET", "/loc/1") => Response::empty(204),
+        _ => Response::empty(500),
+    })
+    .await;
+    client(&mock)
+        .workspaces_delete("sub1", "rg1", "ws1")
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(mock.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn failed_operation_is_a_typed_error() {
+    let mock = MockArm::start(move |r| match r.path() {
+        "/ops/9" => Response::json(200, json!({"status": "Failed", "error": {"code": "QuotaExceeded", "message": "Not enough cores."}})),
+        _ => Response::empty(202).header("azure-asyncoperation", &format!("http://{}/ops/9", r.header("host").unwrap())),
+    })
+    .await;
+    let err = client(&mock)
+        .workspaces_delete("sub1", "rg1", "ws1")
+        .await
+        .unwrap()
+        .await
+        .unwrap_err();
+    let azml::Error::OperationFailed {
+        status,
+        error: Some(e),
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (status.as_str(), e.code.as_str(), e.message.as_str()),
+        ("Failed", "QuotaExceeded", "Not enough cores.")
+    );
+}
+
+#[tokio::test]
+async fn poll_url_on_foreign_host_is_refused_without_a_request() {
+    let mock = MockArm::start(|_| {
+        Response::empty(202).header("azure-asyncoperation", "https://evil.example.com/ops/1")
+    })
+    .await;
+    let err = client(&mock)
+        .workspaces_delete("sub1", "rg1", "ws1")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, azml::Error::Refused(_)), "{err:?}");
+    assert!(err.to_string().contains("evil.example.com"));
+    assert_eq!(mock.requests().len(), 1, "only the DELETE was sent");
+}
+
+#[tokio::test]
+async fn resume_token_continues_in_a_fresh_client() {
+    let polls = Arc::new(AtomicUsize::new(0));
+    let p = polls.clone();
+    let mock = MockArm::start(move |r| match r.path() {
+        "/ops/7" => {
+            let n = p.fetch_add(1, Ordering::SeqCst);
+            Response::json(
+                200,
+                json!({"status": if n < 1 { "InProgress" } else { "Succeeded" }}),
+            )
+        }
+        _ => Response::empty(202).header(
+            "azure-asyncoperation",
+            &format!("http://{}/ops/7", r.header("host").unwrap()),
+        ),
+    })
+    .await;
+    let poller = client(&mock)
+        .workspaces_delete("sub1", "rg1", "ws1")
+        .await
+        .unwrap();
+    let token = poller.resume_token();
+    drop(poller);
+    let pipeline = Pipeline::new().with_poll_interval(Duration::from_millis(5));
+    let resumed = azml::lro::Poller::<()>::resume(pipeline, &mock.base, &token).unwrap();
+    resumed.await.unwrap();
+    assert_eq!(polls.load(Ordering::SeqCst), 2);
+}
