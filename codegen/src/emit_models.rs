@@ -118,6 +118,26 @@ fn has_default(api: &Api, ty: &Ty, memo: &mut BTreeMap<String, bool>) -> bool {
     v
 }
 
+/// Whether a property holds a credential: `x-ms-secret`, or a credential-like name
+/// (passwords, secrets, tokens, connection strings, keys), or the `value` of a `Password`.
+pub fn is_secret(owner: &str, p: &Prop) -> bool {
+    let w = p.wire.to_ascii_lowercase();
+    p.secret
+        || [
+            "password",
+            "secret",
+            "token",
+            "connectionstring",
+            "privatekey",
+            "sastoken",
+        ]
+        .iter()
+        .any(|k| w.contains(k))
+        || (w.ends_with("key") && !w.ends_with("publickey"))
+        || w.ends_with("keys")
+        || (owner.to_ascii_lowercase().contains("password") && w == "value")
+}
+
 fn emit_struct(
     api: &Api,
     def: &TypeDef,
@@ -176,6 +196,39 @@ fn emit_struct(
     } else {
         quote!()
     };
+    // Credentials never appear in `Debug` output.
+    let secrets: Vec<&Prop> = props.iter().filter(|p| is_secret(&def.name, p)).collect();
+    let (debug_derive, debug_impl) = if secrets.is_empty() {
+        (quote!(Debug,), quote!())
+    } else {
+        let label = def.name.as_str();
+        let fields = props.iter().map(|p| {
+            let f = format_ident!("{}", p.rust);
+            let n = p.rust.as_str();
+            if !is_secret(&def.name, p) {
+                quote!(.field(#n, &self.#f))
+            } else if p.required {
+                quote!(.field(#n, &crate::json::Redacted(true)))
+            } else {
+                quote!(.field(#n, &self.#f.as_ref().map(|_| crate::json::Redacted(true))))
+            }
+        });
+        let rest = if additional.is_some() {
+            quote!(.field("additional_properties", &self.additional_properties))
+        } else {
+            quote!()
+        };
+        (
+            quote!(),
+            quote! {
+                impl std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.debug_struct(#label) #(#fields)* #rest .finish()
+                    }
+                }
+            },
+        )
+    };
     let mutability = if props.is_empty() && additional.is_none() {
         quote!()
     } else {
@@ -194,8 +247,9 @@ fn emit_struct(
     let _ = mutability;
     quote! {
         #doc
-        #[derive(Clone, Debug, #default PartialEq)]
+        #[derive(Clone, #debug_derive #default PartialEq)]
         pub struct #name { #(#fields)* #rest_field }
+        #debug_impl
         impl Json for #name {
             fn from_json(v: Value) -> Result<Self, DecodeError> {
                 #reader

@@ -192,6 +192,15 @@ impl<T: Json> Json for BTreeMap<String, T> {
     }
 }
 
+/// Stands in for a credential in `Debug` output.
+pub struct Redacted(pub bool);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 /// Reads the fields of one JSON object; used by generated `from_json`.
 pub struct ObjReader {
     map: Map<String, Value>,

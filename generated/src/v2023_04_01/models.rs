@@ -10,10 +10,17 @@
 use serde_json::Value;
 use crate::json::{DecodeError, Json, ObjReader, ObjWriter};
 /// Account key datastore credentials configuration.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AccountKeyDatastoreCredentials {
     /// \[Required\] Storage account secrets.
     pub secrets: AccountKeyDatastoreSecrets,
+}
+impl std::fmt::Debug for AccountKeyDatastoreCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountKeyDatastoreCredentials")
+            .field("secrets", &crate::json::Redacted(true))
+            .finish()
+    }
 }
 impl Json for AccountKeyDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -28,10 +35,17 @@ impl Json for AccountKeyDatastoreCredentials {
     }
 }
 /// Datastore account key secrets.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AccountKeyDatastoreSecrets {
     /// Storage account key.
     pub key: Option<String>,
+}
+impl std::fmt::Debug for AccountKeyDatastoreSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountKeyDatastoreSecrets")
+            .field("key", &self.key.as_ref().map(|_| crate::json::Redacted(true)))
+            .finish()
+    }
 }
 impl Json for AccountKeyDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -135,7 +149,7 @@ impl Json for Aks {
     }
 }
 /// Secrets related to a Machine Learning compute based on AKS.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AksComputeSecrets {
     /// Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
     pub user_kube_config: Option<String>,
@@ -143,6 +157,21 @@ pub struct AksComputeSecrets {
     pub admin_kube_config: Option<String>,
     /// Image registry pull secret.
     pub image_pull_secret_name: Option<String>,
+}
+impl std::fmt::Debug for AksComputeSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AksComputeSecrets")
+            .field("user_kube_config", &self.user_kube_config)
+            .field("admin_kube_config", &self.admin_kube_config)
+            .field(
+                "image_pull_secret_name",
+                &self
+                    .image_pull_secret_name
+                    .as_ref()
+                    .map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for AksComputeSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -163,7 +192,7 @@ impl Json for AksComputeSecrets {
     }
 }
 /// Properties of AksComputeSecrets
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AksComputeSecretsProperties {
     /// Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
     pub user_kube_config: Option<String>,
@@ -171,6 +200,21 @@ pub struct AksComputeSecretsProperties {
     pub admin_kube_config: Option<String>,
     /// Image registry pull secret.
     pub image_pull_secret_name: Option<String>,
+}
+impl std::fmt::Debug for AksComputeSecretsProperties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AksComputeSecretsProperties")
+            .field("user_kube_config", &self.user_kube_config)
+            .field("admin_kube_config", &self.admin_kube_config)
+            .field(
+                "image_pull_secret_name",
+                &self
+                    .image_pull_secret_name
+                    .as_ref()
+                    .map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for AksComputeSecretsProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1841,7 +1885,7 @@ impl Json for BatchDeploymentTrackedResourceArmPaginatedResult {
     }
 }
 /// Batch endpoint configuration.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct BatchEndpoint {
     /// \[Required\] Use 'Key' for key based authentication and 'AMLToken' for Azure Machine Learning token-based authentication. 'Key' doesn't expire but 'AMLToken' does.
     pub auth_mode: EndpointAuthMode,
@@ -1866,6 +1910,20 @@ pub struct BatchEndpoint {
 
  Read-only: set by the service.*/
     pub provisioning_state: Option<EndpointProvisioningState>,
+}
+impl std::fmt::Debug for BatchEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchEndpoint")
+            .field("auth_mode", &self.auth_mode)
+            .field("description", &self.description)
+            .field("keys", &self.keys.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("properties", &self.properties)
+            .field("scoring_uri", &self.scoring_uri)
+            .field("swagger_uri", &self.swagger_uri)
+            .field("defaults", &self.defaults)
+            .field("provisioning_state", &self.provisioning_state)
+            .finish()
+    }
 }
 impl Json for BatchEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2327,7 +2385,7 @@ impl Json for Caching {
     }
 }
 /// Certificate datastore credentials configuration.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CertificateDatastoreCredentials {
     /// Authority URL used for authentication.
     pub authority_url: Option<String>,
@@ -2341,6 +2399,18 @@ pub struct CertificateDatastoreCredentials {
     pub tenant_id: String,
     /// \[Required\] Thumbprint of the certificate used for authentication.
     pub thumbprint: String,
+}
+impl std::fmt::Debug for CertificateDatastoreCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CertificateDatastoreCredentials")
+            .field("authority_url", &self.authority_url)
+            .field("client_id", &self.client_id)
+            .field("resource_url", &self.resource_url)
+            .field("secrets", &crate::json::Redacted(true))
+            .field("tenant_id", &self.tenant_id)
+            .field("thumbprint", &self.thumbprint)
+            .finish()
+    }
 }
 impl Json for CertificateDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5525,10 +5595,23 @@ impl Json for Databricks {
     }
 }
 /// Secrets related to a Machine Learning compute based on Databricks.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DatabricksComputeSecrets {
     /// access token for databricks account.
     pub databricks_access_token: Option<String>,
+}
+impl std::fmt::Debug for DatabricksComputeSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabricksComputeSecrets")
+            .field(
+                "databricks_access_token",
+                &self
+                    .databricks_access_token
+                    .as_ref()
+                    .map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for DatabricksComputeSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5545,10 +5628,23 @@ impl Json for DatabricksComputeSecrets {
     }
 }
 /// Properties of Databricks Compute Secrets
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DatabricksComputeSecretsProperties {
     /// access token for databricks account.
     pub databricks_access_token: Option<String>,
+}
+impl std::fmt::Debug for DatabricksComputeSecretsProperties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabricksComputeSecretsProperties")
+            .field(
+                "databricks_access_token",
+                &self
+                    .databricks_access_token
+                    .as_ref()
+                    .map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for DatabricksComputeSecretsProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5564,12 +5660,26 @@ impl Json for DatabricksComputeSecretsProperties {
     }
 }
 /// Properties of Databricks
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DatabricksProperties {
     /// Databricks access token
     pub databricks_access_token: Option<String>,
     /// Workspace Url
     pub workspace_url: Option<String>,
+}
+impl std::fmt::Debug for DatabricksProperties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabricksProperties")
+            .field(
+                "databricks_access_token",
+                &self
+                    .databricks_access_token
+                    .as_ref()
+                    .map(|_| crate::json::Redacted(true)),
+            )
+            .field("workspace_url", &self.workspace_url)
+            .finish()
+    }
 }
 impl Json for DatabricksProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6563,12 +6673,26 @@ impl Json for EncryptionStatus2 {
     }
 }
 /// Keys for endpoint authentication.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct EndpointAuthKeys {
     /// The primary key.
     pub primary_key: Option<String>,
     /// The secondary key.
     pub secondary_key: Option<String>,
+}
+impl std::fmt::Debug for EndpointAuthKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EndpointAuthKeys")
+            .field(
+                "primary_key",
+                &self.primary_key.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .field(
+                "secondary_key",
+                &self.secondary_key.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for EndpointAuthKeys {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6630,7 +6754,7 @@ impl Json for EndpointAuthMode {
     }
 }
 /// Service Token
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct EndpointAuthToken {
     /// Access token for endpoint authentication.
     pub access_token: Option<String>,
@@ -6640,6 +6764,22 @@ pub struct EndpointAuthToken {
     pub refresh_after_time_utc: Option<i64>,
     /// Access token type.
     pub token_type: Option<String>,
+}
+impl std::fmt::Debug for EndpointAuthToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EndpointAuthToken")
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .field("expiry_time_utc", &self.expiry_time_utc)
+            .field("refresh_after_time_utc", &self.refresh_after_time_utc)
+            .field(
+                "token_type",
+                &self.token_type.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for EndpointAuthToken {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6784,7 +6924,7 @@ impl Json for EndpointDeploymentPropertiesBase {
     }
 }
 /// Inference Endpoint base definition
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct EndpointPropertiesBase {
     /// \[Required\] Use 'Key' for key based authentication and 'AMLToken' for Azure Machine Learning token-based authentication. 'Key' doesn't expire but 'AMLToken' does.
     pub auth_mode: EndpointAuthMode,
@@ -6803,6 +6943,18 @@ pub struct EndpointPropertiesBase {
 
  Read-only: set by the service.*/
     pub swagger_uri: Option<String>,
+}
+impl std::fmt::Debug for EndpointPropertiesBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EndpointPropertiesBase")
+            .field("auth_mode", &self.auth_mode)
+            .field("description", &self.description)
+            .field("keys", &self.keys.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("properties", &self.properties)
+            .field("scoring_uri", &self.scoring_uri)
+            .field("swagger_uri", &self.swagger_uri)
+            .finish()
+    }
 }
 impl Json for EndpointPropertiesBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10877,7 +11029,7 @@ impl Json for KubernetesOnlineDeployment {
     }
 }
 /// Kubernetes properties
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct KubernetesProperties {
     /// Relay connection string.
     pub relay_connection_string: Option<String>,
@@ -10895,6 +11047,35 @@ pub struct KubernetesProperties {
     pub default_instance_type: Option<String>,
     /// Instance Type Schema
     pub instance_types: Option<std::collections::BTreeMap<String, InstanceTypeSchema>>,
+}
+impl std::fmt::Debug for KubernetesProperties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KubernetesProperties")
+            .field(
+                "relay_connection_string",
+                &self
+                    .relay_connection_string
+                    .as_ref()
+                    .map(|_| crate::json::Redacted(true)),
+            )
+            .field(
+                "service_bus_connection_string",
+                &self
+                    .service_bus_connection_string
+                    .as_ref()
+                    .map(|_| crate::json::Redacted(true)),
+            )
+            .field("extension_principal_id", &self.extension_principal_id)
+            .field(
+                "extension_instance_release_train",
+                &self.extension_instance_release_train,
+            )
+            .field("vc_name", &self.vc_name)
+            .field("namespace", &self.namespace)
+            .field("default_instance_type", &self.default_instance_type)
+            .field("instance_types", &self.instance_types)
+            .finish()
+    }
 }
 impl Json for KubernetesProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11013,12 +11194,26 @@ impl Json for ListAmlUserFeatureResult {
         o.finish()
     }
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ListNotebookKeysResult {
     /// Read-only: set by the service.
     pub primary_access_key: Option<String>,
     /// Read-only: set by the service.
     pub secondary_access_key: Option<String>,
+}
+impl std::fmt::Debug for ListNotebookKeysResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListNotebookKeysResult")
+            .field(
+                "primary_access_key",
+                &self.primary_access_key.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .field(
+                "secondary_access_key",
+                &self.secondary_access_key.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for ListNotebookKeysResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11035,10 +11230,20 @@ impl Json for ListNotebookKeysResult {
         o.finish()
     }
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ListStorageAccountKeysResult {
     /// Read-only: set by the service.
     pub user_storage_key: Option<String>,
+}
+impl std::fmt::Debug for ListStorageAccountKeysResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListStorageAccountKeysResult")
+            .field(
+                "user_storage_key",
+                &self.user_storage_key.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for ListStorageAccountKeysResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11124,7 +11329,7 @@ impl Json for ListViewType2 {
         Value::String(self.as_str().to_string())
     }
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ListWorkspaceKeysResult {
     /// Read-only: set by the service.
     pub user_storage_key: Option<String>,
@@ -11136,6 +11341,32 @@ pub struct ListWorkspaceKeysResult {
     pub container_registry_credentials: Option<RegistryListCredentialsResult>,
     /// Read-only: set by the service.
     pub notebook_access_keys: Option<ListNotebookKeysResult>,
+}
+impl std::fmt::Debug for ListWorkspaceKeysResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListWorkspaceKeysResult")
+            .field(
+                "user_storage_key",
+                &self.user_storage_key.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .field("user_storage_resource_id", &self.user_storage_resource_id)
+            .field(
+                "app_insights_instrumentation_key",
+                &self
+                    .app_insights_instrumentation_key
+                    .as_ref()
+                    .map(|_| crate::json::Redacted(true)),
+            )
+            .field(
+                "container_registry_credentials",
+                &self.container_registry_credentials,
+            )
+            .field(
+                "notebook_access_keys",
+                &self.notebook_access_keys.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for ListWorkspaceKeysResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12534,7 +12765,7 @@ impl Json for NoneDatastoreCredentials {
         o.finish()
     }
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct NotebookAccessTokenResult {
     /// Read-only: set by the service.
     pub notebook_resource_id: Option<String>,
@@ -12552,6 +12783,29 @@ pub struct NotebookAccessTokenResult {
     pub refresh_token: Option<String>,
     /// Read-only: set by the service.
     pub scope: Option<String>,
+}
+impl std::fmt::Debug for NotebookAccessTokenResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotebookAccessTokenResult")
+            .field("notebook_resource_id", &self.notebook_resource_id)
+            .field("host_name", &self.host_name)
+            .field("public_dns", &self.public_dns)
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .field(
+                "token_type",
+                &self.token_type.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .field("expires_in", &self.expires_in)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .field("scope", &self.scope)
+            .finish()
+    }
 }
 impl Json for NotebookAccessTokenResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12815,7 +13069,7 @@ impl Json for OnlineDeploymentTrackedResourceArmPaginatedResult {
     }
 }
 /// Online endpoint configuration
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct OnlineEndpoint {
     /// \[Required\] Use 'Key' for key based authentication and 'AMLToken' for Azure Machine Learning token-based authentication. 'Key' doesn't expire but 'AMLToken' does.
     pub auth_mode: EndpointAuthMode,
@@ -12847,6 +13101,23 @@ pub struct OnlineEndpoint {
     pub public_network_access: Option<PublicNetworkAccessType>,
     /// Percentage of traffic from endpoint to divert to each deployment. Traffic values need to sum to 100.
     pub traffic: Option<std::collections::BTreeMap<String, i32>>,
+}
+impl std::fmt::Debug for OnlineEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OnlineEndpoint")
+            .field("auth_mode", &self.auth_mode)
+            .field("description", &self.description)
+            .field("keys", &self.keys.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("properties", &self.properties)
+            .field("scoring_uri", &self.scoring_uri)
+            .field("swagger_uri", &self.swagger_uri)
+            .field("compute", &self.compute)
+            .field("mirror_traffic", &self.mirror_traffic)
+            .field("provisioning_state", &self.provisioning_state)
+            .field("public_network_access", &self.public_network_access)
+            .field("traffic", &self.traffic)
+            .finish()
+    }
 }
 impl Json for OnlineEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13616,12 +13887,20 @@ impl Json for PartialSku {
     }
 }
 pub type PartialUserAssignedIdentity = serde_json::Value;
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Password {
     /// Read-only: set by the service.
     pub name: Option<String>,
     /// Read-only: set by the service.
     pub value: Option<String>,
+}
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Password")
+            .field("name", &self.name)
+            .field("value", &self.value.as_ref().map(|_| crate::json::Redacted(true)))
+            .finish()
+    }
 }
 impl Json for Password {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14993,13 +15272,25 @@ impl Json for Registry {
         o.finish()
     }
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct RegistryListCredentialsResult {
     /// Read-only: set by the service.
     pub location: Option<String>,
     /// Read-only: set by the service.
     pub username: Option<String>,
     pub passwords: Option<Vec<Password>>,
+}
+impl std::fmt::Debug for RegistryListCredentialsResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistryListCredentialsResult")
+            .field("location", &self.location)
+            .field("username", &self.username)
+            .field(
+                "passwords",
+                &self.passwords.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for RegistryListCredentialsResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15913,10 +16204,17 @@ impl Json for SasCredentialDto {
     }
 }
 /// SAS datastore credentials configuration.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SasDatastoreCredentials {
     /// \[Required\] Storage container secrets.
     pub secrets: SasDatastoreSecrets,
+}
+impl std::fmt::Debug for SasDatastoreCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SasDatastoreCredentials")
+            .field("secrets", &crate::json::Redacted(true))
+            .finish()
+    }
 }
 impl Json for SasDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15931,10 +16229,20 @@ impl Json for SasDatastoreCredentials {
     }
 }
 /// Datastore SAS secrets.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SasDatastoreSecrets {
     /// Storage container SAS token.
     pub sas_token: Option<String>,
+}
+impl std::fmt::Debug for SasDatastoreSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SasDatastoreSecrets")
+            .field(
+                "sas_token",
+                &self.sas_token.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for SasDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16686,7 +16994,7 @@ impl Json for ServiceManagedResourcesSettings {
     }
 }
 /// Service Principal datastore credentials configuration.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ServicePrincipalDatastoreCredentials {
     /// Authority URL used for authentication.
     pub authority_url: Option<String>,
@@ -16698,6 +17006,17 @@ pub struct ServicePrincipalDatastoreCredentials {
     pub secrets: ServicePrincipalDatastoreSecrets,
     /// \[Required\] ID of the tenant to which the service principal belongs.
     pub tenant_id: String,
+}
+impl std::fmt::Debug for ServicePrincipalDatastoreCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServicePrincipalDatastoreCredentials")
+            .field("authority_url", &self.authority_url)
+            .field("client_id", &self.client_id)
+            .field("resource_url", &self.resource_url)
+            .field("secrets", &crate::json::Redacted(true))
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
 }
 impl Json for ServicePrincipalDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16722,10 +17041,20 @@ impl Json for ServicePrincipalDatastoreCredentials {
     }
 }
 /// Datastore Service Principal secrets.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ServicePrincipalDatastoreSecrets {
     /// Service principal secret.
     pub client_secret: Option<String>,
+}
+impl std::fmt::Debug for ServicePrincipalDatastoreSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServicePrincipalDatastoreSecrets")
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for ServicePrincipalDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17224,7 +17553,7 @@ impl Json for SslConfigStatus {
     }
 }
 /// The ssl configuration for scoring
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SslConfiguration {
     /// Enable or disable ssl for scoring
     pub status: Option<SslConfigStatus>,
@@ -17238,6 +17567,18 @@ pub struct SslConfiguration {
     pub leaf_domain_label: Option<String>,
     /// Indicates whether to overwrite existing domain label.
     pub overwrite_existing_domain: Option<bool>,
+}
+impl std::fmt::Debug for SslConfiguration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SslConfiguration")
+            .field("status", &self.status)
+            .field("cert", &self.cert.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("key", &self.key.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("cname", &self.cname)
+            .field("leaf_domain_label", &self.leaf_domain_label)
+            .field("overwrite_existing_domain", &self.overwrite_existing_domain)
+            .finish()
+    }
 }
 impl Json for SslConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19356,7 +19697,7 @@ impl Json for UseStl {
     }
 }
 /// Settings for user account that gets created on each on the nodes of a compute.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserAccountCredentials {
     /// Name of the administrator user account which can be used to SSH to nodes.
     pub admin_user_name: String,
@@ -19364,6 +19705,24 @@ pub struct UserAccountCredentials {
     pub admin_user_ssh_public_key: Option<String>,
     /// Password of the administrator user account.
     pub admin_user_password: Option<String>,
+}
+impl std::fmt::Debug for UserAccountCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserAccountCredentials")
+            .field("admin_user_name", &self.admin_user_name)
+            .field(
+                "admin_user_ssh_public_key",
+                &self
+                    .admin_user_ssh_public_key
+                    .as_ref()
+                    .map(|_| crate::json::Redacted(true)),
+            )
+            .field(
+                "admin_user_password",
+                &self.admin_user_password.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for UserAccountCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19459,7 +19818,7 @@ impl Json for UserIdentity {
         o.finish()
     }
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     pub category: Option<ConnectionCategory>,
     pub target: Option<String>,
@@ -19468,6 +19827,17 @@ pub struct UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
     pub credentials: Option<WorkspaceConnectionUsernamePassword>,
+}
+impl std::fmt::Debug for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UsernamePasswordAuthTypeWorkspaceConnectionProperties")
+            .field("category", &self.category)
+            .field("target", &self.target)
+            .field("value", &self.value.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("value_format", &self.value_format)
+            .field("credentials", &self.credentials)
+            .finish()
+    }
 }
 impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19845,7 +20215,7 @@ impl Json for VirtualMachineSizeListResult {
     }
 }
 /// Admin credentials for virtual machine
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct VirtualMachineSshCredentials {
     /// Username of admin account
     pub username: Option<String>,
@@ -19855,6 +20225,25 @@ pub struct VirtualMachineSshCredentials {
     pub public_key_data: Option<String>,
     /// Private key data
     pub private_key_data: Option<String>,
+}
+impl std::fmt::Debug for VirtualMachineSshCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VirtualMachineSshCredentials")
+            .field("username", &self.username)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .field(
+                "public_key_data",
+                &self.public_key_data.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .field(
+                "private_key_data",
+                &self.private_key_data.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for VirtualMachineSshCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20307,10 +20696,21 @@ impl Json for WorkspaceConnectionSharedAccessSignature {
         o.finish()
     }
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WorkspaceConnectionUsernamePassword {
     pub username: Option<String>,
     pub password: Option<String>,
+}
+impl std::fmt::Debug for WorkspaceConnectionUsernamePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkspaceConnectionUsernamePassword")
+            .field("username", &self.username)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .finish()
+    }
 }
 impl Json for WorkspaceConnectionUsernamePassword {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
