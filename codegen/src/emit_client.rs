@@ -48,6 +48,7 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
     let parsed: syn::File = syn::parse2(tokens.clone())
         .map_err(|e| Error::new(format!("internal: progenitor output does not parse: {e}")))?;
     let wrappers = lro_wrappers(api, &module, &parsed)?;
+    let pagers = pager_wrappers(api, &module, &parsed)?;
     Ok(quote! {
         #![allow(clippy::all, missing_docs, unused_imports, mismatched_lifetime_syntaxes)]
         #tokens
@@ -57,7 +58,124 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
         impl Client {
             #(#wrappers)*
         }
+
+        /// Pageable operations: each returns a [`crate::pager::Pager`], a stream of items that
+        /// follows `nextLink` (emitted by azml around progenitor's `*_first_page`).
+        impl Client {
+            #(#pagers)*
+        }
+
+        impl Client {
+            /// A client for the pipeline's ARM endpoint (the only host its token is sent to).
+            pub fn with_pipeline(pipeline: crate::runtime::Pipeline) -> Self {
+                let base = pipeline.endpoint().to_string();
+                let http = pipeline.http().clone();
+                Self::new_with_client(&base, http, pipeline)
+            }
+        }
     })
+}
+
+/// Progenitor's methods by name.
+fn methods(parsed: &syn::File) -> std::collections::BTreeMap<String, syn::ImplItemFn> {
+    let mut fns = std::collections::BTreeMap::new();
+    for item in &parsed.items {
+        if let syn::Item::Impl(imp) = item {
+            for it in &imp.items {
+                if let syn::ImplItem::Fn(f) = it {
+                    fns.insert(f.sig.ident.to_string(), f.clone());
+                }
+            }
+        }
+    }
+    fns
+}
+
+/// The argument names of a method signature (without `self`).
+fn arg_names(sig: &syn::Signature) -> Vec<TokenStream> {
+    sig.inputs
+        .iter()
+        .filter_map(|a| match a {
+            syn::FnArg::Typed(pt) => {
+                let pat = &pt.pat;
+                Some(quote!(#pat))
+            }
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect()
+}
+
+/// The item type of a pageable operation: the element type of its page's `itemName` array.
+fn page_item(api: &Api, op: &Operation, module: &str) -> TokenStream {
+    let item_name = op
+        .pageable
+        .as_ref()
+        .map(|p| p.item_name.as_str())
+        .unwrap_or("value");
+    let found = match op.success_body() {
+        Some(Ty::Named(page)) => match api.types.get(page).map(|t| &t.kind) {
+            Some(Kind::Struct { props, .. }) => props
+                .iter()
+                .find(|p| p.wire == item_name)
+                .map(|p| p.ty.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    match found {
+        Some(Ty::Array(inner)) => qualified(&inner, module),
+        _ => quote!(serde_json::Value),
+    }
+}
+
+/// One `Pager`-returning method per pageable operation, with the parameters of progenitor's
+/// `<op>_first_page`.
+fn pager_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<TokenStream>, Error> {
+    let fns = methods(parsed);
+    let mut out = Vec::new();
+    for op in api
+        .operations
+        .iter()
+        .filter(|o| o.pageable.is_some() && o.lro.is_none())
+    {
+        let first_name = openapi::progenitor_id(op);
+        let f = fns
+            .get(&first_name)
+            .ok_or_else(|| Error::new(format!("internal: progenitor emitted no {first_name}")))?;
+        let mut sig = f.sig.clone();
+        sig.ident = format_ident!("{}", op.rust);
+        sig.asyncness = None;
+        let item = page_item(api, op, module);
+        sig.output = syn::parse_quote!(-> crate::pager::Pager<'a, #item>);
+        let args = arg_names(&sig);
+        let first = format_ident!("{}", first_name);
+        let pageable = op.pageable.as_ref().expect("filtered");
+        let item_name = &pageable.item_name;
+        let next = match &pageable.next_link {
+            Some(n) => quote!(Some(#n)),
+            None => quote!(None),
+        };
+        let doc = format!(
+            " {}\n\n Pageable (`{}` {}): a stream of items across all pages; `.into_pages()` \
+             for whole pages. The first page alone is [`Client::{first_name}`].",
+            op.doc
+                .as_deref()
+                .map(crate::emit_models::escape_doc)
+                .unwrap_or_default(),
+            op.method.to_uppercase(),
+            op.path
+        );
+        out.push(quote! {
+            #[doc = #doc]
+            pub #sig {
+                crate::pager::Pager::new(self.inner().clone(), &self.baseurl, #item_name, #next, async move {
+                    let page = self.#first(#(#args),*).await?;
+                    Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                })
+            }
+        });
+    }
+    Ok(out)
 }
 
 /// A type reference qualified for use outside the models module.
@@ -83,16 +201,7 @@ fn qualified(ty: &Ty, module: &str) -> TokenStream {
 /// One `Poller`-returning method per long-running operation, with the exact parameters of
 /// progenitor's `<op>_initial` (copied from its signature) and its URL expression.
 fn lro_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<TokenStream>, Error> {
-    let mut fns = std::collections::BTreeMap::new();
-    for item in &parsed.items {
-        if let syn::Item::Impl(imp) = item {
-            for it in &imp.items {
-                if let syn::ImplItem::Fn(f) = it {
-                    fns.insert(f.sig.ident.to_string(), f.clone());
-                }
-            }
-        }
-    }
+    let fns = methods(parsed);
     let mut out = Vec::new();
     for op in api.operations.iter().filter(|o| o.lro.is_some()) {
         let initial_name = openapi::progenitor_id(op);
@@ -112,17 +221,7 @@ fn lro_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Token
             (_, Some(t)) => qualified(t, module),
         };
         sig.output = syn::parse_quote!(-> Result<crate::lro::Poller<#result>, crate::Error>);
-        let args: Vec<TokenStream> = sig
-            .inputs
-            .iter()
-            .filter_map(|a| match a {
-                syn::FnArg::Typed(pt) => {
-                    let pat = &pt.pat;
-                    Some(quote!(#pat))
-                }
-                syn::FnArg::Receiver(_) => None,
-            })
-            .collect();
+        let args = arg_names(&sig);
         let initial = format_ident!("{}", initial_name);
         let method = op.method.to_uppercase();
         let fsv = match op.lro.as_ref().and_then(|f| f.as_deref()) {

@@ -65,11 +65,14 @@ pub fn raw_success(op: &Operation) -> bool {
     op.lro.is_some()
 }
 
-/// The progenitor-facing operationId (`_initial` for long-running operations, whose public
-/// method is our poller wrapper).
+/// The progenitor-facing operationId: `_initial` for long-running operations (whose public
+/// method is our poller wrapper), `_first_page` for pageable ones (whose public method is our
+/// pager wrapper).
 pub fn progenitor_id(op: &Operation) -> String {
     if raw_success(op) {
         format!("{}_initial", op.rust)
+    } else if op.pageable.is_some() {
+        format!("{}_first_page", op.rust)
     } else {
         op.rust.clone()
     }

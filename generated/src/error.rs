@@ -22,6 +22,8 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The whole error body as sent.
     pub body: Value,
+    /// How many attempts were made (more than 1 when retries were exhausted).
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -36,6 +38,7 @@ impl ApiError {
             target: s("target"),
             request_id,
             body,
+            attempts: 1,
         }
     }
 }
@@ -48,6 +51,9 @@ impl std::fmt::Display for ApiError {
         write!(f, "{}: {}", self.code, self.message)?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
         }
         Ok(())
     }
@@ -72,6 +78,8 @@ pub enum Error {
     /// A URL the service handed us (poll URL, nextLink) points somewhere we will not send
     /// credentials to; no request was made.
     Refused(String),
+    /// Getting a token failed (the message never contains the secret).
+    Auth(String),
     /// Anything else (unexpected status, bad input).
     Other(String),
 }
@@ -91,6 +99,7 @@ impl std::fmt::Display for Error {
             Error::Transport(m) => write!(f, "transport error: {m}"),
             Error::Decode(m) => write!(f, "cannot decode response: {m}"),
             Error::Refused(m) => write!(f, "refused: {m}"),
+            Error::Auth(m) => write!(f, "authentication failed: {m}"),
             Error::Other(m) => f.write_str(m),
         }
     }
@@ -108,6 +117,15 @@ pub fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         })
+}
+
+/// The attempt count azml recorded on a response it stopped retrying.
+pub fn attempts(headers: &reqwest::header::HeaderMap) -> u32 {
+    headers
+        .get(crate::runtime::ATTEMPTS_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
 }
 
 impl From<reqwest::Error> for Error {
@@ -130,11 +148,19 @@ impl<E: Json> From<progenitor_client::Error<E>> for Error {
                     id,
                 )))
             }
-            P::UnexpectedResponse(r) => {
-                Error::Other(format!("unexpected HTTP status {}", r.status().as_u16()))
-            }
+            P::UnexpectedResponse(r) => Error::Other(format!(
+                "unexpected HTTP status {} ({} attempts)",
+                r.status().as_u16(),
+                attempts(r.headers())
+            )),
             P::InvalidResponsePayload(_, e) => Error::Decode(e.to_string()),
             P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => e.into(),
+            P::Custom(m) if m.starts_with("refused: ") => {
+                Error::Refused(m["refused: ".len()..].to_string())
+            }
+            P::Custom(m) if m.starts_with("authentication failed: ") => {
+                Error::Auth(m["authentication failed: ".len()..].to_string())
+            }
             P::InvalidRequest(m) | P::Custom(m) => Error::Other(m),
         }
     }

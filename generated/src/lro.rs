@@ -234,8 +234,9 @@ impl<T: Json> Poller<T> {
         self.state.retry_after = retry_after(&headers);
         if !(200..300).contains(&status) {
             let body = parse_body(&bytes).ok().flatten().unwrap_or(Value::Null);
-            let id = request_id(&headers);
-            return Err(Error::Api(Box::new(ApiError::from_body(status, body, id))));
+            let mut e = ApiError::from_body(status, body, request_id(&headers));
+            e.attempts = crate::error::attempts(&headers);
+            return Err(Error::Api(Box::new(e)));
         }
         Ok((status, headers, parse_body(&bytes)?))
     }

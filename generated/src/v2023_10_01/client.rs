@@ -117,7 +117,7 @@ impl Client {
 Sends a `GET` request to `/providers/Microsoft.MachineLearningServices/operations`
 
 */
-    pub async fn operations_list<'a>(
+    pub async fn operations_list_first_page<'a>(
         &'a self,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::OperationListResult>,
@@ -143,7 +143,7 @@ Sends a `GET` request to `/providers/Microsoft.MachineLearningServices/operation
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "operations_list",
+            operation_id: "operations_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -382,7 +382,7 @@ Arguments:
 - `resource_group_name`: The name of the resource group. The name is case insensitive.
 - `skip`: Continuation token for pagination.
 */
-    pub async fn workspaces_list_by_resource_group<'a>(
+    pub async fn workspaces_list_by_resource_group_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -414,7 +414,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "workspaces_list_by_resource_group",
+            operation_id: "workspaces_list_by_resource_group_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -596,7 +596,7 @@ Arguments:
 - `subscription_id`: The ID of the target subscription. The value must be an UUID.
 - `location`: The location for which resource usage is queried.
 */
-    pub async fn usages_list<'a>(
+    pub async fn usages_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         location: &'a str,
@@ -626,7 +626,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "usages_list",
+            operation_id: "usages_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -764,7 +764,7 @@ Arguments:
 - `subscription_id`: The ID of the target subscription. The value must be an UUID.
 - `location`: The location for which resource usage is queried.
 */
-    pub async fn quotas_list<'a>(
+    pub async fn quotas_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         location: &'a str,
@@ -794,7 +794,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "quotas_list",
+            operation_id: "quotas_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -819,7 +819,7 @@ Arguments:
 - `subscription_id`: The ID of the target subscription. The value must be an UUID.
 - `skip`: Continuation token for pagination.
 */
-    pub async fn workspaces_list_by_subscription<'a>(
+    pub async fn workspaces_list_by_subscription_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         skip: Option<&'a str>,
@@ -849,7 +849,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "workspaces_list_by_subscription",
+            operation_id: "workspaces_list_by_subscription_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -876,7 +876,7 @@ Arguments:
 - `workspace_name`: Name of Azure Machine Learning workspace.
 - `skip`: Continuation token for pagination.
 */
-    pub async fn compute_list<'a>(
+    pub async fn compute_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -909,7 +909,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "compute_list",
+            operation_id: "compute_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -1173,7 +1173,7 @@ Arguments:
 - `workspace_name`: Name of Azure Machine Learning workspace.
 - `compute_name`: Name of the Azure Machine Learning compute.
 */
-    pub async fn compute_list_nodes<'a>(
+    pub async fn compute_list_nodes_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -1206,7 +1206,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "compute_list_nodes",
+            operation_id: "compute_list_nodes_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -1505,7 +1505,7 @@ Arguments:
 - `resource_group_name`: The name of the resource group. The name is case insensitive.
 - `workspace_name`: Name of Azure Machine Learning workspace.
 */
-    pub async fn private_endpoint_connections_list<'a>(
+    pub async fn private_endpoint_connections_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -1536,7 +1536,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "private_endpoint_connections_list",
+            operation_id: "private_endpoint_connections_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -2142,7 +2142,7 @@ Arguments:
 - `category`: Category of the workspace connection.
 - `target`: Target of the workspace connection.
 */
-    pub async fn workspace_connections_list<'a>(
+    pub async fn workspace_connections_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -2179,7 +2179,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "workspace_connections_list",
+            operation_id: "workspace_connections_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -2262,7 +2262,7 @@ Arguments:
 - `resource_group_name`: The name of the resource group. The name is case insensitive.
 - `workspace_name`: Name of Azure Machine Learning workspace.
 */
-    pub async fn managed_network_settings_rule_list<'a>(
+    pub async fn managed_network_settings_rule_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -2293,7 +2293,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "managed_network_settings_rule_list",
+            operation_id: "managed_network_settings_rule_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -2537,7 +2537,7 @@ Arguments:
 - `registry_name`: Name of Azure Machine Learning registry. This is case-insensitive
 - `skip`: Continuation token for pagination.
 */
-    pub async fn registry_code_containers_list<'a>(
+    pub async fn registry_code_containers_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -2572,7 +2572,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registry_code_containers_list",
+            operation_id: "registry_code_containers_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -2768,7 +2768,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `top`: Maximum number of records to return.
 */
-    pub async fn registry_code_versions_list<'a>(
+    pub async fn registry_code_versions_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -2807,7 +2807,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registry_code_versions_list",
+            operation_id: "registry_code_versions_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -3136,7 +3136,7 @@ Arguments:
 - `registry_name`: Name of Azure Machine Learning registry. This is case-insensitive
 - `skip`: Continuation token for pagination.
 */
-    pub async fn registry_component_containers_list<'a>(
+    pub async fn registry_component_containers_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -3171,7 +3171,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registry_component_containers_list",
+            operation_id: "registry_component_containers_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -3367,7 +3367,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `top`: Maximum number of records to return.
 */
-    pub async fn registry_component_versions_list<'a>(
+    pub async fn registry_component_versions_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -3408,7 +3408,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registry_component_versions_list",
+            operation_id: "registry_component_versions_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -3677,7 +3677,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `list_view_type`: View type for including/excluding (for example) archived entities.
 */
-    pub async fn registry_data_containers_list<'a>(
+    pub async fn registry_data_containers_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -3714,7 +3714,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registry_data_containers_list",
+            operation_id: "registry_data_containers_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -3913,7 +3913,7 @@ Arguments:
                               If topCount > page size, results with be default page size count will be returned
 - `list_view_type`: [ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All]View type for including/excluding (for example) archived entities.
 */
-    pub async fn registry_data_versions_list<'a>(
+    pub async fn registry_data_versions_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -3958,7 +3958,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registry_data_versions_list",
+            operation_id: "registry_data_versions_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -4288,7 +4288,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `list_view_type`: View type for including/excluding (for example) archived entities.
 */
-    pub async fn registry_environment_containers_list<'a>(
+    pub async fn registry_environment_containers_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -4325,7 +4325,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registry_environment_containers_list",
+            operation_id: "registry_environment_containers_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -4522,7 +4522,7 @@ Arguments:
 - `top`: Maximum number of records to return.
 - `list_view_type`: View type for including/excluding (for example) archived entities.
 */
-    pub async fn registry_environment_versions_list<'a>(
+    pub async fn registry_environment_versions_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -4565,7 +4565,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registry_environment_versions_list",
+            operation_id: "registry_environment_versions_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -4834,7 +4834,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `list_view_type`: View type for including/excluding (for example) archived entities.
 */
-    pub async fn registry_model_containers_list<'a>(
+    pub async fn registry_model_containers_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -4871,7 +4871,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registry_model_containers_list",
+            operation_id: "registry_model_containers_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -5072,7 +5072,7 @@ Arguments:
 - `tags`: Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
 - `version`: Version identifier.
 */
-    pub async fn registry_model_versions_list<'a>(
+    pub async fn registry_model_versions_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -5123,7 +5123,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registry_model_versions_list",
+            operation_id: "registry_model_versions_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -5453,7 +5453,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `count`: Number of endpoints to be retrieved in a page of results.
 */
-    pub async fn batch_endpoints_list<'a>(
+    pub async fn batch_endpoints_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -5490,7 +5490,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "batch_endpoints_list",
+            operation_id: "batch_endpoints_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -5745,7 +5745,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `top`: Top of list.
 */
-    pub async fn batch_deployments_list<'a>(
+    pub async fn batch_deployments_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -5786,7 +5786,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "batch_deployments_list",
+            operation_id: "batch_deployments_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -6110,7 +6110,7 @@ Arguments:
 - `workspace_name`: Name of Azure Machine Learning workspace.
 - `skip`: Continuation token for pagination.
 */
-    pub async fn code_containers_list<'a>(
+    pub async fn code_containers_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -6145,7 +6145,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "code_containers_list",
+            operation_id: "code_containers_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -6359,7 +6359,7 @@ Arguments:
 - `hash`: If specified, return CodeVersion assets with specified content hash value, regardless of name
 - `hash_version`: Hash algorithm version when listing by hash
 */
-    pub async fn code_versions_list<'a>(
+    pub async fn code_versions_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -6402,7 +6402,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "code_versions_list",
+            operation_id: "code_versions_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -6683,7 +6683,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `list_view_type`: View type for including/excluding (for example) archived entities.
 */
-    pub async fn component_containers_list<'a>(
+    pub async fn component_containers_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -6720,7 +6720,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "component_containers_list",
+            operation_id: "component_containers_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -6933,7 +6933,7 @@ Arguments:
 - `top`: Maximum number of records to return.
 - `list_view_type`: View type for including/excluding (for example) archived entities.
 */
-    pub async fn component_versions_list<'a>(
+    pub async fn component_versions_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -6976,7 +6976,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "component_versions_list",
+            operation_id: "component_versions_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -7192,7 +7192,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `list_view_type`: View type for including/excluding (for example) archived entities.
 */
-    pub async fn data_containers_list<'a>(
+    pub async fn data_containers_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -7229,7 +7229,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "data_containers_list",
+            operation_id: "data_containers_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -7444,7 +7444,7 @@ Arguments:
                               If topCount > page size, results with be default page size count will be returned
 - `list_view_type`: [ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All]View type for including/excluding (for example) archived entities.
 */
-    pub async fn data_versions_list<'a>(
+    pub async fn data_versions_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -7489,7 +7489,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "data_versions_list",
+            operation_id: "data_versions_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -7710,7 +7710,7 @@ Arguments:
 - `order_by_asc`: Order by property in ascending order.
 - `search_text`: Text to search for in the datastore names.
 */
-    pub async fn datastores_list<'a>(
+    pub async fn datastores_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -7755,7 +7755,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "datastores_list",
+            operation_id: "datastores_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -8030,7 +8030,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `list_view_type`: View type for including/excluding (for example) archived entities.
 */
-    pub async fn environment_containers_list<'a>(
+    pub async fn environment_containers_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -8067,7 +8067,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "environment_containers_list",
+            operation_id: "environment_containers_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -8280,7 +8280,7 @@ Arguments:
 - `top`: Maximum number of records to return.
 - `list_view_type`: View type for including/excluding (for example) archived entities.
 */
-    pub async fn environment_versions_list<'a>(
+    pub async fn environment_versions_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -8323,7 +8323,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "environment_versions_list",
+            operation_id: "environment_versions_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -8541,7 +8541,7 @@ Arguments:
 - `list_view_type`: View type for including/excluding (for example) archived entities.
 - `tag`: Jobs returned will have this tag key.
 */
-    pub async fn jobs_list<'a>(
+    pub async fn jobs_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -8580,7 +8580,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "jobs_list",
+            operation_id: "jobs_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -8837,7 +8837,7 @@ Arguments:
 - `count`: Maximum number of results to return.
 - `list_view_type`: View type for including/excluding (for example) archived entities.
 */
-    pub async fn model_containers_list<'a>(
+    pub async fn model_containers_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -8876,7 +8876,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "model_containers_list",
+            operation_id: "model_containers_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -9095,7 +9095,7 @@ Arguments:
 - `tags`: Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
 - `version`: Model version.
 */
-    pub async fn model_versions_list<'a>(
+    pub async fn model_versions_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -9150,7 +9150,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "model_versions_list",
+            operation_id: "model_versions_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -9371,7 +9371,7 @@ Arguments:
 - `properties`: A set of properties with which to filter the returned models. It is a comma separated string of properties key and/or properties key=value Example: propKey1,propKey2,propKey3=value3 .
 - `tags`: A set of tags with which to filter the returned models. It is a comma separated string of tags key or tags key=value. Example: tagKey1,tagKey2,tagKey3=value3 .
 */
-    pub async fn online_endpoints_list<'a>(
+    pub async fn online_endpoints_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -9418,7 +9418,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "online_endpoints_list",
+            operation_id: "online_endpoints_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -9673,7 +9673,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `top`: Top of list.
 */
-    pub async fn online_deployments_list<'a>(
+    pub async fn online_deployments_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -9714,7 +9714,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "online_deployments_list",
+            operation_id: "online_deployments_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -10047,7 +10047,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `count`: Number of Skus to be retrieved in a page of results.
 */
-    pub async fn online_deployments_list_skus<'a>(
+    pub async fn online_deployments_list_skus_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -10086,7 +10086,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "online_deployments_list_skus",
+            operation_id: "online_deployments_list_skus_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -10288,7 +10288,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `list_view_type`: Status filter for schedule.
 */
-    pub async fn schedules_list<'a>(
+    pub async fn schedules_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -10323,7 +10323,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "schedules_list",
+            operation_id: "schedules_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -10513,7 +10513,7 @@ Sends a `GET` request to `/subscriptions/{subscriptionId}/providers/Microsoft.Ma
 Arguments:
 - `subscription_id`: The ID of the target subscription. The value must be an UUID.
 */
-    pub async fn registries_list_by_subscription<'a>(
+    pub async fn registries_list_by_subscription_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
     ) -> Result<
@@ -10543,7 +10543,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registries_list_by_subscription",
+            operation_id: "registries_list_by_subscription_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -10568,7 +10568,7 @@ Arguments:
 - `subscription_id`: The ID of the target subscription. The value must be an UUID.
 - `resource_group_name`: The name of the resource group. The name is case insensitive.
 */
-    pub async fn registries_list<'a>(
+    pub async fn registries_list_first_page<'a>(
         &'a self,
         subscription_id: &'a str,
         resource_group_name: &'a str,
@@ -10600,7 +10600,7 @@ Arguments:
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
-            operation_id: "registries_list",
+            operation_id: "registries_list_first_page",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -12977,5 +12977,1285 @@ impl Client {
                 initial,
             )
             .await
+    }
+}
+/// Pageable operations: each returns a [`crate::pager::Pager`], a stream of items that
+/// follows `nextLink` (emitted by azml around progenitor's `*_first_page`).
+impl Client {
+    /** Lists all of the available Azure Machine Learning Workspaces REST API operations.
+
+ Pageable (`GET` /providers/Microsoft.MachineLearningServices/operations): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::operations_list_first_page`].*/
+    pub fn operations_list<'a>(
+        &'a self,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::Operation> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            None,
+            async move {
+                let page = self.operations_list_first_page().await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** Lists all the available machine learning workspaces under the specified resource group.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::workspaces_list_by_resource_group_first_page`].*/
+    pub fn workspaces_list_by_resource_group<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        skip: Option<&'a str>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::Workspace> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .workspaces_list_by_resource_group_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        skip,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** Gets the current usage information as well as limits for AML resources for given subscription and location.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/usages): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::usages_list_first_page`].*/
+    pub fn usages_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        location: &'a str,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::Usage> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self.usages_list_first_page(subscription_id, location).await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** Gets the currently assigned Workspace Quotas based on VMFamily.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/quotas): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::quotas_list_first_page`].*/
+    pub fn quotas_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        location: &'a str,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::ResourceQuota> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self.quotas_list_first_page(subscription_id, location).await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** Lists all the available machine learning workspaces under the specified subscription.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/workspaces): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::workspaces_list_by_subscription_first_page`].*/
+    pub fn workspaces_list_by_subscription<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        skip: Option<&'a str>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::Workspace> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .workspaces_list_by_subscription_first_page(subscription_id, skip)
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** Gets computes in specified workspace.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::compute_list_first_page`].*/
+    pub fn compute_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        skip: Option<&'a str>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::ComputeResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .compute_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        skip,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** Get the details (e.g IP address, port etc) of all the compute nodes in the compute.
+
+ Pageable (`POST` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}/listNodes): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::compute_list_nodes_first_page`].*/
+    pub fn compute_list_nodes<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::AmlComputeNodeInformation> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "nodes",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .compute_list_nodes_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        compute_name,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List all the private endpoint connections associated with the workspace.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/privateEndpointConnections): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::private_endpoint_connections_list_first_page`].*/
+    pub fn private_endpoint_connections_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::PrivateEndpointConnection> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            None,
+            async move {
+                let page = self
+                    .private_endpoint_connections_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /**
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::workspace_connections_list_first_page`].*/
+    pub fn workspace_connections_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        category: Option<&'a str>,
+        target: Option<&'a str>,
+    ) -> crate::pager::Pager<
+        'a,
+        crate::v2023_10_01::models::WorkspaceConnectionPropertiesV2BasicResource,
+    > {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .workspace_connections_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        category,
+                        target,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** Lists the managed network outbound rules for a machine learning workspace.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/outboundRules): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::managed_network_settings_rule_list_first_page`].*/
+    pub fn managed_network_settings_rule_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::OutboundRuleBasicResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .managed_network_settings_rule_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List containers.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registry_code_containers_list_first_page`].*/
+    pub fn registry_code_containers_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        skip: Option<&'a str>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::CodeContainerResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registry_code_containers_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        registry_name,
+                        skip,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List versions.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}/versions): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registry_code_versions_list_first_page`].*/
+    pub fn registry_code_versions_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        top: Option<i32>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::CodeVersionResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registry_code_versions_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        registry_name,
+                        code_name,
+                        order_by,
+                        skip,
+                        top,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List containers.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registry_component_containers_list_first_page`].*/
+    pub fn registry_component_containers_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        skip: Option<&'a str>,
+    ) -> crate::pager::Pager<
+        'a,
+        crate::v2023_10_01::models::ComponentContainerResource,
+    > {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registry_component_containers_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        registry_name,
+                        skip,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List versions.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}/versions): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registry_component_versions_list_first_page`].*/
+    pub fn registry_component_versions_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        component_name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        top: Option<i32>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::ComponentVersionResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registry_component_versions_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        registry_name,
+                        component_name,
+                        order_by,
+                        skip,
+                        top,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List Data containers.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registry_data_containers_list_first_page`].*/
+    pub fn registry_data_containers_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        skip: Option<&'a str>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::DataContainerResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registry_data_containers_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        registry_name,
+                        skip,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List data versions in the data container
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}/versions): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registry_data_versions_list_first_page`].*/
+    pub fn registry_data_versions_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        tags: Option<&'a str>,
+        top: Option<i32>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::DataVersionBaseResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registry_data_versions_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        registry_name,
+                        name,
+                        order_by,
+                        skip,
+                        tags,
+                        top,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List environment containers.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registry_environment_containers_list_first_page`].*/
+    pub fn registry_environment_containers_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        skip: Option<&'a str>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<
+        'a,
+        crate::v2023_10_01::models::EnvironmentContainerResource,
+    > {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registry_environment_containers_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        registry_name,
+                        skip,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List versions.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}/versions): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registry_environment_versions_list_first_page`].*/
+    pub fn registry_environment_versions_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        environment_name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        top: Option<i32>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<
+        'a,
+        crate::v2023_10_01::models::EnvironmentVersionResource,
+    > {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registry_environment_versions_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        registry_name,
+                        environment_name,
+                        order_by,
+                        skip,
+                        top,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List model containers.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registry_model_containers_list_first_page`].*/
+    pub fn registry_model_containers_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        skip: Option<&'a str>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::ModelContainerResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registry_model_containers_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        registry_name,
+                        skip,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List versions.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}/versions): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registry_model_versions_list_first_page`].*/
+    pub fn registry_model_versions_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        top: Option<i32>,
+        description: Option<&'a str>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+        properties: Option<&'a str>,
+        tags: Option<&'a str>,
+        version: Option<&'a str>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::ModelVersionResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registry_model_versions_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        registry_name,
+                        model_name,
+                        order_by,
+                        skip,
+                        top,
+                        description,
+                        list_view_type,
+                        properties,
+                        tags,
+                        version,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** Lists Batch inference endpoint in the workspace.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::batch_endpoints_list_first_page`].*/
+    pub fn batch_endpoints_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        skip: Option<&'a str>,
+        count: Option<i32>,
+    ) -> crate::pager::Pager<
+        'a,
+        crate::v2023_10_01::models::BatchEndpointTrackedResource,
+    > {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .batch_endpoints_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        skip,
+                        count,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** Lists Batch inference deployments in the workspace.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}/deployments): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::batch_deployments_list_first_page`].*/
+    pub fn batch_deployments_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        top: Option<i32>,
+    ) -> crate::pager::Pager<
+        'a,
+        crate::v2023_10_01::models::BatchDeploymentTrackedResource,
+    > {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .batch_deployments_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        endpoint_name,
+                        order_by,
+                        skip,
+                        top,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List containers.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::code_containers_list_first_page`].*/
+    pub fn code_containers_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        skip: Option<&'a str>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::CodeContainerResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .code_containers_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        skip,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List versions.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes/{name}/versions): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::code_versions_list_first_page`].*/
+    pub fn code_versions_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        top: Option<i32>,
+        hash: Option<&'a str>,
+        hash_version: Option<&'a str>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::CodeVersionResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .code_versions_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        name,
+                        order_by,
+                        skip,
+                        top,
+                        hash,
+                        hash_version,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List component containers.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/components): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::component_containers_list_first_page`].*/
+    pub fn component_containers_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        skip: Option<&'a str>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<
+        'a,
+        crate::v2023_10_01::models::ComponentContainerResource,
+    > {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .component_containers_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        skip,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List component versions.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/components/{name}/versions): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::component_versions_list_first_page`].*/
+    pub fn component_versions_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        top: Option<i32>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::ComponentVersionResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .component_versions_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        name,
+                        order_by,
+                        skip,
+                        top,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List data containers.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/data): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::data_containers_list_first_page`].*/
+    pub fn data_containers_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        skip: Option<&'a str>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::DataContainerResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .data_containers_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        skip,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List data versions in the data container
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/data/{name}/versions): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::data_versions_list_first_page`].*/
+    pub fn data_versions_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        tags: Option<&'a str>,
+        top: Option<i32>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::DataVersionBaseResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .data_versions_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        name,
+                        order_by,
+                        skip,
+                        tags,
+                        top,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List datastores.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/datastores): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::datastores_list_first_page`].*/
+    pub fn datastores_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        skip: Option<&'a str>,
+        count: Option<i32>,
+        is_default: Option<bool>,
+        names: Option<&'a ::std::vec::Vec<::std::string::String>>,
+        order_by: Option<&'a str>,
+        order_by_asc: Option<bool>,
+        search_text: Option<&'a str>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::DatastoreResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .datastores_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        skip,
+                        count,
+                        is_default,
+                        names,
+                        order_by,
+                        order_by_asc,
+                        search_text,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List environment containers.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/environments): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::environment_containers_list_first_page`].*/
+    pub fn environment_containers_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        skip: Option<&'a str>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<
+        'a,
+        crate::v2023_10_01::models::EnvironmentContainerResource,
+    > {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .environment_containers_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        skip,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List versions.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/environments/{name}/versions): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::environment_versions_list_first_page`].*/
+    pub fn environment_versions_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        top: Option<i32>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<
+        'a,
+        crate::v2023_10_01::models::EnvironmentVersionResource,
+    > {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .environment_versions_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        name,
+                        order_by,
+                        skip,
+                        top,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** Lists Jobs in the workspace.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::jobs_list_first_page`].*/
+    pub fn jobs_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        skip: Option<&'a str>,
+        job_type: Option<&'a str>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+        tag: Option<&'a str>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::JobBaseResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .jobs_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        skip,
+                        job_type,
+                        list_view_type,
+                        tag,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List model containers.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/models): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::model_containers_list_first_page`].*/
+    pub fn model_containers_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        skip: Option<&'a str>,
+        count: Option<i32>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::ModelContainerResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .model_containers_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        skip,
+                        count,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List model versions.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/models/{name}/versions): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::model_versions_list_first_page`].*/
+    pub fn model_versions_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        top: Option<i32>,
+        description: Option<&'a str>,
+        feed: Option<&'a str>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ListViewType2>,
+        offset: Option<i32>,
+        properties: Option<&'a str>,
+        tags: Option<&'a str>,
+        version: Option<&'a str>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::ModelVersionResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .model_versions_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        name,
+                        order_by,
+                        skip,
+                        top,
+                        description,
+                        feed,
+                        list_view_type,
+                        offset,
+                        properties,
+                        tags,
+                        version,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List Online Endpoints.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::online_endpoints_list_first_page`].*/
+    pub fn online_endpoints_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        skip: Option<&'a str>,
+        compute_type: Option<&'a crate::v2023_10_01::models::EndpointComputeType2>,
+        count: Option<i32>,
+        name: Option<&'a str>,
+        order_by: Option<&'a crate::v2023_10_01::models::OrderString2>,
+        properties: Option<&'a str>,
+        tags: Option<&'a str>,
+    ) -> crate::pager::Pager<
+        'a,
+        crate::v2023_10_01::models::OnlineEndpointTrackedResource,
+    > {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .online_endpoints_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        skip,
+                        compute_type,
+                        count,
+                        name,
+                        order_by,
+                        properties,
+                        tags,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List Inference Endpoint Deployments.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::online_deployments_list_first_page`].*/
+    pub fn online_deployments_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        order_by: Option<&'a str>,
+        skip: Option<&'a str>,
+        top: Option<i32>,
+    ) -> crate::pager::Pager<
+        'a,
+        crate::v2023_10_01::models::OnlineDeploymentTrackedResource,
+    > {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .online_deployments_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        endpoint_name,
+                        order_by,
+                        skip,
+                        top,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List Inference Endpoint Deployment Skus.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments/{deploymentName}/skus): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::online_deployments_list_skus_first_page`].*/
+    pub fn online_deployments_list_skus<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+        skip: Option<&'a str>,
+        count: Option<i32>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::SkuResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .online_deployments_list_skus_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        endpoint_name,
+                        deployment_name,
+                        skip,
+                        count,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List schedules in specified workspace.
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/schedules): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::schedules_list_first_page`].*/
+    pub fn schedules_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        skip: Option<&'a str>,
+        list_view_type: Option<&'a crate::v2023_10_01::models::ScheduleListViewType2>,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::ScheduleResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .schedules_list_first_page(
+                        subscription_id,
+                        resource_group_name,
+                        workspace_name,
+                        skip,
+                        list_view_type,
+                    )
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List registries by subscription
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/registries): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registries_list_by_subscription_first_page`].*/
+    pub fn registries_list_by_subscription<'a>(
+        &'a self,
+        subscription_id: &'a str,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::RegistryTrackedResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registries_list_by_subscription_first_page(subscription_id)
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+    /** List registries
+
+ Pageable (`GET` /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries): a stream of items across all pages; `.into_pages()` for whole pages. The first page alone is [`Client::registries_list_first_page`].*/
+    pub fn registries_list<'a>(
+        &'a self,
+        subscription_id: &'a str,
+        resource_group_name: &'a str,
+    ) -> crate::pager::Pager<'a, crate::v2023_10_01::models::RegistryTrackedResource> {
+        crate::pager::Pager::new(
+            self.inner().clone(),
+            &self.baseurl,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = self
+                    .registries_list_first_page(subscription_id, resource_group_name)
+                    .await?;
+                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+            },
+        )
+    }
+}
+impl Client {
+    /// A client for the pipeline's ARM endpoint (the only host its token is sent to).
+    pub fn with_pipeline(pipeline: crate::runtime::Pipeline) -> Self {
+        let base = pipeline.endpoint().to_string();
+        let http = pipeline.http().clone();
+        Self::new_with_client(&base, http, pipeline)
     }
 }

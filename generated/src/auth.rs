@@ -1,0 +1,302 @@
+//! Authentication for ARM: a [`TokenCredential`] trait, the service-principal
+//! [`ClientSecretCredential`] (Entra ID v2 client-credentials flow), [`EnvironmentCredential`]
+//! (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`, `AZURE_AUTHORITY_HOST`),
+//! [`Cloud`] presets, and the [`TokenCache`] every pipeline uses: it refreshes when five
+//! minutes or less remain and makes concurrent callers share one token request.
+//!
+//! Secrets (client secret, access tokens) are held in [`Secret`], whose `Debug` and
+//! `Display` never show the value.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::error::Error;
+
+/// A boxed future, as the credential trait returns.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A string that must not be shown: `Debug`/`Display` print `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+
+    /// The value, for putting on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// A bearer token and when it expires.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    /// The token.
+    pub token: Secret,
+    /// Expiry instant.
+    pub expires_on: SystemTime,
+}
+
+/// Something that can get tokens for a scope (e.g. `https://management.azure.com/.default`).
+pub trait TokenCredential: Send + Sync + std::fmt::Debug {
+    /// Gets a fresh token (caching is the caller's business, see [`TokenCache`]).
+    fn get_token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken, Error>>;
+}
+
+/// Sovereign-cloud presets: Entra ID authority host and ARM endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cloud {
+    /// Azure public cloud.
+    Public,
+    /// Azure operated by 21Vianet (China).
+    China,
+    /// Azure US Government.
+    UsGovernment,
+    /// Any other endpoints (Azure Stack, tests).
+    Custom {
+        /// e.g. `https://login.microsoftonline.com`.
+        authority_host: String,
+        /// e.g. `https://management.azure.com`.
+        resource_manager: String,
+    },
+}
+
+impl Cloud {
+    /// The Entra ID authority host.
+    pub fn authority_host(&self) -> &str {
+        match self {
+            Cloud::Public => "https://login.microsoftonline.com",
+            Cloud::China => "https://login.chinacloudapi.cn",
+            Cloud::UsGovernment => "https://login.microsoftonline.us",
+            Cloud::Custom { authority_host, .. } => authority_host,
+        }
+    }
+
+    /// The ARM endpoint.
+    pub fn resource_manager(&self) -> &str {
+        match self {
+            Cloud::Public => "https://management.azure.com",
+            Cloud::China => "https://management.chinacloudapi.cn",
+            Cloud::UsGovernment => "https://management.usgovcloudapi.net",
+            Cloud::Custom {
+                resource_manager, ..
+            } => resource_manager,
+        }
+    }
+
+    /// The ARM token scope, `{arm}/.default`.
+    pub fn arm_scope(&self) -> String {
+        format!("{}/.default", self.resource_manager().trim_end_matches('/'))
+    }
+}
+
+/// Service principal with a client secret: `POST {authority}/{tenant}/oauth2/v2.0/token`
+/// with `grant_type=client_credentials`.
+pub struct ClientSecretCredential {
+    authority_host: String,
+    tenant_id: String,
+    client_id: String,
+    client_secret: Secret,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for ClientSecretCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientSecretCredential")
+            .field("authority_host", &self.authority_host)
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .finish()
+    }
+}
+
+impl ClientSecretCredential {
+    /// A credential against `authority_host` (see [`Cloud::authority_host`]).
+    pub fn new(
+        authority_host: &str,
+        tenant_id: &str,
+        client_id: &str,
+        client_secret: Secret,
+    ) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("reqwest client builds with static settings");
+        ClientSecretCredential {
+            authority_host: authority_host.trim_end_matches('/').to_string(),
+            tenant_id: tenant_id.to_string(),
+            client_id: client_id.to_string(),
+            client_secret,
+            http,
+        }
+    }
+
+    async fn fetch(&self, scopes: &[&str]) -> Result<AccessToken, Error> {
+        let url = format!(
+            "{}/{}/oauth2/v2.0/token",
+            self.authority_host, self.tenant_id
+        );
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("client_id", &self.client_id)
+            .append_pair("client_secret", self.client_secret.expose())
+            .append_pair("scope", &scopes.join(" "))
+            .finish();
+        let started = SystemTime::now();
+        let response = self
+            .http
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(form)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+        if !(200..300).contains(&status) {
+            let code = body
+                .get("error")
+                .and_then(|v| v.as_str())
+                .unwrap_or("unknown_error");
+            let description = body
+                .get("error_description")
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            return Err(Error::Auth(format!(
+                "token request failed with HTTP {status}: {code}: {description}"
+            )));
+        }
+        let token = body
+            .get("access_token")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::Auth("token response has no access_token".into()))?;
+        let expires_in = match body.get("expires_in") {
+            Some(serde_json::Value::Number(n)) => n.as_u64(),
+            Some(serde_json::Value::String(s)) => s.parse().ok(),
+            _ => None,
+        }
+        .unwrap_or(3600);
+        Ok(AccessToken {
+            token: Secret::new(token),
+            expires_on: started + Duration::from_secs(expires_in),
+        })
+    }
+}
+
+impl TokenCredential for ClientSecretCredential {
+    fn get_token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        Box::pin(self.fetch(scopes))
+    }
+}
+
+/// A [`ClientSecretCredential`] from `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`,
+/// `AZURE_CLIENT_SECRET` and optional `AZURE_AUTHORITY_HOST`.
+#[derive(Debug)]
+pub struct EnvironmentCredential(ClientSecretCredential);
+
+impl EnvironmentCredential {
+    /// Reads the environment; names the missing variable on failure.
+    pub fn new() -> Result<Self, Error> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Like [`EnvironmentCredential::new`] with a custom variable lookup (for tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let need = |k: &str| {
+            get(k)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| Error::Auth(format!("{k} is not set")))
+        };
+        let tenant = need("AZURE_TENANT_ID")?;
+        let client = need("AZURE_CLIENT_ID")?;
+        let secret = Secret::new(need("AZURE_CLIENT_SECRET")?);
+        let authority = get("AZURE_AUTHORITY_HOST")
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| Cloud::Public.authority_host().to_string());
+        Ok(EnvironmentCredential(ClientSecretCredential::new(
+            &authority, &tenant, &client, secret,
+        )))
+    }
+}
+
+impl TokenCredential for EnvironmentCredential {
+    fn get_token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        self.0.get_token(scopes)
+    }
+}
+
+/// Tokens are refreshed when this much or less of their lifetime remains.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(300);
+
+/// A cached token for one scope. Concurrent callers with a cold or stale cache wait for a
+/// single token request (the lock is held across it) and then share its result.
+#[derive(Clone)]
+pub struct TokenCache {
+    credential: Arc<dyn TokenCredential>,
+    scope: String,
+    cached: Arc<tokio::sync::Mutex<Option<AccessToken>>>,
+}
+
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("credential", &self.credential)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+impl TokenCache {
+    /// A cache for `scope` over `credential`.
+    pub fn new(credential: Arc<dyn TokenCredential>, scope: String) -> Self {
+        TokenCache {
+            credential,
+            scope,
+            cached: Arc::new(tokio::sync::Mutex::new(None)),
+        }
+    }
+
+    /// A token with more than [`REFRESH_MARGIN`] left, fetching one if needed.
+    pub async fn token(&self) -> Result<Secret, Error> {
+        let mut cached = self.cached.lock().await;
+        if let Some(t) = cached.as_ref() {
+            let left = t
+                .expires_on
+                .duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO);
+            if left > REFRESH_MARGIN {
+                return Ok(t.token.clone());
+            }
+        }
+        let fresh = self.credential.get_token(&[self.scope.as_str()]).await?;
+        let token = fresh.token.clone();
+        *cached = Some(fresh);
+        Ok(token)
+    }
+
+    /// Drops the cached token if it is still `rejected` (after a 401).
+    pub async fn invalidate(&self, rejected: &Secret) {
+        let mut cached = self.cached.lock().await;
+        if cached.as_ref().is_some_and(|t| t.token == *rejected) {
+            *cached = None;
+        }
+    }
+}
