@@ -142,11 +142,10 @@ impl<E: Json> From<progenitor_client::Error<E>> for Error {
             P::ErrorResponse(rv) => {
                 let status = rv.status().as_u16();
                 let id = request_id(rv.headers());
-                Error::Api(Box::new(ApiError::from_body(
-                    status,
-                    rv.into_inner().to_json(),
-                    id,
-                )))
+                let attempts = attempts(rv.headers());
+                let mut e = ApiError::from_body(status, rv.into_inner().to_json(), id);
+                e.attempts = attempts;
+                Error::Api(Box::new(e))
             }
             P::UnexpectedResponse(r) => Error::Other(format!(
                 "unexpected HTTP status {} ({} attempts)",

@@ -13,6 +13,7 @@ pub mod json;
 pub mod lro;
 pub mod pager;
 pub mod runtime;
+pub mod workspace;
 
 pub use error::{ApiError, Error};
 #[rustfmt::skip]

@@ -78,6 +78,15 @@ impl Response {
         }
     }
 
+    /// Closes the connection without answering (a connection reset as the client sees it).
+    pub fn drop_connection() -> Self {
+        Response {
+            status: 0,
+            headers: vec![],
+            body: String::new(),
+        }
+    }
+
     /// Adds a header.
     pub fn header(mut self, k: &str, v: &str) -> Self {
         self.headers.push((k.into(), v.into()));
@@ -115,6 +124,11 @@ impl MockArm {
                     };
                     log.lock().unwrap().push(req.clone());
                     let resp = handler(&req);
+                    if resp.status == 0 {
+                        let _ = sock.set_linger(Some(std::time::Duration::ZERO));
+                        drop(sock);
+                        return;
+                    }
                     let mut head = format!(
                         "HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n",
                         resp.status,

@@ -1,0 +1,131 @@
+//! During a full flow (token, GET, long-running PUT, an ARM error, a refused URL), nothing
+//! captured — `tracing` output at TRACE level from every crate, `Debug` of the credential,
+//! pipeline, poller and errors — contains the client secret or an access token.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use azml::auth::{ClientSecretCredential, Secret, TokenCredential};
+use azml::runtime::Pipeline;
+use azml::v2023_04_01::{models, Client};
+use azml_tests::mock::{MockArm, Response};
+use serde_json::json;
+
+const CLIENT_SECRET: &str = "cs-7Q~verysecretvalue";
+const ACCESS_TOKEN: &str = "eyJ0eXAi.access.token-value";
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn no_secret_in_logs_debug_or_errors() {
+    let capture = Capture::default();
+    let sink = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mock = MockArm::start(|r| {
+        let host = r.header("host").unwrap().to_string();
+        match (r.method.as_str(), r.path()) {
+            (_, p) if p.ends_with("/oauth2/v2.0/token") => Response::json(
+                200,
+                json!({"access_token": ACCESS_TOKEN, "expires_in": 3600}),
+            ),
+            ("PUT", _) => Response::json(
+                201,
+                json!({"name": "ws1", "properties": {"provisioningState": "Creating"}}),
+            )
+            .header("azure-asyncoperation", &format!("http://{host}/ops/1")),
+            ("GET", "/ops/1") => Response::json(200, json!({"status": "Succeeded"})),
+            ("GET", p) if p.ends_with("/missing") => Response::json(
+                404,
+                json!({"error": {"code": "ResourceNotFound", "message": "gone"}}),
+            ),
+            _ => Response::json(
+                200,
+                json!({"name": "ws1", "properties": {"provisioningState": "Succeeded"}}),
+            ),
+        }
+    })
+    .await;
+    let credential: Arc<dyn TokenCredential> = Arc::new(ClientSecretCredential::new(
+        &mock.base,
+        "t",
+        "c",
+        Secret::new(CLIENT_SECRET),
+    ));
+    let pipeline = Pipeline::builder()
+        .endpoint(&mock.base)
+        .credential(credential.clone())
+        .poll_interval(Duration::from_millis(5))
+        .build()
+        .unwrap();
+    let client = Client::with_pipeline(pipeline.clone());
+
+    let mut seen = Vec::new();
+    let ws = client
+        .workspaces_get("s", "rg", "ws1")
+        .await
+        .unwrap()
+        .into_inner();
+    let body: models::Workspace = ws.clone();
+    let poller = client
+        .workspaces_create_or_update("s", "rg", "ws1", &body)
+        .await
+        .unwrap();
+    seen.push(format!("{poller:?} {}", poller.resume_token()));
+    let done = poller.await.unwrap();
+    seen.push(format!("{done:?}"));
+    let err: azml::Error = client
+        .workspaces_get("s", "rg", "missing")
+        .await
+        .unwrap_err()
+        .into();
+    seen.push(format!("{err} {err:?}"));
+    let refused: azml::Error = Client::new("https://elsewhere.example.com", pipeline.clone())
+        .workspaces_get("s", "rg", "ws1")
+        .await
+        .unwrap_err()
+        .into();
+    seen.push(format!("{refused} {refused:?}"));
+    seen.push(format!(
+        "{credential:?} {pipeline:?} {client:?} {:?}",
+        credential.get_token(&["x/.default"]).await.unwrap()
+    ));
+
+    // The token really was used, so its absence below means something.
+    let auth = mock
+        .requests()
+        .iter()
+        .filter_map(|r| r.header("authorization").map(str::to_string))
+        .collect::<Vec<_>>();
+    assert!(auth.iter().all(|a| a == &format!("Bearer {ACCESS_TOKEN}")) && !auth.is_empty());
+
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("azml.request"),
+        "the flow was traced:\n{logs}"
+    );
+    let everything = format!("{logs}\n{}", seen.join("\n"));
+    for secret in [CLIENT_SECRET, ACCESS_TOKEN, "verysecret", "access.token"] {
+        assert!(
+            !everything.contains(secret),
+            "found {secret:?} in:\n{everything}"
+        );
+    }
+}
