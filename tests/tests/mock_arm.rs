@@ -248,3 +248,123 @@ async fn resume_token_continues_in_a_fresh_client() {
     resumed.await.unwrap();
     assert_eq!(polls.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn post_202_location_with_final_state_via_location() {
+    let polls = Arc::new(AtomicUsize::new(0));
+    let p = polls.clone();
+    let mock = MockArm::start(move |r| match (r.method.as_str(), r.path()) {
+        ("POST", _) => Response::empty(202).header("location", &format!("http://{}/loc/d1", r.header("host").unwrap())),
+        ("GET", "/loc/d1") if p.fetch_add(1, Ordering::SeqCst) == 0 => Response::empty(202),
+        ("GET", "/loc/d1") => Response::json(200, json!({"value": {"applicationInsightsResults": [{"code": "ok", "level": "Information", "message": "fine"}]}})),
+        _ => Response::empty(500),
+    })
+    .await;
+    let params: models::DiagnoseWorkspaceParameters =
+        serde_json::from_value(json!({"value": {}})).unwrap();
+    let result = client(&mock)
+        .workspaces_diagnose("sub1", "rg1", "ws1", &params)
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let first = &result.value.unwrap().application_insights_results.unwrap()[0];
+    assert_eq!(first.message.as_deref(), Some("fine"));
+    assert_eq!(polls.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        mock.requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn canceled_operation_is_a_typed_error() {
+    let mock = MockArm::start(move |r| match r.path() {
+        "/ops/c" => Response::json(200, json!({"status": "canceled"})),
+        _ => Response::empty(202).header(
+            "azure-asyncoperation",
+            &format!("http://{}/ops/c", r.header("host").unwrap()),
+        ),
+    })
+    .await;
+    let err = client(&mock)
+        .compute_stop("sub1", "rg1", "ws1", "cpu1")
+        .await
+        .unwrap()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, azml::Error::OperationFailed { status, error: None } if status == "canceled"),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "operation canceled");
+}
+
+#[tokio::test]
+async fn retry_after_sets_the_poll_interval() {
+    // The default interval is an hour: the operation only finishes in time because the
+    // service's `Retry-After: 0` is honoured on every poll.
+    let polls = Arc::new(AtomicUsize::new(0));
+    let p = polls.clone();
+    let mock = MockArm::start(move |r| match r.path() {
+        "/ops/r" => {
+            let n = p.fetch_add(1, Ordering::SeqCst);
+            Response::json(
+                200,
+                json!({"status": if n < 3 { "Running" } else { "Succeeded" }}),
+            )
+            .header("retry-after", "0")
+        }
+        _ => Response::empty(202)
+            .header(
+                "azure-asyncoperation",
+                &format!("http://{}/ops/r", r.header("host").unwrap()),
+            )
+            .header("retry-after", "0"),
+    })
+    .await;
+    let slow = Client::new(
+        &mock.base,
+        Pipeline::new().with_poll_interval(Duration::from_secs(3600)),
+    );
+    let poller = slow
+        .compute_start("sub1", "rg1", "ws1", "cpu1")
+        .await
+        .unwrap();
+    assert_eq!(poller.delay(), Duration::ZERO);
+    tokio::time::timeout(Duration::from_secs(20), poller)
+        .await
+        .expect("Retry-After was ignored")
+        .unwrap();
+    assert_eq!(polls.load(Ordering::SeqCst), 4);
+}
+
+#[tokio::test]
+async fn a_new_location_header_replaces_the_old_one() {
+    let mock = MockArm::start(move |r| {
+        let host = r.header("host").unwrap().to_string();
+        match r.path() {
+            "/loc/first" => {
+                Response::empty(202).header("location", &format!("http://{host}/loc/second"))
+            }
+            "/loc/second" => Response::empty(204),
+            _ => Response::empty(202).header("location", &format!("http://{host}/loc/first")),
+        }
+    })
+    .await;
+    client(&mock)
+        .workspaces_delete("sub1", "rg1", "ws1")
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let paths: Vec<String> = mock
+        .requests()
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    assert_eq!(paths, [WS, "/loc/first", "/loc/second"]);
+}
