@@ -8,6 +8,8 @@
 //! `json` and `runtime` are hand-written.
 
 pub mod auth;
+#[cfg(feature = "azure-core")]
+pub mod azure_core_adapter;
 pub mod error;
 pub mod json;
 pub mod lro;
