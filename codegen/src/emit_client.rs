@@ -274,6 +274,8 @@ pub fn emit_mod(api: &Api) -> TokenStream {
         pub mod models;
         mod client;
         pub use client::*;
+        #[doc(hidden)]
+        pub mod dispatch;
 
         /// The api-version this module sends.
         pub const API_VERSION: &str = #version;
@@ -285,8 +287,12 @@ pub fn emit_mod(api: &Api) -> TokenStream {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
-                _info: &progenitor_client::OperationInfo,
+                info: &progenitor_client::OperationInfo,
             ) -> Result<(), progenitor_client::Error<E>> {
+                // Read-only properties are never sent (models keep them for responses).
+                if let Some(shape) = dispatch::request_shape(info.operation_id) {
+                    crate::json::strip_request_body(request, shape);
+                }
                 crate::runtime::prepare(self.inner(), request, API_VERSION)
                     .await
                     .map_err(|e| progenitor_client::Error::Custom(e.to_string()))

@@ -1,14 +1,56 @@
 //! Stage 3a, *emit models*: one Rust type per named type of the [`Api`], written by us rather
 //! than typify, because typify ignores `discriminator`, closes `x-ms-enum` enums and derives
 //! serde for every type (the dominant compile cost). What we emit instead:
-//! - structs with `pub` fields (`Option<T>` unless required) and a [`Json`] impl of two small
-//!   functions; serde comes from one `serde_via_json!` invocation;
-//! - string enums with an `Other(String)` catch-all when `modelAsString` is true (or absent);
-//! - discriminated unions as enums with one variant per discriminator value and an
-//!   `Unknown(serde_json::Value)` variant that keeps what a newer service sends;
+//! - structs with `pub` fields and a [`Json`] impl of two small functions; serde comes from one
+//!   `serde_via_json!` invocation;
+//! - string enums: `x-ms-enum.modelAsString: true` (or no `x-ms-enum`) gets an `Other(String)`
+//!   catch-all that keeps an unknown value verbatim; `modelAsString: false` is closed (an
+//!   unknown value is a decoding error). Matching is case-exact, as on the wire;
+//! - discriminated unions as enums with one variant per discriminator value (transitive
+//!   children included; an intermediate class of a deeper hierarchy is a union itself) and an
+//!   `Unknown(serde_json::Value)` variant that keeps what a newer service sends and writes it
+//!   back unchanged. Each variant struct carries the base's fields (`allOf` is flattened);
+//! - a `__read_only` module with one static [`Shape`] per model that has read-only properties
+//!   (directly or nested): the client hooks strip those from request bodies, so responses
+//!   round-trip unchanged while requests never carry read-only fields;
 //! - a `DEFINITIONS` table and a `__roundtrip` hook used by the coverage tests.
 //!
+//! How spec facts map to Rust (the JSON round trip is exact: read and written back, a value
+//! is the same JSON value, except for the two documented cases in the `json` module):
+//!
+//! | spec | Rust |
+//! |---|---|
+//! | required | `T` |
+//! | optional | `Option<T>` (absent ↔ `None`) |
+//! | `x-nullable` optional | `Option<Option<T>>` (absent ↔ `None`, `null` ↔ `Some(None)`) |
+//! | `x-nullable` required | `Option<T>` (`null` ↔ `None`) |
+//! | `x-nullable` map values / items | `BTreeMap<String, Option<T>>` / `Vec<Option<T>>` |
+//! | `format: date-time` | [`DateTime`]: the exact RFC 3339 text, `to_system_time()` parses |
+//! | `format: duration` | [`IsoDuration`]: the exact ISO 8601 text, `to_std()` parses |
+//! | `format: uuid` | [`Uuid`]: the exact text, `to_u128()` parses |
+//! | `integer` (`int32` / `int64` or none) | `i32` / `i64` |
+//! | `number` (any format) | `serde_json::Number`, exactly as sent (`1.0` stays `1.0`) |
+//! | `byte`, `arm-id`, `uri`, other string formats | `String`, unchanged |
+//! | `additionalProperties` | `BTreeMap<String, T>` (`additional_properties` next to fields) |
+//! | `readOnly` | a normal field (read from responses), stripped from request bodies |
+//! | `x-ms-secret`, credential-like names | a normal field, `<redacted>` in `Debug` |
+//! | `default` | documented on the field, not applied (absent stays absent) |
+//! | `x-ms-client-flatten` | documented on the field; the Rust type keeps the wire nesting |
+//!
+//! `x-ms-client-flatten` is deliberately not flattened: the same model is read from responses
+//! and sent in requests, the wire nesting is what round-trips exactly, and flattening would
+//! make field names collide (`properties.description` vs a parent `description`).
+//!
+//! Names: fields are snake_case of the wire name (or of `x-ms-client-name`), keywords get a
+//! trailing `_` (`type_`), and collisions get `_2`, `_3`… in property order; model names are
+//! the spec's definition names in UpperCamelCase (see [`crate::normalize`] for inline
+//! schemas and collisions), so a definition keeps its Rust name across api-versions.
+//!
 //! [`Json`]: https://docs.rs/azml (the `json` module of the generated crate)
+//! [`Shape`]: https://docs.rs/azml (`azml::json::Shape`)
+//! [`DateTime`]: https://docs.rs/azml (`azml::json::DateTime`)
+//! [`IsoDuration`]: https://docs.rs/azml (`azml::json::IsoDuration`)
+//! [`Uuid`]: https://docs.rs/azml (`azml::json::Uuid`)
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,7 +65,7 @@ pub fn ty_tokens(ty: &Ty, boxed: bool) -> TokenStream {
         Ty::String => quote!(String),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
-        Ty::F64 => quote!(f64),
+        Ty::F64 => quote!(serde_json::Number),
         Ty::Bool => quote!(bool),
         Ty::Any => quote!(serde_json::Value),
         Ty::Named(n) => {
@@ -101,7 +143,11 @@ fn reaches(api: &Api, from: &str, to: &str, seen: &mut BTreeSet<String>) -> bool
 
 /// Whether a type can derive `Default`.
 fn has_default(api: &Api, ty: &Ty, memo: &mut BTreeMap<String, bool>) -> bool {
-    let Ty::Named(n) = ty else { return true };
+    let n = match ty {
+        Ty::Named(n) => n,
+        Ty::F64 => return false, // `serde_json::Number` has no `Default`
+        _ => return true,
+    };
     if let Some(v) = memo.get(n) {
         return *v;
     }
@@ -109,7 +155,7 @@ fn has_default(api: &Api, ty: &Ty, memo: &mut BTreeMap<String, bool>) -> bool {
     let v = match &api.types[n].kind {
         Kind::Struct { props, .. } => props
             .iter()
-            .filter(|p| p.required)
+            .filter(|p| p.required && !p.nullable)
             .all(|p| has_default(api, &p.ty, memo)),
         Kind::Alias(t) => has_default(api, t, memo),
         Kind::Enum { .. } | Kind::Union { .. } => false,
@@ -119,7 +165,8 @@ fn has_default(api: &Api, ty: &Ty, memo: &mut BTreeMap<String, bool>) -> bool {
 }
 
 /// Whether a property holds a credential: `x-ms-secret`, or a credential-like name
-/// (passwords, secrets, tokens, connection strings, keys), or the `value` of a `Password`.
+/// (passwords, secrets, tokens, connection strings, kubeconfigs, keys), or the `value` of a
+/// `Password`. The runtime's `Debug` of unknown union variants uses the same name rule.
 pub fn is_secret(owner: &str, p: &Prop) -> bool {
     let w = p.wire.to_ascii_lowercase();
     p.secret
@@ -130,12 +177,80 @@ pub fn is_secret(owner: &str, p: &Prop) -> bool {
             "connectionstring",
             "privatekey",
             "sastoken",
+            "kubeconfig",
         ]
         .iter()
         .any(|k| w.contains(k))
         || (w.ends_with("key") && !w.ends_with("publickey"))
         || w.ends_with("keys")
         || (owner.to_ascii_lowercase().contains("password") && w == "value")
+}
+
+/// The Rust type of a struct field: formats, `x-nullable` (`Option`), optional (`Option`).
+fn field_ty(api: &Api, owner: &str, p: &Prop) -> TokenStream {
+    let boxed = matches!(&p.ty, Ty::Named(n) if reaches(api, n, owner, &mut BTreeSet::new()));
+    let base = match (&p.ty, p.format.as_deref()) {
+        (Ty::String, Some("date-time" | "date-time-rfc1123")) => quote!(crate::json::DateTime),
+        (Ty::String, Some("duration")) => quote!(crate::json::IsoDuration),
+        (Ty::String, Some("uuid")) => quote!(crate::json::Uuid),
+        (Ty::Array(t), _) if p.values_nullable && **t != Ty::Any => {
+            let t = ty_tokens(t, false);
+            quote!(Vec<Option<#t>>)
+        }
+        (Ty::Map(t), _) if p.values_nullable && **t != Ty::Any => {
+            let t = ty_tokens(t, false);
+            quote!(std::collections::BTreeMap<String, Option<#t>>)
+        }
+        (t, _) => ty_tokens(t, boxed),
+    };
+    let t = if p.nullable && p.ty != Ty::Any {
+        quote!(Option<#base>)
+    } else {
+        base
+    };
+    if p.required {
+        t
+    } else {
+        quote!(Option<#t>)
+    }
+}
+
+/// Field documentation: the spec's description plus what azml does with the field.
+fn field_doc(owner: &str, p: &Prop) -> TokenStream {
+    let mut d = p.doc.clone().unwrap_or_default();
+    let mut note = |s: String| {
+        if !d.is_empty() {
+            d.push_str("\n\n");
+        }
+        d.push_str(&s);
+    };
+    if p.read_only {
+        note("Read-only: set by the service, never sent in a request body.".into());
+    }
+    if p.nullable && p.ty != Ty::Any {
+        note(if p.required {
+            "Nullable: `None` is an explicit `null`.".into()
+        } else {
+            "Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.".into()
+        });
+    }
+    if let Some(v) = &p.default {
+        note(format!(
+            "Service default: `{}` (not filled in by azml: absent stays absent).",
+            v.to_string().replace('`', "'")
+        ));
+    }
+    if p.flatten {
+        note(
+            "`x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; \
+             azml keeps them nested, as on the wire."
+                .into(),
+        );
+    }
+    if is_secret(owner, p) {
+        note("Credential: shown as `<redacted>` by `Debug`.".into());
+    }
+    doc_attr((!d.is_empty()).then_some(d.as_str()))
 }
 
 fn emit_struct(
@@ -153,25 +268,14 @@ fn emit_struct(
     let mut writes = Vec::new();
     for p in props {
         let f = format_ident!("{}", p.rust);
-        let boxed =
-            matches!(&p.ty, Ty::Named(n) if reaches(api, n, &def.name, &mut BTreeSet::new()));
-        let t = ty_tokens(&p.ty, boxed);
+        let t = field_ty(api, &def.name, p);
         let wire = &p.wire;
-        let mut d = p.doc.clone().unwrap_or_default();
-        if p.read_only {
-            d.push_str(if d.is_empty() {
-                "Read-only: set by the service."
-            } else {
-                "\n\nRead-only: set by the service."
-            });
-        }
-        let fdoc = doc_attr((!d.is_empty()).then_some(d.as_str()));
+        let fdoc = field_doc(&def.name, p);
+        fields.push(quote!(#fdoc pub #f: #t,));
         if p.required {
-            fields.push(quote!(#fdoc pub #f: #t,));
             reads.push(quote!(#f: o.req(#wire)?,));
             writes.push(quote!(o.req(#wire, &self.#f);));
         } else {
-            fields.push(quote!(#fdoc pub #f: Option<#t>,));
             reads.push(quote!(#f: o.opt(#wire)?,));
             writes.push(quote!(o.opt(#wire, &self.#f);));
         }
@@ -182,9 +286,11 @@ fn emit_struct(
     let (rest_field, rest_read, rest_write, finish_read) = match additional {
         Some(t) => {
             let t = ty_tokens(t, false);
+            // Discriminator constants are not additional properties.
+            let skips = discs.iter().map(|(k, _)| quote!(o.skip(#k);));
             (
                 quote!(#[doc = " Additional properties."] pub additional_properties: std::collections::BTreeMap<String, #t>,),
-                quote!(),
+                quote!(#(#skips)*),
                 quote!(o.rest(&self.additional_properties);),
                 quote!(additional_properties: o.rest()?,),
             )
@@ -229,11 +335,6 @@ fn emit_struct(
             },
         )
     };
-    let mutability = if props.is_empty() && additional.is_none() {
-        quote!()
-    } else {
-        quote!(mut)
-    };
     let reader = if props.is_empty() && additional.is_none() {
         quote!(let _ = ObjReader::new(v)?;)
     } else {
@@ -244,7 +345,6 @@ fn emit_struct(
     } else {
         quote!(mut)
     };
-    let _ = mutability;
     quote! {
         #doc
         #[derive(Clone, #debug_derive #default PartialEq)]
@@ -300,8 +400,15 @@ fn emit_enum(def: &TypeDef, values: &[EnumValue], open: bool) -> TokenStream {
             quote!(other => return Err(DecodeError::new(format!("unknown {} value {:?}", stringify!(#name), other))),),
         )
     };
+    let kind = if open {
+        " Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`."
+    } else {
+        " Closed (`modelAsString: false`): values are case-exact; an unknown one fails decoding."
+    };
     quote! {
         #doc
+        #[doc = ""]
+        #[doc = #kind]
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name { #(#variants)* #other_variant }
         impl #name {
@@ -327,9 +434,23 @@ fn emit_enum(def: &TypeDef, values: &[EnumValue], open: bool) -> TokenStream {
     }
 }
 
-fn emit_union(def: &TypeDef, disc: &str, variants: &[(String, String)]) -> TokenStream {
+fn emit_union(
+    def: &TypeDef,
+    disc: &str,
+    variants: &[(String, String)],
+    base: &[Prop],
+) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = doc_attr(def.doc.as_deref());
+    let shared = if base.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = base.iter().map(|p| format!("`{}`", p.rust)).collect();
+        format!(
+            " Every variant has the base's fields ({}); an unknown variant keeps them in its JSON.",
+            names.join(", ")
+        )
+    };
     let vars = variants.iter().map(|(value, ty)| {
         let id = format_ident!("{}", ty);
         let d = format!(" `{disc}: \"{value}\"`");
@@ -343,17 +464,23 @@ fn emit_union(def: &TypeDef, disc: &str, variants: &[(String, String)]) -> Token
         let id = format_ident!("{}", ty);
         quote!(Self::#id(x) => x.to_json(),)
     });
+    let debugs = variants.iter().map(|(_, ty)| {
+        let id = format_ident!("{}", ty);
+        quote!(Self::#id(x) => std::fmt::Debug::fmt(x, f),)
+    });
     let discs = variants.iter().map(|(value, ty)| {
         let id = format_ident!("{}", ty);
         quote!(Self::#id(_) => Some(#value),)
     });
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        #[doc = ""]
+        #[doc = #shared]
+        #[derive(Clone, PartialEq)]
         pub enum #name {
             #(#vars)*
             /// A discriminator value this version of the client does not know; the JSON is kept
-            /// unchanged and written back as it was read.
+            /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
             Unknown(Value),
         }
         impl #name {
@@ -362,6 +489,14 @@ fn emit_union(def: &TypeDef, disc: &str, variants: &[(String, String)]) -> Token
                 match self {
                     #(#discs)*
                     Self::Unknown(v) => v.get(#disc).and_then(Value::as_str),
+                }
+            }
+        }
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#debugs)*
+                    Self::Unknown(v) => crate::json::debug_unknown(v, f),
                 }
             }
         }
@@ -385,6 +520,145 @@ fn emit_union(def: &TypeDef, disc: &str, variants: &[(String, String)]) -> Token
     }
 }
 
+/// Named types whose JSON contains read-only properties (directly or nested).
+pub fn read_only_types(api: &Api) -> BTreeSet<String> {
+    let mut ro = BTreeSet::new();
+    let has = |ty: &Ty, ro: &BTreeSet<String>| ty_has_read_only(ty, ro);
+    loop {
+        let mut changed = false;
+        for def in api.types.values() {
+            if ro.contains(&def.name) {
+                continue;
+            }
+            let props_have = |props: &[Prop], ro: &BTreeSet<String>| {
+                props.iter().any(|p| p.read_only || has(&p.ty, ro))
+            };
+            let yes = match &def.kind {
+                Kind::Struct {
+                    props, additional, ..
+                } => props_have(props, &ro) || additional.as_ref().is_some_and(|t| has(t, &ro)),
+                Kind::Union { variants, base, .. } => {
+                    variants.iter().any(|(_, v)| ro.contains(v)) || props_have(base, &ro)
+                }
+                Kind::Alias(t) => has(t, &ro),
+                Kind::Enum { .. } => false,
+            };
+            if yes {
+                ro.insert(def.name.clone());
+                changed = true;
+            }
+        }
+        if !changed {
+            return ro;
+        }
+    }
+}
+
+fn ty_has_read_only(ty: &Ty, ro: &BTreeSet<String>) -> bool {
+    match ty {
+        Ty::Named(n) => ro.contains(n),
+        Ty::Array(t) | Ty::Map(t) => ty_has_read_only(t, ro),
+        _ => false,
+    }
+}
+
+/// A `&'static Shape` expression for a type with read-only content.
+fn shape_expr(api: &Api, ty: &Ty, ro: &BTreeSet<String>) -> Option<TokenStream> {
+    match ty {
+        Ty::Named(n) if ro.contains(n) => match &api.types[n].kind {
+            Kind::Alias(t) => shape_expr(api, t, ro),
+            _ => {
+                let m = format_ident!("v{}", api.version.replace('-', "_"));
+                let id = format_ident!("{}", n);
+                Some(quote!(&crate::#m::models::__read_only::#id))
+            }
+        },
+        Ty::Array(t) => shape_expr(api, t, ro).map(|e| quote!(&crate::json::Shape::Array(#e))),
+        Ty::Map(t) => shape_expr(api, t, ro).map(|e| quote!(&crate::json::Shape::Map(#e))),
+        _ => None,
+    }
+}
+
+/// `Shape::Object { .. }` for a list of properties.
+fn object_shape(
+    api: &Api,
+    props: &[Prop],
+    extra_keys: &[&str],
+    additional: Option<&Ty>,
+    ro: &BTreeSet<String>,
+) -> TokenStream {
+    let read_only = props.iter().filter(|p| p.read_only).map(|p| &p.wire);
+    let fields = props.iter().filter(|p| !p.read_only).filter_map(|p| {
+        let w = &p.wire;
+        shape_expr(api, &p.ty, ro).map(|e| quote!((#w, #e),))
+    });
+    let rest = match additional.and_then(|t| shape_expr(api, t, ro)) {
+        Some(e) => {
+            let declared = props
+                .iter()
+                .map(|p| p.wire.as_str())
+                .chain(extra_keys.iter().copied());
+            quote!(Some((#e, &[#(#declared),*])))
+        }
+        None => quote!(None),
+    };
+    quote!(Shape::Object { read_only: &[#(#read_only),*], fields: &[#(#fields)*], rest: #rest })
+}
+
+/// One `static` [`Shape`] per model with read-only content, in a hidden module.
+///
+/// [`Shape`]: https://docs.rs/azml (the `json` module of the generated crate)
+fn emit_read_only(api: &Api, ro: &BTreeSet<String>) -> TokenStream {
+    let statics = api.types.values().filter(|d| ro.contains(&d.name)).filter_map(|def| {
+        let id = format_ident!("{}", def.name);
+        let body = match &def.kind {
+            Kind::Struct {
+                props,
+                discriminators,
+                additional,
+            } => {
+                let keys: Vec<&str> = discriminators.iter().map(|(k, _)| k.as_str()).collect();
+                object_shape(api, props, &keys, additional.as_ref(), ro)
+            }
+            Kind::Union {
+                discriminator,
+                variants,
+                base,
+            } => {
+                let vs = variants.iter().filter(|(_, v)| ro.contains(v)).map(|(value, v)| {
+                    let v = format_ident!("{}", v);
+                    quote!((#value, &#v),)
+                });
+                let base = if base.iter().any(|p| p.read_only || ty_has_read_only(&p.ty, ro)) {
+                    let b = object_shape(api, base, &[discriminator.as_str()], None, ro);
+                    quote!(Some(&#b))
+                } else {
+                    quote!(None)
+                };
+                quote!(Shape::Union { discriminator: #discriminator, variants: &[#(#vs)*], base: #base })
+            }
+            Kind::Alias(_) | Kind::Enum { .. } => return None,
+        };
+        Some(quote!(pub static #id: Shape = #body;))
+    });
+    quote! {
+        /// Where each model's read-only properties are (models without any are not listed);
+        /// the client hooks strip them from request bodies.
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        pub mod __read_only {
+            use crate::json::Shape;
+            #(#statics)*
+        }
+    }
+}
+
+/// The `&'static Shape` of a request body type (`None`: nothing read-only in it); `ro` is
+/// [`read_only_types`].
+pub fn body_shape(api: &Api, ty: &Ty, ro: &BTreeSet<String>) -> Option<TokenStream> {
+    shape_expr(api, ty, ro)
+}
+
 /// The models module of one api-version.
 pub fn emit(api: &Api) -> TokenStream {
     let mut items = Vec::new();
@@ -404,7 +678,8 @@ pub fn emit(api: &Api) -> TokenStream {
             Kind::Union {
                 discriminator,
                 variants,
-            } => emit_union(def, discriminator, variants),
+                base,
+            } => emit_union(def, discriminator, variants, base),
             Kind::Alias(t) => {
                 let doc = doc_attr(def.doc.as_deref());
                 let t = ty_tokens(t, false);
@@ -432,6 +707,7 @@ pub fn emit(api: &Api) -> TokenStream {
     for (src, n) in &api.definitions {
         table.push(quote!((#src, #n),));
     }
+    let read_only = emit_read_only(api, &read_only_types(api));
     quote! {
         #![allow(clippy::all, missing_docs, non_camel_case_types, unused_mut)]
         use serde_json::Value;
@@ -440,6 +716,8 @@ pub fn emit(api: &Api) -> TokenStream {
         #(#items)*
 
         crate::serde_via_json!(#(#serde_types),*);
+
+        #read_only
 
         /// Every spec definition this module models: `(spec file#/definitions/Name, Rust type)`.
         pub const DEFINITIONS: &[(&str, &str)] = &[#(#table)*];

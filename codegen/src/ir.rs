@@ -84,6 +84,9 @@ pub enum Kind {
         discriminator: String,
         /// `(discriminator value, variant type name)` in a stable order.
         variants: Vec<(String, String)>,
+        /// The base definition's own properties (inherited ones included, discriminator
+        /// excluded): every variant has them, and so does a value of an unknown variant.
+        base: Vec<Prop>,
     },
     /// A definition that is just another type (`type: string`, an array, …).
     Alias(Ty),
@@ -115,10 +118,16 @@ pub struct Prop {
     pub read_only: bool,
     /// `x-ms-secret: true`.
     pub secret: bool,
-    /// `x-nullable: true`.
+    /// `x-nullable: true`: `null` is a value of its own (distinct from absent).
     pub nullable: bool,
+    /// `x-nullable: true` on the `items` / `additionalProperties` of an array or map property.
+    pub values_nullable: bool,
     /// `format` of a string/number property.
     pub format: Option<String>,
+    /// The spec's `default` (documented, not applied: absent stays absent).
+    pub default: Option<serde_json::Value>,
+    /// `x-ms-client-flatten: true` (documented only: azml keeps the wire nesting).
+    pub flatten: bool,
     /// Description.
     pub doc: Option<String>,
 }

@@ -3,11 +3,14 @@
 //!
 //! Stages, one module each: [`config`] (which api-versions, which files) → [`load`] (files and
 //! `$ref`s) → [`normalize`] (one [`ir::Api`] per api-version) → emit ([`emit_models`] for types,
-//! [`emit_client`] for operations through progenitor) → [`format`] (prettyplease + header).
+//! [`emit_client`] for operations through progenitor, [`emit_dispatch`] for the per-operation
+//! read-only and dispatch tables) → [`format`](mod@format) (prettyplease + header).
 //! [`generate`] runs them all and returns the files to write; `cargo xtask generate` writes them.
 
 pub mod config;
+pub mod diff;
 pub mod emit_client;
+pub mod emit_dispatch;
 pub mod emit_models;
 pub mod format;
 pub mod ir;
@@ -75,9 +78,14 @@ pub fn generate(config: &Config, spec_root: &Path) -> Result<Vec<OutputFile>, Er
             path: format!("generated/src/{module}/models.rs"),
             contents: format::file(&header, emit_models::emit(&api))?,
         });
+        let client = emit_client::emit(&api)?;
+        files.push(OutputFile {
+            path: format!("generated/src/{module}/dispatch.rs"),
+            contents: format::file(&header, emit_dispatch::emit(&api, &client)?)?,
+        });
         files.push(OutputFile {
             path: format!("generated/src/{module}/client.rs"),
-            contents: format::file(&header, emit_client::emit(&api)?)?,
+            contents: format::file(&header, client)?,
         });
         files.push(OutputFile {
             path: format!("generated/src/{module}/mod.rs"),

@@ -1,4 +1,4 @@
-//! Stage 2, *normalize*: turns a loaded [`SpecSet`] into the [`ir::Api`] the emitters read.
+//! Stage 2, *normalize*: turns a loaded [`SpecSet`] into the [`crate::ir::Api`] the emitters read.
 //!
 //! What happens here, and why:
 //! - Every definition and every inline schema gets one stable, unique Rust name. Definitions
@@ -376,6 +376,12 @@ impl<'a> Normalizer<'a> {
                     .and_then(Value::as_str)
                     .map(snake)
                     .unwrap_or_else(|| snake(wire));
+                let values_nullable = ["items", "additionalProperties"].iter().any(|k| {
+                    pv.get(*k)
+                        .and_then(|x| x.get("x-nullable"))
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false)
+                });
                 let prop = Prop {
                     wire: wire.clone(),
                     rust,
@@ -384,7 +390,10 @@ impl<'a> Normalizer<'a> {
                     read_only: flag("readOnly"),
                     secret: flag("x-ms-secret"),
                     nullable: flag("x-nullable"),
+                    values_nullable,
                     format: pv.get("format").and_then(Value::as_str).map(str::to_string),
+                    default: pv.get("default").cloned(),
+                    flatten: flag("x-ms-client-flatten"),
                     doc: doc_of(pv),
                 };
                 match props.iter_mut().find(|p| p.wire == *wire) {
@@ -428,8 +437,12 @@ impl<'a> Normalizer<'a> {
             *v = value.clone().unwrap_or_default();
         }
         props.retain(|p| !discs.iter().any(|(k, _)| *k == p.wire));
-        // Deterministic, collision-free field names.
+        // Deterministic, collision-free field names (`additional_properties` is the field
+        // of `additionalProperties`).
         let mut taken = BTreeSet::new();
+        if s.get("additionalProperties").is_some() {
+            taken.insert("additional_properties".to_string());
+        }
         for p in props.iter_mut() {
             p.rust = unique(std::mem::take(&mut p.rust), "_", &mut taken);
         }
@@ -452,6 +465,34 @@ impl<'a> Normalizer<'a> {
                 additional,
             },
         })
+    }
+
+    /// The `discriminator` of the nearest `allOf` ancestor of schema `s` that has one.
+    fn inherited_discriminator(&self, s: &Value, file: &str, depth: usize) -> Option<String> {
+        if depth > 32 {
+            return None;
+        }
+        for parent in s
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(r) = parent.get("$ref").and_then(Value::as_str) else {
+                continue;
+            };
+            let t = resolve_ref(file, r);
+            let Some(pv) = self.set.get(&t) else {
+                continue;
+            };
+            if let Some(d) = pv.get("discriminator").and_then(Value::as_str) {
+                return Some(d.to_string());
+            }
+            if let Some(d) = self.inherited_discriminator(pv, &t.file, depth + 1) {
+                return Some(d);
+            }
+        }
+        None
     }
 
     /// All transitive `allOf` children of `base`, in a stable order.
@@ -483,14 +524,47 @@ impl<'a> Normalizer<'a> {
             .replace("~1", "/")
             .replace("~0", "~");
         let m = obj(&v, &t.file, &t.pointer)?;
-        let def = if let Some(d) = m.get("discriminator").and_then(Value::as_str) {
+        // A union: a definition with a `discriminator`, or an intermediate class of a
+        // discriminated hierarchy (it has children and an ancestor has the discriminator).
+        let own_disc = m
+            .get("discriminator")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let union_disc = own_disc.clone().or_else(|| {
+            self.children
+                .contains_key(t)
+                .then(|| self.inherited_discriminator(&v, &t.file, 0))
+                .flatten()
+        });
+        let def = if let Some(d) = union_disc {
             let mut variants = Vec::new();
-            // A base that carries its own value is a variant of itself.
-            if let Some(own) = m.get("x-ms-discriminator-value").and_then(Value::as_str) {
-                let mut base =
-                    self.struct_def(&v, &t.file, &t.pointer, &format!("{name}Base"), None)?;
+            // A base that carries its own value (or an intermediate class, whose value is
+            // its own) is a variant of itself.
+            let own = match (&own_disc, m.get("x-ms-discriminator-value")) {
+                (_, Some(Value::String(own))) => Some(own.clone()),
+                (None, _) => Some(def_name.clone()),
+                _ => None,
+            };
+            if let Some(own) = own {
+                let mut base = self.struct_def(
+                    &v,
+                    &t.file,
+                    &t.pointer,
+                    &format!("{name}Base"),
+                    Some(def_name.clone()),
+                )?;
                 base.name = format!("{name}Base");
-                variants.push((own.to_string(), self.intern(base)));
+                base.definition = None;
+                variants.push((own, self.intern(base)));
+            }
+            // The base's own properties, for every variant and for unknown values.
+            let mut out = Collected::default();
+            self.collect_props(&v, &t.file, &t.pointer, &name, &mut out, 0)?;
+            let mut base = out.props;
+            base.retain(|p| p.wire != d);
+            let mut taken = BTreeSet::new();
+            for p in base.iter_mut() {
+                p.rust = unique(std::mem::take(&mut p.rust), "_", &mut taken);
             }
             for child in self.descendants(t) {
                 let cv = self.set.get(&child).expect("indexed");
@@ -519,6 +593,7 @@ impl<'a> Normalizer<'a> {
                 kind: Kind::Union {
                     discriminator: d.to_string(),
                     variants,
+                    base,
                 },
             }
         } else if m.get("type").and_then(Value::as_str) == Some("string") && m.contains_key("enum")
@@ -804,4 +879,138 @@ pub fn normalize(set: &SpecSet, version: &str) -> Result<Api, Error> {
         types: n.types,
         definitions: n.reached,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Normalizes a one-file package whose single operation returns `#/definitions/{root}`.
+    fn api(root: &str, definitions: Value) -> Api {
+        let doc = json!({
+            "swagger": "2.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/things": {"get": {"operationId": "Things_Get",
+                "responses": {"200": {"description": "ok",
+                    "schema": {"$ref": format!("#/definitions/{root}")}}}}}},
+            "definitions": definitions
+        });
+        let set = SpecSet {
+            root: std::path::PathBuf::new(),
+            entries: vec!["a.json".into()],
+            docs: BTreeMap::from([("a.json".to_string(), doc)]),
+            tolerated: BTreeSet::new(),
+        };
+        normalize(&set, "2020-01-01").expect("normalizes")
+    }
+
+    fn wires(props: &[Prop]) -> Vec<&str> {
+        props.iter().map(|p| p.wire.as_str()).collect()
+    }
+
+    #[test]
+    fn multi_level_discriminated_hierarchy() {
+        let api = api(
+            "Base",
+            json!({
+                "Base": {"discriminator": "kind", "required": ["kind"],
+                         "properties": {"kind": {"type": "string"}, "b": {"type": "string", "readOnly": true}}},
+                "Mid": {"allOf": [{"$ref": "#/definitions/Base"}], "x-ms-discriminator-value": "mid",
+                        "properties": {"m": {"type": "integer"}}},
+                "Leaf": {"allOf": [{"$ref": "#/definitions/Mid"}], "x-ms-discriminator-value": "leaf",
+                         "properties": {"l": {"type": "boolean"}}}
+            }),
+        );
+        let Kind::Union {
+            discriminator,
+            variants,
+            base,
+        } = &api.types["Base"].kind
+        else {
+            panic!("Base is a union: {:?}", api.types["Base"]);
+        };
+        assert_eq!(discriminator, "kind");
+        assert_eq!(
+            variants,
+            &[
+                ("leaf".to_string(), "Leaf".to_string()),
+                ("mid".to_string(), "Mid".to_string())
+            ]
+        );
+        assert_eq!(wires(base), ["b"]);
+        assert!(base[0].read_only);
+        // The intermediate class is a union of itself and its children.
+        let Kind::Union { variants, .. } = &api.types["Mid"].kind else {
+            panic!("Mid is a union: {:?}", api.types["Mid"]);
+        };
+        assert_eq!(
+            variants,
+            &[
+                ("mid".to_string(), "MidBase".to_string()),
+                ("leaf".to_string(), "Leaf".to_string())
+            ]
+        );
+        // Leaves carry every ancestor's fields and write their own value.
+        let Kind::Struct {
+            props,
+            discriminators,
+            ..
+        } = &api.types["Leaf"].kind
+        else {
+            panic!("Leaf is a struct");
+        };
+        assert_eq!(wires(props), ["b", "m", "l"]);
+        assert_eq!(discriminators, &[("kind".to_string(), "leaf".to_string())]);
+        let Kind::Struct { discriminators, .. } = &api.types["MidBase"].kind else {
+            panic!("MidBase is a struct");
+        };
+        assert_eq!(discriminators, &[("kind".to_string(), "mid".to_string())]);
+    }
+
+    #[test]
+    fn field_names_keywords_client_names_and_collisions() {
+        let api = api(
+            "Thing",
+            json!({"Thing": {"properties": {
+                "type": {"type": "string"},
+                "fooBar": {"type": "string"},
+                "foo_bar": {"type": "string"},
+                "x": {"type": "string", "x-ms-client-name": "renamedX"},
+                "self": {"type": "string"}
+            }}}),
+        );
+        let Kind::Struct { props, .. } = &api.types["Thing"].kind else {
+            panic!()
+        };
+        let rust: Vec<&str> = props.iter().map(|p| p.rust.as_str()).collect();
+        assert_eq!(
+            rust,
+            ["type_", "foo_bar", "foo_bar_2", "renamed_x", "self_"]
+        );
+    }
+
+    #[test]
+    fn property_facts_are_recorded() {
+        let api = api(
+            "Thing",
+            json!({"Thing": {"properties": {
+                "when": {"type": "string", "format": "date-time", "readOnly": true},
+                "maybe": {"type": "string", "x-nullable": true, "default": "d"},
+                "tags": {"type": "object", "additionalProperties": {"type": "string", "x-nullable": true}},
+                "properties": {"x-ms-client-flatten": true, "type": "object",
+                               "properties": {"a": {"type": "number"}}}
+            }}}),
+        );
+        let Kind::Struct { props, .. } = &api.types["Thing"].kind else {
+            panic!()
+        };
+        let by = |w: &str| props.iter().find(|p| p.wire == w).unwrap();
+        assert_eq!(by("when").format.as_deref(), Some("date-time"));
+        assert!(by("when").read_only && !by("when").nullable);
+        assert!(by("maybe").nullable);
+        assert_eq!(by("maybe").default, Some(json!("d")));
+        assert!(by("tags").values_nullable && !by("tags").nullable);
+        assert_eq!(by("tags").ty, Ty::Map(Box::new(Ty::String)));
+        assert!(by("properties").flatten);
+    }
 }

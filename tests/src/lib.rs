@@ -3,6 +3,7 @@
 //! Swagger files (it does not reuse the generator's normalizer, so it can check it).
 
 pub mod mock;
+pub mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

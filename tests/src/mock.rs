@@ -125,6 +125,8 @@ impl MockArm {
                     log.lock().unwrap().push(req.clone());
                     let resp = handler(&req);
                     if resp.status == 0 {
+                        // RST instead of FIN: the client sees a reset connection.
+                        #[allow(deprecated)]
                         let _ = sock.set_linger(Some(std::time::Duration::ZERO));
                         drop(sock);
                         return;

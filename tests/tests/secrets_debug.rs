@@ -40,3 +40,66 @@ fn compute_admin_credentials_debug_shows_no_secret() {
     assert!(!shown.contains("s3cr3t"), "{shown}");
     assert!(shown.contains("azureuser"), "{shown}");
 }
+
+#[test]
+fn aml_compute_admin_credentials_inside_a_compute_resource_debug_shows_no_secret() {
+    let c: models::ComputeResource = serde_json::from_value(json!({
+        "name": "cluster1",
+        "properties": {"computeType": "AmlCompute", "properties": {
+            "vmSize": "STANDARD_NC6",
+            "userAccountCredentials": {"adminUserName": "azureuser",
+                "adminUserSshPublicKey": "ssh-rsa PUBLIC", "adminUserPassword": "AML-PASS-s3cr3t"}}}
+    }))
+    .unwrap();
+    let shown = format!("{c:?} {c:#?}");
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    // `adminUserSshPublicKey` is `x-ms-secret` in the spec, so it is redacted too.
+    assert!(
+        shown.contains("azureuser") && !shown.contains("ssh-rsa PUBLIC"),
+        "{shown}"
+    );
+    // The password is still there for the program, and serializes unchanged.
+    assert_eq!(
+        serde_json::to_value(&c).unwrap()["properties"]["properties"]["userAccountCredentials"]
+            ["adminUserPassword"],
+        "AML-PASS-s3cr3t"
+    );
+}
+
+#[test]
+fn compute_secrets_debug_shows_no_secret() {
+    let s: models::ComputeSecrets = serde_json::from_value(json!({
+        "computeType": "AKS", "userKubeConfig": "USER-KUBE-s3cr3t",
+        "adminKubeConfig": "ADMIN-KUBE-s3cr3t", "imagePullSecretName": "pull-s3cr3t"
+    }))
+    .unwrap();
+    let shown = format!("{s:?}");
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    let vm: models::ComputeSecrets = serde_json::from_value(json!({
+        "computeType": "VirtualMachine",
+        "administratorAccount": {"username": "azureuser", "password": "VM-PASS-s3cr3t",
+                                 "privateKeyData": "VM-KEY-s3cr3t"}
+    }))
+    .unwrap();
+    let shown = format!("{vm:?}");
+    assert!(
+        !shown.contains("s3cr3t") && shown.contains("azureuser"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn workspace_keys_debug_shows_no_secret_in_2023_10_01() {
+    use azml::v2023_10_01::models as m;
+    let keys: m::ListWorkspaceKeysResult = serde_json::from_value(json!({
+        "userStorageKey": "STORAGE-KEY-s3cr3t",
+        "appInsightsInstrumentationKey": "AI-KEY-s3cr3t",
+        "containerRegistryCredentials": {"username": "acr",
+            "passwords": [{"name": "password", "value": "ACR-PASS-s3cr3t"}]},
+        "notebookAccessKeys": {"primaryAccessKey": "NB-s3cr3t"}
+    }))
+    .unwrap();
+    let shown = format!("{keys:#?}");
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+}

@@ -3,8 +3,10 @@
 //! - `generate`: regenerate `generated/` for every api-version in `specs/api-versions.toml`.
 //! - `check`: fail if `generated/` differs from what `generate` would write.
 //! - `bench [runs]`: generation time, generated size, compile time and memory against autorust.
+//! - `diff <old> <new>`: spec changes between two api-versions and their Rust-level impact.
 
 mod bench;
+mod diff;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -73,6 +75,7 @@ fn run() -> Result<(), String> {
             bench::run(&root, runs)
         }
         Some("measure") => bench::measure(&args[1..]),
+        Some("diff") => diff::run(&root, &args[1..]),
         _ => Err("usage: cargo xtask <generate|check|bench|diff>".into()),
     }
 }

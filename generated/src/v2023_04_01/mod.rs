@@ -13,6 +13,8 @@
 pub mod models;
 mod client;
 pub use client::*;
+#[doc(hidden)]
+pub mod dispatch;
 /// The api-version this module sends.
 pub const API_VERSION: &str = "2023-04-01";
 /// Every operation of this api-version, in spec order.
@@ -1552,8 +1554,11 @@ impl progenitor_client::ClientHooks<crate::runtime::Pipeline> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &progenitor_client::OperationInfo,
+        info: &progenitor_client::OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        if let Some(shape) = dispatch::request_shape(info.operation_id) {
+            crate::json::strip_request_body(request, shape);
+        }
         crate::runtime::prepare(self.inner(), request, API_VERSION)
             .await
             .map_err(|e| progenitor_client::Error::Custom(e.to_string()))

@@ -12,7 +12,9 @@ use crate::json::{DecodeError, Json, ObjReader, ObjWriter};
 /// Account key datastore credentials configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountKeyDatastoreCredentials {
-    /// \[Required\] Storage account secrets.
+    /** \[Required\] Storage account secrets.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: AccountKeyDatastoreSecrets,
 }
 impl std::fmt::Debug for AccountKeyDatastoreCredentials {
@@ -37,8 +39,12 @@ impl Json for AccountKeyDatastoreCredentials {
 /// Datastore account key secrets.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountKeyDatastoreSecrets {
-    /// Storage account key.
-    pub key: Option<String>,
+    /** Storage account key.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub key: Option<Option<String>>,
 }
 impl std::fmt::Debug for AccountKeyDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -62,10 +68,14 @@ impl Json for AccountKeyDatastoreSecrets {
 /// Details of ACR account to be used for the Registry
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AcrDetails {
-    /// Details of system created ACR account to be used for the Registry
-    pub system_created_acr_account: Option<SystemCreatedAcrAccount>,
-    /// Details of user created ACR account to be used for the Registry
-    pub user_created_acr_account: Option<UserCreatedAcrAccount>,
+    /** Details of system created ACR account to be used for the Registry
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub system_created_acr_account: Option<Option<SystemCreatedAcrAccount>>,
+    /** Details of user created ACR account to be used for the Registry
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub user_created_acr_account: Option<Option<UserCreatedAcrAccount>>,
 }
 impl Json for AcrDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -89,27 +99,33 @@ pub struct Aks {
     pub compute_location: Option<String>,
     /** The provision state of the cluster. Valid values are Unknown, Updating, Provisioning, Succeeded, and Failed.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ProvisioningState>,
-    /// The description of the Machine Learning compute.
-    pub description: Option<String>,
+    /** The description of the Machine Learning compute.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** The time at which the compute was created.
 
- Read-only: set by the service.*/
-    pub created_on: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub created_on: Option<crate::json::DateTime>,
     /** The time at which the compute was last modified.
 
- Read-only: set by the service.*/
-    pub modified_on: Option<String>,
-    /// ARM resource id of the underlying compute
-    pub resource_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub modified_on: Option<crate::json::DateTime>,
+    /** ARM resource id of the underlying compute
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
     /** Errors during provisioning
 
- Read-only: set by the service.*/
-    pub provisioning_errors: Option<Vec<ErrorResponse>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub provisioning_errors: Option<Option<Vec<ErrorResponse>>>,
     /** Indicating whether the compute was provisioned by user and brought from outside if true, or machine learning service provisioned it if false.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
@@ -151,18 +167,32 @@ impl Json for Aks {
 /// Secrets related to a Machine Learning compute based on AKS.
 #[derive(Clone, Default, PartialEq)]
 pub struct AksComputeSecrets {
-    /// Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
+    /** Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub user_kube_config: Option<String>,
-    /// Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
+    /** Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub admin_kube_config: Option<String>,
-    /// Image registry pull secret.
-    pub image_pull_secret_name: Option<String>,
+    /** Image registry pull secret.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub image_pull_secret_name: Option<Option<String>>,
 }
 impl std::fmt::Debug for AksComputeSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AksComputeSecrets")
-            .field("user_kube_config", &self.user_kube_config)
-            .field("admin_kube_config", &self.admin_kube_config)
+            .field(
+                "user_kube_config",
+                &self.user_kube_config.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .field(
+                "admin_kube_config",
+                &self.admin_kube_config.as_ref().map(|_| crate::json::Redacted(true)),
+            )
             .field(
                 "image_pull_secret_name",
                 &self
@@ -194,18 +224,32 @@ impl Json for AksComputeSecrets {
 /// Properties of AksComputeSecrets
 #[derive(Clone, Default, PartialEq)]
 pub struct AksComputeSecretsProperties {
-    /// Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
+    /** Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub user_kube_config: Option<String>,
-    /// Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
+    /** Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub admin_kube_config: Option<String>,
-    /// Image registry pull secret.
-    pub image_pull_secret_name: Option<String>,
+    /** Image registry pull secret.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub image_pull_secret_name: Option<Option<String>>,
 }
 impl std::fmt::Debug for AksComputeSecretsProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AksComputeSecretsProperties")
-            .field("user_kube_config", &self.user_kube_config)
-            .field("admin_kube_config", &self.admin_kube_config)
+            .field(
+                "user_kube_config",
+                &self.user_kube_config.as_ref().map(|_| crate::json::Redacted(true)),
+            )
+            .field(
+                "admin_kube_config",
+                &self.admin_kube_config.as_ref().map(|_| crate::json::Redacted(true)),
+            )
             .field(
                 "image_pull_secret_name",
                 &self
@@ -285,26 +329,44 @@ impl Json for AksSchema {
 /// AKS properties
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AksSchemaProperties {
-    /// Cluster full qualified domain name
-    pub cluster_fqdn: Option<String>,
+    /** Cluster full qualified domain name
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub cluster_fqdn: Option<Option<String>>,
     /** System services
 
- Read-only: set by the service.*/
-    pub system_services: Option<Vec<SystemService>>,
-    /// Number of agents
-    pub agent_count: Option<i32>,
-    /// Agent virtual machine size
-    pub agent_vm_size: Option<String>,
-    /// Intended usage of the cluster
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub system_services: Option<Option<Vec<SystemService>>>,
+    /** Number of agents
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub agent_count: Option<Option<i32>>,
+    /** Agent virtual machine size
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub agent_vm_size: Option<Option<String>>,
+    /** Intended usage of the cluster
+
+ Service default: `"FastProd"` (not filled in by azml: absent stays absent).*/
     pub cluster_purpose: Option<ClusterPurpose>,
-    /// SSL configuration
-    pub ssl_configuration: Option<SslConfiguration>,
-    /// AKS networking configuration for vnet
-    pub aks_networking_configuration: Option<AksNetworkingConfiguration>,
-    /// Load Balancer Type
+    /** SSL configuration
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub ssl_configuration: Option<Option<SslConfiguration>>,
+    /** AKS networking configuration for vnet
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub aks_networking_configuration: Option<Option<AksNetworkingConfiguration>>,
+    /** Load Balancer Type
+
+ Service default: `"PublicIp"` (not filled in by azml: absent stays absent).*/
     pub load_balancer_type: Option<LoadBalancerType>,
-    /// Load Balancer Subnet
-    pub load_balancer_subnet: Option<String>,
+    /** Load Balancer Subnet
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub load_balancer_subnet: Option<Option<String>>,
 }
 impl Json for AksSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -350,6 +412,8 @@ impl Json for AllNodes {
     }
 }
 /// Allocation state of the compute. Possible values are: steady - Indicates that the compute is not resizing. There are no changes to the number of compute nodes in the compute in progress. A compute enters this state when it is created and when no operations are being performed on the compute to change the number of compute nodes. resizing - Indicates that the compute is resizing; that is, compute nodes are being added to or removed from the compute.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllocationState {
     /// `Steady`
@@ -396,27 +460,33 @@ pub struct AmlCompute {
     pub compute_location: Option<String>,
     /** The provision state of the cluster. Valid values are Unknown, Updating, Provisioning, Succeeded, and Failed.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ProvisioningState>,
-    /// The description of the Machine Learning compute.
-    pub description: Option<String>,
+    /** The description of the Machine Learning compute.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** The time at which the compute was created.
 
- Read-only: set by the service.*/
-    pub created_on: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub created_on: Option<crate::json::DateTime>,
     /** The time at which the compute was last modified.
 
- Read-only: set by the service.*/
-    pub modified_on: Option<String>,
-    /// ARM resource id of the underlying compute
-    pub resource_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub modified_on: Option<crate::json::DateTime>,
+    /** ARM resource id of the underlying compute
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
     /** Errors during provisioning
 
- Read-only: set by the service.*/
-    pub provisioning_errors: Option<Vec<ErrorResponse>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub provisioning_errors: Option<Option<Vec<ErrorResponse>>>,
     /** Indicating whether the compute was provisioned by user and brought from outside if true, or machine learning service provisioned it if false.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
@@ -460,28 +530,34 @@ impl Json for AmlCompute {
 pub struct AmlComputeNodeInformation {
     /** ID of the compute node.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub node_id: Option<String>,
     /** Private IP address of the compute node.
 
- Read-only: set by the service.*/
-    pub private_ip_address: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub private_ip_address: Option<Option<String>>,
     /** Public IP address of the compute node.
 
- Read-only: set by the service.*/
-    pub public_ip_address: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub public_ip_address: Option<Option<String>>,
     /** SSH port number of the node.
 
- Read-only: set by the service.*/
-    pub port: Option<f64>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub port: Option<serde_json::Number>,
     /** State of the compute node. Values are idle, running, preparing, unusable, leaving and preempted.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub node_state: Option<NodeState>,
     /** ID of the Experiment running on the node, if any else null.
 
- Read-only: set by the service.*/
-    pub run_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub run_id: Option<Option<String>>,
 }
 impl Json for AmlComputeNodeInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -511,11 +587,11 @@ impl Json for AmlComputeNodeInformation {
 pub struct AmlComputeNodesInformation {
     /** The collection of returned AmlCompute nodes details.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub nodes: Option<Vec<AmlComputeNodeInformation>>,
     /** The continuation token.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
 }
 impl Json for AmlComputeNodesInformation {
@@ -536,50 +612,72 @@ impl Json for AmlComputeNodesInformation {
 /// AML Compute properties
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AmlComputeProperties {
-    /// Compute OS Type
+    /** Compute OS Type
+
+ Service default: `"Linux"` (not filled in by azml: absent stays absent).*/
     pub os_type: Option<OsType>,
     /// Virtual Machine Size
     pub vm_size: Option<String>,
     /// Virtual Machine priority
     pub vm_priority: Option<VmPriority>,
-    /// Virtual Machine image for AML Compute - windows only
-    pub virtual_machine_image: Option<VirtualMachineImage>,
+    /** Virtual Machine image for AML Compute - windows only
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub virtual_machine_image: Option<Option<VirtualMachineImage>>,
     /// Network is isolated or not
     pub isolated_network: Option<bool>,
     /// Scale settings for AML Compute
     pub scale_settings: Option<ScaleSettings>,
-    /// Credentials for an administrator user account that will be created on each compute node.
-    pub user_account_credentials: Option<UserAccountCredentials>,
-    /// Virtual network subnet resource ID the compute nodes belong to.
-    pub subnet: Option<ResourceId>,
-    /// State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on all nodes of the cluster. Enabled - Indicates that the public ssh port is open on all nodes of the cluster. NotSpecified - Indicates that the public ssh port is closed on all nodes of the cluster if VNet is defined, else is open all public nodes. It can be default only during cluster creation time, after creation it will be either enabled or disabled.
+    /** Credentials for an administrator user account that will be created on each compute node.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub user_account_credentials: Option<Option<UserAccountCredentials>>,
+    /** Virtual network subnet resource ID the compute nodes belong to.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub subnet: Option<Option<ResourceId>>,
+    /** State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on all nodes of the cluster. Enabled - Indicates that the public ssh port is open on all nodes of the cluster. NotSpecified - Indicates that the public ssh port is closed on all nodes of the cluster if VNet is defined, else is open all public nodes. It can be default only during cluster creation time, after creation it will be either enabled or disabled.
+
+ Service default: `"NotSpecified"` (not filled in by azml: absent stays absent).*/
     pub remote_login_port_public_access: Option<RemoteLoginPortPublicAccess>,
     /** Allocation state of the compute. Possible values are: steady - Indicates that the compute is not resizing. There are no changes to the number of compute nodes in the compute in progress. A compute enters this state when it is created and when no operations are being performed on the compute to change the number of compute nodes. resizing - Indicates that the compute is resizing; that is, compute nodes are being added to or removed from the compute.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub allocation_state: Option<AllocationState>,
     /** The time at which the compute entered its current allocation state.
 
- Read-only: set by the service.*/
-    pub allocation_state_transition_time: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub allocation_state_transition_time: Option<crate::json::DateTime>,
     /** Collection of errors encountered by various compute nodes during node setup.
 
- Read-only: set by the service.*/
-    pub errors: Option<Vec<ErrorResponse>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub errors: Option<Option<Vec<ErrorResponse>>>,
     /** The number of compute nodes currently assigned to the compute.
 
- Read-only: set by the service.*/
-    pub current_node_count: Option<i32>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub current_node_count: Option<Option<i32>>,
     /** The target number of compute nodes for the compute. If the allocationState is resizing, this property denotes the target node count for the ongoing resize operation. If the allocationState is steady, this property denotes the target node count for the previous resize operation.
 
- Read-only: set by the service.*/
-    pub target_node_count: Option<i32>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_node_count: Option<Option<i32>>,
     /** Counts of various node states on the compute.
 
- Read-only: set by the service.*/
-    pub node_state_counts: Option<NodeStateCounts>,
-    /// Enable or disable node public IP address provisioning. Possible values are: Possible values are: true - Indicates that the compute nodes will have public IPs provisioned. false - Indicates that the compute nodes will have a private endpoint and no public IPs.
-    pub enable_node_public_ip: Option<bool>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub node_state_counts: Option<Option<NodeStateCounts>>,
+    /** Enable or disable node public IP address provisioning. Possible values are: Possible values are: true - Indicates that the compute nodes will have public IPs provisioned. false - Indicates that the compute nodes will have a private endpoint and no public IPs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
+    pub enable_node_public_ip: Option<Option<bool>>,
     /// A property bag containing additional properties.
     pub property_bag: Option<serde_json::Value>,
 }
@@ -764,6 +862,8 @@ impl Json for AmlUserFeature {
     }
 }
 /// Policy for sharing applications on this compute instance among users of parent workspace. If Personal, only the creator can access applications on this compute instance. When Shared, any workspace user can access applications on this instance depending on his/her assigned role.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationSharingPolicy {
     /// `Personal`
@@ -807,8 +907,10 @@ impl Json for ApplicationSharingPolicy {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ArmResourceId {
     /** Arm ResourceId is in the format "/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroupName}/providers/Microsoft.Storage/storageAccounts/{StorageAccountName}"
- or "/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{AcrName}"*/
-    pub resource_id: Option<String>,
+ or "/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{AcrName}"
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
 }
 impl Json for ArmResourceId {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -825,15 +927,25 @@ impl Json for ArmResourceId {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetBase {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// If the name version are system generated (anonymous registration).
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** If the name version are system generated (anonymous registration).
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_anonymous: Option<bool>,
-    /// Is the asset archived?
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
 }
 impl Json for AssetBase {
@@ -859,22 +971,34 @@ impl Json for AssetBase {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetContainer {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// Is the asset archived?
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** The latest version inside this container.
 
- Read-only: set by the service.*/
-    pub latest_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub latest_version: Option<Option<String>>,
     /** The next auto incremental version
 
- Read-only: set by the service.*/
-    pub next_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub next_version: Option<Option<String>>,
 }
 impl Json for AssetContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -902,7 +1026,9 @@ impl Json for AssetContainer {
 /// Asset input type.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetJobInput {
-    /// Input Asset Delivery Mode.
+    /** Input Asset Delivery Mode.
+
+ Service default: `"ReadOnlyMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
@@ -925,10 +1051,14 @@ impl Json for AssetJobInput {
 /// Asset output type.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetJobOutput {
-    /// Output Asset Delivery Mode.
+    /** Output Asset Delivery Mode.
+
+ Service default: `"ReadWriteMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<OutputDeliveryMode>,
-    /// Output Asset URI.
-    pub uri: Option<String>,
+    /** Output Asset URI.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub uri: Option<Option<String>>,
 }
 impl Json for AssetJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -946,6 +1076,8 @@ impl Json for AssetJobOutput {
     }
 }
 /// Provisioning state of registry asset.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AssetProvisioningState {
     /// `Succeeded`
@@ -1002,7 +1134,9 @@ impl Json for AssetProvisioningState {
     }
 }
 /// Base definition for asset references.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum AssetReferenceBase {
     /// `referenceType: "DataPath"`
     DataPathAssetReference(DataPathAssetReference),
@@ -1011,7 +1145,7 @@ pub enum AssetReferenceBase {
     /// `referenceType: "OutputPath"`
     OutputPathAssetReference(OutputPathAssetReference),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl AssetReferenceBase {
@@ -1022,6 +1156,16 @@ impl AssetReferenceBase {
             Self::IdAssetReference(_) => Some("Id"),
             Self::OutputPathAssetReference(_) => Some("OutputPath"),
             Self::Unknown(v) => v.get("referenceType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for AssetReferenceBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::DataPathAssetReference(x) => std::fmt::Debug::fmt(x, f),
+            Self::IdAssetReference(x) => std::fmt::Debug::fmt(x, f),
+            Self::OutputPathAssetReference(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -1093,40 +1237,70 @@ impl Json for AutoForecastHorizon {
  See TaskType enum for all the tasks supported.*/
 #[derive(Clone, Debug, PartialEq)]
 pub struct AutoMlJob {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// ARM resource ID of the component resource.
-    pub component_id: Option<String>,
-    /// ARM resource ID of the compute resource.
-    pub compute_id: Option<String>,
-    /// Display name of job.
-    pub display_name: Option<String>,
-    /// The name of the experiment the job belongs to. If not set, the job is placed in the "Default" experiment.
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** ARM resource ID of the component resource.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub component_id: Option<Option<String>>,
+    /** ARM resource ID of the compute resource.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub compute_id: Option<Option<String>>,
+    /** Display name of job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub display_name: Option<Option<String>>,
+    /** The name of the experiment the job belongs to. If not set, the job is placed in the "Default" experiment.
+
+ Service default: `"Default"` (not filled in by azml: absent stays absent).*/
     pub experiment_name: Option<String>,
     /** Identity configuration. If set, this should be one of AmlToken, ManagedIdentity, UserIdentity or null.
- Defaults to AmlToken if null.*/
-    pub identity: Option<IdentityConfiguration>,
-    /// Is the asset archived?
+ Defaults to AmlToken if null.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub identity: Option<Option<IdentityConfiguration>>,
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** List of JobEndpoints.
- For local jobs, a job endpoint will have an endpoint value of FileStreamObject.*/
-    pub services: Option<std::collections::BTreeMap<String, JobService>>,
+ For local jobs, a job endpoint will have an endpoint value of FileStreamObject.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub services: Option<Option<std::collections::BTreeMap<String, Option<JobService>>>>,
     /** Status of the job.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub status: Option<JobStatus>,
     /** The ARM resource ID of the Environment specification for the job.
- This is optional value to provide, if not provided, AutoML will default this to Production AutoML curated environment version when running the job.*/
-    pub environment_id: Option<String>,
-    /// Environment variables included in the job.
-    pub environment_variables: Option<std::collections::BTreeMap<String, String>>,
-    /// Mapping of output data bindings used in the job.
-    pub outputs: Option<std::collections::BTreeMap<String, JobOutput>>,
-    /// Compute Resource configuration for the job.
+ This is optional value to provide, if not provided, AutoML will default this to Production AutoML curated environment version when running the job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_id: Option<Option<String>>,
+    /** Environment variables included in the job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_variables: Option<
+        Option<std::collections::BTreeMap<String, Option<String>>>,
+    >,
+    /** Mapping of output data bindings used in the job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub outputs: Option<Option<std::collections::BTreeMap<String, Option<JobOutput>>>>,
+    /** Compute Resource configuration for the job.
+
+ Service default: `"{}"` (not filled in by azml: absent stays absent).*/
     pub resources: Option<JobResourceConfiguration>,
     /// \[Required\] This represents scenario which can be one of Tables/NLP/Image
     pub task_details: AutoMlVertical,
@@ -1177,7 +1351,9 @@ impl Json for AutoMlJob {
 }
 /** AutoML vertical class.
  Base class for AutoML verticals - TableVertical/ImageVertical/NLPVertical*/
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`log_verbosity`, `target_column_name`, `training_data`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum AutoMlVertical {
     /// `taskType: "Classification"`
     Classification(Classification),
@@ -1200,7 +1376,7 @@ pub enum AutoMlVertical {
     /// `taskType: "TextNER"`
     TextNer(TextNer),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl AutoMlVertical {
@@ -1220,6 +1396,23 @@ impl AutoMlVertical {
             Self::TextClassificationMultilabel(_) => Some("TextClassificationMultilabel"),
             Self::TextNer(_) => Some("TextNER"),
             Self::Unknown(v) => v.get("taskType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for AutoMlVertical {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Classification(x) => std::fmt::Debug::fmt(x, f),
+            Self::Forecasting(x) => std::fmt::Debug::fmt(x, f),
+            Self::ImageClassification(x) => std::fmt::Debug::fmt(x, f),
+            Self::ImageClassificationMultilabel(x) => std::fmt::Debug::fmt(x, f),
+            Self::ImageInstanceSegmentation(x) => std::fmt::Debug::fmt(x, f),
+            Self::ImageObjectDetection(x) => std::fmt::Debug::fmt(x, f),
+            Self::Regression(x) => std::fmt::Debug::fmt(x, f),
+            Self::TextClassification(x) => std::fmt::Debug::fmt(x, f),
+            Self::TextClassificationMultilabel(x) => std::fmt::Debug::fmt(x, f),
+            Self::TextNer(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -1311,6 +1504,8 @@ impl Json for AutoPauseProperties {
     }
 }
 /// AutoRebuild setting for the derived image
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AutoRebuildSetting {
     /// `Disabled`
@@ -1415,6 +1610,8 @@ impl Json for AutoTargetRollingWindowSize {
     }
 }
 /// Auto save settings.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Autosave {
     /// `None`
@@ -1461,27 +1658,43 @@ impl Json for Autosave {
 /// Azure Blob datastore configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AzureBlobDatastore {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
     /// \[Required\] Account credentials.
     pub credentials: DatastoreCredentials,
     /** Readonly property to indicate if datastore is the workspace default datastore
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_default: Option<bool>,
-    /// Storage account name.
-    pub account_name: Option<String>,
-    /// Storage account container name.
-    pub container_name: Option<String>,
-    /// Azure cloud endpoint for the storage account.
-    pub endpoint: Option<String>,
-    /// Protocol used to communicate with the storage account.
-    pub protocol: Option<String>,
-    /// Indicates which identity to use to authenticate service data access to customer's storage.
+    /** Storage account name.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub account_name: Option<Option<String>>,
+    /** Storage account container name.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub container_name: Option<Option<String>>,
+    /** Azure cloud endpoint for the storage account.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub endpoint: Option<Option<String>>,
+    /** Protocol used to communicate with the storage account.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub protocol: Option<Option<String>>,
+    /** Indicates which identity to use to authenticate service data access to customer's storage.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
 }
 impl Json for AzureBlobDatastore {
@@ -1519,19 +1732,27 @@ impl Json for AzureBlobDatastore {
 /// Azure Data Lake Gen1 datastore configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AzureDataLakeGen1Datastore {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
     /// \[Required\] Account credentials.
     pub credentials: DatastoreCredentials,
     /** Readonly property to indicate if datastore is the workspace default datastore
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_default: Option<bool>,
-    /// Indicates which identity to use to authenticate service data access to customer's storage.
+    /** Indicates which identity to use to authenticate service data access to customer's storage.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
     /// \[Required\] Azure Data Lake store name.
     pub store_name: String,
@@ -1565,27 +1786,39 @@ impl Json for AzureDataLakeGen1Datastore {
 /// Azure Data Lake Gen2 datastore configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AzureDataLakeGen2Datastore {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
     /// \[Required\] Account credentials.
     pub credentials: DatastoreCredentials,
     /** Readonly property to indicate if datastore is the workspace default datastore
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_default: Option<bool>,
     /// \[Required\] Storage account name.
     pub account_name: String,
-    /// Azure cloud endpoint for the storage account.
-    pub endpoint: Option<String>,
+    /** Azure cloud endpoint for the storage account.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub endpoint: Option<Option<String>>,
     /// \[Required\] The name of the Data Lake Gen2 filesystem.
     pub filesystem: String,
-    /// Protocol used to communicate with the storage account.
-    pub protocol: Option<String>,
-    /// Indicates which identity to use to authenticate service data access to customer's storage.
+    /** Protocol used to communicate with the storage account.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub protocol: Option<Option<String>>,
+    /** Indicates which identity to use to authenticate service data access to customer's storage.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
 }
 impl Json for AzureDataLakeGen2Datastore {
@@ -1623,27 +1856,39 @@ impl Json for AzureDataLakeGen2Datastore {
 /// Azure File datastore configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AzureFileDatastore {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
     /// \[Required\] Account credentials.
     pub credentials: DatastoreCredentials,
     /** Readonly property to indicate if datastore is the workspace default datastore
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_default: Option<bool>,
     /// \[Required\] Storage account name.
     pub account_name: String,
-    /// Azure cloud endpoint for the storage account.
-    pub endpoint: Option<String>,
+    /** Azure cloud endpoint for the storage account.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub endpoint: Option<Option<String>>,
     /// \[Required\] The name of the Azure file share that the datastore points to.
     pub file_share_name: String,
-    /// Protocol used to communicate with the storage account.
-    pub protocol: Option<String>,
-    /// Indicates which identity to use to authenticate service data access to customer's storage.
+    /** Protocol used to communicate with the storage account.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub protocol: Option<Option<String>>,
+    /** Indicates which identity to use to authenticate service data access to customer's storage.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
 }
 impl Json for AzureFileDatastore {
@@ -1681,14 +1926,22 @@ impl Json for AzureFileDatastore {
 /// Defines an early termination policy based on slack criteria, and a frequency and delay interval for evaluation
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BanditPolicy {
-    /// Number of intervals by which to delay the first evaluation.
+    /** Number of intervals by which to delay the first evaluation.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub delay_evaluation: Option<i32>,
-    /// Interval (number of runs) between policy evaluations.
+    /** Interval (number of runs) between policy evaluations.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub evaluation_interval: Option<i32>,
-    /// Absolute distance allowed from the best performing run.
-    pub slack_amount: Option<f64>,
-    /// Ratio of the allowed distance from the best performing run.
-    pub slack_factor: Option<f64>,
+    /** Absolute distance allowed from the best performing run.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
+    pub slack_amount: Option<serde_json::Number>,
+    /** Ratio of the allowed distance from the best performing run.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
+    pub slack_factor: Option<serde_json::Number>,
 }
 impl Json for BanditPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1713,48 +1966,80 @@ impl Json for BanditPolicy {
 /// Batch inference settings per deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchDeployment {
-    /// Code configuration for the endpoint deployment.
-    pub code_configuration: Option<CodeConfiguration>,
-    /// Description of the endpoint deployment.
-    pub description: Option<String>,
-    /// ARM resource ID or AssetId of the environment specification for the endpoint deployment.
-    pub environment_id: Option<String>,
-    /// Environment variables configuration for the deployment.
-    pub environment_variables: Option<std::collections::BTreeMap<String, String>>,
-    /// Property dictionary. Properties can be added, but not removed or altered.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Compute target for batch inference operation.
-    pub compute: Option<String>,
+    /** Code configuration for the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub code_configuration: Option<Option<CodeConfiguration>>,
+    /** Description of the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** ARM resource ID or AssetId of the environment specification for the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_id: Option<Option<String>>,
+    /** Environment variables configuration for the deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_variables: Option<
+        Option<std::collections::BTreeMap<String, Option<String>>>,
+    >,
+    /** Property dictionary. Properties can be added, but not removed or altered.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Compute target for batch inference operation.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub compute: Option<Option<String>>,
     /** Error threshold, if the error count for the entire input goes above this value,
  the batch inference will be aborted. Range is \[-1, int.MaxValue\].
  For FileDataset, this value is the count of file failures.
  For TabularDataset, this value is the count of record failures.
- If set to -1 (the lower bound), all failures during batch inference will be ignored.*/
+ If set to -1 (the lower bound), all failures during batch inference will be ignored.
+
+ Service default: `-1` (not filled in by azml: absent stays absent).*/
     pub error_threshold: Option<i32>,
-    /// Logging level for batch inference operation.
+    /** Logging level for batch inference operation.
+
+ Service default: `"Info"` (not filled in by azml: absent stays absent).*/
     pub logging_level: Option<BatchLoggingLevel>,
-    /// Indicates maximum number of parallelism per instance.
+    /** Indicates maximum number of parallelism per instance.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub max_concurrency_per_instance: Option<i32>,
     /** Size of the mini-batch passed to each batch invocation.
  For FileDataset, this is the number of files per mini-batch.
- For TabularDataset, this is the size of the records in bytes, per mini-batch.*/
+ For TabularDataset, this is the size of the records in bytes, per mini-batch.
+
+ Service default: `10` (not filled in by azml: absent stays absent).*/
     pub mini_batch_size: Option<i64>,
-    /// Reference to the model asset for the endpoint deployment.
-    pub model: Option<AssetReferenceBase>,
-    /// Indicates how the output will be organized.
+    /** Reference to the model asset for the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model: Option<Option<AssetReferenceBase>>,
+    /** Indicates how the output will be organized.
+
+ Service default: `"AppendRow"` (not filled in by azml: absent stays absent).*/
     pub output_action: Option<BatchOutputAction>,
-    /// Customized output file name for append_row output action.
+    /** Customized output file name for append_row output action.
+
+ Service default: `"predictions.csv"` (not filled in by azml: absent stays absent).*/
     pub output_file_name: Option<String>,
     /** Provisioning state for the endpoint deployment.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<DeploymentProvisioningState>,
     /** Indicates compute configuration for the job.
- If not provided, will default to the defaults defined in ResourceConfiguration.*/
-    pub resources: Option<DeploymentResourceConfiguration>,
+ If not provided, will default to the defaults defined in ResourceConfiguration.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resources: Option<Option<DeploymentResourceConfiguration>>,
     /** Retry Settings for the batch inference operation.
- If not provided, will default to the defaults defined in BatchRetrySettings.*/
-    pub retry_settings: Option<BatchRetrySettings>,
+ If not provided, will default to the defaults defined in BatchRetrySettings.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub retry_settings: Option<Option<BatchRetrySettings>>,
 }
 impl Json for BatchDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1803,19 +2088,19 @@ impl Json for BatchDeployment {
 pub struct BatchDeploymentTrackedResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, String>>,
@@ -1889,26 +2174,40 @@ impl Json for BatchDeploymentTrackedResourceArmPaginatedResult {
 pub struct BatchEndpoint {
     /// \[Required\] Use 'Key' for key based authentication and 'AMLToken' for Azure Machine Learning token-based authentication. 'Key' doesn't expire but 'AMLToken' does.
     pub auth_mode: EndpointAuthMode,
-    /// Description of the inference endpoint.
-    pub description: Option<String>,
+    /** Description of the inference endpoint.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
- This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.*/
-    pub keys: Option<EndpointAuthKeys>,
-    /// Property dictionary. Properties can be added, but not removed or altered.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
+ This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub keys: Option<Option<EndpointAuthKeys>>,
+    /** Property dictionary. Properties can be added, but not removed or altered.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
     /** Endpoint URI.
 
- Read-only: set by the service.*/
-    pub scoring_uri: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub scoring_uri: Option<Option<String>>,
     /** Endpoint Swagger URI.
 
- Read-only: set by the service.*/
-    pub swagger_uri: Option<String>,
-    /// Default values for Batch Endpoint
-    pub defaults: Option<BatchEndpointDefaults>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub swagger_uri: Option<Option<String>>,
+    /** Default values for Batch Endpoint
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub defaults: Option<Option<BatchEndpointDefaults>>,
     /** Provisioning state for the endpoint.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<EndpointProvisioningState>,
 }
 impl std::fmt::Debug for BatchEndpoint {
@@ -1956,8 +2255,10 @@ impl Json for BatchEndpoint {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchEndpointDefaults {
     /** Name of the deployment that will be default for the endpoint.
- This deployment will end up getting 100% traffic when the endpoint scoring URL is invoked.*/
-    pub deployment_name: Option<String>,
+ This deployment will end up getting 100% traffic when the endpoint scoring URL is invoked.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub deployment_name: Option<Option<String>>,
 }
 impl Json for BatchEndpointDefaults {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1976,19 +2277,19 @@ impl Json for BatchEndpointDefaults {
 pub struct BatchEndpointTrackedResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, String>>,
@@ -2060,6 +2361,8 @@ impl Json for BatchEndpointTrackedResourceArmPaginatedResult {
 /** Log verbosity for batch inferencing.
  Increasing verbosity order for logging is : Warning, Info and Debug.
  The default value is Info.*/
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BatchLoggingLevel {
     /// `Info`
@@ -2104,6 +2407,8 @@ impl Json for BatchLoggingLevel {
     }
 }
 /// Enum to determine how batch inferencing will handle output
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BatchOutputAction {
     /// `SummaryOnly`
@@ -2146,10 +2451,14 @@ impl Json for BatchOutputAction {
 /// Retry settings for a batch inference operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchRetrySettings {
-    /// Maximum retry count for a mini-batch
+    /** Maximum retry count for a mini-batch
+
+ Service default: `3` (not filled in by azml: absent stays absent).*/
     pub max_retries: Option<i32>,
-    /// Invocation timeout for a mini-batch, in ISO 8601 format.
-    pub timeout: Option<String>,
+    /** Invocation timeout for a mini-batch, in ISO 8601 format.
+
+ Service default: `"PT30S"` (not filled in by azml: absent stays absent).*/
+    pub timeout: Option<crate::json::IsoDuration>,
 }
 impl Json for BatchRetrySettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2181,6 +2490,8 @@ impl Json for BayesianSamplingAlgorithm {
     }
 }
 /// Three lettered code specifying the currency of the VM price. Example: USD
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BillingCurrency {
     /// `USD`
@@ -2219,12 +2530,18 @@ impl Json for BillingCurrency {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlobReferenceForConsumptionDto {
     /** Blob URI path for client to upload data.
- Example: https://blob.windows.core.net/Container/Path*/
-    pub blob_uri: Option<String>,
-    /// Credential info to access storage account
-    pub credential: Option<PendingUploadCredentialDto>,
-    /// Arm ID of the storage account to use
-    pub storage_account_arm_id: Option<String>,
+ Example: https://blob.windows.core.net/Container/Path
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub blob_uri: Option<Option<String>>,
+    /** Credential info to access storage account
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub credential: Option<Option<PendingUploadCredentialDto>>,
+    /** Arm ID of the storage account to use
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub storage_account_arm_id: Option<Option<String>>,
 }
 impl Json for BlobReferenceForConsumptionDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2244,6 +2561,8 @@ impl Json for BlobReferenceForConsumptionDto {
     }
 }
 /// Enum for all classification models supported by AutoML.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BlockedTransformers {
     /// Target encoding for text data.
@@ -2322,7 +2641,9 @@ pub struct BuildContext {
  &lt;seealso href="https://docs.docker.com/engine/reference/commandline/build/#extended-description" /&gt;*/
     pub context_uri: String,
     /** Path to the Dockerfile in the build context.
- &lt;seealso href="https://docs.docker.com/engine/reference/builder/" /&gt;*/
+ &lt;seealso href="https://docs.docker.com/engine/reference/builder/" /&gt;
+
+ Service default: `"Dockerfile"` (not filled in by azml: absent stays absent).*/
     pub dockerfile_path: Option<String>,
 }
 impl Json for BuildContext {
@@ -2341,6 +2662,8 @@ impl Json for BuildContext {
     }
 }
 /// Caching type of Data Disk.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Caching {
     /// `None`
@@ -2387,16 +2710,22 @@ impl Json for Caching {
 /// Certificate datastore credentials configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct CertificateDatastoreCredentials {
-    /// Authority URL used for authentication.
-    pub authority_url: Option<String>,
+    /** Authority URL used for authentication.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub authority_url: Option<Option<String>>,
     /// \[Required\] Service principal client ID.
-    pub client_id: String,
-    /// Resource the service principal has access to.
-    pub resource_url: Option<String>,
-    /// \[Required\] Service principal secrets.
+    pub client_id: crate::json::Uuid,
+    /** Resource the service principal has access to.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_url: Option<Option<String>>,
+    /** \[Required\] Service principal secrets.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: CertificateDatastoreSecrets,
     /// \[Required\] ID of the tenant to which the service principal belongs.
-    pub tenant_id: String,
+    pub tenant_id: crate::json::Uuid,
     /// \[Required\] Thumbprint of the certificate used for authentication.
     pub thumbprint: String,
 }
@@ -2439,8 +2768,10 @@ impl Json for CertificateDatastoreCredentials {
 /// Datastore certificate secrets.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CertificateDatastoreSecrets {
-    /// Service principal certificate.
-    pub certificate: Option<String>,
+    /** Service principal certificate.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub certificate: Option<Option<String>>,
 }
 impl Json for CertificateDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2459,42 +2790,70 @@ impl Json for CertificateDatastoreSecrets {
 /// Classification task in AutoML Table vertical.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Classification {
-    /// Columns to use for CVSplit data.
-    pub cv_split_column_names: Option<Vec<String>>,
-    /// Featurization inputs needed for AutoML job.
-    pub featurization_settings: Option<TableVerticalFeaturizationSettings>,
-    /// Execution constraints for AutoMLJob.
-    pub limit_settings: Option<TableVerticalLimitSettings>,
+    /** Columns to use for CVSplit data.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub cv_split_column_names: Option<Option<Vec<String>>>,
+    /** Featurization inputs needed for AutoML job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub featurization_settings: Option<Option<TableVerticalFeaturizationSettings>>,
+    /** Execution constraints for AutoMLJob.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub limit_settings: Option<Option<TableVerticalLimitSettings>>,
     /** Number of cross validation folds to be applied on training dataset
- when validation dataset is not provided.*/
-    pub n_cross_validations: Option<NCrossValidations>,
-    /// Test data input.
-    pub test_data: Option<MlTableJobInput>,
+ when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub n_cross_validations: Option<Option<NCrossValidations>>,
+    /** Test data input.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub test_data: Option<Option<MlTableJobInput>>,
     /** The fraction of test dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub test_data_size: Option<f64>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub test_data_size: Option<Option<serde_json::Number>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
     /** The fraction of training dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub validation_data_size: Option<f64>,
-    /// The name of the sample weight column. Automated ML supports a weighted column as an input, causing rows in the data to be weighted up or down.
-    pub weight_column_name: Option<String>,
-    /// Log verbosity for the job.
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data_size: Option<Option<serde_json::Number>>,
+    /** The name of the sample weight column. Automated ML supports a weighted column as an input, causing rows in the data to be weighted up or down.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weight_column_name: Option<Option<String>>,
+    /** Log verbosity for the job.
+
+ Service default: `"Info"` (not filled in by azml: absent stays absent).*/
     pub log_verbosity: Option<LogVerbosity>,
     /** Target column name: This is prediction values column.
- Also known as label column name in context of classification tasks.*/
-    pub target_column_name: Option<String>,
+ Also known as label column name in context of classification tasks.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_column_name: Option<Option<String>>,
     /// \[Required\] Training data input.
     pub training_data: MlTableJobInput,
-    /// Positive label for binary metrics calculation.
-    pub positive_label: Option<String>,
-    /// Primary metric for the task.
+    /** Positive label for binary metrics calculation.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub positive_label: Option<Option<String>>,
+    /** Primary metric for the task.
+
+ Service default: `"AUCWeighted"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationPrimaryMetrics>,
-    /// Inputs for training phase for an AutoML Job.
-    pub training_settings: Option<ClassificationTrainingSettings>,
+    /** Inputs for training phase for an AutoML Job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub training_settings: Option<Option<ClassificationTrainingSettings>>,
 }
 impl Json for Classification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2539,6 +2898,8 @@ impl Json for Classification {
     }
 }
 /// Enum for all classification models supported by AutoML.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClassificationModels {
     /** Logistic regression is a fundamental classification technique.
@@ -2635,6 +2996,8 @@ impl Json for ClassificationModels {
     }
 }
 /// Primary metrics for classification multilabel tasks.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClassificationMultilabelPrimaryMetrics {
     /** AUC is the Area under the curve.
@@ -2695,6 +3058,8 @@ impl Json for ClassificationMultilabelPrimaryMetrics {
     }
 }
 /// Primary metrics for classification tasks.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClassificationPrimaryMetrics {
     /** AUC is the Area under the curve.
@@ -2753,25 +3118,43 @@ impl Json for ClassificationPrimaryMetrics {
 /// Classification Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClassificationTrainingSettings {
-    /// Enable recommendation of DNN models.
+    /** Enable recommendation of DNN models.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub enable_dnn_training: Option<bool>,
-    /// Flag to turn on explainability on best model.
+    /** Flag to turn on explainability on best model.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_model_explainability: Option<bool>,
-    /// Flag for enabling onnx compatible models.
+    /** Flag for enabling onnx compatible models.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub enable_onnx_compatible_models: Option<bool>,
-    /// Enable stack ensemble run.
+    /** Enable stack ensemble run.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_stack_ensemble: Option<bool>,
-    /// Enable voting ensemble run.
+    /** Enable voting ensemble run.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_vote_ensemble: Option<bool>,
     /** During VotingEnsemble and StackEnsemble model generation, multiple fitted models from the previous child runs are downloaded.
- Configure this parameter with a higher value than 300 secs, if more time is needed.*/
-    pub ensemble_model_download_timeout: Option<String>,
-    /// Stack ensemble settings for stack ensemble run.
-    pub stack_ensemble_settings: Option<StackEnsembleSettings>,
-    /// Allowed models for classification task.
-    pub allowed_training_algorithms: Option<Vec<ClassificationModels>>,
-    /// Blocked models for classification task.
-    pub blocked_training_algorithms: Option<Vec<ClassificationModels>>,
+ Configure this parameter with a higher value than 300 secs, if more time is needed.
+
+ Service default: `"PT5M"` (not filled in by azml: absent stays absent).*/
+    pub ensemble_model_download_timeout: Option<crate::json::IsoDuration>,
+    /** Stack ensemble settings for stack ensemble run.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub stack_ensemble_settings: Option<Option<StackEnsembleSettings>>,
+    /** Allowed models for classification task.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub allowed_training_algorithms: Option<Option<Vec<ClassificationModels>>>,
+    /** Blocked models for classification task.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub blocked_training_algorithms: Option<Option<Vec<ClassificationModels>>>,
 }
 impl Json for ClassificationTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2803,6 +3186,8 @@ impl Json for ClassificationTrainingSettings {
     }
 }
 /// Intended usage of the cluster
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClusterPurpose {
     /// `FastProd`
@@ -2849,7 +3234,9 @@ impl Json for ClusterPurpose {
 /// AmlCompute update parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClusterUpdateParameters {
-    /// The properties of the amlCompute.
+    /** The properties of the amlCompute.
+
+ `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<ClusterUpdateProperties>,
 }
 impl Json for ClusterUpdateParameters {
@@ -2887,8 +3274,10 @@ impl Json for ClusterUpdateProperties {
 /// Configuration for a scoring code asset.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeConfiguration {
-    /// ARM resource ID of the code asset.
-    pub code_id: Option<String>,
+    /** ARM resource ID of the code asset.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub code_id: Option<Option<String>>,
     /// \[Required\] The script to execute on startup. eg. "score.py"
     pub scoring_script: String,
 }
@@ -2910,25 +3299,37 @@ impl Json for CodeConfiguration {
 /// Container for code asset versions.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeContainer {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// Is the asset archived?
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** The latest version inside this container.
 
- Read-only: set by the service.*/
-    pub latest_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub latest_version: Option<Option<String>>,
     /** The next auto incremental version
 
- Read-only: set by the service.*/
-    pub next_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub next_version: Option<Option<String>>,
     /** Provisioning state for the code container.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
 }
 impl Json for CodeContainer {
@@ -2961,19 +3362,19 @@ impl Json for CodeContainer {
 pub struct CodeContainerResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: CodeContainer,
@@ -3025,21 +3426,33 @@ impl Json for CodeContainerResourceArmPaginatedResult {
 /// Code asset version details.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeVersion {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// If the name version are system generated (anonymous registration).
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** If the name version are system generated (anonymous registration).
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_anonymous: Option<bool>,
-    /// Is the asset archived?
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
-    /// Uri where code is located
-    pub code_uri: Option<String>,
+    /** Uri where code is located
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub code_uri: Option<Option<String>>,
     /** Provisioning state for the code version.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
 }
 impl Json for CodeVersion {
@@ -3072,19 +3485,19 @@ impl Json for CodeVersion {
 pub struct CodeVersionResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: CodeVersion,
@@ -3136,8 +3549,10 @@ impl Json for CodeVersionResourceArmPaginatedResult {
 /// Column transformer parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ColumnTransformer {
-    /// Fields to apply transformer logic on.
-    pub fields: Option<Vec<String>>,
+    /** Fields to apply transformer logic on.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub fields: Option<Option<Vec<String>>>,
     /** Different properties to be passed to transformer.
  Input expected is dictionary of key,value pairs in JSON format.*/
     pub parameters: Option<serde_json::Value>,
@@ -3160,53 +3575,89 @@ impl Json for ColumnTransformer {
 /// Command job definition.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommandJob {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// ARM resource ID of the component resource.
-    pub component_id: Option<String>,
-    /// ARM resource ID of the compute resource.
-    pub compute_id: Option<String>,
-    /// Display name of job.
-    pub display_name: Option<String>,
-    /// The name of the experiment the job belongs to. If not set, the job is placed in the "Default" experiment.
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** ARM resource ID of the component resource.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub component_id: Option<Option<String>>,
+    /** ARM resource ID of the compute resource.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub compute_id: Option<Option<String>>,
+    /** Display name of job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub display_name: Option<Option<String>>,
+    /** The name of the experiment the job belongs to. If not set, the job is placed in the "Default" experiment.
+
+ Service default: `"Default"` (not filled in by azml: absent stays absent).*/
     pub experiment_name: Option<String>,
     /** Identity configuration. If set, this should be one of AmlToken, ManagedIdentity, UserIdentity or null.
- Defaults to AmlToken if null.*/
-    pub identity: Option<IdentityConfiguration>,
-    /// Is the asset archived?
+ Defaults to AmlToken if null.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub identity: Option<Option<IdentityConfiguration>>,
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** List of JobEndpoints.
- For local jobs, a job endpoint will have an endpoint value of FileStreamObject.*/
-    pub services: Option<std::collections::BTreeMap<String, JobService>>,
+ For local jobs, a job endpoint will have an endpoint value of FileStreamObject.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub services: Option<Option<std::collections::BTreeMap<String, Option<JobService>>>>,
     /** Status of the job.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub status: Option<JobStatus>,
-    /// ARM resource ID of the code asset.
-    pub code_id: Option<String>,
+    /** ARM resource ID of the code asset.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub code_id: Option<Option<String>>,
     /// \[Required\] The command to execute on startup of the job. eg. "python train.py"
     pub command: String,
-    /// Distribution configuration of the job. If set, this should be one of Mpi, Tensorflow, PyTorch, or null.
-    pub distribution: Option<DistributionConfiguration>,
+    /** Distribution configuration of the job. If set, this should be one of Mpi, Tensorflow, PyTorch, or null.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub distribution: Option<Option<DistributionConfiguration>>,
     /// \[Required\] The ARM resource ID of the Environment specification for the job.
     pub environment_id: String,
-    /// Environment variables included in the job.
-    pub environment_variables: Option<std::collections::BTreeMap<String, String>>,
-    /// Mapping of input data bindings used in the job.
-    pub inputs: Option<std::collections::BTreeMap<String, JobInput>>,
-    /// Command Job limit.
-    pub limits: Option<CommandJobLimits>,
-    /// Mapping of output data bindings used in the job.
-    pub outputs: Option<std::collections::BTreeMap<String, JobOutput>>,
+    /** Environment variables included in the job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_variables: Option<
+        Option<std::collections::BTreeMap<String, Option<String>>>,
+    >,
+    /** Mapping of input data bindings used in the job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub inputs: Option<Option<std::collections::BTreeMap<String, Option<JobInput>>>>,
+    /** Command Job limit.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub limits: Option<Option<CommandJobLimits>>,
+    /** Mapping of output data bindings used in the job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub outputs: Option<Option<std::collections::BTreeMap<String, Option<JobOutput>>>>,
     /** Input parameters.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub parameters: Option<serde_json::Value>,
-    /// Compute Resource configuration for the job.
+    /** Compute Resource configuration for the job.
+
+ Service default: `"{}"` (not filled in by azml: absent stays absent).*/
     pub resources: Option<JobResourceConfiguration>,
 }
 impl Json for CommandJob {
@@ -3266,8 +3717,10 @@ impl Json for CommandJob {
 /// Command Job limit class.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommandJobLimits {
-    /// The max run duration in ISO 8601 format, after which the job will be cancelled. Only supports duration with precision as low as Seconds.
-    pub timeout: Option<String>,
+    /** The max run duration in ISO 8601 format, after which the job will be cancelled. Only supports duration with precision as low as Seconds.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub timeout: Option<Option<crate::json::IsoDuration>>,
 }
 impl Json for CommandJobLimits {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3286,7 +3739,7 @@ impl Json for CommandJobLimits {
 pub struct CommonPrivateEndpoint {
     /** The resource identifier for private endpoint
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
 }
 impl Json for CommonPrivateEndpoint {
@@ -3304,25 +3757,37 @@ impl Json for CommonPrivateEndpoint {
  &lt;see href="https://docs.microsoft.com/en-us/azure/machine-learning/reference-yaml-component-command" /&gt;*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentContainer {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// Is the asset archived?
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** The latest version inside this container.
 
- Read-only: set by the service.*/
-    pub latest_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub latest_version: Option<Option<String>>,
     /** The next auto incremental version
 
- Read-only: set by the service.*/
-    pub next_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub next_version: Option<Option<String>>,
     /** Provisioning state for the component container.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
 }
 impl Json for ComponentContainer {
@@ -3355,19 +3820,19 @@ impl Json for ComponentContainer {
 pub struct ComponentContainerResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ComponentContainer,
@@ -3419,22 +3884,32 @@ impl Json for ComponentContainerResourceArmPaginatedResult {
 /// Definition of a component version: defines resources that span component types.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentVersion {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// If the name version are system generated (anonymous registration).
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** If the name version are system generated (anonymous registration).
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_anonymous: Option<bool>,
-    /// Is the asset archived?
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** Defines Component definition details.
  &lt;see href="https://docs.microsoft.com/en-us/azure/machine-learning/reference-yaml-component-command" /&gt;*/
     pub component_spec: Option<serde_json::Value>,
     /** Provisioning state for the component version.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
 }
 impl Json for ComponentVersion {
@@ -3467,19 +3942,19 @@ impl Json for ComponentVersion {
 pub struct ComponentVersionResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ComponentVersion,
@@ -3529,7 +4004,9 @@ impl Json for ComponentVersionResourceArmPaginatedResult {
     }
 }
 /// Machine Learning compute object.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`compute_location`, `provisioning_state`, `description`, `created_on`, `modified_on`, `resource_id`, `provisioning_errors`, `is_attached_compute`, `disable_local_auth`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum Compute {
     /// `computeType: "AKS"`
     Aks(Aks),
@@ -3552,7 +4029,7 @@ pub enum Compute {
     /// `computeType: "VirtualMachine"`
     VirtualMachine(VirtualMachine),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl Compute {
@@ -3570,6 +4047,23 @@ impl Compute {
             Self::SynapseSpark(_) => Some("SynapseSpark"),
             Self::VirtualMachine(_) => Some("VirtualMachine"),
             Self::Unknown(v) => v.get("computeType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for Compute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Aks(x) => std::fmt::Debug::fmt(x, f),
+            Self::AmlCompute(x) => std::fmt::Debug::fmt(x, f),
+            Self::ComputeInstance(x) => std::fmt::Debug::fmt(x, f),
+            Self::DataFactory(x) => std::fmt::Debug::fmt(x, f),
+            Self::DataLakeAnalytics(x) => std::fmt::Debug::fmt(x, f),
+            Self::Databricks(x) => std::fmt::Debug::fmt(x, f),
+            Self::HdInsight(x) => std::fmt::Debug::fmt(x, f),
+            Self::Kubernetes(x) => std::fmt::Debug::fmt(x, f),
+            Self::SynapseSpark(x) => std::fmt::Debug::fmt(x, f),
+            Self::VirtualMachine(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -3621,27 +4115,33 @@ pub struct ComputeInstance {
     pub compute_location: Option<String>,
     /** The provision state of the cluster. Valid values are Unknown, Updating, Provisioning, Succeeded, and Failed.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ProvisioningState>,
-    /// The description of the Machine Learning compute.
-    pub description: Option<String>,
+    /** The description of the Machine Learning compute.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** The time at which the compute was created.
 
- Read-only: set by the service.*/
-    pub created_on: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub created_on: Option<crate::json::DateTime>,
     /** The time at which the compute was last modified.
 
- Read-only: set by the service.*/
-    pub modified_on: Option<String>,
-    /// ARM resource id of the underlying compute
-    pub resource_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub modified_on: Option<crate::json::DateTime>,
+    /** ARM resource id of the underlying compute
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
     /** Errors during provisioning
 
- Read-only: set by the service.*/
-    pub provisioning_errors: Option<Vec<ErrorResponse>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub provisioning_errors: Option<Option<Vec<ErrorResponse>>>,
     /** Indicating whether the compute was provisioned by user and brought from outside if true, or machine learning service provisioned it if false.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
@@ -3704,6 +4204,8 @@ impl Json for ComputeInstanceApplication {
     }
 }
 /// The Compute Instance Authorization type. Available values are personal (default).
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComputeInstanceAuthorizationType {
     /// `personal`
@@ -3744,12 +4246,16 @@ impl Json for ComputeInstanceAuthorizationType {
 pub struct ComputeInstanceConnectivityEndpoints {
     /** Public IP Address of this ComputeInstance.
 
- Read-only: set by the service.*/
-    pub public_ip_address: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub public_ip_address: Option<Option<String>>,
     /** Private IP Address of this ComputeInstance (local to the VNET in which the compute instance is deployed).
 
- Read-only: set by the service.*/
-    pub private_ip_address: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub private_ip_address: Option<Option<String>>,
 }
 impl Json for ComputeInstanceConnectivityEndpoints {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3781,7 +4287,7 @@ pub struct ComputeInstanceContainer {
     pub environment: Option<ComputeInstanceEnvironmentInfo>,
     /** services of this containers.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub services: Option<Vec<serde_json::Value>>,
 }
 impl Json for ComputeInstanceContainer {
@@ -3812,16 +4318,20 @@ impl Json for ComputeInstanceContainer {
 pub struct ComputeInstanceCreatedBy {
     /** Name of the user.
 
- Read-only: set by the service.*/
-    pub user_name: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub user_name: Option<Option<String>>,
     /** Uniquely identifies user' Azure Active Directory organization.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub user_org_id: Option<String>,
     /** Uniquely identifies the user within his/her organization.
 
- Read-only: set by the service.*/
-    pub user_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub user_id: Option<Option<String>>,
 }
 impl Json for ComputeInstanceCreatedBy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3849,7 +4359,9 @@ pub struct ComputeInstanceDataDisk {
     pub disk_size_gb: Option<i32>,
     /// The lun is used to uniquely identify each data disk. If attaching multiple disks, each should have a distinct lun.
     pub lun: Option<i32>,
-    /// type of this storage account.
+    /** type of this storage account.
+
+ Service default: `"Standard_LRS"` (not filled in by azml: absent stays absent).*/
     pub storage_account_type: Option<StorageAccountType>,
 }
 impl Json for ComputeInstanceDataDisk {
@@ -3889,7 +4401,7 @@ pub struct ComputeInstanceDataMount {
     /// Mount state.
     pub mount_state: Option<MountState>,
     /// The time when the disk mounted.
-    pub mounted_on: Option<String>,
+    pub mounted_on: Option<crate::json::DateTime>,
     /// Error of this data mount.
     pub error: Option<String>,
 }
@@ -3951,7 +4463,7 @@ pub struct ComputeInstanceLastOperation {
     /// Name of the last operation.
     pub operation_name: Option<OperationName>,
     /// Time of the last operation.
-    pub operation_time: Option<String>,
+    pub operation_time: Option<crate::json::DateTime>,
     /// Operation status.
     pub operation_status: Option<OperationStatus>,
     /// Trigger of operation.
@@ -3981,61 +4493,89 @@ impl Json for ComputeInstanceLastOperation {
 pub struct ComputeInstanceProperties {
     /// Virtual Machine Size
     pub vm_size: Option<String>,
-    /// Virtual network subnet resource ID the compute nodes belong to.
-    pub subnet: Option<ResourceId>,
-    /// Policy for sharing applications on this compute instance among users of parent workspace. If Personal, only the creator can access applications on this compute instance. When Shared, any workspace user can access applications on this instance depending on his/her assigned role.
+    /** Virtual network subnet resource ID the compute nodes belong to.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub subnet: Option<Option<ResourceId>>,
+    /** Policy for sharing applications on this compute instance among users of parent workspace. If Personal, only the creator can access applications on this compute instance. When Shared, any workspace user can access applications on this instance depending on his/her assigned role.
+
+ Service default: `"Shared"` (not filled in by azml: absent stays absent).*/
     pub application_sharing_policy: Option<ApplicationSharingPolicy>,
-    /// Specifies policy and settings for SSH access.
-    pub ssh_settings: Option<ComputeInstanceSshSettings>,
+    /** Specifies policy and settings for SSH access.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub ssh_settings: Option<Option<ComputeInstanceSshSettings>>,
     /** Describes all connectivity endpoints available for this ComputeInstance.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub connectivity_endpoints: Option<ComputeInstanceConnectivityEndpoints>,
     /** Describes available applications and their endpoints on this ComputeInstance.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub applications: Option<Vec<ComputeInstanceApplication>>,
     /** Describes information on user who created this ComputeInstance.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub created_by: Option<ComputeInstanceCreatedBy>,
     /** Collection of errors encountered on this ComputeInstance.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub errors: Option<Vec<ErrorResponse>>,
     /** The current state of this ComputeInstance.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub state: Option<ComputeInstanceState>,
-    /// The Compute Instance Authorization type. Available values are personal (default).
-    pub compute_instance_authorization_type: Option<ComputeInstanceAuthorizationType>,
-    /// Settings for a personal compute instance.
-    pub personal_compute_instance_settings: Option<PersonalComputeInstanceSettings>,
-    /// Details of customized scripts to execute for setting up the cluster.
-    pub setup_scripts: Option<SetupScripts>,
+    /** The Compute Instance Authorization type. Available values are personal (default).
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Service default: `"personal"` (not filled in by azml: absent stays absent).*/
+    pub compute_instance_authorization_type: Option<
+        Option<ComputeInstanceAuthorizationType>,
+    >,
+    /** Settings for a personal compute instance.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub personal_compute_instance_settings: Option<
+        Option<PersonalComputeInstanceSettings>,
+    >,
+    /** Details of customized scripts to execute for setting up the cluster.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub setup_scripts: Option<Option<SetupScripts>>,
     /** The last operation on ComputeInstance.
 
- Read-only: set by the service.*/
-    pub last_operation: Option<ComputeInstanceLastOperation>,
-    /// The list of schedules to be applied on the computes.
-    pub schedules: Option<ComputeSchedules>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub last_operation: Option<Option<ComputeInstanceLastOperation>>,
+    /** The list of schedules to be applied on the computes.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub schedules: Option<Option<ComputeSchedules>>,
     /// Enable or disable node public IP address provisioning. Possible values are: Possible values are: true - Indicates that the compute nodes will have public IPs provisioned. false - Indicates that the compute nodes will have a private endpoint and no public IPs.
     pub enable_node_public_ip: Option<bool>,
     /** Describes informations of containers on this ComputeInstance.
 
- Read-only: set by the service.*/
-    pub containers: Option<Vec<ComputeInstanceContainer>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub containers: Option<Option<Vec<ComputeInstanceContainer>>>,
     /** Describes informations of dataDisks on this ComputeInstance.
 
- Read-only: set by the service.*/
-    pub data_disks: Option<Vec<ComputeInstanceDataDisk>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub data_disks: Option<Option<Vec<ComputeInstanceDataDisk>>>,
     /** Describes informations of dataMounts on this ComputeInstance.
 
- Read-only: set by the service.*/
-    pub data_mounts: Option<Vec<ComputeInstanceDataMount>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub data_mounts: Option<Option<Vec<ComputeInstanceDataMount>>>,
     /** ComputeInstance version.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub versions: Option<ComputeInstanceVersion>,
 }
 impl Json for ComputeInstanceProperties {
@@ -4117,15 +4657,17 @@ impl Json for ComputeInstanceSchema {
 /// Specifies policy and settings for SSH access.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeInstanceSshSettings {
-    /// State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on this instance. Enabled - Indicates that the public ssh port is open and accessible according to the VNet/subnet policy if applicable.
+    /** State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on this instance. Enabled - Indicates that the public ssh port is open and accessible according to the VNet/subnet policy if applicable.
+
+ Service default: `"Disabled"` (not filled in by azml: absent stays absent).*/
     pub ssh_public_access: Option<SshPublicAccess>,
     /** Describes the admin user name.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub admin_user_name: Option<String>,
     /** Describes the port for connecting through SSH.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub ssh_port: Option<i32>,
     /// Specifies the SSH rsa public key file as a string. Use "ssh-keygen -t rsa -b 2048" to generate your SSH key pairs.
     pub admin_public_key: Option<String>,
@@ -4150,6 +4692,8 @@ impl Json for ComputeInstanceSshSettings {
     }
 }
 /// Current state of an ComputeInstance.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComputeInstanceState {
     /// `Creating`
@@ -4244,8 +4788,10 @@ impl Json for ComputeInstanceState {
 /// Version of computeInstance.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeInstanceVersion {
-    /// Runtime of compute instance.
-    pub runtime: Option<String>,
+    /** Runtime of compute instance.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub runtime: Option<Option<String>>,
 }
 impl Json for ComputeInstanceVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4259,6 +4805,8 @@ impl Json for ComputeInstanceVersion {
     }
 }
 /// The compute power action.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComputePowerAction {
     /// `Start`
@@ -4303,19 +4851,19 @@ impl Json for ComputePowerAction {
 pub struct ComputeResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// Compute properties
     pub properties: Option<Compute>,
@@ -4323,10 +4871,14 @@ pub struct ComputeResource {
     pub identity: Option<ManagedServiceIdentity>,
     /// Specifies the location of the resource.
     pub location: Option<String>,
-    /// Contains resource tags defined as key/value pairs.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// The sku of the workspace.
-    pub sku: Option<Sku>,
+    /** Contains resource tags defined as key/value pairs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, String>>>,
+    /** The sku of the workspace.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub sku: Option<Option<Sku>>,
 }
 impl Json for ComputeResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4395,7 +4947,9 @@ impl Json for ComputeSchedules {
     }
 }
 /// Secrets related to a Machine Learning compute. Might differ for every type of compute.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum ComputeSecrets {
     /// `computeType: "AKS"`
     AksComputeSecrets(AksComputeSecrets),
@@ -4404,7 +4958,7 @@ pub enum ComputeSecrets {
     /// `computeType: "VirtualMachine"`
     VirtualMachineSecrets(VirtualMachineSecrets),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl ComputeSecrets {
@@ -4415,6 +4969,16 @@ impl ComputeSecrets {
             Self::DatabricksComputeSecrets(_) => Some("Databricks"),
             Self::VirtualMachineSecrets(_) => Some("VirtualMachine"),
             Self::Unknown(v) => v.get("computeType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for ComputeSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AksComputeSecrets(x) => std::fmt::Debug::fmt(x, f),
+            Self::DatabricksComputeSecrets(x) => std::fmt::Debug::fmt(x, f),
+            Self::VirtualMachineSecrets(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -4449,11 +5013,13 @@ impl Json for ComputeSecrets {
 pub struct ComputeStartStopSchedule {
     /** A system assigned id for the schedule.
 
- Read-only: set by the service.*/
-    pub id: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub id: Option<Option<String>>,
     /** The current deployment state of schedule.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_status: Option<ProvisioningStatus>,
     pub status: Option<ScheduleStatus>,
     /// \[Required\] The compute power action.
@@ -4493,6 +5059,8 @@ impl Json for ComputeStartStopSchedule {
     }
 }
 /// The type of compute
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComputeType {
     /// `AKS`
@@ -4565,6 +5133,8 @@ impl Json for ComputeType {
     }
 }
 /// Authentication type of the connection target
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnectionAuthType {
     /// `PAT`
@@ -4617,6 +5187,8 @@ impl Json for ConnectionAuthType {
     }
 }
 /// Category of the connection
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnectionCategory {
     /// `PythonFeed`
@@ -4663,10 +5235,14 @@ impl Json for ConnectionCategory {
 /// Resource requirements for each container instance within an online deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerResourceRequirements {
-    /// Container resource limit info:
-    pub container_resource_limits: Option<ContainerResourceSettings>,
-    /// Container resource request info:
-    pub container_resource_requests: Option<ContainerResourceSettings>,
+    /** Container resource limit info:
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub container_resource_limits: Option<Option<ContainerResourceSettings>>,
+    /** Container resource request info:
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub container_resource_requests: Option<Option<ContainerResourceSettings>>,
 }
 impl Json for ContainerResourceRequirements {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4685,12 +5261,21 @@ impl Json for ContainerResourceRequirements {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerResourceSettings {
-    #[doc = " Number of vCPUs request/limit for container. More info:\n https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/"]
-    pub cpu: Option<String>,
-    #[doc = " Number of Nvidia GPU cards request/limit for container. More info:\n https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/"]
-    pub gpu: Option<String>,
-    #[doc = " Memory size request/limit for container. More info:\n https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/"]
-    pub memory: Option<String>,
+    /** Number of vCPUs request/limit for container. More info:
+ https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub cpu: Option<Option<String>>,
+    /** Number of Nvidia GPU cards request/limit for container. More info:
+ https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub gpu: Option<Option<String>>,
+    /** Memory size request/limit for container. More info:
+ https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub memory: Option<Option<String>>,
 }
 impl Json for ContainerResourceSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4709,6 +5294,8 @@ impl Json for ContainerResourceSettings {
         o.finish()
     }
 }
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerType {
     /// `StorageInitializer`
@@ -4767,6 +5354,8 @@ impl Json for CosmosDbSettings {
     }
 }
 /// The kind of entity that created the resource.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreatedByType {
     /// The entity was created by a user.
@@ -4815,6 +5404,8 @@ impl Json for CreatedByType {
     }
 }
 /// Enum to determine the datastore credentials type.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CredentialsType {
     /// `AccountKey`
@@ -4869,10 +5460,14 @@ impl Json for CredentialsType {
 /// The workflow trigger cron for ComputeStartStop schedule type.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cron {
-    /// The start time in yyyy-MM-ddTHH:mm:ss format.
-    pub start_time: Option<String>,
+    /** The start time in yyyy-MM-ddTHH:mm:ss format.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub start_time: Option<Option<String>>,
     /** Specifies time zone in which the schedule runs.
- TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11*/
+ TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11
+
+ Service default: `"UTC"` (not filled in by azml: absent stays absent).*/
     pub time_zone: Option<String>,
     /** \[Required\] Specifies cron expression of schedule.
  The expression should follow NCronTab format.*/
@@ -4899,12 +5494,18 @@ impl Json for Cron {
 pub struct CronTrigger {
     /** Specifies end time of schedule in ISO 8601, but without a UTC offset. Refer https://en.wikipedia.org/wiki/ISO_8601.
  Recommented format would be "2022-06-01T00:00:01"
- If not present, the schedule will run indefinitely*/
-    pub end_time: Option<String>,
-    /// Specifies start time of schedule in ISO 8601 format, but without a UTC offset.
-    pub start_time: Option<String>,
+ If not present, the schedule will run indefinitely
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub end_time: Option<Option<String>>,
+    /** Specifies start time of schedule in ISO 8601 format, but without a UTC offset.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub start_time: Option<Option<String>>,
     /** Specifies time zone in which the schedule runs.
- TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11*/
+ TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11
+
+ Service default: `"UTC"` (not filled in by azml: absent stays absent).*/
     pub time_zone: Option<String>,
     /** \[Required\] Specifies cron expression of schedule.
  The expression should follow NCronTab format.*/
@@ -4950,12 +5551,16 @@ impl Json for CustomForecastHorizon {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomModelJobInput {
-    /// Input Asset Delivery Mode.
+    /** Input Asset Delivery Mode.
+
+ Service default: `"ReadOnlyMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
-    /// Description for the input.
-    pub description: Option<String>,
+    /** Description for the input.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for CustomModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4977,12 +5582,18 @@ impl Json for CustomModelJobInput {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomModelJobOutput {
-    /// Output Asset Delivery Mode.
+    /** Output Asset Delivery Mode.
+
+ Service default: `"ReadWriteMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<OutputDeliveryMode>,
-    /// Output Asset URI.
-    pub uri: Option<String>,
-    /// Description for the output.
-    pub description: Option<String>,
+    /** Output Asset URI.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub uri: Option<Option<String>>,
+    /** Description for the output.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for CustomModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5074,22 +5685,34 @@ impl Json for CustomTargetRollingWindowSize {
 /// Container for data asset versions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataContainer {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// Is the asset archived?
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** The latest version inside this container.
 
- Read-only: set by the service.*/
-    pub latest_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub latest_version: Option<Option<String>>,
     /** The next auto incremental version
 
- Read-only: set by the service.*/
-    pub next_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub next_version: Option<Option<String>>,
     /// \[Required\] Specifies the type of data.
     pub data_type: DataType,
 }
@@ -5123,19 +5746,19 @@ impl Json for DataContainer {
 pub struct DataContainerResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: DataContainer,
@@ -5191,27 +5814,33 @@ pub struct DataFactory {
     pub compute_location: Option<String>,
     /** The provision state of the cluster. Valid values are Unknown, Updating, Provisioning, Succeeded, and Failed.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ProvisioningState>,
-    /// The description of the Machine Learning compute.
-    pub description: Option<String>,
+    /** The description of the Machine Learning compute.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** The time at which the compute was created.
 
- Read-only: set by the service.*/
-    pub created_on: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub created_on: Option<crate::json::DateTime>,
     /** The time at which the compute was last modified.
 
- Read-only: set by the service.*/
-    pub modified_on: Option<String>,
-    /// ARM resource id of the underlying compute
-    pub resource_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub modified_on: Option<crate::json::DateTime>,
+    /** ARM resource id of the underlying compute
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
     /** Errors during provisioning
 
- Read-only: set by the service.*/
-    pub provisioning_errors: Option<Vec<ErrorResponse>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub provisioning_errors: Option<Option<Vec<ErrorResponse>>>,
     /** Indicating whether the compute was provisioned by user and brought from outside if true, or machine learning service provisioned it if false.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
@@ -5253,27 +5882,33 @@ pub struct DataLakeAnalytics {
     pub compute_location: Option<String>,
     /** The provision state of the cluster. Valid values are Unknown, Updating, Provisioning, Succeeded, and Failed.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ProvisioningState>,
-    /// The description of the Machine Learning compute.
-    pub description: Option<String>,
+    /** The description of the Machine Learning compute.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** The time at which the compute was created.
 
- Read-only: set by the service.*/
-    pub created_on: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub created_on: Option<crate::json::DateTime>,
     /** The time at which the compute was last modified.
 
- Read-only: set by the service.*/
-    pub modified_on: Option<String>,
-    /// ARM resource id of the underlying compute
-    pub resource_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub modified_on: Option<crate::json::DateTime>,
+    /** ARM resource id of the underlying compute
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
     /** Errors during provisioning
 
- Read-only: set by the service.*/
-    pub provisioning_errors: Option<Vec<ErrorResponse>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub provisioning_errors: Option<Option<Vec<ErrorResponse>>>,
     /** Indicating whether the compute was provisioned by user and brought from outside if true, or machine learning service provisioned it if false.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
@@ -5349,10 +5984,14 @@ impl Json for DataLakeAnalyticsSchemaProperties {
 /// Reference to an asset via its path in a datastore.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataPathAssetReference {
-    /// ARM resource ID of the datastore where the asset is located.
-    pub datastore_id: Option<String>,
-    /// The path of the file/directory in the datastore.
-    pub path: Option<String>,
+    /** ARM resource ID of the datastore where the asset is located.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub datastore_id: Option<Option<String>>,
+    /** The path of the file/directory in the datastore.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub path: Option<Option<String>>,
 }
 impl Json for DataPathAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5371,6 +6010,8 @@ impl Json for DataPathAssetReference {
     }
 }
 /// Enum to determine the type of data.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataType {
     /// `uri_file`
@@ -5415,7 +6056,9 @@ impl Json for DataType {
     }
 }
 /// Data version base definition
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`description`, `properties`, `tags`, `is_anonymous`, `is_archived`, `data_uri`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum DataVersionBase {
     /// `dataType: "mltable"`
     MlTableData(MlTableData),
@@ -5424,7 +6067,7 @@ pub enum DataVersionBase {
     /// `dataType: "uri_folder"`
     UriFolderDataVersion(UriFolderDataVersion),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl DataVersionBase {
@@ -5435,6 +6078,16 @@ impl DataVersionBase {
             Self::UriFileDataVersion(_) => Some("uri_file"),
             Self::UriFolderDataVersion(_) => Some("uri_folder"),
             Self::Unknown(v) => v.get("dataType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for DataVersionBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::MlTableData(x) => std::fmt::Debug::fmt(x, f),
+            Self::UriFileDataVersion(x) => std::fmt::Debug::fmt(x, f),
+            Self::UriFolderDataVersion(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -5468,19 +6121,19 @@ impl Json for DataVersionBase {
 pub struct DataVersionBaseResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: DataVersionBase,
@@ -5536,27 +6189,33 @@ pub struct Databricks {
     pub compute_location: Option<String>,
     /** The provision state of the cluster. Valid values are Unknown, Updating, Provisioning, Succeeded, and Failed.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ProvisioningState>,
-    /// The description of the Machine Learning compute.
-    pub description: Option<String>,
+    /** The description of the Machine Learning compute.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** The time at which the compute was created.
 
- Read-only: set by the service.*/
-    pub created_on: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub created_on: Option<crate::json::DateTime>,
     /** The time at which the compute was last modified.
 
- Read-only: set by the service.*/
-    pub modified_on: Option<String>,
-    /// ARM resource id of the underlying compute
-    pub resource_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub modified_on: Option<crate::json::DateTime>,
+    /** ARM resource id of the underlying compute
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
     /** Errors during provisioning
 
- Read-only: set by the service.*/
-    pub provisioning_errors: Option<Vec<ErrorResponse>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub provisioning_errors: Option<Option<Vec<ErrorResponse>>>,
     /** Indicating whether the compute was provisioned by user and brought from outside if true, or machine learning service provisioned it if false.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
@@ -5597,7 +6256,9 @@ impl Json for Databricks {
 /// Secrets related to a Machine Learning compute based on Databricks.
 #[derive(Clone, Default, PartialEq)]
 pub struct DatabricksComputeSecrets {
-    /// access token for databricks account.
+    /** access token for databricks account.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub databricks_access_token: Option<String>,
 }
 impl std::fmt::Debug for DatabricksComputeSecrets {
@@ -5630,7 +6291,9 @@ impl Json for DatabricksComputeSecrets {
 /// Properties of Databricks Compute Secrets
 #[derive(Clone, Default, PartialEq)]
 pub struct DatabricksComputeSecretsProperties {
-    /// access token for databricks account.
+    /** access token for databricks account.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub databricks_access_token: Option<String>,
 }
 impl std::fmt::Debug for DatabricksComputeSecretsProperties {
@@ -5662,7 +6325,9 @@ impl Json for DatabricksComputeSecretsProperties {
 /// Properties of Databricks
 #[derive(Clone, Default, PartialEq)]
 pub struct DatabricksProperties {
-    /// Databricks access token
+    /** Databricks access token
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub databricks_access_token: Option<String>,
     /// Workspace Url
     pub workspace_url: Option<String>,
@@ -5714,7 +6379,9 @@ impl Json for DatabricksSchema {
     }
 }
 /// Base definition for datastore contents configuration.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`description`, `properties`, `tags`, `credentials`, `is_default`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum Datastore {
     /// `datastoreType: "AzureBlob"`
     AzureBlobDatastore(AzureBlobDatastore),
@@ -5725,7 +6392,7 @@ pub enum Datastore {
     /// `datastoreType: "AzureFile"`
     AzureFileDatastore(AzureFileDatastore),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl Datastore {
@@ -5737,6 +6404,17 @@ impl Datastore {
             Self::AzureDataLakeGen2Datastore(_) => Some("AzureDataLakeGen2"),
             Self::AzureFileDatastore(_) => Some("AzureFile"),
             Self::Unknown(v) => v.get("datastoreType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for Datastore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AzureBlobDatastore(x) => std::fmt::Debug::fmt(x, f),
+            Self::AzureDataLakeGen1Datastore(x) => std::fmt::Debug::fmt(x, f),
+            Self::AzureDataLakeGen2Datastore(x) => std::fmt::Debug::fmt(x, f),
+            Self::AzureFileDatastore(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -5774,7 +6452,9 @@ impl Json for Datastore {
     }
 }
 /// Base definition for datastore credentials.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum DatastoreCredentials {
     /// `credentialsType: "AccountKey"`
     AccountKeyDatastoreCredentials(AccountKeyDatastoreCredentials),
@@ -5787,7 +6467,7 @@ pub enum DatastoreCredentials {
     /// `credentialsType: "ServicePrincipal"`
     ServicePrincipalDatastoreCredentials(ServicePrincipalDatastoreCredentials),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl DatastoreCredentials {
@@ -5800,6 +6480,18 @@ impl DatastoreCredentials {
             Self::SasDatastoreCredentials(_) => Some("Sas"),
             Self::ServicePrincipalDatastoreCredentials(_) => Some("ServicePrincipal"),
             Self::Unknown(v) => v.get("credentialsType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for DatastoreCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AccountKeyDatastoreCredentials(x) => std::fmt::Debug::fmt(x, f),
+            Self::CertificateDatastoreCredentials(x) => std::fmt::Debug::fmt(x, f),
+            Self::NoneDatastoreCredentials(x) => std::fmt::Debug::fmt(x, f),
+            Self::SasDatastoreCredentials(x) => std::fmt::Debug::fmt(x, f),
+            Self::ServicePrincipalDatastoreCredentials(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -5847,19 +6539,19 @@ impl Json for DatastoreCredentials {
 pub struct DatastoreResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: Datastore,
@@ -5909,7 +6601,9 @@ impl Json for DatastoreResourceArmPaginatedResult {
     }
 }
 /// Base definition for datastore secrets.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum DatastoreSecrets {
     /// `secretsType: "AccountKey"`
     AccountKeyDatastoreSecrets(AccountKeyDatastoreSecrets),
@@ -5920,7 +6614,7 @@ pub enum DatastoreSecrets {
     /// `secretsType: "ServicePrincipal"`
     ServicePrincipalDatastoreSecrets(ServicePrincipalDatastoreSecrets),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl DatastoreSecrets {
@@ -5932,6 +6626,17 @@ impl DatastoreSecrets {
             Self::SasDatastoreSecrets(_) => Some("Sas"),
             Self::ServicePrincipalDatastoreSecrets(_) => Some("ServicePrincipal"),
             Self::Unknown(v) => v.get("secretsType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for DatastoreSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AccountKeyDatastoreSecrets(x) => std::fmt::Debug::fmt(x, f),
+            Self::CertificateDatastoreSecrets(x) => std::fmt::Debug::fmt(x, f),
+            Self::SasDatastoreSecrets(x) => std::fmt::Debug::fmt(x, f),
+            Self::ServicePrincipalDatastoreSecrets(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -5970,6 +6675,8 @@ impl Json for DatastoreSecrets {
     }
 }
 /// Enum to determine the datastore contents type.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatastoreType {
     /// `AzureBlob`
@@ -6032,8 +6739,10 @@ impl Json for DefaultScaleSettings {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeploymentLogs {
-    /// The retrieved online deployment logs.
-    pub content: Option<String>,
+    /** The retrieved online deployment logs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub content: Option<Option<String>>,
 }
 impl Json for DeploymentLogs {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6048,10 +6757,14 @@ impl Json for DeploymentLogs {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeploymentLogsRequest {
-    /// The type of container to retrieve logs from.
+    /** The type of container to retrieve logs from.
+
+ Service default: `"InferenceServer"` (not filled in by azml: absent stays absent).*/
     pub container_type: Option<ContainerType>,
-    /// The maximum number of lines to tail.
-    pub tail: Option<i32>,
+    /** The maximum number of lines to tail.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tail: Option<Option<i32>>,
 }
 impl Json for DeploymentLogsRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6069,6 +6782,8 @@ impl Json for DeploymentLogsRequest {
     }
 }
 /// Possible values for DeploymentProvisioningState.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeploymentProvisioningState {
     /// `Creating`
@@ -6130,12 +6845,20 @@ impl Json for DeploymentProvisioningState {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeploymentResourceConfiguration {
-    /// Optional number of instances or nodes used by the compute target.
+    /** Optional number of instances or nodes used by the compute target.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub instance_count: Option<i32>,
-    /// Optional type of VM used as supported by the compute target.
-    pub instance_type: Option<String>,
-    /// Additional properties bag.
-    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /** Optional type of VM used as supported by the compute target.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub instance_type: Option<Option<String>>,
+    /** Additional properties bag.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<
+        Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    >,
 }
 impl Json for DeploymentResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6269,15 +6992,15 @@ impl Json for DiagnoseResponseResultValue {
 pub struct DiagnoseResult {
     /** Code for workspace setup error
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub code: Option<String>,
     /** Level of workspace setup error
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub level: Option<DiagnoseResultLevel>,
     /** Message of workspace setup error
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub message: Option<String>,
 }
 impl Json for DiagnoseResult {
@@ -6298,6 +7021,8 @@ impl Json for DiagnoseResult {
     }
 }
 /// Level of workspace setup error
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiagnoseResultLevel {
     /// `Warning`
@@ -6359,7 +7084,9 @@ impl Json for DiagnoseWorkspaceParameters {
     }
 }
 /// Base definition for job distribution configuration.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum DistributionConfiguration {
     /// `distributionType: "Mpi"`
     Mpi(Mpi),
@@ -6368,7 +7095,7 @@ pub enum DistributionConfiguration {
     /// `distributionType: "TensorFlow"`
     TensorFlow(TensorFlow),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl DistributionConfiguration {
@@ -6379,6 +7106,16 @@ impl DistributionConfiguration {
             Self::PyTorch(_) => Some("PyTorch"),
             Self::TensorFlow(_) => Some("TensorFlow"),
             Self::Unknown(v) => v.get("distributionType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for DistributionConfiguration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Mpi(x) => std::fmt::Debug::fmt(x, f),
+            Self::PyTorch(x) => std::fmt::Debug::fmt(x, f),
+            Self::TensorFlow(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -6404,6 +7141,8 @@ impl Json for DistributionConfiguration {
     }
 }
 /// Enum to determine the job distribution type.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DistributionType {
     /// `PyTorch`
@@ -6448,7 +7187,9 @@ impl Json for DistributionType {
     }
 }
 /// Early termination policies enable canceling poor-performing runs before they complete
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`delay_evaluation`, `evaluation_interval`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum EarlyTerminationPolicy {
     /// `policyType: "Bandit"`
     BanditPolicy(BanditPolicy),
@@ -6457,7 +7198,7 @@ pub enum EarlyTerminationPolicy {
     /// `policyType: "TruncationSelection"`
     TruncationSelectionPolicy(TruncationSelectionPolicy),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl EarlyTerminationPolicy {
@@ -6468,6 +7209,16 @@ impl EarlyTerminationPolicy {
             Self::MedianStoppingPolicy(_) => Some("MedianStopping"),
             Self::TruncationSelectionPolicy(_) => Some("TruncationSelection"),
             Self::Unknown(v) => v.get("policyType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for EarlyTerminationPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::BanditPolicy(x) => std::fmt::Debug::fmt(x, f),
+            Self::MedianStoppingPolicy(x) => std::fmt::Debug::fmt(x, f),
+            Self::TruncationSelectionPolicy(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -6497,6 +7248,8 @@ impl Json for EarlyTerminationPolicy {
         }
     }
 }
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EarlyTerminationPolicyType {
     /// `Bandit`
@@ -6541,6 +7294,8 @@ impl Json for EarlyTerminationPolicyType {
     }
 }
 /// Enum to determine whether PublicNetworkAccess is Enabled or Disabled for egress of a deployment.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EgressPublicNetworkAccessType {
     /// `Enabled`
@@ -6633,6 +7388,8 @@ impl Json for EncryptionProperty {
     }
 }
 /// Indicates whether or not the encryption is enabled for the workspace.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EncryptionStatus2 {
     /// `Enabled`
@@ -6675,10 +7432,18 @@ impl Json for EncryptionStatus2 {
 /// Keys for endpoint authentication.
 #[derive(Clone, Default, PartialEq)]
 pub struct EndpointAuthKeys {
-    /// The primary key.
-    pub primary_key: Option<String>,
-    /// The secondary key.
-    pub secondary_key: Option<String>,
+    /** The primary key.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub primary_key: Option<Option<String>>,
+    /** The secondary key.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub secondary_key: Option<Option<String>>,
 }
 impl std::fmt::Debug for EndpointAuthKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -6710,6 +7475,8 @@ impl Json for EndpointAuthKeys {
     }
 }
 /// Enum to determine endpoint authentication mode.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointAuthMode {
     /// `AMLToken`
@@ -6756,14 +7523,26 @@ impl Json for EndpointAuthMode {
 /// Service Token
 #[derive(Clone, Default, PartialEq)]
 pub struct EndpointAuthToken {
-    /// Access token for endpoint authentication.
-    pub access_token: Option<String>,
-    /// Access token expiry time (UTC).
+    /** Access token for endpoint authentication.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub access_token: Option<Option<String>>,
+    /** Access token expiry time (UTC).
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub expiry_time_utc: Option<i64>,
-    /// Refresh access token after time (UTC).
+    /** Refresh access token after time (UTC).
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub refresh_after_time_utc: Option<i64>,
-    /// Access token type.
-    pub token_type: Option<String>,
+    /** Access token type.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub token_type: Option<Option<String>>,
 }
 impl std::fmt::Debug for EndpointAuthToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -6801,6 +7580,8 @@ impl Json for EndpointAuthToken {
     }
 }
 /// Enum to determine endpoint compute type.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointComputeType {
     /// `Managed`
@@ -6845,6 +7626,8 @@ impl Json for EndpointComputeType {
     }
 }
 /// EndpointComputeType to be filtered by.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointComputeType2 {
     /// `Managed`
@@ -6891,16 +7674,28 @@ impl Json for EndpointComputeType2 {
 /// Base definition for endpoint deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EndpointDeploymentPropertiesBase {
-    /// Code configuration for the endpoint deployment.
-    pub code_configuration: Option<CodeConfiguration>,
-    /// Description of the endpoint deployment.
-    pub description: Option<String>,
-    /// ARM resource ID or AssetId of the environment specification for the endpoint deployment.
-    pub environment_id: Option<String>,
-    /// Environment variables configuration for the deployment.
-    pub environment_variables: Option<std::collections::BTreeMap<String, String>>,
-    /// Property dictionary. Properties can be added, but not removed or altered.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
+    /** Code configuration for the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub code_configuration: Option<Option<CodeConfiguration>>,
+    /** Description of the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** ARM resource ID or AssetId of the environment specification for the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_id: Option<Option<String>>,
+    /** Environment variables configuration for the deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_variables: Option<
+        Option<std::collections::BTreeMap<String, Option<String>>>,
+    >,
+    /** Property dictionary. Properties can be added, but not removed or altered.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
 }
 impl Json for EndpointDeploymentPropertiesBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6928,21 +7723,33 @@ impl Json for EndpointDeploymentPropertiesBase {
 pub struct EndpointPropertiesBase {
     /// \[Required\] Use 'Key' for key based authentication and 'AMLToken' for Azure Machine Learning token-based authentication. 'Key' doesn't expire but 'AMLToken' does.
     pub auth_mode: EndpointAuthMode,
-    /// Description of the inference endpoint.
-    pub description: Option<String>,
+    /** Description of the inference endpoint.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
- This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.*/
-    pub keys: Option<EndpointAuthKeys>,
-    /// Property dictionary. Properties can be added, but not removed or altered.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
+ This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub keys: Option<Option<EndpointAuthKeys>>,
+    /** Property dictionary. Properties can be added, but not removed or altered.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
     /** Endpoint URI.
 
- Read-only: set by the service.*/
-    pub scoring_uri: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub scoring_uri: Option<Option<String>>,
     /** Endpoint Swagger URI.
 
- Read-only: set by the service.*/
-    pub swagger_uri: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub swagger_uri: Option<Option<String>>,
 }
 impl std::fmt::Debug for EndpointPropertiesBase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -6980,6 +7787,8 @@ impl Json for EndpointPropertiesBase {
     }
 }
 /// State of endpoint provisioning.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointProvisioningState {
     /// `Creating`
@@ -7056,6 +7865,8 @@ impl Json for EndpointScheduleAction {
     }
 }
 /// Connection status of the service consumer with the service provider
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointServiceConnectionStatus {
     /// `Approved`
@@ -7106,25 +7917,37 @@ impl Json for EndpointServiceConnectionStatus {
 /// Container for environment specification versions.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvironmentContainer {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// Is the asset archived?
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** The latest version inside this container.
 
- Read-only: set by the service.*/
-    pub latest_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub latest_version: Option<Option<String>>,
     /** The next auto incremental version
 
- Read-only: set by the service.*/
-    pub next_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub next_version: Option<Option<String>>,
     /** Provisioning state for the environment container.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
 }
 impl Json for EnvironmentContainer {
@@ -7157,19 +7980,19 @@ impl Json for EnvironmentContainer {
 pub struct EnvironmentContainerResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: EnvironmentContainer,
@@ -7219,6 +8042,8 @@ impl Json for EnvironmentContainerResourceArmPaginatedResult {
     }
 }
 /// Environment type is either user created or curated by Azure ML service
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnvironmentType {
     /// `Curated`
@@ -7261,17 +8086,29 @@ impl Json for EnvironmentType {
 /// Environment version details.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvironmentVersion {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// If the name version are system generated (anonymous registration).
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** If the name version are system generated (anonymous registration).
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_anonymous: Option<bool>,
-    /// Is the asset archived?
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
-    /// Defines if image needs to be rebuilt based on base image changes.
+    /** Defines if image needs to be rebuilt based on base image changes.
+
+ Service default: `"Disabled"` (not filled in by azml: absent stays absent).*/
     pub auto_rebuild: Option<AutoRebuildSetting>,
     /// Configuration settings for Docker build context.
     pub build: Option<BuildContext>,
@@ -7281,21 +8118,25 @@ pub struct EnvironmentVersion {
     /** Environment type is either user managed or curated by the Azure ML service
  &lt;see href="https://docs.microsoft.com/en-us/azure/machine-learning/resource-curated-environments" /&gt;
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub environment_type: Option<EnvironmentType>,
     /** Name of the image that will be used for the environment.
  &lt;seealso href="https://docs.microsoft.com/en-us/azure/machine-learning/how-to-deploy-custom-docker-image#use-a-custom-base-image" /&gt;*/
     pub image: Option<String>,
     /// Defines configuration specific to inference.
     pub inference_config: Option<InferenceContainerProperties>,
-    /// The OS type of the environment.
+    /** The OS type of the environment.
+
+ Service default: `"Linux"` (not filled in by azml: absent stays absent).*/
     pub os_type: Option<OperatingSystemType>,
     /** Provisioning state for the environment version.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
-    /// Stage in the environment lifecycle assigned to this environment
-    pub stage: Option<String>,
+    /** Stage in the environment lifecycle assigned to this environment
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub stage: Option<Option<String>>,
 }
 impl Json for EnvironmentVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7341,19 +8182,19 @@ impl Json for EnvironmentVersion {
 pub struct EnvironmentVersionResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: EnvironmentVersion,
@@ -7407,11 +8248,11 @@ impl Json for EnvironmentVersionResourceArmPaginatedResult {
 pub struct ErrorAdditionalInfo {
     /** The additional info type.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** The additional info.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub info: Option<serde_json::Value>,
 }
 impl Json for ErrorAdditionalInfo {
@@ -7434,23 +8275,23 @@ impl Json for ErrorAdditionalInfo {
 pub struct ErrorDetail {
     /** The error code.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub code: Option<String>,
     /** The error message.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub message: Option<String>,
     /** The error target.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub target: Option<String>,
     /** The error details.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub details: Option<Vec<ErrorDetail>>,
     /** The error additional info.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub additional_info: Option<Vec<ErrorAdditionalInfo>>,
 }
 impl Json for ErrorDetail {
@@ -7495,7 +8336,7 @@ impl Json for ErrorResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EstimatedVmPrice {
     /// The price charged for using the VM.
-    pub retail_price: f64,
+    pub retail_price: serde_json::Number,
     /// Operating system type used by the VM.
     pub os_type: VmPriceOsType,
     /// The type of the VM.
@@ -7561,6 +8402,8 @@ impl Json for ExternalFqdnResponse {
     }
 }
 /// Flag for generating lags for the numeric features.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeatureLags {
     /// No feature lags generated.
@@ -7601,6 +8444,8 @@ impl Json for FeatureLags {
     }
 }
 /// Featurization mode - determines data featurization mode.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeaturizationMode {
     /// Auto mode, system performs featurization without any custom featurization inputs.
@@ -7647,8 +8492,10 @@ impl Json for FeaturizationMode {
 /// Featurization Configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeaturizationSettings {
-    /// Dataset language, useful for the text data.
-    pub dataset_language: Option<String>,
+    /** Dataset language, useful for the text data.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub dataset_language: Option<Option<String>>,
 }
 impl Json for FeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7665,8 +8512,10 @@ impl Json for FeaturizationSettings {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FlavorData {
-    /// Model flavor-specific data.
-    pub data: Option<std::collections::BTreeMap<String, String>>,
+    /** Model flavor-specific data.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub data: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
 }
 impl Json for FlavorData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7680,14 +8529,16 @@ impl Json for FlavorData {
     }
 }
 /// The desired maximum forecast horizon in units of time-series frequency.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum ForecastHorizon {
     /// `mode: "Auto"`
     AutoForecastHorizon(AutoForecastHorizon),
     /// `mode: "Custom"`
     CustomForecastHorizon(CustomForecastHorizon),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl ForecastHorizon {
@@ -7697,6 +8548,15 @@ impl ForecastHorizon {
             Self::AutoForecastHorizon(_) => Some("Auto"),
             Self::CustomForecastHorizon(_) => Some("Custom"),
             Self::Unknown(v) => v.get("mode").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for ForecastHorizon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AutoForecastHorizon(x) => std::fmt::Debug::fmt(x, f),
+            Self::CustomForecastHorizon(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -7724,6 +8584,8 @@ impl Json for ForecastHorizon {
     }
 }
 /// Enum to determine forecast horizon selection mode.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ForecastHorizonMode {
     /// Forecast horizon to be determined automatically.
@@ -7766,42 +8628,70 @@ impl Json for ForecastHorizonMode {
 /// Forecasting task in AutoML Table vertical.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Forecasting {
-    /// Columns to use for CVSplit data.
-    pub cv_split_column_names: Option<Vec<String>>,
-    /// Featurization inputs needed for AutoML job.
-    pub featurization_settings: Option<TableVerticalFeaturizationSettings>,
-    /// Execution constraints for AutoMLJob.
-    pub limit_settings: Option<TableVerticalLimitSettings>,
+    /** Columns to use for CVSplit data.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub cv_split_column_names: Option<Option<Vec<String>>>,
+    /** Featurization inputs needed for AutoML job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub featurization_settings: Option<Option<TableVerticalFeaturizationSettings>>,
+    /** Execution constraints for AutoMLJob.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub limit_settings: Option<Option<TableVerticalLimitSettings>>,
     /** Number of cross validation folds to be applied on training dataset
- when validation dataset is not provided.*/
-    pub n_cross_validations: Option<NCrossValidations>,
-    /// Test data input.
-    pub test_data: Option<MlTableJobInput>,
+ when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub n_cross_validations: Option<Option<NCrossValidations>>,
+    /** Test data input.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub test_data: Option<Option<MlTableJobInput>>,
     /** The fraction of test dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub test_data_size: Option<f64>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub test_data_size: Option<Option<serde_json::Number>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
     /** The fraction of training dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub validation_data_size: Option<f64>,
-    /// The name of the sample weight column. Automated ML supports a weighted column as an input, causing rows in the data to be weighted up or down.
-    pub weight_column_name: Option<String>,
-    /// Log verbosity for the job.
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data_size: Option<Option<serde_json::Number>>,
+    /** The name of the sample weight column. Automated ML supports a weighted column as an input, causing rows in the data to be weighted up or down.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weight_column_name: Option<Option<String>>,
+    /** Log verbosity for the job.
+
+ Service default: `"Info"` (not filled in by azml: absent stays absent).*/
     pub log_verbosity: Option<LogVerbosity>,
     /** Target column name: This is prediction values column.
- Also known as label column name in context of classification tasks.*/
-    pub target_column_name: Option<String>,
+ Also known as label column name in context of classification tasks.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_column_name: Option<Option<String>>,
     /// \[Required\] Training data input.
     pub training_data: MlTableJobInput,
-    /// Forecasting task specific inputs.
-    pub forecasting_settings: Option<ForecastingSettings>,
-    /// Primary metric for forecasting task.
+    /** Forecasting task specific inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub forecasting_settings: Option<Option<ForecastingSettings>>,
+    /** Primary metric for forecasting task.
+
+ Service default: `"NormalizedRootMeanSquaredError"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ForecastingPrimaryMetrics>,
-    /// Inputs for training phase for an AutoML Job.
-    pub training_settings: Option<ForecastingTrainingSettings>,
+    /** Inputs for training phase for an AutoML Job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub training_settings: Option<Option<ForecastingTrainingSettings>>,
 }
 impl Json for Forecasting {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7846,6 +8736,8 @@ impl Json for Forecasting {
     }
 }
 /// Enum for all forecasting models supported by AutoML.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ForecastingModels {
     /** Auto-Autoregressive Integrated Moving Average (ARIMA) model uses time-series data and statistical analysis to interpret the data and make future predictions.
@@ -7963,6 +8855,8 @@ impl Json for ForecastingModels {
     }
 }
 /// Primary metrics for Forecasting task.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ForecastingPrimaryMetrics {
     /// The Spearman's rank coefficient of correlation is a non-parametric measure of rank correlation.
@@ -8014,36 +8908,62 @@ impl Json for ForecastingPrimaryMetrics {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ForecastingSettings {
     /** Country or region for holidays for forecasting tasks.
- These should be ISO 3166 two-letter country/region codes, for example 'US' or 'GB'.*/
-    pub country_or_region_for_holidays: Option<String>,
+ These should be ISO 3166 two-letter country/region codes, for example 'US' or 'GB'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub country_or_region_for_holidays: Option<Option<String>>,
     /** Number of periods between the origin time of one CV fold and the next fold. For
  example, if `CVStepSize` = 3 for daily data, the origin time for each fold will be
- three days apart.*/
-    pub cv_step_size: Option<i32>,
-    /// Flag for generating lags for the numeric features with 'auto' or null.
+ three days apart.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub cv_step_size: Option<Option<i32>>,
+    /** Flag for generating lags for the numeric features with 'auto' or null.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub feature_lags: Option<FeatureLags>,
-    /// The desired maximum forecast horizon in units of time-series frequency.
+    /** The desired maximum forecast horizon in units of time-series frequency.
+
+ Service default: `"{\"Mode\": \"Custom\", \"Value\": 1}"` (not filled in by azml: absent stays absent).*/
     pub forecast_horizon: Option<ForecastHorizon>,
-    /// When forecasting, this parameter represents the period with which the forecast is desired, for example daily, weekly, yearly, etc. The forecast frequency is dataset frequency by default.
-    pub frequency: Option<String>,
+    /** When forecasting, this parameter represents the period with which the forecast is desired, for example daily, weekly, yearly, etc. The forecast frequency is dataset frequency by default.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub frequency: Option<Option<String>>,
     /** Set time series seasonality as an integer multiple of the series frequency.
- If seasonality is set to 'auto', it will be inferred.*/
+ If seasonality is set to 'auto', it will be inferred.
+
+ Service default: `"{\"Mode\": \"Auto\"}"` (not filled in by azml: absent stays absent).*/
     pub seasonality: Option<Seasonality>,
-    /// The parameter defining how if AutoML should handle short time series.
+    /** The parameter defining how if AutoML should handle short time series.
+
+ Service default: `"Auto"` (not filled in by azml: absent stays absent).*/
     pub short_series_handling_config: Option<ShortSeriesHandlingConfiguration>,
     /** The function to be used to aggregate the time series target column to conform to a user specified frequency.
- If the TargetAggregateFunction is set i.e. not 'None', but the freq parameter is not set, the error is raised. The possible target aggregation functions are: "sum", "max", "min" and "mean".*/
+ If the TargetAggregateFunction is set i.e. not 'None', but the freq parameter is not set, the error is raised. The possible target aggregation functions are: "sum", "max", "min" and "mean".
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub target_aggregate_function: Option<TargetAggregationFunction>,
-    /// The number of past periods to lag from the target column.
-    pub target_lags: Option<TargetLags>,
-    /// The number of past periods used to create a rolling window average of the target column.
-    pub target_rolling_window_size: Option<TargetRollingWindowSize>,
-    /// The name of the time column. This parameter is required when forecasting to specify the datetime column in the input data used for building the time series and inferring its frequency.
-    pub time_column_name: Option<String>,
+    /** The number of past periods to lag from the target column.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_lags: Option<Option<TargetLags>>,
+    /** The number of past periods used to create a rolling window average of the target column.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_rolling_window_size: Option<Option<TargetRollingWindowSize>>,
+    /** The name of the time column. This parameter is required when forecasting to specify the datetime column in the input data used for building the time series and inferring its frequency.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub time_column_name: Option<Option<String>>,
     /** The names of columns used to group a timeseries. It can be used to create multiple series.
- If grain is not defined, the data set is assumed to be one time-series. This parameter is used with task type forecasting.*/
-    pub time_series_id_column_names: Option<Vec<String>>,
-    /// Configure STL Decomposition of the time-series target column.
+ If grain is not defined, the data set is assumed to be one time-series. This parameter is used with task type forecasting.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub time_series_id_column_names: Option<Option<Vec<String>>>,
+    /** Configure STL Decomposition of the time-series target column.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub use_stl: Option<UseStl>,
 }
 impl Json for ForecastingSettings {
@@ -8086,25 +9006,43 @@ impl Json for ForecastingSettings {
 /// Forecasting Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ForecastingTrainingSettings {
-    /// Enable recommendation of DNN models.
+    /** Enable recommendation of DNN models.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub enable_dnn_training: Option<bool>,
-    /// Flag to turn on explainability on best model.
+    /** Flag to turn on explainability on best model.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_model_explainability: Option<bool>,
-    /// Flag for enabling onnx compatible models.
+    /** Flag for enabling onnx compatible models.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub enable_onnx_compatible_models: Option<bool>,
-    /// Enable stack ensemble run.
+    /** Enable stack ensemble run.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_stack_ensemble: Option<bool>,
-    /// Enable voting ensemble run.
+    /** Enable voting ensemble run.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_vote_ensemble: Option<bool>,
     /** During VotingEnsemble and StackEnsemble model generation, multiple fitted models from the previous child runs are downloaded.
- Configure this parameter with a higher value than 300 secs, if more time is needed.*/
-    pub ensemble_model_download_timeout: Option<String>,
-    /// Stack ensemble settings for stack ensemble run.
-    pub stack_ensemble_settings: Option<StackEnsembleSettings>,
-    /// Allowed models for forecasting task.
-    pub allowed_training_algorithms: Option<Vec<ForecastingModels>>,
-    /// Blocked models for forecasting task.
-    pub blocked_training_algorithms: Option<Vec<ForecastingModels>>,
+ Configure this parameter with a higher value than 300 secs, if more time is needed.
+
+ Service default: `"PT5M"` (not filled in by azml: absent stays absent).*/
+    pub ensemble_model_download_timeout: Option<crate::json::IsoDuration>,
+    /** Stack ensemble settings for stack ensemble run.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub stack_ensemble_settings: Option<Option<StackEnsembleSettings>>,
+    /** Allowed models for forecasting task.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub allowed_training_algorithms: Option<Option<Vec<ForecastingModels>>>,
+    /** Blocked models for forecasting task.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub blocked_training_algorithms: Option<Option<Vec<ForecastingModels>>>,
 }
 impl Json for ForecastingTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8208,6 +9146,8 @@ impl Json for FqdnEndpointsProperties {
     }
 }
 /// Defines supported metric goals for hyperparameter tuning
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Goal {
     /// `Minimize`
@@ -8268,27 +9208,33 @@ pub struct HdInsight {
     pub compute_location: Option<String>,
     /** The provision state of the cluster. Valid values are Unknown, Updating, Provisioning, Succeeded, and Failed.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ProvisioningState>,
-    /// The description of the Machine Learning compute.
-    pub description: Option<String>,
+    /** The description of the Machine Learning compute.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** The time at which the compute was created.
 
- Read-only: set by the service.*/
-    pub created_on: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub created_on: Option<crate::json::DateTime>,
     /** The time at which the compute was last modified.
 
- Read-only: set by the service.*/
-    pub modified_on: Option<String>,
-    /// ARM resource id of the underlying compute
-    pub resource_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub modified_on: Option<crate::json::DateTime>,
+    /** ARM resource id of the underlying compute
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
     /** Errors during provisioning
 
- Read-only: set by the service.*/
-    pub provisioning_errors: Option<Vec<ErrorResponse>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub provisioning_errors: Option<Option<Vec<ErrorResponse>>>,
     /** Indicating whether the compute was provisioned by user and brought from outside if true, or machine learning service provisioned it if false.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
@@ -8333,8 +9279,10 @@ pub struct HdInsightProperties {
     pub ssh_port: Option<i32>,
     /// Public IP address of the master node of the cluster.
     pub address: Option<String>,
-    /// Admin credentials for master node of the cluster
-    pub administrator_account: Option<VirtualMachineSshCredentials>,
+    /** Admin credentials for master node of the cluster
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub administrator_account: Option<Option<VirtualMachineSshCredentials>>,
 }
 impl Json for HdInsightProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8391,7 +9339,9 @@ impl Json for IdAssetReference {
     }
 }
 /// Base definition for identity configuration.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum IdentityConfiguration {
     /// `identityType: "AMLToken"`
     AmlToken(AmlToken),
@@ -8400,7 +9350,7 @@ pub enum IdentityConfiguration {
     /// `identityType: "UserIdentity"`
     UserIdentity(UserIdentity),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl IdentityConfiguration {
@@ -8411,6 +9361,16 @@ impl IdentityConfiguration {
             Self::ManagedIdentity(_) => Some("Managed"),
             Self::UserIdentity(_) => Some("UserIdentity"),
             Self::Unknown(v) => v.get("identityType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for IdentityConfiguration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AmlToken(x) => std::fmt::Debug::fmt(x, f),
+            Self::ManagedIdentity(x) => std::fmt::Debug::fmt(x, f),
+            Self::UserIdentity(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -8436,6 +9396,8 @@ impl Json for IdentityConfiguration {
     }
 }
 /// Enum to determine identity framework.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdentityConfigurationType {
     /// `Managed`
@@ -8504,26 +9466,42 @@ impl Json for IdentityForCmk {
 pub struct ImageClassification {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
-    /// Model sweeping and hyperparameter sweeping related settings.
-    pub sweep_settings: Option<ImageSweepSettings>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+    /** Model sweeping and hyperparameter sweeping related settings.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub sweep_settings: Option<Option<ImageSweepSettings>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
     /** The fraction of training dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub validation_data_size: Option<f64>,
-    /// Settings used for training the model.
-    pub model_settings: Option<ImageModelSettingsClassification>,
-    /// Search space for sampling different combinations of models and their hyperparameters.
-    pub search_space: Option<Vec<ImageModelDistributionSettingsClassification>>,
-    /// Log verbosity for the job.
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data_size: Option<Option<serde_json::Number>>,
+    /** Settings used for training the model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_settings: Option<Option<ImageModelSettingsClassification>>,
+    /** Search space for sampling different combinations of models and their hyperparameters.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub search_space: Option<Option<Vec<ImageModelDistributionSettingsClassification>>>,
+    /** Log verbosity for the job.
+
+ Service default: `"Info"` (not filled in by azml: absent stays absent).*/
     pub log_verbosity: Option<LogVerbosity>,
     /** Target column name: This is prediction values column.
- Also known as label column name in context of classification tasks.*/
-    pub target_column_name: Option<String>,
+ Also known as label column name in context of classification tasks.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_column_name: Option<Option<String>>,
     /// \[Required\] Training data input.
     pub training_data: MlTableJobInput,
-    /// Primary metric to optimize for this task.
+    /** Primary metric to optimize for this task.
+
+ Service default: `"Accuracy"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationPrimaryMetrics>,
 }
 impl Json for ImageClassification {
@@ -8562,18 +9540,28 @@ impl Json for ImageClassification {
 pub struct ImageClassificationBase {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
-    /// Model sweeping and hyperparameter sweeping related settings.
-    pub sweep_settings: Option<ImageSweepSettings>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+    /** Model sweeping and hyperparameter sweeping related settings.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub sweep_settings: Option<Option<ImageSweepSettings>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
     /** The fraction of training dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub validation_data_size: Option<f64>,
-    /// Settings used for training the model.
-    pub model_settings: Option<ImageModelSettingsClassification>,
-    /// Search space for sampling different combinations of models and their hyperparameters.
-    pub search_space: Option<Vec<ImageModelDistributionSettingsClassification>>,
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data_size: Option<Option<serde_json::Number>>,
+    /** Settings used for training the model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_settings: Option<Option<ImageModelSettingsClassification>>,
+    /** Search space for sampling different combinations of models and their hyperparameters.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub search_space: Option<Option<Vec<ImageModelDistributionSettingsClassification>>>,
 }
 impl Json for ImageClassificationBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8604,26 +9592,42 @@ impl Json for ImageClassificationBase {
 pub struct ImageClassificationMultilabel {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
-    /// Model sweeping and hyperparameter sweeping related settings.
-    pub sweep_settings: Option<ImageSweepSettings>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+    /** Model sweeping and hyperparameter sweeping related settings.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub sweep_settings: Option<Option<ImageSweepSettings>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
     /** The fraction of training dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub validation_data_size: Option<f64>,
-    /// Settings used for training the model.
-    pub model_settings: Option<ImageModelSettingsClassification>,
-    /// Search space for sampling different combinations of models and their hyperparameters.
-    pub search_space: Option<Vec<ImageModelDistributionSettingsClassification>>,
-    /// Log verbosity for the job.
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data_size: Option<Option<serde_json::Number>>,
+    /** Settings used for training the model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_settings: Option<Option<ImageModelSettingsClassification>>,
+    /** Search space for sampling different combinations of models and their hyperparameters.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub search_space: Option<Option<Vec<ImageModelDistributionSettingsClassification>>>,
+    /** Log verbosity for the job.
+
+ Service default: `"Info"` (not filled in by azml: absent stays absent).*/
     pub log_verbosity: Option<LogVerbosity>,
     /** Target column name: This is prediction values column.
- Also known as label column name in context of classification tasks.*/
-    pub target_column_name: Option<String>,
+ Also known as label column name in context of classification tasks.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_column_name: Option<Option<String>>,
     /// \[Required\] Training data input.
     pub training_data: MlTableJobInput,
-    /// Primary metric to optimize for this task.
+    /** Primary metric to optimize for this task.
+
+ Service default: `"IOU"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationMultilabelPrimaryMetrics>,
 }
 impl Json for ImageClassificationMultilabel {
@@ -8664,26 +9668,42 @@ impl Json for ImageClassificationMultilabel {
 pub struct ImageInstanceSegmentation {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
-    /// Model sweeping and hyperparameter sweeping related settings.
-    pub sweep_settings: Option<ImageSweepSettings>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+    /** Model sweeping and hyperparameter sweeping related settings.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub sweep_settings: Option<Option<ImageSweepSettings>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
     /** The fraction of training dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub validation_data_size: Option<f64>,
-    /// Settings used for training the model.
-    pub model_settings: Option<ImageModelSettingsObjectDetection>,
-    /// Search space for sampling different combinations of models and their hyperparameters.
-    pub search_space: Option<Vec<ImageModelDistributionSettingsObjectDetection>>,
-    /// Log verbosity for the job.
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data_size: Option<Option<serde_json::Number>>,
+    /** Settings used for training the model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_settings: Option<Option<ImageModelSettingsObjectDetection>>,
+    /** Search space for sampling different combinations of models and their hyperparameters.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub search_space: Option<Option<Vec<ImageModelDistributionSettingsObjectDetection>>>,
+    /** Log verbosity for the job.
+
+ Service default: `"Info"` (not filled in by azml: absent stays absent).*/
     pub log_verbosity: Option<LogVerbosity>,
     /** Target column name: This is prediction values column.
- Also known as label column name in context of classification tasks.*/
-    pub target_column_name: Option<String>,
+ Also known as label column name in context of classification tasks.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_column_name: Option<Option<String>>,
     /// \[Required\] Training data input.
     pub training_data: MlTableJobInput,
-    /// Primary metric to optimize for this task.
+    /** Primary metric to optimize for this task.
+
+ Service default: `"MeanAveragePrecision"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<InstanceSegmentationPrimaryMetrics>,
 }
 impl Json for ImageInstanceSegmentation {
@@ -8721,12 +9741,18 @@ impl Json for ImageInstanceSegmentation {
 /// Limit settings for the AutoML job.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageLimitSettings {
-    /// Maximum number of concurrent AutoML iterations.
+    /** Maximum number of concurrent AutoML iterations.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub max_concurrent_trials: Option<i32>,
-    /// Maximum number of AutoML iterations.
+    /** Maximum number of AutoML iterations.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub max_trials: Option<i32>,
-    /// AutoML job timeout.
-    pub timeout: Option<String>,
+    /** AutoML job timeout.
+
+ Service default: `"P7D"` (not filled in by azml: absent stays absent).*/
+    pub timeout: Option<crate::json::IsoDuration>,
 }
 impl Json for ImageLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8761,71 +9787,127 @@ impl Json for ImageLimitSettings {
  https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelDistributionSettings {
-    /// Enable AMSGrad when optimizer is 'adam' or 'adamw'.
-    pub ams_gradient: Option<String>,
-    /// Settings for using Augmentations.
-    pub augmentations: Option<String>,
-    /// Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta1: Option<String>,
-    /// Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta2: Option<String>,
-    /// Whether to use distributer training.
-    pub distributed: Option<String>,
-    /// Enable early stopping logic during training.
-    pub early_stopping: Option<String>,
+    /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub ams_gradient: Option<Option<String>>,
+    /** Settings for using Augmentations.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub augmentations: Option<Option<String>>,
+    /** Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta1: Option<Option<String>>,
+    /** Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta2: Option<Option<String>>,
+    /** Whether to use distributer training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub distributed: Option<Option<String>>,
+    /** Enable early stopping logic during training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping: Option<Option<String>>,
     /** Minimum number of epochs or validation evaluations to wait before primary metric improvement
- is tracked for early stopping. Must be a positive integer.*/
-    pub early_stopping_delay: Option<String>,
+ is tracked for early stopping. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_delay: Option<Option<String>>,
     /** Minimum number of epochs or validation evaluations with no primary metric improvement before
- the run is stopped. Must be a positive integer.*/
-    pub early_stopping_patience: Option<String>,
-    /// Enable normalization when exporting ONNX model.
-    pub enable_onnx_normalization: Option<String>,
-    /// Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
-    pub evaluation_frequency: Option<String>,
+ the run is stopped. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_patience: Option<Option<String>>,
+    /** Enable normalization when exporting ONNX model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub enable_onnx_normalization: Option<Option<String>>,
+    /** Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub evaluation_frequency: Option<Option<String>>,
     /** Gradient accumulation means running a configured number of "GradAccumulationStep" steps without
  updating the model weights while accumulating the gradients of those steps, and then using
- the accumulated gradients to compute the weight updates. Must be a positive integer.*/
-    pub gradient_accumulation_step: Option<String>,
+ the accumulated gradients to compute the weight updates. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub gradient_accumulation_step: Option<Option<String>>,
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub layers_to_freeze: Option<String>,
-    /// Initial learning rate. Must be a float in the range \[0, 1\].
-    pub learning_rate: Option<String>,
-    /// Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
-    pub learning_rate_scheduler: Option<String>,
+ see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub layers_to_freeze: Option<Option<String>>,
+    /** Initial learning rate. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub learning_rate: Option<Option<String>>,
+    /** Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub learning_rate_scheduler: Option<Option<String>>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub model_name: Option<String>,
-    /// Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
-    pub momentum: Option<String>,
-    /// Enable nesterov when optimizer is 'sgd'.
-    pub nesterov: Option<String>,
-    /// Number of training epochs. Must be a positive integer.
-    pub number_of_epochs: Option<String>,
-    /// Number of data loader workers. Must be a non-negative integer.
-    pub number_of_workers: Option<String>,
-    /// Type of optimizer. Must be either 'sgd', 'adam', or 'adamw'.
-    pub optimizer: Option<String>,
-    /// Random seed to be used when using deterministic training.
-    pub random_seed: Option<String>,
-    /// Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
-    pub step_lr_gamma: Option<String>,
-    /// Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
-    pub step_lr_step_size: Option<String>,
-    /// Training batch size. Must be a positive integer.
-    pub training_batch_size: Option<String>,
-    /// Validation batch size. Must be a positive integer.
-    pub validation_batch_size: Option<String>,
-    /// Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
-    pub warmup_cosine_lr_cycles: Option<String>,
-    /// Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
-    pub warmup_cosine_lr_warmup_epochs: Option<String>,
-    /// Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
-    pub weight_decay: Option<String>,
+ https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_name: Option<Option<String>>,
+    /** Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub momentum: Option<Option<String>>,
+    /** Enable nesterov when optimizer is 'sgd'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub nesterov: Option<Option<String>>,
+    /** Number of training epochs. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_epochs: Option<Option<String>>,
+    /** Number of data loader workers. Must be a non-negative integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_workers: Option<Option<String>>,
+    /** Type of optimizer. Must be either 'sgd', 'adam', or 'adamw'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub optimizer: Option<Option<String>>,
+    /** Random seed to be used when using deterministic training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub random_seed: Option<Option<String>>,
+    /** Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_gamma: Option<Option<String>>,
+    /** Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_step_size: Option<Option<String>>,
+    /** Training batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub training_batch_size: Option<Option<String>>,
+    /** Validation batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_batch_size: Option<Option<String>>,
+    /** Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_cycles: Option<Option<String>>,
+    /** Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_warmup_epochs: Option<Option<String>>,
+    /** Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weight_decay: Option<Option<String>>,
 }
 impl Json for ImageModelDistributionSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8908,80 +9990,144 @@ impl Json for ImageModelDistributionSettings {
  https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelDistributionSettingsClassification {
-    /// Enable AMSGrad when optimizer is 'adam' or 'adamw'.
-    pub ams_gradient: Option<String>,
-    /// Settings for using Augmentations.
-    pub augmentations: Option<String>,
-    /// Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta1: Option<String>,
-    /// Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta2: Option<String>,
-    /// Whether to use distributer training.
-    pub distributed: Option<String>,
-    /// Enable early stopping logic during training.
-    pub early_stopping: Option<String>,
+    /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub ams_gradient: Option<Option<String>>,
+    /** Settings for using Augmentations.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub augmentations: Option<Option<String>>,
+    /** Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta1: Option<Option<String>>,
+    /** Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta2: Option<Option<String>>,
+    /** Whether to use distributer training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub distributed: Option<Option<String>>,
+    /** Enable early stopping logic during training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping: Option<Option<String>>,
     /** Minimum number of epochs or validation evaluations to wait before primary metric improvement
- is tracked for early stopping. Must be a positive integer.*/
-    pub early_stopping_delay: Option<String>,
+ is tracked for early stopping. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_delay: Option<Option<String>>,
     /** Minimum number of epochs or validation evaluations with no primary metric improvement before
- the run is stopped. Must be a positive integer.*/
-    pub early_stopping_patience: Option<String>,
-    /// Enable normalization when exporting ONNX model.
-    pub enable_onnx_normalization: Option<String>,
-    /// Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
-    pub evaluation_frequency: Option<String>,
+ the run is stopped. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_patience: Option<Option<String>>,
+    /** Enable normalization when exporting ONNX model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub enable_onnx_normalization: Option<Option<String>>,
+    /** Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub evaluation_frequency: Option<Option<String>>,
     /** Gradient accumulation means running a configured number of "GradAccumulationStep" steps without
  updating the model weights while accumulating the gradients of those steps, and then using
- the accumulated gradients to compute the weight updates. Must be a positive integer.*/
-    pub gradient_accumulation_step: Option<String>,
+ the accumulated gradients to compute the weight updates. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub gradient_accumulation_step: Option<Option<String>>,
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub layers_to_freeze: Option<String>,
-    /// Initial learning rate. Must be a float in the range \[0, 1\].
-    pub learning_rate: Option<String>,
-    /// Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
-    pub learning_rate_scheduler: Option<String>,
+ see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub layers_to_freeze: Option<Option<String>>,
+    /** Initial learning rate. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub learning_rate: Option<Option<String>>,
+    /** Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub learning_rate_scheduler: Option<Option<String>>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub model_name: Option<String>,
-    /// Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
-    pub momentum: Option<String>,
-    /// Enable nesterov when optimizer is 'sgd'.
-    pub nesterov: Option<String>,
-    /// Number of training epochs. Must be a positive integer.
-    pub number_of_epochs: Option<String>,
-    /// Number of data loader workers. Must be a non-negative integer.
-    pub number_of_workers: Option<String>,
-    /// Type of optimizer. Must be either 'sgd', 'adam', or 'adamw'.
-    pub optimizer: Option<String>,
-    /// Random seed to be used when using deterministic training.
-    pub random_seed: Option<String>,
-    /// Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
-    pub step_lr_gamma: Option<String>,
-    /// Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
-    pub step_lr_step_size: Option<String>,
-    /// Training batch size. Must be a positive integer.
-    pub training_batch_size: Option<String>,
-    /// Validation batch size. Must be a positive integer.
-    pub validation_batch_size: Option<String>,
-    /// Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
-    pub warmup_cosine_lr_cycles: Option<String>,
-    /// Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
-    pub warmup_cosine_lr_warmup_epochs: Option<String>,
-    /// Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
-    pub weight_decay: Option<String>,
-    /// Image crop size that is input to the neural network for the training dataset. Must be a positive integer.
-    pub training_crop_size: Option<String>,
-    /// Image crop size that is input to the neural network for the validation dataset. Must be a positive integer.
-    pub validation_crop_size: Option<String>,
-    /// Image size to which to resize before cropping for validation dataset. Must be a positive integer.
-    pub validation_resize_size: Option<String>,
+ https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_name: Option<Option<String>>,
+    /** Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub momentum: Option<Option<String>>,
+    /** Enable nesterov when optimizer is 'sgd'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub nesterov: Option<Option<String>>,
+    /** Number of training epochs. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_epochs: Option<Option<String>>,
+    /** Number of data loader workers. Must be a non-negative integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_workers: Option<Option<String>>,
+    /** Type of optimizer. Must be either 'sgd', 'adam', or 'adamw'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub optimizer: Option<Option<String>>,
+    /** Random seed to be used when using deterministic training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub random_seed: Option<Option<String>>,
+    /** Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_gamma: Option<Option<String>>,
+    /** Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_step_size: Option<Option<String>>,
+    /** Training batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub training_batch_size: Option<Option<String>>,
+    /** Validation batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_batch_size: Option<Option<String>>,
+    /** Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_cycles: Option<Option<String>>,
+    /** Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_warmup_epochs: Option<Option<String>>,
+    /** Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weight_decay: Option<Option<String>>,
+    /** Image crop size that is input to the neural network for the training dataset. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub training_crop_size: Option<Option<String>>,
+    /** Image crop size that is input to the neural network for the validation dataset. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_crop_size: Option<Option<String>>,
+    /** Image size to which to resize before cropping for validation dataset. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_resize_size: Option<Option<String>>,
     /** Weighted loss. The accepted values are 0 for no weighted loss.
- 1 for weighted loss with sqrt.(class_weights). 2 for weighted loss with class_weights. Must be 0 or 1 or 2.*/
-    pub weighted_loss: Option<String>,
+ 1 for weighted loss with sqrt.(class_weights). 2 for weighted loss with class_weights. Must be 0 or 1 or 2.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weighted_loss: Option<Option<String>>,
 }
 impl Json for ImageModelDistributionSettingsClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9072,115 +10218,197 @@ impl Json for ImageModelDistributionSettingsClassification {
  https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelDistributionSettingsObjectDetection {
-    /// Enable AMSGrad when optimizer is 'adam' or 'adamw'.
-    pub ams_gradient: Option<String>,
-    /// Settings for using Augmentations.
-    pub augmentations: Option<String>,
-    /// Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta1: Option<String>,
-    /// Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta2: Option<String>,
-    /// Whether to use distributer training.
-    pub distributed: Option<String>,
-    /// Enable early stopping logic during training.
-    pub early_stopping: Option<String>,
+    /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub ams_gradient: Option<Option<String>>,
+    /** Settings for using Augmentations.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub augmentations: Option<Option<String>>,
+    /** Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta1: Option<Option<String>>,
+    /** Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta2: Option<Option<String>>,
+    /** Whether to use distributer training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub distributed: Option<Option<String>>,
+    /** Enable early stopping logic during training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping: Option<Option<String>>,
     /** Minimum number of epochs or validation evaluations to wait before primary metric improvement
- is tracked for early stopping. Must be a positive integer.*/
-    pub early_stopping_delay: Option<String>,
+ is tracked for early stopping. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_delay: Option<Option<String>>,
     /** Minimum number of epochs or validation evaluations with no primary metric improvement before
- the run is stopped. Must be a positive integer.*/
-    pub early_stopping_patience: Option<String>,
-    /// Enable normalization when exporting ONNX model.
-    pub enable_onnx_normalization: Option<String>,
-    /// Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
-    pub evaluation_frequency: Option<String>,
+ the run is stopped. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_patience: Option<Option<String>>,
+    /** Enable normalization when exporting ONNX model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub enable_onnx_normalization: Option<Option<String>>,
+    /** Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub evaluation_frequency: Option<Option<String>>,
     /** Gradient accumulation means running a configured number of "GradAccumulationStep" steps without
  updating the model weights while accumulating the gradients of those steps, and then using
- the accumulated gradients to compute the weight updates. Must be a positive integer.*/
-    pub gradient_accumulation_step: Option<String>,
+ the accumulated gradients to compute the weight updates. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub gradient_accumulation_step: Option<Option<String>>,
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub layers_to_freeze: Option<String>,
-    /// Initial learning rate. Must be a float in the range \[0, 1\].
-    pub learning_rate: Option<String>,
-    /// Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
-    pub learning_rate_scheduler: Option<String>,
+ see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub layers_to_freeze: Option<Option<String>>,
+    /** Initial learning rate. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub learning_rate: Option<Option<String>>,
+    /** Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub learning_rate_scheduler: Option<Option<String>>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub model_name: Option<String>,
-    /// Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
-    pub momentum: Option<String>,
-    /// Enable nesterov when optimizer is 'sgd'.
-    pub nesterov: Option<String>,
-    /// Number of training epochs. Must be a positive integer.
-    pub number_of_epochs: Option<String>,
-    /// Number of data loader workers. Must be a non-negative integer.
-    pub number_of_workers: Option<String>,
-    /// Type of optimizer. Must be either 'sgd', 'adam', or 'adamw'.
-    pub optimizer: Option<String>,
-    /// Random seed to be used when using deterministic training.
-    pub random_seed: Option<String>,
-    /// Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
-    pub step_lr_gamma: Option<String>,
-    /// Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
-    pub step_lr_step_size: Option<String>,
-    /// Training batch size. Must be a positive integer.
-    pub training_batch_size: Option<String>,
-    /// Validation batch size. Must be a positive integer.
-    pub validation_batch_size: Option<String>,
-    /// Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
-    pub warmup_cosine_lr_cycles: Option<String>,
-    /// Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
-    pub warmup_cosine_lr_warmup_epochs: Option<String>,
-    /// Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
-    pub weight_decay: Option<String>,
+ https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_name: Option<Option<String>>,
+    /** Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub momentum: Option<Option<String>>,
+    /** Enable nesterov when optimizer is 'sgd'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub nesterov: Option<Option<String>>,
+    /** Number of training epochs. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_epochs: Option<Option<String>>,
+    /** Number of data loader workers. Must be a non-negative integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_workers: Option<Option<String>>,
+    /** Type of optimizer. Must be either 'sgd', 'adam', or 'adamw'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub optimizer: Option<Option<String>>,
+    /** Random seed to be used when using deterministic training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub random_seed: Option<Option<String>>,
+    /** Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_gamma: Option<Option<String>>,
+    /** Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_step_size: Option<Option<String>>,
+    /** Training batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub training_batch_size: Option<Option<String>>,
+    /** Validation batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_batch_size: Option<Option<String>>,
+    /** Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_cycles: Option<Option<String>>,
+    /** Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_warmup_epochs: Option<Option<String>>,
+    /** Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weight_decay: Option<Option<String>>,
     /** Maximum number of detections per image, for all classes. Must be a positive integer.
- Note: This settings is not supported for the 'yolov5' algorithm.*/
-    pub box_detections_per_image: Option<String>,
+ Note: This settings is not supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub box_detections_per_image: Option<Option<String>>,
     /** During inference, only return proposals with a classification score greater than
- BoxScoreThreshold. Must be a float in the range\[0, 1\].*/
-    pub box_score_threshold: Option<String>,
+ BoxScoreThreshold. Must be a float in the range\[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub box_score_threshold: Option<Option<String>>,
     /** Image size for train and validation. Must be a positive integer.
  Note: The training run may get into CUDA OOM if the size is too big.
- Note: This settings is only supported for the 'yolov5' algorithm.*/
-    pub image_size: Option<String>,
+ Note: This settings is only supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub image_size: Option<Option<String>>,
     /** Maximum size of the image to be rescaled before feeding it to the backbone.
  Must be a positive integer. Note: training run may get into CUDA OOM if the size is too big.
- Note: This settings is not supported for the 'yolov5' algorithm.*/
-    pub max_size: Option<String>,
+ Note: This settings is not supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub max_size: Option<Option<String>>,
     /** Minimum size of the image to be rescaled before feeding it to the backbone.
  Must be a positive integer. Note: training run may get into CUDA OOM if the size is too big.
- Note: This settings is not supported for the 'yolov5' algorithm.*/
-    pub min_size: Option<String>,
+ Note: This settings is not supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub min_size: Option<Option<String>>,
     /** Model size. Must be 'small', 'medium', 'large', or 'xlarge'.
  Note: training run may get into CUDA OOM if the model size is too big.
- Note: This settings is only supported for the 'yolov5' algorithm.*/
-    pub model_size: Option<String>,
+ Note: This settings is only supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_size: Option<Option<String>>,
     /** Enable multi-scale image by varying image size by +/- 50%.
  Note: training run may get into CUDA OOM if no sufficient GPU memory.
- Note: This settings is only supported for the 'yolov5' algorithm.*/
-    pub multi_scale: Option<String>,
-    /// IOU threshold used during inference in NMS post processing. Must be float in the range \[0, 1\].
-    pub nms_iou_threshold: Option<String>,
+ Note: This settings is only supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub multi_scale: Option<Option<String>>,
+    /** IOU threshold used during inference in NMS post processing. Must be float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub nms_iou_threshold: Option<Option<String>>,
     /** The grid size to use for tiling each image. Note: TileGridSize must not be
  None to enable small object detection logic. A string containing two integers in mxn format.
- Note: This settings is not supported for the 'yolov5' algorithm.*/
-    pub tile_grid_size: Option<String>,
+ Note: This settings is not supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tile_grid_size: Option<Option<String>>,
     /** Overlap ratio between adjacent tiles in each dimension. Must be float in the range \[0, 1).
- Note: This settings is not supported for the 'yolov5' algorithm.*/
-    pub tile_overlap_ratio: Option<String>,
+ Note: This settings is not supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tile_overlap_ratio: Option<Option<String>>,
     /** The IOU threshold to use to perform NMS while merging predictions from tiles and image.
  Used in validation/ inference. Must be float in the range \[0, 1\].
  Note: This settings is not supported for the 'yolov5' algorithm.
- NMS: Non-maximum suppression*/
-    pub tile_predictions_nms_threshold: Option<String>,
-    /// IOU threshold to use when computing validation metric. Must be float in the range \[0, 1\].
-    pub validation_iou_threshold: Option<String>,
-    /// Metric computation method to use for validation metrics. Must be 'none', 'coco', 'voc', or 'coco_voc'.
-    pub validation_metric_type: Option<String>,
+ NMS: Non-maximum suppression
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tile_predictions_nms_threshold: Option<Option<String>>,
+    /** IOU threshold to use when computing validation metric. Must be float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_iou_threshold: Option<Option<String>>,
+    /** Metric computation method to use for validation metrics. Must be 'none', 'coco', 'voc', or 'coco_voc'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_metric_type: Option<Option<String>>,
 }
 impl Json for ImageModelDistributionSettingsObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9280,79 +10508,143 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
  https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelSettings {
-    /// Settings for advanced scenarios.
-    pub advanced_settings: Option<String>,
-    /// Enable AMSGrad when optimizer is 'adam' or 'adamw'.
-    pub ams_gradient: Option<bool>,
-    /// Settings for using Augmentations.
-    pub augmentations: Option<String>,
-    /// Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta1: Option<f64>,
-    /// Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta2: Option<f64>,
-    /// Frequency to store model checkpoints. Must be a positive integer.
-    pub checkpoint_frequency: Option<i32>,
-    /// The pretrained checkpoint model for incremental training.
-    pub checkpoint_model: Option<MlFlowModelJobInput>,
-    /// The id of a previous run that has a pretrained checkpoint for incremental training.
-    pub checkpoint_run_id: Option<String>,
-    /// Whether to use distributed training.
-    pub distributed: Option<bool>,
-    /// Enable early stopping logic during training.
-    pub early_stopping: Option<bool>,
+    /** Settings for advanced scenarios.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub advanced_settings: Option<Option<String>>,
+    /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub ams_gradient: Option<Option<bool>>,
+    /** Settings for using Augmentations.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub augmentations: Option<Option<String>>,
+    /** Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta1: Option<Option<serde_json::Number>>,
+    /** Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta2: Option<Option<serde_json::Number>>,
+    /** Frequency to store model checkpoints. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub checkpoint_frequency: Option<Option<i32>>,
+    /** The pretrained checkpoint model for incremental training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub checkpoint_model: Option<Option<MlFlowModelJobInput>>,
+    /** The id of a previous run that has a pretrained checkpoint for incremental training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub checkpoint_run_id: Option<Option<String>>,
+    /** Whether to use distributed training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub distributed: Option<Option<bool>>,
+    /** Enable early stopping logic during training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping: Option<Option<bool>>,
     /** Minimum number of epochs or validation evaluations to wait before primary metric improvement
- is tracked for early stopping. Must be a positive integer.*/
-    pub early_stopping_delay: Option<i32>,
+ is tracked for early stopping. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_delay: Option<Option<i32>>,
     /** Minimum number of epochs or validation evaluations with no primary metric improvement before
- the run is stopped. Must be a positive integer.*/
-    pub early_stopping_patience: Option<i32>,
-    /// Enable normalization when exporting ONNX model.
-    pub enable_onnx_normalization: Option<bool>,
-    /// Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
-    pub evaluation_frequency: Option<i32>,
+ the run is stopped. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_patience: Option<Option<i32>>,
+    /** Enable normalization when exporting ONNX model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub enable_onnx_normalization: Option<Option<bool>>,
+    /** Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub evaluation_frequency: Option<Option<i32>>,
     /** Gradient accumulation means running a configured number of "GradAccumulationStep" steps without
  updating the model weights while accumulating the gradients of those steps, and then using
- the accumulated gradients to compute the weight updates. Must be a positive integer.*/
-    pub gradient_accumulation_step: Option<i32>,
+ the accumulated gradients to compute the weight updates. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub gradient_accumulation_step: Option<Option<i32>>,
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub layers_to_freeze: Option<i32>,
-    /// Initial learning rate. Must be a float in the range \[0, 1\].
-    pub learning_rate: Option<f64>,
-    /// Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
+ see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub layers_to_freeze: Option<Option<i32>>,
+    /** Initial learning rate. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub learning_rate: Option<Option<serde_json::Number>>,
+    /** Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub learning_rate_scheduler: Option<LearningRateScheduler>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub model_name: Option<String>,
-    /// Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
-    pub momentum: Option<f64>,
-    /// Enable nesterov when optimizer is 'sgd'.
-    pub nesterov: Option<bool>,
-    /// Number of training epochs. Must be a positive integer.
-    pub number_of_epochs: Option<i32>,
-    /// Number of data loader workers. Must be a non-negative integer.
-    pub number_of_workers: Option<i32>,
-    /// Type of optimizer.
+ https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_name: Option<Option<String>>,
+    /** Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub momentum: Option<Option<serde_json::Number>>,
+    /** Enable nesterov when optimizer is 'sgd'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub nesterov: Option<Option<bool>>,
+    /** Number of training epochs. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_epochs: Option<Option<i32>>,
+    /** Number of data loader workers. Must be a non-negative integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_workers: Option<Option<i32>>,
+    /** Type of optimizer.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub optimizer: Option<StochasticOptimizer>,
-    /// Random seed to be used when using deterministic training.
-    pub random_seed: Option<i32>,
-    /// Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
-    pub step_lr_gamma: Option<f64>,
-    /// Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
-    pub step_lr_step_size: Option<i32>,
-    /// Training batch size. Must be a positive integer.
-    pub training_batch_size: Option<i32>,
-    /// Validation batch size. Must be a positive integer.
-    pub validation_batch_size: Option<i32>,
-    /// Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
-    pub warmup_cosine_lr_cycles: Option<f64>,
-    /// Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
-    pub warmup_cosine_lr_warmup_epochs: Option<i32>,
-    /// Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
-    pub weight_decay: Option<f64>,
+    /** Random seed to be used when using deterministic training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub random_seed: Option<Option<i32>>,
+    /** Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_gamma: Option<Option<serde_json::Number>>,
+    /** Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_step_size: Option<Option<i32>>,
+    /** Training batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub training_batch_size: Option<Option<i32>>,
+    /** Validation batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_batch_size: Option<Option<i32>>,
+    /** Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_cycles: Option<Option<serde_json::Number>>,
+    /** Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_warmup_epochs: Option<Option<i32>>,
+    /** Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weight_decay: Option<Option<serde_json::Number>>,
 }
 impl Json for ImageModelSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9434,88 +10726,160 @@ impl Json for ImageModelSettings {
  https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelSettingsClassification {
-    /// Settings for advanced scenarios.
-    pub advanced_settings: Option<String>,
-    /// Enable AMSGrad when optimizer is 'adam' or 'adamw'.
-    pub ams_gradient: Option<bool>,
-    /// Settings for using Augmentations.
-    pub augmentations: Option<String>,
-    /// Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta1: Option<f64>,
-    /// Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta2: Option<f64>,
-    /// Frequency to store model checkpoints. Must be a positive integer.
-    pub checkpoint_frequency: Option<i32>,
-    /// The pretrained checkpoint model for incremental training.
-    pub checkpoint_model: Option<MlFlowModelJobInput>,
-    /// The id of a previous run that has a pretrained checkpoint for incremental training.
-    pub checkpoint_run_id: Option<String>,
-    /// Whether to use distributed training.
-    pub distributed: Option<bool>,
-    /// Enable early stopping logic during training.
-    pub early_stopping: Option<bool>,
+    /** Settings for advanced scenarios.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub advanced_settings: Option<Option<String>>,
+    /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub ams_gradient: Option<Option<bool>>,
+    /** Settings for using Augmentations.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub augmentations: Option<Option<String>>,
+    /** Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta1: Option<Option<serde_json::Number>>,
+    /** Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta2: Option<Option<serde_json::Number>>,
+    /** Frequency to store model checkpoints. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub checkpoint_frequency: Option<Option<i32>>,
+    /** The pretrained checkpoint model for incremental training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub checkpoint_model: Option<Option<MlFlowModelJobInput>>,
+    /** The id of a previous run that has a pretrained checkpoint for incremental training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub checkpoint_run_id: Option<Option<String>>,
+    /** Whether to use distributed training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub distributed: Option<Option<bool>>,
+    /** Enable early stopping logic during training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping: Option<Option<bool>>,
     /** Minimum number of epochs or validation evaluations to wait before primary metric improvement
- is tracked for early stopping. Must be a positive integer.*/
-    pub early_stopping_delay: Option<i32>,
+ is tracked for early stopping. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_delay: Option<Option<i32>>,
     /** Minimum number of epochs or validation evaluations with no primary metric improvement before
- the run is stopped. Must be a positive integer.*/
-    pub early_stopping_patience: Option<i32>,
-    /// Enable normalization when exporting ONNX model.
-    pub enable_onnx_normalization: Option<bool>,
-    /// Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
-    pub evaluation_frequency: Option<i32>,
+ the run is stopped. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_patience: Option<Option<i32>>,
+    /** Enable normalization when exporting ONNX model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub enable_onnx_normalization: Option<Option<bool>>,
+    /** Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub evaluation_frequency: Option<Option<i32>>,
     /** Gradient accumulation means running a configured number of "GradAccumulationStep" steps without
  updating the model weights while accumulating the gradients of those steps, and then using
- the accumulated gradients to compute the weight updates. Must be a positive integer.*/
-    pub gradient_accumulation_step: Option<i32>,
+ the accumulated gradients to compute the weight updates. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub gradient_accumulation_step: Option<Option<i32>>,
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub layers_to_freeze: Option<i32>,
-    /// Initial learning rate. Must be a float in the range \[0, 1\].
-    pub learning_rate: Option<f64>,
-    /// Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
+ see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub layers_to_freeze: Option<Option<i32>>,
+    /** Initial learning rate. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub learning_rate: Option<Option<serde_json::Number>>,
+    /** Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub learning_rate_scheduler: Option<LearningRateScheduler>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub model_name: Option<String>,
-    /// Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
-    pub momentum: Option<f64>,
-    /// Enable nesterov when optimizer is 'sgd'.
-    pub nesterov: Option<bool>,
-    /// Number of training epochs. Must be a positive integer.
-    pub number_of_epochs: Option<i32>,
-    /// Number of data loader workers. Must be a non-negative integer.
-    pub number_of_workers: Option<i32>,
-    /// Type of optimizer.
+ https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_name: Option<Option<String>>,
+    /** Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub momentum: Option<Option<serde_json::Number>>,
+    /** Enable nesterov when optimizer is 'sgd'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub nesterov: Option<Option<bool>>,
+    /** Number of training epochs. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_epochs: Option<Option<i32>>,
+    /** Number of data loader workers. Must be a non-negative integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_workers: Option<Option<i32>>,
+    /** Type of optimizer.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub optimizer: Option<StochasticOptimizer>,
-    /// Random seed to be used when using deterministic training.
-    pub random_seed: Option<i32>,
-    /// Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
-    pub step_lr_gamma: Option<f64>,
-    /// Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
-    pub step_lr_step_size: Option<i32>,
-    /// Training batch size. Must be a positive integer.
-    pub training_batch_size: Option<i32>,
-    /// Validation batch size. Must be a positive integer.
-    pub validation_batch_size: Option<i32>,
-    /// Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
-    pub warmup_cosine_lr_cycles: Option<f64>,
-    /// Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
-    pub warmup_cosine_lr_warmup_epochs: Option<i32>,
-    /// Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
-    pub weight_decay: Option<f64>,
-    /// Image crop size that is input to the neural network for the training dataset. Must be a positive integer.
-    pub training_crop_size: Option<i32>,
-    /// Image crop size that is input to the neural network for the validation dataset. Must be a positive integer.
-    pub validation_crop_size: Option<i32>,
-    /// Image size to which to resize before cropping for validation dataset. Must be a positive integer.
-    pub validation_resize_size: Option<i32>,
+    /** Random seed to be used when using deterministic training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub random_seed: Option<Option<i32>>,
+    /** Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_gamma: Option<Option<serde_json::Number>>,
+    /** Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_step_size: Option<Option<i32>>,
+    /** Training batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub training_batch_size: Option<Option<i32>>,
+    /** Validation batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_batch_size: Option<Option<i32>>,
+    /** Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_cycles: Option<Option<serde_json::Number>>,
+    /** Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_warmup_epochs: Option<Option<i32>>,
+    /** Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weight_decay: Option<Option<serde_json::Number>>,
+    /** Image crop size that is input to the neural network for the training dataset. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub training_crop_size: Option<Option<i32>>,
+    /** Image crop size that is input to the neural network for the validation dataset. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_crop_size: Option<Option<i32>>,
+    /** Image size to which to resize before cropping for validation dataset. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_resize_size: Option<Option<i32>>,
     /** Weighted loss. The accepted values are 0 for no weighted loss.
- 1 for weighted loss with sqrt.(class_weights). 2 for weighted loss with class_weights. Must be 0 or 1 or 2.*/
-    pub weighted_loss: Option<i32>,
+ 1 for weighted loss with sqrt.(class_weights). 2 for weighted loss with class_weights. Must be 0 or 1 or 2.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weighted_loss: Option<Option<i32>>,
 }
 impl Json for ImageModelSettingsClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9605,121 +10969,211 @@ impl Json for ImageModelSettingsClassification {
  https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelSettingsObjectDetection {
-    /// Settings for advanced scenarios.
-    pub advanced_settings: Option<String>,
-    /// Enable AMSGrad when optimizer is 'adam' or 'adamw'.
-    pub ams_gradient: Option<bool>,
-    /// Settings for using Augmentations.
-    pub augmentations: Option<String>,
-    /// Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta1: Option<f64>,
-    /// Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
-    pub beta2: Option<f64>,
-    /// Frequency to store model checkpoints. Must be a positive integer.
-    pub checkpoint_frequency: Option<i32>,
-    /// The pretrained checkpoint model for incremental training.
-    pub checkpoint_model: Option<MlFlowModelJobInput>,
-    /// The id of a previous run that has a pretrained checkpoint for incremental training.
-    pub checkpoint_run_id: Option<String>,
-    /// Whether to use distributed training.
-    pub distributed: Option<bool>,
-    /// Enable early stopping logic during training.
-    pub early_stopping: Option<bool>,
+    /** Settings for advanced scenarios.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub advanced_settings: Option<Option<String>>,
+    /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub ams_gradient: Option<Option<bool>>,
+    /** Settings for using Augmentations.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub augmentations: Option<Option<String>>,
+    /** Value of 'beta1' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta1: Option<Option<serde_json::Number>>,
+    /** Value of 'beta2' when optimizer is 'adam' or 'adamw'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub beta2: Option<Option<serde_json::Number>>,
+    /** Frequency to store model checkpoints. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub checkpoint_frequency: Option<Option<i32>>,
+    /** The pretrained checkpoint model for incremental training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub checkpoint_model: Option<Option<MlFlowModelJobInput>>,
+    /** The id of a previous run that has a pretrained checkpoint for incremental training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub checkpoint_run_id: Option<Option<String>>,
+    /** Whether to use distributed training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub distributed: Option<Option<bool>>,
+    /** Enable early stopping logic during training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping: Option<Option<bool>>,
     /** Minimum number of epochs or validation evaluations to wait before primary metric improvement
- is tracked for early stopping. Must be a positive integer.*/
-    pub early_stopping_delay: Option<i32>,
+ is tracked for early stopping. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_delay: Option<Option<i32>>,
     /** Minimum number of epochs or validation evaluations with no primary metric improvement before
- the run is stopped. Must be a positive integer.*/
-    pub early_stopping_patience: Option<i32>,
-    /// Enable normalization when exporting ONNX model.
-    pub enable_onnx_normalization: Option<bool>,
-    /// Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
-    pub evaluation_frequency: Option<i32>,
+ the run is stopped. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_stopping_patience: Option<Option<i32>>,
+    /** Enable normalization when exporting ONNX model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub enable_onnx_normalization: Option<Option<bool>>,
+    /** Frequency to evaluate validation dataset to get metric scores. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub evaluation_frequency: Option<Option<i32>>,
     /** Gradient accumulation means running a configured number of "GradAccumulationStep" steps without
  updating the model weights while accumulating the gradients of those steps, and then using
- the accumulated gradients to compute the weight updates. Must be a positive integer.*/
-    pub gradient_accumulation_step: Option<i32>,
+ the accumulated gradients to compute the weight updates. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub gradient_accumulation_step: Option<Option<i32>>,
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub layers_to_freeze: Option<i32>,
-    /// Initial learning rate. Must be a float in the range \[0, 1\].
-    pub learning_rate: Option<f64>,
-    /// Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
+ see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub layers_to_freeze: Option<Option<i32>>,
+    /** Initial learning rate. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub learning_rate: Option<Option<serde_json::Number>>,
+    /** Type of learning rate scheduler. Must be 'warmup_cosine' or 'step'.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub learning_rate_scheduler: Option<LearningRateScheduler>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
-    pub model_name: Option<String>,
-    /// Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
-    pub momentum: Option<f64>,
-    /// Enable nesterov when optimizer is 'sgd'.
-    pub nesterov: Option<bool>,
-    /// Number of training epochs. Must be a positive integer.
-    pub number_of_epochs: Option<i32>,
-    /// Number of data loader workers. Must be a non-negative integer.
-    pub number_of_workers: Option<i32>,
-    /// Type of optimizer.
+ https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_name: Option<Option<String>>,
+    /** Value of momentum when optimizer is 'sgd'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub momentum: Option<Option<serde_json::Number>>,
+    /** Enable nesterov when optimizer is 'sgd'.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub nesterov: Option<Option<bool>>,
+    /** Number of training epochs. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_epochs: Option<Option<i32>>,
+    /** Number of data loader workers. Must be a non-negative integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub number_of_workers: Option<Option<i32>>,
+    /** Type of optimizer.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub optimizer: Option<StochasticOptimizer>,
-    /// Random seed to be used when using deterministic training.
-    pub random_seed: Option<i32>,
-    /// Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
-    pub step_lr_gamma: Option<f64>,
-    /// Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
-    pub step_lr_step_size: Option<i32>,
-    /// Training batch size. Must be a positive integer.
-    pub training_batch_size: Option<i32>,
-    /// Validation batch size. Must be a positive integer.
-    pub validation_batch_size: Option<i32>,
-    /// Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
-    pub warmup_cosine_lr_cycles: Option<f64>,
-    /// Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
-    pub warmup_cosine_lr_warmup_epochs: Option<i32>,
-    /// Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
-    pub weight_decay: Option<f64>,
+    /** Random seed to be used when using deterministic training.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub random_seed: Option<Option<i32>>,
+    /** Value of gamma when learning rate scheduler is 'step'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_gamma: Option<Option<serde_json::Number>>,
+    /** Value of step size when learning rate scheduler is 'step'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub step_lr_step_size: Option<Option<i32>>,
+    /** Training batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub training_batch_size: Option<Option<i32>>,
+    /** Validation batch size. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_batch_size: Option<Option<i32>>,
+    /** Value of cosine cycle when learning rate scheduler is 'warmup_cosine'. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_cycles: Option<Option<serde_json::Number>>,
+    /** Value of warmup epochs when learning rate scheduler is 'warmup_cosine'. Must be a positive integer.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub warmup_cosine_lr_warmup_epochs: Option<Option<i32>>,
+    /** Value of weight decay when optimizer is 'sgd', 'adam', or 'adamw'. Must be a float in the range\[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weight_decay: Option<Option<serde_json::Number>>,
     /** Maximum number of detections per image, for all classes. Must be a positive integer.
- Note: This settings is not supported for the 'yolov5' algorithm.*/
-    pub box_detections_per_image: Option<i32>,
+ Note: This settings is not supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub box_detections_per_image: Option<Option<i32>>,
     /** During inference, only return proposals with a classification score greater than
- BoxScoreThreshold. Must be a float in the range\[0, 1\].*/
-    pub box_score_threshold: Option<f64>,
+ BoxScoreThreshold. Must be a float in the range\[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub box_score_threshold: Option<Option<serde_json::Number>>,
     /** Image size for train and validation. Must be a positive integer.
  Note: The training run may get into CUDA OOM if the size is too big.
- Note: This settings is only supported for the 'yolov5' algorithm.*/
-    pub image_size: Option<i32>,
+ Note: This settings is only supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub image_size: Option<Option<i32>>,
     /** Maximum size of the image to be rescaled before feeding it to the backbone.
  Must be a positive integer. Note: training run may get into CUDA OOM if the size is too big.
- Note: This settings is not supported for the 'yolov5' algorithm.*/
-    pub max_size: Option<i32>,
+ Note: This settings is not supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub max_size: Option<Option<i32>>,
     /** Minimum size of the image to be rescaled before feeding it to the backbone.
  Must be a positive integer. Note: training run may get into CUDA OOM if the size is too big.
- Note: This settings is not supported for the 'yolov5' algorithm.*/
-    pub min_size: Option<i32>,
+ Note: This settings is not supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub min_size: Option<Option<i32>>,
     /** Model size. Must be 'small', 'medium', 'large', or 'xlarge'.
  Note: training run may get into CUDA OOM if the model size is too big.
- Note: This settings is only supported for the 'yolov5' algorithm.*/
+ Note: This settings is only supported for the 'yolov5' algorithm.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub model_size: Option<ModelSize>,
     /** Enable multi-scale image by varying image size by +/- 50%.
  Note: training run may get into CUDA OOM if no sufficient GPU memory.
- Note: This settings is only supported for the 'yolov5' algorithm.*/
-    pub multi_scale: Option<bool>,
-    /// IOU threshold used during inference in NMS post processing. Must be a float in the range \[0, 1\].
-    pub nms_iou_threshold: Option<f64>,
+ Note: This settings is only supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub multi_scale: Option<Option<bool>>,
+    /** IOU threshold used during inference in NMS post processing. Must be a float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub nms_iou_threshold: Option<Option<serde_json::Number>>,
     /** The grid size to use for tiling each image. Note: TileGridSize must not be
  None to enable small object detection logic. A string containing two integers in mxn format.
- Note: This settings is not supported for the 'yolov5' algorithm.*/
-    pub tile_grid_size: Option<String>,
+ Note: This settings is not supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tile_grid_size: Option<Option<String>>,
     /** Overlap ratio between adjacent tiles in each dimension. Must be float in the range \[0, 1).
- Note: This settings is not supported for the 'yolov5' algorithm.*/
-    pub tile_overlap_ratio: Option<f64>,
+ Note: This settings is not supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tile_overlap_ratio: Option<Option<serde_json::Number>>,
     /** The IOU threshold to use to perform NMS while merging predictions from tiles and image.
  Used in validation/ inference. Must be float in the range \[0, 1\].
- Note: This settings is not supported for the 'yolov5' algorithm.*/
-    pub tile_predictions_nms_threshold: Option<f64>,
-    /// IOU threshold to use when computing validation metric. Must be float in the range \[0, 1\].
-    pub validation_iou_threshold: Option<f64>,
-    /// Metric computation method to use for validation metrics.
+ Note: This settings is not supported for the 'yolov5' algorithm.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tile_predictions_nms_threshold: Option<Option<serde_json::Number>>,
+    /** IOU threshold to use when computing validation metric. Must be float in the range \[0, 1\].
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_iou_threshold: Option<Option<serde_json::Number>>,
+    /** Metric computation method to use for validation metrics.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub validation_metric_type: Option<ValidationMetricType>,
 }
 impl Json for ImageModelSettingsObjectDetection {
@@ -9829,26 +11283,42 @@ impl Json for ImageModelSettingsObjectDetection {
 pub struct ImageObjectDetection {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
-    /// Model sweeping and hyperparameter sweeping related settings.
-    pub sweep_settings: Option<ImageSweepSettings>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+    /** Model sweeping and hyperparameter sweeping related settings.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub sweep_settings: Option<Option<ImageSweepSettings>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
     /** The fraction of training dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub validation_data_size: Option<f64>,
-    /// Settings used for training the model.
-    pub model_settings: Option<ImageModelSettingsObjectDetection>,
-    /// Search space for sampling different combinations of models and their hyperparameters.
-    pub search_space: Option<Vec<ImageModelDistributionSettingsObjectDetection>>,
-    /// Log verbosity for the job.
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data_size: Option<Option<serde_json::Number>>,
+    /** Settings used for training the model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_settings: Option<Option<ImageModelSettingsObjectDetection>>,
+    /** Search space for sampling different combinations of models and their hyperparameters.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub search_space: Option<Option<Vec<ImageModelDistributionSettingsObjectDetection>>>,
+    /** Log verbosity for the job.
+
+ Service default: `"Info"` (not filled in by azml: absent stays absent).*/
     pub log_verbosity: Option<LogVerbosity>,
     /** Target column name: This is prediction values column.
- Also known as label column name in context of classification tasks.*/
-    pub target_column_name: Option<String>,
+ Also known as label column name in context of classification tasks.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_column_name: Option<Option<String>>,
     /// \[Required\] Training data input.
     pub training_data: MlTableJobInput,
-    /// Primary metric to optimize for this task.
+    /** Primary metric to optimize for this task.
+
+ Service default: `"MeanAveragePrecision"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ObjectDetectionPrimaryMetrics>,
 }
 impl Json for ImageObjectDetection {
@@ -9887,18 +11357,28 @@ impl Json for ImageObjectDetection {
 pub struct ImageObjectDetectionBase {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
-    /// Model sweeping and hyperparameter sweeping related settings.
-    pub sweep_settings: Option<ImageSweepSettings>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+    /** Model sweeping and hyperparameter sweeping related settings.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub sweep_settings: Option<Option<ImageSweepSettings>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
     /** The fraction of training dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub validation_data_size: Option<f64>,
-    /// Settings used for training the model.
-    pub model_settings: Option<ImageModelSettingsObjectDetection>,
-    /// Search space for sampling different combinations of models and their hyperparameters.
-    pub search_space: Option<Vec<ImageModelDistributionSettingsObjectDetection>>,
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data_size: Option<Option<serde_json::Number>>,
+    /** Settings used for training the model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_settings: Option<Option<ImageModelSettingsObjectDetection>>,
+    /** Search space for sampling different combinations of models and their hyperparameters.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub search_space: Option<Option<Vec<ImageModelDistributionSettingsObjectDetection>>>,
 }
 impl Json for ImageObjectDetectionBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9926,8 +11406,10 @@ impl Json for ImageObjectDetectionBase {
 /// Model sweeping and hyperparameter sweeping related settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImageSweepSettings {
-    /// Type of early termination policy.
-    pub early_termination: Option<EarlyTerminationPolicy>,
+    /** Type of early termination policy.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_termination: Option<Option<EarlyTerminationPolicy>>,
     /// \[Required\] Type of the hyperparameter sampling algorithms.
     pub sampling_algorithm: SamplingAlgorithmType,
 }
@@ -9952,14 +11434,20 @@ impl Json for ImageSweepSettings {
 pub struct ImageVertical {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
-    /// Model sweeping and hyperparameter sweeping related settings.
-    pub sweep_settings: Option<ImageSweepSettings>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+    /** Model sweeping and hyperparameter sweeping related settings.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub sweep_settings: Option<Option<ImageSweepSettings>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
     /** The fraction of training dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub validation_data_size: Option<f64>,
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data_size: Option<Option<serde_json::Number>>,
 }
 impl Json for ImageVertical {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10007,6 +11495,8 @@ impl Json for InferenceContainerProperties {
     }
 }
 /// Enum to determine the input data delivery mode.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InputDeliveryMode {
     /// `ReadOnlyMount`
@@ -10065,6 +11555,8 @@ impl Json for InputDeliveryMode {
 /// Resource requests/limits for this instance type
 pub type InstanceResourceSchema = std::collections::BTreeMap<String, String>;
 /// Primary metrics for InstanceSegmentation tasks.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InstanceSegmentationPrimaryMetrics {
     /** Mean Average Precision (MAP) is the average of AP (Average Precision).
@@ -10104,8 +11596,12 @@ impl Json for InstanceSegmentationPrimaryMetrics {
 /// Instance type schema.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstanceTypeSchema {
-    /// Node Selector
-    pub node_selector: Option<std::collections::BTreeMap<String, String>>,
+    /** Node Selector
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub node_selector: Option<
+        Option<std::collections::BTreeMap<String, Option<String>>>,
+    >,
     /// Resource requests/limits for this instance type
     pub resources: Option<InstanceTypeSchemaResources>,
 }
@@ -10148,7 +11644,9 @@ impl Json for InstanceTypeSchemaResources {
     }
 }
 /// Base definition for a job.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`description`, `properties`, `tags`, `component_id`, `compute_id`, `display_name`, `experiment_name`, `identity`, `is_archived`, `services`, `status`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum JobBase {
     /// `jobType: "AutoML"`
     AutoMlJob(AutoMlJob),
@@ -10159,7 +11657,7 @@ pub enum JobBase {
     /// `jobType: "Sweep"`
     SweepJob(SweepJob),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl JobBase {
@@ -10171,6 +11669,17 @@ impl JobBase {
             Self::PipelineJob(_) => Some("Pipeline"),
             Self::SweepJob(_) => Some("Sweep"),
             Self::Unknown(v) => v.get("jobType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for JobBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AutoMlJob(x) => std::fmt::Debug::fmt(x, f),
+            Self::CommandJob(x) => std::fmt::Debug::fmt(x, f),
+            Self::PipelineJob(x) => std::fmt::Debug::fmt(x, f),
+            Self::SweepJob(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -10202,19 +11711,19 @@ impl Json for JobBase {
 pub struct JobBaseResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: JobBase,
@@ -10264,7 +11773,9 @@ impl Json for JobBaseResourceArmPaginatedResult {
     }
 }
 /// Command job definition.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`description`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum JobInput {
     /// `jobInputType: "custom_model"`
     CustomModelJobInput(CustomModelJobInput),
@@ -10281,7 +11792,7 @@ pub enum JobInput {
     /// `jobInputType: "uri_folder"`
     UriFolderJobInput(UriFolderJobInput),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl JobInput {
@@ -10296,6 +11807,20 @@ impl JobInput {
             Self::UriFileJobInput(_) => Some("uri_file"),
             Self::UriFolderJobInput(_) => Some("uri_folder"),
             Self::Unknown(v) => v.get("jobInputType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for JobInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::CustomModelJobInput(x) => std::fmt::Debug::fmt(x, f),
+            Self::LiteralJobInput(x) => std::fmt::Debug::fmt(x, f),
+            Self::MlFlowModelJobInput(x) => std::fmt::Debug::fmt(x, f),
+            Self::MlTableJobInput(x) => std::fmt::Debug::fmt(x, f),
+            Self::TritonModelJobInput(x) => std::fmt::Debug::fmt(x, f),
+            Self::UriFileJobInput(x) => std::fmt::Debug::fmt(x, f),
+            Self::UriFolderJobInput(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -10337,6 +11862,8 @@ impl Json for JobInput {
     }
 }
 /// Enum to determine the Job Input Type.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobInputType {
     /// `literal`
@@ -10396,14 +11923,16 @@ impl Json for JobInputType {
         Value::String(self.as_str().to_string())
     }
 }
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`timeout`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum JobLimits {
     /// `jobLimitsType: "Command"`
     CommandJobLimits(CommandJobLimits),
     /// `jobLimitsType: "Sweep"`
     SweepJobLimits(SweepJobLimits),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl JobLimits {
@@ -10413,6 +11942,15 @@ impl JobLimits {
             Self::CommandJobLimits(_) => Some("Command"),
             Self::SweepJobLimits(_) => Some("Sweep"),
             Self::Unknown(v) => v.get("jobLimitsType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for JobLimits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::CommandJobLimits(x) => std::fmt::Debug::fmt(x, f),
+            Self::SweepJobLimits(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -10435,6 +11973,8 @@ impl Json for JobLimits {
         }
     }
 }
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobLimitsType {
     /// `Command`
@@ -10475,7 +12015,9 @@ impl Json for JobLimitsType {
     }
 }
 /// Job output definition container information on where to find job output/logs.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`description`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum JobOutput {
     /// `jobOutputType: "custom_model"`
     CustomModelJobOutput(CustomModelJobOutput),
@@ -10490,7 +12032,7 @@ pub enum JobOutput {
     /// `jobOutputType: "uri_folder"`
     UriFolderJobOutput(UriFolderJobOutput),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl JobOutput {
@@ -10504,6 +12046,19 @@ impl JobOutput {
             Self::UriFileJobOutput(_) => Some("uri_file"),
             Self::UriFolderJobOutput(_) => Some("uri_folder"),
             Self::Unknown(v) => v.get("jobOutputType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for JobOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::CustomModelJobOutput(x) => std::fmt::Debug::fmt(x, f),
+            Self::MlFlowModelJobOutput(x) => std::fmt::Debug::fmt(x, f),
+            Self::MlTableJobOutput(x) => std::fmt::Debug::fmt(x, f),
+            Self::TritonModelJobOutput(x) => std::fmt::Debug::fmt(x, f),
+            Self::UriFileJobOutput(x) => std::fmt::Debug::fmt(x, f),
+            Self::UriFolderJobOutput(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -10545,6 +12100,8 @@ impl Json for JobOutput {
     }
 }
 /// Enum to determine the Job Output Type.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobOutputType {
     /// `uri_file`
@@ -10602,15 +12159,27 @@ impl Json for JobOutputType {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobResourceConfiguration {
-    /// Optional number of instances or nodes used by the compute target.
+    /** Optional number of instances or nodes used by the compute target.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub instance_count: Option<i32>,
-    /// Optional type of VM used as supported by the compute target.
-    pub instance_type: Option<String>,
-    /// Additional properties bag.
-    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Extra arguments to pass to the Docker run command. This would override any parameters that have already been set by the system, or in this section. This parameter is only supported for Azure ML compute types.
-    pub docker_args: Option<String>,
-    /// Size of the docker container's shared memory block. This should be in the format of (number)(unit) where number as to be greater than 0 and the unit can be one of b(bytes), k(kilobytes), m(megabytes), or g(gigabytes).
+    /** Optional type of VM used as supported by the compute target.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub instance_type: Option<Option<String>>,
+    /** Additional properties bag.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<
+        Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    >,
+    /** Extra arguments to pass to the Docker run command. This would override any parameters that have already been set by the system, or in this section. This parameter is only supported for Azure ML compute types.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub docker_args: Option<Option<String>>,
+    /** Size of the docker container's shared memory block. This should be in the format of (number)(unit) where number as to be greater than 0 and the unit can be one of b(bytes), k(kilobytes), m(megabytes), or g(gigabytes).
+
+ Service default: `"2g"` (not filled in by azml: absent stays absent).*/
     pub shm_size: Option<String>,
 }
 impl Json for JobResourceConfiguration {
@@ -10656,25 +12225,39 @@ impl Json for JobScheduleAction {
 /// Job endpoint definition
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobService {
-    /// Url for endpoint.
-    pub endpoint: Option<String>,
+    /** Url for endpoint.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub endpoint: Option<Option<String>>,
     /** Any error in the service.
 
- Read-only: set by the service.*/
-    pub error_message: Option<String>,
-    /// Endpoint type.
-    pub job_service_type: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub error_message: Option<Option<String>>,
+    /** Endpoint type.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub job_service_type: Option<Option<String>>,
     /** Nodes that user would like to start the service on.
- If Nodes is not set or set to null, the service will only be started on leader node.*/
-    pub nodes: Option<Nodes>,
-    /// Port for endpoint.
-    pub port: Option<i32>,
-    /// Additional properties to set on the endpoint.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
+ If Nodes is not set or set to null, the service will only be started on leader node.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub nodes: Option<Option<Nodes>>,
+    /** Port for endpoint.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub port: Option<Option<i32>>,
+    /** Additional properties to set on the endpoint.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
     /** Status of endpoint.
 
- Read-only: set by the service.*/
-    pub status: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub status: Option<Option<String>>,
 }
 impl Json for JobService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10702,6 +12285,8 @@ impl Json for JobService {
     }
 }
 /// The status of a job.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobStatus {
     /// Run hasn't started yet.
@@ -10791,6 +12376,8 @@ impl Json for JobStatus {
     }
 }
 /// Enum to determine the type of job.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobType {
     /// `AutoML`
@@ -10838,6 +12425,8 @@ impl Json for JobType {
         Value::String(self.as_str().to_string())
     }
 }
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyType {
     /// `Primary`
@@ -10884,27 +12473,33 @@ pub struct Kubernetes {
     pub compute_location: Option<String>,
     /** The provision state of the cluster. Valid values are Unknown, Updating, Provisioning, Succeeded, and Failed.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ProvisioningState>,
-    /// The description of the Machine Learning compute.
-    pub description: Option<String>,
+    /** The description of the Machine Learning compute.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** The time at which the compute was created.
 
- Read-only: set by the service.*/
-    pub created_on: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub created_on: Option<crate::json::DateTime>,
     /** The time at which the compute was last modified.
 
- Read-only: set by the service.*/
-    pub modified_on: Option<String>,
-    /// ARM resource id of the underlying compute
-    pub resource_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub modified_on: Option<crate::json::DateTime>,
+    /** ARM resource id of the underlying compute
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
     /** Errors during provisioning
 
- Read-only: set by the service.*/
-    pub provisioning_errors: Option<Vec<ErrorResponse>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub provisioning_errors: Option<Option<Vec<ErrorResponse>>>,
     /** Indicating whether the compute was provisioned by user and brought from outside if true, or machine learning service provisioned it if false.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
@@ -10946,43 +12541,75 @@ impl Json for Kubernetes {
 /// Properties specific to a KubernetesOnlineDeployment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KubernetesOnlineDeployment {
-    /// Code configuration for the endpoint deployment.
-    pub code_configuration: Option<CodeConfiguration>,
-    /// Description of the endpoint deployment.
-    pub description: Option<String>,
-    /// ARM resource ID or AssetId of the environment specification for the endpoint deployment.
-    pub environment_id: Option<String>,
-    /// Environment variables configuration for the deployment.
-    pub environment_variables: Option<std::collections::BTreeMap<String, String>>,
-    /// Property dictionary. Properties can be added, but not removed or altered.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// If true, enables Application Insights logging.
+    /** Code configuration for the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub code_configuration: Option<Option<CodeConfiguration>>,
+    /** Description of the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** ARM resource ID or AssetId of the environment specification for the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_id: Option<Option<String>>,
+    /** Environment variables configuration for the deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_variables: Option<
+        Option<std::collections::BTreeMap<String, Option<String>>>,
+    >,
+    /** Property dictionary. Properties can be added, but not removed or altered.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** If true, enables Application Insights logging.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub app_insights_enabled: Option<bool>,
-    /// If Enabled, allow egress public network access. If Disabled, this will create secure egress. Default: Enabled.
+    /** If Enabled, allow egress public network access. If Disabled, this will create secure egress. Default: Enabled.
+
+ Service default: `"Enabled"` (not filled in by azml: absent stays absent).*/
     pub egress_public_network_access: Option<EgressPublicNetworkAccessType>,
-    /// Compute instance type.
-    pub instance_type: Option<String>,
-    /// Liveness probe monitors the health of the container regularly.
-    pub liveness_probe: Option<ProbeSettings>,
-    /// The URI path to the model.
-    pub model: Option<String>,
-    /// The path to mount the model in custom container.
-    pub model_mount_path: Option<String>,
+    /** Compute instance type.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub instance_type: Option<Option<String>>,
+    /** Liveness probe monitors the health of the container regularly.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub liveness_probe: Option<Option<ProbeSettings>>,
+    /** The URI path to the model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model: Option<Option<String>>,
+    /** The path to mount the model in custom container.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_mount_path: Option<Option<String>>,
     /** Provisioning state for the endpoint deployment.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<DeploymentProvisioningState>,
-    /// Readiness probe validates if the container is ready to serve traffic. The properties and defaults are the same as liveness probe.
-    pub readiness_probe: Option<ProbeSettings>,
-    /// Request settings for the deployment.
-    pub request_settings: Option<OnlineRequestSettings>,
+    /** Readiness probe validates if the container is ready to serve traffic. The properties and defaults are the same as liveness probe.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub readiness_probe: Option<Option<ProbeSettings>>,
+    /** Request settings for the deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub request_settings: Option<Option<OnlineRequestSettings>>,
     /** Scale settings for the deployment.
  If it is null or not provided,
  it defaults to TargetUtilizationScaleSettings for KubernetesOnlineDeployment
- and to DefaultScaleSettings for ManagedOnlineDeployment.*/
-    pub scale_settings: Option<OnlineScaleSettings>,
-    /// The resource requirements for the container (cpu and memory).
-    pub container_resource_requirements: Option<ContainerResourceRequirements>,
+ and to DefaultScaleSettings for ManagedOnlineDeployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub scale_settings: Option<Option<OnlineScaleSettings>>,
+    /** The resource requirements for the container (cpu and memory).
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub container_resource_requirements: Option<Option<ContainerResourceRequirements>>,
 }
 impl Json for KubernetesOnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11031,17 +12658,29 @@ impl Json for KubernetesOnlineDeployment {
 /// Kubernetes properties
 #[derive(Clone, Default, PartialEq)]
 pub struct KubernetesProperties {
-    /// Relay connection string.
-    pub relay_connection_string: Option<String>,
-    /// ServiceBus connection string.
-    pub service_bus_connection_string: Option<String>,
-    /// Extension principal-id.
-    pub extension_principal_id: Option<String>,
+    /** Relay connection string.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub relay_connection_string: Option<Option<String>>,
+    /** ServiceBus connection string.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub service_bus_connection_string: Option<Option<String>>,
+    /** Extension principal-id.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub extension_principal_id: Option<Option<String>>,
     /// Extension instance release train.
     pub extension_instance_release_train: Option<String>,
     /// VC name.
     pub vc_name: Option<String>,
-    /// Compute namespace
+    /** Compute namespace
+
+ Service default: `"default"` (not filled in by azml: absent stays absent).*/
     pub namespace: Option<String>,
     /// Default instance type
     pub default_instance_type: Option<String>,
@@ -11124,6 +12763,8 @@ impl Json for KubernetesSchema {
     }
 }
 /// Learning rate scheduler enum.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LearningRateScheduler {
     /// No learning rate scheduler selected.
@@ -11172,11 +12813,11 @@ impl Json for LearningRateScheduler {
 pub struct ListAmlUserFeatureResult {
     /** The list of AML user facing features.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub value: Option<Vec<AmlUserFeature>>,
     /** The URI to fetch the next page of AML user features information. Call ListNext() with this to fetch the next page of AML user features information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
 }
 impl Json for ListAmlUserFeatureResult {
@@ -11196,9 +12837,13 @@ impl Json for ListAmlUserFeatureResult {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListNotebookKeysResult {
-    /// Read-only: set by the service.
+    /** Read-only: set by the service, never sent in a request body.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub primary_access_key: Option<String>,
-    /// Read-only: set by the service.
+    /** Read-only: set by the service, never sent in a request body.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secondary_access_key: Option<String>,
 }
 impl std::fmt::Debug for ListNotebookKeysResult {
@@ -11232,7 +12877,9 @@ impl Json for ListNotebookKeysResult {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStorageAccountKeysResult {
-    /// Read-only: set by the service.
+    /** Read-only: set by the service, never sent in a request body.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub user_storage_key: Option<String>,
 }
 impl std::fmt::Debug for ListStorageAccountKeysResult {
@@ -11263,11 +12910,11 @@ impl Json for ListStorageAccountKeysResult {
 pub struct ListUsagesResult {
     /** The list of AML resource usages.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub value: Option<Vec<Usage>>,
     /** The URI to fetch the next page of AML resource usage information. Call ListNext() with this to fetch the next page of AML resource usage information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
 }
 impl Json for ListUsagesResult {
@@ -11286,6 +12933,8 @@ impl Json for ListUsagesResult {
     }
 }
 /// View type for including/excluding (for example) archived entities.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListViewType2 {
     /// `ActiveOnly`
@@ -11331,15 +12980,21 @@ impl Json for ListViewType2 {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListWorkspaceKeysResult {
-    /// Read-only: set by the service.
+    /** Read-only: set by the service, never sent in a request body.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub user_storage_key: Option<String>,
-    /// Read-only: set by the service.
+    /// Read-only: set by the service, never sent in a request body.
     pub user_storage_resource_id: Option<String>,
-    /// Read-only: set by the service.
+    /** Read-only: set by the service, never sent in a request body.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub app_insights_instrumentation_key: Option<String>,
-    /// Read-only: set by the service.
+    /// Read-only: set by the service, never sent in a request body.
     pub container_registry_credentials: Option<RegistryListCredentialsResult>,
-    /// Read-only: set by the service.
+    /** Read-only: set by the service, never sent in a request body.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub notebook_access_keys: Option<ListNotebookKeysResult>,
 }
 impl std::fmt::Debug for ListWorkspaceKeysResult {
@@ -11394,11 +13049,11 @@ impl Json for ListWorkspaceKeysResult {
 pub struct ListWorkspaceQuotas {
     /** The list of Workspace Quotas by VM Family
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub value: Option<Vec<ResourceQuota>>,
     /** The URI to fetch the next page of workspace quota information by VM Family. Call ListNext() with this to fetch the next page of Workspace Quota information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
 }
 impl Json for ListWorkspaceQuotas {
@@ -11419,8 +13074,10 @@ impl Json for ListWorkspaceQuotas {
 /// Literal input type.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiteralJobInput {
-    /// Description for the input.
-    pub description: Option<String>,
+    /** Description for the input.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /// \[Required\] Literal value for the input.
     pub value: String,
 }
@@ -11441,6 +13098,8 @@ impl Json for LiteralJobInput {
     }
 }
 /// Load Balancer Type
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LoadBalancerType {
     /// `PublicIp`
@@ -11481,6 +13140,8 @@ impl Json for LoadBalancerType {
     }
 }
 /// Enum for setting log verbosity.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LogVerbosity {
     /// No logs emitted.
@@ -11539,12 +13200,18 @@ impl Json for LogVerbosity {
 /// Managed identity configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedIdentity {
-    /// Specifies a user-assigned identity by client ID. For system-assigned, do not set this field.
-    pub client_id: Option<String>,
-    /// Specifies a user-assigned identity by object ID. For system-assigned, do not set this field.
-    pub object_id: Option<String>,
-    /// Specifies a user-assigned identity by ARM resource ID. For system-assigned, do not set this field.
-    pub resource_id: Option<String>,
+    /** Specifies a user-assigned identity by client ID. For system-assigned, do not set this field.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub client_id: Option<Option<crate::json::Uuid>>,
+    /** Specifies a user-assigned identity by object ID. For system-assigned, do not set this field.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub object_id: Option<Option<crate::json::Uuid>>,
+    /** Specifies a user-assigned identity by ARM resource ID. For system-assigned, do not set this field.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
 }
 impl Json for ManagedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11599,41 +13266,71 @@ impl Json for ManagedIdentityAuthTypeWorkspaceConnectionProperties {
 /// Properties specific to a ManagedOnlineDeployment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedOnlineDeployment {
-    /// Code configuration for the endpoint deployment.
-    pub code_configuration: Option<CodeConfiguration>,
-    /// Description of the endpoint deployment.
-    pub description: Option<String>,
-    /// ARM resource ID or AssetId of the environment specification for the endpoint deployment.
-    pub environment_id: Option<String>,
-    /// Environment variables configuration for the deployment.
-    pub environment_variables: Option<std::collections::BTreeMap<String, String>>,
-    /// Property dictionary. Properties can be added, but not removed or altered.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// If true, enables Application Insights logging.
+    /** Code configuration for the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub code_configuration: Option<Option<CodeConfiguration>>,
+    /** Description of the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** ARM resource ID or AssetId of the environment specification for the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_id: Option<Option<String>>,
+    /** Environment variables configuration for the deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_variables: Option<
+        Option<std::collections::BTreeMap<String, Option<String>>>,
+    >,
+    /** Property dictionary. Properties can be added, but not removed or altered.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** If true, enables Application Insights logging.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub app_insights_enabled: Option<bool>,
-    /// If Enabled, allow egress public network access. If Disabled, this will create secure egress. Default: Enabled.
+    /** If Enabled, allow egress public network access. If Disabled, this will create secure egress. Default: Enabled.
+
+ Service default: `"Enabled"` (not filled in by azml: absent stays absent).*/
     pub egress_public_network_access: Option<EgressPublicNetworkAccessType>,
-    /// Compute instance type.
-    pub instance_type: Option<String>,
-    /// Liveness probe monitors the health of the container regularly.
-    pub liveness_probe: Option<ProbeSettings>,
-    /// The URI path to the model.
-    pub model: Option<String>,
-    /// The path to mount the model in custom container.
-    pub model_mount_path: Option<String>,
+    /** Compute instance type.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub instance_type: Option<Option<String>>,
+    /** Liveness probe monitors the health of the container regularly.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub liveness_probe: Option<Option<ProbeSettings>>,
+    /** The URI path to the model.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model: Option<Option<String>>,
+    /** The path to mount the model in custom container.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_mount_path: Option<Option<String>>,
     /** Provisioning state for the endpoint deployment.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<DeploymentProvisioningState>,
-    /// Readiness probe validates if the container is ready to serve traffic. The properties and defaults are the same as liveness probe.
-    pub readiness_probe: Option<ProbeSettings>,
-    /// Request settings for the deployment.
-    pub request_settings: Option<OnlineRequestSettings>,
+    /** Readiness probe validates if the container is ready to serve traffic. The properties and defaults are the same as liveness probe.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub readiness_probe: Option<Option<ProbeSettings>>,
+    /** Request settings for the deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub request_settings: Option<Option<OnlineRequestSettings>>,
     /** Scale settings for the deployment.
  If it is null or not provided,
  it defaults to TargetUtilizationScaleSettings for KubernetesOnlineDeployment
- and to DefaultScaleSettings for ManagedOnlineDeployment.*/
-    pub scale_settings: Option<OnlineScaleSettings>,
+ and to DefaultScaleSettings for ManagedOnlineDeployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub scale_settings: Option<Option<OnlineScaleSettings>>,
 }
 impl Json for ManagedOnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11682,12 +13379,12 @@ impl Json for ManagedOnlineDeployment {
 pub struct ManagedServiceIdentity {
     /** The service principal ID of the system assigned identity. This property will only be provided for a system assigned identity.
 
- Read-only: set by the service.*/
-    pub principal_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub principal_id: Option<crate::json::Uuid>,
     /** The tenant ID of the system assigned identity. This property will only be provided for a system assigned identity.
 
- Read-only: set by the service.*/
-    pub tenant_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub tenant_id: Option<crate::json::Uuid>,
     /// The type of managed identity assigned to this resource.
     pub type_: ManagedServiceIdentityType,
     /// The identities assigned to this resource by the user.
@@ -11715,6 +13412,8 @@ impl Json for ManagedServiceIdentity {
     }
 }
 /// Type of managed service identity (where both SystemAssigned and UserAssigned types are allowed).
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ManagedServiceIdentityType {
     /// No managed identity.
@@ -11765,9 +13464,13 @@ impl Json for ManagedServiceIdentityType {
 /// Defines an early termination policy based on running averages of the primary metric of all runs
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedianStoppingPolicy {
-    /// Number of intervals by which to delay the first evaluation.
+    /** Number of intervals by which to delay the first evaluation.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub delay_evaluation: Option<i32>,
-    /// Interval (number of runs) between policy evaluations.
+    /** Interval (number of runs) between policy evaluations.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub evaluation_interval: Option<i32>,
 }
 impl Json for MedianStoppingPolicy {
@@ -11788,12 +13491,16 @@ impl Json for MedianStoppingPolicy {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MlFlowModelJobInput {
-    /// Input Asset Delivery Mode.
+    /** Input Asset Delivery Mode.
+
+ Service default: `"ReadOnlyMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
-    /// Description for the input.
-    pub description: Option<String>,
+    /** Description for the input.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for MlFlowModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11815,12 +13522,18 @@ impl Json for MlFlowModelJobInput {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MlFlowModelJobOutput {
-    /// Output Asset Delivery Mode.
+    /** Output Asset Delivery Mode.
+
+ Service default: `"ReadWriteMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<OutputDeliveryMode>,
-    /// Output Asset URI.
-    pub uri: Option<String>,
-    /// Description for the output.
-    pub description: Option<String>,
+    /** Output Asset URI.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub uri: Option<Option<String>>,
+    /** Description for the output.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for MlFlowModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11843,20 +13556,32 @@ impl Json for MlFlowModelJobOutput {
 /// MLTable data definition
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MlTableData {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// If the name version are system generated (anonymous registration).
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** If the name version are system generated (anonymous registration).
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_anonymous: Option<bool>,
-    /// Is the asset archived?
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
     pub data_uri: String,
-    /// Uris referenced in the MLTable definition (required for lineage)
-    pub referenced_uris: Option<Vec<String>>,
+    /** Uris referenced in the MLTable definition (required for lineage)
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub referenced_uris: Option<Option<Vec<String>>>,
 }
 impl Json for MlTableData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11886,12 +13611,16 @@ impl Json for MlTableData {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MlTableJobInput {
-    /// Input Asset Delivery Mode.
+    /** Input Asset Delivery Mode.
+
+ Service default: `"ReadOnlyMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
-    /// Description for the input.
-    pub description: Option<String>,
+    /** Description for the input.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for MlTableJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11913,12 +13642,18 @@ impl Json for MlTableJobInput {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MlTableJobOutput {
-    /// Output Asset Delivery Mode.
+    /** Output Asset Delivery Mode.
+
+ Service default: `"ReadWriteMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<OutputDeliveryMode>,
-    /// Output Asset URI.
-    pub uri: Option<String>,
-    /// Description for the output.
-    pub description: Option<String>,
+    /** Output Asset URI.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub uri: Option<Option<String>>,
+    /** Description for the output.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for MlTableJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11940,25 +13675,37 @@ impl Json for MlTableJobOutput {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelContainer {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// Is the asset archived?
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** The latest version inside this container.
 
- Read-only: set by the service.*/
-    pub latest_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub latest_version: Option<Option<String>>,
     /** The next auto incremental version
 
- Read-only: set by the service.*/
-    pub next_version: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub next_version: Option<Option<String>>,
     /** Provisioning state for the model container.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
 }
 impl Json for ModelContainer {
@@ -11991,19 +13738,19 @@ impl Json for ModelContainer {
 pub struct ModelContainerResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ModelContainer,
@@ -12053,6 +13800,8 @@ impl Json for ModelContainerResourceArmPaginatedResult {
     }
 }
 /// Image model size.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModelSize {
     /// No value selected.
@@ -12107,30 +13856,50 @@ impl Json for ModelSize {
 /// Model asset version details.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelVersion {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// If the name version are system generated (anonymous registration).
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** If the name version are system generated (anonymous registration).
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_anonymous: Option<bool>,
-    /// Is the asset archived?
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
-    /// Mapping of model flavors to their properties.
-    pub flavors: Option<std::collections::BTreeMap<String, FlavorData>>,
-    /// Name of the training job which produced this model
-    pub job_name: Option<String>,
-    /// The storage format for this entity. Used for NCD.
-    pub model_type: Option<String>,
-    /// The URI path to the model contents.
-    pub model_uri: Option<String>,
+    /** Mapping of model flavors to their properties.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub flavors: Option<Option<std::collections::BTreeMap<String, Option<FlavorData>>>>,
+    /** Name of the training job which produced this model
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub job_name: Option<Option<String>>,
+    /** The storage format for this entity. Used for NCD.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_type: Option<Option<String>>,
+    /** The URI path to the model contents.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub model_uri: Option<Option<String>>,
     /** Provisioning state for the model version.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
-    /// Stage in the model lifecycle assigned to this model
-    pub stage: Option<String>,
+    /** Stage in the model lifecycle assigned to this model
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub stage: Option<Option<String>>,
 }
 impl Json for ModelVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12170,19 +13939,19 @@ impl Json for ModelVersion {
 pub struct ModelVersionResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ModelVersion,
@@ -12232,6 +14001,8 @@ impl Json for ModelVersionResourceArmPaginatedResult {
     }
 }
 /// Mount Action.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MountAction {
     /// `Mount`
@@ -12272,6 +14043,8 @@ impl Json for MountAction {
     }
 }
 /// Mount state.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MountState {
     /// `MountRequested`
@@ -12330,8 +14103,10 @@ impl Json for MountState {
 /// MPI distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Mpi {
-    /// Number of processes per MPI node.
-    pub process_count_per_instance: Option<i32>,
+    /** Number of processes per MPI node.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub process_count_per_instance: Option<Option<i32>>,
 }
 impl Json for Mpi {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12348,14 +14123,16 @@ impl Json for Mpi {
     }
 }
 /// N-Cross validations value.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum NCrossValidations {
     /// `mode: "Auto"`
     AutoNCrossValidations(AutoNCrossValidations),
     /// `mode: "Custom"`
     CustomNCrossValidations(CustomNCrossValidations),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl NCrossValidations {
@@ -12365,6 +14142,15 @@ impl NCrossValidations {
             Self::AutoNCrossValidations(_) => Some("Auto"),
             Self::CustomNCrossValidations(_) => Some("Custom"),
             Self::Unknown(v) => v.get("mode").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for NCrossValidations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AutoNCrossValidations(x) => std::fmt::Debug::fmt(x, f),
+            Self::CustomNCrossValidations(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -12392,6 +14178,8 @@ impl Json for NCrossValidations {
     }
 }
 /// Determines how N-Cross validations value is determined.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NCrossValidationsMode {
     /// Determine N-Cross validations value automatically. Supported only for 'Forecasting' AutoML task.
@@ -12432,6 +14220,8 @@ impl Json for NCrossValidationsMode {
     }
 }
 /// network of this container.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Network {
     /// `Bridge`
@@ -12475,12 +14265,18 @@ impl Json for Network {
  NLP - Natural Language Processing.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NlpVertical {
-    /// Featurization inputs needed for AutoML job.
-    pub featurization_settings: Option<NlpVerticalFeaturizationSettings>,
-    /// Execution constraints for AutoMLJob.
-    pub limit_settings: Option<NlpVerticalLimitSettings>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+    /** Featurization inputs needed for AutoML job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub featurization_settings: Option<Option<NlpVerticalFeaturizationSettings>>,
+    /** Execution constraints for AutoMLJob.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub limit_settings: Option<Option<NlpVerticalLimitSettings>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
 }
 impl Json for NlpVertical {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12501,8 +14297,10 @@ impl Json for NlpVertical {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NlpVerticalFeaturizationSettings {
-    /// Dataset language, useful for the text data.
-    pub dataset_language: Option<String>,
+    /** Dataset language, useful for the text data.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub dataset_language: Option<Option<String>>,
 }
 impl Json for NlpVerticalFeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12520,12 +14318,18 @@ impl Json for NlpVerticalFeaturizationSettings {
 /// Job execution constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NlpVerticalLimitSettings {
-    /// Maximum Concurrent AutoML iterations.
+    /** Maximum Concurrent AutoML iterations.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub max_concurrent_trials: Option<i32>,
-    /// Number of AutoML iterations.
+    /** Number of AutoML iterations.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub max_trials: Option<i32>,
-    /// AutoML job timeout.
-    pub timeout: Option<String>,
+    /** AutoML job timeout.
+
+ Service default: `"P7D"` (not filled in by azml: absent stays absent).*/
+    pub timeout: Option<crate::json::IsoDuration>,
 }
 impl Json for NlpVerticalLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12545,6 +14349,8 @@ impl Json for NlpVerticalLimitSettings {
     }
 }
 /// State of the compute node. Values are idle, running, preparing, unusable, leaving and preempted.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeState {
     /// `idle`
@@ -12605,27 +14411,27 @@ impl Json for NodeState {
 pub struct NodeStateCounts {
     /** Number of compute nodes in idle state.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub idle_node_count: Option<i32>,
     /** Number of compute nodes which are running jobs.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub running_node_count: Option<i32>,
     /** Number of compute nodes which are being prepared.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub preparing_node_count: Option<i32>,
     /** Number of compute nodes which are in unusable state.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub unusable_node_count: Option<i32>,
     /** Number of compute nodes which are leaving the amlCompute.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub leaving_node_count: Option<i32>,
     /** Number of compute nodes which are in preempted state.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub preempted_node_count: Option<i32>,
 }
 impl Json for NodeStateCounts {
@@ -12652,12 +14458,14 @@ impl Json for NodeStateCounts {
     }
 }
 /// Abstract Nodes definition
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum Nodes {
     /// `nodesValueType: "All"`
     AllNodes(AllNodes),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl Nodes {
@@ -12666,6 +14474,14 @@ impl Nodes {
         match self {
             Self::AllNodes(_) => Some("All"),
             Self::Unknown(v) => v.get("nodesValueType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for Nodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AllNodes(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -12687,6 +14503,8 @@ impl Json for Nodes {
     }
 }
 /// The enumerated types for the nodes value
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodesValueType {
     /// `All`
@@ -12767,21 +14585,27 @@ impl Json for NoneDatastoreCredentials {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct NotebookAccessTokenResult {
-    /// Read-only: set by the service.
+    /// Read-only: set by the service, never sent in a request body.
     pub notebook_resource_id: Option<String>,
-    /// Read-only: set by the service.
+    /// Read-only: set by the service, never sent in a request body.
     pub host_name: Option<String>,
-    /// Read-only: set by the service.
+    /// Read-only: set by the service, never sent in a request body.
     pub public_dns: Option<String>,
-    /// Read-only: set by the service.
+    /** Read-only: set by the service, never sent in a request body.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub access_token: Option<String>,
-    /// Read-only: set by the service.
+    /** Read-only: set by the service, never sent in a request body.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub token_type: Option<String>,
-    /// Read-only: set by the service.
+    /// Read-only: set by the service, never sent in a request body.
     pub expires_in: Option<i32>,
-    /// Read-only: set by the service.
+    /** Read-only: set by the service, never sent in a request body.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub refresh_token: Option<String>,
-    /// Read-only: set by the service.
+    /// Read-only: set by the service, never sent in a request body.
     pub scope: Option<String>,
 }
 impl std::fmt::Debug for NotebookAccessTokenResult {
@@ -12859,8 +14683,10 @@ pub struct NotebookResourceInfo {
     pub fqdn: Option<String>,
     /// the data plane resourceId that used to initialize notebook component
     pub resource_id: Option<String>,
-    /// The error that occurs when preparing notebook.
-    pub notebook_preparation_error: Option<NotebookPreparationError>,
+    /** The error that occurs when preparing notebook.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub notebook_preparation_error: Option<Option<NotebookPreparationError>>,
 }
 impl Json for NotebookResourceInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12880,6 +14706,8 @@ impl Json for NotebookResourceInfo {
     }
 }
 /// Primary metrics for Image ObjectDetection task.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectDetectionPrimaryMetrics {
     /** Mean Average Precision (MAP) is the average of AP (Average Precision).
@@ -12939,14 +14767,16 @@ impl Json for Objective {
         o.finish()
     }
 }
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`code_configuration`, `description`, `environment_id`, `environment_variables`, `properties`, `app_insights_enabled`, `egress_public_network_access`, `instance_type`, `liveness_probe`, `model`, `model_mount_path`, `provisioning_state`, `readiness_probe`, `request_settings`, `scale_settings`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum OnlineDeployment {
     /// `endpointComputeType: "Kubernetes"`
     KubernetesOnlineDeployment(KubernetesOnlineDeployment),
     /// `endpointComputeType: "Managed"`
     ManagedOnlineDeployment(ManagedOnlineDeployment),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl OnlineDeployment {
@@ -12956,6 +14786,15 @@ impl OnlineDeployment {
             Self::KubernetesOnlineDeployment(_) => Some("Kubernetes"),
             Self::ManagedOnlineDeployment(_) => Some("Managed"),
             Self::Unknown(v) => v.get("endpointComputeType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for OnlineDeployment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::KubernetesOnlineDeployment(x) => std::fmt::Debug::fmt(x, f),
+            Self::ManagedOnlineDeployment(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -12987,19 +14826,19 @@ impl Json for OnlineDeployment {
 pub struct OnlineDeploymentTrackedResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, String>>,
@@ -13073,34 +14912,54 @@ impl Json for OnlineDeploymentTrackedResourceArmPaginatedResult {
 pub struct OnlineEndpoint {
     /// \[Required\] Use 'Key' for key based authentication and 'AMLToken' for Azure Machine Learning token-based authentication. 'Key' doesn't expire but 'AMLToken' does.
     pub auth_mode: EndpointAuthMode,
-    /// Description of the inference endpoint.
-    pub description: Option<String>,
+    /** Description of the inference endpoint.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
- This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.*/
-    pub keys: Option<EndpointAuthKeys>,
-    /// Property dictionary. Properties can be added, but not removed or altered.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
+ This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub keys: Option<Option<EndpointAuthKeys>>,
+    /** Property dictionary. Properties can be added, but not removed or altered.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
     /** Endpoint URI.
 
- Read-only: set by the service.*/
-    pub scoring_uri: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub scoring_uri: Option<Option<String>>,
     /** Endpoint Swagger URI.
 
- Read-only: set by the service.*/
-    pub swagger_uri: Option<String>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub swagger_uri: Option<Option<String>>,
     /** ARM resource ID of the compute if it exists.
- optional*/
-    pub compute: Option<String>,
-    /// Percentage of traffic to be mirrored to each deployment without using returned scoring. Traffic values need to sum to utmost 50.
-    pub mirror_traffic: Option<std::collections::BTreeMap<String, i32>>,
+ optional
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub compute: Option<Option<String>>,
+    /** Percentage of traffic to be mirrored to each deployment without using returned scoring. Traffic values need to sum to utmost 50.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub mirror_traffic: Option<Option<std::collections::BTreeMap<String, i32>>>,
     /** Provisioning state for the endpoint.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<EndpointProvisioningState>,
-    /// Set to "Enabled" for endpoints that should allow public access when Private Link is enabled.
+    /** Set to "Enabled" for endpoints that should allow public access when Private Link is enabled.
+
+ Service default: `"Enabled"` (not filled in by azml: absent stays absent).*/
     pub public_network_access: Option<PublicNetworkAccessType>,
-    /// Percentage of traffic from endpoint to divert to each deployment. Traffic values need to sum to 100.
-    pub traffic: Option<std::collections::BTreeMap<String, i32>>,
+    /** Percentage of traffic from endpoint to divert to each deployment. Traffic values need to sum to 100.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub traffic: Option<Option<std::collections::BTreeMap<String, i32>>>,
 }
 impl std::fmt::Debug for OnlineEndpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -13156,19 +15015,19 @@ impl Json for OnlineEndpoint {
 pub struct OnlineEndpointTrackedResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, String>>,
@@ -13240,14 +15099,20 @@ impl Json for OnlineEndpointTrackedResourceArmPaginatedResult {
 /// Online deployment scoring requests configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineRequestSettings {
-    /// The number of maximum concurrent requests per node allowed per deployment. Defaults to 1.
+    /** The number of maximum concurrent requests per node allowed per deployment. Defaults to 1.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub max_concurrent_requests_per_instance: Option<i32>,
     /** The maximum amount of time a request will stay in the queue in ISO 8601 format.
- Defaults to 500ms.*/
-    pub max_queue_wait: Option<String>,
+ Defaults to 500ms.
+
+ Service default: `"PT0.5S"` (not filled in by azml: absent stays absent).*/
+    pub max_queue_wait: Option<crate::json::IsoDuration>,
     /** The scoring timeout in ISO 8601 format.
- Defaults to 5000ms.*/
-    pub request_timeout: Option<String>,
+ Defaults to 5000ms.
+
+ Service default: `"PT5S"` (not filled in by azml: absent stays absent).*/
+    pub request_timeout: Option<crate::json::IsoDuration>,
 }
 impl Json for OnlineRequestSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13271,14 +15136,16 @@ impl Json for OnlineRequestSettings {
     }
 }
 /// Online deployment scaling configuration.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum OnlineScaleSettings {
     /// `scaleType: "Default"`
     DefaultScaleSettings(DefaultScaleSettings),
     /// `scaleType: "TargetUtilization"`
     TargetUtilizationScaleSettings(TargetUtilizationScaleSettings),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl OnlineScaleSettings {
@@ -13288,6 +15155,15 @@ impl OnlineScaleSettings {
             Self::DefaultScaleSettings(_) => Some("Default"),
             Self::TargetUtilizationScaleSettings(_) => Some("TargetUtilization"),
             Self::Unknown(v) => v.get("scaleType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for OnlineScaleSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::DefaultScaleSettings(x) => std::fmt::Debug::fmt(x, f),
+            Self::TargetUtilizationScaleSettings(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -13316,6 +15192,8 @@ impl Json for OnlineScaleSettings {
     }
 }
 /// The type of operating system.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OperatingSystemType {
     /// `Linux`
@@ -13356,6 +15234,8 @@ impl Json for OperatingSystemType {
     }
 }
 /// Name of the last operation.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OperationName {
     /// `Create`
@@ -13412,6 +15292,8 @@ impl Json for OperationName {
     }
 }
 /// Operation status.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OperationStatus {
     /// `InProgress`
@@ -13476,6 +15358,8 @@ impl Json for OperationStatus {
     }
 }
 /// Trigger of operation.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OperationTrigger {
     /// `User`
@@ -13520,6 +15404,8 @@ impl Json for OperationTrigger {
     }
 }
 /// The option to order the response.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrderString2 {
     /// `CreatedAtDesc`
@@ -13568,6 +15454,8 @@ impl Json for OrderString2 {
     }
 }
 /// Compute OS Type
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OsType {
     /// `Linux`
@@ -13608,6 +15496,8 @@ impl Json for OsType {
     }
 }
 /// Output data delivery mode enums.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutputDeliveryMode {
     /// `ReadWriteMount`
@@ -13650,10 +15540,14 @@ impl Json for OutputDeliveryMode {
 /// Reference to an asset via its path in a job output.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OutputPathAssetReference {
-    /// ARM resource ID of the job.
-    pub job_id: Option<String>,
-    /// The path of the file/directory in the job output.
-    pub path: Option<String>,
+    /** ARM resource ID of the job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub job_id: Option<Option<String>>,
+    /** The path of the file/directory in the job output.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub path: Option<Option<String>>,
 }
 impl Json for OutputPathAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13697,8 +15591,10 @@ impl Json for PaginatedComputeResourcesList {
 /// Mutable batch inference settings per deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartialBatchDeployment {
-    /// Description of the endpoint deployment.
-    pub description: Option<String>,
+    /** Description of the endpoint deployment.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for PartialBatchDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13719,7 +15615,7 @@ pub struct PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties {
     /// Additional attributes of the entity.
     pub properties: Option<PartialBatchDeployment>,
     /// Resource tags.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
 }
 impl Json for PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13765,7 +15661,7 @@ impl Json for PartialManagedServiceIdentity {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartialMinimalTrackedResource {
     /// Resource tags.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
 }
 impl Json for PartialMinimalTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13782,7 +15678,7 @@ impl Json for PartialMinimalTrackedResource {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartialMinimalTrackedResourceWithIdentity {
     /// Resource tags.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// Managed service identity (system assigned and/or user assigned identities)
     pub identity: Option<PartialManagedServiceIdentity>,
 }
@@ -13805,7 +15701,7 @@ impl Json for PartialMinimalTrackedResourceWithIdentity {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartialMinimalTrackedResourceWithSku {
     /// Resource tags.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<PartialSku>,
 }
@@ -13832,7 +15728,7 @@ pub struct PartialRegistryPartialTrackedResource {
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<PartialSku>,
     /// Resource tags.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
 }
 impl Json for PartialRegistryPartialTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13889,9 +15785,11 @@ impl Json for PartialSku {
 pub type PartialUserAssignedIdentity = serde_json::Value;
 #[derive(Clone, Default, PartialEq)]
 pub struct Password {
-    /// Read-only: set by the service.
+    /// Read-only: set by the service, never sent in a request body.
     pub name: Option<String>,
-    /// Read-only: set by the service.
+    /** Read-only: set by the service, never sent in a request body.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub value: Option<String>,
 }
 impl std::fmt::Debug for Password {
@@ -13949,12 +15847,14 @@ impl Json for PatAuthTypeWorkspaceConnectionProperties {
         o.finish()
     }
 }
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum PendingUploadCredentialDto {
     /// `credentialType: "SAS"`
     SasCredentialDto(SasCredentialDto),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl PendingUploadCredentialDto {
@@ -13963,6 +15863,14 @@ impl PendingUploadCredentialDto {
         match self {
             Self::SasCredentialDto(_) => Some("SAS"),
             Self::Unknown(v) => v.get("credentialType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for PendingUploadCredentialDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::SasCredentialDto(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -13984,6 +15892,8 @@ impl Json for PendingUploadCredentialDto {
     }
 }
 /// Enum to determine the PendingUpload credentials type.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PendingUploadCredentialType {
     /// `SAS`
@@ -14021,9 +15931,13 @@ impl Json for PendingUploadCredentialType {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PendingUploadRequestDto {
-    /// If PendingUploadId = null then random guid will be used.
-    pub pending_upload_id: Option<String>,
-    /// TemporaryBlobReference is the only supported type
+    /** If PendingUploadId = null then random guid will be used.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub pending_upload_id: Option<Option<String>>,
+    /** TemporaryBlobReference is the only supported type
+
+ Service default: `"TemporaryBlobReference"` (not filled in by azml: absent stays absent).*/
     pub pending_upload_type: Option<PendingUploadType>,
 }
 impl Json for PendingUploadRequestDto {
@@ -14043,11 +15957,17 @@ impl Json for PendingUploadRequestDto {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PendingUploadResponseDto {
-    /// Container level read, write, list SAS
-    pub blob_reference_for_consumption: Option<BlobReferenceForConsumptionDto>,
-    /// ID for this upload request
-    pub pending_upload_id: Option<String>,
-    /// TemporaryBlobReference is the only supported type
+    /** Container level read, write, list SAS
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub blob_reference_for_consumption: Option<Option<BlobReferenceForConsumptionDto>>,
+    /** ID for this upload request
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub pending_upload_id: Option<Option<String>>,
+    /** TemporaryBlobReference is the only supported type
+
+ Service default: `"TemporaryBlobReference"` (not filled in by azml: absent stays absent).*/
     pub pending_upload_type: Option<PendingUploadType>,
 }
 impl Json for PendingUploadResponseDto {
@@ -14068,6 +15988,8 @@ impl Json for PendingUploadResponseDto {
     }
 }
 /// Type of storage to use for the pending upload location
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PendingUploadType {
     /// `None`
@@ -14129,42 +16051,70 @@ impl Json for PersonalComputeInstanceSettings {
 /// Pipeline Job definition: defines generic to MFE attributes.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineJob {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// ARM resource ID of the component resource.
-    pub component_id: Option<String>,
-    /// ARM resource ID of the compute resource.
-    pub compute_id: Option<String>,
-    /// Display name of job.
-    pub display_name: Option<String>,
-    /// The name of the experiment the job belongs to. If not set, the job is placed in the "Default" experiment.
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** ARM resource ID of the component resource.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub component_id: Option<Option<String>>,
+    /** ARM resource ID of the compute resource.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub compute_id: Option<Option<String>>,
+    /** Display name of job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub display_name: Option<Option<String>>,
+    /** The name of the experiment the job belongs to. If not set, the job is placed in the "Default" experiment.
+
+ Service default: `"Default"` (not filled in by azml: absent stays absent).*/
     pub experiment_name: Option<String>,
     /** Identity configuration. If set, this should be one of AmlToken, ManagedIdentity, UserIdentity or null.
- Defaults to AmlToken if null.*/
-    pub identity: Option<IdentityConfiguration>,
-    /// Is the asset archived?
+ Defaults to AmlToken if null.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub identity: Option<Option<IdentityConfiguration>>,
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** List of JobEndpoints.
- For local jobs, a job endpoint will have an endpoint value of FileStreamObject.*/
-    pub services: Option<std::collections::BTreeMap<String, JobService>>,
+ For local jobs, a job endpoint will have an endpoint value of FileStreamObject.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub services: Option<Option<std::collections::BTreeMap<String, Option<JobService>>>>,
     /** Status of the job.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub status: Option<JobStatus>,
-    /// Inputs for the pipeline job.
-    pub inputs: Option<std::collections::BTreeMap<String, JobInput>>,
-    /// Jobs construct the Pipeline Job.
-    pub jobs: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Outputs for the pipeline job
-    pub outputs: Option<std::collections::BTreeMap<String, JobOutput>>,
+    /** Inputs for the pipeline job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub inputs: Option<Option<std::collections::BTreeMap<String, Option<JobInput>>>>,
+    /** Jobs construct the Pipeline Job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub jobs: Option<Option<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /** Outputs for the pipeline job
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub outputs: Option<Option<std::collections::BTreeMap<String, Option<JobOutput>>>>,
     /// Pipeline settings, for things like ContinueRunOnStepFailure etc.
     pub settings: Option<serde_json::Value>,
-    /// ARM resource ID of source job.
-    pub source_job_id: Option<String>,
+    /** ARM resource ID of source job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub source_job_id: Option<Option<String>>,
 }
 impl Json for PipelineJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14215,11 +16165,11 @@ impl Json for PipelineJob {
 pub struct PrivateEndpoint {
     /** The ARM identifier for Private Endpoint
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The ARM identifier for Subnet resource that private endpoint links to
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub subnet_arm_id: Option<String>,
 }
 impl Json for PrivateEndpoint {
@@ -14242,21 +16192,23 @@ impl Json for PrivateEndpoint {
 pub struct PrivateEndpointConnection {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
-    /// Resource properties.
+    /** Resource properties.
+
+ `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<PrivateEndpointConnectionProperties>,
     /// The identity of the resource.
     pub identity: Option<ManagedServiceIdentity>,
@@ -14345,6 +16297,8 @@ impl Json for PrivateEndpointConnectionProperties {
     }
 }
 /// The current provisioning state.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrivateEndpointConnectionProvisioningState {
     /// `Succeeded`
@@ -14397,10 +16351,12 @@ impl Json for PrivateEndpointConnectionProvisioningState {
 pub struct PrivateEndpointResource {
     /** The resource identifier for private endpoint
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
-    /// The subnetId that the private endpoint is connected to.
-    pub subnet_arm_id: Option<String>,
+    /** The subnetId that the private endpoint is connected to.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub subnet_arm_id: Option<Option<String>>,
 }
 impl Json for PrivateEndpointResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14418,6 +16374,8 @@ impl Json for PrivateEndpointResource {
     }
 }
 /// The private endpoint connection status.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrivateEndpointServiceConnectionStatus {
     /// `Pending`
@@ -14474,21 +16432,23 @@ impl Json for PrivateEndpointServiceConnectionStatus {
 pub struct PrivateLinkResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
-    /// Resource properties.
+    /** Resource properties.
+
+ `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<PrivateLinkResourceProperties>,
     /// The identity of the resource.
     pub identity: Option<ManagedServiceIdentity>,
@@ -14550,11 +16510,11 @@ impl Json for PrivateLinkResourceListResult {
 pub struct PrivateLinkResourceProperties {
     /** The private link resource group id.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub group_id: Option<String>,
     /** The private link resource required member names.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub required_members: Option<Vec<String>>,
     /// The private link resource Private link DNS zone name.
     pub required_zone_names: Option<Vec<String>>,
@@ -14606,16 +16566,26 @@ impl Json for PrivateLinkServiceConnectionState {
 /// Deployment container liveness/readiness probe configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProbeSettings {
-    /// The number of failures to allow before returning an unhealthy status.
+    /** The number of failures to allow before returning an unhealthy status.
+
+ Service default: `30` (not filled in by azml: absent stays absent).*/
     pub failure_threshold: Option<i32>,
-    /// The delay before the first probe in ISO 8601 format.
-    pub initial_delay: Option<String>,
-    /// The length of time between probes in ISO 8601 format.
-    pub period: Option<String>,
-    /// The number of successful probes before returning a healthy status.
+    /** The delay before the first probe in ISO 8601 format.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub initial_delay: Option<Option<crate::json::IsoDuration>>,
+    /** The length of time between probes in ISO 8601 format.
+
+ Service default: `"PT10S"` (not filled in by azml: absent stays absent).*/
+    pub period: Option<crate::json::IsoDuration>,
+    /** The number of successful probes before returning a healthy status.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub success_threshold: Option<i32>,
-    /// The probe timeout in ISO 8601 format.
-    pub timeout: Option<String>,
+    /** The probe timeout in ISO 8601 format.
+
+ Service default: `"PT2S"` (not filled in by azml: absent stays absent).*/
+    pub timeout: Option<crate::json::IsoDuration>,
 }
 impl Json for ProbeSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14639,6 +16609,8 @@ impl Json for ProbeSettings {
     }
 }
 /// The current deployment state of workspace resource. The provisioningState is to indicate states for resource provisioning.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningState {
     /// `Unknown`
@@ -14699,6 +16671,8 @@ impl Json for ProvisioningState {
     }
 }
 /// The current deployment state of schedule.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningStatus {
     /// `Completed`
@@ -14743,6 +16717,8 @@ impl Json for ProvisioningStatus {
     }
 }
 /// Whether requests from Public Network are allowed.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicNetworkAccess {
     /// `Enabled`
@@ -14783,6 +16759,8 @@ impl Json for PublicNetworkAccess {
     }
 }
 /// Enum to determine whether PublicNetworkAccess is Enabled or Disabled.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicNetworkAccessType {
     /// `Enabled`
@@ -14825,8 +16803,10 @@ impl Json for PublicNetworkAccessType {
 /// PyTorch distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PyTorch {
-    /// Number of processes per node.
-    pub process_count_per_instance: Option<i32>,
+    /** Number of processes per node.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub process_count_per_instance: Option<Option<i32>>,
 }
 impl Json for PyTorch {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14874,6 +16854,8 @@ impl Json for QuotaBaseProperties {
     }
 }
 /// An enum describing the unit of quota measurement.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QuotaUnit {
     /// `Count`
@@ -14935,10 +16917,14 @@ impl Json for QuotaUpdateParameters {
 /// Defines a Sampling Algorithm that generates values randomly
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RandomSamplingAlgorithm {
-    /// The specific type of random algorithm
+    /** The specific type of random algorithm
+
+ Service default: `"Random"` (not filled in by azml: absent stays absent).*/
     pub rule: Option<RandomSamplingAlgorithmRule>,
-    /// An optional integer to use as the seed for random number generation
-    pub seed: Option<i32>,
+    /** An optional integer to use as the seed for random number generation
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub seed: Option<Option<i32>>,
 }
 impl Json for RandomSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14957,6 +16943,8 @@ impl Json for RandomSamplingAlgorithm {
     }
 }
 /// The specific type of random algorithm
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RandomSamplingAlgorithmRule {
     /// `Random`
@@ -15003,10 +16991,14 @@ pub struct Recurrence {
     pub frequency: Option<RecurrenceFrequency>,
     /// \[Required\] Specifies schedule interval in conjunction with frequency
     pub interval: Option<i32>,
-    /// The start time in yyyy-MM-ddTHH:mm:ss format.
-    pub start_time: Option<String>,
+    /** The start time in yyyy-MM-ddTHH:mm:ss format.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub start_time: Option<Option<String>>,
     /** Specifies time zone in which the schedule runs.
- TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11*/
+ TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11
+
+ Service default: `"UTC"` (not filled in by azml: absent stays absent).*/
     pub time_zone: Option<String>,
     /// \[Required\] The recurrence schedule.
     pub schedule: Option<RecurrenceSchedule>,
@@ -15033,6 +17025,8 @@ impl Json for Recurrence {
     }
 }
 /// Enum to describe the frequency of a recurrence schedule
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecurrenceFrequency {
     /// Minute frequency
@@ -15090,10 +17084,14 @@ pub struct RecurrenceSchedule {
     pub hours: Vec<i32>,
     /// \[Required\] List of minutes for the schedule.
     pub minutes: Vec<i32>,
-    /// List of month days for the schedule
-    pub month_days: Option<Vec<i32>>,
-    /// List of days for the schedule.
-    pub week_days: Option<Vec<WeekDay>>,
+    /** List of month days for the schedule
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub month_days: Option<Option<Vec<i32>>>,
+    /** List of days for the schedule.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub week_days: Option<Option<Vec<WeekDay>>>,
 }
 impl Json for RecurrenceSchedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15118,19 +17116,27 @@ impl Json for RecurrenceSchedule {
 pub struct RecurrenceTrigger {
     /** Specifies end time of schedule in ISO 8601, but without a UTC offset. Refer https://en.wikipedia.org/wiki/ISO_8601.
  Recommented format would be "2022-06-01T00:00:01"
- If not present, the schedule will run indefinitely*/
-    pub end_time: Option<String>,
-    /// Specifies start time of schedule in ISO 8601 format, but without a UTC offset.
-    pub start_time: Option<String>,
+ If not present, the schedule will run indefinitely
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub end_time: Option<Option<String>>,
+    /** Specifies start time of schedule in ISO 8601 format, but without a UTC offset.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub start_time: Option<Option<String>>,
     /** Specifies time zone in which the schedule runs.
- TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11*/
+ TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11
+
+ Service default: `"UTC"` (not filled in by azml: absent stays absent).*/
     pub time_zone: Option<String>,
     /// \[Required\] The frequency to trigger schedule.
     pub frequency: RecurrenceFrequency,
     /// \[Required\] Specifies schedule interval in conjunction with frequency
     pub interval: i32,
-    /// The recurrence schedule.
-    pub schedule: Option<RecurrenceSchedule>,
+    /** The recurrence schedule.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub schedule: Option<Option<RecurrenceSchedule>>,
 }
 impl Json for RecurrenceTrigger {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15157,6 +17163,8 @@ impl Json for RecurrenceTrigger {
     }
 }
 /// Enum to determine which reference method to use for an asset.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReferenceType {
     /// `Id`
@@ -15204,8 +17212,10 @@ impl Json for ReferenceType {
 pub struct RegenerateEndpointKeysRequest {
     /// \[Required\] Specification for which type of key to generate. Primary or Secondary.
     pub key_type: KeyType,
-    /// The value the key is set to.
-    pub key_value: Option<String>,
+    /** The value the key is set to.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub key_value: Option<Option<String>>,
 }
 impl Json for RegenerateEndpointKeysRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15225,23 +17235,37 @@ impl Json for RegenerateEndpointKeysRequest {
 /// Details of the Registry
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Registry {
-    /// Discovery URL for the Registry
-    pub discovery_url: Option<String>,
-    /// IntellectualPropertyPublisher for the registry
-    pub intellectual_property_publisher: Option<String>,
-    /// ResourceId of the managed RG if the registry has system created resources
-    pub managed_resource_group: Option<ArmResourceId>,
-    /// MLFlow Registry URI for the Registry
-    pub ml_flow_registry_uri: Option<String>,
-    /// Private endpoint connections info used for pending connections in private link portal
+    /** Discovery URL for the Registry
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub discovery_url: Option<Option<String>>,
+    /** IntellectualPropertyPublisher for the registry
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub intellectual_property_publisher: Option<Option<String>>,
+    /** ResourceId of the managed RG if the registry has system created resources
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub managed_resource_group: Option<Option<ArmResourceId>>,
+    /** MLFlow Registry URI for the Registry
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub ml_flow_registry_uri: Option<Option<String>>,
+    /** Private endpoint connections info used for pending connections in private link portal
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub registry_private_endpoint_connections: Option<
-        Vec<RegistryPrivateEndpointConnection>,
+        Option<Vec<RegistryPrivateEndpointConnection>>,
     >,
     /** Is the Registry accessible from the internet?
- Possible values: "Enabled" or "Disabled"*/
-    pub public_network_access: Option<String>,
-    /// Details of each region the registry is in
-    pub region_details: Option<Vec<RegistryRegionArmDetails>>,
+ Possible values: "Enabled" or "Disabled"
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub public_network_access: Option<Option<String>>,
+    /** Details of each region the registry is in
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub region_details: Option<Option<Vec<RegistryRegionArmDetails>>>,
 }
 impl Json for Registry {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15274,10 +17298,11 @@ impl Json for Registry {
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct RegistryListCredentialsResult {
-    /// Read-only: set by the service.
+    /// Read-only: set by the service, never sent in a request body.
     pub location: Option<String>,
-    /// Read-only: set by the service.
+    /// Read-only: set by the service, never sent in a request body.
     pub username: Option<String>,
+    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
     pub passwords: Option<Vec<Password>>,
 }
 impl std::fmt::Debug for RegistryListCredentialsResult {
@@ -15314,12 +17339,12 @@ impl Json for RegistryListCredentialsResult {
 pub struct RegistryPartialManagedServiceIdentity {
     /** The service principal ID of the system assigned identity. This property will only be provided for a system assigned identity.
 
- Read-only: set by the service.*/
-    pub principal_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub principal_id: Option<crate::json::Uuid>,
     /** The tenant ID of the system assigned identity. This property will only be provided for a system assigned identity.
 
- Read-only: set by the service.*/
-    pub tenant_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub tenant_id: Option<crate::json::Uuid>,
     /// The type of managed identity assigned to this resource.
     pub type_: ManagedServiceIdentityType,
     /// The identities assigned to this resource by the user.
@@ -15350,12 +17375,20 @@ impl Json for RegistryPartialManagedServiceIdentity {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryPrivateEndpointConnection {
     /** This is the private endpoint connection name created on SRP
- Full resource id: /subscriptions/{subId}/resourceGroups/{rgName}/providers/Microsoft.MachineLearningServices/{resourceType}/{resourceName}/registryPrivateEndpointConnections/{peConnectionName}*/
-    pub id: Option<String>,
-    /// Same as workspace location.
-    pub location: Option<String>,
-    /// Properties of the Private Endpoint Connection
-    pub properties: Option<RegistryPrivateEndpointConnectionProperties>,
+ Full resource id: /subscriptions/{subId}/resourceGroups/{rgName}/providers/Microsoft.MachineLearningServices/{resourceType}/{resourceName}/registryPrivateEndpointConnections/{peConnectionName}
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub id: Option<Option<String>>,
+    /** Same as workspace location.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub location: Option<Option<String>>,
+    /** Properties of the Private Endpoint Connection
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
+    pub properties: Option<Option<RegistryPrivateEndpointConnectionProperties>>,
 }
 impl Json for RegistryPrivateEndpointConnection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15377,16 +17410,24 @@ impl Json for RegistryPrivateEndpointConnection {
 /// Properties of the Private Endpoint Connection
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryPrivateEndpointConnectionProperties {
-    /// The group ids
-    pub group_ids: Option<Vec<String>>,
-    /// The PE network resource that is linked to this PE connection.
-    pub private_endpoint: Option<PrivateEndpointResource>,
-    /// The connection state.
+    /** The group ids
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub group_ids: Option<Option<Vec<String>>>,
+    /** The PE network resource that is linked to this PE connection.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub private_endpoint: Option<Option<PrivateEndpointResource>>,
+    /** The connection state.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub registry_private_link_service_connection_state: Option<
-        RegistryPrivateLinkServiceConnectionState,
+        Option<RegistryPrivateLinkServiceConnectionState>,
     >,
-    /// One of null, "Succeeded", "Provisioning", "Failed". While not approved, it's null.
-    pub provisioning_state: Option<String>,
+    /** One of null, "Succeeded", "Provisioning", "Failed". While not approved, it's null.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub provisioning_state: Option<Option<String>>,
 }
 impl Json for RegistryPrivateEndpointConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15414,10 +17455,14 @@ impl Json for RegistryPrivateEndpointConnectionProperties {
 /// The connection state.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryPrivateLinkServiceConnectionState {
-    /// Some RP chose "None". Other RPs use this for region expansion.
-    pub actions_required: Option<String>,
-    /// User-defined message that, per NRP doc, may be used for approval-related message.
-    pub description: Option<String>,
+    /** Some RP chose "None". Other RPs use this for region expansion.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub actions_required: Option<Option<String>>,
+    /** User-defined message that, per NRP doc, may be used for approval-related message.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /// Connection status of the service consumer with the service provider
     pub status: Option<EndpointServiceConnectionStatus>,
 }
@@ -15441,12 +17486,18 @@ impl Json for RegistryPrivateLinkServiceConnectionState {
 /// Details for each region the registry is in
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryRegionArmDetails {
-    /// List of ACR accounts
-    pub acr_details: Option<Vec<AcrDetails>>,
-    /// The location where the registry exists
-    pub location: Option<String>,
-    /// List of storage accounts
-    pub storage_account_details: Option<Vec<StorageAccountDetails>>,
+    /** List of ACR accounts
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub acr_details: Option<Option<Vec<AcrDetails>>>,
+    /** The location where the registry exists
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub location: Option<Option<String>>,
+    /** List of storage accounts
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub storage_account_details: Option<Option<Vec<StorageAccountDetails>>>,
 }
 impl Json for RegistryRegionArmDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15469,19 +17520,19 @@ impl Json for RegistryRegionArmDetails {
 pub struct RegistryTrackedResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, String>>,
@@ -15491,7 +17542,9 @@ pub struct RegistryTrackedResource {
     pub identity: Option<ManagedServiceIdentity>,
     /// Metadata used by portal/tooling/etc to render different UX experiences for resources of the same type.
     pub kind: Option<String>,
-    /// \[Required\] Additional attributes of the entity.
+    /** \[Required\] Additional attributes of the entity.
+
+ `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Registry,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
@@ -15553,40 +17606,66 @@ impl Json for RegistryTrackedResourceArmPaginatedResult {
 /// Regression task in AutoML Table vertical.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Regression {
-    /// Columns to use for CVSplit data.
-    pub cv_split_column_names: Option<Vec<String>>,
-    /// Featurization inputs needed for AutoML job.
-    pub featurization_settings: Option<TableVerticalFeaturizationSettings>,
-    /// Execution constraints for AutoMLJob.
-    pub limit_settings: Option<TableVerticalLimitSettings>,
+    /** Columns to use for CVSplit data.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub cv_split_column_names: Option<Option<Vec<String>>>,
+    /** Featurization inputs needed for AutoML job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub featurization_settings: Option<Option<TableVerticalFeaturizationSettings>>,
+    /** Execution constraints for AutoMLJob.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub limit_settings: Option<Option<TableVerticalLimitSettings>>,
     /** Number of cross validation folds to be applied on training dataset
- when validation dataset is not provided.*/
-    pub n_cross_validations: Option<NCrossValidations>,
-    /// Test data input.
-    pub test_data: Option<MlTableJobInput>,
+ when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub n_cross_validations: Option<Option<NCrossValidations>>,
+    /** Test data input.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub test_data: Option<Option<MlTableJobInput>>,
     /** The fraction of test dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub test_data_size: Option<f64>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub test_data_size: Option<Option<serde_json::Number>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
     /** The fraction of training dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub validation_data_size: Option<f64>,
-    /// The name of the sample weight column. Automated ML supports a weighted column as an input, causing rows in the data to be weighted up or down.
-    pub weight_column_name: Option<String>,
-    /// Log verbosity for the job.
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data_size: Option<Option<serde_json::Number>>,
+    /** The name of the sample weight column. Automated ML supports a weighted column as an input, causing rows in the data to be weighted up or down.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weight_column_name: Option<Option<String>>,
+    /** Log verbosity for the job.
+
+ Service default: `"Info"` (not filled in by azml: absent stays absent).*/
     pub log_verbosity: Option<LogVerbosity>,
     /** Target column name: This is prediction values column.
- Also known as label column name in context of classification tasks.*/
-    pub target_column_name: Option<String>,
+ Also known as label column name in context of classification tasks.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_column_name: Option<Option<String>>,
     /// \[Required\] Training data input.
     pub training_data: MlTableJobInput,
-    /// Primary metric for regression task.
+    /** Primary metric for regression task.
+
+ Service default: `"NormalizedRootMeanSquaredError"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<RegressionPrimaryMetrics>,
-    /// Inputs for training phase for an AutoML Job.
-    pub training_settings: Option<RegressionTrainingSettings>,
+    /** Inputs for training phase for an AutoML Job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub training_settings: Option<Option<RegressionTrainingSettings>>,
 }
 impl Json for Regression {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15629,6 +17708,8 @@ impl Json for Regression {
     }
 }
 /// Enum for all Regression models supported by AutoML.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegressionModels {
     /// Elastic net is a popular type of regularized linear regression that combines two popular penalties, specifically the L1 and L2 penalty functions.
@@ -15707,6 +17788,8 @@ impl Json for RegressionModels {
     }
 }
 /// Primary metrics for Regression task.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegressionPrimaryMetrics {
     /// The Spearman's rank coefficient of correlation is a nonparametric measure of rank correlation.
@@ -15757,25 +17840,43 @@ impl Json for RegressionPrimaryMetrics {
 /// Regression Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegressionTrainingSettings {
-    /// Enable recommendation of DNN models.
+    /** Enable recommendation of DNN models.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub enable_dnn_training: Option<bool>,
-    /// Flag to turn on explainability on best model.
+    /** Flag to turn on explainability on best model.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_model_explainability: Option<bool>,
-    /// Flag for enabling onnx compatible models.
+    /** Flag for enabling onnx compatible models.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub enable_onnx_compatible_models: Option<bool>,
-    /// Enable stack ensemble run.
+    /** Enable stack ensemble run.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_stack_ensemble: Option<bool>,
-    /// Enable voting ensemble run.
+    /** Enable voting ensemble run.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_vote_ensemble: Option<bool>,
     /** During VotingEnsemble and StackEnsemble model generation, multiple fitted models from the previous child runs are downloaded.
- Configure this parameter with a higher value than 300 secs, if more time is needed.*/
-    pub ensemble_model_download_timeout: Option<String>,
-    /// Stack ensemble settings for stack ensemble run.
-    pub stack_ensemble_settings: Option<StackEnsembleSettings>,
-    /// Allowed models for regression task.
-    pub allowed_training_algorithms: Option<Vec<RegressionModels>>,
-    /// Blocked models for regression task.
-    pub blocked_training_algorithms: Option<Vec<RegressionModels>>,
+ Configure this parameter with a higher value than 300 secs, if more time is needed.
+
+ Service default: `"PT5M"` (not filled in by azml: absent stays absent).*/
+    pub ensemble_model_download_timeout: Option<crate::json::IsoDuration>,
+    /** Stack ensemble settings for stack ensemble run.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub stack_ensemble_settings: Option<Option<StackEnsembleSettings>>,
+    /** Allowed models for regression task.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub allowed_training_algorithms: Option<Option<Vec<RegressionModels>>>,
+    /** Blocked models for regression task.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub blocked_training_algorithms: Option<Option<Vec<RegressionModels>>>,
 }
 impl Json for RegressionTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15807,6 +17908,8 @@ impl Json for RegressionTrainingSettings {
     }
 }
 /// State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on all nodes of the cluster. Enabled - Indicates that the public ssh port is open on all nodes of the cluster. NotSpecified - Indicates that the public ssh port is closed on all nodes of the cluster if VNet is defined, else is open all public nodes. It can be default only during cluster creation time, after creation it will be either enabled or disabled.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RemoteLoginPortPublicAccess {
     /// `Enabled`
@@ -15855,19 +17958,19 @@ impl Json for RemoteLoginPortPublicAccess {
 pub struct Resource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
 }
 impl Json for Resource {
@@ -15891,12 +17994,18 @@ impl Json for Resource {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceBase {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
 }
 impl Json for ResourceBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15917,12 +18026,20 @@ impl Json for ResourceBase {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceConfiguration {
-    /// Optional number of instances or nodes used by the compute target.
+    /** Optional number of instances or nodes used by the compute target.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub instance_count: Option<i32>,
-    /// Optional type of VM used as supported by the compute target.
-    pub instance_type: Option<String>,
-    /// Additional properties bag.
-    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /** Optional type of VM used as supported by the compute target.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub instance_type: Option<Option<String>>,
+    /** Additional properties bag.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<
+        Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    >,
 }
 impl Json for ResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15963,11 +18080,11 @@ impl Json for ResourceId {
 pub struct ResourceName {
     /** The name of the resource.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub value: Option<String>,
     /** The localized name of the resource.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub localized_value: Option<String>,
 }
 impl Json for ResourceName {
@@ -15990,27 +18107,27 @@ impl Json for ResourceName {
 pub struct ResourceQuota {
     /** Specifies the resource ID.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** Region of the AML workspace in the id.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub aml_workspace_location: Option<String>,
     /** Specifies the resource type.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Name of the resource.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<ResourceName>,
     /** The maximum permitted quota of the resource.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub limit: Option<i64>,
     /** An enum describing the unit of quota measurement.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub unit: Option<QuotaUnit>,
 }
 impl Json for ResourceQuota {
@@ -16060,7 +18177,9 @@ impl Json for Route {
 }
 /** The Sampling Algorithm used to generate hyperparameter values, along with properties to
  configure the algorithm*/
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum SamplingAlgorithm {
     /// `samplingAlgorithmType: "Bayesian"`
     BayesianSamplingAlgorithm(BayesianSamplingAlgorithm),
@@ -16069,7 +18188,7 @@ pub enum SamplingAlgorithm {
     /// `samplingAlgorithmType: "Random"`
     RandomSamplingAlgorithm(RandomSamplingAlgorithm),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl SamplingAlgorithm {
@@ -16080,6 +18199,16 @@ impl SamplingAlgorithm {
             Self::GridSamplingAlgorithm(_) => Some("Grid"),
             Self::RandomSamplingAlgorithm(_) => Some("Random"),
             Self::Unknown(v) => v.get("samplingAlgorithmType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for SamplingAlgorithm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::BayesianSamplingAlgorithm(x) => std::fmt::Debug::fmt(x, f),
+            Self::GridSamplingAlgorithm(x) => std::fmt::Debug::fmt(x, f),
+            Self::RandomSamplingAlgorithm(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -16111,6 +18240,8 @@ impl Json for SamplingAlgorithm {
         }
     }
 }
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamplingAlgorithmType {
     /// `Grid`
@@ -16188,8 +18319,10 @@ impl Json for SasAuthTypeWorkspaceConnectionProperties {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SasCredentialDto {
-    /// Full SAS Uri, including the storage, container/blob path and SAS token
-    pub sas_uri: Option<String>,
+    /** Full SAS Uri, including the storage, container/blob path and SAS token
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub sas_uri: Option<Option<String>>,
 }
 impl Json for SasCredentialDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16206,7 +18339,9 @@ impl Json for SasCredentialDto {
 /// SAS datastore credentials configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct SasDatastoreCredentials {
-    /// \[Required\] Storage container secrets.
+    /** \[Required\] Storage container secrets.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: SasDatastoreSecrets,
 }
 impl std::fmt::Debug for SasDatastoreCredentials {
@@ -16231,8 +18366,12 @@ impl Json for SasDatastoreCredentials {
 /// Datastore SAS secrets.
 #[derive(Clone, Default, PartialEq)]
 pub struct SasDatastoreSecrets {
-    /// Storage container SAS token.
-    pub sas_token: Option<String>,
+    /** Storage container SAS token.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub sas_token: Option<Option<String>>,
 }
 impl std::fmt::Debug for SasDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -16263,10 +18402,12 @@ impl Json for SasDatastoreSecrets {
 pub struct ScaleSettings {
     /// Max number of nodes to use
     pub max_node_count: i32,
-    /// Min number of nodes to use
+    /** Min number of nodes to use
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub min_node_count: Option<i32>,
     /// Node Idle Time before scaling down amlCompute. This string needs to be in the RFC Format.
-    pub node_idle_time_before_scale_down: Option<String>,
+    pub node_idle_time_before_scale_down: Option<crate::json::IsoDuration>,
 }
 impl Json for ScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16303,6 +18444,8 @@ impl Json for ScaleSettingsInformation {
         o.finish()
     }
 }
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScaleType {
     /// `Default`
@@ -16345,21 +18488,31 @@ impl Json for ScaleType {
 /// Base definition of a schedule
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schedule {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
     /// \[Required\] Specifies the action of the schedule
     pub action: ScheduleActionBase,
-    /// Display name of schedule.
-    pub display_name: Option<String>,
-    /// Is the schedule enabled?
+    /** Display name of schedule.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub display_name: Option<Option<String>>,
+    /** Is the schedule enabled?
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub is_enabled: Option<bool>,
     /** Provisioning state for the schedule.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ScheduleProvisioningStatus>,
     /// \[Required\] Specifies the trigger details
     pub trigger: TriggerBase,
@@ -16391,14 +18544,16 @@ impl Json for Schedule {
         o.finish()
     }
 }
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum ScheduleActionBase {
     /// `actionType: "InvokeBatchEndpoint"`
     EndpointScheduleAction(EndpointScheduleAction),
     /// `actionType: "CreateJob"`
     JobScheduleAction(JobScheduleAction),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl ScheduleActionBase {
@@ -16408,6 +18563,15 @@ impl ScheduleActionBase {
             Self::EndpointScheduleAction(_) => Some("InvokeBatchEndpoint"),
             Self::JobScheduleAction(_) => Some("CreateJob"),
             Self::Unknown(v) => v.get("actionType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for ScheduleActionBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::EndpointScheduleAction(x) => std::fmt::Debug::fmt(x, f),
+            Self::JobScheduleAction(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -16434,6 +18598,8 @@ impl Json for ScheduleActionBase {
         }
     }
 }
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScheduleActionType {
     /// `CreateJob`
@@ -16475,8 +18641,10 @@ impl Json for ScheduleActionType {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScheduleBase {
-    /// A system assigned id for the schedule.
-    pub id: Option<String>,
+    /** A system assigned id for the schedule.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub id: Option<Option<String>>,
     pub provisioning_status: Option<ScheduleProvisioningState>,
     pub status: Option<ScheduleStatus>,
 }
@@ -16498,6 +18666,8 @@ impl Json for ScheduleBase {
     }
 }
 /// Status filter for schedule.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScheduleListViewType2 {
     /// `EnabledOnly`
@@ -16542,6 +18712,8 @@ impl Json for ScheduleListViewType2 {
     }
 }
 /// The current deployment state of schedule.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScheduleProvisioningState {
     /// `Completed`
@@ -16585,6 +18757,8 @@ impl Json for ScheduleProvisioningState {
         Value::String(self.as_str().to_string())
     }
 }
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScheduleProvisioningStatus {
     /// `Creating`
@@ -16645,19 +18819,19 @@ impl Json for ScheduleProvisioningStatus {
 pub struct ScheduleResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: Schedule,
@@ -16707,6 +18881,8 @@ impl Json for ScheduleResourceArmPaginatedResult {
     }
 }
 /// Is the schedule enabled or disabled?
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScheduleStatus {
     /// `Enabled`
@@ -16801,14 +18977,16 @@ impl Json for ScriptsToExecute {
     }
 }
 /// Forecasting seasonality.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum Seasonality {
     /// `mode: "Auto"`
     AutoSeasonality(AutoSeasonality),
     /// `mode: "Custom"`
     CustomSeasonality(CustomSeasonality),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl Seasonality {
@@ -16818,6 +18996,15 @@ impl Seasonality {
             Self::AutoSeasonality(_) => Some("Auto"),
             Self::CustomSeasonality(_) => Some("Custom"),
             Self::Unknown(v) => v.get("mode").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for Seasonality {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AutoSeasonality(x) => std::fmt::Debug::fmt(x, f),
+            Self::CustomSeasonality(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -16843,6 +19030,8 @@ impl Json for Seasonality {
     }
 }
 /// Forecasting seasonality mode.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SeasonalityMode {
     /// Seasonality to be determined automatically.
@@ -16883,6 +19072,8 @@ impl Json for SeasonalityMode {
     }
 }
 /// Enum to determine the datastore secrets type.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecretsType {
     /// `AccountKey`
@@ -16930,6 +19121,8 @@ impl Json for SecretsType {
         Value::String(self.as_str().to_string())
     }
 }
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceDataAccessAuthIdentity {
     /// Do not use any identity for service data access.
@@ -16996,16 +19189,22 @@ impl Json for ServiceManagedResourcesSettings {
 /// Service Principal datastore credentials configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServicePrincipalDatastoreCredentials {
-    /// Authority URL used for authentication.
-    pub authority_url: Option<String>,
+    /** Authority URL used for authentication.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub authority_url: Option<Option<String>>,
     /// \[Required\] Service principal client ID.
-    pub client_id: String,
-    /// Resource the service principal has access to.
-    pub resource_url: Option<String>,
-    /// \[Required\] Service principal secrets.
+    pub client_id: crate::json::Uuid,
+    /** Resource the service principal has access to.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_url: Option<Option<String>>,
+    /** \[Required\] Service principal secrets.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: ServicePrincipalDatastoreSecrets,
     /// \[Required\] ID of the tenant to which the service principal belongs.
-    pub tenant_id: String,
+    pub tenant_id: crate::json::Uuid,
 }
 impl std::fmt::Debug for ServicePrincipalDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -17043,8 +19242,12 @@ impl Json for ServicePrincipalDatastoreCredentials {
 /// Datastore Service Principal secrets.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServicePrincipalDatastoreSecrets {
-    /// Service principal secret.
-    pub client_secret: Option<String>,
+    /** Service principal secret.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub client_secret: Option<Option<String>>,
 }
 impl std::fmt::Debug for ServicePrincipalDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -17091,7 +19294,9 @@ impl Json for SetupScripts {
 pub struct SharedPrivateLinkResource {
     /// Unique name of the private link.
     pub name: Option<String>,
-    /// Resource properties.
+    /** Resource properties.
+
+ `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<SharedPrivateLinkResourceProperty>,
 }
 impl Json for SharedPrivateLinkResource {
@@ -17141,6 +19346,8 @@ impl Json for SharedPrivateLinkResourceProperty {
     }
 }
 /// The parameter defining how if AutoML should handle short time series.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShortSeriesHandlingConfiguration {
     /// Represents no/null value.
@@ -17226,13 +19433,21 @@ impl Json for Sku {
 /// SKU capacity information
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SkuCapacity {
-    /// Gets or sets the default capacity.
+    /** Gets or sets the default capacity.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub default: Option<i32>,
-    /// Gets or sets the maximum.
+    /** Gets or sets the maximum.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub maximum: Option<i32>,
-    /// Gets or sets the minimum.
+    /** Gets or sets the minimum.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub minimum: Option<i32>,
-    /// Gets or sets the type of the scale.
+    /** Gets or sets the type of the scale.
+
+ Service default: `"Automatic"` (not filled in by azml: absent stays absent).*/
     pub scale_type: Option<SkuScaleType>,
 }
 impl Json for SkuCapacity {
@@ -17257,14 +19472,20 @@ impl Json for SkuCapacity {
 /// Fulfills ARM Contract requirement to list all available SKUS for a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SkuResource {
-    /// Gets or sets the Sku Capacity.
-    pub capacity: Option<SkuCapacity>,
+    /** Gets or sets the Sku Capacity.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub capacity: Option<Option<SkuCapacity>>,
     /** The resource type name.
 
- Read-only: set by the service.*/
-    pub resource_type: Option<String>,
-    /// Gets or sets the Sku.
-    pub sku: Option<SkuSetting>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_type: Option<Option<String>>,
+    /** Gets or sets the Sku.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub sku: Option<Option<SkuSetting>>,
 }
 impl Json for SkuResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17307,6 +19528,8 @@ impl Json for SkuResourceArmPaginatedResult {
     }
 }
 /// Node scaling setting for the compute sku.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SkuScaleType {
     /// Automatically scales node count.
@@ -17355,7 +19578,9 @@ impl Json for SkuScaleType {
 pub struct SkuSetting {
     /// \[Required\] The name of the SKU. Ex - P3. It is typically a letter+number code.
     pub name: String,
-    /// This field is required to be implemented by the Resource Provider if the service has more than one tier, but is not required on a PUT.
+    /** This field is required to be implemented by the Resource Provider if the service has more than one tier, but is not required on a PUT.
+
+ Service default: `"Basic"` (not filled in by azml: absent stays absent).*/
     pub tier: Option<SkuTier>,
 }
 impl Json for SkuSetting {
@@ -17374,6 +19599,8 @@ impl Json for SkuSetting {
     }
 }
 /// This field is required to be implemented by the Resource Provider if the service has more than one tier, but is not required on a PUT.
+///
+/// Closed (`modelAsString: false`): values are case-exact; an unknown one fails decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SkuTier {
     /// The Free service tier.
@@ -17425,6 +19652,8 @@ impl Json for SkuTier {
     }
 }
 /// Data source type.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceType {
     /// `Dataset`
@@ -17469,6 +19698,8 @@ impl Json for SourceType {
     }
 }
 /// State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on this instance. Enabled - Indicates that the public ssh port is open and accessible according to the VNet/subnet policy if applicable.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SshPublicAccess {
     /// `Enabled`
@@ -17509,6 +19740,8 @@ impl Json for SshPublicAccess {
     }
 }
 /// Enable or disable ssl for scoring
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SslConfigStatus {
     /// `Disabled`
@@ -17557,14 +19790,26 @@ impl Json for SslConfigStatus {
 pub struct SslConfiguration {
     /// Enable or disable ssl for scoring
     pub status: Option<SslConfigStatus>,
-    /// Cert data
-    pub cert: Option<String>,
-    /// Key data
-    pub key: Option<String>,
-    /// CNAME of the cert
-    pub cname: Option<String>,
-    /// Leaf domain label of public endpoint
-    pub leaf_domain_label: Option<String>,
+    /** Cert data
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub cert: Option<Option<String>>,
+    /** Key data
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
+    pub key: Option<Option<String>>,
+    /** CNAME of the cert
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub cname: Option<Option<String>>,
+    /** Leaf domain label of public endpoint
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub leaf_domain_label: Option<Option<String>>,
     /// Indicates whether to overwrite existing domain label.
     pub overwrite_existing_domain: Option<bool>,
 }
@@ -17608,9 +19853,13 @@ impl Json for SslConfiguration {
 pub struct StackEnsembleSettings {
     /// Optional parameters to pass to the initializer of the meta-learner.
     pub stack_meta_learner_k_wargs: Option<serde_json::Value>,
-    /// Specifies the proportion of the training set (when choosing train and validation type of training) to be reserved for training the meta-learner. Default value is 0.2.
-    pub stack_meta_learner_train_percentage: Option<f64>,
-    /// The meta-learner is a model trained on the output of the individual heterogeneous models.
+    /** Specifies the proportion of the training set (when choosing train and validation type of training) to be reserved for training the meta-learner. Default value is 0.2.
+
+ Service default: `0.2` (not filled in by azml: absent stays absent).*/
+    pub stack_meta_learner_train_percentage: Option<serde_json::Number>,
+    /** The meta-learner is a model trained on the output of the individual heterogeneous models.
+
+ Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub stack_meta_learner_type: Option<StackMetaLearnerType>,
 }
 impl Json for StackEnsembleSettings {
@@ -17637,6 +19886,8 @@ impl Json for StackEnsembleSettings {
 /** The meta-learner is a model trained on the output of the individual heterogeneous models.
  Default meta-learners are LogisticRegression for classification tasks (or LogisticRegressionCV if cross-validation is enabled) and ElasticNet for regression/forecasting tasks (or ElasticNetCV if cross-validation is enabled).
  This parameter can be one of the following strings: LogisticRegression, LogisticRegressionCV, LightGBMClassifier, ElasticNet, ElasticNetCV, LightGBMRegressor, or LinearRegression*/
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StackMetaLearnerType {
     /// `None`
@@ -17701,6 +19952,8 @@ impl Json for StackMetaLearnerType {
     }
 }
 /// Status of update workspace quota.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// `Undefined`
@@ -17771,6 +20024,8 @@ impl Json for Status {
     }
 }
 /// Stochastic optimizer for image models.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StochasticOptimizer {
     /// No optimizer selected.
@@ -17821,10 +20076,14 @@ impl Json for StochasticOptimizer {
 /// Details of storage account to be used for the Registry
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StorageAccountDetails {
-    /// Details of system created storage account to be used for the registry
-    pub system_created_storage_account: Option<SystemCreatedStorageAccount>,
-    /// Details of user created storage account to be used for the registry
-    pub user_created_storage_account: Option<UserCreatedStorageAccount>,
+    /** Details of system created storage account to be used for the registry
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub system_created_storage_account: Option<Option<SystemCreatedStorageAccount>>,
+    /** Details of user created storage account to be used for the registry
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub user_created_storage_account: Option<Option<UserCreatedStorageAccount>>,
 }
 impl Json for StorageAccountDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17842,6 +20101,8 @@ impl Json for StorageAccountDetails {
     }
 }
 /// type of this storage account.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StorageAccountType {
     /// `Standard_LRS`
@@ -17884,42 +20145,70 @@ impl Json for StorageAccountType {
 /// Sweep job definition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SweepJob {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// ARM resource ID of the component resource.
-    pub component_id: Option<String>,
-    /// ARM resource ID of the compute resource.
-    pub compute_id: Option<String>,
-    /// Display name of job.
-    pub display_name: Option<String>,
-    /// The name of the experiment the job belongs to. If not set, the job is placed in the "Default" experiment.
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** ARM resource ID of the component resource.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub component_id: Option<Option<String>>,
+    /** ARM resource ID of the compute resource.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub compute_id: Option<Option<String>>,
+    /** Display name of job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub display_name: Option<Option<String>>,
+    /** The name of the experiment the job belongs to. If not set, the job is placed in the "Default" experiment.
+
+ Service default: `"Default"` (not filled in by azml: absent stays absent).*/
     pub experiment_name: Option<String>,
     /** Identity configuration. If set, this should be one of AmlToken, ManagedIdentity, UserIdentity or null.
- Defaults to AmlToken if null.*/
-    pub identity: Option<IdentityConfiguration>,
-    /// Is the asset archived?
+ Defaults to AmlToken if null.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub identity: Option<Option<IdentityConfiguration>>,
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** List of JobEndpoints.
- For local jobs, a job endpoint will have an endpoint value of FileStreamObject.*/
-    pub services: Option<std::collections::BTreeMap<String, JobService>>,
+ For local jobs, a job endpoint will have an endpoint value of FileStreamObject.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub services: Option<Option<std::collections::BTreeMap<String, Option<JobService>>>>,
     /** Status of the job.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub status: Option<JobStatus>,
-    /// Early termination policies enable canceling poor-performing runs before they complete
-    pub early_termination: Option<EarlyTerminationPolicy>,
-    /// Mapping of input data bindings used in the job.
-    pub inputs: Option<std::collections::BTreeMap<String, JobInput>>,
-    /// Sweep Job limit.
+    /** Early termination policies enable canceling poor-performing runs before they complete
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub early_termination: Option<Option<EarlyTerminationPolicy>>,
+    /** Mapping of input data bindings used in the job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub inputs: Option<Option<std::collections::BTreeMap<String, Option<JobInput>>>>,
+    /** Sweep Job limit.
+
+ Service default: `"{}"` (not filled in by azml: absent stays absent).*/
     pub limits: Option<SweepJobLimits>,
     /// \[Required\] Optimization objective.
     pub objective: Objective,
-    /// Mapping of output data bindings used in the job.
-    pub outputs: Option<std::collections::BTreeMap<String, JobOutput>>,
+    /** Mapping of output data bindings used in the job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub outputs: Option<Option<std::collections::BTreeMap<String, Option<JobOutput>>>>,
     /// \[Required\] The hyperparameter sampling algorithm
     pub sampling_algorithm: SamplingAlgorithm,
     /// \[Required\] A dictionary containing each parameter and its distribution. The dictionary key is the name of the parameter
@@ -17980,14 +20269,22 @@ impl Json for SweepJob {
 /// Sweep Job limit class.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SweepJobLimits {
-    /// The max run duration in ISO 8601 format, after which the job will be cancelled. Only supports duration with precision as low as Seconds.
-    pub timeout: Option<String>,
-    /// Sweep Job max concurrent trials.
-    pub max_concurrent_trials: Option<i32>,
-    /// Sweep Job max total trials.
-    pub max_total_trials: Option<i32>,
-    /// Sweep Job Trial timeout value.
-    pub trial_timeout: Option<String>,
+    /** The max run duration in ISO 8601 format, after which the job will be cancelled. Only supports duration with precision as low as Seconds.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub timeout: Option<Option<crate::json::IsoDuration>>,
+    /** Sweep Job max concurrent trials.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub max_concurrent_trials: Option<Option<i32>>,
+    /** Sweep Job max total trials.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub max_total_trials: Option<Option<i32>>,
+    /** Sweep Job Trial timeout value.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub trial_timeout: Option<Option<crate::json::IsoDuration>>,
 }
 impl Json for SweepJobLimits {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18016,27 +20313,33 @@ pub struct SynapseSpark {
     pub compute_location: Option<String>,
     /** The provision state of the cluster. Valid values are Unknown, Updating, Provisioning, Succeeded, and Failed.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ProvisioningState>,
-    /// The description of the Machine Learning compute.
-    pub description: Option<String>,
+    /** The description of the Machine Learning compute.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** The time at which the compute was created.
 
- Read-only: set by the service.*/
-    pub created_on: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub created_on: Option<crate::json::DateTime>,
     /** The time at which the compute was last modified.
 
- Read-only: set by the service.*/
-    pub modified_on: Option<String>,
-    /// ARM resource id of the underlying compute
-    pub resource_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub modified_on: Option<crate::json::DateTime>,
+    /** ARM resource id of the underlying compute
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
     /** Errors during provisioning
 
- Read-only: set by the service.*/
-    pub provisioning_errors: Option<Vec<ErrorResponse>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub provisioning_errors: Option<Option<Vec<ErrorResponse>>>,
     /** Indicating whether the compute was provisioned by user and brought from outside if true, or machine learning service provisioned it if false.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
@@ -18130,12 +20433,18 @@ impl Json for SynapseSparkProperties {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SystemCreatedAcrAccount {
-    /// Name of the ACR account
-    pub acr_account_name: Option<String>,
-    /// SKU of the ACR account
-    pub acr_account_sku: Option<String>,
-    /// This is populated once the ACR account is created.
-    pub arm_resource_id: Option<ArmResourceId>,
+    /** Name of the ACR account
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub acr_account_name: Option<Option<String>>,
+    /** SKU of the ACR account
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub acr_account_sku: Option<Option<String>>,
+    /** This is populated once the ACR account is created.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub arm_resource_id: Option<Option<ArmResourceId>>,
 }
 impl Json for SystemCreatedAcrAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18158,12 +20467,16 @@ impl Json for SystemCreatedAcrAccount {
 pub struct SystemCreatedStorageAccount {
     /// Public blob access allowed
     pub allow_blob_public_access: Option<bool>,
-    /// This is populated once the storage account is created.
-    pub arm_resource_id: Option<ArmResourceId>,
+    /** This is populated once the storage account is created.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub arm_resource_id: Option<Option<ArmResourceId>>,
     /// HNS enabled for storage account
     pub storage_account_hns_enabled: Option<bool>,
-    /// Name of the storage account
-    pub storage_account_name: Option<String>,
+    /** Name of the storage account
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub storage_account_name: Option<Option<String>>,
     /** Allowed values:
  "Standard_LRS",
  "Standard_GRS",
@@ -18172,8 +20485,10 @@ pub struct SystemCreatedStorageAccount {
  "Standard_GZRS",
  "Standard_RAGZRS",
  "Premium_LRS",
- "Premium_ZRS"*/
-    pub storage_account_type: Option<String>,
+ "Premium_ZRS"
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub storage_account_type: Option<Option<String>>,
 }
 impl Json for SystemCreatedStorageAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18204,13 +20519,13 @@ pub struct SystemData {
     /// The type of identity that created the resource.
     pub created_by_type: Option<CreatedByType>,
     /// The timestamp of resource creation (UTC).
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::json::DateTime>,
     /// The identity that last modified the resource.
     pub last_modified_by: Option<String>,
     /// The type of identity that last modified the resource.
     pub last_modified_by_type: Option<CreatedByType>,
     /// The timestamp of resource last modification (UTC)
-    pub last_modified_at: Option<String>,
+    pub last_modified_at: Option<crate::json::DateTime>,
 }
 impl Json for SystemData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18240,15 +20555,15 @@ impl Json for SystemData {
 pub struct SystemService {
     /** The type of this system service.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_service_type: Option<String>,
     /** Public IP address
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub public_ip_address: Option<String>,
     /** The version for this type.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub version: Option<String>,
 }
 impl Json for SystemService {
@@ -18271,29 +20586,47 @@ impl Json for SystemService {
 /// Abstract class for AutoML tasks that use table dataset as input - such as Classification/Regression/Forecasting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableVertical {
-    /// Columns to use for CVSplit data.
-    pub cv_split_column_names: Option<Vec<String>>,
-    /// Featurization inputs needed for AutoML job.
-    pub featurization_settings: Option<TableVerticalFeaturizationSettings>,
-    /// Execution constraints for AutoMLJob.
-    pub limit_settings: Option<TableVerticalLimitSettings>,
+    /** Columns to use for CVSplit data.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub cv_split_column_names: Option<Option<Vec<String>>>,
+    /** Featurization inputs needed for AutoML job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub featurization_settings: Option<Option<TableVerticalFeaturizationSettings>>,
+    /** Execution constraints for AutoMLJob.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub limit_settings: Option<Option<TableVerticalLimitSettings>>,
     /** Number of cross validation folds to be applied on training dataset
- when validation dataset is not provided.*/
-    pub n_cross_validations: Option<NCrossValidations>,
-    /// Test data input.
-    pub test_data: Option<MlTableJobInput>,
+ when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub n_cross_validations: Option<Option<NCrossValidations>>,
+    /** Test data input.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub test_data: Option<Option<MlTableJobInput>>,
     /** The fraction of test dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub test_data_size: Option<f64>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub test_data_size: Option<Option<serde_json::Number>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
     /** The fraction of training dataset that needs to be set aside for validation purpose.
  Values between (0.0 , 1.0)
- Applied when validation dataset is not provided.*/
-    pub validation_data_size: Option<f64>,
-    /// The name of the sample weight column. Automated ML supports a weighted column as an input, causing rows in the data to be weighted up or down.
-    pub weight_column_name: Option<String>,
+ Applied when validation dataset is not provided.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data_size: Option<Option<serde_json::Number>>,
+    /** The name of the sample weight column. Automated ML supports a weighted column as an input, causing rows in the data to be weighted up or down.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub weight_column_name: Option<Option<String>>,
 }
 impl Json for TableVertical {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18327,21 +20660,35 @@ impl Json for TableVertical {
 /// Featurization Configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableVerticalFeaturizationSettings {
-    /// Dataset language, useful for the text data.
-    pub dataset_language: Option<String>,
-    /// These transformers shall not be used in featurization.
-    pub blocked_transformers: Option<Vec<BlockedTransformers>>,
-    /// Dictionary of column name and its type (int, float, string, datetime etc).
-    pub column_name_and_types: Option<std::collections::BTreeMap<String, String>>,
-    /// Determines whether to use Dnn based featurizers for data featurization.
+    /** Dataset language, useful for the text data.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub dataset_language: Option<Option<String>>,
+    /** These transformers shall not be used in featurization.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub blocked_transformers: Option<Option<Vec<BlockedTransformers>>>,
+    /** Dictionary of column name and its type (int, float, string, datetime etc).
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub column_name_and_types: Option<
+        Option<std::collections::BTreeMap<String, Option<String>>>,
+    >,
+    /** Determines whether to use Dnn based featurizers for data featurization.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub enable_dnn_featurization: Option<bool>,
     /** Featurization mode - User can keep the default 'Auto' mode and AutoML will take care of necessary transformation of the data in featurization phase.
  If 'Off' is selected then no featurization is done.
- If 'Custom' is selected then user can specify additional inputs to customize how featurization is done.*/
+ If 'Custom' is selected then user can specify additional inputs to customize how featurization is done.
+
+ Service default: `"Auto"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<FeaturizationMode>,
-    /// User can specify additional transformers to be used along with the columns to which it would be applied and parameters for the transformer constructor.
+    /** User can specify additional transformers to be used along with the columns to which it would be applied and parameters for the transformer constructor.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub transformer_params: Option<
-        std::collections::BTreeMap<String, Vec<ColumnTransformer>>,
+        Option<std::collections::BTreeMap<String, Option<Vec<ColumnTransformer>>>>,
     >,
 }
 impl Json for TableVerticalFeaturizationSettings {
@@ -18370,20 +20717,34 @@ impl Json for TableVerticalFeaturizationSettings {
 /// Job execution constraints.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableVerticalLimitSettings {
-    /// Enable early termination, determines whether or not if AutoMLJob will terminate early if there is no score improvement in last 20 iterations.
+    /** Enable early termination, determines whether or not if AutoMLJob will terminate early if there is no score improvement in last 20 iterations.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_early_termination: Option<bool>,
-    /// Exit score for the AutoML job.
-    pub exit_score: Option<f64>,
-    /// Maximum Concurrent iterations.
+    /** Exit score for the AutoML job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub exit_score: Option<Option<serde_json::Number>>,
+    /** Maximum Concurrent iterations.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub max_concurrent_trials: Option<i32>,
-    /// Max cores per iteration.
+    /** Max cores per iteration.
+
+ Service default: `-1` (not filled in by azml: absent stays absent).*/
     pub max_cores_per_trial: Option<i32>,
-    /// Number of iterations.
+    /** Number of iterations.
+
+ Service default: `1000` (not filled in by azml: absent stays absent).*/
     pub max_trials: Option<i32>,
-    /// AutoML job timeout.
-    pub timeout: Option<String>,
-    /// Iteration timeout.
-    pub trial_timeout: Option<String>,
+    /** AutoML job timeout.
+
+ Service default: `"PT6H"` (not filled in by azml: absent stays absent).*/
+    pub timeout: Option<crate::json::IsoDuration>,
+    /** Iteration timeout.
+
+ Service default: `"PT30M"` (not filled in by azml: absent stays absent).*/
+    pub trial_timeout: Option<crate::json::IsoDuration>,
 }
 impl Json for TableVerticalLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18411,6 +20772,8 @@ impl Json for TableVerticalLimitSettings {
     }
 }
 /// Target aggregate function.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TargetAggregationFunction {
     /// Represent no value set.
@@ -18463,14 +20826,16 @@ impl Json for TargetAggregationFunction {
     }
 }
 /// The number of past periods to lag from the target column.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum TargetLags {
     /// `mode: "Auto"`
     AutoTargetLags(AutoTargetLags),
     /// `mode: "Custom"`
     CustomTargetLags(CustomTargetLags),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl TargetLags {
@@ -18480,6 +20845,15 @@ impl TargetLags {
             Self::AutoTargetLags(_) => Some("Auto"),
             Self::CustomTargetLags(_) => Some("Custom"),
             Self::Unknown(v) => v.get("mode").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for TargetLags {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AutoTargetLags(x) => std::fmt::Debug::fmt(x, f),
+            Self::CustomTargetLags(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -18503,6 +20877,8 @@ impl Json for TargetLags {
     }
 }
 /// Target lags selection modes.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TargetLagsMode {
     /// Target lags to be determined automatically.
@@ -18543,14 +20919,16 @@ impl Json for TargetLagsMode {
     }
 }
 /// Forecasting target rolling window size.
-#[derive(Clone, Debug, PartialEq)]
+///
+///
+#[derive(Clone, PartialEq)]
 pub enum TargetRollingWindowSize {
     /// `mode: "Auto"`
     AutoTargetRollingWindowSize(AutoTargetRollingWindowSize),
     /// `mode: "Custom"`
     CustomTargetRollingWindowSize(CustomTargetRollingWindowSize),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl TargetRollingWindowSize {
@@ -18560,6 +20938,15 @@ impl TargetRollingWindowSize {
             Self::AutoTargetRollingWindowSize(_) => Some("Auto"),
             Self::CustomTargetRollingWindowSize(_) => Some("Custom"),
             Self::Unknown(v) => v.get("mode").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for TargetRollingWindowSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AutoTargetRollingWindowSize(x) => std::fmt::Debug::fmt(x, f),
+            Self::CustomTargetRollingWindowSize(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -18589,6 +20976,8 @@ impl Json for TargetRollingWindowSize {
     }
 }
 /// Target rolling windows size mode.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TargetRollingWindowSizeMode {
     /// Determine rolling windows size automatically.
@@ -18630,13 +21019,21 @@ impl Json for TargetRollingWindowSizeMode {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TargetUtilizationScaleSettings {
-    /// The maximum number of instances that the deployment can scale to. The quota will be reserved for max_instances.
+    /** The maximum number of instances that the deployment can scale to. The quota will be reserved for max_instances.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub max_instances: Option<i32>,
-    /// The minimum number of instances to always be present.
+    /** The minimum number of instances to always be present.
+
+ Service default: `1` (not filled in by azml: absent stays absent).*/
     pub min_instances: Option<i32>,
-    /// The polling interval in ISO 8691 format. Only supports duration with precision as low as Seconds.
-    pub polling_interval: Option<String>,
-    /// Target CPU usage for the autoscaler.
+    /** The polling interval in ISO 8691 format. Only supports duration with precision as low as Seconds.
+
+ Service default: `"PT1S"` (not filled in by azml: absent stays absent).*/
+    pub polling_interval: Option<crate::json::IsoDuration>,
+    /** Target CPU usage for the autoscaler.
+
+ Service default: `70` (not filled in by azml: absent stays absent).*/
     pub target_utilization_percentage: Option<i32>,
 }
 impl Json for TargetUtilizationScaleSettings {
@@ -18660,6 +21057,8 @@ impl Json for TargetUtilizationScaleSettings {
     }
 }
 /// AutoMLJob Task type.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskType {
     /** Classification in machine learning and statistics is a supervised learning approach in which
@@ -18742,10 +21141,14 @@ impl Json for TaskType {
 /// TensorFlow distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TensorFlow {
-    /// Number of parameter server tasks.
+    /** Number of parameter server tasks.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub parameter_server_count: Option<i32>,
-    /// Number of workers. If not specified, will default to the instance count.
-    pub worker_count: Option<i32>,
+    /** Number of workers. If not specified, will default to the instance count.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub worker_count: Option<Option<i32>>,
 }
 impl Json for TensorFlow {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18767,20 +21170,32 @@ impl Json for TensorFlow {
  NLP - Natural Language Processing.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextClassification {
-    /// Featurization inputs needed for AutoML job.
-    pub featurization_settings: Option<NlpVerticalFeaturizationSettings>,
-    /// Execution constraints for AutoMLJob.
-    pub limit_settings: Option<NlpVerticalLimitSettings>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
-    /// Log verbosity for the job.
+    /** Featurization inputs needed for AutoML job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub featurization_settings: Option<Option<NlpVerticalFeaturizationSettings>>,
+    /** Execution constraints for AutoMLJob.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub limit_settings: Option<Option<NlpVerticalLimitSettings>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
+    /** Log verbosity for the job.
+
+ Service default: `"Info"` (not filled in by azml: absent stays absent).*/
     pub log_verbosity: Option<LogVerbosity>,
     /** Target column name: This is prediction values column.
- Also known as label column name in context of classification tasks.*/
-    pub target_column_name: Option<String>,
+ Also known as label column name in context of classification tasks.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_column_name: Option<Option<String>>,
     /// \[Required\] Training data input.
     pub training_data: MlTableJobInput,
-    /// Primary metric for Text-Classification task.
+    /** Primary metric for Text-Classification task.
+
+ Service default: `"Accuracy"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationPrimaryMetrics>,
 }
 impl Json for TextClassification {
@@ -18813,23 +21228,33 @@ impl Json for TextClassification {
  NLP - Natural Language Processing.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextClassificationMultilabel {
-    /// Featurization inputs needed for AutoML job.
-    pub featurization_settings: Option<NlpVerticalFeaturizationSettings>,
-    /// Execution constraints for AutoMLJob.
-    pub limit_settings: Option<NlpVerticalLimitSettings>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
-    /// Log verbosity for the job.
+    /** Featurization inputs needed for AutoML job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub featurization_settings: Option<Option<NlpVerticalFeaturizationSettings>>,
+    /** Execution constraints for AutoMLJob.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub limit_settings: Option<Option<NlpVerticalLimitSettings>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
+    /** Log verbosity for the job.
+
+ Service default: `"Info"` (not filled in by azml: absent stays absent).*/
     pub log_verbosity: Option<LogVerbosity>,
     /** Target column name: This is prediction values column.
- Also known as label column name in context of classification tasks.*/
-    pub target_column_name: Option<String>,
+ Also known as label column name in context of classification tasks.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_column_name: Option<Option<String>>,
     /// \[Required\] Training data input.
     pub training_data: MlTableJobInput,
     /** Primary metric for Text-Classification-Multilabel task.
  Currently only Accuracy is supported as primary metric, hence user need not set it explicitly.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub primary_metric: Option<ClassificationMultilabelPrimaryMetrics>,
 }
 impl Json for TextClassificationMultilabel {
@@ -18863,23 +21288,33 @@ impl Json for TextClassificationMultilabel {
  NLP - Natural Language Processing.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextNer {
-    /// Featurization inputs needed for AutoML job.
-    pub featurization_settings: Option<NlpVerticalFeaturizationSettings>,
-    /// Execution constraints for AutoMLJob.
-    pub limit_settings: Option<NlpVerticalLimitSettings>,
-    /// Validation data inputs.
-    pub validation_data: Option<MlTableJobInput>,
-    /// Log verbosity for the job.
+    /** Featurization inputs needed for AutoML job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub featurization_settings: Option<Option<NlpVerticalFeaturizationSettings>>,
+    /** Execution constraints for AutoMLJob.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub limit_settings: Option<Option<NlpVerticalLimitSettings>>,
+    /** Validation data inputs.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub validation_data: Option<Option<MlTableJobInput>>,
+    /** Log verbosity for the job.
+
+ Service default: `"Info"` (not filled in by azml: absent stays absent).*/
     pub log_verbosity: Option<LogVerbosity>,
     /** Target column name: This is prediction values column.
- Also known as label column name in context of classification tasks.*/
-    pub target_column_name: Option<String>,
+ Also known as label column name in context of classification tasks.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub target_column_name: Option<Option<String>>,
     /// \[Required\] Training data input.
     pub training_data: MlTableJobInput,
     /** Primary metric for Text-NER task.
  Only 'Accuracy' is supported for Text-NER, so user need not set this explicitly.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub primary_metric: Option<ClassificationPrimaryMetrics>,
 }
 impl Json for TextNer {
@@ -18913,19 +21348,19 @@ impl Json for TextNer {
 pub struct TrackedResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, String>>,
@@ -18958,21 +21393,35 @@ impl Json for TrackedResource {
 /// Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrainingSettings {
-    /// Enable recommendation of DNN models.
+    /** Enable recommendation of DNN models.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub enable_dnn_training: Option<bool>,
-    /// Flag to turn on explainability on best model.
+    /** Flag to turn on explainability on best model.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_model_explainability: Option<bool>,
-    /// Flag for enabling onnx compatible models.
+    /** Flag for enabling onnx compatible models.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub enable_onnx_compatible_models: Option<bool>,
-    /// Enable stack ensemble run.
+    /** Enable stack ensemble run.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_stack_ensemble: Option<bool>,
-    /// Enable voting ensemble run.
+    /** Enable voting ensemble run.
+
+ Service default: `true` (not filled in by azml: absent stays absent).*/
     pub enable_vote_ensemble: Option<bool>,
     /** During VotingEnsemble and StackEnsemble model generation, multiple fitted models from the previous child runs are downloaded.
- Configure this parameter with a higher value than 300 secs, if more time is needed.*/
-    pub ensemble_model_download_timeout: Option<String>,
-    /// Stack ensemble settings for stack ensemble run.
-    pub stack_ensemble_settings: Option<StackEnsembleSettings>,
+ Configure this parameter with a higher value than 300 secs, if more time is needed.
+
+ Service default: `"PT5M"` (not filled in by azml: absent stays absent).*/
+    pub ensemble_model_download_timeout: Option<crate::json::IsoDuration>,
+    /** Stack ensemble settings for stack ensemble run.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub stack_ensemble_settings: Option<Option<StackEnsembleSettings>>,
 }
 impl Json for TrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19002,17 +21451,27 @@ impl Json for TrainingSettings {
 /// Trial component definition.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrialComponent {
-    /// ARM resource ID of the code asset.
-    pub code_id: Option<String>,
+    /** ARM resource ID of the code asset.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub code_id: Option<Option<String>>,
     /// \[Required\] The command to execute on startup of the job. eg. "python train.py"
     pub command: String,
-    /// Distribution configuration of the job. If set, this should be one of Mpi, Tensorflow, PyTorch, or null.
-    pub distribution: Option<DistributionConfiguration>,
+    /** Distribution configuration of the job. If set, this should be one of Mpi, Tensorflow, PyTorch, or null.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub distribution: Option<Option<DistributionConfiguration>>,
     /// \[Required\] The ARM resource ID of the Environment specification for the job.
     pub environment_id: String,
-    /// Environment variables included in the job.
-    pub environment_variables: Option<std::collections::BTreeMap<String, String>>,
-    /// Compute Resource configuration for the job.
+    /** Environment variables included in the job.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub environment_variables: Option<
+        Option<std::collections::BTreeMap<String, Option<String>>>,
+    >,
+    /** Compute Resource configuration for the job.
+
+ Service default: `"{}"` (not filled in by azml: absent stays absent).*/
     pub resources: Option<JobResourceConfiguration>,
 }
 impl Json for TrialComponent {
@@ -19038,14 +21497,16 @@ impl Json for TrialComponent {
         o.finish()
     }
 }
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`end_time`, `start_time`, `time_zone`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum TriggerBase {
     /// `triggerType: "Cron"`
     CronTrigger(CronTrigger),
     /// `triggerType: "Recurrence"`
     RecurrenceTrigger(RecurrenceTrigger),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl TriggerBase {
@@ -19055,6 +21516,15 @@ impl TriggerBase {
             Self::CronTrigger(_) => Some("Cron"),
             Self::RecurrenceTrigger(_) => Some("Recurrence"),
             Self::Unknown(v) => v.get("triggerType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for TriggerBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::CronTrigger(x) => std::fmt::Debug::fmt(x, f),
+            Self::RecurrenceTrigger(x) => std::fmt::Debug::fmt(x, f),
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -19079,6 +21549,8 @@ impl Json for TriggerBase {
         }
     }
 }
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TriggerType {
     /// `Recurrence`
@@ -19120,12 +21592,16 @@ impl Json for TriggerType {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TritonModelJobInput {
-    /// Input Asset Delivery Mode.
+    /** Input Asset Delivery Mode.
+
+ Service default: `"ReadOnlyMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
-    /// Description for the input.
-    pub description: Option<String>,
+    /** Description for the input.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for TritonModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19147,12 +21623,18 @@ impl Json for TritonModelJobInput {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TritonModelJobOutput {
-    /// Output Asset Delivery Mode.
+    /** Output Asset Delivery Mode.
+
+ Service default: `"ReadWriteMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<OutputDeliveryMode>,
-    /// Output Asset URI.
-    pub uri: Option<String>,
-    /// Description for the output.
-    pub description: Option<String>,
+    /** Output Asset URI.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub uri: Option<Option<String>>,
+    /** Description for the output.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for TritonModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19175,11 +21657,17 @@ impl Json for TritonModelJobOutput {
 /// Defines an early termination policy that cancels a given percentage of runs at each evaluation interval.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TruncationSelectionPolicy {
-    /// Number of intervals by which to delay the first evaluation.
+    /** Number of intervals by which to delay the first evaluation.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub delay_evaluation: Option<i32>,
-    /// Interval (number of runs) between policy evaluations.
+    /** Interval (number of runs) between policy evaluations.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub evaluation_interval: Option<i32>,
-    /// The percentage of runs to cancel at each evaluation interval.
+    /** The percentage of runs to cancel at each evaluation interval.
+
+ Service default: `0` (not filled in by azml: absent stays absent).*/
     pub truncation_percentage: Option<i32>,
 }
 impl Json for TruncationSelectionPolicy {
@@ -19201,6 +21689,8 @@ impl Json for TruncationSelectionPolicy {
     }
 }
 /// Delete the underlying compute if 'Delete', or detach the underlying compute from workspace if 'Detach'.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UnderlyingResourceAction {
     /// `Delete`
@@ -19241,6 +21731,8 @@ impl Json for UnderlyingResourceAction {
     }
 }
 /// The unit of time measurement for the specified VM price. Example: OneHour
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UnitOfMeasure {
     /// `OneHour`
@@ -19281,17 +21773,17 @@ impl Json for UnitOfMeasure {
 pub struct UpdateWorkspaceQuotas {
     /** Specifies the resource ID.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** Specifies the resource type.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /// The maximum permitted quota of the resource.
     pub limit: Option<i64>,
     /** An enum describing the unit of quota measurement.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub unit: Option<QuotaUnit>,
     /// Status of update workspace quota.
     pub status: Option<Status>,
@@ -19322,11 +21814,11 @@ impl Json for UpdateWorkspaceQuotas {
 pub struct UpdateWorkspaceQuotasResult {
     /** The list of workspace quota update result.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub value: Option<Vec<UpdateWorkspaceQuotas>>,
     /** The URI to fetch the next page of workspace quota update result. Call ListNext() with this to fetch the next page of Workspace Quota update result.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
 }
 impl Json for UpdateWorkspaceQuotasResult {
@@ -19347,15 +21839,25 @@ impl Json for UpdateWorkspaceQuotasResult {
 /// uri-file data version entity
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UriFileDataVersion {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// If the name version are system generated (anonymous registration).
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** If the name version are system generated (anonymous registration).
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_anonymous: Option<bool>,
-    /// Is the asset archived?
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
     pub data_uri: String,
@@ -19386,12 +21888,16 @@ impl Json for UriFileDataVersion {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UriFileJobInput {
-    /// Input Asset Delivery Mode.
+    /** Input Asset Delivery Mode.
+
+ Service default: `"ReadOnlyMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
-    /// Description for the input.
-    pub description: Option<String>,
+    /** Description for the input.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for UriFileJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19413,12 +21919,18 @@ impl Json for UriFileJobInput {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UriFileJobOutput {
-    /// Output Asset Delivery Mode.
+    /** Output Asset Delivery Mode.
+
+ Service default: `"ReadWriteMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<OutputDeliveryMode>,
-    /// Output Asset URI.
-    pub uri: Option<String>,
-    /// Description for the output.
-    pub description: Option<String>,
+    /** Output Asset URI.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub uri: Option<Option<String>>,
+    /** Description for the output.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for UriFileJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19441,15 +21953,25 @@ impl Json for UriFileJobOutput {
 /// uri-folder data version entity
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UriFolderDataVersion {
-    /// The asset description text.
-    pub description: Option<String>,
-    /// The asset property dictionary.
-    pub properties: Option<std::collections::BTreeMap<String, String>>,
-    /// Tag dictionary. Tags can be added, removed, and updated.
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// If the name version are system generated (anonymous registration).
+    /** The asset description text.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
+    /** The asset property dictionary.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** Tag dictionary. Tags can be added, removed, and updated.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /** If the name version are system generated (anonymous registration).
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_anonymous: Option<bool>,
-    /// Is the asset archived?
+    /** Is the asset archived?
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
     pub data_uri: String,
@@ -19480,12 +22002,16 @@ impl Json for UriFolderDataVersion {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UriFolderJobInput {
-    /// Input Asset Delivery Mode.
+    /** Input Asset Delivery Mode.
+
+ Service default: `"ReadOnlyMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
-    /// Description for the input.
-    pub description: Option<String>,
+    /** Description for the input.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for UriFolderJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19507,12 +22033,18 @@ impl Json for UriFolderJobInput {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UriFolderJobOutput {
-    /// Output Asset Delivery Mode.
+    /** Output Asset Delivery Mode.
+
+ Service default: `"ReadWriteMount"` (not filled in by azml: absent stays absent).*/
     pub mode: Option<OutputDeliveryMode>,
-    /// Output Asset URI.
-    pub uri: Option<String>,
-    /// Description for the output.
-    pub description: Option<String>,
+    /** Output Asset URI.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub uri: Option<Option<String>>,
+    /** Description for the output.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
 }
 impl Json for UriFolderJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19537,31 +22069,31 @@ impl Json for UriFolderJobOutput {
 pub struct Usage {
     /** Specifies the resource ID.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** Region of the AML workspace in the id.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub aml_workspace_location: Option<String>,
     /** Specifies the resource type.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** An enum describing the unit of usage measurement.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub unit: Option<UsageUnit>,
     /** The current usage of the resource.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub current_value: Option<i64>,
     /** The maximum permitted usage of the resource.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub limit: Option<i64>,
     /** The name of the type of usage.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<UsageName>,
 }
 impl Json for Usage {
@@ -19594,11 +22126,11 @@ impl Json for Usage {
 pub struct UsageName {
     /** The name of the resource.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub value: Option<String>,
     /** The localized name of the resource.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub localized_value: Option<String>,
 }
 impl Json for UsageName {
@@ -19617,6 +22149,8 @@ impl Json for UsageName {
     }
 }
 /// An enum describing the unit of usage measurement.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UsageUnit {
     /// `Count`
@@ -19653,6 +22187,8 @@ impl Json for UsageUnit {
     }
 }
 /// Configure STL Decomposition of the time-series target column.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UseStl {
     /// No stl decomposition.
@@ -19701,9 +22237,13 @@ impl Json for UseStl {
 pub struct UserAccountCredentials {
     /// Name of the administrator user account which can be used to SSH to nodes.
     pub admin_user_name: String,
-    /// SSH public key of the administrator user account.
+    /** SSH public key of the administrator user account.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub admin_user_ssh_public_key: Option<String>,
-    /// Password of the administrator user account.
+    /** Password of the administrator user account.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub admin_user_password: Option<String>,
 }
 impl std::fmt::Debug for UserAccountCredentials {
@@ -19746,12 +22286,12 @@ impl Json for UserAccountCredentials {
 pub struct UserAssignedIdentity {
     /** The principal ID of the assigned identity.
 
- Read-only: set by the service.*/
-    pub principal_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub principal_id: Option<crate::json::Uuid>,
     /** The client ID of the assigned identity.
 
- Read-only: set by the service.*/
-    pub client_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub client_id: Option<crate::json::Uuid>,
 }
 impl Json for UserAssignedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19770,8 +22310,10 @@ impl Json for UserAssignedIdentity {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserCreatedAcrAccount {
-    /// ARM ResourceId of a resource
-    pub arm_resource_id: Option<ArmResourceId>,
+    /** ARM ResourceId of a resource
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub arm_resource_id: Option<Option<ArmResourceId>>,
 }
 impl Json for UserCreatedAcrAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19788,8 +22330,10 @@ impl Json for UserCreatedAcrAccount {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserCreatedStorageAccount {
-    /// ARM ResourceId of a resource
-    pub arm_resource_id: Option<ArmResourceId>,
+    /** ARM ResourceId of a resource
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub arm_resource_id: Option<Option<ArmResourceId>>,
 }
 impl Json for UserCreatedStorageAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19822,7 +22366,9 @@ impl Json for UserIdentity {
 pub struct UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     pub category: Option<ConnectionCategory>,
     pub target: Option<String>,
-    /// Value details of the workspace connection.
+    /** Value details of the workspace connection.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub value: Option<String>,
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
@@ -19862,6 +22408,8 @@ impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     }
 }
 /// Metric computation method to use for validation metrics in image tasks.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ValidationMetricType {
     /// No metric.
@@ -19910,6 +22458,8 @@ impl Json for ValidationMetricType {
     }
 }
 /// format for the workspace connection value
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ValueFormat {
     /// `JSON`
@@ -19952,27 +22502,33 @@ pub struct VirtualMachine {
     pub compute_location: Option<String>,
     /** The provision state of the cluster. Valid values are Unknown, Updating, Provisioning, Succeeded, and Failed.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ProvisioningState>,
-    /// The description of the Machine Learning compute.
-    pub description: Option<String>,
+    /** The description of the Machine Learning compute.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub description: Option<Option<String>>,
     /** The time at which the compute was created.
 
- Read-only: set by the service.*/
-    pub created_on: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub created_on: Option<crate::json::DateTime>,
     /** The time at which the compute was last modified.
 
- Read-only: set by the service.*/
-    pub modified_on: Option<String>,
-    /// ARM resource id of the underlying compute
-    pub resource_id: Option<String>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub modified_on: Option<crate::json::DateTime>,
+    /** ARM resource id of the underlying compute
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub resource_id: Option<Option<String>>,
     /** Errors during provisioning
 
- Read-only: set by the service.*/
-    pub provisioning_errors: Option<Vec<ErrorResponse>>,
+ Read-only: set by the service, never sent in a request body.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub provisioning_errors: Option<Option<Vec<ErrorResponse>>>,
     /** Indicating whether the compute was provisioned by user and brought from outside if true, or machine learning service provisioned it if false.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
@@ -20125,39 +22681,39 @@ impl Json for VirtualMachineSecretsSchema {
 pub struct VirtualMachineSize {
     /** The name of the virtual machine size.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The family name of the virtual machine size.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub family: Option<String>,
     /** The number of vCPUs supported by the virtual machine size.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub v_cp_us: Option<i32>,
     /** The number of gPUs supported by the virtual machine size.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub gpus: Option<i32>,
     /** The OS VHD disk size, in MB, allowed by the virtual machine size.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub os_vhd_size_mb: Option<i32>,
     /** The resource volume size, in MB, allowed by the virtual machine size.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub max_resource_volume_mb: Option<i32>,
     /** The amount of memory, in GB, supported by the virtual machine size.
 
- Read-only: set by the service.*/
-    pub memory_gb: Option<f64>,
+ Read-only: set by the service, never sent in a request body.*/
+    pub memory_gb: Option<serde_json::Number>,
     /** Specifies if the virtual machine size supports low priority VMs.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub low_priority_capable: Option<bool>,
     /** Specifies if the virtual machine size supports premium IO.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub premium_io: Option<bool>,
     /// The estimated price information for using a VM.
     pub estimated_vm_prices: Option<EstimatedVmPrices>,
@@ -20219,11 +22775,17 @@ impl Json for VirtualMachineSizeListResult {
 pub struct VirtualMachineSshCredentials {
     /// Username of admin account
     pub username: Option<String>,
-    /// Password of admin account
+    /** Password of admin account
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub password: Option<String>,
-    /// Public key data
+    /** Public key data
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub public_key_data: Option<String>,
-    /// Private key data
+    /** Private key data
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub private_key_data: Option<String>,
 }
 impl std::fmt::Debug for VirtualMachineSshCredentials {
@@ -20265,6 +22827,8 @@ impl Json for VirtualMachineSshCredentials {
     }
 }
 /// Operating system type used by the VM.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VmPriceOsType {
     /// `Linux`
@@ -20305,6 +22869,8 @@ impl Json for VmPriceOsType {
     }
 }
 /// Virtual Machine priority
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VmPriority {
     /// `Dedicated`
@@ -20345,6 +22911,8 @@ impl Json for VmPriority {
     }
 }
 /// The type of the VM.
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VmTier {
     /// `Standard`
@@ -20389,6 +22957,8 @@ impl Json for VmTier {
     }
 }
 /// Enum of weekday
+///
+/// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WeekDay {
     /// Monday weekday
@@ -20453,21 +23023,23 @@ impl Json for WeekDay {
 pub struct Workspace {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
-    /// The properties of the machine learning workspace.
+    /** The properties of the machine learning workspace.
+
+ `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<WorkspaceProperties>,
     /// The identity of the resource.
     pub identity: Option<ManagedServiceIdentity>,
@@ -20542,7 +23114,9 @@ impl Json for WorkspaceConnectionPersonalAccessToken {
         o.finish()
     }
 }
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every variant has the base's fields (`category`, `target`, `value`, `value_format`); an unknown variant keeps them in its JSON.
+#[derive(Clone, PartialEq)]
 pub enum WorkspaceConnectionPropertiesV2 {
     /// `authType: "ManagedIdentity"`
     ManagedIdentityAuthTypeWorkspaceConnectionProperties(
@@ -20559,7 +23133,7 @@ pub enum WorkspaceConnectionPropertiesV2 {
         UsernamePasswordAuthTypeWorkspaceConnectionProperties,
     ),
     /// A discriminator value this version of the client does not know; the JSON is kept
-    /// unchanged and written back as it was read.
+    /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
 }
 impl WorkspaceConnectionPropertiesV2 {
@@ -20576,6 +23150,28 @@ impl WorkspaceConnectionPropertiesV2 {
                 Some("UsernamePassword")
             }
             Self::Unknown(v) => v.get("authType").and_then(Value::as_str),
+        }
+    }
+}
+impl std::fmt::Debug for WorkspaceConnectionPropertiesV2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ManagedIdentityAuthTypeWorkspaceConnectionProperties(x) => {
+                std::fmt::Debug::fmt(x, f)
+            }
+            Self::NoneAuthTypeWorkspaceConnectionProperties(x) => {
+                std::fmt::Debug::fmt(x, f)
+            }
+            Self::PatAuthTypeWorkspaceConnectionProperties(x) => {
+                std::fmt::Debug::fmt(x, f)
+            }
+            Self::SasAuthTypeWorkspaceConnectionProperties(x) => {
+                std::fmt::Debug::fmt(x, f)
+            }
+            Self::UsernamePasswordAuthTypeWorkspaceConnectionProperties(x) => {
+                std::fmt::Debug::fmt(x, f)
+            }
+            Self::Unknown(v) => crate::json::debug_unknown(v, f),
         }
     }
 }
@@ -20623,19 +23219,19 @@ impl Json for WorkspaceConnectionPropertiesV2 {
 pub struct WorkspaceConnectionPropertiesV2BasicResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
     /** The name of the resource
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub name: Option<String>,
     /** The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub type_: Option<String>,
     /** Azure Resource Manager metadata containing createdBy and modifiedBy information.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     pub properties: WorkspaceConnectionPropertiesV2,
 }
@@ -20663,7 +23259,7 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResource {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
     pub value: Option<Vec<WorkspaceConnectionPropertiesV2BasicResource>>,
-    /// Read-only: set by the service.
+    /// Read-only: set by the service, never sent in a request body.
     pub next_link: Option<String>,
 }
 impl Json for WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
@@ -20699,6 +23295,7 @@ impl Json for WorkspaceConnectionSharedAccessSignature {
 #[derive(Clone, Default, PartialEq)]
 pub struct WorkspaceConnectionUsernamePassword {
     pub username: Option<String>,
+    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
     pub password: Option<String>,
 }
 impl std::fmt::Debug for WorkspaceConnectionUsernamePassword {
@@ -20755,7 +23352,7 @@ impl Json for WorkspaceListResult {
 pub struct WorkspaceProperties {
     /** The immutable id associated with this workspace.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub workspace_id: Option<String>,
     /// The description of this workspace.
     pub description: Option<String>,
@@ -20765,43 +23362,49 @@ pub struct WorkspaceProperties {
     pub key_vault: Option<String>,
     /// ARM id of the application insights associated with this workspace.
     pub application_insights: Option<String>,
-    /// ARM id of the container registry associated with this workspace.
-    pub container_registry: Option<String>,
+    /** ARM id of the container registry associated with this workspace.
+
+ Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
+    pub container_registry: Option<Option<String>>,
     /// ARM id of the storage account associated with this workspace. This cannot be changed once the workspace has been created
     pub storage_account: Option<String>,
     /// Url for the discovery service to identify regional endpoints for machine learning experimentation services
     pub discovery_url: Option<String>,
     /** The current deployment state of workspace resource. The provisioningState is to indicate states for resource provisioning.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<ProvisioningState>,
     /// The encryption settings of Azure ML workspace.
     pub encryption: Option<EncryptionProperty>,
-    /// The flag to signal HBI data in the workspace and reduce diagnostic data collected by the service
+    /** The flag to signal HBI data in the workspace and reduce diagnostic data collected by the service
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub hbi_workspace: Option<bool>,
     /** The name of the managed resource group created by workspace RP in customer subscription if the workspace is CMK workspace
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub service_provisioned_resource_group: Option<String>,
     /** Count of private connections in the workspace
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub private_link_count: Option<i32>,
     /// The compute name for image build
     pub image_build_compute: Option<String>,
-    /// The flag to indicate whether to allow public access when behind VNet.
+    /** The flag to indicate whether to allow public access when behind VNet.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub allow_public_access_when_behind_vnet: Option<bool>,
     /// Whether requests from Public Network are allowed.
     pub public_network_access: Option<PublicNetworkAccess>,
     /** The list of private endpoint connections in the workspace.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub private_endpoint_connections: Option<Vec<PrivateEndpointConnection>>,
     /// The list of shared private link resources in this workspace.
     pub shared_private_link_resources: Option<Vec<SharedPrivateLinkResource>>,
     /** The notebook info of Azure ML workspace.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub notebook_info: Option<NotebookResourceInfo>,
     /// The service managed resource settings.
     pub service_managed_resources_settings: Option<ServiceManagedResourcesSettings>,
@@ -20809,17 +23412,19 @@ pub struct WorkspaceProperties {
     pub primary_user_assigned_identity: Option<String>,
     /** The tenant id associated with this workspace.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub tenant_id: Option<String>,
     /** If the storage associated with the workspace has hierarchical namespace(HNS) enabled.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub storage_hns_enabled: Option<bool>,
     /** The URI associated with this workspace that machine learning flow must point at to set up tracking.
 
- Read-only: set by the service.*/
+ Read-only: set by the service, never sent in a request body.*/
     pub ml_flow_tracking_uri: Option<String>,
-    /// Enabling v1_legacy_mode may prevent you from using features provided by the v2 API.
+    /** Enabling v1_legacy_mode may prevent you from using features provided by the v2 API.
+
+ Service default: `false` (not filled in by azml: absent stays absent).*/
     pub v1_legacy_mode: Option<bool>,
 }
 impl Json for WorkspaceProperties {
@@ -20955,7 +23560,9 @@ pub struct WorkspaceUpdateParameters {
     pub sku: Option<Sku>,
     /// The identity of the resource.
     pub identity: Option<ManagedServiceIdentity>,
-    /// The properties that the machine learning workspace will be updated with.
+    /** The properties that the machine learning workspace will be updated with.
+
+ `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<WorkspacePropertiesUpdateParameters>,
 }
 impl Json for WorkspaceUpdateParameters {
@@ -21137,6 +23744,1395 @@ crate::serde_via_json!(
     WorkspaceListResult, WorkspaceProperties, WorkspacePropertiesUpdateParameters,
     WorkspaceUpdateParameters
 );
+/// Where each model's read-only properties are (models without any are not listed);
+/// the client hooks strip them from request bodies.
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+pub mod __read_only {
+    use crate::json::Shape;
+    pub static Aks: Shape = Shape::Object {
+        read_only: &[
+            "provisioningState",
+            "createdOn",
+            "modifiedOn",
+            "provisioningErrors",
+            "isAttachedCompute",
+        ],
+        fields: &[
+            ("properties", &crate::v2023_04_01::models::__read_only::AksSchemaProperties),
+        ],
+        rest: None,
+    };
+    pub static AksSchema: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            ("properties", &crate::v2023_04_01::models::__read_only::AksSchemaProperties),
+        ],
+        rest: None,
+    };
+    pub static AksSchemaProperties: Shape = Shape::Object {
+        read_only: &["systemServices"],
+        fields: &[],
+        rest: None,
+    };
+    pub static AmlCompute: Shape = Shape::Object {
+        read_only: &[
+            "provisioningState",
+            "createdOn",
+            "modifiedOn",
+            "provisioningErrors",
+            "isAttachedCompute",
+        ],
+        fields: &[
+            (
+                "properties",
+                &crate::v2023_04_01::models::__read_only::AmlComputeProperties,
+            ),
+        ],
+        rest: None,
+    };
+    pub static AmlComputeNodeInformation: Shape = Shape::Object {
+        read_only: &[
+            "nodeId",
+            "privateIpAddress",
+            "publicIpAddress",
+            "port",
+            "nodeState",
+            "runId",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static AmlComputeNodesInformation: Shape = Shape::Object {
+        read_only: &["nodes", "nextLink"],
+        fields: &[],
+        rest: None,
+    };
+    pub static AmlComputeProperties: Shape = Shape::Object {
+        read_only: &[
+            "allocationState",
+            "allocationStateTransitionTime",
+            "errors",
+            "currentNodeCount",
+            "targetNodeCount",
+            "nodeStateCounts",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static AmlComputeSchema: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "properties",
+                &crate::v2023_04_01::models::__read_only::AmlComputeProperties,
+            ),
+        ],
+        rest: None,
+    };
+    pub static AssetContainer: Shape = Shape::Object {
+        read_only: &["latestVersion", "nextVersion"],
+        fields: &[],
+        rest: None,
+    };
+    pub static AutoMlJob: Shape = Shape::Object {
+        read_only: &["status"],
+        fields: &[
+            (
+                "services",
+                &crate::json::Shape::Map(
+                    &crate::v2023_04_01::models::__read_only::JobService,
+                ),
+            ),
+            ("taskDetails", &crate::v2023_04_01::models::__read_only::AutoMlVertical),
+        ],
+        rest: None,
+    };
+    pub static AutoMlVertical: Shape = Shape::Union {
+        discriminator: "taskType",
+        variants: &[
+            ("TextClassificationMultilabel", &TextClassificationMultilabel),
+            ("TextNER", &TextNer),
+        ],
+        base: None,
+    };
+    pub static AzureBlobDatastore: Shape = Shape::Object {
+        read_only: &["isDefault"],
+        fields: &[],
+        rest: None,
+    };
+    pub static AzureDataLakeGen1Datastore: Shape = Shape::Object {
+        read_only: &["isDefault"],
+        fields: &[],
+        rest: None,
+    };
+    pub static AzureDataLakeGen2Datastore: Shape = Shape::Object {
+        read_only: &["isDefault"],
+        fields: &[],
+        rest: None,
+    };
+    pub static AzureFileDatastore: Shape = Shape::Object {
+        read_only: &["isDefault"],
+        fields: &[],
+        rest: None,
+    };
+    pub static BatchDeployment: Shape = Shape::Object {
+        read_only: &["provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static BatchDeploymentTrackedResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            (
+                "identity",
+                &crate::v2023_04_01::models::__read_only::ManagedServiceIdentity,
+            ),
+            ("properties", &crate::v2023_04_01::models::__read_only::BatchDeployment),
+        ],
+        rest: None,
+    };
+    pub static BatchDeploymentTrackedResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::BatchDeploymentTrackedResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static BatchEndpoint: Shape = Shape::Object {
+        read_only: &["scoringUri", "swaggerUri", "provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static BatchEndpointTrackedResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            (
+                "identity",
+                &crate::v2023_04_01::models::__read_only::ManagedServiceIdentity,
+            ),
+            ("properties", &crate::v2023_04_01::models::__read_only::BatchEndpoint),
+        ],
+        rest: None,
+    };
+    pub static BatchEndpointTrackedResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::BatchEndpointTrackedResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static CodeContainer: Shape = Shape::Object {
+        read_only: &["latestVersion", "nextVersion", "provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static CodeContainerResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            ("properties", &crate::v2023_04_01::models::__read_only::CodeContainer),
+        ],
+        rest: None,
+    };
+    pub static CodeContainerResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::CodeContainerResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static CodeVersion: Shape = Shape::Object {
+        read_only: &["provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static CodeVersionResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[("properties", &crate::v2023_04_01::models::__read_only::CodeVersion)],
+        rest: None,
+    };
+    pub static CodeVersionResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::CodeVersionResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static CommandJob: Shape = Shape::Object {
+        read_only: &["status", "parameters"],
+        fields: &[
+            (
+                "services",
+                &crate::json::Shape::Map(
+                    &crate::v2023_04_01::models::__read_only::JobService,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static CommonPrivateEndpoint: Shape = Shape::Object {
+        read_only: &["id"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ComponentContainer: Shape = Shape::Object {
+        read_only: &["latestVersion", "nextVersion", "provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ComponentContainerResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            ("properties", &crate::v2023_04_01::models::__read_only::ComponentContainer),
+        ],
+        rest: None,
+    };
+    pub static ComponentContainerResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::ComponentContainerResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static ComponentVersion: Shape = Shape::Object {
+        read_only: &["provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ComponentVersionResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            ("properties", &crate::v2023_04_01::models::__read_only::ComponentVersion),
+        ],
+        rest: None,
+    };
+    pub static ComponentVersionResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::ComponentVersionResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static Compute: Shape = Shape::Union {
+        discriminator: "computeType",
+        variants: &[
+            ("AKS", &Aks),
+            ("AmlCompute", &AmlCompute),
+            ("ComputeInstance", &ComputeInstance),
+            ("DataFactory", &DataFactory),
+            ("DataLakeAnalytics", &DataLakeAnalytics),
+            ("Databricks", &Databricks),
+            ("HDInsight", &HdInsight),
+            ("Kubernetes", &Kubernetes),
+            ("SynapseSpark", &SynapseSpark),
+            ("VirtualMachine", &VirtualMachine),
+        ],
+        base: Some(
+            &Shape::Object {
+                read_only: &[
+                    "provisioningState",
+                    "createdOn",
+                    "modifiedOn",
+                    "provisioningErrors",
+                    "isAttachedCompute",
+                ],
+                fields: &[],
+                rest: None,
+            },
+        ),
+    };
+    pub static ComputeInstance: Shape = Shape::Object {
+        read_only: &[
+            "provisioningState",
+            "createdOn",
+            "modifiedOn",
+            "provisioningErrors",
+            "isAttachedCompute",
+        ],
+        fields: &[
+            (
+                "properties",
+                &crate::v2023_04_01::models::__read_only::ComputeInstanceProperties,
+            ),
+        ],
+        rest: None,
+    };
+    pub static ComputeInstanceConnectivityEndpoints: Shape = Shape::Object {
+        read_only: &["publicIpAddress", "privateIpAddress"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ComputeInstanceContainer: Shape = Shape::Object {
+        read_only: &["services"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ComputeInstanceCreatedBy: Shape = Shape::Object {
+        read_only: &["userName", "userOrgId", "userId"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ComputeInstanceProperties: Shape = Shape::Object {
+        read_only: &[
+            "connectivityEndpoints",
+            "applications",
+            "createdBy",
+            "errors",
+            "state",
+            "lastOperation",
+            "containers",
+            "dataDisks",
+            "dataMounts",
+            "versions",
+        ],
+        fields: &[
+            (
+                "sshSettings",
+                &crate::v2023_04_01::models::__read_only::ComputeInstanceSshSettings,
+            ),
+            ("schedules", &crate::v2023_04_01::models::__read_only::ComputeSchedules),
+        ],
+        rest: None,
+    };
+    pub static ComputeInstanceSchema: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "properties",
+                &crate::v2023_04_01::models::__read_only::ComputeInstanceProperties,
+            ),
+        ],
+        rest: None,
+    };
+    pub static ComputeInstanceSshSettings: Shape = Shape::Object {
+        read_only: &["adminUserName", "sshPort"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ComputeResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            ("properties", &crate::v2023_04_01::models::__read_only::Compute),
+            (
+                "identity",
+                &crate::v2023_04_01::models::__read_only::ManagedServiceIdentity,
+            ),
+        ],
+        rest: None,
+    };
+    pub static ComputeResourceSchema: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[("properties", &crate::v2023_04_01::models::__read_only::Compute)],
+        rest: None,
+    };
+    pub static ComputeSchedules: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "computeStartStop",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::ComputeStartStopSchedule,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static ComputeStartStopSchedule: Shape = Shape::Object {
+        read_only: &["id", "provisioningStatus"],
+        fields: &[],
+        rest: None,
+    };
+    pub static DataContainer: Shape = Shape::Object {
+        read_only: &["latestVersion", "nextVersion"],
+        fields: &[],
+        rest: None,
+    };
+    pub static DataContainerResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            ("properties", &crate::v2023_04_01::models::__read_only::DataContainer),
+        ],
+        rest: None,
+    };
+    pub static DataContainerResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DataContainerResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static DataFactory: Shape = Shape::Object {
+        read_only: &[
+            "provisioningState",
+            "createdOn",
+            "modifiedOn",
+            "provisioningErrors",
+            "isAttachedCompute",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static DataLakeAnalytics: Shape = Shape::Object {
+        read_only: &[
+            "provisioningState",
+            "createdOn",
+            "modifiedOn",
+            "provisioningErrors",
+            "isAttachedCompute",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static DataVersionBaseResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[],
+        rest: None,
+    };
+    pub static DataVersionBaseResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DataVersionBaseResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static Databricks: Shape = Shape::Object {
+        read_only: &[
+            "provisioningState",
+            "createdOn",
+            "modifiedOn",
+            "provisioningErrors",
+            "isAttachedCompute",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static Datastore: Shape = Shape::Union {
+        discriminator: "datastoreType",
+        variants: &[
+            ("AzureBlob", &AzureBlobDatastore),
+            ("AzureDataLakeGen1", &AzureDataLakeGen1Datastore),
+            ("AzureDataLakeGen2", &AzureDataLakeGen2Datastore),
+            ("AzureFile", &AzureFileDatastore),
+        ],
+        base: Some(
+            &Shape::Object {
+                read_only: &["isDefault"],
+                fields: &[],
+                rest: None,
+            },
+        ),
+    };
+    pub static DatastoreResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[("properties", &crate::v2023_04_01::models::__read_only::Datastore)],
+        rest: None,
+    };
+    pub static DatastoreResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DatastoreResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static DiagnoseResponseResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::v2023_04_01::models::__read_only::DiagnoseResponseResultValue,
+            ),
+        ],
+        rest: None,
+    };
+    pub static DiagnoseResponseResultValue: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "userDefinedRouteResults",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DiagnoseResult,
+                ),
+            ),
+            (
+                "networkSecurityRuleResults",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DiagnoseResult,
+                ),
+            ),
+            (
+                "resourceLockResults",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DiagnoseResult,
+                ),
+            ),
+            (
+                "dnsResolutionResults",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DiagnoseResult,
+                ),
+            ),
+            (
+                "storageAccountResults",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DiagnoseResult,
+                ),
+            ),
+            (
+                "keyVaultResults",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DiagnoseResult,
+                ),
+            ),
+            (
+                "containerRegistryResults",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DiagnoseResult,
+                ),
+            ),
+            (
+                "applicationInsightsResults",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DiagnoseResult,
+                ),
+            ),
+            (
+                "otherResults",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::DiagnoseResult,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static DiagnoseResult: Shape = Shape::Object {
+        read_only: &["code", "level", "message"],
+        fields: &[],
+        rest: None,
+    };
+    pub static EndpointPropertiesBase: Shape = Shape::Object {
+        read_only: &["scoringUri", "swaggerUri"],
+        fields: &[],
+        rest: None,
+    };
+    pub static EnvironmentContainer: Shape = Shape::Object {
+        read_only: &["latestVersion", "nextVersion", "provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static EnvironmentContainerResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            (
+                "properties",
+                &crate::v2023_04_01::models::__read_only::EnvironmentContainer,
+            ),
+        ],
+        rest: None,
+    };
+    pub static EnvironmentContainerResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::EnvironmentContainerResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static EnvironmentVersion: Shape = Shape::Object {
+        read_only: &["environmentType", "provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static EnvironmentVersionResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            ("properties", &crate::v2023_04_01::models::__read_only::EnvironmentVersion),
+        ],
+        rest: None,
+    };
+    pub static EnvironmentVersionResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::EnvironmentVersionResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static ErrorAdditionalInfo: Shape = Shape::Object {
+        read_only: &["type", "info"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ErrorDetail: Shape = Shape::Object {
+        read_only: &["code", "message", "target", "details", "additionalInfo"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ErrorResponse: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[("error", &crate::v2023_04_01::models::__read_only::ErrorDetail)],
+        rest: None,
+    };
+    pub static HdInsight: Shape = Shape::Object {
+        read_only: &[
+            "provisioningState",
+            "createdOn",
+            "modifiedOn",
+            "provisioningErrors",
+            "isAttachedCompute",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static JobBase: Shape = Shape::Union {
+        discriminator: "jobType",
+        variants: &[
+            ("AutoML", &AutoMlJob),
+            ("Command", &CommandJob),
+            ("Pipeline", &PipelineJob),
+            ("Sweep", &SweepJob),
+        ],
+        base: Some(
+            &Shape::Object {
+                read_only: &["status"],
+                fields: &[
+                    (
+                        "services",
+                        &crate::json::Shape::Map(
+                            &crate::v2023_04_01::models::__read_only::JobService,
+                        ),
+                    ),
+                ],
+                rest: None,
+            },
+        ),
+    };
+    pub static JobBaseResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[("properties", &crate::v2023_04_01::models::__read_only::JobBase)],
+        rest: None,
+    };
+    pub static JobBaseResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::JobBaseResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static JobScheduleAction: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[("jobDefinition", &crate::v2023_04_01::models::__read_only::JobBase)],
+        rest: None,
+    };
+    pub static JobService: Shape = Shape::Object {
+        read_only: &["errorMessage", "status"],
+        fields: &[],
+        rest: None,
+    };
+    pub static Kubernetes: Shape = Shape::Object {
+        read_only: &[
+            "provisioningState",
+            "createdOn",
+            "modifiedOn",
+            "provisioningErrors",
+            "isAttachedCompute",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static KubernetesOnlineDeployment: Shape = Shape::Object {
+        read_only: &["provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ListAmlUserFeatureResult: Shape = Shape::Object {
+        read_only: &["value", "nextLink"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ListNotebookKeysResult: Shape = Shape::Object {
+        read_only: &["primaryAccessKey", "secondaryAccessKey"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ListStorageAccountKeysResult: Shape = Shape::Object {
+        read_only: &["userStorageKey"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ListUsagesResult: Shape = Shape::Object {
+        read_only: &["value", "nextLink"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ListWorkspaceKeysResult: Shape = Shape::Object {
+        read_only: &[
+            "userStorageKey",
+            "userStorageResourceId",
+            "appInsightsInstrumentationKey",
+            "containerRegistryCredentials",
+            "notebookAccessKeys",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static ListWorkspaceQuotas: Shape = Shape::Object {
+        read_only: &["value", "nextLink"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ManagedOnlineDeployment: Shape = Shape::Object {
+        read_only: &["provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ManagedServiceIdentity: Shape = Shape::Object {
+        read_only: &["principalId", "tenantId"],
+        fields: &[
+            (
+                "userAssignedIdentities",
+                &crate::json::Shape::Map(
+                    &crate::v2023_04_01::models::__read_only::UserAssignedIdentity,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static ModelContainer: Shape = Shape::Object {
+        read_only: &["latestVersion", "nextVersion", "provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ModelContainerResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            ("properties", &crate::v2023_04_01::models::__read_only::ModelContainer),
+        ],
+        rest: None,
+    };
+    pub static ModelContainerResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::ModelContainerResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static ModelVersion: Shape = Shape::Object {
+        read_only: &["provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ModelVersionResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            ("properties", &crate::v2023_04_01::models::__read_only::ModelVersion),
+        ],
+        rest: None,
+    };
+    pub static ModelVersionResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::ModelVersionResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static NodeStateCounts: Shape = Shape::Object {
+        read_only: &[
+            "idleNodeCount",
+            "runningNodeCount",
+            "preparingNodeCount",
+            "unusableNodeCount",
+            "leavingNodeCount",
+            "preemptedNodeCount",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static NotebookAccessTokenResult: Shape = Shape::Object {
+        read_only: &[
+            "notebookResourceId",
+            "hostName",
+            "publicDns",
+            "accessToken",
+            "tokenType",
+            "expiresIn",
+            "refreshToken",
+            "scope",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static OnlineDeployment: Shape = Shape::Union {
+        discriminator: "endpointComputeType",
+        variants: &[
+            ("Kubernetes", &KubernetesOnlineDeployment),
+            ("Managed", &ManagedOnlineDeployment),
+        ],
+        base: Some(
+            &Shape::Object {
+                read_only: &["provisioningState"],
+                fields: &[],
+                rest: None,
+            },
+        ),
+    };
+    pub static OnlineDeploymentTrackedResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            (
+                "identity",
+                &crate::v2023_04_01::models::__read_only::ManagedServiceIdentity,
+            ),
+            ("properties", &crate::v2023_04_01::models::__read_only::OnlineDeployment),
+        ],
+        rest: None,
+    };
+    pub static OnlineDeploymentTrackedResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::OnlineDeploymentTrackedResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static OnlineEndpoint: Shape = Shape::Object {
+        read_only: &["scoringUri", "swaggerUri", "provisioningState"],
+        fields: &[],
+        rest: None,
+    };
+    pub static OnlineEndpointTrackedResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            (
+                "identity",
+                &crate::v2023_04_01::models::__read_only::ManagedServiceIdentity,
+            ),
+            ("properties", &crate::v2023_04_01::models::__read_only::OnlineEndpoint),
+        ],
+        rest: None,
+    };
+    pub static OnlineEndpointTrackedResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::OnlineEndpointTrackedResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static PaginatedComputeResourcesList: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::ComputeResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static PartialRegistryPartialTrackedResource: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "identity",
+                &crate::v2023_04_01::models::__read_only::RegistryPartialManagedServiceIdentity,
+            ),
+        ],
+        rest: None,
+    };
+    pub static Password: Shape = Shape::Object {
+        read_only: &["name", "value"],
+        fields: &[],
+        rest: None,
+    };
+    pub static PipelineJob: Shape = Shape::Object {
+        read_only: &["status"],
+        fields: &[
+            (
+                "services",
+                &crate::json::Shape::Map(
+                    &crate::v2023_04_01::models::__read_only::JobService,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static PrivateEndpoint: Shape = Shape::Object {
+        read_only: &["id", "subnetArmId"],
+        fields: &[],
+        rest: None,
+    };
+    pub static PrivateEndpointConnection: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            (
+                "properties",
+                &crate::v2023_04_01::models::__read_only::PrivateEndpointConnectionProperties,
+            ),
+            (
+                "identity",
+                &crate::v2023_04_01::models::__read_only::ManagedServiceIdentity,
+            ),
+        ],
+        rest: None,
+    };
+    pub static PrivateEndpointConnectionListResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::PrivateEndpointConnection,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static PrivateEndpointConnectionProperties: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "privateEndpoint",
+                &crate::v2023_04_01::models::__read_only::PrivateEndpoint,
+            ),
+        ],
+        rest: None,
+    };
+    pub static PrivateEndpointResource: Shape = Shape::Object {
+        read_only: &["id"],
+        fields: &[],
+        rest: None,
+    };
+    pub static PrivateLinkResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            (
+                "properties",
+                &crate::v2023_04_01::models::__read_only::PrivateLinkResourceProperties,
+            ),
+            (
+                "identity",
+                &crate::v2023_04_01::models::__read_only::ManagedServiceIdentity,
+            ),
+        ],
+        rest: None,
+    };
+    pub static PrivateLinkResourceListResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::PrivateLinkResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static PrivateLinkResourceProperties: Shape = Shape::Object {
+        read_only: &["groupId", "requiredMembers"],
+        fields: &[],
+        rest: None,
+    };
+    pub static Registry: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "registryPrivateEndpointConnections",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::RegistryPrivateEndpointConnection,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static RegistryListCredentialsResult: Shape = Shape::Object {
+        read_only: &["location", "username"],
+        fields: &[
+            (
+                "passwords",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::Password,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static RegistryPartialManagedServiceIdentity: Shape = Shape::Object {
+        read_only: &["principalId", "tenantId"],
+        fields: &[
+            (
+                "userAssignedIdentities",
+                &crate::json::Shape::Map(
+                    &crate::v2023_04_01::models::__read_only::UserAssignedIdentity,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static RegistryPrivateEndpointConnection: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "properties",
+                &crate::v2023_04_01::models::__read_only::RegistryPrivateEndpointConnectionProperties,
+            ),
+        ],
+        rest: None,
+    };
+    pub static RegistryPrivateEndpointConnectionProperties: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "privateEndpoint",
+                &crate::v2023_04_01::models::__read_only::PrivateEndpointResource,
+            ),
+        ],
+        rest: None,
+    };
+    pub static RegistryTrackedResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            (
+                "identity",
+                &crate::v2023_04_01::models::__read_only::ManagedServiceIdentity,
+            ),
+            ("properties", &crate::v2023_04_01::models::__read_only::Registry),
+        ],
+        rest: None,
+    };
+    pub static RegistryTrackedResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::RegistryTrackedResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static Resource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ResourceName: Shape = Shape::Object {
+        read_only: &["value", "localizedValue"],
+        fields: &[],
+        rest: None,
+    };
+    pub static ResourceQuota: Shape = Shape::Object {
+        read_only: &["id", "amlWorkspaceLocation", "type", "name", "limit", "unit"],
+        fields: &[],
+        rest: None,
+    };
+    pub static Schedule: Shape = Shape::Object {
+        read_only: &["provisioningState"],
+        fields: &[
+            ("action", &crate::v2023_04_01::models::__read_only::ScheduleActionBase),
+        ],
+        rest: None,
+    };
+    pub static ScheduleActionBase: Shape = Shape::Union {
+        discriminator: "actionType",
+        variants: &[("CreateJob", &JobScheduleAction)],
+        base: None,
+    };
+    pub static ScheduleResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[("properties", &crate::v2023_04_01::models::__read_only::Schedule)],
+        rest: None,
+    };
+    pub static ScheduleResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::ScheduleResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static SkuResource: Shape = Shape::Object {
+        read_only: &["resourceType"],
+        fields: &[],
+        rest: None,
+    };
+    pub static SkuResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::SkuResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static SweepJob: Shape = Shape::Object {
+        read_only: &["status"],
+        fields: &[
+            (
+                "services",
+                &crate::json::Shape::Map(
+                    &crate::v2023_04_01::models::__read_only::JobService,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static SynapseSpark: Shape = Shape::Object {
+        read_only: &[
+            "provisioningState",
+            "createdOn",
+            "modifiedOn",
+            "provisioningErrors",
+            "isAttachedCompute",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static SystemService: Shape = Shape::Object {
+        read_only: &["systemServiceType", "publicIpAddress", "version"],
+        fields: &[],
+        rest: None,
+    };
+    pub static TextClassificationMultilabel: Shape = Shape::Object {
+        read_only: &["primaryMetric"],
+        fields: &[],
+        rest: None,
+    };
+    pub static TextNer: Shape = Shape::Object {
+        read_only: &["primaryMetric"],
+        fields: &[],
+        rest: None,
+    };
+    pub static TrackedResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[],
+        rest: None,
+    };
+    pub static UpdateWorkspaceQuotas: Shape = Shape::Object {
+        read_only: &["id", "type", "unit"],
+        fields: &[],
+        rest: None,
+    };
+    pub static UpdateWorkspaceQuotasResult: Shape = Shape::Object {
+        read_only: &["value", "nextLink"],
+        fields: &[],
+        rest: None,
+    };
+    pub static Usage: Shape = Shape::Object {
+        read_only: &[
+            "id",
+            "amlWorkspaceLocation",
+            "type",
+            "unit",
+            "currentValue",
+            "limit",
+            "name",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static UsageName: Shape = Shape::Object {
+        read_only: &["value", "localizedValue"],
+        fields: &[],
+        rest: None,
+    };
+    pub static UserAssignedIdentity: Shape = Shape::Object {
+        read_only: &["principalId", "clientId"],
+        fields: &[],
+        rest: None,
+    };
+    pub static VirtualMachine: Shape = Shape::Object {
+        read_only: &[
+            "provisioningState",
+            "createdOn",
+            "modifiedOn",
+            "provisioningErrors",
+            "isAttachedCompute",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static VirtualMachineSize: Shape = Shape::Object {
+        read_only: &[
+            "name",
+            "family",
+            "vCPUs",
+            "gpus",
+            "osVhdSizeMB",
+            "maxResourceVolumeMB",
+            "memoryGB",
+            "lowPriorityCapable",
+            "premiumIO",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static VirtualMachineSizeListResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::VirtualMachineSize,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static Workspace: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[
+            (
+                "properties",
+                &crate::v2023_04_01::models::__read_only::WorkspaceProperties,
+            ),
+            (
+                "identity",
+                &crate::v2023_04_01::models::__read_only::ManagedServiceIdentity,
+            ),
+        ],
+        rest: None,
+    };
+    pub static WorkspaceConnectionPropertiesV2BasicResource: Shape = Shape::Object {
+        read_only: &["id", "name", "type", "systemData"],
+        fields: &[],
+        rest: None,
+    };
+    pub static WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult: Shape = Shape::Object {
+        read_only: &["nextLink"],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::WorkspaceConnectionPropertiesV2BasicResource,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static WorkspaceListResult: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "value",
+                &crate::json::Shape::Array(
+                    &crate::v2023_04_01::models::__read_only::Workspace,
+                ),
+            ),
+        ],
+        rest: None,
+    };
+    pub static WorkspaceProperties: Shape = Shape::Object {
+        read_only: &[
+            "workspaceId",
+            "provisioningState",
+            "serviceProvisionedResourceGroup",
+            "privateLinkCount",
+            "privateEndpointConnections",
+            "notebookInfo",
+            "tenantId",
+            "storageHnsEnabled",
+            "mlFlowTrackingUri",
+        ],
+        fields: &[],
+        rest: None,
+    };
+    pub static WorkspaceUpdateParameters: Shape = Shape::Object {
+        read_only: &[],
+        fields: &[
+            (
+                "identity",
+                &crate::v2023_04_01::models::__read_only::ManagedServiceIdentity,
+            ),
+        ],
+        rest: None,
+    };
+}
 /// Every spec definition this module models: `(spec file#/definitions/Name, Rust type)`.
 pub const DEFINITIONS: &[(&str, &str)] = &[
     (

@@ -1,0 +1,255 @@
+//! `cargo xtask diff <old> <new>`: what changed between two api-versions (or two spec folders),
+//! what breaks for callers of the REST API, and what happens to the generated Rust crate.
+//!
+//! Two layers, one report:
+//! - **Spec changes** ([`Change`]): rules modelled on Azure's `oad` (ids 1005–1050, same names)
+//!   plus azml's own (2001–2005), evaluated on the raw Swagger of both sides ([`crate::load`]).
+//!   Definitions are identified by *name*, and `$ref`s are compared by what they point to, so a
+//!   definition moved to another file with the same content, reordered properties or edited
+//!   descriptions are no change. Severity depends on direction: each definition is classified
+//!   by where the operations use it (request, response or both, read-only properties count as
+//!   response-only), see [`rules`] for the table.
+//! - **Rust changes** ([`RustChange`]): the generator's IR ([`crate::ir::Api`]) of both sides,
+//!   compared item by item (types, fields, variants, `Client` methods), each with its semver
+//!   level, plus the verdict for the crate. Each spec change lists the Rust items it explains.
+//!
+//! Submodules: [`side`] loads and indexes a side, `differ`/`schema`/`ops` compare the specs,
+//! [`emitted`] reads the model emitter's output (exact field types), [`rust`] diffs the IR,
+//! [`render`] writes text / markdown / JSON (schema in `schema.json`), [`cli`] is the command
+//! line shared by `cargo xtask diff` and the golden test.
+
+pub mod cli;
+mod differ;
+pub mod emitted;
+mod ops;
+pub mod render;
+pub mod rules;
+pub mod rust;
+mod schema;
+pub mod side;
+
+use std::collections::BTreeSet;
+
+pub use rules::Rule;
+pub use rust::{ItemKind, RustChange, RustChangeKind, Semver};
+pub use side::Side;
+
+/// The JSON Schema of `--format json` output.
+pub const JSON_SCHEMA: &str = include_str!("schema.json");
+
+/// Whether a spec change breaks existing callers of the REST API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Existing clients or requests may fail.
+    Breaking,
+    /// Existing clients keep working.
+    NonBreaking,
+}
+
+impl Severity {
+    /// `breaking` / `non-breaking`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Breaking => "breaking",
+            Severity::NonBreaking => "non-breaking",
+        }
+    }
+}
+
+/// A place in a spec: document (path relative to the side's root) and JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// Document path, `/`-separated, relative to the spec root.
+    pub file: String,
+    /// JSON pointer inside the document (`""` for the whole document).
+    pub pointer: String,
+}
+
+impl Location {
+    /// A location.
+    pub fn new(file: impl Into<String>, pointer: impl Into<String>) -> Self {
+        Location {
+            file: file.into(),
+            pointer: pointer.into(),
+        }
+    }
+
+    /// `basename.json#/pointer` for human-readable output, with an ARM path's provider prefix
+    /// (`/subscriptions/…/providers/Microsoft.X`) shortened to `…` and its `~1` unescaped.
+    pub fn short(&self) -> String {
+        let base = self.file.rsplit('/').next().unwrap_or(&self.file);
+        let Some(rest) = self.pointer.strip_prefix("/paths/") else {
+            return format!("{base}#{}", self.pointer);
+        };
+        let (token, tail) = rest.split_once('/').map_or((rest, ""), |(a, b)| (a, b));
+        let path = token.replace("~1", "/").replace("~0", "~");
+        let path = match path.find("/providers/") {
+            Some(i) => {
+                let after = &path[i + "/providers/".len()..];
+                match after.find('/') {
+                    Some(j) => format!("…{}", &after[j..]),
+                    None => path.clone(),
+                }
+            }
+            None => path.clone(),
+        };
+        let sep = if tail.is_empty() { "" } else { " › " };
+        format!("{base}#/paths/{path}{sep}{tail}")
+    }
+
+    /// Whether one location contains the other (same file, pointer prefix at a `/`).
+    pub fn related(&self, other: &Location) -> bool {
+        fn within(a: &str, b: &str) -> bool {
+            a == b || (a.starts_with(b) && a.as_bytes().get(b.len()) == Some(&b'/'))
+        }
+        self.file == other.file
+            && (within(&self.pointer, &other.pointer) || within(&other.pointer, &self.pointer))
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}#{}", self.file, self.pointer)
+    }
+}
+
+/// Where a schema is used: in requests, in responses, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Dir(u8);
+
+impl Dir {
+    /// Not used by any operation.
+    pub const NONE: Dir = Dir(0);
+    /// Sent by the client.
+    pub const REQUEST: Dir = Dir(1);
+    /// Returned by the service.
+    pub const RESPONSE: Dir = Dir(2);
+    /// Both.
+    pub const BOTH: Dir = Dir(3);
+
+    /// Whether `self` includes all of `other`.
+    pub fn has(self, other: Dir) -> bool {
+        self.0 & other.0 == other.0 && other.0 != 0
+    }
+
+    /// Union.
+    pub fn or(self, other: Dir) -> Dir {
+        Dir(self.0 | other.0)
+    }
+
+    /// Intersection.
+    pub fn and(self, other: Dir) -> Dir {
+        Dir(self.0 & other.0)
+    }
+
+    /// Whether no direction is set.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// An operation's identity across versions: path shape (parameter names erased, lower case)
+/// and lower-case HTTP method.
+pub type OpKey = (String, String);
+
+/// One spec change.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The rule that fired.
+    pub rule: &'static Rule,
+    /// Breaking or not, given the direction the changed schema is used in.
+    pub severity: Severity,
+    /// Location in the old spec (`None` for additions).
+    pub old: Option<Location>,
+    /// Location in the new spec (`None` for removals).
+    pub new: Option<Location>,
+    /// One sentence saying what changed.
+    pub message: String,
+    /// Indexes into [`RustImpact::changes`] of the Rust items this change explains.
+    pub rust: Vec<usize>,
+    /// Operations this change was found in (for linking `Client` methods).
+    pub(crate) ops: BTreeSet<OpKey>,
+}
+
+/// The generated crate's side of the diff.
+#[derive(Debug, Clone)]
+pub struct RustImpact {
+    /// Every changed item, sorted by item path.
+    pub changes: Vec<RustChange>,
+}
+
+/// The result of comparing two sides.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Label of the old side (api-version or path).
+    pub old: String,
+    /// Label of the new side.
+    pub new: String,
+    /// Spec changes: breaking first, then by rule id and location.
+    pub changes: Vec<Change>,
+    /// Rust-level impact, or why it could not be computed (a side the generator rejects).
+    pub rust: Result<RustImpact, String>,
+}
+
+impl Report {
+    /// Number of spec changes of a severity.
+    pub fn count(&self, s: Severity) -> usize {
+        self.changes.iter().filter(|c| c.severity == s).count()
+    }
+
+    /// The semver verdict for the generated crate if the new side replaced the old one:
+    /// the strongest level of any changed Rust item; `patch` when only the spec changed
+    /// (constraints, defaults, docs); `none` when nothing changed.
+    pub fn semver(&self) -> Semver {
+        let rust = match &self.rust {
+            Ok(r) => r.changes.iter().map(|c| c.semver).max(),
+            Err(_) => None,
+        };
+        match rust {
+            Some(s) => s,
+            None if self.changes.is_empty() => Semver::None,
+            None => Semver::Patch,
+        }
+    }
+
+    /// The semver level a single spec change causes (its strongest Rust item, else patch).
+    pub fn change_semver(&self, c: &Change) -> Semver {
+        let Ok(r) = &self.rust else {
+            return Semver::Patch;
+        };
+        c.rust
+            .iter()
+            .map(|&i| r.changes[i].semver)
+            .max()
+            .unwrap_or(Semver::Patch)
+    }
+}
+
+/// Compares two loaded sides.
+pub fn diff(old: &Side, new: &Side) -> Report {
+    let (oi, ni) = std::thread::scope(|s| {
+        let oi = s.spawn(|| side::Index::build(&old.set));
+        let ni = side::Index::build(&new.set);
+        (oi.join().expect("indexing does not panic"), ni)
+    });
+    let mut d = differ::Differ::new(&oi, &ni);
+    d.operations();
+    d.definitions();
+    let mut changes = d.finish();
+    let rust = match (&old.api, &new.api) {
+        (Ok(_), Ok(_)) => Ok(RustImpact {
+            changes: rust::diff_apis(old, new),
+        }),
+        (Err(e), _) => Err(format!("{}: {e}", old.label)),
+        (_, Err(e)) => Err(format!("{}: {e}", new.label)),
+    };
+    if let Ok(r) = &rust {
+        rust::link(&mut changes, &r.changes);
+    }
+    Report {
+        old: old.label.clone(),
+        new: new.label.clone(),
+        changes,
+        rust,
+    }
+}

@@ -1,0 +1,1373 @@
+//! `cargo xtask diff` rules, one tiny spec pair per rule written into a fresh temporary
+//! directory: each rule fires where it should, with the severity its direction gives, and the
+//! Rust-level impact names the right items; equivalent specs (reordered properties, a definition
+//! moved to another file, edited descriptions, a renamed path parameter) give no change at all.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use azml_codegen::diff::{self, Report, RustChangeKind, Semver, Severity, Side};
+use azml_codegen::load::SpecSet;
+use serde_json::{json, Value};
+
+/// A temporary spec root with an `old/` and a `new/` package.
+struct Fixture {
+    root: PathBuf,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Self {
+        let root = std::env::temp_dir().join(format!("azml-diff-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("specification")).unwrap();
+        Fixture { root }
+    }
+
+    fn write(&self, rel: &str, v: &Value) {
+        let p = self.root.join("specification/rp").join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, serde_json::to_string_pretty(v).unwrap()).unwrap();
+    }
+
+    fn side(&self, dir: &str, files: &[&str]) -> Side {
+        let entries: Vec<String> = files
+            .iter()
+            .map(|f| format!("specification/rp/{dir}/{f}"))
+            .collect();
+        let set = SpecSet::load(&self.root, &entries, BTreeSet::new()).unwrap();
+        Side::from_set(dir, set)
+    }
+
+    /// Diffs `old/a.json` against `new/a.json` (plus extra new files).
+    fn diff(&self, old: &Value, new: &Value) -> Report {
+        self.write("old/a.json", old);
+        self.write("new/a.json", new);
+        self.report(&["a.json"], &["a.json"])
+    }
+
+    fn report(&self, old_files: &[&str], new_files: &[&str]) -> Report {
+        let (o, n) = (self.side("old", old_files), self.side("new", new_files));
+        assert!(o.api.is_ok(), "old side must normalize: {:?}", o.api.err());
+        assert!(n.api.is_ok(), "new side must normalize: {:?}", n.api.err());
+        let r = diff::diff(&o, &n);
+        // Every location is a JSON pointer that resolves in its side's documents.
+        for c in &r.changes {
+            for (side, loc) in [(&o, &c.old), (&n, &c.new)] {
+                if let Some(l) = loc {
+                    let doc = side.set.docs.get(&l.file).unwrap_or_else(|| panic!("{l}"));
+                    assert!(doc.pointer(&l.pointer).is_some(), "unresolved {l} in {c:?}");
+                }
+            }
+        }
+        r
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// The base package: `Things_Get` / `Things_List` return `Thing` (response-only),
+/// `Things_Put` sends `ThingInput` (request-only); `Shared` is used both ways; `Animal` is a
+/// union with the variant `Dog`.
+fn base() -> Value {
+    json!({
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things/{name}": {
+                "get": {
+                    "operationId": "Things_Get",
+                    "description": "Gets a thing.",
+                    "parameters": [
+                        {"name": "name", "in": "path", "required": true, "type": "string"},
+                        {"$ref": "#/parameters/ApiVersion"}
+                    ],
+                    "responses": {
+                        "200": {"description": "ok", "schema": {"$ref": "#/definitions/Thing"},
+                                "headers": {"ETag": {"type": "string"}}},
+                        "default": {"description": "error", "schema": {"$ref": "#/definitions/Error"}}
+                    }
+                },
+                "put": {
+                    "operationId": "Things_Put",
+                    "parameters": [
+                        {"name": "name", "in": "path", "required": true, "type": "string"},
+                        {"name": "body", "in": "body", "required": true, "schema": {"$ref": "#/definitions/ThingInput"}},
+                        {"name": "mode", "in": "query", "required": false, "type": "string"},
+                        {"$ref": "#/parameters/ApiVersion"}
+                    ],
+                    "x-ms-long-running-operation": true,
+                    "x-ms-long-running-operation-options": {"final-state-via": "location"},
+                    "responses": {
+                        "200": {"description": "ok", "schema": {"$ref": "#/definitions/Thing"}},
+                        "202": {"description": "accepted"},
+                        "default": {"description": "error", "schema": {"$ref": "#/definitions/Error"}}
+                    }
+                }
+            },
+            "/things": {
+                "get": {
+                    "operationId": "Things_List",
+                    "x-ms-pageable": {"nextLinkName": "nextLink"},
+                    "parameters": [
+                        {"name": "tags", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "csv"},
+                        {"$ref": "#/parameters/ApiVersion"}
+                    ],
+                    "responses": {
+                        "200": {"description": "ok", "schema": {"$ref": "#/definitions/ThingList"}}
+                    }
+                }
+            }
+        },
+        "parameters": {
+            "ApiVersion": {"name": "api-version", "in": "query", "required": true, "type": "string"}
+        },
+        "definitions": {
+            "Thing": {
+                "description": "A thing.",
+                "required": ["size"],
+                "properties": {
+                    "name": {"type": "string", "readOnly": true, "description": "Name."},
+                    "size": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 10},
+                    "kind": {"type": "string", "enum": ["a", "b"], "x-ms-enum": {"name": "Kind", "modelAsString": true}},
+                    "state": {"type": "string", "enum": ["on", "off"], "x-ms-enum": {"name": "State", "modelAsString": false}},
+                    "tags": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "props": {"$ref": "#/definitions/ThingProps"},
+                    "shared": {"$ref": "#/definitions/Shared"},
+                    "pet": {"$ref": "#/definitions/Animal"}
+                }
+            },
+            "ThingInput": {
+                "required": ["size"],
+                "properties": {
+                    "size": {"type": "integer", "format": "int32", "maximum": 10},
+                    "mode": {"type": "string", "enum": ["x", "y"], "x-ms-enum": {"name": "Mode", "modelAsString": false}},
+                    "label": {"type": "string", "default": "l"},
+                    "shared": {"$ref": "#/definitions/Shared"}
+                }
+            },
+            "ThingProps": {"properties": {"note": {"type": "string"}}},
+            "Shared": {"properties": {"level": {"type": "string", "enum": ["low", "high"], "x-ms-enum": {"name": "Level", "modelAsString": true}}}},
+            "ThingList": {
+                "properties": {
+                    "value": {"type": "array", "items": {"$ref": "#/definitions/Thing"}},
+                    "nextLink": {"type": "string"}
+                }
+            },
+            "Animal": {"discriminator": "kind", "required": ["kind"], "properties": {"kind": {"type": "string"}}},
+            "Dog": {"allOf": [{"$ref": "#/definitions/Animal"}], "x-ms-discriminator-value": "dog",
+                    "properties": {"bark": {"type": "boolean"}}},
+            "Error": {"properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
+        }
+    })
+}
+
+const THING_GET: &str = "/paths/~1things~1{name}/get";
+const THING_PUT: &str = "/paths/~1things~1{name}/put";
+
+/// Sets (or, with `Value::Null`, removes) the value at a pointer.
+fn set(doc: &mut Value, pointer: &str, v: Value) {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let key = key.replace("~1", "/").replace("~0", "~");
+    let p = doc
+        .pointer_mut(parent)
+        .unwrap_or_else(|| panic!("{parent}"));
+    match p {
+        Value::Object(m) if v.is_null() => {
+            m.remove(&key).unwrap_or_else(|| panic!("no {pointer}"));
+        }
+        Value::Object(m) => {
+            m.insert(key, v);
+        }
+        Value::Array(a) if v.is_null() => {
+            a.remove(key.parse::<usize>().unwrap());
+        }
+        Value::Array(a) => {
+            let i: usize = key.parse().unwrap();
+            if i == a.len() {
+                a.push(v)
+            } else {
+                a[i] = v
+            }
+        }
+        other => panic!("{pointer}: not a container: {other}"),
+    }
+}
+
+fn changed(mods: &[(&str, Value)]) -> Value {
+    let mut v = base();
+    for (p, x) in mods {
+        set(&mut v, p, x.clone());
+    }
+    v
+}
+
+/// The changes of one rule.
+fn of<'r>(r: &'r Report, id: &str) -> Vec<&'r diff::Change> {
+    r.changes.iter().filter(|c| c.rule.id == id).collect()
+}
+
+/// Asserts exactly one change of `id`, with `severity` and (if given) a location pointer
+/// ending in `at`; returns it.
+fn one<'r>(r: &'r Report, id: &str, severity: Severity, at: &str) -> &'r diff::Change {
+    let cs = of(r, id);
+    assert_eq!(cs.len(), 1, "expected one {id}, got:\n{}", dump(r));
+    let c = cs[0];
+    assert_eq!(c.severity, severity, "{c:?}");
+    let p = |l: &Option<diff::Location>| l.as_ref().map(|l| l.pointer.clone()).unwrap_or_default();
+    assert!(
+        p(&c.old).ends_with(at) || p(&c.new).ends_with(at),
+        "{id} at {:?} / {:?}, expected …{at}",
+        c.old,
+        c.new
+    );
+    c
+}
+
+fn dump(r: &Report) -> String {
+    r.changes
+        .iter()
+        .map(|c| {
+            format!(
+                "  {} {} {:?}: {}\n",
+                c.rule.id, c.rule.name, c.severity, c.message
+            )
+        })
+        .collect()
+}
+
+/// The Rust items (`item change`) a change explains.
+fn rust_of(r: &Report, c: &diff::Change) -> Vec<String> {
+    let rc = &r.rust.as_ref().unwrap().changes;
+    c.rust
+        .iter()
+        .map(|&i| format!("{} {}", rc[i].item, rc[i].change.as_str()))
+        .collect()
+}
+
+fn only(r: &Report, ids: &[&str]) {
+    let got: BTreeSet<&str> = r.changes.iter().map(|c| c.rule.id).collect();
+    let want: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(got, want, "\n{}", dump(r));
+}
+
+// ---------------------------------------------------------------- equivalents
+
+#[test]
+fn identical_specs_give_nothing() {
+    let f = Fixture::new("same");
+    let r = f.diff(&base(), &base());
+    assert!(r.changes.is_empty(), "{}", dump(&r));
+    assert!(r.rust.as_ref().unwrap().changes.is_empty());
+    assert_eq!(r.semver(), Semver::None);
+}
+
+#[test]
+fn reordered_properties_and_edited_descriptions_are_no_change() {
+    let f = Fixture::new("equiv");
+    let mut new = base();
+    // Reverse every property map and every enum; edit descriptions; rename the path parameter.
+    let thing = new.pointer_mut("/definitions/Thing").unwrap();
+    let props = thing["properties"].as_object().unwrap().clone();
+    let mut reversed = serde_json::Map::new();
+    for (k, v) in props.into_iter().rev() {
+        reversed.insert(k, v);
+    }
+    thing["properties"] = Value::Object(reversed);
+    thing["description"] = json!("A thing, reworded.");
+    thing["properties"]["name"]["description"] = json!("Another description.");
+    set(
+        &mut new,
+        "/definitions/Thing/properties/kind/enum",
+        json!(["b", "a"]),
+    );
+    set(
+        &mut new,
+        &format!("{THING_GET}/description"),
+        json!("Reads a thing."),
+    );
+    let item = new["paths"]["/things/{name}"].take();
+    let text = item
+        .to_string()
+        .replace("\"name\",\"in\":\"path\"", "\"thingName\",\"in\":\"path\"");
+    new["paths"]
+        .as_object_mut()
+        .unwrap()
+        .remove("/things/{name}");
+    new["paths"]["/things/{thingName}"] = serde_json::from_str(&text).unwrap();
+    let r = f.diff(&base(), &new);
+    assert!(r.changes.is_empty(), "{}", dump(&r));
+    assert!(
+        r.rust.as_ref().unwrap().changes.is_empty(),
+        "{:?}",
+        r.rust.as_ref().unwrap().changes
+    );
+}
+
+#[test]
+fn definition_moved_to_another_file_with_same_content_is_no_change() {
+    let f = Fixture::new("moved");
+    let old = base();
+    let mut new = base();
+    let props = new["definitions"]
+        .as_object_mut()
+        .unwrap()
+        .remove("ThingProps")
+        .unwrap();
+    let shared = new["definitions"]
+        .as_object_mut()
+        .unwrap()
+        .remove("Shared")
+        .unwrap();
+    set(
+        &mut new,
+        "/definitions/Thing/properties/props",
+        json!({"$ref": "./b.json#/definitions/ThingProps"}),
+    );
+    set(
+        &mut new,
+        "/definitions/Thing/properties/shared",
+        json!({"$ref": "b.json#/definitions/Shared"}),
+    );
+    set(
+        &mut new,
+        "/definitions/ThingInput/properties/shared",
+        json!({"$ref": "./b.json#/definitions/Shared"}),
+    );
+    f.write("old/a.json", &old);
+    f.write("new/a.json", &new);
+    f.write(
+        "new/b.json",
+        &json!({"swagger": "2.0", "info": {"title": "b", "version": "1"}, "paths": {},
+                "definitions": {"ThingProps": props, "Shared": shared}}),
+    );
+    let r = f.report(&["a.json"], &["a.json"]);
+    assert!(r.changes.is_empty(), "{}", dump(&r));
+    assert!(r.rust.as_ref().unwrap().changes.is_empty());
+    // The same move with a changed body is reported, at the new file.
+    let mut moved = json!({"swagger": "2.0", "info": {"title": "b", "version": "1"}, "paths": {},
+        "definitions": {"ThingProps": {"properties": {"note": {"type": "integer"}}}, "Shared": new["definitions"]["Thing"]["properties"]["shared"].clone()}});
+    moved["definitions"]["Shared"] = base()["definitions"]["Shared"].clone();
+    f.write("new/b.json", &moved);
+    let r = f.report(&["a.json"], &["a.json"]);
+    let c = one(
+        &r,
+        "1026",
+        Severity::Breaking,
+        "/definitions/ThingProps/properties/note/type",
+    );
+    assert!(c.new.as_ref().unwrap().file.ends_with("new/b.json"));
+}
+
+// ---------------------------------------------------------------- paths & operations
+
+#[test]
+fn removed_and_added_paths_and_operations() {
+    let f = Fixture::new("paths");
+    let mut new = base();
+    let list = new["paths"]
+        .as_object_mut()
+        .unwrap()
+        .remove("/things")
+        .unwrap();
+    new["paths"]["/widgets"] = list
+        .to_string()
+        .replace("Things_List", "Widgets_List")
+        .parse::<Value>()
+        .unwrap();
+    set(&mut new, THING_PUT, Value::Null);
+    let put = base()["paths"]["/things/{name}"]["put"].clone();
+    let mut post = put.clone();
+    post["operationId"] = json!("Things_Post");
+    set(&mut new, "/paths/~1things~1{name}/post", post);
+    let r = f.diff(&base(), &new);
+    let c = one(&r, "1005", Severity::Breaking, "/paths/~1things");
+    assert_eq!(
+        rust_of(&r, c),
+        [
+            "Client::things_list removed",
+            "Client::things_list_first_page removed"
+        ]
+    );
+    let c = one(&r, "1035", Severity::Breaking, THING_PUT);
+    assert_eq!(
+        rust_of(&r, c),
+        [
+            "Client::things_put removed",
+            "Client::things_put_initial removed"
+        ]
+    );
+    let c = one(&r, "1038", Severity::NonBreaking, "/paths/~1widgets");
+    assert_eq!(
+        rust_of(&r, c),
+        [
+            "Client::widgets_list added",
+            "Client::widgets_list_first_page added"
+        ]
+    );
+    one(
+        &r,
+        "1039",
+        Severity::NonBreaking,
+        "/paths/~1things~1{name}/post",
+    );
+    only(&r, &["1005", "1035", "1038", "1039"]);
+    assert_eq!(r.semver(), Semver::Major);
+}
+
+#[test]
+fn added_operation_only_is_semver_minor() {
+    let f = Fixture::new("minor");
+    let mut new = base();
+    let mut del = json!({"operationId": "Things_Delete", "parameters": [
+        {"name": "name", "in": "path", "required": true, "type": "string"},
+        {"$ref": "#/parameters/ApiVersion"}], "responses": {"200": {"description": "ok"}}});
+    del["description"] = json!("Deletes.");
+    set(&mut new, "/paths/~1things~1{name}/delete", del);
+    let r = f.diff(&base(), &new);
+    only(&r, &["1039"]);
+    assert_eq!(r.count(Severity::Breaking), 0);
+    assert_eq!(r.semver(), Semver::Minor);
+}
+
+#[test]
+fn modified_operation_id() {
+    let f = Fixture::new("opid");
+    let r = f.diff(
+        &base(),
+        &changed(&[(&format!("{THING_GET}/operationId"), json!("Things_Read"))]),
+    );
+    let c = one(
+        &r,
+        "1008",
+        Severity::Breaking,
+        &format!("{THING_GET}/operationId"),
+    );
+    assert_eq!(
+        rust_of(&r, c),
+        ["Client::things_get removed", "Client::things_read added"]
+    );
+    only(&r, &["1008"]);
+}
+
+#[test]
+fn long_running_pageable_and_final_state_via() {
+    let f = Fixture::new("xms");
+    let r = f.diff(
+        &base(),
+        &changed(&[
+            (
+                &format!("{THING_PUT}/x-ms-long-running-operation-options/final-state-via"),
+                json!("azure-async-operation"),
+            ),
+            (
+                "/paths/~1things/get/x-ms-pageable",
+                json!({"nextLinkName": null}),
+            ),
+        ]),
+    );
+    let c = one(&r, "2002", Severity::Breaking, "final-state-via");
+    assert_eq!(
+        rust_of(&r, c),
+        [
+            "Client::things_put changed",
+            "Client::things_put_initial changed"
+        ]
+    );
+    let c = one(
+        &r,
+        "2001",
+        Severity::Breaking,
+        "/paths/~1things/get/x-ms-pageable",
+    );
+    assert_eq!(
+        rust_of(&r, c),
+        [
+            "Client::things_list changed",
+            "Client::things_list_first_page changed"
+        ]
+    );
+    only(&r, &["2001", "2002"]);
+    assert_eq!(r.semver(), Semver::Patch);
+
+    // No longer pageable: the `Pager` method becomes a plain one and `_first_page` goes.
+    let r = f.diff(
+        &base(),
+        &changed(&[("/paths/~1things/get/x-ms-pageable", Value::Null)]),
+    );
+    let c = one(&r, "2001", Severity::Breaking, "/paths/~1things/get");
+    let rc = &r.rust.as_ref().unwrap().changes;
+    assert_eq!(
+        rust_of(&r, c),
+        [
+            "Client::things_list retyped",
+            "Client::things_list_first_page removed"
+        ]
+    );
+    assert_eq!(
+        rc[c.rust[0]].detail,
+        "`(tags: Option<Vec<String>>) -> Pager<Thing>` → \
+         `(tags: Option<Vec<String>>) -> Result<ResponseValue<ThingList>, Error<()>>`"
+    );
+
+    let r = f.diff(
+        &base(),
+        &changed(&[
+            (
+                &format!("{THING_PUT}/x-ms-long-running-operation"),
+                json!(false),
+            ),
+            (&format!("{THING_PUT}/responses/202"), Value::Null),
+        ]),
+    );
+    let c = one(
+        &r,
+        "1044",
+        Severity::Breaking,
+        "x-ms-long-running-operation",
+    );
+    let items = rust_of(&r, c);
+    assert!(
+        items.contains(&"Client::things_put retyped".to_string()),
+        "{items:?}"
+    );
+    assert!(
+        items.contains(&"Client::things_put_initial removed".to_string()),
+        "{items:?}"
+    );
+    one(
+        &r,
+        "1012",
+        Severity::Breaking,
+        &format!("{THING_PUT}/responses/202"),
+    );
+}
+
+// ---------------------------------------------------------------- parameters
+
+#[test]
+fn added_parameters_required_breaks_optional_does_not() {
+    let f = Fixture::new("addparam");
+    let r = f.diff(
+        &base(),
+        &changed(&[
+            (
+                &format!("{THING_GET}/parameters/2"),
+                json!({"name": "expand", "in": "query", "required": true, "type": "string"}),
+            ),
+            (
+                &format!("{THING_PUT}/parameters/4"),
+                json!({"name": "force", "in": "query", "type": "boolean"}),
+            ),
+        ]),
+    );
+    let c = one(
+        &r,
+        "1010",
+        Severity::Breaking,
+        &format!("{THING_GET}/parameters/2"),
+    );
+    assert_eq!(rust_of(&r, c), ["Client::things_get retyped"]);
+    let c = one(
+        &r,
+        "1043",
+        Severity::NonBreaking,
+        &format!("{THING_PUT}/parameters/4"),
+    );
+    // Positional methods: even an optional parameter changes the Rust signature.
+    assert_eq!(
+        rust_of(&r, c),
+        [
+            "Client::things_put retyped",
+            "Client::things_put_initial retyped"
+        ]
+    );
+    only(&r, &["1010", "1043"]);
+}
+
+#[test]
+fn removed_parameters() {
+    let f = Fixture::new("rmparam");
+    let mut new = base();
+    set(&mut new, &format!("{THING_PUT}/parameters/2"), Value::Null); // optional `mode`
+    let r = f.diff(&base(), &new);
+    one(
+        &r,
+        "1046",
+        Severity::Breaking,
+        &format!("{THING_PUT}/parameters/2"),
+    );
+    only(&r, &["1046"]);
+    let mut old = base();
+    set(
+        &mut old,
+        &format!("{THING_GET}/parameters/2"),
+        json!({"name": "filter", "in": "query", "required": true, "type": "string"}),
+    );
+    let new = base();
+    let r = f.diff(&old, &new);
+    one(
+        &r,
+        "1009",
+        Severity::Breaking,
+        &format!("{THING_GET}/parameters/2"),
+    );
+    only(&r, &["1009"]);
+    // A global (client) parameter going away.
+    set(
+        &mut old,
+        "/parameters/Sub",
+        json!({"name": "sub", "in": "query", "required": true, "type": "string"}),
+    );
+    set(
+        &mut old,
+        &format!("{THING_GET}/parameters/2"),
+        json!({"$ref": "#/parameters/Sub"}),
+    );
+    let r = f.diff(&old, &new);
+    let c = one(
+        &r,
+        "1007",
+        Severity::Breaking,
+        &format!("{THING_GET}/parameters/2"),
+    );
+    assert_eq!(rust_of(&r, c), ["Client::things_get retyped"]);
+    only(&r, &["1007"]);
+}
+
+#[test]
+fn parameter_in_location_and_required_changes() {
+    let f = Fixture::new("paramin");
+    let r = f.diff(
+        &base(),
+        &changed(&[
+            (&format!("{THING_PUT}/parameters/2/in"), json!("header")),
+            (
+                "/paths/~1things/get/parameters/0/collectionFormat",
+                json!("multi"),
+            ),
+        ]),
+    );
+    one(
+        &r,
+        "1015",
+        Severity::Breaking,
+        &format!("{THING_PUT}/parameters/2/in"),
+    );
+    one(
+        &r,
+        "1028",
+        Severity::Breaking,
+        "/paths/~1things/get/parameters/0/collectionFormat",
+    );
+    only(&r, &["1015", "1028"]);
+
+    // Inline → `$ref` to a global parameter: its location becomes `client` unless it says
+    // `method`.
+    let mut new = base();
+    set(
+        &mut new,
+        "/parameters/Mode",
+        json!({"name": "mode", "in": "query", "required": false, "type": "string"}),
+    );
+    set(
+        &mut new,
+        &format!("{THING_PUT}/parameters/2"),
+        json!({"$ref": "#/parameters/Mode"}),
+    );
+    let r = f.diff(&base(), &new);
+    one(
+        &r,
+        "1050",
+        Severity::Breaking,
+        &format!("{THING_PUT}/parameters/2"),
+    );
+    only(&r, &["1050"]);
+    set(
+        &mut new,
+        "/parameters/Mode/x-ms-parameter-location",
+        json!("method"),
+    );
+    let r = f.diff(&base(), &new);
+    assert!(r.changes.is_empty(), "{}", dump(&r));
+
+    let r = f.diff(
+        &base(),
+        &changed(&[(&format!("{THING_PUT}/parameters/2/required"), json!(true))]),
+    );
+    let c = one(
+        &r,
+        "1025",
+        Severity::Breaking,
+        &format!("{THING_PUT}/parameters/2/required"),
+    );
+    assert_eq!(
+        rust_of(&r, c),
+        [
+            "Client::things_put retyped",
+            "Client::things_put_initial retyped"
+        ]
+    );
+    let r = f.diff(
+        &changed(&[(&format!("{THING_PUT}/parameters/2/required"), json!(true))]),
+        &base(),
+    );
+    one(
+        &r,
+        "1025",
+        Severity::NonBreaking,
+        &format!("{THING_PUT}/parameters/2/required"),
+    );
+}
+
+// ---------------------------------------------------------------- responses
+
+#[test]
+fn response_codes_and_headers() {
+    let f = Fixture::new("resp");
+    let mut new = base();
+    set(
+        &mut new,
+        &format!("{THING_GET}/responses/404"),
+        json!({"description": "missing"}),
+    );
+    set(
+        &mut new,
+        &format!("{THING_GET}/responses/200/headers/ETag"),
+        Value::Null,
+    );
+    set(
+        &mut new,
+        &format!("{THING_GET}/responses/200/headers/x-ms-request-id"),
+        json!({"type": "string"}),
+    );
+    set(
+        &mut new,
+        "/paths/~1things/get/responses/204",
+        json!({"description": "empty"}),
+    );
+    let r = f.diff(&base(), &new);
+    let added: Vec<_> = of(&r, "1011");
+    assert_eq!(added.len(), 2, "{}", dump(&r));
+    assert!(added.iter().all(|c| c.severity == Severity::Breaking));
+    one(
+        &r,
+        "1014",
+        Severity::Breaking,
+        "/responses/200/headers/ETag",
+    );
+    one(
+        &r,
+        "1013",
+        Severity::NonBreaking,
+        "/responses/200/headers/x-ms-request-id",
+    );
+    only(&r, &["1011", "1013", "1014"]);
+    let r = f.diff(&new, &base());
+    assert_eq!(of(&r, "1012").len(), 2, "{}", dump(&r));
+}
+
+// ---------------------------------------------------------------- schemas
+
+#[test]
+fn type_and_format_changes_retype_the_field() {
+    let f = Fixture::new("type");
+    let r = f.diff(
+        &base(),
+        &changed(&[("/definitions/Thing/properties/size/format", json!("int64"))]),
+    );
+    let c = one(
+        &r,
+        "1023",
+        Severity::Breaking,
+        "/definitions/Thing/properties/size/format",
+    );
+    assert_eq!(rust_of(&r, c), ["models::Thing::size retyped"]);
+    let rc = &r.rust.as_ref().unwrap().changes[c.rust[0]];
+    assert_eq!(rc.detail, "`i32` → `i64`");
+    assert_eq!(rc.semver, Semver::Major);
+    only(&r, &["1023"]);
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/ThingProps/properties/note",
+            json!({"type": "boolean"}),
+        )]),
+    );
+    let c = one(
+        &r,
+        "1026",
+        Severity::Breaking,
+        "/definitions/ThingProps/properties/note/type",
+    );
+    assert_eq!(rust_of(&r, c), ["models::ThingProps::note retyped"]);
+}
+
+#[test]
+fn removed_property_and_removed_definition() {
+    let f = Fixture::new("rmprop");
+    let mut new = base();
+    set(&mut new, "/definitions/Thing/properties/props", Value::Null);
+    set(&mut new, "/definitions/ThingProps", Value::Null);
+    let r = f.diff(&base(), &new);
+    let c = one(
+        &r,
+        "1033",
+        Severity::Breaking,
+        "/definitions/Thing/properties/props",
+    );
+    assert_eq!(rust_of(&r, c), ["models::Thing::props removed"]);
+    let c = one(&r, "1006", Severity::Breaking, "/definitions/ThingProps");
+    assert_eq!(rust_of(&r, c), ["models::ThingProps removed"]);
+    only(&r, &["1006", "1033"]);
+    // An unused definition of the package going away breaks nobody.
+    let mut old = base();
+    set(
+        &mut old,
+        "/definitions/Unused",
+        json!({"properties": {"x": {"type": "string"}}}),
+    );
+    let r = f.diff(&old, &base());
+    one(&r, "1006", Severity::NonBreaking, "/definitions/Unused");
+    let r = f.diff(&base(), &old);
+    one(&r, "2005", Severity::NonBreaking, "/definitions/Unused");
+}
+
+#[test]
+fn added_properties_depend_on_direction() {
+    let f = Fixture::new("addprop");
+    let r = f.diff(
+        &base(),
+        &changed(&[
+            (
+                "/definitions/ThingInput/properties/color",
+                json!({"type": "string"}),
+            ),
+            (
+                "/definitions/ThingInput/properties/weight",
+                json!({"type": "number"}),
+            ),
+            (
+                "/definitions/ThingInput/required",
+                json!(["size", "weight"]),
+            ),
+            (
+                "/definitions/ThingProps/properties/extra",
+                json!({"type": "string"}),
+            ),
+            (
+                "/definitions/ThingProps/properties/must",
+                json!({"type": "string"}),
+            ),
+            ("/definitions/ThingProps/required", json!(["must"])),
+            (
+                "/definitions/Thing/properties/etag",
+                json!({"type": "string", "readOnly": true}),
+            ),
+        ]),
+    );
+    let c = one(
+        &r,
+        "1045",
+        Severity::NonBreaking,
+        "/definitions/ThingInput/properties/color",
+    );
+    assert_eq!(rust_of(&r, c), ["models::ThingInput::color added"]);
+    assert_eq!(
+        r.rust.as_ref().unwrap().changes[c.rust[0]].semver,
+        Semver::Major
+    );
+    one(
+        &r,
+        "1041",
+        Severity::NonBreaking,
+        "/definitions/ThingProps/properties/extra",
+    );
+    one(
+        &r,
+        "1040",
+        Severity::NonBreaking,
+        "/definitions/Thing/properties/etag",
+    );
+    let req: Vec<_> = of(&r, "1034");
+    assert_eq!(req.len(), 2, "{}", dump(&r));
+    let sev = |p: &str| {
+        req.iter()
+            .find(|c| c.new.as_ref().unwrap().pointer.ends_with(p))
+            .unwrap()
+            .severity
+    };
+    assert_eq!(sev("ThingInput/properties/weight"), Severity::Breaking);
+    assert_eq!(sev("ThingProps/properties/must"), Severity::NonBreaking);
+    only(&r, &["1034", "1040", "1041", "1045"]);
+}
+
+#[test]
+fn required_status_and_read_only_changes() {
+    let f = Fixture::new("required");
+    // Response-only `Thing`: required → optional breaks readers.
+    let r = f.diff(
+        &base(),
+        &changed(&[("/definitions/Thing/required", json!([]))]),
+    );
+    let c = one(
+        &r,
+        "1025",
+        Severity::Breaking,
+        "/definitions/Thing/properties/size",
+    );
+    assert_eq!(rust_of(&r, c), ["models::Thing::size retyped"]);
+    // Request-only `ThingInput`: optional → required breaks senders, the reverse does not.
+    let r = f.diff(
+        &base(),
+        &changed(&[("/definitions/ThingInput/required", json!(["size", "label"]))]),
+    );
+    one(
+        &r,
+        "1025",
+        Severity::Breaking,
+        "/definitions/ThingInput/properties/label",
+    );
+    let r = f.diff(
+        &base(),
+        &changed(&[("/definitions/ThingInput/required", json!([]))]),
+    );
+    one(
+        &r,
+        "1025",
+        Severity::NonBreaking,
+        "/definitions/ThingInput/properties/size",
+    );
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/ThingProps/properties/note/readOnly",
+            json!(true),
+        )]),
+    );
+    one(
+        &r,
+        "1029",
+        Severity::Breaking,
+        "/definitions/ThingProps/properties/note/readOnly",
+    );
+    only(&r, &["1029"]);
+}
+
+#[test]
+fn enum_values_depend_on_direction_and_model_as_string() {
+    let f = Fixture::new("enum");
+    let r = f.diff(
+        &base(),
+        &changed(&[
+            (
+                "/definitions/Thing/properties/kind/enum",
+                json!(["a", "b", "c"]),
+            ),
+            (
+                "/definitions/Thing/properties/state/enum",
+                json!(["on", "off", "broken"]),
+            ),
+            (
+                "/definitions/ThingInput/properties/mode/enum",
+                json!(["x", "y", "z"]),
+            ),
+        ]),
+    );
+    let added = of(&r, "1020");
+    assert_eq!(added.len(), 3, "{}", dump(&r));
+    let sev = |p: &str| {
+        added
+            .iter()
+            .find(|c| c.new.as_ref().unwrap().pointer.starts_with(p))
+            .unwrap()
+    };
+    // Open enum in a response: fine. Closed enum in a response: old clients reject the value.
+    // Closed enum in a request: the service accepts more, fine.
+    assert_eq!(
+        sev("/definitions/Thing/properties/kind").severity,
+        Severity::NonBreaking
+    );
+    assert_eq!(
+        sev("/definitions/Thing/properties/state").severity,
+        Severity::Breaking
+    );
+    assert_eq!(
+        sev("/definitions/ThingInput/properties/mode").severity,
+        Severity::NonBreaking
+    );
+    assert_eq!(
+        rust_of(&r, sev("/definitions/Thing/properties/kind")),
+        ["models::Kind::C added"]
+    );
+    only(&r, &["1020"]);
+
+    let r = f.diff(
+        &base(),
+        &changed(&[
+            ("/definitions/ThingInput/properties/mode/enum", json!(["x"])),
+            ("/definitions/Thing/properties/state/enum", json!(["on"])),
+        ]),
+    );
+    let removed = of(&r, "1019");
+    assert_eq!(removed.len(), 2, "{}", dump(&r));
+    for c in removed {
+        let request = c.old.as_ref().unwrap().pointer.contains("ThingInput");
+        assert_eq!(c.severity == Severity::Breaking, request, "{c:?}");
+    }
+    // A value removed from an enum used both ways breaks.
+    let r = f.diff(
+        &base(),
+        &changed(&[("/definitions/Shared/properties/level/enum", json!(["low"]))]),
+    );
+    let c = one(
+        &r,
+        "1019",
+        Severity::Breaking,
+        "/definitions/Shared/properties/level/enum/1",
+    );
+    assert_eq!(rust_of(&r, c), ["models::Level::High removed"]);
+}
+
+#[test]
+fn x_ms_enum_changes() {
+    let f = Fixture::new("xmsenum");
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/Thing/properties/kind/x-ms-enum/modelAsString",
+            json!(false),
+        )]),
+    );
+    let c = one(
+        &r,
+        "1047",
+        Severity::Breaking,
+        "/definitions/Thing/properties/kind/x-ms-enum/modelAsString",
+    );
+    assert_eq!(rust_of(&r, c), ["models::Kind::Other removed"]);
+    only(&r, &["1047"]);
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/Thing/properties/kind/x-ms-enum/name",
+            json!("Sort"),
+        )]),
+    );
+    let c = one(
+        &r,
+        "1047",
+        Severity::Breaking,
+        "/definitions/Thing/properties/kind/x-ms-enum/name",
+    );
+    let items = rust_of(&r, c);
+    assert!(
+        items.contains(&"models::Kind removed".to_string()),
+        "{items:?}"
+    );
+    assert!(
+        items.contains(&"models::Sort added".to_string()),
+        "{items:?}"
+    );
+    let r = f.diff(
+        &base(),
+        &changed(&[("/definitions/Thing/properties/kind/x-ms-enum", Value::Null)]),
+    );
+    one(
+        &r,
+        "1049",
+        Severity::Breaking,
+        "/definitions/Thing/properties/kind/x-ms-enum",
+    );
+    let r = f.diff(
+        &changed(&[("/definitions/Thing/properties/kind/x-ms-enum", Value::Null)]),
+        &base(),
+    );
+    one(
+        &r,
+        "1048",
+        Severity::Breaking,
+        "/definitions/Thing/properties/kind/x-ms-enum",
+    );
+}
+
+#[test]
+fn constraints_stronger_weaker_changed() {
+    let f = Fixture::new("constraints");
+    let r = f.diff(
+        &base(),
+        &changed(&[
+            ("/definitions/ThingInput/properties/size/maximum", json!(5)),
+            ("/definitions/Thing/properties/size/maximum", json!(20)),
+            (
+                "/definitions/ThingProps/properties/note/pattern",
+                json!("^[a-z]+$"),
+            ),
+        ]),
+    );
+    let stronger = of(&r, "1024");
+    assert_eq!(stronger.len(), 2, "{}", dump(&r));
+    for c in stronger {
+        // Stronger breaks senders; a pattern appearing on `ThingProps`, which is only read,
+        // does not.
+        let request = c.new.as_ref().unwrap().pointer.contains("ThingInput");
+        assert_eq!(c.severity == Severity::Breaking, request, "{c:?}");
+        assert!(c.rust.is_empty(), "constraints do not change Rust items");
+    }
+    one(
+        &r,
+        "1037",
+        Severity::Breaking,
+        "/definitions/Thing/properties/size/maximum",
+    );
+    assert_eq!(r.semver(), Semver::Patch);
+    let r = f.diff(
+        &base(),
+        &changed(&[("/definitions/ThingInput/properties/size/maximum", json!(50))]),
+    );
+    one(
+        &r,
+        "1037",
+        Severity::NonBreaking,
+        "/definitions/ThingInput/properties/size/maximum",
+    );
+    let mut with = base();
+    set(
+        &mut with,
+        "/definitions/ThingInput/properties/label/pattern",
+        json!("^a"),
+    );
+    let r = f.diff(
+        &with,
+        &changed(&[(
+            "/definitions/ThingInput/properties/label/pattern",
+            json!("^b"),
+        )]),
+    );
+    one(
+        &r,
+        "1036",
+        Severity::Breaking,
+        "/definitions/ThingInput/properties/label/pattern",
+    );
+    only(&r, &["1036"]);
+}
+
+#[test]
+fn default_value_changes_break_requests_only() {
+    let f = Fixture::new("default");
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/ThingInput/properties/label/default",
+            json!("m"),
+        )]),
+    );
+    one(
+        &r,
+        "1027",
+        Severity::Breaking,
+        "/definitions/ThingInput/properties/label/default",
+    );
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/ThingProps/properties/note/default",
+            json!("n"),
+        )]),
+    );
+    one(
+        &r,
+        "1027",
+        Severity::NonBreaking,
+        "/definitions/ThingProps/properties/note",
+    );
+}
+
+#[test]
+fn additional_properties_added_and_removed() {
+    let f = Fixture::new("ap");
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/ThingProps/additionalProperties",
+            json!({"type": "string"}),
+        )]),
+    );
+    let c = one(
+        &r,
+        "1021",
+        Severity::Breaking,
+        "/definitions/ThingProps/additionalProperties",
+    );
+    assert_eq!(
+        rust_of(&r, c),
+        ["models::ThingProps::additional_properties added"]
+    );
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/Thing/properties/tags",
+            json!({"type": "object"}),
+        )]),
+    );
+    one(
+        &r,
+        "1022",
+        Severity::Breaking,
+        "/definitions/Thing/properties/tags",
+    );
+}
+
+#[test]
+fn discriminator_allof_and_discriminator_value() {
+    let f = Fixture::new("poly");
+    let r = f.diff(
+        &base(),
+        &changed(&[("/definitions/Dog/x-ms-discriminator-value", json!("canine"))]),
+    );
+    let c = one(
+        &r,
+        "2003",
+        Severity::Breaking,
+        "/definitions/Dog/x-ms-discriminator-value",
+    );
+    let rc = &r.rust.as_ref().unwrap().changes;
+    assert_eq!(rust_of(&r, c), ["models::Animal::Dog changed"]);
+    assert_eq!(rc[c.rust[0]].semver, Semver::Patch);
+    assert_eq!(rc[c.rust[0]].detail, "wire value `dog` → `canine`");
+    only(&r, &["2003"]);
+
+    let r = f.diff(
+        &base(),
+        &changed(&[
+            ("/definitions/Animal/discriminator", json!("type")),
+            (
+                "/definitions/Animal/properties/type",
+                json!({"type": "string"}),
+            ),
+        ]),
+    );
+    one(
+        &r,
+        "1030",
+        Severity::Breaking,
+        "/definitions/Animal/discriminator",
+    );
+
+    let mut new = base();
+    set(
+        &mut new,
+        "/definitions/Base",
+        json!({"properties": {"id": {"type": "string"}}}),
+    );
+    set(
+        &mut new,
+        "/definitions/ThingProps/allOf",
+        json!([{"$ref": "#/definitions/Base"}]),
+    );
+    let r = f.diff(&base(), &new);
+    let c = one(&r, "1032", Severity::Breaking, "/definitions/ThingProps");
+    assert_eq!(rust_of(&r, c), ["models::ThingProps::id added"]);
+    let mut new2 = new.clone();
+    set(
+        &mut new2,
+        "/definitions/Base2",
+        json!({"properties": {"id": {"type": "string"}}}),
+    );
+    set(
+        &mut new2,
+        "/definitions/ThingProps/allOf/0/$ref",
+        json!("#/definitions/Base2"),
+    );
+    let r = f.diff(&new, &new2);
+    one(
+        &r,
+        "1031",
+        Severity::Breaking,
+        "/definitions/ThingProps/allOf",
+    );
+}
+
+#[test]
+fn reference_redirection_and_client_name() {
+    let f = Fixture::new("redirect");
+    let mut new = base();
+    set(
+        &mut new,
+        "/definitions/Notes",
+        json!({"properties": {"note": {"type": "string"}}}),
+    );
+    set(
+        &mut new,
+        "/definitions/Thing/properties/props/$ref",
+        json!("#/definitions/Notes"),
+    );
+    let r = f.diff(&base(), &new);
+    let c = one(
+        &r,
+        "1017",
+        Severity::Breaking,
+        "/definitions/Thing/properties/props",
+    );
+    assert_eq!(rust_of(&r, c), ["models::Thing::props retyped"]);
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/ThingProps/properties/note/x-ms-client-name",
+            json!("text"),
+        )]),
+    );
+    let c = one(
+        &r,
+        "2004",
+        Severity::NonBreaking,
+        "/definitions/ThingProps/properties/note/x-ms-client-name",
+    );
+    assert_eq!(
+        rust_of(&r, c),
+        [
+            "models::ThingProps::note removed",
+            "models::ThingProps::text added"
+        ]
+    );
+}
+
+#[test]
+fn a_definition_used_by_many_operations_reports_once() {
+    let f = Fixture::new("dedupe");
+    // `Thing` is returned by three operations and listed through `ThingList`.
+    let r = f.diff(
+        &base(),
+        &changed(&[("/definitions/Thing/properties/name", Value::Null)]),
+    );
+    let c = one(
+        &r,
+        "1033",
+        Severity::Breaking,
+        "/definitions/Thing/properties/name",
+    );
+    assert_eq!(rust_of(&r, c), ["models::Thing::name removed"]);
+    only(&r, &["1033"]);
+}
+
+#[test]
+fn rust_impact_semver_of_field_addition_is_major_and_listed_once() {
+    let f = Fixture::new("rust");
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/ThingProps/properties/extra",
+            json!({"type": "string"}),
+        )]),
+    );
+    let rc = &r.rust.as_ref().unwrap().changes;
+    assert_eq!(rc.len(), 1, "{rc:?}");
+    assert_eq!(rc[0].item, "models::ThingProps::extra");
+    assert_eq!(rc[0].change, RustChangeKind::Added);
+    assert_eq!(r.semver(), Semver::Major);
+    assert_eq!(r.change_semver(&r.changes[0]), Semver::Major);
+}
