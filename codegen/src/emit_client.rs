@@ -76,11 +76,14 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
     })
 }
 
-/// Progenitor's methods by name.
-fn methods(parsed: &syn::File) -> std::collections::BTreeMap<String, syn::ImplItemFn> {
+/// Progenitor's inherent `Client` methods by name (trait impls skipped).
+pub(crate) fn methods(parsed: &syn::File) -> std::collections::BTreeMap<String, syn::ImplItemFn> {
     let mut fns = std::collections::BTreeMap::new();
     for item in &parsed.items {
         if let syn::Item::Impl(imp) = item {
+            if imp.trait_.is_some() {
+                continue;
+            }
             for it in &imp.items {
                 if let syn::ImplItem::Fn(f) = it {
                     fns.insert(f.sig.ident.to_string(), f.clone());

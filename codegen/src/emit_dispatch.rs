@@ -17,7 +17,7 @@
 //! The argument list of each call is read from progenitor's own method signatures, so the
 //! dispatcher cannot drift from the client.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -100,27 +100,16 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
     let module = format!("v{}", api.version.replace('-', "_"));
     let parsed: syn::File = syn::parse2(client.clone())
         .map_err(|e| Error::new(format!("internal: client does not parse: {e}")))?;
-    let mut sigs: BTreeMap<String, syn::Signature> = BTreeMap::new();
-    for item in &parsed.items {
-        if let syn::Item::Impl(imp) = item {
-            if imp.trait_.is_some() {
-                continue;
-            }
-            for it in &imp.items {
-                if let syn::ImplItem::Fn(f) = it {
-                    sigs.insert(f.sig.ident.to_string(), f.sig.clone());
-                }
-            }
-        }
-    }
+    let methods = crate::emit_client::methods(&parsed);
     let ro = read_only_types(api);
     let mut shapes = Vec::new();
     let mut arms = Vec::new();
     for op in &api.operations {
         let pid = openapi::progenitor_id(op);
-        let sig = sigs
+        let sig = &methods
             .get(&pid)
-            .ok_or_else(|| Error::new(format!("internal: progenitor emitted no Client::{pid}")))?;
+            .ok_or_else(|| Error::new(format!("internal: progenitor emitted no Client::{pid}")))?
+            .sig;
         if let Some(body) = op.params.iter().find(|p| p.location == ParamIn::Body) {
             if let Some(shape) = request_shape(api, &body.ty, &ro) {
                 shapes.push(quote!(#pid => #shape,));
