@@ -177,7 +177,7 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
             let t = op
                 .success_body()
                 .map_or_else(|| quote!(()), |t| qualified(t, &module));
-            quote!(Box::pin(drive_raw::<#t, _, _>(#call)))
+            quote!(Box::pin(drive_raw::<#t, _>(#call)))
         } else {
             quote!(Box::pin(drive_typed(#call)))
         };

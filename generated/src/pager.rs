@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 use futures_util::stream::{BoxStream, Stream, StreamExt};
 use serde_json::Value;
 
-use crate::error::{request_id, ApiError, Error};
+use crate::error::Error;
 use crate::json::Json;
 use crate::runtime::Pipeline;
 
@@ -109,16 +109,22 @@ impl Walk<'_> {
             .map(str::to_string);
         if let Some(next) = &next_link {
             if !self.seen.insert(next.clone()) {
-                return Err(Error::Other(format!(
-                    "the service repeated nextLink {next}; stopping instead of looping"
-                )));
+                return Err(crate::response::decode_error(
+                    200,
+                    format!("/{}", self.next_link_name.unwrap_or_default()),
+                    "expected a new nextLink, found one already followed (stopping instead of looping)".into(),
+                    None,
+                ));
             }
             self.pipeline.check_url(&self.base_url, next)?;
         }
         let items = match body.get(self.item_name) {
             None | Some(Value::Null) => Vec::new(),
             Some(v) => Vec::<T>::from_json(v.clone())
-                .map_err(|e| Error::Decode(e.at(self.item_name).to_string()))?,
+                .map_err(|e| {
+                    let e = e.at(self.item_name);
+                    crate::response::decode_error(200, e.pointer(), e.message().to_string(), Some(Box::new(e)))
+                })?,
         };
         Ok(Page { items, next_link })
     }
@@ -126,14 +132,7 @@ impl Walk<'_> {
 
 async fn fetch(pipeline: &Pipeline, base_url: &str, url: &str) -> Result<Value, Error> {
     pipeline.check_url(base_url, url)?;
-    let (status, headers, bytes) = pipeline.get(url).await?;
-    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    if !(200..300).contains(&status) {
-        let mut e = ApiError::from_body(status, body, request_id(&headers));
-        e.attempts = crate::error::attempts(&headers);
-        return Err(Error::Api(Box::new(e)));
-    }
-    Ok(body)
+    Ok(pipeline.get(url).await?.value()?.unwrap_or(Value::Null))
 }
 
 impl<T: Json + Send> Stream for Pager<'_, T> {

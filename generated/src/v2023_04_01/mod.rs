@@ -1550,24 +1550,3 @@ pub const OPERATIONS: &[crate::OperationInfo] = &[
         pageable: true,
     },
 ];
-impl progenitor_client::ClientHooks<crate::runtime::Pipeline> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &progenitor_client::OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        if let Some(shape) = dispatch::request_shape(info.operation_id) {
-            crate::json::strip_request_body(request, shape);
-        }
-        crate::runtime::prepare(self.inner(), request, API_VERSION)
-            .await
-            .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
-    }
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        _info: &progenitor_client::OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        crate::runtime::execute(self.inner(), request).await
-    }
-}
