@@ -223,7 +223,10 @@ impl fmt::Display for ServiceError {
         if let Some(id) = self.request_id.as_ref().or(self.correlation_id.as_ref()) {
             write!(f, " (request id {id})")?;
         }
-        write_attempts(f, self.attempts)
+        if self.attempts > 1 {
+            write_attempts(f, self.attempts)?;
+        }
+        Ok(())
     }
 }
 

@@ -313,7 +313,19 @@ fn set_request_id(request: &mut reqwest::Request) {
 /// Sends a generated operation's request: `api-version`, read-only properties stripped from
 /// the body (`shape`), a fresh `x-ms-client-request-id`, the bearer token; then
 /// [`execute`]. An error status (after retries) is an [`Error::Service`].
-pub async fn send(
+///
+/// Boxed, so that each generated operation's future holds a pointer rather than the whole
+/// retry loop (smaller futures, less stack, less code per operation).
+pub fn send<'a>(
+    p: &'a Pipeline,
+    request: reqwest::Request,
+    api_version: &'static str,
+    shape: Option<&'static crate::json::Shape>,
+) -> crate::auth::BoxFuture<'a, Result<Received, Error>> {
+    Box::pin(send_inner(p, request, api_version, shape))
+}
+
+async fn send_inner(
     p: &Pipeline,
     mut request: reqwest::Request,
     api_version: &str,
