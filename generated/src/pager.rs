@@ -112,7 +112,7 @@ impl Walk<'_> {
                 return Err(crate::response::decode_error(
                     200,
                     format!("/{}", self.next_link_name.unwrap_or_default()),
-                    "expected a new nextLink, found one already followed (stopping instead of looping)".into(),
+                    "expected a new nextLink, found a repeated nextLink (stopping instead of looping)".into(),
                     None,
                 ));
             }
