@@ -226,8 +226,14 @@ fn lro_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Token
             .ok_or_else(|| Error::new("internal: empty progenitor method"))?;
         let mut sig = f.sig.clone();
         sig.ident = format_ident!("{}", op.rust);
+        // A POST's final `Location` may answer 204 with nothing to return: its result is
+        // optional. PUT/PATCH end in a GET of the resource, which must have a body.
         let result = match (op.method.as_str(), op.success_body()) {
             ("delete", _) | (_, None) => quote!(()),
+            ("post", Some(t)) => {
+                let t = qualified(t, module);
+                quote!(Option<#t>)
+            }
             (_, Some(t)) => qualified(t, module),
         };
         sig.output = syn::parse_quote!(-> Result<crate::lro::Poller<#result>, crate::Error>);

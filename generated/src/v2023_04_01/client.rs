@@ -9322,7 +9322,7 @@ impl Client {
         workspace_name: &'a str,
         body: &'a crate::v2023_04_01::models::DiagnoseWorkspaceParameters,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_04_01::models::DiagnoseResponseResult>,
+        crate::lro::Poller<Option<crate::v2023_04_01::models::DiagnoseResponseResult>>,
         crate::Error,
     > {
         let url = format!(
@@ -9612,7 +9612,7 @@ impl Client {
         resource_group_name: &'a str,
         workspace_name: &'a str,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_04_01::models::NotebookResourceInfo>,
+        crate::lro::Poller<Option<crate::v2023_04_01::models::NotebookResourceInfo>>,
         crate::Error,
     > {
         let url = format!(
@@ -11151,7 +11151,7 @@ impl Client {
         registry_name: &'a str,
         body: &'a crate::v2023_04_01::models::RegistryTrackedResource,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_04_01::models::RegistryTrackedResource>,
+        crate::lro::Poller<Option<crate::v2023_04_01::models::RegistryTrackedResource>>,
         crate::Error,
     > {
         let url = format!(

@@ -9816,7 +9816,7 @@ impl Client {
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::DiagnoseWorkspaceParameters,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_10_01::models::DiagnoseResponseResult>,
+        crate::lro::Poller<Option<crate::v2023_10_01::models::DiagnoseResponseResult>>,
         crate::Error,
     > {
         let url = format!(
@@ -10106,7 +10106,7 @@ impl Client {
         resource_group_name: &'a str,
         workspace_name: &'a str,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_10_01::models::NotebookResourceInfo>,
+        crate::lro::Poller<Option<crate::v2023_10_01::models::NotebookResourceInfo>>,
         crate::Error,
     > {
         let url = format!(
@@ -10217,7 +10217,9 @@ impl Client {
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::ManagedNetworkProvisionOptions,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_10_01::models::ManagedNetworkProvisionStatus>,
+        crate::lro::Poller<
+            Option<crate::v2023_10_01::models::ManagedNetworkProvisionStatus>,
+        >,
         crate::Error,
     > {
         let url = format!(
@@ -11757,7 +11759,7 @@ impl Client {
         registry_name: &'a str,
         body: &'a crate::v2023_10_01::models::RegistryTrackedResource,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_10_01::models::RegistryTrackedResource>,
+        crate::lro::Poller<Option<crate::v2023_10_01::models::RegistryTrackedResource>>,
         crate::Error,
     > {
         let url = format!(
