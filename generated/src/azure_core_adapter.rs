@@ -27,19 +27,15 @@ impl AzureCoreCredential {
 impl TokenCredential for AzureCoreCredential {
     fn get_token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken, Error>> {
         Box::pin(async move {
-            let t = self
-                .0
-                .get_token(scopes, None)
-                .await
-                .map_err(|e| {
-                    Error::Authentication(Box::new(AuthenticationError {
-                        host: None,
-                        status: None,
-                        error: None,
-                        description: None,
-                        source: Some(Box::new(e)),
-                    }))
-                })?;
+            let t = self.0.get_token(scopes, None).await.map_err(|e| {
+                Error::Authentication(Box::new(AuthenticationError {
+                    host: None,
+                    status: None,
+                    error: None,
+                    description: None,
+                    source: Some(Box::new(e)),
+                }))
+            })?;
             Ok(AccessToken {
                 token: Secret::new(t.token.secret()),
                 expires_on: SystemTime::from(t.expires_on),

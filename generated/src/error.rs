@@ -157,7 +157,12 @@ impl ArmError {
 
     fn from_object(v: &Value) -> Self {
         let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let list = |k: &str| v.get(k).and_then(Value::as_array).cloned().unwrap_or_default();
+        let list = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
         ArmError {
             code: s("code"),
             message: s("message"),

@@ -191,8 +191,8 @@ impl<T: Json> Poller<T> {
     /// Continues an operation from a [`Poller::resume_token`], in a client configured for
     /// the same ARM endpoint `base_url`.
     pub fn resume(pipeline: Pipeline, base_url: &str, token: &str) -> Result<Self, Error> {
-        let state: State = serde_json::from_str(token)
-            .map_err(|e| Error::config_from("bad resume token", e))?;
+        let state: State =
+            serde_json::from_str(token).map_err(|e| Error::config_from("bad resume token", e))?;
         let poller = Poller {
             pipeline,
             base_url: base_url.to_string(),

@@ -120,11 +120,15 @@ impl Walk<'_> {
         }
         let items = match body.get(self.item_name) {
             None | Some(Value::Null) => Vec::new(),
-            Some(v) => Vec::<T>::from_json(v.clone())
-                .map_err(|e| {
-                    let e = e.at(self.item_name);
-                    crate::response::decode_error(200, e.pointer(), e.message().to_string(), Some(Box::new(e)))
-                })?,
+            Some(v) => Vec::<T>::from_json(v.clone()).map_err(|e| {
+                let e = e.at(self.item_name);
+                crate::response::decode_error(
+                    200,
+                    e.pointer(),
+                    e.message().to_string(),
+                    Some(Box::new(e)),
+                )
+            })?,
         };
         Ok(Page { items, next_link })
     }

@@ -37,7 +37,11 @@ pub fn decode<T: Json>(status: u16, value: Option<Value>) -> Result<T, Error> {
     T::from_json(value.unwrap_or(Value::Null)).map_err(|e| {
         if empty {
             let name = std::any::type_name::<T>();
-            let name = name.rsplit("::").next().unwrap_or(name).trim_end_matches('>');
+            let name = name
+                .rsplit("::")
+                .next()
+                .unwrap_or(name)
+                .trim_end_matches('>');
             decode_error(
                 status,
                 String::new(),
@@ -45,7 +49,12 @@ pub fn decode<T: Json>(status: u16, value: Option<Value>) -> Result<T, Error> {
                 None,
             )
         } else {
-            decode_error(status, e.pointer(), e.message().to_string(), Some(Box::new(e)))
+            decode_error(
+                status,
+                e.pointer(),
+                e.message().to_string(),
+                Some(Box::new(e)),
+            )
         }
     })
 }

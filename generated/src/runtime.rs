@@ -18,8 +18,8 @@ use tracing::Instrument;
 
 use crate::auth::{Cloud, Secret, TokenCache, TokenCredential};
 use crate::error::{Error, Limit};
-use crate::retry::{retry_after, retryable_status, safe_to_retry};
 pub use crate::retry::RetryOptions;
+use crate::retry::{retry_after, retryable_status, safe_to_retry};
 use crate::transport::{self, Failure, Received, Tally};
 
 /// Shared, cheaply clonable state of a client.
@@ -383,7 +383,11 @@ async fn execute_inner(p: &Pipeline, mut request: reqwest::Request) -> Result<Re
             Err(_) => (None, None),
         };
         match &outcome {
-            Ok(r) if r.status == 401 && !reauthenticated && request.headers().contains_key(AUTHORIZATION) => {
+            Ok(r)
+                if r.status == 401
+                    && !reauthenticated
+                    && request.headers().contains_key(AUTHORIZATION) =>
+            {
                 reauthenticated = true;
                 tracing::debug!(attempts, "401 from ARM: refreshing the token once");
                 let rejected = request
@@ -411,7 +415,12 @@ async fn execute_inner(p: &Pipeline, mut request: reqwest::Request) -> Result<Re
                     && safe_to_retry(request.method(), status, connect)
                     && started.elapsed() + delay < retry.max_total
                 {
-                    tracing::debug!(attempts, status, delay_ms = delay.as_millis() as u64, "retrying");
+                    tracing::debug!(
+                        attempts,
+                        status,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
                     tokio::time::sleep(delay).await;
                     continue;
                 }

@@ -33,7 +33,10 @@ pub fn user_agent(application_id: Option<&str>) -> String {
 
 /// An HTTP client with azml's transport settings: no redirects, the `User-Agent`, a connect
 /// timeout and the per-attempt `timeout`.
-pub fn http_client(application_id: Option<&str>, timeout: Duration) -> Result<reqwest::Client, Error> {
+pub fn http_client(
+    application_id: Option<&str>,
+    timeout: Duration,
+) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(user_agent(application_id))

@@ -29,8 +29,8 @@ pub struct WorkspaceConfig {
 impl WorkspaceConfig {
     /// Searches the current directory and its parents.
     pub fn from_config() -> Result<Self, Error> {
-        let cwd = std::env::current_dir()
-            .map_err(|e| Error::config_from("no current directory", e))?;
+        let cwd =
+            std::env::current_dir().map_err(|e| Error::config_from("no current directory", e))?;
         Self::find_from(&cwd)
     }
 
@@ -97,6 +97,11 @@ pub async fn discover(
     let response = pipeline.get_anonymous(discovery_url).await?;
     let body = response.value()?.unwrap_or(serde_json::Value::Null);
     serde_json::from_value(body).map_err(|e| {
-        crate::response::decode_error(response.status, String::new(), e.to_string(), Some(Box::new(e)))
+        crate::response::decode_error(
+            response.status,
+            String::new(),
+            e.to_string(),
+            Some(Box::new(e)),
+        )
     })
 }

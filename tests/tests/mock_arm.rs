@@ -57,8 +57,7 @@ async fn arm_error_keeps_code_and_message() {
     let err: azml::Error = client(&mock)
         .workspaces_get("sub1", "rg1", "ws1")
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     let azml::Error::Service(api) = &err else {
         panic!("expected an ARM error, got {err:?}")
     };
@@ -265,7 +264,8 @@ async fn post_202_location_with_final_state_via_location() {
         .await
         .unwrap()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the Location answered 200 with a body");
     let first = &result.value.unwrap().application_insights_results.unwrap()[0];
     assert_eq!(first.message.as_deref(), Some("fine"));
     assert_eq!(polls.load(Ordering::SeqCst), 2);

@@ -198,8 +198,7 @@ async fn a_401_drops_the_token_and_retries_once() {
     let err: azml::Error = client(&mock)
         .workspaces_get("s", "rg", "ws1")
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(
         err.to_string()
             .contains("HTTP 401: InvalidAuthenticationToken: nope"),
@@ -219,7 +218,7 @@ async fn token_goes_only_to_the_configured_https_endpoint() {
         .build()
         .unwrap();
     let c = Client::new(&other.base, pipeline);
-    let err: azml::Error = c.workspaces_get("s", "rg", "ws1").await.unwrap_err().into();
+    let err: azml::Error = c.workspaces_get("s", "rg", "ws1").await.unwrap_err();
     assert!(matches!(err, azml::Error::Refused(_)), "{err:?}");
     assert!(other.requests().is_empty());
     // Plain HTTP to a non-loopback host: the pipeline is refused, so nothing can be sent.
@@ -239,8 +238,7 @@ async fn token_endpoint_errors_are_clear_and_secret_free() {
     let err: azml::Error = client(&mock)
         .workspaces_get("s", "rg", "ws1")
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     let text = format!("{err} {err:?}");
     assert!(
         text.contains("invalid_client") && text.contains("AADSTS7000215"),

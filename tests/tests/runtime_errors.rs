@@ -55,7 +55,8 @@ fn kind(e: &Error) -> &'static str {
 
 #[tokio::test]
 async fn html_502_keeps_status_content_type_body_and_attempts() {
-    let page = "<html><head><title>502 Bad Gateway</title></head>\r\n<body>upstream gone</body></html>";
+    let page =
+        "<html><head><title>502 Bad Gateway</title></head>\r\n<body>upstream gone</body></html>";
     let mock = MockArm::start(move |_| Response {
         status: 502,
         headers: vec![("content-type".into(), "text/html".into())],
@@ -72,14 +73,26 @@ async fn html_502_keeps_status_content_type_body_and_attempts() {
     };
     assert_eq!(s.status, 502);
     assert_eq!(s.content_type.as_deref(), Some("text/html"));
-    assert!(s.body_start.as_deref().unwrap().starts_with("<html><head><title>502"));
+    assert!(s
+        .body_start
+        .as_deref()
+        .unwrap()
+        .starts_with("<html><head><title>502"));
     assert_eq!(s.attempts, 4);
     assert_eq!(err.attempts(), Some(4));
     let shown = err.to_string();
-    for part in ["HTTP 502", "text/html", "<html><head><title>502 Bad Gateway", "4 attempts"] {
+    for part in [
+        "HTTP 502",
+        "text/html",
+        "<html><head><title>502 Bad Gateway",
+        "4 attempts",
+    ] {
         assert!(shown.contains(part), "{part:?} missing from {shown}");
     }
-    assert!(!shown.contains('\n') && !shown.contains('\r'), "one line: {shown:?}");
+    assert!(
+        !shown.contains('\n') && !shown.contains('\r'),
+        "one line: {shown:?}"
+    );
 }
 
 #[tokio::test]
@@ -92,7 +105,10 @@ async fn a_server_that_never_answers_times_out_with_attempts_and_source() {
         .unwrap_err();
     let took = started.elapsed();
     assert!(took < Duration::from_secs(5), "took {took:?}");
-    assert!(took >= Duration::from_secs(2), "two 1 s attempts, took {took:?}");
+    assert!(
+        took >= Duration::from_secs(2),
+        "two 1 s attempts, took {took:?}"
+    );
     assert_eq!(silent.connections(), 2);
     let Error::Timeout(t) = &err else {
         panic!("expected a timeout, got {err:?}")
@@ -101,7 +117,10 @@ async fn a_server_that_never_answers_times_out_with_attempts_and_source() {
     assert_eq!(t.attempts, 2);
     assert!(err.is_timeout());
     let shown = err.to_string();
-    assert!(shown.contains("timed out") && shown.contains("2 attempts"), "{shown}");
+    assert!(
+        shown.contains("timed out") && shown.contains("2 attempts"),
+        "{shown}"
+    );
     let source = err.source().expect("the HTTP client's error");
     let reqwest_error = source
         .downcast_ref::<reqwest::Error>()
@@ -121,7 +140,11 @@ async fn the_call_deadline_cuts_an_attempt_short() {
         .workspaces_get("s", "rg", "ws1")
         .await
         .unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
     let Error::Timeout(t) = &err else {
         panic!("expected a timeout, got {err:?}")
     };
@@ -170,7 +193,10 @@ async fn plain_lro_pager_and_token_calls_return_the_same_error_type() {
     let Error::OperationFailed(op) = &lro else {
         unreachable!()
     };
-    assert_eq!(op.error.as_ref().unwrap().code.as_deref(), Some("QuotaExceeded"));
+    assert_eq!(
+        op.error.as_ref().unwrap().code.as_deref(),
+        Some("QuotaExceeded")
+    );
 
     let pager: Error = c
         .workspaces_list_by_resource_group("s", "rg", None)
@@ -194,6 +220,9 @@ async fn plain_lro_pager_and_token_calls_return_the_same_error_type() {
     let Error::Authentication(a) = &token else {
         panic!("expected an authentication error, got {token:?}")
     };
-    assert_eq!((a.status, a.error.as_deref()), (Some(400), Some("invalid_client")));
+    assert_eq!(
+        (a.status, a.error.as_deref()),
+        (Some(400), Some("invalid_client"))
+    );
     assert!(token.to_string().contains("AADSTS7000215"), "{token}");
 }

@@ -12,7 +12,11 @@ use azml_tests::mock::{MockArm, Response};
 use serde_json::json;
 
 fn pipeline(base: &str, poll: PollOptions) -> Pipeline {
-    Pipeline::builder().endpoint(base).poll(poll).build().unwrap()
+    Pipeline::builder()
+        .endpoint(base)
+        .poll(poll)
+        .build()
+        .unwrap()
 }
 
 fn quick() -> PollOptions {
@@ -28,7 +32,9 @@ async fn post_then_204() -> MockArm {
         let host = r.header("host").unwrap().to_string();
         match (r.method.as_str(), r.path()) {
             ("POST", _) => Response::empty(202).header("location", &format!("http://{host}/ops/1")),
-            ("GET", "/ops/1") => Response::empty(202).header("location", &format!("http://{host}/ops/2")),
+            ("GET", "/ops/1") => {
+                Response::empty(202).header("location", &format!("http://{host}/ops/2"))
+            }
             _ => Response::empty(204),
         }
     })
@@ -44,7 +50,11 @@ async fn post_lro_whose_final_location_answers_204_succeeds() {
         .unwrap()
         .await
         .unwrap();
-    let paths: Vec<String> = mock.requests().iter().map(|r| r.path().to_string()).collect();
+    let paths: Vec<String> = mock
+        .requests()
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
     assert_eq!(paths.len(), 3, "{paths:?}");
     assert_eq!(&paths[1..], ["/ops/1", "/ops/2"]);
 }
@@ -117,15 +127,21 @@ async fn retry_after_survives_a_resume_token() {
         .await
         .unwrap()
         .resume_token();
-    let resumed =
-        azml::lro::Poller::<models::Workspace>::resume(pipeline(&mock.base, slow), &mock.base, &token)
-            .unwrap();
+    let resumed = azml::lro::Poller::<models::Workspace>::resume(
+        pipeline(&mock.base, slow),
+        &mock.base,
+        &token,
+    )
+    .unwrap();
     assert_eq!(resumed.delay(), Duration::from_secs(1));
     let started = Instant::now();
     let ws = resumed.await.unwrap();
     assert_eq!(ws.name.as_deref(), Some("ws1"));
     let took = started.elapsed();
-    assert!(took >= Duration::from_secs(1) && took < Duration::from_secs(5), "{took:?}");
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
 }
 
 #[tokio::test]
@@ -151,7 +167,11 @@ async fn retry_after_between_polls_is_capped() {
     assert_eq!(poller.delay(), Duration::from_millis(50));
     let started = Instant::now();
     poller.await.unwrap();
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]

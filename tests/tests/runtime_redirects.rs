@@ -59,15 +59,21 @@ async fn token_endpoint_redirect_is_not_followed() {
             Response::empty(status).header("location", &format!("{target}/t/oauth2/v2.0/token"))
         })
         .await;
-        let credential =
-            ClientSecretCredential::new(&idp.base, "t", "c", Secret::new(PASSWORD));
+        let credential = ClientSecretCredential::new(&idp.base, "t", "c", Secret::new(PASSWORD));
         let err = credential
             .get_token(&["https://management.azure.com/.default"])
             .await
             .unwrap_err();
         assert_redirect(&err, status, &other);
-        assert_eq!(idp.requests().len(), 1, "one token request, to the configured host");
-        assert!(other.requests().is_empty(), "{status}: the secret went to the other host");
+        assert_eq!(
+            idp.requests().len(),
+            1,
+            "one token request, to the configured host"
+        );
+        assert!(
+            other.requests().is_empty(),
+            "{status}: the secret went to the other host"
+        );
     }
 }
 
@@ -118,7 +124,10 @@ async fn arm_redirect_on_put_does_not_replay_the_body() {
             String::from_utf8_lossy(&sent[0].body).contains(PASSWORD),
             "the PUT really carried the secret"
         );
-        assert!(other.requests().is_empty(), "{status}: the body was replayed");
+        assert!(
+            other.requests().is_empty(),
+            "{status}: the body was replayed"
+        );
     }
 }
 
@@ -135,7 +144,8 @@ async fn arm_redirect_on_a_poll_is_not_followed() {
             _ => Response::empty(status).header("location", &format!("{target}/ops/1")),
         })
         .await;
-        let body: models::Workspace = serde_json::from_value(json!({"location": "eastus"})).unwrap();
+        let body: models::Workspace =
+            serde_json::from_value(json!({"location": "eastus"})).unwrap();
         let err = client(&arm)
             .workspaces_create_or_update("s", "rg", "ws1", &body)
             .await

@@ -94,14 +94,12 @@ async fn no_secret_in_logs_debug_or_errors() {
     let err: azml::Error = client
         .workspaces_get("s", "rg", "missing")
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     seen.push(format!("{err} {err:?}"));
     let refused: azml::Error = Client::new("https://elsewhere.example.com", pipeline.clone())
         .workspaces_get("s", "rg", "ws1")
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     seen.push(format!("{refused} {refused:?}"));
     seen.push(format!(
         "{credential:?} {pipeline:?} {client:?} {:?}",
@@ -157,7 +155,10 @@ async fn no_secret_across_redirects_and_timeouts() {
 
     // A real token, then ARM redirects a PUT whose body holds the secret.
     let tokens = MockArm::start(|_| {
-        Response::json(200, json!({"access_token": ACCESS_TOKEN, "expires_in": 3600}))
+        Response::json(
+            200,
+            json!({"access_token": ACCESS_TOKEN, "expires_in": 3600}),
+        )
     })
     .await;
     let credential = Arc::new(ClientSecretCredential::new(
@@ -176,9 +177,10 @@ async fn no_secret_across_redirects_and_timeouts() {
         .credential(credential.clone())
         .build()
         .unwrap();
-    let body: models::Workspace =
-        serde_json::from_value(json!({"location": "eastus", "properties": {"description": CLIENT_SECRET}}))
-            .unwrap();
+    let body: models::Workspace = serde_json::from_value(
+        json!({"location": "eastus", "properties": {"description": CLIENT_SECRET}}),
+    )
+    .unwrap();
     let err = Client::with_pipeline(pipeline)
         .workspaces_create_or_update_initial("s", "rg", "ws1", &body)
         .await

@@ -73,22 +73,40 @@ async fn every_request_carries_the_user_agent() {
         .and_then(|r| r.split_once("; "))
         .unwrap_or_else(|| panic!("{plain:?}"));
     assert!(
-        rustc.split('.').count() == 3 && rustc.split('.').all(|p| p.chars().next().is_some_and(|c| c.is_ascii_digit())),
+        rustc.split('.').count() == 3
+            && rustc
+                .split('.')
+                .all(|p| p.chars().next().is_some_and(|c| c.is_ascii_digit())),
         "rustc version {rustc:?}"
     );
     assert_eq!(os, std::env::consts::OS);
 
     let requests = mock.requests();
-    assert_eq!(requests.len(), 7, "token, GET, PUT, poll, final GET, two pages");
+    assert_eq!(
+        requests.len(),
+        7,
+        "token, GET, PUT, poll, final GET, two pages"
+    );
     for r in &requests {
-        let expected = if r.path().ends_with("/token") { &plain } else { &with_app };
-        assert_eq!(r.header("user-agent"), Some(expected.as_str()), "{} {}", r.method, r.path());
+        let expected = if r.path().ends_with("/token") {
+            &plain
+        } else {
+            &with_app
+        };
+        assert_eq!(
+            r.header("user-agent"),
+            Some(expected.as_str()),
+            "{} {}",
+            r.method,
+            r.path()
+        );
     }
 }
 
 /// The `azml` package version, read from its manifest.
 fn azml_version() -> String {
-    let manifest = std::fs::read_to_string(azml_tests::repo_root().join("generated/Cargo.toml")).unwrap();
+    let manifest =
+        std::fs::read_to_string(azml_tests::repo_root().join("generated/Cargo.toml")).unwrap();
     manifest
         .lines()
         .find_map(|l| l.strip_prefix("version = \""))
@@ -122,7 +140,10 @@ fn backoff_jitter_spreads_over_plus_minus_twenty_percent() {
     // Roughly uniform: each fifth of the range holds about a fifth of the delays.
     for k in 0..5 {
         let lo = 0.8 + 0.08 * k as f64;
-        let n = delays.iter().filter(|d| **d >= lo && **d < lo + 0.08).count();
+        let n = delays
+            .iter()
+            .filter(|d| **d >= lo && **d < lo + 0.08)
+            .count();
         assert!((600..1000).contains(&n), "bucket {k}: {n} of 4000");
     }
     // The second retry doubles the base.
