@@ -7,7 +7,7 @@
 
 #![allow(clippy::all, unused_imports)]
 //! Operation tables keyed by progenitor's operation id: the read-only shape of each
-//! request body (used by the client hooks) and a JSON-parameter dispatcher (used by the
+//! request body (used by the generated methods) and a JSON-parameter dispatcher (used by the
 //! example-replay tests). Generated; not part of the public API.
 use crate::json::dispatch::{
     drive_raw, drive_typed, hold, opt, opt_str, req, req_str, Call, Slot,
