@@ -220,6 +220,15 @@ async fn token_goes_only_to_the_configured_https_endpoint() {
     let c = Client::new(&other.base, pipeline);
     let err: azml::Error = c.workspaces_get("s", "rg", "ws1").await.unwrap_err();
     assert!(matches!(err, azml::Error::Refused(_)), "{err:?}");
+    // Both hosts are 127.0.0.1: only the ports tell them apart, so the message has them.
+    let (refused, configured) = (
+        other.base.trim_start_matches("http://"),
+        arm.base.trim_start_matches("http://"),
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("refused to send a request to http://{refused}: not the configured endpoint {configured}")
+    );
     assert!(other.requests().is_empty());
     // Plain HTTP to a non-loopback host: the pipeline is refused, so nothing can be sent.
     let err = Pipeline::builder()
