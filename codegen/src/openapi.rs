@@ -6,7 +6,7 @@
 //!   operations (200/201/202/204 with and without bodies) are given one `2XX`
 //!   `application/octet-stream` response, so progenitor returns the raw first response
 //!   (status, headers, bytes) and our emitted wrapper decodes it and drives the poller;
-//! - `api-version` is not a parameter: the client hooks add it;
+//! - `api-version` is not a parameter: `azml::runtime::send` adds it;
 //! - every named type is a component schema that progenitor replaces with our own model
 //!   (`with_replacement`), so typify emits no types at all;
 //! - progenitor treats a `default` response as a possible *success*, and then asserts on the

@@ -30,6 +30,7 @@ impl Fixture {
             dir: "specification/rp/stable".into(),
             files: files.iter().map(|s| s.to_string()).collect(),
             unresolved_refs: vec![],
+            example_exclusions: vec![],
         };
         azml_codegen::load_api(&self.root, &av).map_err(|e| e.to_string())
     }

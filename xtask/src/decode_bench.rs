@@ -19,8 +19,14 @@ const ITEMS: usize = 5000;
 const VARIANTS: [(&str, &str); 4] = [
     ("value", "`serde_json::Value` parse"),
     ("azml-first-page", "azml pager, first page (typed list)"),
-    ("azml-next-page", "azml pager, further pages (`Value` → items)"),
-    ("autorust", "autorust 0.21 `PaginatedComputeResourcesList` (serde derive)"),
+    (
+        "azml-next-page",
+        "azml pager, further pages (`Value` → items)",
+    ),
+    (
+        "autorust",
+        "autorust 0.21 `PaginatedComputeResourcesList` (serde derive)",
+    ),
 ];
 
 /// The 5,000-item page, from the recorded examples.
@@ -32,7 +38,8 @@ fn fixture(root: &Path) -> Result<Vec<u8>, String> {
     let mut templates = Vec::new();
     for name in ["AKSCompute.json", "AmlCompute.json", "ComputeInstance.json"] {
         let path = dir.join(name);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let ex: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
         templates.push(ex["responses"]["200"]["body"].clone());
     }

@@ -293,7 +293,13 @@ mod tests {
     fn unknown_properties_keep_their_order() {
         let v = json!({"z": 1, "name": "a", "b": 2, "tag": "t", "a": 3});
         let m = M::from_json(v).unwrap();
-        let keys: Vec<&str> = m.extra.unknown().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = m
+            .extra
+            .unknown()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(keys, ["z", "b", "a"]);
     }
 

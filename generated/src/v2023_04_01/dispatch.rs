@@ -8,7 +8,7 @@
 
 #![allow(clippy::all, unused_imports)]
 //! Operation tables keyed by progenitor's operation id: the read-only shape of each
-//! request body (used by the client hooks) and a JSON-parameter dispatcher (used by the
+//! request body (used by the generated methods) and a JSON-parameter dispatcher (used by the
 //! example-replay tests). Generated; not part of the public API.
 use crate::json::dispatch::{
     drive_raw, drive_typed, hold, opt, opt_str, req, req_str, Call, Slot,
@@ -164,7 +164,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::Workspace,
                         _,
-                        _,
                     >(
                         c
                             .workspaces_create_or_update_initial(
@@ -180,7 +179,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -204,7 +202,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::Workspace,
-                        _,
                         _,
                     >(
                         c
@@ -242,7 +239,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::DiagnoseResponseResult,
                         _,
-                        _,
                     >(
                         c
                             .workspaces_diagnose_initial(
@@ -270,7 +266,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -385,7 +380,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::ComputeResource,
                         _,
-                        _,
                     >(
                         c
                             .compute_create_or_update_initial(
@@ -411,7 +405,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::ComputeResource,
                         _,
-                        _,
                     >(
                         c
                             .compute_update_initial(
@@ -436,7 +429,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -493,7 +485,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .compute_start_initial(
@@ -510,7 +501,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .compute_stop_initial(
@@ -526,7 +516,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -615,7 +604,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::NotebookResourceInfo,
-                        _,
                         _,
                     >(
                         c
@@ -743,7 +731,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_code_containers_delete_initial(
@@ -781,7 +768,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::CodeContainerResource,
                         _,
-                        _,
                     >(
                         c
                             .registry_code_containers_create_or_update_initial(
@@ -814,7 +800,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -850,7 +835,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::CodeVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -906,7 +890,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_component_containers_delete_initial(
@@ -944,7 +927,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::ComponentContainerResource,
                         _,
-                        _,
                     >(
                         c
                             .registry_component_containers_create_or_update_initial(
@@ -977,7 +959,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1017,7 +998,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::ComponentVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1059,7 +1039,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_data_containers_delete_initial(
@@ -1096,7 +1075,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::DataContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1141,7 +1119,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_data_versions_delete_initial(
@@ -1180,7 +1157,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::DataVersionBaseResource,
-                        _,
                         _,
                     >(
                         c
@@ -1245,7 +1221,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_environment_containers_delete_initial(
@@ -1282,7 +1257,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::EnvironmentContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1326,7 +1300,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_environment_versions_delete_initial(
@@ -1365,7 +1338,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::EnvironmentVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1407,7 +1379,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_model_containers_delete_initial(
@@ -1444,7 +1415,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::ModelContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1492,7 +1462,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_model_versions_delete_initial(
@@ -1531,7 +1500,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::ModelVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1588,7 +1556,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .batch_endpoints_delete_initial(
@@ -1626,7 +1593,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::BatchEndpointTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .batch_endpoints_update_initial(
@@ -1651,7 +1617,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::BatchEndpointTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -1685,7 +1650,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1726,7 +1690,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::BatchDeploymentTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .batch_deployments_update_initial(
@@ -1752,7 +1715,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::BatchDeploymentTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -2478,7 +2440,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .jobs_delete_initial(
@@ -2525,7 +2486,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -2724,7 +2684,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_delete_initial(
@@ -2762,7 +2721,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::OnlineEndpointTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_update_initial(
@@ -2787,7 +2745,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::OnlineEndpointTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -2821,7 +2778,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -2862,7 +2818,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::OnlineDeploymentTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .online_deployments_update_initial(
@@ -2888,7 +2843,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::OnlineDeploymentTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -2968,7 +2922,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_regenerate_keys_initial(
@@ -3021,7 +2974,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .schedules_delete_initial(
@@ -3054,7 +3006,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::ScheduleResource,
-                        _,
                         _,
                     >(
                         c
@@ -3093,7 +3044,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3151,7 +3101,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::RegistryTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .registries_create_or_update_initial(
@@ -3175,7 +3124,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::RegistryTrackedResource,
-                        _,
                         _,
                     >(
                         c

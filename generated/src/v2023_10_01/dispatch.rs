@@ -7,7 +7,7 @@
 
 #![allow(clippy::all, unused_imports)]
 //! Operation tables keyed by progenitor's operation id: the read-only shape of each
-//! request body (used by the client hooks) and a JSON-parameter dispatcher (used by the
+//! request body (used by the generated methods) and a JSON-parameter dispatcher (used by the
 //! example-replay tests). Generated; not part of the public API.
 use crate::json::dispatch::{
     drive_raw, drive_typed, hold, opt, opt_str, req, req_str, Call, Slot,
@@ -166,7 +166,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::Workspace,
                         _,
-                        _,
                     >(
                         c
                             .workspaces_create_or_update_initial(
@@ -182,7 +181,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -206,7 +204,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::Workspace,
-                        _,
                         _,
                     >(
                         c
@@ -244,7 +241,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::DiagnoseResponseResult,
                         _,
-                        _,
                     >(
                         c
                             .workspaces_diagnose_initial(
@@ -272,7 +268,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -387,7 +382,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::ComputeResource,
                         _,
-                        _,
                     >(
                         c
                             .compute_create_or_update_initial(
@@ -413,7 +407,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::ComputeResource,
                         _,
-                        _,
                     >(
                         c
                             .compute_update_initial(
@@ -438,7 +431,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -495,7 +487,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .compute_start_initial(
@@ -512,7 +503,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .compute_stop_initial(
@@ -528,7 +518,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -617,7 +606,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::NotebookResourceInfo,
-                        _,
                         _,
                     >(
                         c
@@ -744,7 +732,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .managed_network_settings_rule_delete_initial(
@@ -782,7 +769,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::OutboundRuleBasicResource,
                         _,
-                        _,
                     >(
                         c
                             .managed_network_settings_rule_create_or_update_initial(
@@ -807,7 +793,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::ManagedNetworkProvisionStatus,
-                        _,
                         _,
                     >(
                         c
@@ -837,7 +822,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -876,7 +860,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::CodeContainerResource,
                         _,
-                        _,
                     >(
                         c
                             .registry_code_containers_create_or_update_initial(
@@ -909,7 +892,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -945,7 +927,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::CodeVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1024,7 +1005,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_component_containers_delete_initial(
@@ -1062,7 +1042,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::ComponentContainerResource,
                         _,
-                        _,
                     >(
                         c
                             .registry_component_containers_create_or_update_initial(
@@ -1095,7 +1074,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1135,7 +1113,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::ComponentVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1200,7 +1177,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_data_containers_delete_initial(
@@ -1237,7 +1213,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::DataContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1282,7 +1257,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_data_versions_delete_initial(
@@ -1321,7 +1295,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::DataVersionBaseResource,
-                        _,
                         _,
                     >(
                         c
@@ -1409,7 +1382,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_environment_containers_delete_initial(
@@ -1446,7 +1418,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::EnvironmentContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1490,7 +1461,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_environment_versions_delete_initial(
@@ -1529,7 +1499,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::EnvironmentVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1594,7 +1563,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_model_containers_delete_initial(
@@ -1631,7 +1599,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::ModelContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1679,7 +1646,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_model_versions_delete_initial(
@@ -1718,7 +1684,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::ModelVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1798,7 +1763,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .batch_endpoints_delete_initial(
@@ -1836,7 +1800,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::BatchEndpointTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .batch_endpoints_update_initial(
@@ -1861,7 +1824,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::BatchEndpointTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -1895,7 +1857,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1936,7 +1897,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::BatchDeploymentTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .batch_deployments_update_initial(
@@ -1962,7 +1922,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::BatchDeploymentTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -2688,7 +2647,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .jobs_delete_initial(
@@ -2735,7 +2693,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -2934,7 +2891,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_delete_initial(
@@ -2972,7 +2928,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::OnlineEndpointTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_update_initial(
@@ -2997,7 +2952,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::OnlineEndpointTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -3031,7 +2985,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3072,7 +3025,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::OnlineDeploymentTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .online_deployments_update_initial(
@@ -3098,7 +3050,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::OnlineDeploymentTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -3178,7 +3129,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_regenerate_keys_initial(
@@ -3231,7 +3181,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .schedules_delete_initial(
@@ -3264,7 +3213,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::ScheduleResource,
-                        _,
                         _,
                     >(
                         c
@@ -3303,7 +3251,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3361,7 +3308,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::RegistryTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .registries_create_or_update_initial(
@@ -3385,7 +3331,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::RegistryTrackedResource,
-                        _,
                         _,
                     >(
                         c
