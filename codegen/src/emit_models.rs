@@ -281,37 +281,53 @@ fn emit_struct(
     let name = format_ident!("{}", def.name);
     let doc = doc_attr(def.doc.as_deref());
     let mut fields = Vec::new();
+    // Decoding is one pass over the object's entries: each declared key fills a local
+    // (`f_<field>`), discriminator constants are skipped, anything else is kept.
+    let mut locals = Vec::new();
+    let mut arms = Vec::new();
     let mut reads = Vec::new();
     let mut writes = Vec::new();
     for p in props {
         let f = format_ident!("{}", p.rust);
+        let local = format_ident!("f_{}", p.rust);
         let t = field_ty(api, &def.name, p);
         let wire = &p.wire;
         let fdoc = field_doc(&def.name, p);
         fields.push(quote!(#fdoc pub #f: #t,));
+        locals.push(quote!(let mut #local = None;));
+        arms.push(quote!(#wire => #local = ObjReader::field(#wire, v)?,));
         if p.required {
-            reads.push(quote!(#f: o.req(#wire)?,));
+            reads.push(quote!(#f: o.required(#wire, #local)?,));
             writes.push(quote!(o.req(#wire, &self.#f);));
         } else {
-            reads.push(quote!(#f: o.opt(#wire)?,));
+            reads.push(quote!(#f: #local,));
             writes.push(quote!(o.opt(#wire, &self.#f);));
         }
     }
     for (k, v) in discs {
         writes.push(quote!(o.constant(#k, #v);));
+        if !props.iter().any(|p| p.wire == *k) {
+            arms.push(quote!(#k => {}));
+        }
     }
-    // Discriminator constants are neither fields nor unknown properties.
-    let skips = discs.iter().map(|(k, _)| quote!(o.skip(#k);));
-    let (rest_field, rest_read, rest_write) = match additional {
+    let (rest_field, rest_local, rest_arm, rest_read, rest_write) = match additional {
         Some(t) => {
             let t = ty_tokens(t, false);
             (
                 quote!(#[doc = " Additional properties."] pub additional_properties: std::collections::BTreeMap<String, #t>,),
-                quote!(additional_properties: o.rest()?,),
+                quote!(let mut rest = std::collections::BTreeMap::new();),
+                quote!(_ => o.additional(&mut rest, k, v)?,),
+                quote!(additional_properties: rest,),
                 quote!(o.rest(&self.additional_properties);),
             )
         }
-        None => (quote!(), quote!(), quote!()),
+        None => (
+            quote!(),
+            quote!(),
+            quote!(_ => o.unknown(k, v),),
+            quote!(),
+            quote!(),
+        ),
     };
     let extra = format_ident!("{}", extra_field(props));
     let default = if has_default(api, &Ty::Named(def.name.clone()), memo) {
@@ -384,7 +400,14 @@ fn emit_struct(
         impl Json for #name {
             fn from_json(v: Value) -> Result<Self, DecodeError> {
                 let mut o = ObjReader::new(v)?;
-                #(#skips)*
+                #(#locals)*
+                #rest_local
+                while let Some((k, v)) = o.next_entry() {
+                    match k.as_str() {
+                        #(#arms)*
+                        #rest_arm
+                    }
+                }
                 Ok(Self { #(#reads)* #rest_read #extra: o.finish() })
             }
             fn to_json(&self) -> Value {

@@ -251,11 +251,15 @@ impl<T: Json> Json for Box<T> {
 impl<T: Json> Json for Vec<T> {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         match v {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, x)| T::from_json(x).map_err(|e| e.at(i.to_string())))
-                .collect(),
+            Value::Array(items) => {
+                // Sized up front: collecting a `Result` iterator would grow (and copy) the
+                // vector step by step, and models can be large.
+                let mut out = Vec::with_capacity(items.len());
+                for (i, x) in items.into_iter().enumerate() {
+                    out.push(T::from_json(x).map_err(|e| e.at(i.to_string()))?);
+                }
+                Ok(out)
+            }
             other => Err(DecodeError::expected("an array", &other)),
         }
     }

@@ -5,7 +5,10 @@
 //! The page is built from the spec mirror's recorded 2023-04-01 `Compute/get` responses
 //! (AKS, AmlCompute, ComputeInstance in turn, each with its own name and id), written to
 //! `bench-work/compute-list.json`. Each sample is a fresh release-built process
-//! (`xtask/bench/decode.rs`), so peak memory is per variant.
+//! (`xtask/bench/decode.rs`), so peak memory is per variant. Time is the best of the runs
+//! (the one least disturbed by other work on the machine), memory the median; with valgrind
+//! installed, the instructions of one run each are counted too (callgrind), a figure other
+//! load on the machine does not change.
 
 use std::path::Path;
 use std::process::Command;
@@ -80,6 +83,21 @@ fn sample(exe: &Path, variant: &str, file: &Path) -> Result<(f64, usize, f64), S
     }
 }
 
+/// Instructions one run of `variant` executes, counted by `valgrind --tool=callgrind`
+/// (repeatable whatever else the machine is doing); `None` without valgrind.
+fn instructions(exe: &Path, variant: &str, file: &Path) -> Option<u64> {
+    let out = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(exe)
+        .arg(variant)
+        .arg(file)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stderr);
+    let refs = text.lines().find_map(|l| l.split("refs:").nth(1))?;
+    refs.trim().replace(',', "").parse().ok()
+}
+
 /// Builds the decode program, runs every variant `runs` times, prints a Markdown table.
 pub fn run(root: &Path, runs: usize) -> Result<(), String> {
     let dir = bench_workspace(root)?;
@@ -103,18 +121,28 @@ pub fn run(root: &Path, runs: usize) -> Result<(), String> {
         if items != ITEMS {
             return Err(format!("{variant} decoded {items} items, not {ITEMS}"));
         }
-        rows.push((label, median(secs), median(peaks)));
+        let best = secs.iter().copied().fold(f64::INFINITY, f64::min);
+        let ir = instructions(&exe, variant, &file);
+        rows.push((label, best, median(peaks), ir));
     }
     println!(
-        "\n## Decoding a {ITEMS}-item compute list page ({:.1} MB, release, median of {runs})\n",
+        "\n## Decoding a {ITEMS}-item compute list page ({:.1} MB, release, {runs} runs each: \
+         best time, median peak memory)\n",
         bytes.len() as f64 / 1e6
     );
-    println!("| decoder | ms | × Value | peak MiB | × Value |");
-    println!("|---|---:|---:|---:|---:|");
-    let (base_s, base_m) = (rows[0].1, rows[0].2);
-    for (label, s, m) in &rows {
+    println!("| decoder | ms | × Value | peak MiB | × Value | instructions (M) | × Value |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let (base_s, base_m, base_ir) = (rows[0].1, rows[0].2, rows[0].3);
+    for (label, s, m, ir) in &rows {
+        let (ir_m, ir_x) = match (ir, base_ir) {
+            (Some(i), Some(b)) => (
+                format!("{:.0}", *i as f64 / 1e6),
+                format!("{:.2}×", *i as f64 / b as f64),
+            ),
+            _ => ("–".into(), "–".into()),
+        };
         println!(
-            "| {label} | {:.0} | {:.2}× | {m:.0} | {:.2}× |",
+            "| {label} | {:.0} | {:.2}× | {m:.0} | {:.2}× | {ir_m} | {ir_x} |",
             s * 1000.0,
             s / base_s,
             m / base_m

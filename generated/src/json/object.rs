@@ -80,13 +80,12 @@ impl std::fmt::Debug for Extra {
     }
 }
 
-/// Reads the fields of one JSON object; used by generated `from_json`.
-///
-/// The object's entries are moved into a vector once and looked up by a linear scan: models'
-/// objects are small, and comparing a few keys is cheaper than hashing each declared name.
-/// Entries keep the order received, so what is left over (the unknown properties) does too.
+/// Reads one JSON object in a single pass; used by generated `from_json`, which matches each
+/// entry's key against the declared properties (as serde's derive does), so no key is looked
+/// up or hashed. What no arm takes is kept, in the order received.
 pub struct ObjReader {
-    entries: Vec<(String, Option<Value>)>,
+    entries: serde_json::map::IntoIter,
+    unknown: Map<String, Value>,
     missing: Vec<&'static str>,
 }
 
@@ -95,29 +94,54 @@ impl ObjReader {
     pub fn new(v: Value) -> Result<Self, DecodeError> {
         match v {
             Value::Object(map) => Ok(ObjReader {
-                entries: map.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+                entries: map.into_iter(),
+                unknown: Map::new(),
                 missing: Vec::new(),
             }),
             other => Err(DecodeError::expected("an object", &other)),
         }
     }
 
-    /// Takes the value of `key` out, if present and not taken yet.
-    fn take(&mut self, key: &str) -> Option<Value> {
-        self.entries
-            .iter_mut()
-            .find(|(k, v)| k == key && v.is_some())
-            .and_then(|(_, v)| v.take())
+    /// The next entry, in the order received.
+    pub fn next_entry(&mut self) -> Option<(String, Value)> {
+        self.entries.next()
     }
 
-    /// A required field. Absent (or `null` where `T` cannot hold it), it reads as `T`'s
-    /// placeholder and is recorded as missing; only a type without a placeholder (a closed
-    /// enum) fails.
-    pub fn req<T: Json>(&mut self, key: &'static str) -> Result<T, DecodeError> {
-        match self.take(key).map(read_present::<T>) {
-            Some(Ok(Some(t))) => Ok(t),
-            Some(Err(e)) => Err(e.at(key)),
-            Some(Ok(None)) | None => match T::placeholder() {
+    /// A declared property's value. `null` reads as absent (`None`) unless `T` can hold it
+    /// (an `x-nullable` field is `Option<Option<U>>`: `null` → `Some(None)`).
+    pub fn field<T: Json>(key: &str, v: Value) -> Result<Option<T>, DecodeError> {
+        read_present(v).map_err(|e| e.at(key))
+    }
+
+    /// Keeps a property the schema does not declare.
+    pub fn unknown(&mut self, key: String, v: Value) {
+        self.unknown.insert(key, v);
+    }
+
+    /// An `additionalProperties` entry (a `null` where `T` cannot hold it is skipped).
+    pub fn additional<T: Json>(
+        &mut self,
+        rest: &mut BTreeMap<String, T>,
+        key: String,
+        v: Value,
+    ) -> Result<(), DecodeError> {
+        if let Some(t) = Self::field(&key, v)? {
+            rest.insert(key, t);
+        }
+        Ok(())
+    }
+
+    /// A required property's value, as read by [`ObjReader::field`]. Absent (or `null` where
+    /// `T` cannot hold it), it is `T`'s placeholder and recorded as missing; only a type
+    /// without a placeholder (a closed enum) fails.
+    pub fn required<T: Json>(
+        &mut self,
+        key: &'static str,
+        read: Option<T>,
+    ) -> Result<T, DecodeError> {
+        match read {
+            Some(t) => Ok(t),
+            None => match T::placeholder() {
                 Some(t) => {
                     self.missing.push(key);
                     Ok(t)
@@ -127,45 +151,13 @@ impl ObjReader {
         }
     }
 
-    /// An optional field. `null` reads as absent unless `T` can hold it (an `x-nullable`
-    /// field is `Option<Option<U>>`: absent → `None`, `null` → `Some(None)`).
-    pub fn opt<T: Json>(&mut self, key: &str) -> Result<Option<T>, DecodeError> {
-        match self.take(key) {
-            None => Ok(None),
-            Some(v) => read_present(v).map_err(|e| e.at(key)),
-        }
-    }
-
-    /// Drops a field without reading it (a discriminator constant).
-    pub fn skip(&mut self, key: &str) {
-        self.take(key);
-    }
-
-    /// The entries not taken yet, in the order received.
-    fn left(&mut self) -> Map<String, Value> {
-        std::mem::take(&mut self.entries)
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, v?)))
-            .collect()
-    }
-
-    /// Everything not read yet (for `additionalProperties`).
-    pub fn rest<T: Json>(&mut self) -> Result<BTreeMap<String, T>, DecodeError> {
-        BTreeMap::from_json(Value::Object(self.left()))
-    }
-
     /// What is left: the unknown properties and the missing required ones.
-    pub fn finish(mut self) -> Extra {
-        let unknown = if self.entries.iter().any(|(_, v)| v.is_some()) {
-            self.left()
-        } else {
-            Map::new()
-        };
-        if unknown.is_empty() && self.missing.is_empty() {
+    pub fn finish(self) -> Extra {
+        if self.unknown.is_empty() && self.missing.is_empty() {
             return Extra(None);
         }
         Extra(Some(Box::new(ExtraInner {
-            unknown,
+            unknown: self.unknown,
             missing: self.missing,
         })))
     }
@@ -242,9 +234,17 @@ mod tests {
     impl Json for M {
         fn from_json(v: Value) -> Result<Self, DecodeError> {
             let mut o = ObjReader::new(v)?;
+            let (mut name, mut tag) = (None, None);
+            while let Some((k, v)) = o.next_entry() {
+                match k.as_str() {
+                    "name" => name = ObjReader::field("name", v)?,
+                    "tag" => tag = ObjReader::field("tag", v)?,
+                    _ => o.unknown(k, v),
+                }
+            }
             Ok(M {
-                name: o.req("name")?,
-                tag: o.opt("tag")?,
+                name: o.required("name", name)?,
+                tag,
                 extra: o.finish(),
             })
         }
