@@ -312,19 +312,41 @@ pub fn emit_mod(api: &Api) -> TokenStream {
     }
 }
 
-/// `versions.rs`: the feature-gated version modules.
+/// `versions.rs`: the feature-gated version modules and the `VERSIONS` registry of those
+/// compiled in.
 pub fn emit_versions(modules: &[(String, String)]) -> TokenStream {
+    let gate = |m: &str| quote!(#[cfg(any(feature = "all-versions", feature = #m))]);
     let items = modules.iter().map(|(m, v)| {
         let id = format_ident!("{}", m);
-        let doc = format!(" api-version {v} (cargo feature `{m}`).");
+        let doc = format!(" api-version {v} (cargo feature `{m}`, or `all-versions`).");
         let path = format!("{m}/mod.rs");
+        let cfg = gate(m);
         quote! {
-            #[cfg(feature = #m)]
+            #cfg
             #[doc = #doc]
             #[path = #path]
             #[rustfmt::skip]
             pub mod #id;
         }
     });
-    quote!(#(#items)*)
+    let entries = modules.iter().map(|(m, v)| {
+        let id = format_ident!("{}", m);
+        let cfg = gate(m);
+        quote! {
+            #cfg
+            crate::VersionInfo {
+                api_version: #v,
+                module: #m,
+                operations: #id::OPERATIONS,
+                definitions: #id::models::DEFINITIONS,
+                roundtrip: #id::models::__roundtrip,
+            },
+        }
+    });
+    quote! {
+        #(#items)*
+
+        /// Every api-version module compiled in (by cargo feature), in configuration order.
+        pub const VERSIONS: &[crate::VersionInfo] = &[#(#entries)*];
+    }
 }

@@ -52,17 +52,28 @@ pub struct OutputFile {
     pub contents: String,
 }
 
-/// Loads and normalizes one configured api-version.
-pub fn load_api(spec_root: &Path, av: &config::ApiVersion) -> Result<ir::Api, Error> {
-    let dir = av.dir.to_string_lossy().replace('\\', "/");
-    let entries: Vec<String> = av.files.iter().map(|f| format!("{dir}/{f}")).collect();
+/// Loads and normalizes one configured api-version, wherever its layout puts it.
+pub fn load_api(
+    config: &Config,
+    spec_root: &Path,
+    av: &config::ApiVersion,
+) -> Result<ir::Api, Error> {
+    let located = config.locate(av, spec_root)?;
+    normalize::normalize(&load_package(spec_root, av, &located)?, &av.version)
+}
+
+/// Loads the files of a located package, tolerating its configured broken `$ref`s.
+pub fn load_package(
+    spec_root: &Path,
+    av: &config::ApiVersion,
+    located: &config::Located,
+) -> Result<load::SpecSet, Error> {
     let tolerated: BTreeSet<String> = av
         .unresolved_refs
         .iter()
-        .map(|u| format!("{dir}/{}", u.pointer))
+        .map(|u| format!("{}/{}", located.dir, u.pointer))
         .collect();
-    let set = load::SpecSet::load(spec_root, &entries, tolerated)?;
-    normalize::normalize(&set, &av.version)
+    load::SpecSet::load(spec_root, &located.entries(), tolerated)
 }
 
 /// Generates every file of `generated/` that the generator owns, for every configured
@@ -71,7 +82,7 @@ pub fn generate(config: &Config, spec_root: &Path) -> Result<Vec<OutputFile>, Er
     let mut files = Vec::new();
     let mut modules = Vec::new();
     for av in &config.api_version {
-        let api = load_api(spec_root, av)?;
+        let api = load_api(config, spec_root, av)?;
         let module = av.module_name();
         let header = format::header(&api);
         files.push(OutputFile {

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use azml_codegen::config::ApiVersion;
+use azml_codegen::Config;
 
 struct Fixture {
     root: PathBuf,
@@ -27,11 +28,16 @@ impl Fixture {
     fn load(&self, files: &[&str]) -> Result<azml_codegen::ir::Api, String> {
         let av = ApiVersion {
             version: "2020-01-01".into(),
-            dir: "specification/rp/stable".into(),
+            dir: Some("specification/rp/stable".into()),
             files: files.iter().map(|s| s.to_string()).collect(),
-            unresolved_refs: vec![],
+            ..ApiVersion::default()
         };
-        azml_codegen::load_api(&self.root, &av).map_err(|e| e.to_string())
+        let config = Config {
+            default_root: self.root.clone(),
+            layouts: vec![],
+            api_version: vec![av.clone()],
+        };
+        azml_codegen::load_api(&config, &self.root, &av).map_err(|e| e.to_string())
     }
 }
 
@@ -135,6 +141,7 @@ fn good_fixture_loads_and_drops_api_version() {
 fn missing_checkout_says_how_to_get_it() {
     let config = azml_codegen::Config {
         default_root: "definitely/not/here".into(),
+        layouts: vec![],
         api_version: vec![],
     };
     let repo = std::path::Path::new("/nonexistent");

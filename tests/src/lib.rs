@@ -60,8 +60,10 @@ impl RawSpec {
     /// Loads a configured api-version's files and every file they reference.
     pub fn load(av: &ApiVersion) -> Self {
         let root = spec_root();
-        let dir = av.dir.to_string_lossy().to_string();
-        let entries: Vec<String> = av.files.iter().map(|f| format!("{dir}/{f}")).collect();
+        let entries = config()
+            .locate(av, &root)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .entries();
         let mut docs = BTreeMap::new();
         let mut todo = entries.clone();
         while let Some(k) = todo.pop() {

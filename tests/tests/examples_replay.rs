@@ -455,7 +455,9 @@ async fn replay(av: &azml_codegen::config::ApiVersion) -> Tally {
         }
     }
     // Every example file present must have been replayed.
-    let dir = root.join(&av.dir).join("examples");
+    let dir = root
+        .join(config().locate(av, &root).expect("located").dir)
+        .join("examples");
     let mut present = Vec::new();
     collect_json(&dir, &mut present);
     for f in present {

@@ -26,6 +26,14 @@ fn outputs(root: &Path) -> Result<Vec<OutputFile>, String> {
     generate(&config, &spec_root).map_err(|e| e.to_string())
 }
 
+/// Every configured api-version has its feature line in `generated/Cargo.toml`.
+fn check_features(root: &Path) -> Result<(), String> {
+    let config = Config::load(&root.join("specs/api-versions.toml")).map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(root.join("generated/Cargo.toml"))
+        .map_err(|e| format!("generated/Cargo.toml: {e}"))?;
+    config.check_features(&text).map_err(|e| e.to_string())
+}
+
 fn run() -> Result<(), String> {
     let root = repo_root();
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,7 +57,7 @@ fn run() -> Result<(), String> {
                 files.len(),
                 start.elapsed()
             );
-            Ok(())
+            check_features(&root)
         }
         Some("check") => {
             let stale: Vec<_> = outputs(&root)?
@@ -62,7 +70,7 @@ fn run() -> Result<(), String> {
                 .collect();
             if stale.is_empty() {
                 println!("generated/ is up to date");
-                Ok(())
+                check_features(&root)
             } else {
                 Err(format!(
                     "stale: {}; run `cargo xtask generate`",
