@@ -30,16 +30,8 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
         );
     }
     let mut generator = progenitor::Generator::new(&settings);
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        generator.generate_tokens(&doc)
-    }))
-    .map_err(|_| {
-        Error::new(format!(
-            "progenitor panicked on api-version {}",
-            api.version
-        ))
-    })?
-    .map_err(|e| {
+    // A progenitor panic is caught and located by `crate::guard`.
+    let tokens = generator.generate_tokens(&doc).map_err(|e| {
         Error::new(format!(
             "progenitor failed on api-version {}: {e}",
             api.version
@@ -139,7 +131,7 @@ fn pager_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Tok
     for op in api
         .operations
         .iter()
-        .filter(|o| o.pageable.is_some() && o.lro.is_none())
+        .filter(|o| o.pageable.is_some() && !openapi::raw_success(o))
     {
         let first_name = openapi::progenitor_id(op);
         let f = fns

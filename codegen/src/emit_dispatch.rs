@@ -174,9 +174,12 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
         let method = format_ident!("{}", pid);
         let call = quote!(c.#method(#(#args),*));
         let reply = if openapi::raw_success(op) {
-            let t = op
-                .success_body()
-                .map_or_else(|| quote!(()), |t| qualified(t, &module));
+            let t = match op.success_body() {
+                // Several shapes: the body is replayed as plain JSON.
+                _ if op.lro.is_none() && op.multiple_success_shapes() => quote!(serde_json::Value),
+                Some(t) => qualified(t, &module),
+                None => quote!(()),
+            };
             quote!(Box::pin(drive_raw::<#t, _, _>(#call)))
         } else {
             quote!(Box::pin(drive_typed(#call)))

@@ -13,11 +13,14 @@ pub mod emit_client;
 pub mod emit_dispatch;
 pub mod emit_models;
 pub mod format;
+pub mod guard;
 pub mod ir;
 pub mod load;
+pub mod mutate;
 pub mod names;
 pub mod normalize;
 pub mod openapi;
+pub mod validate;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -76,6 +79,36 @@ pub fn load_package(
     load::SpecSet::load(spec_root, &located.entries(), tolerated)
 }
 
+/// Emits one normalized api-version as the files of its module `generated/src/<module>/`.
+/// A panic in an emitter (progenitor included) is caught and reported as an error naming the
+/// operation that causes it.
+pub fn emit_version(api: &ir::Api, module: &str) -> Result<Vec<OutputFile>, Error> {
+    let header = format::header(api);
+    let models = guard::no_panic(api, "the model emitter", |a| Ok(emit_models::emit(a)))?;
+    let client = guard::no_panic(api, "the client emitter", emit_client::emit)?;
+    let dispatch = guard::no_panic(api, "the dispatch emitter", |a| {
+        emit_dispatch::emit(a, &client)
+    })?;
+    Ok(vec![
+        OutputFile {
+            path: format!("generated/src/{module}/models.rs"),
+            contents: format::file(&header, models)?,
+        },
+        OutputFile {
+            path: format!("generated/src/{module}/dispatch.rs"),
+            contents: format::file(&header, dispatch)?,
+        },
+        OutputFile {
+            path: format!("generated/src/{module}/client.rs"),
+            contents: format::file(&header, client)?,
+        },
+        OutputFile {
+            path: format!("generated/src/{module}/mod.rs"),
+            contents: format::file(&header, emit_client::emit_mod(api))?,
+        },
+    ])
+}
+
 /// Generates every file of `generated/` that the generator owns, for every configured
 /// api-version. Deterministic: same specs, same bytes.
 pub fn generate(config: &Config, spec_root: &Path) -> Result<Vec<OutputFile>, Error> {
@@ -84,24 +117,7 @@ pub fn generate(config: &Config, spec_root: &Path) -> Result<Vec<OutputFile>, Er
     for av in &config.api_version {
         let api = load_api(config, spec_root, av)?;
         let module = av.module_name();
-        let header = format::header(&api);
-        files.push(OutputFile {
-            path: format!("generated/src/{module}/models.rs"),
-            contents: format::file(&header, emit_models::emit(&api))?,
-        });
-        let client = emit_client::emit(&api)?;
-        files.push(OutputFile {
-            path: format!("generated/src/{module}/dispatch.rs"),
-            contents: format::file(&header, emit_dispatch::emit(&api, &client)?)?,
-        });
-        files.push(OutputFile {
-            path: format!("generated/src/{module}/client.rs"),
-            contents: format::file(&header, client)?,
-        });
-        files.push(OutputFile {
-            path: format!("generated/src/{module}/mod.rs"),
-            contents: format::file(&header, emit_client::emit_mod(&api))?,
-        });
+        files.extend(emit_version(&api, &module)?);
         modules.push((module, av.version.clone()));
     }
     files.push(OutputFile {

@@ -4,9 +4,11 @@
 //! - `check`: fail if `generated/` differs from what `generate` would write.
 //! - `bench [runs]`: generation time, generated size, compile time and memory against autorust.
 //! - `diff <old> <new>`: spec changes between two api-versions and their Rust-level impact.
+//! - `mutate [count] [seed]`: the seeded mutation campaign (no panic, no abort, located errors).
 
 mod bench;
 mod diff;
+mod mutate;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -84,7 +86,9 @@ fn run() -> Result<(), String> {
         }
         Some("measure") => bench::measure(&args[1..]),
         Some("diff") => diff::run(&root, &args[1..]),
-        _ => Err("usage: cargo xtask <generate|check|bench|diff>".into()),
+        Some("mutate") => mutate::run(&root, &args[1..]),
+        Some("mutate-worker") => mutate::worker(&root, &args[1..]),
+        _ => Err("usage: cargo xtask <generate|check|bench|diff|mutate>".into()),
     }
 }
 
