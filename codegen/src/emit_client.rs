@@ -123,6 +123,55 @@ fn page_item(api: &Api, op: &Operation, module: &str) -> TokenStream {
     }
 }
 
+/// How to move the items and the next link out of a pageable operation's typed first page
+/// (bound as `page`), so the page is decoded once: `(items: Vec<T>, next_link:
+/// Option<String>)` expressions, or `None` when the page type is not a plain struct with an
+/// array of items.
+fn first_page_parts(
+    api: &Api,
+    op: &Operation,
+    pageable: &Pageable,
+) -> Option<(TokenStream, TokenStream)> {
+    let Some(Ty::Named(page)) = op.success_body() else {
+        return None;
+    };
+    let Some(Kind::Struct { props, .. }) = api.types.get(page).map(|t| &t.kind) else {
+        return None;
+    };
+    // `Option` layers of a field: optional, then `x-nullable`.
+    let layers = |p: &Prop| usize::from(!p.required) + usize::from(p.nullable);
+    let items = props.iter().find(|p| p.wire == pageable.item_name)?;
+    if !matches!(items.ty, Ty::Array(_)) || items.values_nullable {
+        return None;
+    }
+    let f = format_ident!("{}", items.rust);
+    let items_expr = match layers(items) {
+        0 => quote!(page.#f),
+        1 => quote!(page.#f.unwrap_or_default()),
+        _ => quote!(page.#f.flatten().unwrap_or_default()),
+    };
+    let next_expr = match &pageable.next_link {
+        None => quote!(None),
+        Some(n) => match props.iter().find(|p| p.wire == *n) {
+            Some(p) if p.ty == Ty::String => {
+                let f = format_ident!("{}", p.rust);
+                match layers(p) {
+                    0 => quote!(Some(page.#f)),
+                    1 => quote!(page.#f),
+                    _ => quote!(page.#f.flatten()),
+                }
+            }
+            Some(_) => return None,
+            // Not declared: a link the service sends anyway is among the unknown properties.
+            None => {
+                let extra = format_ident!("{}", crate::emit_models::extra_field(props));
+                quote!(page.#extra.unknown().and_then(|u| u.get(#n)).and_then(|v| v.as_str()).map(str::to_string))
+            }
+        },
+    };
+    Some((items_expr, next_expr))
+}
+
 /// One `Pager`-returning method per pageable operation, with the parameters of progenitor's
 /// `<op>_first_page`.
 fn pager_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<TokenStream>, Error> {
@@ -150,6 +199,15 @@ fn pager_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Tok
             Some(n) => quote!(Some(#n)),
             None => quote!(None),
         };
+        let first_page = match first_page_parts(api, op, pageable) {
+            Some((items, next_link)) => {
+                quote!(Ok(crate::pager::Page { items: #items, next_link: #next_link }))
+            }
+            // A page shape we cannot take apart field by field: through its JSON.
+            None => {
+                quote!(crate::pager::Page::from_json(crate::json::Json::to_json(&page), #item_name, #next))
+            }
+        };
         let doc = format!(
             " {}\n\n Pageable (`{}` {}): a stream of items across all pages; `.into_pages()` \
              for whole pages. The first page alone is [`Client::{first_name}`].",
@@ -164,8 +222,8 @@ fn pager_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Tok
             #[doc = #doc]
             pub #sig {
                 crate::pager::Pager::new(self.inner().clone(), &self.baseurl, #item_name, #next, async move {
-                    let page = self.#first(#(#args),*).await?;
-                    Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    let page = self.#first(#(#args),*).await?.into_inner();
+                    #first_page
                 })
             }
         });
@@ -260,7 +318,23 @@ pub fn emit_mod(api: &Api) -> TokenStream {
         let pageable = op.pageable.is_some();
         quote!(crate::OperationInfo { id: #id, method: #method, path: #path, rust_method: #rust, long_running: #lro, final_state_via: #fsv, pageable: #pageable },)
     });
-    let _ = format_ident!("x");
+    // Array query parameters progenitor would repeat but the spec joins (`collectionFormat`).
+    let arrays = api.operations.iter().filter_map(|op| {
+        let pairs: Vec<TokenStream> = op
+            .params
+            .iter()
+            .filter_map(|p| {
+                let f = p.collection_format.as_deref().filter(|f| *f != "multi")?;
+                let w = &p.wire;
+                Some(quote!((#w, #f)))
+            })
+            .collect();
+        if pairs.is_empty() {
+            return None;
+        }
+        let rust = openapi::progenitor_id(op);
+        Some(quote!(#rust => &[#(#pairs),*],))
+    });
     quote! {
         #![doc = #title]
         #![doc = ""]
@@ -278,6 +352,14 @@ pub fn emit_mod(api: &Api) -> TokenStream {
         /// Every operation of this api-version, in spec order.
         pub const OPERATIONS: &[crate::OperationInfo] = &[#(#ops)*];
 
+        /// `(name, collectionFormat)` of each array query parameter an operation joins.
+        fn query_arrays(operation: &str) -> &'static [(&'static str, &'static str)] {
+            match operation {
+                #(#arrays)*
+                _ => &[],
+            }
+        }
+
         impl progenitor_client::ClientHooks<crate::runtime::Pipeline> for Client {
             async fn pre<E>(
                 &self,
@@ -288,6 +370,7 @@ pub fn emit_mod(api: &Api) -> TokenStream {
                 if let Some(shape) = dispatch::request_shape(info.operation_id) {
                     crate::json::strip_request_body(request, shape);
                 }
+                crate::query::join_arrays(request.url_mut(), query_arrays(info.operation_id));
                 crate::runtime::prepare(self.inner(), request, API_VERSION)
                     .await
                     .map_err(|e| progenitor_client::Error::Custom(e.to_string()))

@@ -16,12 +16,20 @@
 //! - a `DEFINITIONS` table and a `__roundtrip` hook used by the coverage tests.
 //!
 //! How spec facts map to Rust (the JSON round trip is exact: read and written back, a value
-//! is the same JSON value, except for the two documented cases in the `json` module):
+//! is the same JSON value, except for the two documented cases in the `json` module). Nothing
+//! the service sends is dropped: every struct has an `extra` field holding the properties its
+//! schema does not declare, written back on encode, so a GET → modify → PUT keeps settings a
+//! newer client or the portal made. To send only declared properties, call
+//! `model.extra.clear_unknown()` (or set `extra` to its default) before sending. Request
+//! bodies stay strict where the spec requires a field: a required field is a plain `T` the
+//! caller must set.
 //!
 //! | spec | Rust |
 //! |---|---|
-//! | required | `T` |
+//! | required | `T`; a response that leaves it out decodes with `T`'s placeholder (`""`, `0`, empty, `Unknown(null)`), named by `extra.missing()` and not written back unless changed; a closed enum has no placeholder, so its absence fails decoding |
 //! | optional | `Option<T>` (absent ↔ `None`) |
+//! | a property the schema does not declare | kept in the struct's `extra` (`azml::json::Extra`) and written back unchanged, after the declared ones |
+//! | write-only (`x-ms-secret`, `x-ms-mutability` without `read`) | as required/optional above: requests must set a required one, responses never have it |
 //! | `x-nullable` optional | `Option<Option<T>>` (absent ↔ `None`, `null` ↔ `Some(None)`) |
 //! | `x-nullable` required | `Option<T>` (`null` ↔ `None`) |
 //! | `x-nullable` map values / items | `BTreeMap<String, Option<T>>` / `Vec<Option<T>>` |
@@ -227,6 +235,15 @@ fn field_doc(owner: &str, p: &Prop) -> TokenStream {
     if p.read_only {
         note("Read-only: set by the service, never sent in a request body.".into());
     }
+    if p.write_only {
+        note(if p.required {
+            "Write-only: the service never returns it; a response without it decodes with a \
+             placeholder here, listed in `extra.missing()`."
+                .into()
+        } else {
+            "Write-only: the service never returns it.".into()
+        });
+    }
     if p.nullable && p.ty != Ty::Any {
         note(if p.required {
             "Nullable: `None` is an explicit `null`.".into()
@@ -283,20 +300,20 @@ fn emit_struct(
     for (k, v) in discs {
         writes.push(quote!(o.constant(#k, #v);));
     }
-    let (rest_field, rest_read, rest_write, finish_read) = match additional {
+    // Discriminator constants are neither fields nor unknown properties.
+    let skips = discs.iter().map(|(k, _)| quote!(o.skip(#k);));
+    let (rest_field, rest_read, rest_write) = match additional {
         Some(t) => {
             let t = ty_tokens(t, false);
-            // Discriminator constants are not additional properties.
-            let skips = discs.iter().map(|(k, _)| quote!(o.skip(#k);));
             (
                 quote!(#[doc = " Additional properties."] pub additional_properties: std::collections::BTreeMap<String, #t>,),
-                quote!(#(#skips)*),
-                quote!(o.rest(&self.additional_properties);),
                 quote!(additional_properties: o.rest()?,),
+                quote!(o.rest(&self.additional_properties);),
             )
         }
-        None => (quote!(), quote!(), quote!(), quote!()),
+        None => (quote!(), quote!(), quote!()),
     };
+    let extra = format_ident!("{}", extra_field(props));
     let default = if has_default(api, &Ty::Named(def.name.clone()), memo) {
         quote!(Default,)
     } else {
@@ -324,6 +341,8 @@ fn emit_struct(
         } else {
             quote!()
         };
+        let extra_name = extra.to_string();
+        let rest = quote!(#rest .field(#extra_name, &self.#extra));
         (
             quote!(),
             quote! {
@@ -335,35 +354,61 @@ fn emit_struct(
             },
         )
     };
-    let reader = if props.is_empty() && additional.is_none() {
-        quote!(let _ = ObjReader::new(v)?;)
+    let placeholder = if default.is_empty() {
+        let fields = props.iter().map(|p| {
+            let f = format_ident!("{}", p.rust);
+            if p.required {
+                quote!(#f: Json::placeholder()?,)
+            } else {
+                quote!(#f: None,)
+            }
+        });
+        let rest = additional
+            .as_ref()
+            .map(|_| quote!(additional_properties: Default::default(),));
+        quote!(Some(Self { #(#fields)* #rest #extra: Default::default() }))
     } else {
-        quote!(let mut o = ObjReader::new(v)?;)
-    };
-    let writer_mut = if writes.is_empty() && additional.is_none() {
-        quote!()
-    } else {
-        quote!(mut)
+        quote!(Some(Self::default()))
     };
     quote! {
         #doc
         #[derive(Clone, #debug_derive #default PartialEq)]
-        pub struct #name { #(#fields)* #rest_field }
+        pub struct #name {
+            #(#fields)*
+            #rest_field
+            #[doc = " What the service sent beyond the declared fields: unknown properties (written"]
+            #[doc = " back unchanged) and required ones it left out (see `azml::json::Extra`)."]
+            pub #extra: crate::json::Extra,
+        }
         #debug_impl
         impl Json for #name {
             fn from_json(v: Value) -> Result<Self, DecodeError> {
-                #reader
-                #rest_read
-                Ok(Self { #(#reads)* #finish_read })
+                let mut o = ObjReader::new(v)?;
+                #(#skips)*
+                Ok(Self { #(#reads)* #rest_read #extra: o.finish() })
             }
             fn to_json(&self) -> Value {
-                let #writer_mut o = ObjWriter::new();
+                let mut o = ObjWriter::new(&self.#extra);
                 #(#writes)*
                 #rest_write
                 o.finish()
             }
+            fn placeholder() -> Option<Self> {
+                #placeholder
+            }
         }
     }
+}
+
+/// The name of a struct's [`Extra`] field: `extra`, unless a property already took it.
+///
+/// [`Extra`]: https://docs.rs/azml (`azml::json::Extra`)
+pub fn extra_field(props: &[Prop]) -> String {
+    let mut name = String::from("extra");
+    while props.iter().any(|p| p.rust == name) {
+        name.push('_');
+    }
+    name
 }
 
 fn emit_enum(def: &TypeDef, values: &[EnumValue], open: bool) -> TokenStream {
@@ -400,6 +445,15 @@ fn emit_enum(def: &TypeDef, values: &[EnumValue], open: bool) -> TokenStream {
             quote!(other => return Err(DecodeError::new(format!("unknown {} value {:?}", stringify!(#name), other))),),
         )
     };
+    let placeholder = if open {
+        quote!(
+            fn placeholder() -> Option<Self> {
+                Some(Self::Other(String::new()))
+            }
+        )
+    } else {
+        quote!()
+    };
     let kind = if open {
         " Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`."
     } else {
@@ -430,6 +484,7 @@ fn emit_enum(def: &TypeDef, values: &[EnumValue], open: bool) -> TokenStream {
             fn to_json(&self) -> Value {
                 Value::String(self.as_str().to_string())
             }
+            #placeholder
         }
     }
 }
@@ -515,6 +570,9 @@ fn emit_union(
                     #(#writes)*
                     Self::Unknown(v) => v.clone(),
                 }
+            }
+            fn placeholder() -> Option<Self> {
+                Some(Self::Unknown(Value::Null))
             }
         }
     }

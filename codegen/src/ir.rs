@@ -118,6 +118,9 @@ pub struct Prop {
     pub read_only: bool,
     /// `x-ms-secret: true`.
     pub secret: bool,
+    /// Never returned by the service: `x-ms-secret`, or an `x-ms-mutability` without `read`.
+    /// A response leaves it out (see the models' tolerance of missing required properties).
+    pub write_only: bool,
     /// `x-nullable: true`: `null` is a value of its own (distinct from absent).
     pub nullable: bool,
     /// `x-nullable: true` on the `items` / `additionalProperties` of an array or map property.
@@ -158,6 +161,9 @@ pub struct Param {
     pub required: bool,
     /// Type.
     pub ty: Ty,
+    /// An array query parameter's `collectionFormat` (`csv`, the Swagger 2.0 default, `ssv`,
+    /// `tsv`, `pipes` or `multi`); `None` for every other parameter.
+    pub collection_format: Option<String>,
     /// Description.
     pub doc: Option<String>,
 }

@@ -403,6 +403,11 @@ impl<'a> Normalizer<'a> {
                     required: required.contains(wire.as_str()),
                     read_only: flag("readOnly"),
                     secret: flag("x-ms-secret"),
+                    write_only: flag("x-ms-secret")
+                        || pv
+                            .get("x-ms-mutability")
+                            .and_then(Value::as_array)
+                            .is_some_and(|m| !m.iter().any(|x| x == "read")),
                     nullable: flag("x-nullable"),
                     values_nullable,
                     format: pv.get("format").and_then(Value::as_str).map(str::to_string),
@@ -699,6 +704,22 @@ impl<'a> Normalizer<'a> {
         } else {
             self.ty_of(&p, &file, &pointer, &hint)?
         };
+        let collection_format = match m.get("collectionFormat") {
+            _ if location != ParamIn::Query || !matches!(ty, Ty::Array(_)) => None,
+            None => Some("csv".to_string()),
+            Some(Value::String(f))
+                if ["csv", "ssv", "tsv", "pipes", "multi"].contains(&f.as_str()) =>
+            {
+                Some(f.clone())
+            }
+            Some(other) => {
+                return Err(err(
+                    &file,
+                    &format!("{pointer}/collectionFormat"),
+                    format!("unsupported collectionFormat {other}"),
+                ))
+            }
+        };
         Ok(Some(Param {
             wire: wire.to_string(),
             rust: snake(
@@ -708,6 +729,7 @@ impl<'a> Normalizer<'a> {
             ),
             location,
             required: m.get("required").and_then(Value::as_bool).unwrap_or(false),
+            collection_format,
             ty,
             doc: doc_of(&p),
         }))

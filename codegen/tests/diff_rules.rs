@@ -855,7 +855,7 @@ fn added_properties_depend_on_direction() {
                 json!(["size", "weight"]),
             ),
             (
-                "/definitions/ThingProps/properties/extra",
+                "/definitions/ThingProps/properties/caption",
                 json!({"type": "string"}),
             ),
             (
@@ -884,7 +884,7 @@ fn added_properties_depend_on_direction() {
         &r,
         "1041",
         Severity::NonBreaking,
-        "/definitions/ThingProps/properties/extra",
+        "/definitions/ThingProps/properties/caption",
     );
     one(
         &r,
@@ -1360,13 +1360,13 @@ fn rust_impact_semver_of_field_addition_is_major_and_listed_once() {
     let r = f.diff(
         &base(),
         &changed(&[(
-            "/definitions/ThingProps/properties/extra",
+            "/definitions/ThingProps/properties/caption",
             json!({"type": "string"}),
         )]),
     );
     let rc = &r.rust.as_ref().unwrap().changes;
     assert_eq!(rc.len(), 1, "{rc:?}");
-    assert_eq!(rc[0].item, "models::ThingProps::extra");
+    assert_eq!(rc[0].item, "models::ThingProps::caption");
     assert_eq!(rc[0].change, RustChangeKind::Added);
     assert_eq!(r.semver(), Semver::Major);
     assert_eq!(r.change_semver(&r.changes[0]), Semver::Major);

@@ -13,6 +13,10 @@
 //! - an integral float (`28800.0`) for an `integer` reads as that integer and is written
 //!   back as `28800`.
 //!
+//! Nothing the service sends is dropped: every model keeps the properties its schema does not
+//! declare and writes them back, and a response that omits a required property still decodes
+//! ([`Extra`], in the `object` submodule, says how both are represented).
+//!
 //! Also here: the string formats ([`DateTime`], [`IsoDuration`], [`Uuid`]) — newtypes that
 //! keep the service's exact text and parse on demand — and [`Shape`], the read-only
 //! description generated per model, which [`strip_read_only`] uses to keep read-only
@@ -20,7 +24,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+mod object;
+pub use object::{Extra, ObjReader, ObjWriter};
 
 /// A value that could not be decoded, with the JSON path where it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +89,12 @@ pub trait Json: Sized {
     fn from_json(v: Value) -> Result<Self, DecodeError>;
     /// Encodes to a JSON value.
     fn to_json(&self) -> Value;
+    /// The value a required property of this type holds when a response leaves it out (see
+    /// [`Extra::missing`]); `None` when the type has none (a closed enum), which makes the
+    /// property's absence a decoding error.
+    fn placeholder() -> Option<Self> {
+        None
+    }
 }
 
 impl Json for Value {
@@ -90,6 +103,9 @@ impl Json for Value {
     }
     fn to_json(&self) -> Value {
         self.clone()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Value::Null)
     }
 }
 
@@ -100,6 +116,9 @@ impl Json for () {
     }
     fn to_json(&self) -> Value {
         Value::Null
+    }
+    fn placeholder() -> Option<Self> {
+        Some(())
     }
 }
 
@@ -113,6 +132,9 @@ impl Json for String {
     fn to_json(&self) -> Value {
         Value::String(self.clone())
     }
+    fn placeholder() -> Option<Self> {
+        Some(String::new())
+    }
 }
 
 impl Json for bool {
@@ -122,6 +144,9 @@ impl Json for bool {
     }
     fn to_json(&self) -> Value {
         Value::Bool(*self)
+    }
+    fn placeholder() -> Option<Self> {
+        Some(false)
     }
 }
 
@@ -141,6 +166,9 @@ impl Json for i64 {
     fn to_json(&self) -> Value {
         Value::from(*self)
     }
+    fn placeholder() -> Option<Self> {
+        Some(0)
+    }
 }
 
 impl Json for i32 {
@@ -151,6 +179,9 @@ impl Json for i32 {
     }
     fn to_json(&self) -> Value {
         Value::from(*self)
+    }
+    fn placeholder() -> Option<Self> {
+        Some(0)
     }
 }
 
@@ -166,6 +197,9 @@ impl Json for serde_json::Number {
     fn to_json(&self) -> Value {
         Value::Number(self.clone())
     }
+    fn placeholder() -> Option<Self> {
+        Some(0.into())
+    }
 }
 
 impl Json for f64 {
@@ -175,6 +209,9 @@ impl Json for f64 {
     }
     fn to_json(&self) -> Value {
         serde_json::Number::from_f64(*self).map_or(Value::Null, Value::Number)
+    }
+    fn placeholder() -> Option<Self> {
+        Some(0.0)
     }
 }
 
@@ -189,6 +226,9 @@ impl<T: Json> Json for Option<T> {
     fn to_json(&self) -> Value {
         self.as_ref().map_or(Value::Null, Json::to_json)
     }
+    fn placeholder() -> Option<Self> {
+        Some(None)
+    }
 }
 
 impl<T: Json> Json for Box<T> {
@@ -197,6 +237,9 @@ impl<T: Json> Json for Box<T> {
     }
     fn to_json(&self) -> Value {
         (**self).to_json()
+    }
+    fn placeholder() -> Option<Self> {
+        T::placeholder().map(Box::new)
     }
 }
 
@@ -213,6 +256,9 @@ impl<T: Json> Json for Vec<T> {
     }
     fn to_json(&self) -> Value {
         Value::Array(self.iter().map(Json::to_json).collect())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Vec::new())
     }
 }
 
@@ -234,6 +280,9 @@ impl<T: Json> Json for BTreeMap<String, T> {
     }
     fn to_json(&self) -> Value {
         Value::Object(self.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(BTreeMap::new())
     }
 }
 
@@ -299,91 +348,6 @@ pub fn debug_unknown(v: &Value, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Re
     f.debug_tuple("Unknown").field(&redact(v)).finish()
 }
 
-/// Reads the fields of one JSON object; used by generated `from_json`.
-pub struct ObjReader {
-    map: Map<String, Value>,
-}
-
-impl ObjReader {
-    /// Starts reading; fails unless `v` is an object.
-    pub fn new(v: Value) -> Result<Self, DecodeError> {
-        match v {
-            Value::Object(map) => Ok(ObjReader { map }),
-            other => Err(DecodeError::expected("an object", &other)),
-        }
-    }
-
-    /// A required field.
-    pub fn req<T: Json>(&mut self, key: &str) -> Result<T, DecodeError> {
-        match self.map.remove(key) {
-            Some(v) => T::from_json(v).map_err(|e| e.at(key)),
-            None => Err(DecodeError::new(format!("missing required field `{key}`"))),
-        }
-    }
-
-    /// An optional field. `null` reads as absent unless `T` can hold it (an `x-nullable`
-    /// field is `Option<Option<U>>`: absent → `None`, `null` → `Some(None)`).
-    pub fn opt<T: Json>(&mut self, key: &str) -> Result<Option<T>, DecodeError> {
-        match self.map.remove(key) {
-            None => Ok(None),
-            Some(v) => read_present(v).map_err(|e| e.at(key)),
-        }
-    }
-
-    /// Drops a field without reading it (a discriminator constant).
-    pub fn skip(&mut self, key: &str) {
-        self.map.remove(key);
-    }
-
-    /// Everything not read yet (for `additionalProperties`).
-    pub fn rest<T: Json>(self) -> Result<BTreeMap<String, T>, DecodeError> {
-        BTreeMap::from_json(Value::Object(self.map))
-    }
-}
-
-/// Builds one JSON object; used by generated `to_json`.
-#[derive(Default)]
-pub struct ObjWriter {
-    map: Map<String, Value>,
-}
-
-impl ObjWriter {
-    /// An empty object.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Writes a field.
-    pub fn req<T: Json>(&mut self, key: &str, v: &T) {
-        self.map.insert(key.to_string(), v.to_json());
-    }
-
-    /// Writes a field when present.
-    pub fn opt<T: Json>(&mut self, key: &str, v: &Option<T>) {
-        if let Some(v) = v {
-            self.map.insert(key.to_string(), v.to_json());
-        }
-    }
-
-    /// Writes a constant string (a discriminator value).
-    pub fn constant(&mut self, key: &str, v: &str) {
-        self.map
-            .insert(key.to_string(), Value::String(v.to_string()));
-    }
-
-    /// Writes `additionalProperties` entries.
-    pub fn rest<T: Json>(&mut self, rest: &BTreeMap<String, T>) {
-        for (k, v) in rest {
-            self.map.entry(k.clone()).or_insert_with(|| v.to_json());
-        }
-    }
-
-    /// The finished object.
-    pub fn finish(self) -> Value {
-        Value::Object(self.map)
-    }
-}
-
 /// A string format kept as the exact text the service sent, with typed parsing on demand:
 /// decoding never fails on a malformed value, and writing it back sends the same text.
 macro_rules! string_format {
@@ -447,6 +411,9 @@ macro_rules! string_format {
             }
             fn to_json(&self) -> Value {
                 Value::String(self.0.clone())
+            }
+            fn placeholder() -> Option<Self> {
+                Some(Self::default())
             }
         }
         crate::serde_via_json!($name);

@@ -15,6 +15,7 @@ pub mod error;
 pub mod json;
 pub mod lro;
 pub mod pager;
+pub mod query;
 pub mod runtime;
 pub mod workspace;
 

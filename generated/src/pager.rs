@@ -30,14 +30,16 @@ pub struct Pager<'a, T> {
     buffer: VecDeque<T>,
 }
 
-enum Cursor<'a> {
-    First(Pin<Box<dyn Future<Output = Result<Value, Error>> + Send + 'a>>),
+type FirstPage<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
+
+enum Cursor<'a, T> {
+    First(FirstPage<'a, T>),
     Next(String),
     Done,
 }
 
-struct Walk<'a> {
-    cursor: Cursor<'a>,
+struct Walk<'a, T> {
+    cursor: Cursor<'a, T>,
     pipeline: Pipeline,
     base_url: String,
     item_name: &'static str,
@@ -46,14 +48,15 @@ struct Walk<'a> {
 }
 
 impl<'a, T: Json + Send + 'a> Pager<'a, T> {
-    /// Pages starting from `first` (the first page's JSON, from the generated method).
+    /// Pages starting from `first` (the first page, taken from the generated method's typed
+    /// response without decoding it again).
     #[doc(hidden)]
     pub fn new(
         pipeline: Pipeline,
         base_url: &str,
         item_name: &'static str,
         next_link_name: Option<&'static str>,
-        first: impl Future<Output = Result<Value, Error>> + Send + 'a,
+        first: impl Future<Output = Result<Page<T>, Error>> + Send + 'a,
     ) -> Self {
         let walk = Walk {
             cursor: Cursor::First(Box::pin(first)),
@@ -64,12 +67,14 @@ impl<'a, T: Json + Send + 'a> Pager<'a, T> {
             seen: BTreeSet::new(),
         };
         let pages = futures_util::stream::unfold(walk, |mut w| async move {
-            let body = match std::mem::replace(&mut w.cursor, Cursor::Done) {
+            let page = match std::mem::replace(&mut w.cursor, Cursor::Done) {
                 Cursor::Done => return None,
                 Cursor::First(f) => f.await,
-                Cursor::Next(url) => fetch(&w.pipeline, &w.base_url, &url).await,
+                Cursor::Next(url) => fetch(&w.pipeline, &w.base_url, &url)
+                    .await
+                    .and_then(|body| Page::from_json(body, w.item_name, w.next_link_name)),
             };
-            let page = body.and_then(|b| w.page(b));
+            let page = page.and_then(|p| w.follow(p));
             if let Ok(p) = &page {
                 if let Some(next) = &p.next_link {
                     w.cursor = Cursor::Next(next.clone());
@@ -99,15 +104,42 @@ impl<'a, T: Json + Send + 'a> Pager<'a, T> {
     }
 }
 
-impl Walk<'_> {
-    fn page<T: Json>(&mut self, body: Value) -> Result<Page<T>, Error> {
-        let next_link = self
-            .next_link_name
-            .and_then(|n| body.get(n))
+impl<T: Json> Page<T> {
+    /// A page from its JSON body, which it consumes: the items are moved out of the
+    /// `item_name` array and decoded once; a missing or `null` array is an empty page; an
+    /// empty `nextLink` is no next page.
+    #[doc(hidden)]
+    pub fn from_json(
+        body: Value,
+        item_name: &str,
+        next_link_name: Option<&str>,
+    ) -> Result<Self, Error> {
+        let Value::Object(mut m) = body else {
+            return Err(Error::Decode(format!(
+                "a page: {}",
+                crate::json::DecodeError::expected("an object", &body)
+            )));
+        };
+        let next_link = next_link_name
+            .and_then(|n| m.get(n))
             .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
             .map(str::to_string);
-        if let Some(next) = &next_link {
+        let items = match m.remove(item_name) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(v) => {
+                Vec::<T>::from_json(v).map_err(|e| Error::Decode(e.at(item_name).to_string()))?
+            }
+        };
+        Ok(Page { items, next_link })
+    }
+}
+
+impl<T> Walk<'_, T> {
+    /// Checks a page's `nextLink` before it is followed: non-empty, never seen before, and
+    /// on the configured endpoint.
+    fn follow(&mut self, mut page: Page<T>) -> Result<Page<T>, Error> {
+        page.next_link = page.next_link.filter(|s| !s.is_empty());
+        if let Some(next) = &page.next_link {
             if !self.seen.insert(next.clone()) {
                 return Err(Error::Other(format!(
                     "the service repeated nextLink {next}; stopping instead of looping"
@@ -115,12 +147,7 @@ impl Walk<'_> {
             }
             self.pipeline.check_url(&self.base_url, next)?;
         }
-        let items = match body.get(self.item_name) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(v) => Vec::<T>::from_json(v.clone())
-                .map_err(|e| Error::Decode(e.at(self.item_name).to_string()))?,
-        };
-        Ok(Page { items, next_link })
+        Ok(page)
     }
 }
 

@@ -6,6 +6,10 @@
 //! says so:
 //! - `null` for a property or map value the spec does not mark `x-nullable` → absent;
 //! - an integral float (`28800.0`) for an `integer` → that integer (`28800`).
+//!
+//! It also notes what needs no normalization but shows an example defect or a tolerance: a
+//! property the schema does not define ([`UNDECLARED`]; the models keep it) and a required
+//! property a response leaves out ([`MISSING_REQUIRED`]; the models decode it as missing).
 
 use std::collections::BTreeMap;
 
@@ -26,6 +30,10 @@ pub struct Note {
 /// The note for a property the schema does not define (an example that violates its own
 /// schema). The value is left in place: this is no normalization.
 pub const UNDECLARED: &str = "property not defined by the schema";
+
+/// The note for a required property a response leaves out: the model decodes it as missing
+/// (`extra.missing()`) and does not write it back, so the value is unchanged.
+pub const MISSING_REQUIRED: &str = "required property absent from a response, decoded as missing";
 
 /// A schema located in a document.
 #[derive(Clone, Copy)]
@@ -55,6 +63,7 @@ struct PropInfo<'a> {
     at: At<'a>,
     read_only: bool,
     nullable: bool,
+    required: bool,
 }
 
 impl<'a> Schemas<'a> {
@@ -200,8 +209,22 @@ impl<'a> Schemas<'a> {
                     },
                     read_only: flag("readOnly"),
                     nullable: flag("x-nullable"),
+                    required: false,
                 },
             );
+        }
+        // `required` may name inherited properties.
+        for r in at
+            .schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if let Some(p) = out.get_mut(r) {
+                p.required = true;
+            }
         }
     }
 
@@ -211,6 +234,9 @@ impl<'a> Schemas<'a> {
             return None;
         }
         if let Some(ap) = at.schema.get("additionalProperties") {
+            if ap == &Value::Bool(false) {
+                return None; // no additional properties allowed
+            }
             return Some(At {
                 file: at.file,
                 schema: ap,
@@ -283,6 +309,16 @@ impl<'a> Schemas<'a> {
                 let additional = self.additional(at, 0);
                 let typed =
                     at.schema.get("properties").is_some() || at.schema.get("allOf").is_some();
+                if mode == Mode::Response {
+                    for (k, p) in &props {
+                        if p.required && !m.contains_key(k) {
+                            notes.push(Note {
+                                kind: MISSING_REQUIRED,
+                                at: format!("{path}/{k}"),
+                            });
+                        }
+                    }
+                }
                 let mut out = Map::new();
                 for (k, x) in m {
                     let here = format!("{path}/{k}");

@@ -12339,8 +12339,11 @@ impl Client {
             "value",
             None,
             async move {
-                let page = self.operations_list_first_page().await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                let page = self.operations_list_first_page().await?.into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: None,
+                })
             },
         )
     }
@@ -12365,8 +12368,12 @@ impl Client {
                         resource_group_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12384,8 +12391,14 @@ impl Client {
             "value",
             Some("nextLink"),
             async move {
-                let page = self.usages_list_first_page(subscription_id, location).await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                let page = self
+                    .usages_list_first_page(subscription_id, location)
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12403,8 +12416,14 @@ impl Client {
             "value",
             Some("nextLink"),
             async move {
-                let page = self.quotas_list_first_page(subscription_id, location).await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                let page = self
+                    .quotas_list_first_page(subscription_id, location)
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12424,8 +12443,12 @@ impl Client {
             async move {
                 let page = self
                     .workspaces_list_by_subscription_first_page(subscription_id, skip)
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12452,8 +12475,12 @@ impl Client {
                         workspace_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12480,8 +12507,12 @@ impl Client {
                         workspace_name,
                         compute_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.nodes.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12506,8 +12537,12 @@ impl Client {
                         resource_group_name,
                         workspace_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: None,
+                })
             },
         )
     }
@@ -12539,8 +12574,12 @@ impl Client {
                         category,
                         target,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12567,8 +12606,12 @@ impl Client {
                         registry_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12601,8 +12644,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12632,8 +12679,12 @@ impl Client {
                         registry_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12666,8 +12717,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12696,8 +12751,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12734,8 +12793,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12767,8 +12830,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12806,8 +12873,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12836,8 +12907,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12880,8 +12955,12 @@ impl Client {
                         tags,
                         version,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12913,8 +12992,12 @@ impl Client {
                         skip,
                         count,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12950,8 +13033,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -12978,8 +13065,12 @@ impl Client {
                         workspace_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13016,8 +13107,12 @@ impl Client {
                         hash,
                         hash_version,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13049,8 +13144,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13085,8 +13184,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13115,8 +13218,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13153,8 +13260,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13193,8 +13304,12 @@ impl Client {
                         order_by_asc,
                         search_text,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13226,8 +13341,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13265,8 +13384,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13299,8 +13422,12 @@ impl Client {
                         list_view_type,
                         tag,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13331,8 +13458,12 @@ impl Client {
                         count,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13379,8 +13510,12 @@ impl Client {
                         tags,
                         version,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13422,8 +13557,12 @@ impl Client {
                         properties,
                         tags,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13459,8 +13598,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13493,8 +13636,12 @@ impl Client {
                         skip,
                         count,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13523,8 +13670,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13543,8 +13694,12 @@ impl Client {
             async move {
                 let page = self
                     .registries_list_by_subscription_first_page(subscription_id)
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13564,8 +13719,12 @@ impl Client {
             async move {
                 let page = self
                     .registries_list_first_page(subscription_id, resource_group_name)
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13590,8 +13749,12 @@ impl Client {
                         resource_group_name,
                         workspace_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }

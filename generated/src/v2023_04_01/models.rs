@@ -14,26 +14,39 @@ use crate::json::{DecodeError, Json, ObjReader, ObjWriter};
 pub struct AccountKeyDatastoreCredentials {
     /** \[Required\] Storage account secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: AccountKeyDatastoreSecrets,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for AccountKeyDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AccountKeyDatastoreCredentials")
             .field("secrets", &crate::json::Redacted(true))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for AccountKeyDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { secrets: o.req("secrets")? })
+        o.skip("credentialsType");
+        Ok(Self {
+            secrets: o.req("secrets")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("secrets", &self.secrets);
         o.constant("credentialsType", "AccountKey");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Datastore account key secrets.
@@ -45,24 +58,35 @@ pub struct AccountKeyDatastoreSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub key: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for AccountKeyDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AccountKeyDatastoreSecrets")
             .field("key", &self.key.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for AccountKeyDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { key: o.opt("key")? })
+        o.skip("secretsType");
+        Ok(Self {
+            key: o.opt("key")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("key", &self.key);
         o.constant("secretsType", "AccountKey");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Details of ACR account to be used for the Registry
@@ -76,6 +100,9 @@ pub struct AcrDetails {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub user_created_acr_account: Option<Option<UserCreatedAcrAccount>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AcrDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -83,13 +110,17 @@ impl Json for AcrDetails {
         Ok(Self {
             system_created_acr_account: o.opt("systemCreatedAcrAccount")?,
             user_created_acr_account: o.opt("userCreatedAcrAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("systemCreatedAcrAccount", &self.system_created_acr_account);
         o.opt("userCreatedAcrAccount", &self.user_created_acr_account);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A Machine Learning compute based on AKS.
@@ -131,10 +162,14 @@ pub struct Aks {
     pub disable_local_auth: Option<bool>,
     /// AKS properties
     pub properties: Option<AksSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Aks {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -146,10 +181,11 @@ impl Json for Aks {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -162,6 +198,9 @@ impl Json for Aks {
         o.opt("properties", &self.properties);
         o.constant("computeType", "AKS");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Secrets related to a Machine Learning compute based on AKS.
@@ -181,6 +220,9 @@ pub struct AksComputeSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub image_pull_secret_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for AksComputeSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -200,25 +242,31 @@ impl std::fmt::Debug for AksComputeSecrets {
                     .as_ref()
                     .map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for AksComputeSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             user_kube_config: o.opt("userKubeConfig")?,
             admin_kube_config: o.opt("adminKubeConfig")?,
             image_pull_secret_name: o.opt("imagePullSecretName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userKubeConfig", &self.user_kube_config);
         o.opt("adminKubeConfig", &self.admin_kube_config);
         o.opt("imagePullSecretName", &self.image_pull_secret_name);
         o.constant("computeType", "AKS");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of AksComputeSecrets
@@ -238,6 +286,9 @@ pub struct AksComputeSecretsProperties {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub image_pull_secret_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for AksComputeSecretsProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -257,6 +308,7 @@ impl std::fmt::Debug for AksComputeSecretsProperties {
                     .as_ref()
                     .map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -267,14 +319,18 @@ impl Json for AksComputeSecretsProperties {
             user_kube_config: o.opt("userKubeConfig")?,
             admin_kube_config: o.opt("adminKubeConfig")?,
             image_pull_secret_name: o.opt("imagePullSecretName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userKubeConfig", &self.user_kube_config);
         o.opt("adminKubeConfig", &self.admin_kube_config);
         o.opt("imagePullSecretName", &self.image_pull_secret_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Advance configuration for AKS networking
@@ -288,6 +344,9 @@ pub struct AksNetworkingConfiguration {
     pub dns_service_ip: Option<String>,
     /// A CIDR notation IP range assigned to the Docker bridge network. It must not overlap with any Subnet IP ranges or the Kubernetes service address range.
     pub docker_bridge_cidr: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AksNetworkingConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -297,33 +356,44 @@ impl Json for AksNetworkingConfiguration {
             service_cidr: o.opt("serviceCidr")?,
             dns_service_ip: o.opt("dnsServiceIP")?,
             docker_bridge_cidr: o.opt("dockerBridgeCidr")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("subnetId", &self.subnet_id);
         o.opt("serviceCidr", &self.service_cidr);
         o.opt("dnsServiceIP", &self.dns_service_ip);
         o.opt("dockerBridgeCidr", &self.docker_bridge_cidr);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AksSchema {
     /// AKS properties
     pub properties: Option<AksSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AksSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AKS properties
@@ -367,6 +437,9 @@ pub struct AksSchemaProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub load_balancer_subnet: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AksSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -381,10 +454,11 @@ impl Json for AksSchemaProperties {
             aks_networking_configuration: o.opt("aksNetworkingConfiguration")?,
             load_balancer_type: o.opt("loadBalancerType")?,
             load_balancer_subnet: o.opt("loadBalancerSubnet")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clusterFqdn", &self.cluster_fqdn);
         o.opt("systemServices", &self.system_services);
         o.opt("agentCount", &self.agent_count);
@@ -396,19 +470,30 @@ impl Json for AksSchemaProperties {
         o.opt("loadBalancerSubnet", &self.load_balancer_subnet);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// All nodes means the service will be running on all of the nodes of the job
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AllNodes {}
+pub struct AllNodes {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AllNodes {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("nodesValueType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("nodesValueType", "All");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Allocation state of the compute. Possible values are: steady - Indicates that the compute is not resizing. There are no changes to the number of compute nodes in the compute in progress. A compute enters this state when it is created and when no operations are being performed on the compute to change the number of compute nodes. resizing - Indicates that the compute is resizing; that is, compute nodes are being added to or removed from the compute.
@@ -452,6 +537,9 @@ impl Json for AllocationState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// An Azure Machine Learning compute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -492,10 +580,14 @@ pub struct AmlCompute {
     pub disable_local_auth: Option<bool>,
     /// Properties of AmlCompute
     pub properties: Option<AmlComputeProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlCompute {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -507,10 +599,11 @@ impl Json for AmlCompute {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -523,6 +616,9 @@ impl Json for AmlCompute {
         o.opt("properties", &self.properties);
         o.constant("computeType", "AmlCompute");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Compute node information related to a AmlCompute.
@@ -558,6 +654,9 @@ pub struct AmlComputeNodeInformation {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub run_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlComputeNodeInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -569,10 +668,11 @@ impl Json for AmlComputeNodeInformation {
             port: o.opt("port")?,
             node_state: o.opt("nodeState")?,
             run_id: o.opt("runId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nodeId", &self.node_id);
         o.opt("privateIpAddress", &self.private_ip_address);
         o.opt("publicIpAddress", &self.public_ip_address);
@@ -580,6 +680,9 @@ impl Json for AmlComputeNodeInformation {
         o.opt("nodeState", &self.node_state);
         o.opt("runId", &self.run_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Result of AmlCompute Nodes
@@ -593,6 +696,9 @@ pub struct AmlComputeNodesInformation {
 
  Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlComputeNodesInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -600,13 +706,17 @@ impl Json for AmlComputeNodesInformation {
         Ok(Self {
             nodes: o.opt("nodes")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nodes", &self.nodes);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AML Compute properties
@@ -680,6 +790,9 @@ pub struct AmlComputeProperties {
     pub enable_node_public_ip: Option<Option<bool>>,
     /// A property bag containing additional properties.
     pub property_bag: Option<serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlComputeProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -702,10 +815,11 @@ impl Json for AmlComputeProperties {
             node_state_counts: o.opt("nodeStateCounts")?,
             enable_node_public_ip: o.opt("enableNodePublicIp")?,
             property_bag: o.opt("propertyBag")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("osType", &self.os_type);
         o.opt("vmSize", &self.vm_size);
         o.opt("vmPriority", &self.vm_priority);
@@ -725,24 +839,34 @@ impl Json for AmlComputeProperties {
         o.opt("propertyBag", &self.property_bag);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Properties(top level) of AmlCompute
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AmlComputeSchema {
     /// Properties of AmlCompute
     pub properties: Option<AmlComputeProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlComputeSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Machine Learning workspace REST API operation
@@ -754,6 +878,9 @@ pub struct AmlOperation {
     pub display: Option<AmlOperationDisplay>,
     /// Indicates whether the operation applies to data-plane
     pub is_data_action: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlOperation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -762,14 +889,18 @@ impl Json for AmlOperation {
             name: o.opt("name")?,
             display: o.opt("display")?,
             is_data_action: o.opt("isDataAction")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("display", &self.display);
         o.opt("isDataAction", &self.is_data_action);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Display name of operation
@@ -783,6 +914,9 @@ pub struct AmlOperationDisplay {
     pub operation: Option<String>,
     /// The description for the operation.
     pub description: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlOperationDisplay {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -792,15 +926,19 @@ impl Json for AmlOperationDisplay {
             resource: o.opt("resource")?,
             operation: o.opt("operation")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("provider", &self.provider);
         o.opt("resource", &self.resource);
         o.opt("operation", &self.operation);
         o.opt("description", &self.description);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// An array of operations supported by the resource provider.
@@ -808,30 +946,47 @@ impl Json for AmlOperationDisplay {
 pub struct AmlOperationListResult {
     /// List of AML workspace operations supported by the AML workspace resource provider.
     pub value: Option<Vec<AmlOperation>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlOperationListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AML Token identity configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AmlToken {}
+pub struct AmlToken {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AmlToken {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("identityType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("identityType", "AMLToken");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Features enabled for a workspace
@@ -843,6 +998,9 @@ pub struct AmlUserFeature {
     pub display_name: Option<String>,
     /// Describes the feature for user experience
     pub description: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlUserFeature {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -851,14 +1009,18 @@ impl Json for AmlUserFeature {
             id: o.opt("id")?,
             display_name: o.opt("displayName")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("displayName", &self.display_name);
         o.opt("description", &self.description);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Policy for sharing applications on this compute instance among users of parent workspace. If Personal, only the creator can access applications on this compute instance. When Shared, any workspace user can access applications on this instance depending on his/her assigned role.
@@ -902,6 +1064,9 @@ impl Json for ApplicationSharingPolicy {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// ARM ResourceId of a resource
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -911,18 +1076,25 @@ pub struct ArmResourceId {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub resource_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ArmResourceId {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             resource_id: o.opt("resourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("resourceId", &self.resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -947,6 +1119,9 @@ pub struct AssetBase {
 
  Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssetBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -957,16 +1132,20 @@ impl Json for AssetBase {
             tags: o.opt("tags")?,
             is_anonymous: o.opt("isAnonymous")?,
             is_archived: o.opt("isArchived")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
         o.opt("isAnonymous", &self.is_anonymous);
         o.opt("isArchived", &self.is_archived);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -999,6 +1178,9 @@ pub struct AssetContainer {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub next_version: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssetContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1010,10 +1192,11 @@ impl Json for AssetContainer {
             is_archived: o.opt("isArchived")?,
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -1021,6 +1204,9 @@ impl Json for AssetContainer {
         o.opt("latestVersion", &self.latest_version);
         o.opt("nextVersion", &self.next_version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Asset input type.
@@ -1032,6 +1218,9 @@ pub struct AssetJobInput {
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssetJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1039,13 +1228,17 @@ impl Json for AssetJobInput {
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Asset output type.
@@ -1059,6 +1252,9 @@ pub struct AssetJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssetJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1066,13 +1262,17 @@ impl Json for AssetJobOutput {
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Provisioning state of registry asset.
@@ -1131,6 +1331,9 @@ impl Json for AssetProvisioningState {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Base definition for asset references.
@@ -1194,6 +1397,9 @@ impl Json for AssetReferenceBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// A user that can be assigned to a compute instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1202,6 +1408,9 @@ pub struct AssignedUser {
     pub object_id: String,
     /// User’s AAD Tenant Id.
     pub tenant_id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssignedUser {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1209,27 +1418,39 @@ impl Json for AssignedUser {
         Ok(Self {
             object_id: o.req("objectId")?,
             tenant_id: o.req("tenantId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("objectId", &self.object_id);
         o.req("tenantId", &self.tenant_id);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Forecast horizon determined automatically by system.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoForecastHorizon {}
+pub struct AutoForecastHorizon {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoForecastHorizon {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** AutoMLJob class.
@@ -1304,10 +1525,14 @@ pub struct AutoMlJob {
     pub resources: Option<JobResourceConfiguration>,
     /// \[Required\] This represents scenario which can be one of Tables/NLP/Image
     pub task_details: AutoMlVertical,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AutoMlJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -1325,10 +1550,11 @@ impl Json for AutoMlJob {
             outputs: o.opt("outputs")?,
             resources: o.opt("resources")?,
             task_details: o.req("taskDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -1347,6 +1573,27 @@ impl Json for AutoMlJob {
         o.req("taskDetails", &self.task_details);
         o.constant("jobType", "AutoML");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            component_id: None,
+            compute_id: None,
+            display_name: None,
+            experiment_name: None,
+            identity: None,
+            is_archived: None,
+            services: None,
+            status: None,
+            environment_id: None,
+            environment_variables: None,
+            outputs: None,
+            resources: None,
+            task_details: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /** AutoML vertical class.
@@ -1467,19 +1714,30 @@ impl Json for AutoMlVertical {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// N-Cross validations determined automatically.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoNCrossValidations {}
+pub struct AutoNCrossValidations {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoNCrossValidations {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Auto pause properties
@@ -1487,6 +1745,9 @@ impl Json for AutoNCrossValidations {
 pub struct AutoPauseProperties {
     pub delay_in_minutes: Option<i32>,
     pub enabled: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AutoPauseProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1494,13 +1755,17 @@ impl Json for AutoPauseProperties {
         Ok(Self {
             delay_in_minutes: o.opt("delayInMinutes")?,
             enabled: o.opt("enabled")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayInMinutes", &self.delay_in_minutes);
         o.opt("enabled", &self.enabled);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AutoRebuild setting for the derived image
@@ -1544,6 +1809,9 @@ impl Json for AutoRebuildSetting {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Auto scale properties
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1551,6 +1819,9 @@ pub struct AutoScaleProperties {
     pub min_node_count: Option<i32>,
     pub enabled: Option<bool>,
     pub max_node_count: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AutoScaleProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1559,54 +1830,82 @@ impl Json for AutoScaleProperties {
             min_node_count: o.opt("minNodeCount")?,
             enabled: o.opt("enabled")?,
             max_node_count: o.opt("maxNodeCount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("minNodeCount", &self.min_node_count);
         o.opt("enabled", &self.enabled);
         o.opt("maxNodeCount", &self.max_node_count);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoSeasonality {}
+pub struct AutoSeasonality {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoSeasonality {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoTargetLags {}
+pub struct AutoTargetLags {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoTargetLags {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Target lags rolling window determined automatically.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoTargetRollingWindowSize {}
+pub struct AutoTargetRollingWindowSize {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoTargetRollingWindowSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Auto save settings.
@@ -1654,6 +1953,9 @@ impl Json for Autosave {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Azure Blob datastore configuration.
 #[derive(Clone, Debug, PartialEq)]
@@ -1696,10 +1998,14 @@ pub struct AzureBlobDatastore {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureBlobDatastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -1711,10 +2017,11 @@ impl Json for AzureBlobDatastore {
             endpoint: o.opt("endpoint")?,
             protocol: o.opt("protocol")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -1727,6 +2034,21 @@ impl Json for AzureBlobDatastore {
         o.opt("serviceDataAccessAuthIdentity", &self.service_data_access_auth_identity);
         o.constant("datastoreType", "AzureBlob");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            account_name: None,
+            container_name: None,
+            endpoint: None,
+            protocol: None,
+            service_data_access_auth_identity: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Azure Data Lake Gen1 datastore configuration.
@@ -1756,10 +2078,14 @@ pub struct AzureDataLakeGen1Datastore {
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
     /// \[Required\] Azure Data Lake store name.
     pub store_name: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureDataLakeGen1Datastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -1768,10 +2094,11 @@ impl Json for AzureDataLakeGen1Datastore {
             is_default: o.opt("isDefault")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
             store_name: o.req("storeName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -1781,6 +2108,18 @@ impl Json for AzureDataLakeGen1Datastore {
         o.req("storeName", &self.store_name);
         o.constant("datastoreType", "AzureDataLakeGen1");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            service_data_access_auth_identity: None,
+            store_name: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Azure Data Lake Gen2 datastore configuration.
@@ -1820,10 +2159,14 @@ pub struct AzureDataLakeGen2Datastore {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureDataLakeGen2Datastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -1835,10 +2178,11 @@ impl Json for AzureDataLakeGen2Datastore {
             filesystem: o.req("filesystem")?,
             protocol: o.opt("protocol")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -1851,6 +2195,21 @@ impl Json for AzureDataLakeGen2Datastore {
         o.opt("serviceDataAccessAuthIdentity", &self.service_data_access_auth_identity);
         o.constant("datastoreType", "AzureDataLakeGen2");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            account_name: Json::placeholder()?,
+            endpoint: None,
+            filesystem: Json::placeholder()?,
+            protocol: None,
+            service_data_access_auth_identity: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Azure File datastore configuration.
@@ -1890,10 +2249,14 @@ pub struct AzureFileDatastore {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureFileDatastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -1905,10 +2268,11 @@ impl Json for AzureFileDatastore {
             file_share_name: o.req("fileShareName")?,
             protocol: o.opt("protocol")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -1921,6 +2285,21 @@ impl Json for AzureFileDatastore {
         o.opt("serviceDataAccessAuthIdentity", &self.service_data_access_auth_identity);
         o.constant("datastoreType", "AzureFile");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            account_name: Json::placeholder()?,
+            endpoint: None,
+            file_share_name: Json::placeholder()?,
+            protocol: None,
+            service_data_access_auth_identity: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Defines an early termination policy based on slack criteria, and a frequency and delay interval for evaluation
@@ -1942,25 +2321,33 @@ pub struct BanditPolicy {
 
  Service default: `0` (not filled in by azml: absent stays absent).*/
     pub slack_factor: Option<serde_json::Number>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BanditPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("policyType");
         Ok(Self {
             delay_evaluation: o.opt("delayEvaluation")?,
             evaluation_interval: o.opt("evaluationInterval")?,
             slack_amount: o.opt("slackAmount")?,
             slack_factor: o.opt("slackFactor")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayEvaluation", &self.delay_evaluation);
         o.opt("evaluationInterval", &self.evaluation_interval);
         o.opt("slackAmount", &self.slack_amount);
         o.opt("slackFactor", &self.slack_factor);
         o.constant("policyType", "Bandit");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Batch inference settings per deployment.
@@ -2040,6 +2427,9 @@ pub struct BatchDeployment {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub retry_settings: Option<Option<BatchRetrySettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2061,10 +2451,11 @@ impl Json for BatchDeployment {
             provisioning_state: o.opt("provisioningState")?,
             resources: o.opt("resources")?,
             retry_settings: o.opt("retrySettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
@@ -2082,6 +2473,9 @@ impl Json for BatchDeployment {
         o.opt("resources", &self.resources);
         o.opt("retrySettings", &self.retry_settings);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2114,6 +2508,9 @@ pub struct BatchDeploymentTrackedResource {
     pub properties: BatchDeployment,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchDeploymentTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2129,10 +2526,11 @@ impl Json for BatchDeploymentTrackedResource {
             kind: o.opt("kind")?,
             properties: o.req("properties")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -2145,6 +2543,9 @@ impl Json for BatchDeploymentTrackedResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of BatchDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2153,6 +2554,9 @@ pub struct BatchDeploymentTrackedResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type BatchDeployment.
     pub value: Option<Vec<BatchDeploymentTrackedResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchDeploymentTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2160,13 +2564,17 @@ impl Json for BatchDeploymentTrackedResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Batch endpoint configuration.
@@ -2180,6 +2588,8 @@ pub struct BatchEndpoint {
     pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
  This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -2209,6 +2619,9 @@ pub struct BatchEndpoint {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<EndpointProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for BatchEndpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2221,6 +2634,7 @@ impl std::fmt::Debug for BatchEndpoint {
             .field("swagger_uri", &self.swagger_uri)
             .field("defaults", &self.defaults)
             .field("provisioning_state", &self.provisioning_state)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -2236,10 +2650,11 @@ impl Json for BatchEndpoint {
             swagger_uri: o.opt("swaggerUri")?,
             defaults: o.opt("defaults")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("authMode", &self.auth_mode);
         o.opt("description", &self.description);
         o.opt("keys", &self.keys);
@@ -2250,6 +2665,19 @@ impl Json for BatchEndpoint {
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            auth_mode: Json::placeholder()?,
+            description: None,
+            keys: None,
+            properties: None,
+            scoring_uri: None,
+            swagger_uri: None,
+            defaults: None,
+            provisioning_state: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// Batch endpoint default values
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2259,18 +2687,25 @@ pub struct BatchEndpointDefaults {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub deployment_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchEndpointDefaults {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             deployment_name: o.opt("deploymentName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("deploymentName", &self.deployment_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -2303,6 +2738,9 @@ pub struct BatchEndpointTrackedResource {
     pub properties: BatchEndpoint,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchEndpointTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2318,10 +2756,11 @@ impl Json for BatchEndpointTrackedResource {
             kind: o.opt("kind")?,
             properties: o.req("properties")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -2334,6 +2773,21 @@ impl Json for BatchEndpointTrackedResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            tags: None,
+            location: Json::placeholder()?,
+            identity: None,
+            kind: None,
+            properties: Json::placeholder()?,
+            sku: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// A paginated list of BatchEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2342,6 +2796,9 @@ pub struct BatchEndpointTrackedResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type BatchEndpoint.
     pub value: Option<Vec<BatchEndpointTrackedResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchEndpointTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2349,13 +2806,17 @@ impl Json for BatchEndpointTrackedResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Log verbosity for batch inferencing.
@@ -2405,6 +2866,9 @@ impl Json for BatchLoggingLevel {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine how batch inferencing will handle output
 ///
@@ -2447,6 +2911,9 @@ impl Json for BatchOutputAction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Retry settings for a batch inference operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2459,6 +2926,9 @@ pub struct BatchRetrySettings {
 
  Service default: `"PT30S"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchRetrySettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2466,27 +2936,39 @@ impl Json for BatchRetrySettings {
         Ok(Self {
             max_retries: o.opt("maxRetries")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxRetries", &self.max_retries);
         o.opt("timeout", &self.timeout);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Defines a Sampling Algorithm that generates values based on previous values
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct BayesianSamplingAlgorithm {}
+pub struct BayesianSamplingAlgorithm {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for BayesianSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("samplingAlgorithmType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("samplingAlgorithmType", "Bayesian");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Three lettered code specifying the currency of the VM price. Example: USD
@@ -2526,6 +3008,9 @@ impl Json for BillingCurrency {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlobReferenceForConsumptionDto {
@@ -2542,6 +3027,9 @@ pub struct BlobReferenceForConsumptionDto {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub storage_account_arm_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BlobReferenceForConsumptionDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2550,14 +3038,18 @@ impl Json for BlobReferenceForConsumptionDto {
             blob_uri: o.opt("blobUri")?,
             credential: o.opt("credential")?,
             storage_account_arm_id: o.opt("storageAccountArmId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("blobUri", &self.blob_uri);
         o.opt("credential", &self.credential);
         o.opt("storageAccountArmId", &self.storage_account_arm_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all classification models supported by AutoML.
@@ -2633,6 +3125,9 @@ impl Json for BlockedTransformers {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Configuration settings for Docker build context
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2645,6 +3140,9 @@ pub struct BuildContext {
 
  Service default: `"Dockerfile"` (not filled in by azml: absent stays absent).*/
     pub dockerfile_path: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BuildContext {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2652,13 +3150,17 @@ impl Json for BuildContext {
         Ok(Self {
             context_uri: o.req("contextUri")?,
             dockerfile_path: o.opt("dockerfilePath")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("contextUri", &self.context_uri);
         o.opt("dockerfilePath", &self.dockerfile_path);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Caching type of Data Disk.
@@ -2706,6 +3208,9 @@ impl Json for Caching {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Certificate datastore credentials configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -2722,12 +3227,17 @@ pub struct CertificateDatastoreCredentials {
     pub resource_url: Option<Option<String>>,
     /** \[Required\] Service principal secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: CertificateDatastoreSecrets,
     /// \[Required\] ID of the tenant to which the service principal belongs.
     pub tenant_id: crate::json::Uuid,
     /// \[Required\] Thumbprint of the certificate used for authentication.
     pub thumbprint: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for CertificateDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2738,12 +3248,14 @@ impl std::fmt::Debug for CertificateDatastoreCredentials {
             .field("secrets", &crate::json::Redacted(true))
             .field("tenant_id", &self.tenant_id)
             .field("thumbprint", &self.thumbprint)
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for CertificateDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("credentialsType");
         Ok(Self {
             authority_url: o.opt("authorityUrl")?,
             client_id: o.req("clientId")?,
@@ -2751,10 +3263,11 @@ impl Json for CertificateDatastoreCredentials {
             secrets: o.req("secrets")?,
             tenant_id: o.req("tenantId")?,
             thumbprint: o.req("thumbprint")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("authorityUrl", &self.authority_url);
         o.req("clientId", &self.client_id);
         o.opt("resourceUrl", &self.resource_url);
@@ -2764,6 +3277,9 @@ impl Json for CertificateDatastoreCredentials {
         o.constant("credentialsType", "Certificate");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Datastore certificate secrets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2772,19 +3288,27 @@ pub struct CertificateDatastoreSecrets {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub certificate: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CertificateDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("secretsType");
         Ok(Self {
             certificate: o.opt("certificate")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("certificate", &self.certificate);
         o.constant("secretsType", "Certificate");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Classification task in AutoML Table vertical.
@@ -2854,10 +3378,14 @@ pub struct Classification {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub training_settings: Option<Option<ClassificationTrainingSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Classification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             cv_split_column_names: o.opt("cvSplitColumnNames")?,
             featurization_settings: o.opt("featurizationSettings")?,
@@ -2874,10 +3402,11 @@ impl Json for Classification {
             positive_label: o.opt("positiveLabel")?,
             primary_metric: o.opt("primaryMetric")?,
             training_settings: o.opt("trainingSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cvSplitColumnNames", &self.cv_split_column_names);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
@@ -2895,6 +3424,9 @@ impl Json for Classification {
         o.opt("trainingSettings", &self.training_settings);
         o.constant("taskType", "Classification");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all classification models supported by AutoML.
@@ -2994,6 +3526,9 @@ impl Json for ClassificationModels {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for classification multilabel tasks.
 ///
@@ -3056,6 +3591,9 @@ impl Json for ClassificationMultilabelPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for classification tasks.
 ///
@@ -3114,6 +3652,9 @@ impl Json for ClassificationPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Classification Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3155,6 +3696,9 @@ pub struct ClassificationTrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blocked_training_algorithms: Option<Option<Vec<ClassificationModels>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ClassificationTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3169,10 +3713,11 @@ impl Json for ClassificationTrainingSettings {
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
             allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
             blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -3183,6 +3728,9 @@ impl Json for ClassificationTrainingSettings {
         o.opt("allowedTrainingAlgorithms", &self.allowed_training_algorithms);
         o.opt("blockedTrainingAlgorithms", &self.blocked_training_algorithms);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Intended usage of the cluster
@@ -3230,6 +3778,9 @@ impl Json for ClusterPurpose {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// AmlCompute update parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3238,18 +3789,25 @@ pub struct ClusterUpdateParameters {
 
  `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<ClusterUpdateProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ClusterUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The properties of a amlCompute that need to be updated.
@@ -3257,18 +3815,25 @@ impl Json for ClusterUpdateParameters {
 pub struct ClusterUpdateProperties {
     /// Properties of ClusterUpdate
     pub properties: Option<ScaleSettingsInformation>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ClusterUpdateProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Configuration for a scoring code asset.
@@ -3280,6 +3845,9 @@ pub struct CodeConfiguration {
     pub code_id: Option<Option<String>>,
     /// \[Required\] The script to execute on startup. eg. "score.py"
     pub scoring_script: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3287,13 +3855,17 @@ impl Json for CodeConfiguration {
         Ok(Self {
             code_id: o.opt("codeId")?,
             scoring_script: o.req("scoringScript")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeId", &self.code_id);
         o.req("scoringScript", &self.scoring_script);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Container for code asset versions.
@@ -3331,6 +3903,9 @@ pub struct CodeContainer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3343,10 +3918,11 @@ impl Json for CodeContainer {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -3355,6 +3931,9 @@ impl Json for CodeContainer {
         o.opt("nextVersion", &self.next_version);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -3378,6 +3957,9 @@ pub struct CodeContainerResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: CodeContainer,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeContainerResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3388,16 +3970,20 @@ impl Json for CodeContainerResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of CodeContainer entities.
@@ -3407,6 +3993,9 @@ pub struct CodeContainerResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type CodeContainer.
     pub value: Option<Vec<CodeContainerResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3414,13 +4003,17 @@ impl Json for CodeContainerResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Code asset version details.
@@ -3454,6 +4047,9 @@ pub struct CodeVersion {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3466,10 +4062,11 @@ impl Json for CodeVersion {
             is_archived: o.opt("isArchived")?,
             code_uri: o.opt("codeUri")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -3478,6 +4075,9 @@ impl Json for CodeVersion {
         o.opt("codeUri", &self.code_uri);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -3501,6 +4101,9 @@ pub struct CodeVersionResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: CodeVersion,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeVersionResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3511,16 +4114,20 @@ impl Json for CodeVersionResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of CodeVersion entities.
@@ -3530,6 +4137,9 @@ pub struct CodeVersionResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type CodeVersion.
     pub value: Option<Vec<CodeVersionResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3537,13 +4147,17 @@ impl Json for CodeVersionResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Column transformer parameters.
@@ -3556,6 +4170,9 @@ pub struct ColumnTransformer {
     /** Different properties to be passed to transformer.
  Input expected is dictionary of key,value pairs in JSON format.*/
     pub parameters: Option<serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ColumnTransformer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3563,13 +4180,17 @@ impl Json for ColumnTransformer {
         Ok(Self {
             fields: o.opt("fields")?,
             parameters: o.opt("parameters")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("fields", &self.fields);
         o.opt("parameters", &self.parameters);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Command job definition.
@@ -3659,10 +4280,14 @@ pub struct CommandJob {
 
  Service default: `"{}"` (not filled in by azml: absent stays absent).*/
     pub resources: Option<JobResourceConfiguration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CommandJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -3685,10 +4310,11 @@ impl Json for CommandJob {
             outputs: o.opt("outputs")?,
             parameters: o.opt("parameters")?,
             resources: o.opt("resources")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -3713,6 +4339,9 @@ impl Json for CommandJob {
         o.constant("jobType", "Command");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Command Job limit class.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3721,17 +4350,27 @@ pub struct CommandJobLimits {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub timeout: Option<Option<crate::json::IsoDuration>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CommandJobLimits {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { timeout: o.opt("timeout")? })
+        o.skip("jobLimitsType");
+        Ok(Self {
+            timeout: o.opt("timeout")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("timeout", &self.timeout);
         o.constant("jobLimitsType", "Command");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Private Endpoint resource.
@@ -3741,16 +4380,25 @@ pub struct CommonPrivateEndpoint {
 
  Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CommonPrivateEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { id: o.opt("id")? })
+        Ok(Self {
+            id: o.opt("id")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Component container definition.
@@ -3789,6 +4437,9 @@ pub struct ComponentContainer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3801,10 +4452,11 @@ impl Json for ComponentContainer {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -3813,6 +4465,9 @@ impl Json for ComponentContainer {
         o.opt("nextVersion", &self.next_version);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -3836,6 +4491,9 @@ pub struct ComponentContainerResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ComponentContainer,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentContainerResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3846,16 +4504,20 @@ impl Json for ComponentContainerResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of ComponentContainer entities.
@@ -3865,6 +4527,9 @@ pub struct ComponentContainerResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type ComponentContainer.
     pub value: Option<Vec<ComponentContainerResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3872,13 +4537,17 @@ impl Json for ComponentContainerResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Definition of a component version: defines resources that span component types.
@@ -3911,6 +4580,9 @@ pub struct ComponentVersion {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3923,10 +4595,11 @@ impl Json for ComponentVersion {
             is_archived: o.opt("isArchived")?,
             component_spec: o.opt("componentSpec")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -3935,6 +4608,9 @@ impl Json for ComponentVersion {
         o.opt("componentSpec", &self.component_spec);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -3958,6 +4634,9 @@ pub struct ComponentVersionResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ComponentVersion,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentVersionResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3968,16 +4647,20 @@ impl Json for ComponentVersionResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of ComponentVersion entities.
@@ -3987,6 +4670,9 @@ pub struct ComponentVersionResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type ComponentVersion.
     pub value: Option<Vec<ComponentVersionResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3994,13 +4680,17 @@ impl Json for ComponentVersionResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Machine Learning compute object.
@@ -4107,6 +4797,9 @@ impl Json for Compute {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// An Azure Machine Learning compute instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4147,10 +4840,14 @@ pub struct ComputeInstance {
     pub disable_local_auth: Option<bool>,
     /// Properties of ComputeInstance
     pub properties: Option<ComputeInstanceProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstance {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -4162,10 +4859,11 @@ impl Json for ComputeInstance {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -4179,6 +4877,9 @@ impl Json for ComputeInstance {
         o.constant("computeType", "ComputeInstance");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Defines an Aml Instance application and its connectivity endpoint URI.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4187,6 +4888,9 @@ pub struct ComputeInstanceApplication {
     pub display_name: Option<String>,
     /// Application' endpoint URI.
     pub endpoint_uri: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceApplication {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4194,13 +4898,17 @@ impl Json for ComputeInstanceApplication {
         Ok(Self {
             display_name: o.opt("displayName")?,
             endpoint_uri: o.opt("endpointUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("displayName", &self.display_name);
         o.opt("endpointUri", &self.endpoint_uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Compute Instance Authorization type. Available values are personal (default).
@@ -4240,6 +4948,9 @@ impl Json for ComputeInstanceAuthorizationType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Defines all connectivity endpoints and properties for an ComputeInstance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4256,6 +4967,9 @@ pub struct ComputeInstanceConnectivityEndpoints {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub private_ip_address: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceConnectivityEndpoints {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4263,13 +4977,17 @@ impl Json for ComputeInstanceConnectivityEndpoints {
         Ok(Self {
             public_ip_address: o.opt("publicIpAddress")?,
             private_ip_address: o.opt("privateIpAddress")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("publicIpAddress", &self.public_ip_address);
         o.opt("privateIpAddress", &self.private_ip_address);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an Aml Instance container.
@@ -4289,6 +5007,9 @@ pub struct ComputeInstanceContainer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub services: Option<Vec<serde_json::Value>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4300,10 +5021,11 @@ impl Json for ComputeInstanceContainer {
             network: o.opt("network")?,
             environment: o.opt("environment")?,
             services: o.opt("services")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("autosave", &self.autosave);
         o.opt("gpu", &self.gpu);
@@ -4311,6 +5033,9 @@ impl Json for ComputeInstanceContainer {
         o.opt("environment", &self.environment);
         o.opt("services", &self.services);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Describes information on user who created this ComputeInstance.
@@ -4332,6 +5057,9 @@ pub struct ComputeInstanceCreatedBy {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub user_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceCreatedBy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4340,14 +5068,18 @@ impl Json for ComputeInstanceCreatedBy {
             user_name: o.opt("userName")?,
             user_org_id: o.opt("userOrgId")?,
             user_id: o.opt("userId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userName", &self.user_name);
         o.opt("userOrgId", &self.user_org_id);
         o.opt("userId", &self.user_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an Aml Instance DataDisk.
@@ -4363,6 +5095,9 @@ pub struct ComputeInstanceDataDisk {
 
  Service default: `"Standard_LRS"` (not filled in by azml: absent stays absent).*/
     pub storage_account_type: Option<StorageAccountType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceDataDisk {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4372,15 +5107,19 @@ impl Json for ComputeInstanceDataDisk {
             disk_size_gb: o.opt("diskSizeGB")?,
             lun: o.opt("lun")?,
             storage_account_type: o.opt("storageAccountType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("caching", &self.caching);
         o.opt("diskSizeGB", &self.disk_size_gb);
         o.opt("lun", &self.lun);
         o.opt("storageAccountType", &self.storage_account_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an Aml Instance DataMount.
@@ -4404,6 +5143,9 @@ pub struct ComputeInstanceDataMount {
     pub mounted_on: Option<crate::json::DateTime>,
     /// Error of this data mount.
     pub error: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceDataMount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4418,10 +5160,11 @@ impl Json for ComputeInstanceDataMount {
             mount_state: o.opt("mountState")?,
             mounted_on: o.opt("mountedOn")?,
             error: o.opt("error")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("source", &self.source);
         o.opt("sourceType", &self.source_type);
         o.opt("mountName", &self.mount_name);
@@ -4433,6 +5176,9 @@ impl Json for ComputeInstanceDataMount {
         o.opt("error", &self.error);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Environment information
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4441,6 +5187,9 @@ pub struct ComputeInstanceEnvironmentInfo {
     pub name: Option<String>,
     /// version of environment.
     pub version: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceEnvironmentInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4448,13 +5197,17 @@ impl Json for ComputeInstanceEnvironmentInfo {
         Ok(Self {
             name: o.opt("name")?,
             version: o.opt("version")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("version", &self.version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The last operation on ComputeInstance.
@@ -4468,6 +5221,9 @@ pub struct ComputeInstanceLastOperation {
     pub operation_status: Option<OperationStatus>,
     /// Trigger of operation.
     pub operation_trigger: Option<OperationTrigger>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceLastOperation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4477,15 +5233,19 @@ impl Json for ComputeInstanceLastOperation {
             operation_time: o.opt("operationTime")?,
             operation_status: o.opt("operationStatus")?,
             operation_trigger: o.opt("operationTrigger")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("operationName", &self.operation_name);
         o.opt("operationTime", &self.operation_time);
         o.opt("operationStatus", &self.operation_status);
         o.opt("operationTrigger", &self.operation_trigger);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Compute Instance properties
@@ -4577,6 +5337,9 @@ pub struct ComputeInstanceProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub versions: Option<ComputeInstanceVersion>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4603,10 +5366,11 @@ impl Json for ComputeInstanceProperties {
             data_disks: o.opt("dataDisks")?,
             data_mounts: o.opt("dataMounts")?,
             versions: o.opt("versions")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("vmSize", &self.vm_size);
         o.opt("subnet", &self.subnet);
         o.opt("applicationSharingPolicy", &self.application_sharing_policy);
@@ -4634,24 +5398,34 @@ impl Json for ComputeInstanceProperties {
         o.opt("versions", &self.versions);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Properties(top level) of ComputeInstance
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeInstanceSchema {
     /// Properties of ComputeInstance
     pub properties: Option<ComputeInstanceProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Specifies policy and settings for SSH access.
@@ -4671,6 +5445,9 @@ pub struct ComputeInstanceSshSettings {
     pub ssh_port: Option<i32>,
     /// Specifies the SSH rsa public key file as a string. Use "ssh-keygen -t rsa -b 2048" to generate your SSH key pairs.
     pub admin_public_key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceSshSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4680,15 +5457,19 @@ impl Json for ComputeInstanceSshSettings {
             admin_user_name: o.opt("adminUserName")?,
             ssh_port: o.opt("sshPort")?,
             admin_public_key: o.opt("adminPublicKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sshPublicAccess", &self.ssh_public_access);
         o.opt("adminUserName", &self.admin_user_name);
         o.opt("sshPort", &self.ssh_port);
         o.opt("adminPublicKey", &self.admin_public_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Current state of an ComputeInstance.
@@ -4784,6 +5565,9 @@ impl Json for ComputeInstanceState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Version of computeInstance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4792,16 +5576,25 @@ pub struct ComputeInstanceVersion {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub runtime: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { runtime: o.opt("runtime")? })
+        Ok(Self {
+            runtime: o.opt("runtime")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("runtime", &self.runtime);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The compute power action.
@@ -4845,6 +5638,9 @@ impl Json for ComputePowerAction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Machine Learning compute object wrapped into ARM resource envelope.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4879,6 +5675,9 @@ pub struct ComputeResource {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub sku: Option<Option<Sku>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4893,10 +5692,11 @@ impl Json for ComputeResource {
             location: o.opt("location")?,
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -4908,23 +5708,33 @@ impl Json for ComputeResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeResourceSchema {
     /// Compute properties
     pub properties: Option<Compute>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeResourceSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The list of schedules to be applied on the computes
@@ -4932,18 +5742,25 @@ impl Json for ComputeResourceSchema {
 pub struct ComputeSchedules {
     /// The list of compute start stop schedules to be applied.
     pub compute_start_stop: Option<Vec<ComputeStartStopSchedule>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeSchedules {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             compute_start_stop: o.opt("computeStartStop")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeStartStop", &self.compute_start_stop);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Secrets related to a Machine Learning compute. Might differ for every type of compute.
@@ -5007,6 +5824,9 @@ impl Json for ComputeSecrets {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Compute start stop schedule properties
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5030,6 +5850,9 @@ pub struct ComputeStartStopSchedule {
     pub cron: Option<Cron>,
     /// \[Deprecated\] Not used any more.
     pub schedule: Option<ScheduleBase>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeStartStopSchedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5043,10 +5866,11 @@ impl Json for ComputeStartStopSchedule {
             recurrence: o.opt("recurrence")?,
             cron: o.opt("cron")?,
             schedule: o.opt("schedule")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("provisioningStatus", &self.provisioning_status);
         o.opt("status", &self.status);
@@ -5056,6 +5880,9 @@ impl Json for ComputeStartStopSchedule {
         o.opt("cron", &self.cron);
         o.opt("schedule", &self.schedule);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The type of compute
@@ -5131,6 +5958,9 @@ impl Json for ComputeType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Authentication type of the connection target
 ///
@@ -5185,6 +6015,9 @@ impl Json for ConnectionAuthType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Category of the connection
 ///
@@ -5231,6 +6064,9 @@ impl Json for ConnectionCategory {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Resource requirements for each container instance within an online deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5243,6 +6079,9 @@ pub struct ContainerResourceRequirements {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub container_resource_requests: Option<Option<ContainerResourceSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ContainerResourceRequirements {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5250,13 +6089,17 @@ impl Json for ContainerResourceRequirements {
         Ok(Self {
             container_resource_limits: o.opt("containerResourceLimits")?,
             container_resource_requests: o.opt("containerResourceRequests")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("containerResourceLimits", &self.container_resource_limits);
         o.opt("containerResourceRequests", &self.container_resource_requests);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5276,6 +6119,9 @@ pub struct ContainerResourceSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub memory: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ContainerResourceSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5284,14 +6130,18 @@ impl Json for ContainerResourceSettings {
             cpu: o.opt("cpu")?,
             gpu: o.opt("gpu")?,
             memory: o.opt("memory")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cpu", &self.cpu);
         o.opt("gpu", &self.gpu);
         o.opt("memory", &self.memory);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -5334,23 +6184,33 @@ impl Json for ContainerType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CosmosDbSettings {
     /// The throughput of the collections in cosmosdb database
     pub collections_throughput: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CosmosDbSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             collections_throughput: o.opt("collectionsThroughput")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("collectionsThroughput", &self.collections_throughput);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The kind of entity that created the resource.
@@ -5401,6 +6261,9 @@ impl Json for CreatedByType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum to determine the datastore credentials type.
@@ -5456,6 +6319,9 @@ impl Json for CredentialsType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The workflow trigger cron for ComputeStartStop schedule type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5472,6 +6338,9 @@ pub struct Cron {
     /** \[Required\] Specifies cron expression of schedule.
  The expression should follow NCronTab format.*/
     pub expression: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Cron {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5480,14 +6349,18 @@ impl Json for Cron {
             start_time: o.opt("startTime")?,
             time_zone: o.opt("timeZone")?,
             expression: o.opt("expression")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
         o.opt("expression", &self.expression);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5510,19 +6383,24 @@ pub struct CronTrigger {
     /** \[Required\] Specifies cron expression of schedule.
  The expression should follow NCronTab format.*/
     pub expression: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CronTrigger {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("triggerType");
         Ok(Self {
             end_time: o.opt("endTime")?,
             start_time: o.opt("startTime")?,
             time_zone: o.opt("timeZone")?,
             expression: o.req("expression")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("endTime", &self.end_time);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
@@ -5530,23 +6408,36 @@ impl Json for CronTrigger {
         o.constant("triggerType", "Cron");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The desired maximum forecast horizon in units of time-series frequency.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomForecastHorizon {
     /// \[Required\] Forecast horizon value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomForecastHorizon {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5561,23 +6452,31 @@ pub struct CustomModelJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "custom_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5594,23 +6493,31 @@ pub struct CustomModelJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "custom_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// N-Cross validations are specified by user.
@@ -5618,68 +6525,108 @@ impl Json for CustomModelJobOutput {
 pub struct CustomNCrossValidations {
     /// \[Required\] N-Cross validations value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomNCrossValidations {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomSeasonality {
     /// \[Required\] Seasonality value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomSeasonality {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomTargetLags {
     /// \[Required\] Set target lags values.
     pub values: Vec<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomTargetLags {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { values: o.req("values")? })
+        o.skip("mode");
+        Ok(Self {
+            values: o.req("values")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("values", &self.values);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomTargetRollingWindowSize {
     /// \[Required\] TargetRollingWindowSize value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomTargetRollingWindowSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Container for data asset versions.
@@ -5715,6 +6662,9 @@ pub struct DataContainer {
     pub next_version: Option<Option<String>>,
     /// \[Required\] Specifies the type of data.
     pub data_type: DataType,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5727,10 +6677,11 @@ impl Json for DataContainer {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             data_type: o.req("dataType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -5739,6 +6690,18 @@ impl Json for DataContainer {
         o.opt("nextVersion", &self.next_version);
         o.req("dataType", &self.data_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            is_archived: None,
+            latest_version: None,
+            next_version: None,
+            data_type: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -5762,6 +6725,9 @@ pub struct DataContainerResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: DataContainer,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataContainerResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5772,16 +6738,27 @@ impl Json for DataContainerResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// A paginated list of DataContainer entities.
@@ -5791,6 +6768,9 @@ pub struct DataContainerResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type DataContainer.
     pub value: Option<Vec<DataContainerResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5798,13 +6778,17 @@ impl Json for DataContainerResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A DataFactory compute.
@@ -5844,10 +6828,14 @@ pub struct DataFactory {
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataFactory {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -5858,10 +6846,11 @@ impl Json for DataFactory {
             provisioning_errors: o.opt("provisioningErrors")?,
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -5873,6 +6862,9 @@ impl Json for DataFactory {
         o.opt("disableLocalAuth", &self.disable_local_auth);
         o.constant("computeType", "DataFactory");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A DataLakeAnalytics compute.
@@ -5913,10 +6905,14 @@ pub struct DataLakeAnalytics {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<DataLakeAnalyticsSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataLakeAnalytics {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -5928,10 +6924,11 @@ impl Json for DataLakeAnalytics {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -5945,40 +6942,57 @@ impl Json for DataLakeAnalytics {
         o.constant("computeType", "DataLakeAnalytics");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataLakeAnalyticsSchema {
     pub properties: Option<DataLakeAnalyticsSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataLakeAnalyticsSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataLakeAnalyticsSchemaProperties {
     /// DataLake Store Account Name
     pub data_lake_store_account_name: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataLakeAnalyticsSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             data_lake_store_account_name: o.opt("dataLakeStoreAccountName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("dataLakeStoreAccountName", &self.data_lake_store_account_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Reference to an asset via its path in a datastore.
@@ -5992,21 +7006,29 @@ pub struct DataPathAssetReference {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub path: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataPathAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("referenceType");
         Ok(Self {
             datastore_id: o.opt("datastoreId")?,
             path: o.opt("path")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datastoreId", &self.datastore_id);
         o.opt("path", &self.path);
         o.constant("referenceType", "DataPath");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine the type of data.
@@ -6053,6 +7075,9 @@ impl Json for DataType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Data version base definition
@@ -6115,6 +7140,9 @@ impl Json for DataVersionBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, PartialEq)]
@@ -6137,6 +7165,9 @@ pub struct DataVersionBaseResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: DataVersionBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataVersionBaseResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6147,16 +7178,27 @@ impl Json for DataVersionBaseResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// A paginated list of DataVersionBase entities.
@@ -6166,6 +7208,9 @@ pub struct DataVersionBaseResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type DataVersionBase.
     pub value: Option<Vec<DataVersionBaseResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataVersionBaseResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6173,13 +7218,17 @@ impl Json for DataVersionBaseResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A DataFactory compute.
@@ -6220,10 +7269,14 @@ pub struct Databricks {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<DatabricksProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Databricks {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -6235,10 +7288,11 @@ impl Json for Databricks {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -6252,6 +7306,9 @@ impl Json for Databricks {
         o.constant("computeType", "Databricks");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Secrets related to a Machine Learning compute based on Databricks.
 #[derive(Clone, Default, PartialEq)]
@@ -6260,6 +7317,9 @@ pub struct DatabricksComputeSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub databricks_access_token: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for DatabricksComputeSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -6271,21 +7331,27 @@ impl std::fmt::Debug for DatabricksComputeSecrets {
                     .as_ref()
                     .map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for DatabricksComputeSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             databricks_access_token: o.opt("databricksAccessToken")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("databricksAccessToken", &self.databricks_access_token);
         o.constant("computeType", "Databricks");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of Databricks Compute Secrets
@@ -6295,6 +7361,9 @@ pub struct DatabricksComputeSecretsProperties {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub databricks_access_token: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for DatabricksComputeSecretsProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -6306,6 +7375,7 @@ impl std::fmt::Debug for DatabricksComputeSecretsProperties {
                     .as_ref()
                     .map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -6314,12 +7384,16 @@ impl Json for DatabricksComputeSecretsProperties {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             databricks_access_token: o.opt("databricksAccessToken")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("databricksAccessToken", &self.databricks_access_token);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of Databricks
@@ -6331,6 +7405,9 @@ pub struct DatabricksProperties {
     pub databricks_access_token: Option<String>,
     /// Workspace Url
     pub workspace_url: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for DatabricksProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -6343,6 +7420,7 @@ impl std::fmt::Debug for DatabricksProperties {
                     .map(|_| crate::json::Redacted(true)),
             )
             .field("workspace_url", &self.workspace_url)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -6352,30 +7430,41 @@ impl Json for DatabricksProperties {
         Ok(Self {
             databricks_access_token: o.opt("databricksAccessToken")?,
             workspace_url: o.opt("workspaceUrl")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("databricksAccessToken", &self.databricks_access_token);
         o.opt("workspaceUrl", &self.workspace_url);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DatabricksSchema {
     pub properties: Option<DatabricksProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DatabricksSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for datastore contents configuration.
@@ -6449,6 +7538,9 @@ impl Json for Datastore {
             Self::AzureFileDatastore(x) => x.to_json(),
             Self::Unknown(v) => v.clone(),
         }
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
     }
 }
 /// Base definition for datastore credentials.
@@ -6533,6 +7625,9 @@ impl Json for DatastoreCredentials {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, PartialEq)]
@@ -6555,6 +7650,9 @@ pub struct DatastoreResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: Datastore,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DatastoreResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6565,16 +7663,27 @@ impl Json for DatastoreResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// A paginated list of Datastore entities.
@@ -6584,6 +7693,9 @@ pub struct DatastoreResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type Datastore.
     pub value: Option<Vec<DatastoreResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DatastoreResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6591,13 +7703,17 @@ impl Json for DatastoreResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for datastore secrets.
@@ -6673,6 +7789,9 @@ impl Json for DatastoreSecrets {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the datastore contents type.
 ///
@@ -6723,18 +7842,29 @@ impl Json for DatastoreType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct DefaultScaleSettings {}
+pub struct DefaultScaleSettings {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for DefaultScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("scaleType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("scaleType", "Default");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6743,16 +7873,25 @@ pub struct DeploymentLogs {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub content: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DeploymentLogs {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { content: o.opt("content")? })
+        Ok(Self {
+            content: o.opt("content")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("content", &self.content);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6765,6 +7904,9 @@ pub struct DeploymentLogsRequest {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub tail: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DeploymentLogsRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6772,13 +7914,17 @@ impl Json for DeploymentLogsRequest {
         Ok(Self {
             container_type: o.opt("containerType")?,
             tail: o.opt("tail")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("containerType", &self.container_type);
         o.opt("tail", &self.tail);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Possible values for DeploymentProvisioningState.
@@ -6842,6 +7988,9 @@ impl Json for DeploymentProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeploymentResourceConfiguration {
@@ -6859,6 +8008,9 @@ pub struct DeploymentResourceConfiguration {
     pub properties: Option<
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DeploymentResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6867,14 +8019,18 @@ impl Json for DeploymentResourceConfiguration {
             instance_count: o.opt("instanceCount")?,
             instance_type: o.opt("instanceType")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("instanceCount", &self.instance_count);
         o.opt("instanceType", &self.instance_type);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6901,6 +8057,9 @@ pub struct DiagnoseRequestProperties {
     >,
     /// Setting for diagnosing unclassified category of problems
     pub others: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseRequestProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6915,10 +8074,11 @@ impl Json for DiagnoseRequestProperties {
             container_registry: o.opt("containerRegistry")?,
             application_insights: o.opt("applicationInsights")?,
             others: o.opt("others")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("udr", &self.udr);
         o.opt("nsg", &self.nsg);
         o.opt("resourceLock", &self.resource_lock);
@@ -6930,20 +8090,32 @@ impl Json for DiagnoseRequestProperties {
         o.opt("others", &self.others);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiagnoseResponseResult {
     pub value: Option<DiagnoseResponseResultValue>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseResponseResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6957,6 +8129,9 @@ pub struct DiagnoseResponseResultValue {
     pub container_registry_results: Option<Vec<DiagnoseResult>>,
     pub application_insights_results: Option<Vec<DiagnoseResult>>,
     pub other_results: Option<Vec<DiagnoseResult>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseResponseResultValue {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6971,10 +8146,11 @@ impl Json for DiagnoseResponseResultValue {
             container_registry_results: o.opt("containerRegistryResults")?,
             application_insights_results: o.opt("applicationInsightsResults")?,
             other_results: o.opt("otherResults")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userDefinedRouteResults", &self.user_defined_route_results);
         o.opt("networkSecurityRuleResults", &self.network_security_rule_results);
         o.opt("resourceLockResults", &self.resource_lock_results);
@@ -6985,6 +8161,9 @@ impl Json for DiagnoseResponseResultValue {
         o.opt("applicationInsightsResults", &self.application_insights_results);
         o.opt("otherResults", &self.other_results);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Result of Diagnose
@@ -7002,6 +8181,9 @@ pub struct DiagnoseResult {
 
  Read-only: set by the service, never sent in a request body.*/
     pub message: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7010,14 +8192,18 @@ impl Json for DiagnoseResult {
             code: o.opt("code")?,
             level: o.opt("level")?,
             message: o.opt("message")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("code", &self.code);
         o.opt("level", &self.level);
         o.opt("message", &self.message);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Level of workspace setup error
@@ -7065,22 +8251,34 @@ impl Json for DiagnoseResultLevel {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Parameters to diagnose a workspace
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiagnoseWorkspaceParameters {
     /// Value of Parameters
     pub value: Option<DiagnoseRequestProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseWorkspaceParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for job distribution configuration.
@@ -7139,6 +8337,9 @@ impl Json for DistributionConfiguration {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the job distribution type.
 ///
@@ -7184,6 +8385,9 @@ impl Json for DistributionType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Early termination policies enable canceling poor-performing runs before they complete
@@ -7247,6 +8451,9 @@ impl Json for EarlyTerminationPolicy {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -7292,6 +8499,9 @@ impl Json for EarlyTerminationPolicyType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine whether PublicNetworkAccess is Enabled or Disabled for egress of a deployment.
 ///
@@ -7334,6 +8544,9 @@ impl Json for EgressPublicNetworkAccessType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptionKeyVaultProperties {
@@ -7343,6 +8556,9 @@ pub struct EncryptionKeyVaultProperties {
     pub key_identifier: String,
     /// For future use - The client id of the identity which will be used to access key vault.
     pub identity_client_id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EncryptionKeyVaultProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7351,14 +8567,18 @@ impl Json for EncryptionKeyVaultProperties {
             key_vault_arm_id: o.req("keyVaultArmId")?,
             key_identifier: o.req("keyIdentifier")?,
             identity_client_id: o.opt("identityClientId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("keyVaultArmId", &self.key_vault_arm_id);
         o.req("keyIdentifier", &self.key_identifier);
         o.opt("identityClientId", &self.identity_client_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -7369,6 +8589,9 @@ pub struct EncryptionProperty {
     pub identity: Option<IdentityForCmk>,
     /// Customer Key vault properties.
     pub key_vault_properties: EncryptionKeyVaultProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EncryptionProperty {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7377,14 +8600,23 @@ impl Json for EncryptionProperty {
             status: o.req("status")?,
             identity: o.opt("identity")?,
             key_vault_properties: o.req("keyVaultProperties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("status", &self.status);
         o.opt("identity", &self.identity);
         o.req("keyVaultProperties", &self.key_vault_properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            status: Json::placeholder()?,
+            identity: None,
+            key_vault_properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Indicates whether or not the encryption is enabled for the workspace.
@@ -7428,6 +8660,9 @@ impl Json for EncryptionStatus2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Keys for endpoint authentication.
 #[derive(Clone, Default, PartialEq)]
@@ -7444,6 +8679,9 @@ pub struct EndpointAuthKeys {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secondary_key: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for EndpointAuthKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -7456,6 +8694,7 @@ impl std::fmt::Debug for EndpointAuthKeys {
                 "secondary_key",
                 &self.secondary_key.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -7465,13 +8704,17 @@ impl Json for EndpointAuthKeys {
         Ok(Self {
             primary_key: o.opt("primaryKey")?,
             secondary_key: o.opt("secondaryKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("primaryKey", &self.primary_key);
         o.opt("secondaryKey", &self.secondary_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine endpoint authentication mode.
@@ -7519,6 +8762,9 @@ impl Json for EndpointAuthMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Service Token
 #[derive(Clone, Default, PartialEq)]
@@ -7543,6 +8789,9 @@ pub struct EndpointAuthToken {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub token_type: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for EndpointAuthToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -7557,6 +8806,7 @@ impl std::fmt::Debug for EndpointAuthToken {
                 "token_type",
                 &self.token_type.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -7568,15 +8818,19 @@ impl Json for EndpointAuthToken {
             expiry_time_utc: o.opt("expiryTimeUtc")?,
             refresh_after_time_utc: o.opt("refreshAfterTimeUtc")?,
             token_type: o.opt("tokenType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("accessToken", &self.access_token);
         o.opt("expiryTimeUtc", &self.expiry_time_utc);
         o.opt("refreshAfterTimeUtc", &self.refresh_after_time_utc);
         o.opt("tokenType", &self.token_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine endpoint compute type.
@@ -7624,6 +8878,9 @@ impl Json for EndpointComputeType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// EndpointComputeType to be filtered by.
 ///
@@ -7670,6 +8927,9 @@ impl Json for EndpointComputeType2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Base definition for endpoint deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7696,6 +8956,9 @@ pub struct EndpointDeploymentPropertiesBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EndpointDeploymentPropertiesBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7706,16 +8969,20 @@ impl Json for EndpointDeploymentPropertiesBase {
             environment_id: o.opt("environmentId")?,
             environment_variables: o.opt("environmentVariables")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
         o.opt("environmentVariables", &self.environment_variables);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Inference Endpoint base definition
@@ -7729,6 +8996,8 @@ pub struct EndpointPropertiesBase {
     pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
  This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -7750,6 +9019,9 @@ pub struct EndpointPropertiesBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub swagger_uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for EndpointPropertiesBase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -7760,6 +9032,7 @@ impl std::fmt::Debug for EndpointPropertiesBase {
             .field("properties", &self.properties)
             .field("scoring_uri", &self.scoring_uri)
             .field("swagger_uri", &self.swagger_uri)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -7773,10 +9046,11 @@ impl Json for EndpointPropertiesBase {
             properties: o.opt("properties")?,
             scoring_uri: o.opt("scoringUri")?,
             swagger_uri: o.opt("swaggerUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("authMode", &self.auth_mode);
         o.opt("description", &self.description);
         o.opt("keys", &self.keys);
@@ -7784,6 +9058,17 @@ impl Json for EndpointPropertiesBase {
         o.opt("scoringUri", &self.scoring_uri);
         o.opt("swaggerUri", &self.swagger_uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            auth_mode: Json::placeholder()?,
+            description: None,
+            keys: None,
+            properties: None,
+            scoring_uri: None,
+            swagger_uri: None,
+            extra: Default::default(),
+        })
     }
 }
 /// State of endpoint provisioning.
@@ -7843,25 +9128,36 @@ impl Json for EndpointProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EndpointScheduleAction {
     /** \[Required\] Defines Schedule action definition details.
  &lt;see href="TBD" /&gt;*/
     pub endpoint_invocation_definition: serde_json::Value,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EndpointScheduleAction {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("actionType");
         Ok(Self {
             endpoint_invocation_definition: o.req("endpointInvocationDefinition")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("endpointInvocationDefinition", &self.endpoint_invocation_definition);
         o.constant("actionType", "InvokeBatchEndpoint");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Connection status of the service consumer with the service provider
@@ -7913,6 +9209,9 @@ impl Json for EndpointServiceConnectionStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Container for environment specification versions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7949,6 +9248,9 @@ pub struct EnvironmentContainer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7961,10 +9263,11 @@ impl Json for EnvironmentContainer {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -7973,6 +9276,9 @@ impl Json for EnvironmentContainer {
         o.opt("nextVersion", &self.next_version);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -7996,6 +9302,9 @@ pub struct EnvironmentContainerResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: EnvironmentContainer,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentContainerResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8006,16 +9315,20 @@ impl Json for EnvironmentContainerResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of EnvironmentContainer entities.
@@ -8025,6 +9338,9 @@ pub struct EnvironmentContainerResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type EnvironmentContainer.
     pub value: Option<Vec<EnvironmentContainerResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8032,13 +9348,17 @@ impl Json for EnvironmentContainerResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Environment type is either user created or curated by Azure ML service
@@ -8081,6 +9401,9 @@ impl Json for EnvironmentType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Environment version details.
@@ -8137,6 +9460,9 @@ pub struct EnvironmentVersion {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub stage: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8156,10 +9482,11 @@ impl Json for EnvironmentVersion {
             os_type: o.opt("osType")?,
             provisioning_state: o.opt("provisioningState")?,
             stage: o.opt("stage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -8175,6 +9502,9 @@ impl Json for EnvironmentVersion {
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("stage", &self.stage);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -8198,6 +9528,9 @@ pub struct EnvironmentVersionResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: EnvironmentVersion,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentVersionResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8208,16 +9541,20 @@ impl Json for EnvironmentVersionResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of EnvironmentVersion entities.
@@ -8227,6 +9564,9 @@ pub struct EnvironmentVersionResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type EnvironmentVersion.
     pub value: Option<Vec<EnvironmentVersionResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8234,13 +9574,17 @@ impl Json for EnvironmentVersionResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The resource management error additional info.
@@ -8254,6 +9598,9 @@ pub struct ErrorAdditionalInfo {
 
  Read-only: set by the service, never sent in a request body.*/
     pub info: Option<serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ErrorAdditionalInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8261,13 +9608,17 @@ impl Json for ErrorAdditionalInfo {
         Ok(Self {
             type_: o.opt("type")?,
             info: o.opt("info")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("info", &self.info);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The error detail.
@@ -8293,6 +9644,9 @@ pub struct ErrorDetail {
 
  Read-only: set by the service, never sent in a request body.*/
     pub additional_info: Option<Vec<ErrorAdditionalInfo>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ErrorDetail {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8303,10 +9657,11 @@ impl Json for ErrorDetail {
             target: o.opt("target")?,
             details: o.opt("details")?,
             additional_info: o.opt("additionalInfo")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("code", &self.code);
         o.opt("message", &self.message);
         o.opt("target", &self.target);
@@ -8314,22 +9669,34 @@ impl Json for ErrorDetail {
         o.opt("additionalInfo", &self.additional_info);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Common error response for all Azure Resource Manager APIs to return error details for failed operations.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorResponse {
     /// The error object.
     pub error: Option<ErrorDetail>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ErrorResponse {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { error: o.opt("error")? })
+        Ok(Self {
+            error: o.opt("error")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("error", &self.error);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The estimated price info for using a VM of a particular OS type, tier, etc.
@@ -8341,6 +9708,9 @@ pub struct EstimatedVmPrice {
     pub os_type: VmPriceOsType,
     /// The type of the VM.
     pub vm_tier: VmTier,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EstimatedVmPrice {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8349,14 +9719,23 @@ impl Json for EstimatedVmPrice {
             retail_price: o.req("retailPrice")?,
             os_type: o.req("osType")?,
             vm_tier: o.req("vmTier")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("retailPrice", &self.retail_price);
         o.req("osType", &self.os_type);
         o.req("vmTier", &self.vm_tier);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            retail_price: Json::placeholder()?,
+            os_type: Json::placeholder()?,
+            vm_tier: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// The estimated price info for using a VM.
@@ -8368,6 +9747,9 @@ pub struct EstimatedVmPrices {
     pub unit_of_measure: UnitOfMeasure,
     /// The list of estimated prices for using a VM of a particular OS type, tier, etc.
     pub values: Vec<EstimatedVmPrice>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EstimatedVmPrices {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8376,29 +9758,47 @@ impl Json for EstimatedVmPrices {
             billing_currency: o.req("billingCurrency")?,
             unit_of_measure: o.req("unitOfMeasure")?,
             values: o.req("values")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("billingCurrency", &self.billing_currency);
         o.req("unitOfMeasure", &self.unit_of_measure);
         o.req("values", &self.values);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            billing_currency: Json::placeholder()?,
+            unit_of_measure: Json::placeholder()?,
+            values: Json::placeholder()?,
+            extra: Default::default(),
+        })
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalFqdnResponse {
     pub value: Option<Vec<FqdnEndpoints>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ExternalFqdnResponse {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Flag for generating lags for the numeric features.
@@ -8441,6 +9841,9 @@ impl Json for FeatureLags {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Featurization mode - determines data featurization mode.
@@ -8488,6 +9891,9 @@ impl Json for FeaturizationMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Featurization Configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8496,18 +9902,25 @@ pub struct FeaturizationSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub dataset_language: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             dataset_language: o.opt("datasetLanguage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datasetLanguage", &self.dataset_language);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8516,16 +9929,25 @@ pub struct FlavorData {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub data: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FlavorData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { data: o.opt("data")? })
+        Ok(Self {
+            data: o.opt("data")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("data", &self.data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The desired maximum forecast horizon in units of time-series frequency.
@@ -8582,6 +10004,9 @@ impl Json for ForecastHorizon {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine forecast horizon selection mode.
 ///
@@ -8623,6 +10048,9 @@ impl Json for ForecastHorizonMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Forecasting task in AutoML Table vertical.
@@ -8692,10 +10120,14 @@ pub struct Forecasting {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub training_settings: Option<Option<ForecastingTrainingSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Forecasting {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             cv_split_column_names: o.opt("cvSplitColumnNames")?,
             featurization_settings: o.opt("featurizationSettings")?,
@@ -8712,10 +10144,11 @@ impl Json for Forecasting {
             forecasting_settings: o.opt("forecastingSettings")?,
             primary_metric: o.opt("primaryMetric")?,
             training_settings: o.opt("trainingSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cvSplitColumnNames", &self.cv_split_column_names);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
@@ -8733,6 +10166,9 @@ impl Json for Forecasting {
         o.opt("trainingSettings", &self.training_settings);
         o.constant("taskType", "Forecasting");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all forecasting models supported by AutoML.
@@ -8853,6 +10289,9 @@ impl Json for ForecastingModels {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for Forecasting task.
 ///
@@ -8902,6 +10341,9 @@ impl Json for ForecastingPrimaryMetrics {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Forecasting specific parameters.
@@ -8965,6 +10407,9 @@ pub struct ForecastingSettings {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub use_stl: Option<UseStl>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ForecastingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8983,10 +10428,11 @@ impl Json for ForecastingSettings {
             time_column_name: o.opt("timeColumnName")?,
             time_series_id_column_names: o.opt("timeSeriesIdColumnNames")?,
             use_stl: o.opt("useStl")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("countryOrRegionForHolidays", &self.country_or_region_for_holidays);
         o.opt("cvStepSize", &self.cv_step_size);
         o.opt("featureLags", &self.feature_lags);
@@ -9001,6 +10447,9 @@ impl Json for ForecastingSettings {
         o.opt("timeSeriesIdColumnNames", &self.time_series_id_column_names);
         o.opt("useStl", &self.use_stl);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Forecasting Training related configuration.
@@ -9043,6 +10492,9 @@ pub struct ForecastingTrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blocked_training_algorithms: Option<Option<Vec<ForecastingModels>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ForecastingTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9057,10 +10509,11 @@ impl Json for ForecastingTrainingSettings {
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
             allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
             blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -9072,11 +10525,17 @@ impl Json for ForecastingTrainingSettings {
         o.opt("blockedTrainingAlgorithms", &self.blocked_training_algorithms);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpoint {
     pub domain_name: Option<String>,
     pub endpoint_details: Option<Vec<FqdnEndpointDetail>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9084,51 +10543,74 @@ impl Json for FqdnEndpoint {
         Ok(Self {
             domain_name: o.opt("domainName")?,
             endpoint_details: o.opt("endpointDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("domainName", &self.domain_name);
         o.opt("endpointDetails", &self.endpoint_details);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpointDetail {
     pub port: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpointDetail {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { port: o.opt("port")? })
+        Ok(Self {
+            port: o.opt("port")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("port", &self.port);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpoints {
     pub properties: Option<FqdnEndpointsProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpoints {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpointsProperties {
     pub category: Option<String>,
     pub endpoints: Option<Vec<FqdnEndpoint>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpointsProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9136,13 +10618,17 @@ impl Json for FqdnEndpointsProperties {
         Ok(Self {
             category: o.opt("category")?,
             endpoints: o.opt("endpoints")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("endpoints", &self.endpoints);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines supported metric goals for hyperparameter tuning
@@ -9186,19 +10672,30 @@ impl Json for Goal {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Defines a Sampling Algorithm that exhaustively generates every value combination in the space
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GridSamplingAlgorithm {}
+pub struct GridSamplingAlgorithm {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for GridSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("samplingAlgorithmType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("samplingAlgorithmType", "Grid");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A HDInsight compute.
@@ -9239,10 +10736,14 @@ pub struct HdInsight {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<HdInsightProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for HdInsight {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -9254,10 +10755,11 @@ impl Json for HdInsight {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -9271,6 +10773,9 @@ impl Json for HdInsight {
         o.constant("computeType", "HDInsight");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// HDInsight compute properties
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9283,6 +10788,9 @@ pub struct HdInsightProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub administrator_account: Option<Option<VirtualMachineSshCredentials>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for HdInsightProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9291,31 +10799,42 @@ impl Json for HdInsightProperties {
             ssh_port: o.opt("sshPort")?,
             address: o.opt("address")?,
             administrator_account: o.opt("administratorAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sshPort", &self.ssh_port);
         o.opt("address", &self.address);
         o.opt("administratorAccount", &self.administrator_account);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HdInsightSchema {
     pub properties: Option<HdInsightProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for HdInsightSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Reference to an asset via its ARM resource ID.
@@ -9323,19 +10842,27 @@ impl Json for HdInsightSchema {
 pub struct IdAssetReference {
     /// \[Required\] ARM resource ID of the asset.
     pub asset_id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for IdAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("referenceType");
         Ok(Self {
             asset_id: o.req("assetId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("assetId", &self.asset_id);
         o.constant("referenceType", "Id");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for identity configuration.
@@ -9394,6 +10921,9 @@ impl Json for IdentityConfiguration {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine identity framework.
 ///
@@ -9440,24 +10970,34 @@ impl Json for IdentityConfigurationType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Identity that will be used to access key vault for encryption at rest
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityForCmk {
     /// The ArmId of the user assigned identity that will be used to access the customer managed key vault
     pub user_assigned_identity: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for IdentityForCmk {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             user_assigned_identity: o.opt("userAssignedIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userAssignedIdentity", &self.user_assigned_identity);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Image Classification. Multi-class image classification is used when an image is classified with only a single label
@@ -9503,10 +11043,14 @@ pub struct ImageClassification {
 
  Service default: `"Accuracy"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             limit_settings: o.req("limitSettings")?,
             sweep_settings: o.opt("sweepSettings")?,
@@ -9518,10 +11062,11 @@ impl Json for ImageClassification {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -9534,6 +11079,9 @@ impl Json for ImageClassification {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "ImageClassification");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9562,6 +11110,9 @@ pub struct ImageClassificationBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub search_space: Option<Option<Vec<ImageModelDistributionSettingsClassification>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageClassificationBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9573,10 +11124,11 @@ impl Json for ImageClassificationBase {
             validation_data_size: o.opt("validationDataSize")?,
             model_settings: o.opt("modelSettings")?,
             search_space: o.opt("searchSpace")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -9584,6 +11136,9 @@ impl Json for ImageClassificationBase {
         o.opt("modelSettings", &self.model_settings);
         o.opt("searchSpace", &self.search_space);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Image Classification Multilabel. Multi-label image classification is used when an image could have one or more labels
@@ -9629,10 +11184,14 @@ pub struct ImageClassificationMultilabel {
 
  Service default: `"IOU"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationMultilabelPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageClassificationMultilabel {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             limit_settings: o.req("limitSettings")?,
             sweep_settings: o.opt("sweepSettings")?,
@@ -9644,10 +11203,11 @@ impl Json for ImageClassificationMultilabel {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -9660,6 +11220,9 @@ impl Json for ImageClassificationMultilabel {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "ImageClassificationMultilabel");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Image Instance Segmentation. Instance segmentation is used to identify objects in an image at the pixel level,
@@ -9705,10 +11268,14 @@ pub struct ImageInstanceSegmentation {
 
  Service default: `"MeanAveragePrecision"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<InstanceSegmentationPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageInstanceSegmentation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             limit_settings: o.req("limitSettings")?,
             sweep_settings: o.opt("sweepSettings")?,
@@ -9720,10 +11287,11 @@ impl Json for ImageInstanceSegmentation {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -9736,6 +11304,9 @@ impl Json for ImageInstanceSegmentation {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "ImageInstanceSegmentation");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Limit settings for the AutoML job.
@@ -9753,6 +11324,9 @@ pub struct ImageLimitSettings {
 
  Service default: `"P7D"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9761,14 +11335,18 @@ impl Json for ImageLimitSettings {
             max_concurrent_trials: o.opt("maxConcurrentTrials")?,
             max_trials: o.opt("maxTrials")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
         o.opt("maxTrials", &self.max_trials);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Distribution expressions to sweep over values of model settings.
@@ -9908,6 +11486,9 @@ pub struct ImageModelDistributionSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weight_decay: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelDistributionSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9941,10 +11522,11 @@ impl Json for ImageModelDistributionSettings {
             warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
             warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
             weight_decay: o.opt("weightDecay")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
         o.opt("beta1", &self.beta1);
@@ -9974,6 +11556,9 @@ impl Json for ImageModelDistributionSettings {
         o.opt("warmupCosineLRWarmupEpochs", &self.warmup_cosine_lr_warmup_epochs);
         o.opt("weightDecay", &self.weight_decay);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Distribution expressions to sweep over values of model settings.
@@ -10128,6 +11713,9 @@ pub struct ImageModelDistributionSettingsClassification {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weighted_loss: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelDistributionSettingsClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10165,10 +11753,11 @@ impl Json for ImageModelDistributionSettingsClassification {
             validation_crop_size: o.opt("validationCropSize")?,
             validation_resize_size: o.opt("validationResizeSize")?,
             weighted_loss: o.opt("weightedLoss")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
         o.opt("beta1", &self.beta1);
@@ -10202,6 +11791,9 @@ impl Json for ImageModelDistributionSettingsClassification {
         o.opt("validationResizeSize", &self.validation_resize_size);
         o.opt("weightedLoss", &self.weighted_loss);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Distribution expressions to sweep over values of model settings.
@@ -10409,6 +12001,9 @@ pub struct ImageModelDistributionSettingsObjectDetection {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub validation_metric_type: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelDistributionSettingsObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10455,10 +12050,11 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
             tile_predictions_nms_threshold: o.opt("tilePredictionsNmsThreshold")?,
             validation_iou_threshold: o.opt("validationIouThreshold")?,
             validation_metric_type: o.opt("validationMetricType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
         o.opt("beta1", &self.beta1);
@@ -10501,6 +12097,9 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
         o.opt("validationIouThreshold", &self.validation_iou_threshold);
         o.opt("validationMetricType", &self.validation_metric_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Settings used for training the model.
@@ -10645,6 +12244,9 @@ pub struct ImageModelSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weight_decay: Option<Option<serde_json::Number>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10682,10 +12284,11 @@ impl Json for ImageModelSettings {
             warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
             warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
             weight_decay: o.opt("weightDecay")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("advancedSettings", &self.advanced_settings);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
@@ -10719,6 +12322,9 @@ impl Json for ImageModelSettings {
         o.opt("warmupCosineLRWarmupEpochs", &self.warmup_cosine_lr_warmup_epochs);
         o.opt("weightDecay", &self.weight_decay);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Settings used for training the model.
@@ -10880,6 +12486,9 @@ pub struct ImageModelSettingsClassification {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weighted_loss: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelSettingsClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10921,10 +12530,11 @@ impl Json for ImageModelSettingsClassification {
             validation_crop_size: o.opt("validationCropSize")?,
             validation_resize_size: o.opt("validationResizeSize")?,
             weighted_loss: o.opt("weightedLoss")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("advancedSettings", &self.advanced_settings);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
@@ -10962,6 +12572,9 @@ impl Json for ImageModelSettingsClassification {
         o.opt("validationResizeSize", &self.validation_resize_size);
         o.opt("weightedLoss", &self.weighted_loss);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Settings used for training the model.
@@ -11175,6 +12788,9 @@ pub struct ImageModelSettingsObjectDetection {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub validation_metric_type: Option<ValidationMetricType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelSettingsObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11225,10 +12841,11 @@ impl Json for ImageModelSettingsObjectDetection {
             tile_predictions_nms_threshold: o.opt("tilePredictionsNmsThreshold")?,
             validation_iou_threshold: o.opt("validationIouThreshold")?,
             validation_metric_type: o.opt("validationMetricType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("advancedSettings", &self.advanced_settings);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
@@ -11276,6 +12893,9 @@ impl Json for ImageModelSettingsObjectDetection {
         o.opt("validationMetricType", &self.validation_metric_type);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /** Image Object Detection. Object detection is used to identify objects in an image and locate each object with a
  bounding box e.g. locate all dogs and cats in an image and draw a bounding box around each.*/
@@ -11320,10 +12940,14 @@ pub struct ImageObjectDetection {
 
  Service default: `"MeanAveragePrecision"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ObjectDetectionPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             limit_settings: o.req("limitSettings")?,
             sweep_settings: o.opt("sweepSettings")?,
@@ -11335,10 +12959,11 @@ impl Json for ImageObjectDetection {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -11351,6 +12976,9 @@ impl Json for ImageObjectDetection {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "ImageObjectDetection");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11379,6 +13007,9 @@ pub struct ImageObjectDetectionBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub search_space: Option<Option<Vec<ImageModelDistributionSettingsObjectDetection>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageObjectDetectionBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11390,10 +13021,11 @@ impl Json for ImageObjectDetectionBase {
             validation_data_size: o.opt("validationDataSize")?,
             model_settings: o.opt("modelSettings")?,
             search_space: o.opt("searchSpace")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -11401,6 +13033,9 @@ impl Json for ImageObjectDetectionBase {
         o.opt("modelSettings", &self.model_settings);
         o.opt("searchSpace", &self.search_space);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Model sweeping and hyperparameter sweeping related settings.
@@ -11412,6 +13047,9 @@ pub struct ImageSweepSettings {
     pub early_termination: Option<Option<EarlyTerminationPolicy>>,
     /// \[Required\] Type of the hyperparameter sampling algorithms.
     pub sampling_algorithm: SamplingAlgorithmType,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageSweepSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11419,13 +13057,21 @@ impl Json for ImageSweepSettings {
         Ok(Self {
             early_termination: o.opt("earlyTermination")?,
             sampling_algorithm: o.req("samplingAlgorithm")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("earlyTermination", &self.early_termination);
         o.req("samplingAlgorithm", &self.sampling_algorithm);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            early_termination: None,
+            sampling_algorithm: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /** Abstract class for AutoML tasks that train image (computer vision) models -
@@ -11448,6 +13094,9 @@ pub struct ImageVertical {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub validation_data_size: Option<Option<serde_json::Number>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageVertical {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11457,15 +13106,19 @@ impl Json for ImageVertical {
             sweep_settings: o.opt("sweepSettings")?,
             validation_data: o.opt("validationData")?,
             validation_data_size: o.opt("validationDataSize")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
         o.opt("validationDataSize", &self.validation_data_size);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11476,6 +13129,9 @@ pub struct InferenceContainerProperties {
     pub readiness_route: Option<Route>,
     /// The port to send the scoring requests to, within the inference server container.
     pub scoring_route: Option<Route>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for InferenceContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11484,14 +13140,18 @@ impl Json for InferenceContainerProperties {
             liveness_route: o.opt("livenessRoute")?,
             readiness_route: o.opt("readinessRoute")?,
             scoring_route: o.opt("scoringRoute")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("livenessRoute", &self.liveness_route);
         o.opt("readinessRoute", &self.readiness_route);
         o.opt("scoringRoute", &self.scoring_route);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine the input data delivery mode.
@@ -11551,6 +13211,9 @@ impl Json for InputDeliveryMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Resource requests/limits for this instance type
 pub type InstanceResourceSchema = std::collections::BTreeMap<String, String>;
@@ -11592,6 +13255,9 @@ impl Json for InstanceSegmentationPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Instance type schema.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11604,6 +13270,9 @@ pub struct InstanceTypeSchema {
     >,
     /// Resource requests/limits for this instance type
     pub resources: Option<InstanceTypeSchemaResources>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for InstanceTypeSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11611,13 +13280,17 @@ impl Json for InstanceTypeSchema {
         Ok(Self {
             node_selector: o.opt("nodeSelector")?,
             resources: o.opt("resources")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nodeSelector", &self.node_selector);
         o.opt("resources", &self.resources);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Resource requests/limits for this instance type
@@ -11627,6 +13300,9 @@ pub struct InstanceTypeSchemaResources {
     pub requests: Option<InstanceResourceSchema>,
     /// Resource limits for this instance type
     pub limits: Option<InstanceResourceSchema>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for InstanceTypeSchemaResources {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11634,13 +13310,17 @@ impl Json for InstanceTypeSchemaResources {
         Ok(Self {
             requests: o.opt("requests")?,
             limits: o.opt("limits")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("requests", &self.requests);
         o.opt("limits", &self.limits);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for a job.
@@ -11705,6 +13385,9 @@ impl Json for JobBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, PartialEq)]
@@ -11727,6 +13410,9 @@ pub struct JobBaseResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: JobBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobBaseResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11737,16 +13423,27 @@ impl Json for JobBaseResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// A paginated list of JobBase entities.
@@ -11756,6 +13453,9 @@ pub struct JobBaseResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type JobBase.
     pub value: Option<Vec<JobBaseResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobBaseResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11763,13 +13463,17 @@ impl Json for JobBaseResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Command job definition.
@@ -11860,6 +13564,9 @@ impl Json for JobInput {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the Job Input Type.
 ///
@@ -11922,6 +13629,9 @@ impl Json for JobInputType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 ///
 /// Every variant has the base's fields (`timeout`); an unknown variant keeps them in its JSON.
@@ -11972,6 +13682,9 @@ impl Json for JobLimits {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -12012,6 +13725,9 @@ impl Json for JobLimitsType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Job output definition container information on where to find job output/logs.
@@ -12098,6 +13814,9 @@ impl Json for JobOutput {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the Job Output Type.
 ///
@@ -12156,6 +13875,9 @@ impl Json for JobOutputType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobResourceConfiguration {
@@ -12181,6 +13903,9 @@ pub struct JobResourceConfiguration {
 
  Service default: `"2g"` (not filled in by azml: absent stays absent).*/
     pub shm_size: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12191,10 +13916,11 @@ impl Json for JobResourceConfiguration {
             properties: o.opt("properties")?,
             docker_args: o.opt("dockerArgs")?,
             shm_size: o.opt("shmSize")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("instanceCount", &self.instance_count);
         o.opt("instanceType", &self.instance_type);
         o.opt("properties", &self.properties);
@@ -12202,24 +13928,38 @@ impl Json for JobResourceConfiguration {
         o.opt("shmSize", &self.shm_size);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobScheduleAction {
     /// \[Required\] Defines Schedule action definition details.
     pub job_definition: JobBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobScheduleAction {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("actionType");
         Ok(Self {
             job_definition: o.req("jobDefinition")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("jobDefinition", &self.job_definition);
         o.constant("actionType", "CreateJob");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            job_definition: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Job endpoint definition
@@ -12258,6 +13998,9 @@ pub struct JobService {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub status: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12270,10 +14013,11 @@ impl Json for JobService {
             port: o.opt("port")?,
             properties: o.opt("properties")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("endpoint", &self.endpoint);
         o.opt("errorMessage", &self.error_message);
         o.opt("jobServiceType", &self.job_service_type);
@@ -12282,6 +14026,9 @@ impl Json for JobService {
         o.opt("properties", &self.properties);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The status of a job.
@@ -12374,6 +14121,9 @@ impl Json for JobStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine the type of job.
 ///
@@ -12424,6 +14174,9 @@ impl Json for JobType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -12465,6 +14218,9 @@ impl Json for KeyType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// A Machine Learning compute based on Kubernetes Compute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12505,10 +14261,14 @@ pub struct Kubernetes {
     pub disable_local_auth: Option<bool>,
     /// Properties of Kubernetes
     pub properties: Option<KubernetesProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Kubernetes {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -12520,10 +14280,11 @@ impl Json for Kubernetes {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -12536,6 +14297,9 @@ impl Json for Kubernetes {
         o.opt("properties", &self.properties);
         o.constant("computeType", "Kubernetes");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties specific to a KubernetesOnlineDeployment.
@@ -12610,10 +14374,14 @@ pub struct KubernetesOnlineDeployment {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub container_resource_requirements: Option<Option<ContainerResourceRequirements>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for KubernetesOnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("endpointComputeType");
         Ok(Self {
             code_configuration: o.opt("codeConfiguration")?,
             description: o.opt("description")?,
@@ -12631,10 +14399,11 @@ impl Json for KubernetesOnlineDeployment {
             request_settings: o.opt("requestSettings")?,
             scale_settings: o.opt("scaleSettings")?,
             container_resource_requirements: o.opt("containerResourceRequirements")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
@@ -12654,17 +14423,24 @@ impl Json for KubernetesOnlineDeployment {
         o.constant("endpointComputeType", "Kubernetes");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Kubernetes properties
 #[derive(Clone, Default, PartialEq)]
 pub struct KubernetesProperties {
     /** Relay connection string.
 
+ Write-only: the service never returns it.
+
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub relay_connection_string: Option<Option<String>>,
     /** ServiceBus connection string.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -12686,6 +14462,9 @@ pub struct KubernetesProperties {
     pub default_instance_type: Option<String>,
     /// Instance Type Schema
     pub instance_types: Option<std::collections::BTreeMap<String, InstanceTypeSchema>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for KubernetesProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -12713,6 +14492,7 @@ impl std::fmt::Debug for KubernetesProperties {
             .field("namespace", &self.namespace)
             .field("default_instance_type", &self.default_instance_type)
             .field("instance_types", &self.instance_types)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -12728,10 +14508,11 @@ impl Json for KubernetesProperties {
             namespace: o.opt("namespace")?,
             default_instance_type: o.opt("defaultInstanceType")?,
             instance_types: o.opt("instanceTypes")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("relayConnectionString", &self.relay_connection_string);
         o.opt("serviceBusConnectionString", &self.service_bus_connection_string);
         o.opt("extensionPrincipalId", &self.extension_principal_id);
@@ -12742,24 +14523,34 @@ impl Json for KubernetesProperties {
         o.opt("instanceTypes", &self.instance_types);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Kubernetes Compute Schema
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KubernetesSchema {
     /// Properties of Kubernetes
     pub properties: Option<KubernetesProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for KubernetesSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Learning rate scheduler enum.
@@ -12807,6 +14598,9 @@ impl Json for LearningRateScheduler {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The List Aml user feature operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12819,6 +14613,9 @@ pub struct ListAmlUserFeatureResult {
 
  Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ListAmlUserFeatureResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12826,25 +14623,36 @@ impl Json for ListAmlUserFeatureResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListNotebookKeysResult {
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub primary_access_key: Option<String>,
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secondary_access_key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ListNotebookKeysResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -12857,6 +14665,7 @@ impl std::fmt::Debug for ListNotebookKeysResult {
                 "secondary_access_key",
                 &self.secondary_access_key.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -12866,21 +14675,30 @@ impl Json for ListNotebookKeysResult {
         Ok(Self {
             primary_access_key: o.opt("primaryAccessKey")?,
             secondary_access_key: o.opt("secondaryAccessKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("primaryAccessKey", &self.primary_access_key);
         o.opt("secondaryAccessKey", &self.secondary_access_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStorageAccountKeysResult {
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub user_storage_key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ListStorageAccountKeysResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -12889,6 +14707,7 @@ impl std::fmt::Debug for ListStorageAccountKeysResult {
                 "user_storage_key",
                 &self.user_storage_key.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -12897,12 +14716,16 @@ impl Json for ListStorageAccountKeysResult {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             user_storage_key: o.opt("userStorageKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userStorageKey", &self.user_storage_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The List Usages operation response.
@@ -12916,6 +14739,9 @@ pub struct ListUsagesResult {
 
  Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ListUsagesResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12923,13 +14749,17 @@ impl Json for ListUsagesResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// View type for including/excluding (for example) archived entities.
@@ -12977,16 +14807,23 @@ impl Json for ListViewType2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListWorkspaceKeysResult {
     /** Read-only: set by the service, never sent in a request body.
+
+ Write-only: the service never returns it.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub user_storage_key: Option<String>,
     /// Read-only: set by the service, never sent in a request body.
     pub user_storage_resource_id: Option<String>,
     /** Read-only: set by the service, never sent in a request body.
+
+ Write-only: the service never returns it.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub app_insights_instrumentation_key: Option<String>,
@@ -12996,6 +14833,9 @@ pub struct ListWorkspaceKeysResult {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub notebook_access_keys: Option<ListNotebookKeysResult>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ListWorkspaceKeysResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -13020,6 +14860,7 @@ impl std::fmt::Debug for ListWorkspaceKeysResult {
                 "notebook_access_keys",
                 &self.notebook_access_keys.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -13032,16 +14873,20 @@ impl Json for ListWorkspaceKeysResult {
             app_insights_instrumentation_key: o.opt("appInsightsInstrumentationKey")?,
             container_registry_credentials: o.opt("containerRegistryCredentials")?,
             notebook_access_keys: o.opt("notebookAccessKeys")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userStorageKey", &self.user_storage_key);
         o.opt("userStorageResourceId", &self.user_storage_resource_id);
         o.opt("appInsightsInstrumentationKey", &self.app_insights_instrumentation_key);
         o.opt("containerRegistryCredentials", &self.container_registry_credentials);
         o.opt("notebookAccessKeys", &self.notebook_access_keys);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The List WorkspaceQuotasByVMFamily operation response.
@@ -13055,6 +14900,9 @@ pub struct ListWorkspaceQuotas {
 
  Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ListWorkspaceQuotas {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13062,13 +14910,17 @@ impl Json for ListWorkspaceQuotas {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Literal input type.
@@ -13080,21 +14932,29 @@ pub struct LiteralJobInput {
     pub description: Option<Option<String>>,
     /// \[Required\] Literal value for the input.
     pub value: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for LiteralJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             description: o.opt("description")?,
             value: o.req("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.req("value", &self.value);
         o.constant("jobInputType", "literal");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Load Balancer Type
@@ -13137,6 +14997,9 @@ impl Json for LoadBalancerType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum for setting log verbosity.
@@ -13196,6 +15059,9 @@ impl Json for LogVerbosity {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Managed identity configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13212,23 +15078,31 @@ pub struct ManagedIdentity {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub resource_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("identityType");
         Ok(Self {
             client_id: o.opt("clientId")?,
             object_id: o.opt("objectId")?,
             resource_id: o.opt("resourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clientId", &self.client_id);
         o.opt("objectId", &self.object_id);
         o.opt("resourceId", &self.resource_id);
         o.constant("identityType", "Managed");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13240,20 +15114,25 @@ pub struct ManagedIdentityAuthTypeWorkspaceConnectionProperties {
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
     pub credentials: Option<WorkspaceConnectionManagedIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedIdentityAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             target: o.opt("target")?,
             value: o.opt("value")?,
             value_format: o.opt("valueFormat")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("target", &self.target);
         o.opt("value", &self.value);
@@ -13261,6 +15140,9 @@ impl Json for ManagedIdentityAuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "ManagedIdentity");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties specific to a ManagedOnlineDeployment.
@@ -13331,10 +15213,14 @@ pub struct ManagedOnlineDeployment {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub scale_settings: Option<Option<OnlineScaleSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedOnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("endpointComputeType");
         Ok(Self {
             code_configuration: o.opt("codeConfiguration")?,
             description: o.opt("description")?,
@@ -13351,10 +15237,11 @@ impl Json for ManagedOnlineDeployment {
             readiness_probe: o.opt("readinessProbe")?,
             request_settings: o.opt("requestSettings")?,
             scale_settings: o.opt("scaleSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
@@ -13372,6 +15259,9 @@ impl Json for ManagedOnlineDeployment {
         o.opt("scaleSettings", &self.scale_settings);
         o.constant("endpointComputeType", "Managed");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed service identity (system assigned and/or user assigned identities)
@@ -13391,6 +15281,9 @@ pub struct ManagedServiceIdentity {
     pub user_assigned_identities: Option<
         std::collections::BTreeMap<String, UserAssignedIdentity>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13400,15 +15293,25 @@ impl Json for ManagedServiceIdentity {
             tenant_id: o.opt("tenantId")?,
             type_: o.req("type")?,
             user_assigned_identities: o.opt("userAssignedIdentities")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("principalId", &self.principal_id);
         o.opt("tenantId", &self.tenant_id);
         o.req("type", &self.type_);
         o.opt("userAssignedIdentities", &self.user_assigned_identities);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            principal_id: None,
+            tenant_id: None,
+            type_: Json::placeholder()?,
+            user_assigned_identities: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Type of managed service identity (where both SystemAssigned and UserAssigned types are allowed).
@@ -13460,6 +15363,9 @@ impl Json for ManagedServiceIdentityType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Defines an early termination policy based on running averages of the primary metric of all runs
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13472,21 +15378,29 @@ pub struct MedianStoppingPolicy {
 
  Service default: `0` (not filled in by azml: absent stays absent).*/
     pub evaluation_interval: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MedianStoppingPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("policyType");
         Ok(Self {
             delay_evaluation: o.opt("delayEvaluation")?,
             evaluation_interval: o.opt("evaluationInterval")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayEvaluation", &self.delay_evaluation);
         o.opt("evaluationInterval", &self.evaluation_interval);
         o.constant("policyType", "MedianStopping");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13501,23 +15415,31 @@ pub struct MlFlowModelJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlFlowModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "mlflow_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13534,23 +15456,31 @@ pub struct MlFlowModelJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlFlowModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "mlflow_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// MLTable data definition
@@ -13582,10 +15512,14 @@ pub struct MlTableData {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub referenced_uris: Option<Option<Vec<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlTableData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -13594,10 +15528,11 @@ impl Json for MlTableData {
             is_archived: o.opt("isArchived")?,
             data_uri: o.req("dataUri")?,
             referenced_uris: o.opt("referencedUris")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -13607,6 +15542,9 @@ impl Json for MlTableData {
         o.opt("referencedUris", &self.referenced_uris);
         o.constant("dataType", "mltable");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13621,23 +15559,31 @@ pub struct MlTableJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlTableJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "mltable");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13654,23 +15600,31 @@ pub struct MlTableJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlTableJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "mltable");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13707,6 +15661,9 @@ pub struct ModelContainer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13719,10 +15676,11 @@ impl Json for ModelContainer {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -13731,6 +15689,9 @@ impl Json for ModelContainer {
         o.opt("nextVersion", &self.next_version);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -13754,6 +15715,9 @@ pub struct ModelContainerResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ModelContainer,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelContainerResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13764,16 +15728,20 @@ impl Json for ModelContainerResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of ModelContainer entities.
@@ -13783,6 +15751,9 @@ pub struct ModelContainerResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type ModelContainer.
     pub value: Option<Vec<ModelContainerResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13790,13 +15761,17 @@ impl Json for ModelContainerResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Image model size.
@@ -13852,6 +15827,9 @@ impl Json for ModelSize {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Model asset version details.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13900,6 +15878,9 @@ pub struct ModelVersion {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub stage: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13916,10 +15897,11 @@ impl Json for ModelVersion {
             model_uri: o.opt("modelUri")?,
             provisioning_state: o.opt("provisioningState")?,
             stage: o.opt("stage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -13932,6 +15914,9 @@ impl Json for ModelVersion {
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("stage", &self.stage);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -13955,6 +15940,9 @@ pub struct ModelVersionResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ModelVersion,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelVersionResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13965,16 +15953,20 @@ impl Json for ModelVersionResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of ModelVersion entities.
@@ -13984,6 +15976,9 @@ pub struct ModelVersionResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type ModelVersion.
     pub value: Option<Vec<ModelVersionResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13991,13 +15986,17 @@ impl Json for ModelVersionResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Mount Action.
@@ -14040,6 +16039,9 @@ impl Json for MountAction {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Mount state.
@@ -14099,6 +16101,9 @@ impl Json for MountState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// MPI distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14107,19 +16112,27 @@ pub struct Mpi {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub process_count_per_instance: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Mpi {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("distributionType");
         Ok(Self {
             process_count_per_instance: o.opt("processCountPerInstance")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("processCountPerInstance", &self.process_count_per_instance);
         o.constant("distributionType", "Mpi");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// N-Cross validations value.
@@ -14176,6 +16189,9 @@ impl Json for NCrossValidations {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Determines how N-Cross validations value is determined.
 ///
@@ -14217,6 +16233,9 @@ impl Json for NCrossValidationsMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// network of this container.
@@ -14260,6 +16279,9 @@ impl Json for Network {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /** Abstract class for NLP related AutoML tasks.
  NLP - Natural Language Processing.*/
@@ -14277,6 +16299,9 @@ pub struct NlpVertical {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub validation_data: Option<Option<MlTableJobInput>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NlpVertical {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14285,14 +16310,18 @@ impl Json for NlpVertical {
             featurization_settings: o.opt("featurizationSettings")?,
             limit_settings: o.opt("limitSettings")?,
             validation_data: o.opt("validationData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
         o.opt("validationData", &self.validation_data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14301,18 +16330,25 @@ pub struct NlpVerticalFeaturizationSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub dataset_language: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NlpVerticalFeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             dataset_language: o.opt("datasetLanguage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datasetLanguage", &self.dataset_language);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Job execution constraints.
@@ -14330,6 +16366,9 @@ pub struct NlpVerticalLimitSettings {
 
  Service default: `"P7D"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NlpVerticalLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14338,14 +16377,18 @@ impl Json for NlpVerticalLimitSettings {
             max_concurrent_trials: o.opt("maxConcurrentTrials")?,
             max_trials: o.opt("maxTrials")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
         o.opt("maxTrials", &self.max_trials);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// State of the compute node. Values are idle, running, preparing, unusable, leaving and preempted.
@@ -14405,6 +16448,9 @@ impl Json for NodeState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Counts of various compute node states on the amlCompute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14433,6 +16479,9 @@ pub struct NodeStateCounts {
 
  Read-only: set by the service, never sent in a request body.*/
     pub preempted_node_count: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NodeStateCounts {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14444,10 +16493,11 @@ impl Json for NodeStateCounts {
             unusable_node_count: o.opt("unusableNodeCount")?,
             leaving_node_count: o.opt("leavingNodeCount")?,
             preempted_node_count: o.opt("preemptedNodeCount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("idleNodeCount", &self.idle_node_count);
         o.opt("runningNodeCount", &self.running_node_count);
         o.opt("preparingNodeCount", &self.preparing_node_count);
@@ -14455,6 +16505,9 @@ impl Json for NodeStateCounts {
         o.opt("leavingNodeCount", &self.leaving_node_count);
         o.opt("preemptedNodeCount", &self.preempted_node_count);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Abstract Nodes definition
@@ -14501,6 +16554,9 @@ impl Json for Nodes {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// The enumerated types for the nodes value
 ///
@@ -14539,6 +16595,9 @@ impl Json for NodesValueType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoneAuthTypeWorkspaceConnectionProperties {
@@ -14548,19 +16607,24 @@ pub struct NoneAuthTypeWorkspaceConnectionProperties {
     pub value: Option<String>,
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NoneAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             target: o.opt("target")?,
             value: o.opt("value")?,
             value_format: o.opt("valueFormat")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("target", &self.target);
         o.opt("value", &self.value);
@@ -14568,19 +16632,30 @@ impl Json for NoneAuthTypeWorkspaceConnectionProperties {
         o.constant("authType", "None");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Empty/none datastore credentials.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct NoneDatastoreCredentials {}
+pub struct NoneDatastoreCredentials {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for NoneDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("credentialsType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("credentialsType", "None");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
@@ -14593,6 +16668,8 @@ pub struct NotebookAccessTokenResult {
     pub public_dns: Option<String>,
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub access_token: Option<String>,
     /** Read-only: set by the service, never sent in a request body.
@@ -14603,10 +16680,15 @@ pub struct NotebookAccessTokenResult {
     pub expires_in: Option<i32>,
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub refresh_token: Option<String>,
     /// Read-only: set by the service, never sent in a request body.
     pub scope: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for NotebookAccessTokenResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -14628,6 +16710,7 @@ impl std::fmt::Debug for NotebookAccessTokenResult {
                 &self.refresh_token.as_ref().map(|_| crate::json::Redacted(true)),
             )
             .field("scope", &self.scope)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -14643,10 +16726,11 @@ impl Json for NotebookAccessTokenResult {
             expires_in: o.opt("expiresIn")?,
             refresh_token: o.opt("refreshToken")?,
             scope: o.opt("scope")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("notebookResourceId", &self.notebook_resource_id);
         o.opt("hostName", &self.host_name);
         o.opt("publicDns", &self.public_dns);
@@ -14657,11 +16741,17 @@ impl Json for NotebookAccessTokenResult {
         o.opt("scope", &self.scope);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookPreparationError {
     pub error_message: Option<String>,
     pub status_code: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NotebookPreparationError {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14669,13 +16759,17 @@ impl Json for NotebookPreparationError {
         Ok(Self {
             error_message: o.opt("errorMessage")?,
             status_code: o.opt("statusCode")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("errorMessage", &self.error_message);
         o.opt("statusCode", &self.status_code);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14687,6 +16781,9 @@ pub struct NotebookResourceInfo {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub notebook_preparation_error: Option<Option<NotebookPreparationError>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NotebookResourceInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14695,14 +16792,18 @@ impl Json for NotebookResourceInfo {
             fqdn: o.opt("fqdn")?,
             resource_id: o.opt("resourceId")?,
             notebook_preparation_error: o.opt("notebookPreparationError")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("fqdn", &self.fqdn);
         o.opt("resourceId", &self.resource_id);
         o.opt("notebookPreparationError", &self.notebook_preparation_error);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Primary metrics for Image ObjectDetection task.
@@ -14743,6 +16844,9 @@ impl Json for ObjectDetectionPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Optimization objective.
 #[derive(Clone, Debug, PartialEq)]
@@ -14751,6 +16855,9 @@ pub struct Objective {
     pub goal: Goal,
     /// \[Required\] Name of the metric to optimize.
     pub primary_metric: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Objective {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14758,13 +16865,21 @@ impl Json for Objective {
         Ok(Self {
             goal: o.req("goal")?,
             primary_metric: o.req("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("goal", &self.goal);
         o.req("primaryMetric", &self.primary_metric);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            goal: Json::placeholder()?,
+            primary_metric: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -14821,6 +16936,9 @@ impl Json for OnlineDeployment {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct OnlineDeploymentTrackedResource {
@@ -14852,6 +16970,9 @@ pub struct OnlineDeploymentTrackedResource {
     pub properties: OnlineDeployment,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineDeploymentTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14867,10 +16988,11 @@ impl Json for OnlineDeploymentTrackedResource {
             kind: o.opt("kind")?,
             properties: o.req("properties")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -14883,6 +17005,21 @@ impl Json for OnlineDeploymentTrackedResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            tags: None,
+            location: Json::placeholder()?,
+            identity: None,
+            kind: None,
+            properties: Json::placeholder()?,
+            sku: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// A paginated list of OnlineDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14891,6 +17028,9 @@ pub struct OnlineDeploymentTrackedResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type OnlineDeployment.
     pub value: Option<Vec<OnlineDeploymentTrackedResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineDeploymentTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14898,13 +17038,17 @@ impl Json for OnlineDeploymentTrackedResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Online endpoint configuration
@@ -14918,6 +17062,8 @@ pub struct OnlineEndpoint {
     pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
  This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -14960,6 +17106,9 @@ pub struct OnlineEndpoint {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub traffic: Option<Option<std::collections::BTreeMap<String, i32>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for OnlineEndpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -14975,6 +17124,7 @@ impl std::fmt::Debug for OnlineEndpoint {
             .field("provisioning_state", &self.provisioning_state)
             .field("public_network_access", &self.public_network_access)
             .field("traffic", &self.traffic)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -14993,10 +17143,11 @@ impl Json for OnlineEndpoint {
             provisioning_state: o.opt("provisioningState")?,
             public_network_access: o.opt("publicNetworkAccess")?,
             traffic: o.opt("traffic")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("authMode", &self.auth_mode);
         o.opt("description", &self.description);
         o.opt("keys", &self.keys);
@@ -15009,6 +17160,22 @@ impl Json for OnlineEndpoint {
         o.opt("publicNetworkAccess", &self.public_network_access);
         o.opt("traffic", &self.traffic);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            auth_mode: Json::placeholder()?,
+            description: None,
+            keys: None,
+            properties: None,
+            scoring_uri: None,
+            swagger_uri: None,
+            compute: None,
+            mirror_traffic: None,
+            provisioning_state: None,
+            public_network_access: None,
+            traffic: None,
+            extra: Default::default(),
+        })
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -15041,6 +17208,9 @@ pub struct OnlineEndpointTrackedResource {
     pub properties: OnlineEndpoint,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineEndpointTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15056,10 +17226,11 @@ impl Json for OnlineEndpointTrackedResource {
             kind: o.opt("kind")?,
             properties: o.req("properties")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -15072,6 +17243,21 @@ impl Json for OnlineEndpointTrackedResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            tags: None,
+            location: Json::placeholder()?,
+            identity: None,
+            kind: None,
+            properties: Json::placeholder()?,
+            sku: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// A paginated list of OnlineEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15080,6 +17266,9 @@ pub struct OnlineEndpointTrackedResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type OnlineEndpoint.
     pub value: Option<Vec<OnlineEndpointTrackedResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineEndpointTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15087,13 +17276,17 @@ impl Json for OnlineEndpointTrackedResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Online deployment scoring requests configuration.
@@ -15113,6 +17306,9 @@ pub struct OnlineRequestSettings {
 
  Service default: `"PT5S"` (not filled in by azml: absent stays absent).*/
     pub request_timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineRequestSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15122,10 +17318,11 @@ impl Json for OnlineRequestSettings {
                 .opt("maxConcurrentRequestsPerInstance")?,
             max_queue_wait: o.opt("maxQueueWait")?,
             request_timeout: o.opt("requestTimeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt(
             "maxConcurrentRequestsPerInstance",
             &self.max_concurrent_requests_per_instance,
@@ -15133,6 +17330,9 @@ impl Json for OnlineRequestSettings {
         o.opt("maxQueueWait", &self.max_queue_wait);
         o.opt("requestTimeout", &self.request_timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Online deployment scaling configuration.
@@ -15190,6 +17390,9 @@ impl Json for OnlineScaleSettings {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// The type of operating system.
 ///
@@ -15231,6 +17434,9 @@ impl Json for OperatingSystemType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Name of the last operation.
@@ -15289,6 +17495,9 @@ impl Json for OperationName {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Operation status.
@@ -15356,6 +17565,9 @@ impl Json for OperationStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Trigger of operation.
 ///
@@ -15401,6 +17613,9 @@ impl Json for OperationTrigger {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// The option to order the response.
@@ -15452,6 +17667,9 @@ impl Json for OrderString2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Compute OS Type
 ///
@@ -15493,6 +17711,9 @@ impl Json for OsType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Output data delivery mode enums.
@@ -15536,6 +17757,9 @@ impl Json for OutputDeliveryMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Reference to an asset via its path in a job output.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15548,21 +17772,29 @@ pub struct OutputPathAssetReference {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub path: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OutputPathAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("referenceType");
         Ok(Self {
             job_id: o.opt("jobId")?,
             path: o.opt("path")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("jobId", &self.job_id);
         o.opt("path", &self.path);
         o.constant("referenceType", "OutputPath");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Paginated list of Machine Learning compute objects wrapped in ARM resource envelope.
@@ -15572,6 +17804,9 @@ pub struct PaginatedComputeResourcesList {
     pub value: Option<Vec<ComputeResource>>,
     /// A continuation link (absolute URI) to the next page of results in the list.
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PaginatedComputeResourcesList {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15579,13 +17814,17 @@ impl Json for PaginatedComputeResourcesList {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Mutable batch inference settings per deployment.
@@ -15595,18 +17834,25 @@ pub struct PartialBatchDeployment {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialBatchDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -15616,6 +17862,9 @@ pub struct PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties {
     pub properties: Option<PartialBatchDeployment>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15623,13 +17872,17 @@ impl Json for PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties 
         Ok(Self {
             properties: o.opt("properties")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed service identity (system assigned and/or user assigned identities)
@@ -15641,6 +17894,9 @@ pub struct PartialManagedServiceIdentity {
     pub user_assigned_identities: Option<
         std::collections::BTreeMap<String, PartialUserAssignedIdentity>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15648,13 +17904,17 @@ impl Json for PartialManagedServiceIdentity {
         Ok(Self {
             type_: o.opt("type")?,
             user_assigned_identities: o.opt("userAssignedIdentities")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("userAssignedIdentities", &self.user_assigned_identities);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -15662,16 +17922,25 @@ impl Json for PartialManagedServiceIdentity {
 pub struct PartialMinimalTrackedResource {
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialMinimalTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { tags: o.opt("tags")? })
+        Ok(Self {
+            tags: o.opt("tags")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -15681,6 +17950,9 @@ pub struct PartialMinimalTrackedResourceWithIdentity {
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// Managed service identity (system assigned and/or user assigned identities)
     pub identity: Option<PartialManagedServiceIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialMinimalTrackedResourceWithIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15688,13 +17960,17 @@ impl Json for PartialMinimalTrackedResourceWithIdentity {
         Ok(Self {
             tags: o.opt("tags")?,
             identity: o.opt("identity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.opt("identity", &self.identity);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -15704,6 +17980,9 @@ pub struct PartialMinimalTrackedResourceWithSku {
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<PartialSku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialMinimalTrackedResourceWithSku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15711,13 +17990,17 @@ impl Json for PartialMinimalTrackedResourceWithSku {
         Ok(Self {
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -15729,6 +18012,9 @@ pub struct PartialRegistryPartialTrackedResource {
     pub sku: Option<PartialSku>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialRegistryPartialTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15737,14 +18023,18 @@ impl Json for PartialRegistryPartialTrackedResource {
             identity: o.opt("identity")?,
             sku: o.opt("sku")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("identity", &self.identity);
         o.opt("sku", &self.sku);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Common SKU definition.
@@ -15760,6 +18050,9 @@ pub struct PartialSku {
     pub size: Option<String>,
     /// This field is required to be implemented by the Resource Provider if the service has more than one tier, but is not required on a PUT.
     pub tier: Option<SkuTier>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialSku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15770,16 +18063,20 @@ impl Json for PartialSku {
             name: o.opt("name")?,
             size: o.opt("size")?,
             tier: o.opt("tier")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("capacity", &self.capacity);
         o.opt("family", &self.family);
         o.opt("name", &self.name);
         o.opt("size", &self.size);
         o.opt("tier", &self.tier);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 pub type PartialUserAssignedIdentity = serde_json::Value;
@@ -15791,12 +18088,16 @@ pub struct Password {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub value: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for Password {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Password")
             .field("name", &self.name)
             .field("value", &self.value.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -15806,13 +18107,17 @@ impl Json for Password {
         Ok(Self {
             name: o.opt("name")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15824,20 +18129,25 @@ pub struct PatAuthTypeWorkspaceConnectionProperties {
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
     pub credentials: Option<WorkspaceConnectionPersonalAccessToken>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PatAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             target: o.opt("target")?,
             value: o.opt("value")?,
             value_format: o.opt("valueFormat")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("target", &self.target);
         o.opt("value", &self.value);
@@ -15845,6 +18155,9 @@ impl Json for PatAuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "PAT");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -15890,6 +18203,9 @@ impl Json for PendingUploadCredentialDto {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the PendingUpload credentials type.
 ///
@@ -15928,6 +18244,9 @@ impl Json for PendingUploadCredentialType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PendingUploadRequestDto {
@@ -15939,6 +18258,9 @@ pub struct PendingUploadRequestDto {
 
  Service default: `"TemporaryBlobReference"` (not filled in by azml: absent stays absent).*/
     pub pending_upload_type: Option<PendingUploadType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PendingUploadRequestDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15946,13 +18268,17 @@ impl Json for PendingUploadRequestDto {
         Ok(Self {
             pending_upload_id: o.opt("pendingUploadId")?,
             pending_upload_type: o.opt("pendingUploadType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("pendingUploadId", &self.pending_upload_id);
         o.opt("pendingUploadType", &self.pending_upload_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15969,6 +18295,9 @@ pub struct PendingUploadResponseDto {
 
  Service default: `"TemporaryBlobReference"` (not filled in by azml: absent stays absent).*/
     pub pending_upload_type: Option<PendingUploadType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PendingUploadResponseDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15977,14 +18306,18 @@ impl Json for PendingUploadResponseDto {
             blob_reference_for_consumption: o.opt("blobReferenceForConsumption")?,
             pending_upload_id: o.opt("pendingUploadId")?,
             pending_upload_type: o.opt("pendingUploadType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("blobReferenceForConsumption", &self.blob_reference_for_consumption);
         o.opt("pendingUploadId", &self.pending_upload_id);
         o.opt("pendingUploadType", &self.pending_upload_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Type of storage to use for the pending upload location
@@ -16028,24 +18361,34 @@ impl Json for PendingUploadType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Settings for a personal compute instance.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersonalComputeInstanceSettings {
     /// A user explicitly assigned to a personal compute instance.
     pub assigned_user: Option<AssignedUser>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PersonalComputeInstanceSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             assigned_user: o.opt("assignedUser")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("assignedUser", &self.assigned_user);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Pipeline Job definition: defines generic to MFE attributes.
@@ -16115,10 +18458,14 @@ pub struct PipelineJob {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub source_job_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PipelineJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -16136,10 +18483,11 @@ impl Json for PipelineJob {
             outputs: o.opt("outputs")?,
             settings: o.opt("settings")?,
             source_job_id: o.opt("sourceJobId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -16159,6 +18507,9 @@ impl Json for PipelineJob {
         o.constant("jobType", "Pipeline");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The Private Endpoint resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16171,6 +18522,9 @@ pub struct PrivateEndpoint {
 
  Read-only: set by the service, never sent in a request body.*/
     pub subnet_arm_id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16178,13 +18532,17 @@ impl Json for PrivateEndpoint {
         Ok(Self {
             id: o.opt("id")?,
             subnet_arm_id: o.opt("subnetArmId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("subnetArmId", &self.subnet_arm_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Private Endpoint Connection resource.
@@ -16218,6 +18576,9 @@ pub struct PrivateEndpointConnection {
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// The sku of the workspace.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointConnection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16232,10 +18593,11 @@ impl Json for PrivateEndpointConnection {
             location: o.opt("location")?,
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -16247,22 +18609,34 @@ impl Json for PrivateEndpointConnection {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// List of private endpoint connection associated with the specified workspace
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivateEndpointConnectionListResult {
     /// Array of private endpoint connections
     pub value: Option<Vec<PrivateEndpointConnection>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointConnectionListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of the PrivateEndpointConnectProperties.
@@ -16274,6 +18648,9 @@ pub struct PrivateEndpointConnectionProperties {
     pub private_link_service_connection_state: PrivateLinkServiceConnectionState,
     /// The provisioning state of the private endpoint connection resource.
     pub provisioning_state: Option<PrivateEndpointConnectionProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16283,10 +18660,11 @@ impl Json for PrivateEndpointConnectionProperties {
             private_link_service_connection_state: o
                 .req("privateLinkServiceConnectionState")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("privateEndpoint", &self.private_endpoint);
         o.req(
             "privateLinkServiceConnectionState",
@@ -16294,6 +18672,9 @@ impl Json for PrivateEndpointConnectionProperties {
         );
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The current provisioning state.
@@ -16345,6 +18726,9 @@ impl Json for PrivateEndpointConnectionProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The PE network resource that is linked to this PE connection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16357,6 +18741,9 @@ pub struct PrivateEndpointResource {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub subnet_arm_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16364,13 +18751,17 @@ impl Json for PrivateEndpointResource {
         Ok(Self {
             id: o.opt("id")?,
             subnet_arm_id: o.opt("subnetArmId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("subnetArmId", &self.subnet_arm_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The private endpoint connection status.
@@ -16426,6 +18817,9 @@ impl Json for PrivateEndpointServiceConnectionStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// A private link resource
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16458,6 +18852,9 @@ pub struct PrivateLinkResource {
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// The sku of the workspace.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16472,10 +18869,11 @@ impl Json for PrivateLinkResource {
             location: o.opt("location")?,
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -16487,22 +18885,34 @@ impl Json for PrivateLinkResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A list of private link resources
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivateLinkResourceListResult {
     /// Array of private link resources
     pub value: Option<Vec<PrivateLinkResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkResourceListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of a private link resource.
@@ -16518,6 +18928,9 @@ pub struct PrivateLinkResourceProperties {
     pub required_members: Option<Vec<String>>,
     /// The private link resource Private link DNS zone name.
     pub required_zone_names: Option<Vec<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkResourceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16526,14 +18939,18 @@ impl Json for PrivateLinkResourceProperties {
             group_id: o.opt("groupId")?,
             required_members: o.opt("requiredMembers")?,
             required_zone_names: o.opt("requiredZoneNames")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("groupId", &self.group_id);
         o.opt("requiredMembers", &self.required_members);
         o.opt("requiredZoneNames", &self.required_zone_names);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A collection of information about the state of the connection between service consumer and provider.
@@ -16545,6 +18962,9 @@ pub struct PrivateLinkServiceConnectionState {
     pub description: Option<String>,
     /// A message indicating if changes on the service provider require any updates on the consumer.
     pub actions_required: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkServiceConnectionState {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16553,14 +18973,18 @@ impl Json for PrivateLinkServiceConnectionState {
             status: o.opt("status")?,
             description: o.opt("description")?,
             actions_required: o.opt("actionsRequired")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("status", &self.status);
         o.opt("description", &self.description);
         o.opt("actionsRequired", &self.actions_required);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Deployment container liveness/readiness probe configuration.
@@ -16586,6 +19010,9 @@ pub struct ProbeSettings {
 
  Service default: `"PT2S"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ProbeSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16596,16 +19023,20 @@ impl Json for ProbeSettings {
             period: o.opt("period")?,
             success_threshold: o.opt("successThreshold")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("failureThreshold", &self.failure_threshold);
         o.opt("initialDelay", &self.initial_delay);
         o.opt("period", &self.period);
         o.opt("successThreshold", &self.success_threshold);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The current deployment state of workspace resource. The provisioningState is to indicate states for resource provisioning.
@@ -16669,6 +19100,9 @@ impl Json for ProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The current deployment state of schedule.
 ///
@@ -16715,6 +19149,9 @@ impl Json for ProvisioningStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Whether requests from Public Network are allowed.
 ///
@@ -16756,6 +19193,9 @@ impl Json for PublicNetworkAccess {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum to determine whether PublicNetworkAccess is Enabled or Disabled.
@@ -16799,6 +19239,9 @@ impl Json for PublicNetworkAccessType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// PyTorch distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16807,19 +19250,27 @@ pub struct PyTorch {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub process_count_per_instance: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PyTorch {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("distributionType");
         Ok(Self {
             process_count_per_instance: o.opt("processCountPerInstance")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("processCountPerInstance", &self.process_count_per_instance);
         o.constant("distributionType", "PyTorch");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The properties for Quota update or retrieval.
@@ -16833,6 +19284,9 @@ pub struct QuotaBaseProperties {
     pub limit: Option<i64>,
     /// An enum describing the unit of quota measurement.
     pub unit: Option<QuotaUnit>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for QuotaBaseProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16842,15 +19296,19 @@ impl Json for QuotaBaseProperties {
             type_: o.opt("type")?,
             limit: o.opt("limit")?,
             unit: o.opt("unit")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("type", &self.type_);
         o.opt("limit", &self.limit);
         o.opt("unit", &self.unit);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// An enum describing the unit of quota measurement.
@@ -16890,6 +19348,9 @@ impl Json for QuotaUnit {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Quota update parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16898,6 +19359,9 @@ pub struct QuotaUpdateParameters {
     pub value: Option<Vec<QuotaBaseProperties>>,
     /// Region of workspace quota to be updated.
     pub location: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for QuotaUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16905,13 +19369,17 @@ impl Json for QuotaUpdateParameters {
         Ok(Self {
             value: o.opt("value")?,
             location: o.opt("location")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("location", &self.location);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines a Sampling Algorithm that generates values randomly
@@ -16925,21 +19393,29 @@ pub struct RandomSamplingAlgorithm {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub seed: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RandomSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("samplingAlgorithmType");
         Ok(Self {
             rule: o.opt("rule")?,
             seed: o.opt("seed")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("rule", &self.rule);
         o.opt("seed", &self.seed);
         o.constant("samplingAlgorithmType", "Random");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The specific type of random algorithm
@@ -16983,6 +19459,9 @@ impl Json for RandomSamplingAlgorithmRule {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The workflow trigger recurrence for ComputeStartStop schedule type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17002,6 +19481,9 @@ pub struct Recurrence {
     pub time_zone: Option<String>,
     /// \[Required\] The recurrence schedule.
     pub schedule: Option<RecurrenceSchedule>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Recurrence {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17012,16 +19494,20 @@ impl Json for Recurrence {
             start_time: o.opt("startTime")?,
             time_zone: o.opt("timeZone")?,
             schedule: o.opt("schedule")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("frequency", &self.frequency);
         o.opt("interval", &self.interval);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
         o.opt("schedule", &self.schedule);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to describe the frequency of a recurrence schedule
@@ -17077,6 +19563,9 @@ impl Json for RecurrenceFrequency {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecurrenceSchedule {
@@ -17092,6 +19581,9 @@ pub struct RecurrenceSchedule {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub week_days: Option<Option<Vec<WeekDay>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RecurrenceSchedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17101,15 +19593,19 @@ impl Json for RecurrenceSchedule {
             minutes: o.req("minutes")?,
             month_days: o.opt("monthDays")?,
             week_days: o.opt("weekDays")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("hours", &self.hours);
         o.req("minutes", &self.minutes);
         o.opt("monthDays", &self.month_days);
         o.opt("weekDays", &self.week_days);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -17137,10 +19633,14 @@ pub struct RecurrenceTrigger {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub schedule: Option<Option<RecurrenceSchedule>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RecurrenceTrigger {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("triggerType");
         Ok(Self {
             end_time: o.opt("endTime")?,
             start_time: o.opt("startTime")?,
@@ -17148,10 +19648,11 @@ impl Json for RecurrenceTrigger {
             frequency: o.req("frequency")?,
             interval: o.req("interval")?,
             schedule: o.opt("schedule")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("endTime", &self.end_time);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
@@ -17160,6 +19661,17 @@ impl Json for RecurrenceTrigger {
         o.opt("schedule", &self.schedule);
         o.constant("triggerType", "Recurrence");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            end_time: None,
+            start_time: None,
+            time_zone: None,
+            frequency: Json::placeholder()?,
+            interval: Json::placeholder()?,
+            schedule: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Enum to determine which reference method to use for an asset.
@@ -17207,6 +19719,9 @@ impl Json for ReferenceType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegenerateEndpointKeysRequest {
@@ -17216,6 +19731,9 @@ pub struct RegenerateEndpointKeysRequest {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub key_value: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegenerateEndpointKeysRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17223,13 +19741,21 @@ impl Json for RegenerateEndpointKeysRequest {
         Ok(Self {
             key_type: o.req("keyType")?,
             key_value: o.opt("keyValue")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("keyType", &self.key_type);
         o.opt("keyValue", &self.key_value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            key_type: Json::placeholder()?,
+            key_value: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Details of the Registry
@@ -17266,6 +19792,9 @@ pub struct Registry {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub region_details: Option<Option<Vec<RegistryRegionArmDetails>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Registry {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17279,10 +19808,11 @@ impl Json for Registry {
                 .opt("registryPrivateEndpointConnections")?,
             public_network_access: o.opt("publicNetworkAccess")?,
             region_details: o.opt("regionDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("discoveryUrl", &self.discovery_url);
         o.opt("intellectualPropertyPublisher", &self.intellectual_property_publisher);
         o.opt("managedResourceGroup", &self.managed_resource_group);
@@ -17295,6 +19825,9 @@ impl Json for Registry {
         o.opt("regionDetails", &self.region_details);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct RegistryListCredentialsResult {
@@ -17304,6 +19837,9 @@ pub struct RegistryListCredentialsResult {
     pub username: Option<String>,
     /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
     pub passwords: Option<Vec<Password>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for RegistryListCredentialsResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -17314,6 +19850,7 @@ impl std::fmt::Debug for RegistryListCredentialsResult {
                 "passwords",
                 &self.passwords.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -17324,14 +19861,18 @@ impl Json for RegistryListCredentialsResult {
             location: o.opt("location")?,
             username: o.opt("username")?,
             passwords: o.opt("passwords")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("location", &self.location);
         o.opt("username", &self.username);
         o.opt("passwords", &self.passwords);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed service identity (system assigned and/or user assigned identities)
@@ -17351,6 +19892,9 @@ pub struct RegistryPartialManagedServiceIdentity {
     pub user_assigned_identities: Option<
         std::collections::BTreeMap<String, UserAssignedIdentity>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPartialManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17360,15 +19904,25 @@ impl Json for RegistryPartialManagedServiceIdentity {
             tenant_id: o.opt("tenantId")?,
             type_: o.req("type")?,
             user_assigned_identities: o.opt("userAssignedIdentities")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("principalId", &self.principal_id);
         o.opt("tenantId", &self.tenant_id);
         o.req("type", &self.type_);
         o.opt("userAssignedIdentities", &self.user_assigned_identities);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            principal_id: None,
+            tenant_id: None,
+            type_: Json::placeholder()?,
+            user_assigned_identities: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Private endpoint connection definition.
@@ -17389,6 +19943,9 @@ pub struct RegistryPrivateEndpointConnection {
 
  `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<Option<RegistryPrivateEndpointConnectionProperties>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPrivateEndpointConnection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17397,14 +19954,18 @@ impl Json for RegistryPrivateEndpointConnection {
             id: o.opt("id")?,
             location: o.opt("location")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("location", &self.location);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of the Private Endpoint Connection
@@ -17428,6 +19989,9 @@ pub struct RegistryPrivateEndpointConnectionProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub provisioning_state: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPrivateEndpointConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17438,10 +20002,11 @@ impl Json for RegistryPrivateEndpointConnectionProperties {
             registry_private_link_service_connection_state: o
                 .opt("registryPrivateLinkServiceConnectionState")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("groupIds", &self.group_ids);
         o.opt("privateEndpoint", &self.private_endpoint);
         o.opt(
@@ -17450,6 +20015,9 @@ impl Json for RegistryPrivateEndpointConnectionProperties {
         );
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The connection state.
@@ -17465,6 +20033,9 @@ pub struct RegistryPrivateLinkServiceConnectionState {
     pub description: Option<Option<String>>,
     /// Connection status of the service consumer with the service provider
     pub status: Option<EndpointServiceConnectionStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPrivateLinkServiceConnectionState {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17473,14 +20044,18 @@ impl Json for RegistryPrivateLinkServiceConnectionState {
             actions_required: o.opt("actionsRequired")?,
             description: o.opt("description")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("actionsRequired", &self.actions_required);
         o.opt("description", &self.description);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Details for each region the registry is in
@@ -17498,6 +20073,9 @@ pub struct RegistryRegionArmDetails {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub storage_account_details: Option<Option<Vec<StorageAccountDetails>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryRegionArmDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17506,14 +20084,18 @@ impl Json for RegistryRegionArmDetails {
             acr_details: o.opt("acrDetails")?,
             location: o.opt("location")?,
             storage_account_details: o.opt("storageAccountDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("acrDetails", &self.acr_details);
         o.opt("location", &self.location);
         o.opt("storageAccountDetails", &self.storage_account_details);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17548,6 +20130,9 @@ pub struct RegistryTrackedResource {
     pub properties: Registry,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17563,10 +20148,11 @@ impl Json for RegistryTrackedResource {
             kind: o.opt("kind")?,
             properties: o.req("properties")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -17579,6 +20165,9 @@ impl Json for RegistryTrackedResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of Registry entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17587,6 +20176,9 @@ pub struct RegistryTrackedResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type Registry.
     pub value: Option<Vec<RegistryTrackedResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17594,13 +20186,17 @@ impl Json for RegistryTrackedResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Regression task in AutoML Table vertical.
@@ -17666,10 +20262,14 @@ pub struct Regression {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub training_settings: Option<Option<RegressionTrainingSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Regression {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             cv_split_column_names: o.opt("cvSplitColumnNames")?,
             featurization_settings: o.opt("featurizationSettings")?,
@@ -17685,10 +20285,11 @@ impl Json for Regression {
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
             training_settings: o.opt("trainingSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cvSplitColumnNames", &self.cv_split_column_names);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
@@ -17705,6 +20306,9 @@ impl Json for Regression {
         o.opt("trainingSettings", &self.training_settings);
         o.constant("taskType", "Regression");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all Regression models supported by AutoML.
@@ -17786,6 +20390,9 @@ impl Json for RegressionModels {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for Regression task.
 ///
@@ -17836,6 +20443,9 @@ impl Json for RegressionPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Regression Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17877,6 +20487,9 @@ pub struct RegressionTrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blocked_training_algorithms: Option<Option<Vec<RegressionModels>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegressionTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17891,10 +20504,11 @@ impl Json for RegressionTrainingSettings {
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
             allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
             blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -17905,6 +20519,9 @@ impl Json for RegressionTrainingSettings {
         o.opt("allowedTrainingAlgorithms", &self.allowed_training_algorithms);
         o.opt("blockedTrainingAlgorithms", &self.blocked_training_algorithms);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on all nodes of the cluster. Enabled - Indicates that the public ssh port is open on all nodes of the cluster. NotSpecified - Indicates that the public ssh port is closed on all nodes of the cluster if VNet is defined, else is open all public nodes. It can be default only during cluster creation time, after creation it will be either enabled or disabled.
@@ -17952,6 +20569,9 @@ impl Json for RemoteLoginPortPublicAccess {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Common fields that are returned in the response for all Azure Resource Manager resources
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17972,6 +20592,9 @@ pub struct Resource {
 
  Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Resource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17981,15 +20604,19 @@ impl Json for Resource {
             name: o.opt("name")?,
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18006,6 +20633,9 @@ pub struct ResourceBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18014,14 +20644,18 @@ impl Json for ResourceBase {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18040,6 +20674,9 @@ pub struct ResourceConfiguration {
     pub properties: Option<
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18048,14 +20685,18 @@ impl Json for ResourceConfiguration {
             instance_count: o.opt("instanceCount")?,
             instance_type: o.opt("instanceType")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("instanceCount", &self.instance_count);
         o.opt("instanceType", &self.instance_type);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Represents a resource ID. For example, for a subnet, it is the resource URL for the subnet.
@@ -18063,16 +20704,25 @@ impl Json for ResourceConfiguration {
 pub struct ResourceId {
     /// The ID of the resource
     pub id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceId {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { id: o.req("id")? })
+        Ok(Self {
+            id: o.req("id")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("id", &self.id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Resource Name.
@@ -18086,6 +20736,9 @@ pub struct ResourceName {
 
  Read-only: set by the service, never sent in a request body.*/
     pub localized_value: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceName {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18093,13 +20746,17 @@ impl Json for ResourceName {
         Ok(Self {
             value: o.opt("value")?,
             localized_value: o.opt("localizedValue")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("localizedValue", &self.localized_value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The quota assigned to a resource.
@@ -18129,6 +20786,9 @@ pub struct ResourceQuota {
 
  Read-only: set by the service, never sent in a request body.*/
     pub unit: Option<QuotaUnit>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceQuota {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18140,10 +20800,11 @@ impl Json for ResourceQuota {
             name: o.opt("name")?,
             limit: o.opt("limit")?,
             unit: o.opt("unit")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("amlWorkspaceLocation", &self.aml_workspace_location);
         o.opt("type", &self.type_);
@@ -18152,6 +20813,9 @@ impl Json for ResourceQuota {
         o.opt("unit", &self.unit);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Route {
@@ -18159,6 +20823,9 @@ pub struct Route {
     pub path: String,
     /// \[Required\] The port for the route.
     pub port: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Route {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18166,13 +20833,17 @@ impl Json for Route {
         Ok(Self {
             path: o.req("path")?,
             port: o.req("port")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("path", &self.path);
         o.req("port", &self.port);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** The Sampling Algorithm used to generate hyperparameter values, along with properties to
@@ -18239,6 +20910,9 @@ impl Json for SamplingAlgorithm {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -18284,6 +20958,9 @@ impl Json for SamplingAlgorithmType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SasAuthTypeWorkspaceConnectionProperties {
@@ -18294,20 +20971,25 @@ pub struct SasAuthTypeWorkspaceConnectionProperties {
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
     pub credentials: Option<WorkspaceConnectionSharedAccessSignature>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SasAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             target: o.opt("target")?,
             value: o.opt("value")?,
             value_format: o.opt("valueFormat")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("target", &self.target);
         o.opt("value", &self.value);
@@ -18316,6 +20998,9 @@ impl Json for SasAuthTypeWorkspaceConnectionProperties {
         o.constant("authType", "SAS");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SasCredentialDto {
@@ -18323,17 +21008,27 @@ pub struct SasCredentialDto {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub sas_uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SasCredentialDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { sas_uri: o.opt("sasUri")? })
+        o.skip("credentialType");
+        Ok(Self {
+            sas_uri: o.opt("sasUri")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sasUri", &self.sas_uri);
         o.constant("credentialType", "SAS");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// SAS datastore credentials configuration.
@@ -18341,26 +21036,39 @@ impl Json for SasCredentialDto {
 pub struct SasDatastoreCredentials {
     /** \[Required\] Storage container secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: SasDatastoreSecrets,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SasDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SasDatastoreCredentials")
             .field("secrets", &crate::json::Redacted(true))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for SasDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { secrets: o.req("secrets")? })
+        o.skip("credentialsType");
+        Ok(Self {
+            secrets: o.req("secrets")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("secrets", &self.secrets);
         o.constant("credentialsType", "Sas");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Datastore SAS secrets.
@@ -18372,6 +21080,9 @@ pub struct SasDatastoreSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub sas_token: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SasDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -18380,21 +21091,27 @@ impl std::fmt::Debug for SasDatastoreSecrets {
                 "sas_token",
                 &self.sas_token.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for SasDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("secretsType");
         Ok(Self {
             sas_token: o.opt("sasToken")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sasToken", &self.sas_token);
         o.constant("secretsType", "Sas");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// scale settings for AML Compute
@@ -18408,6 +21125,9 @@ pub struct ScaleSettings {
     pub min_node_count: Option<i32>,
     /// Node Idle Time before scaling down amlCompute. This string needs to be in the RFC Format.
     pub node_idle_time_before_scale_down: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18416,32 +21136,43 @@ impl Json for ScaleSettings {
             max_node_count: o.req("maxNodeCount")?,
             min_node_count: o.opt("minNodeCount")?,
             node_idle_time_before_scale_down: o.opt("nodeIdleTimeBeforeScaleDown")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("maxNodeCount", &self.max_node_count);
         o.opt("minNodeCount", &self.min_node_count);
         o.opt("nodeIdleTimeBeforeScaleDown", &self.node_idle_time_before_scale_down);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Desired scale settings for the amlCompute.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScaleSettingsInformation {
     pub scale_settings: Option<ScaleSettings>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScaleSettingsInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             scale_settings: o.opt("scaleSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("scaleSettings", &self.scale_settings);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -18484,6 +21215,9 @@ impl Json for ScaleType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Base definition of a schedule
 #[derive(Clone, Debug, PartialEq)]
@@ -18516,6 +21250,9 @@ pub struct Schedule {
     pub provisioning_state: Option<ScheduleProvisioningStatus>,
     /// \[Required\] Specifies the trigger details
     pub trigger: TriggerBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Schedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18529,10 +21266,11 @@ impl Json for Schedule {
             is_enabled: o.opt("isEnabled")?,
             provisioning_state: o.opt("provisioningState")?,
             trigger: o.req("trigger")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -18542,6 +21280,19 @@ impl Json for Schedule {
         o.opt("provisioningState", &self.provisioning_state);
         o.req("trigger", &self.trigger);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            action: Json::placeholder()?,
+            display_name: None,
+            is_enabled: None,
+            provisioning_state: None,
+            trigger: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -18597,6 +21348,9 @@ impl Json for ScheduleActionBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -18638,6 +21392,9 @@ impl Json for ScheduleActionType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScheduleBase {
@@ -18647,6 +21404,9 @@ pub struct ScheduleBase {
     pub id: Option<Option<String>>,
     pub provisioning_status: Option<ScheduleProvisioningState>,
     pub status: Option<ScheduleStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScheduleBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18655,14 +21415,18 @@ impl Json for ScheduleBase {
             id: o.opt("id")?,
             provisioning_status: o.opt("provisioningStatus")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("provisioningStatus", &self.provisioning_status);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Status filter for schedule.
@@ -18710,6 +21474,9 @@ impl Json for ScheduleListViewType2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The current deployment state of schedule.
 ///
@@ -18755,6 +21522,9 @@ impl Json for ScheduleProvisioningState {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 ///
@@ -18813,6 +21583,9 @@ impl Json for ScheduleProvisioningStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, PartialEq)]
@@ -18835,6 +21608,9 @@ pub struct ScheduleResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: Schedule,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScheduleResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18845,16 +21621,27 @@ impl Json for ScheduleResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// A paginated list of Schedule entities.
@@ -18864,6 +21651,9 @@ pub struct ScheduleResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type Schedule.
     pub value: Option<Vec<ScheduleResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScheduleResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18871,13 +21661,17 @@ impl Json for ScheduleResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Is the schedule enabled or disabled?
@@ -18921,6 +21715,9 @@ impl Json for ScheduleStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Script reference
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18933,6 +21730,9 @@ pub struct ScriptReference {
     pub script_arguments: Option<String>,
     /// Optional time period passed to timeout command.
     pub timeout: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScriptReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18942,15 +21742,19 @@ impl Json for ScriptReference {
             script_data: o.opt("scriptData")?,
             script_arguments: o.opt("scriptArguments")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("scriptSource", &self.script_source);
         o.opt("scriptData", &self.script_data);
         o.opt("scriptArguments", &self.script_arguments);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Customized setup scripts
@@ -18960,6 +21764,9 @@ pub struct ScriptsToExecute {
     pub startup_script: Option<ScriptReference>,
     /// Script that's run only once during provision of the compute.
     pub creation_script: Option<ScriptReference>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScriptsToExecute {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18967,13 +21774,17 @@ impl Json for ScriptsToExecute {
         Ok(Self {
             startup_script: o.opt("startupScript")?,
             creation_script: o.opt("creationScript")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("startupScript", &self.startup_script);
         o.opt("creationScript", &self.creation_script);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Forecasting seasonality.
@@ -19028,6 +21839,9 @@ impl Json for Seasonality {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Forecasting seasonality mode.
 ///
@@ -19069,6 +21883,9 @@ impl Json for SeasonalityMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum to determine the datastore secrets type.
@@ -19120,6 +21937,9 @@ impl Json for SecretsType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -19167,23 +21987,33 @@ impl Json for ServiceDataAccessAuthIdentity {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceManagedResourcesSettings {
     /// The settings for the service managed cosmosdb account.
     pub cosmos_db: Option<CosmosDbSettings>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServiceManagedResourcesSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             cosmos_db: o.opt("cosmosDb")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cosmosDb", &self.cosmos_db);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Service Principal datastore credentials configuration.
@@ -19201,10 +22031,15 @@ pub struct ServicePrincipalDatastoreCredentials {
     pub resource_url: Option<Option<String>>,
     /** \[Required\] Service principal secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: ServicePrincipalDatastoreSecrets,
     /// \[Required\] ID of the tenant to which the service principal belongs.
     pub tenant_id: crate::json::Uuid,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ServicePrincipalDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -19214,22 +22049,25 @@ impl std::fmt::Debug for ServicePrincipalDatastoreCredentials {
             .field("resource_url", &self.resource_url)
             .field("secrets", &crate::json::Redacted(true))
             .field("tenant_id", &self.tenant_id)
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for ServicePrincipalDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("credentialsType");
         Ok(Self {
             authority_url: o.opt("authorityUrl")?,
             client_id: o.req("clientId")?,
             resource_url: o.opt("resourceUrl")?,
             secrets: o.req("secrets")?,
             tenant_id: o.req("tenantId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("authorityUrl", &self.authority_url);
         o.req("clientId", &self.client_id);
         o.opt("resourceUrl", &self.resource_url);
@@ -19237,6 +22075,9 @@ impl Json for ServicePrincipalDatastoreCredentials {
         o.req("tenantId", &self.tenant_id);
         o.constant("credentialsType", "ServicePrincipal");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Datastore Service Principal secrets.
@@ -19248,6 +22089,9 @@ pub struct ServicePrincipalDatastoreSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub client_secret: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ServicePrincipalDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -19256,21 +22100,27 @@ impl std::fmt::Debug for ServicePrincipalDatastoreSecrets {
                 "client_secret",
                 &self.client_secret.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for ServicePrincipalDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("secretsType");
         Ok(Self {
             client_secret: o.opt("clientSecret")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clientSecret", &self.client_secret);
         o.constant("secretsType", "ServicePrincipal");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Details of customized scripts to execute for setting up the cluster.
@@ -19278,16 +22128,25 @@ impl Json for ServicePrincipalDatastoreSecrets {
 pub struct SetupScripts {
     /// Customized setup scripts
     pub scripts: Option<ScriptsToExecute>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SetupScripts {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { scripts: o.opt("scripts")? })
+        Ok(Self {
+            scripts: o.opt("scripts")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("scripts", &self.scripts);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19298,6 +22157,9 @@ pub struct SharedPrivateLinkResource {
 
  `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<SharedPrivateLinkResourceProperty>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SharedPrivateLinkResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19305,13 +22167,17 @@ impl Json for SharedPrivateLinkResource {
         Ok(Self {
             name: o.opt("name")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of a shared private link resource.
@@ -19325,6 +22191,9 @@ pub struct SharedPrivateLinkResourceProperty {
     pub request_message: Option<String>,
     /// Indicates whether the connection has been Approved/Rejected/Removed by the owner of the service.
     pub status: Option<PrivateEndpointServiceConnectionStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SharedPrivateLinkResourceProperty {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19334,15 +22203,19 @@ impl Json for SharedPrivateLinkResourceProperty {
             group_id: o.opt("groupId")?,
             request_message: o.opt("requestMessage")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("privateLinkResourceId", &self.private_link_resource_id);
         o.opt("groupId", &self.group_id);
         o.opt("requestMessage", &self.request_message);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The parameter defining how if AutoML should handle short time series.
@@ -19394,6 +22267,9 @@ impl Json for ShortSeriesHandlingConfiguration {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The resource model definition representing SKU
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19408,6 +22284,9 @@ pub struct Sku {
     pub family: Option<String>,
     /// If the SKU supports scale out/in then the capacity integer should be included. If scale out/in is not possible for the resource this may be omitted.
     pub capacity: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Sku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19418,16 +22297,20 @@ impl Json for Sku {
             size: o.opt("size")?,
             family: o.opt("family")?,
             capacity: o.opt("capacity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("name", &self.name);
         o.opt("tier", &self.tier);
         o.opt("size", &self.size);
         o.opt("family", &self.family);
         o.opt("capacity", &self.capacity);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// SKU capacity information
@@ -19449,6 +22332,9 @@ pub struct SkuCapacity {
 
  Service default: `"Automatic"` (not filled in by azml: absent stays absent).*/
     pub scale_type: Option<SkuScaleType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuCapacity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19458,15 +22344,19 @@ impl Json for SkuCapacity {
             maximum: o.opt("maximum")?,
             minimum: o.opt("minimum")?,
             scale_type: o.opt("scaleType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("default", &self.default);
         o.opt("maximum", &self.maximum);
         o.opt("minimum", &self.minimum);
         o.opt("scaleType", &self.scale_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Fulfills ARM Contract requirement to list all available SKUS for a resource.
@@ -19486,6 +22376,9 @@ pub struct SkuResource {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub sku: Option<Option<SkuSetting>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19494,14 +22387,18 @@ impl Json for SkuResource {
             capacity: o.opt("capacity")?,
             resource_type: o.opt("resourceType")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("capacity", &self.capacity);
         o.opt("resourceType", &self.resource_type);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of SkuResource entities.
@@ -19511,6 +22408,9 @@ pub struct SkuResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type SkuResource.
     pub value: Option<Vec<SkuResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19518,13 +22418,17 @@ impl Json for SkuResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Node scaling setting for the compute sku.
@@ -19572,6 +22476,9 @@ impl Json for SkuScaleType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// SkuSetting fulfills the need for stripped down SKU info in ARM contract.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19582,6 +22489,9 @@ pub struct SkuSetting {
 
  Service default: `"Basic"` (not filled in by azml: absent stays absent).*/
     pub tier: Option<SkuTier>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuSetting {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19589,13 +22499,17 @@ impl Json for SkuSetting {
         Ok(Self {
             name: o.req("name")?,
             tier: o.opt("tier")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("name", &self.name);
         o.opt("tier", &self.tier);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// This field is required to be implemented by the Resource Provider if the service has more than one tier, but is not required on a PUT.
@@ -19696,6 +22610,9 @@ impl Json for SourceType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on this instance. Enabled - Indicates that the public ssh port is open and accessible according to the VNet/subnet policy if applicable.
 ///
@@ -19737,6 +22654,9 @@ impl Json for SshPublicAccess {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enable or disable ssl for scoring
@@ -19784,6 +22704,9 @@ impl Json for SslConfigStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The ssl configuration for scoring
 #[derive(Clone, Default, PartialEq)]
@@ -19792,11 +22715,15 @@ pub struct SslConfiguration {
     pub status: Option<SslConfigStatus>,
     /** Cert data
 
+ Write-only: the service never returns it.
+
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub cert: Option<Option<String>>,
     /** Key data
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -19812,6 +22739,9 @@ pub struct SslConfiguration {
     pub leaf_domain_label: Option<Option<String>>,
     /// Indicates whether to overwrite existing domain label.
     pub overwrite_existing_domain: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SslConfiguration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -19822,6 +22752,7 @@ impl std::fmt::Debug for SslConfiguration {
             .field("cname", &self.cname)
             .field("leaf_domain_label", &self.leaf_domain_label)
             .field("overwrite_existing_domain", &self.overwrite_existing_domain)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -19835,10 +22766,11 @@ impl Json for SslConfiguration {
             cname: o.opt("cname")?,
             leaf_domain_label: o.opt("leafDomainLabel")?,
             overwrite_existing_domain: o.opt("overwriteExistingDomain")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("status", &self.status);
         o.opt("cert", &self.cert);
         o.opt("key", &self.key);
@@ -19846,6 +22778,9 @@ impl Json for SslConfiguration {
         o.opt("leafDomainLabel", &self.leaf_domain_label);
         o.opt("overwriteExistingDomain", &self.overwrite_existing_domain);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Advances setting to customize StackEnsemble run.
@@ -19861,6 +22796,9 @@ pub struct StackEnsembleSettings {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub stack_meta_learner_type: Option<StackMetaLearnerType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for StackEnsembleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19870,10 +22808,11 @@ impl Json for StackEnsembleSettings {
             stack_meta_learner_train_percentage: o
                 .opt("stackMetaLearnerTrainPercentage")?,
             stack_meta_learner_type: o.opt("stackMetaLearnerType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("stackMetaLearnerKWargs", &self.stack_meta_learner_k_wargs);
         o.opt(
             "stackMetaLearnerTrainPercentage",
@@ -19881,6 +22820,9 @@ impl Json for StackEnsembleSettings {
         );
         o.opt("stackMetaLearnerType", &self.stack_meta_learner_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** The meta-learner is a model trained on the output of the individual heterogeneous models.
@@ -19949,6 +22891,9 @@ impl Json for StackMetaLearnerType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Status of update workspace quota.
@@ -20022,6 +22967,9 @@ impl Json for Status {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Stochastic optimizer for image models.
 ///
@@ -20072,6 +23020,9 @@ impl Json for StochasticOptimizer {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Details of storage account to be used for the Registry
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20084,6 +23035,9 @@ pub struct StorageAccountDetails {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub user_created_storage_account: Option<Option<UserCreatedStorageAccount>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for StorageAccountDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20091,13 +23045,17 @@ impl Json for StorageAccountDetails {
         Ok(Self {
             system_created_storage_account: o.opt("systemCreatedStorageAccount")?,
             user_created_storage_account: o.opt("userCreatedStorageAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("systemCreatedStorageAccount", &self.system_created_storage_account);
         o.opt("userCreatedStorageAccount", &self.user_created_storage_account);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// type of this storage account.
@@ -20140,6 +23098,9 @@ impl Json for StorageAccountType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Sweep job definition.
@@ -20215,10 +23176,14 @@ pub struct SweepJob {
     pub search_space: serde_json::Value,
     /// \[Required\] Trial component definition.
     pub trial: TrialComponent,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SweepJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -20239,10 +23204,11 @@ impl Json for SweepJob {
             sampling_algorithm: o.req("samplingAlgorithm")?,
             search_space: o.req("searchSpace")?,
             trial: o.req("trial")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -20265,6 +23231,30 @@ impl Json for SweepJob {
         o.constant("jobType", "Sweep");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            component_id: None,
+            compute_id: None,
+            display_name: None,
+            experiment_name: None,
+            identity: None,
+            is_archived: None,
+            services: None,
+            status: None,
+            early_termination: None,
+            inputs: None,
+            limits: None,
+            objective: Json::placeholder()?,
+            outputs: None,
+            sampling_algorithm: Json::placeholder()?,
+            search_space: Json::placeholder()?,
+            trial: Json::placeholder()?,
+            extra: Default::default(),
+        })
+    }
 }
 /// Sweep Job limit class.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20285,25 +23275,33 @@ pub struct SweepJobLimits {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub trial_timeout: Option<Option<crate::json::IsoDuration>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SweepJobLimits {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobLimitsType");
         Ok(Self {
             timeout: o.opt("timeout")?,
             max_concurrent_trials: o.opt("maxConcurrentTrials")?,
             max_total_trials: o.opt("maxTotalTrials")?,
             trial_timeout: o.opt("trialTimeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("timeout", &self.timeout);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
         o.opt("maxTotalTrials", &self.max_total_trials);
         o.opt("trialTimeout", &self.trial_timeout);
         o.constant("jobLimitsType", "Sweep");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A SynapseSpark compute.
@@ -20344,10 +23342,14 @@ pub struct SynapseSpark {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<SynapseSparkProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SynapseSpark {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -20359,10 +23361,11 @@ impl Json for SynapseSpark {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -20375,6 +23378,9 @@ impl Json for SynapseSpark {
         o.opt("properties", &self.properties);
         o.constant("computeType", "SynapseSpark");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20399,6 +23405,9 @@ pub struct SynapseSparkProperties {
     pub workspace_name: Option<String>,
     /// Pool name.
     pub pool_name: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SynapseSparkProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20414,10 +23423,11 @@ impl Json for SynapseSparkProperties {
             resource_group: o.opt("resourceGroup")?,
             workspace_name: o.opt("workspaceName")?,
             pool_name: o.opt("poolName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("autoScaleProperties", &self.auto_scale_properties);
         o.opt("autoPauseProperties", &self.auto_pause_properties);
         o.opt("sparkVersion", &self.spark_version);
@@ -20429,6 +23439,9 @@ impl Json for SynapseSparkProperties {
         o.opt("workspaceName", &self.workspace_name);
         o.opt("poolName", &self.pool_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20445,6 +23458,9 @@ pub struct SystemCreatedAcrAccount {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub arm_resource_id: Option<Option<ArmResourceId>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemCreatedAcrAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20453,14 +23469,18 @@ impl Json for SystemCreatedAcrAccount {
             acr_account_name: o.opt("acrAccountName")?,
             acr_account_sku: o.opt("acrAccountSku")?,
             arm_resource_id: o.opt("armResourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("acrAccountName", &self.acr_account_name);
         o.opt("acrAccountSku", &self.acr_account_sku);
         o.opt("armResourceId", &self.arm_resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20489,6 +23509,9 @@ pub struct SystemCreatedStorageAccount {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub storage_account_type: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemCreatedStorageAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20499,16 +23522,20 @@ impl Json for SystemCreatedStorageAccount {
             storage_account_hns_enabled: o.opt("storageAccountHnsEnabled")?,
             storage_account_name: o.opt("storageAccountName")?,
             storage_account_type: o.opt("storageAccountType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("allowBlobPublicAccess", &self.allow_blob_public_access);
         o.opt("armResourceId", &self.arm_resource_id);
         o.opt("storageAccountHnsEnabled", &self.storage_account_hns_enabled);
         o.opt("storageAccountName", &self.storage_account_name);
         o.opt("storageAccountType", &self.storage_account_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Metadata pertaining to creation and last modification of the resource.
@@ -20526,6 +23553,9 @@ pub struct SystemData {
     pub last_modified_by_type: Option<CreatedByType>,
     /// The timestamp of resource last modification (UTC)
     pub last_modified_at: Option<crate::json::DateTime>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20537,10 +23567,11 @@ impl Json for SystemData {
             last_modified_by: o.opt("lastModifiedBy")?,
             last_modified_by_type: o.opt("lastModifiedByType")?,
             last_modified_at: o.opt("lastModifiedAt")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("createdBy", &self.created_by);
         o.opt("createdByType", &self.created_by_type);
         o.opt("createdAt", &self.created_at);
@@ -20548,6 +23579,9 @@ impl Json for SystemData {
         o.opt("lastModifiedByType", &self.last_modified_by_type);
         o.opt("lastModifiedAt", &self.last_modified_at);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A system service running on a compute.
@@ -20565,6 +23599,9 @@ pub struct SystemService {
 
  Read-only: set by the service, never sent in a request body.*/
     pub version: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20573,14 +23610,18 @@ impl Json for SystemService {
             system_service_type: o.opt("systemServiceType")?,
             public_ip_address: o.opt("publicIpAddress")?,
             version: o.opt("version")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("systemServiceType", &self.system_service_type);
         o.opt("publicIpAddress", &self.public_ip_address);
         o.opt("version", &self.version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Abstract class for AutoML tasks that use table dataset as input - such as Classification/Regression/Forecasting.
@@ -20627,6 +23668,9 @@ pub struct TableVertical {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weight_column_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TableVertical {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20641,10 +23685,11 @@ impl Json for TableVertical {
             validation_data: o.opt("validationData")?,
             validation_data_size: o.opt("validationDataSize")?,
             weight_column_name: o.opt("weightColumnName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cvSplitColumnNames", &self.cv_split_column_names);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
@@ -20655,6 +23700,9 @@ impl Json for TableVertical {
         o.opt("validationDataSize", &self.validation_data_size);
         o.opt("weightColumnName", &self.weight_column_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Featurization Configuration.
@@ -20690,6 +23738,9 @@ pub struct TableVerticalFeaturizationSettings {
     pub transformer_params: Option<
         Option<std::collections::BTreeMap<String, Option<Vec<ColumnTransformer>>>>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TableVerticalFeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20701,10 +23752,11 @@ impl Json for TableVerticalFeaturizationSettings {
             enable_dnn_featurization: o.opt("enableDnnFeaturization")?,
             mode: o.opt("mode")?,
             transformer_params: o.opt("transformerParams")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datasetLanguage", &self.dataset_language);
         o.opt("blockedTransformers", &self.blocked_transformers);
         o.opt("columnNameAndTypes", &self.column_name_and_types);
@@ -20712,6 +23764,9 @@ impl Json for TableVerticalFeaturizationSettings {
         o.opt("mode", &self.mode);
         o.opt("transformerParams", &self.transformer_params);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Job execution constraints.
@@ -20745,6 +23800,9 @@ pub struct TableVerticalLimitSettings {
 
  Service default: `"PT30M"` (not filled in by azml: absent stays absent).*/
     pub trial_timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TableVerticalLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20757,10 +23815,11 @@ impl Json for TableVerticalLimitSettings {
             max_trials: o.opt("maxTrials")?,
             timeout: o.opt("timeout")?,
             trial_timeout: o.opt("trialTimeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableEarlyTermination", &self.enable_early_termination);
         o.opt("exitScore", &self.exit_score);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
@@ -20769,6 +23828,9 @@ impl Json for TableVerticalLimitSettings {
         o.opt("timeout", &self.timeout);
         o.opt("trialTimeout", &self.trial_timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Target aggregate function.
@@ -20824,6 +23886,9 @@ impl Json for TargetAggregationFunction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The number of past periods to lag from the target column.
 ///
@@ -20875,6 +23940,9 @@ impl Json for TargetLags {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Target lags selection modes.
 ///
@@ -20916,6 +23984,9 @@ impl Json for TargetLagsMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Forecasting target rolling window size.
@@ -20974,6 +24045,9 @@ impl Json for TargetRollingWindowSize {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Target rolling windows size mode.
 ///
@@ -21016,6 +24090,9 @@ impl Json for TargetRollingWindowSizeMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TargetUtilizationScaleSettings {
@@ -21035,25 +24112,33 @@ pub struct TargetUtilizationScaleSettings {
 
  Service default: `70` (not filled in by azml: absent stays absent).*/
     pub target_utilization_percentage: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TargetUtilizationScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("scaleType");
         Ok(Self {
             max_instances: o.opt("maxInstances")?,
             min_instances: o.opt("minInstances")?,
             polling_interval: o.opt("pollingInterval")?,
             target_utilization_percentage: o.opt("targetUtilizationPercentage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxInstances", &self.max_instances);
         o.opt("minInstances", &self.min_instances);
         o.opt("pollingInterval", &self.polling_interval);
         o.opt("targetUtilizationPercentage", &self.target_utilization_percentage);
         o.constant("scaleType", "TargetUtilization");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AutoMLJob Task type.
@@ -21137,6 +24222,9 @@ impl Json for TaskType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// TensorFlow distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21149,21 +24237,29 @@ pub struct TensorFlow {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub worker_count: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TensorFlow {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("distributionType");
         Ok(Self {
             parameter_server_count: o.opt("parameterServerCount")?,
             worker_count: o.opt("workerCount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("parameterServerCount", &self.parameter_server_count);
         o.opt("workerCount", &self.worker_count);
         o.constant("distributionType", "TensorFlow");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Text Classification task in AutoML NLP vertical.
@@ -21197,10 +24293,14 @@ pub struct TextClassification {
 
  Service default: `"Accuracy"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TextClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             featurization_settings: o.opt("featurizationSettings")?,
             limit_settings: o.opt("limitSettings")?,
@@ -21209,10 +24309,11 @@ impl Json for TextClassification {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
         o.opt("validationData", &self.validation_data);
@@ -21222,6 +24323,9 @@ impl Json for TextClassification {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "TextClassification");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Text Classification Multilabel task in AutoML NLP vertical.
@@ -21256,10 +24360,14 @@ pub struct TextClassificationMultilabel {
 
  Read-only: set by the service, never sent in a request body.*/
     pub primary_metric: Option<ClassificationMultilabelPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TextClassificationMultilabel {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             featurization_settings: o.opt("featurizationSettings")?,
             limit_settings: o.opt("limitSettings")?,
@@ -21268,10 +24376,11 @@ impl Json for TextClassificationMultilabel {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
         o.opt("validationData", &self.validation_data);
@@ -21281,6 +24390,9 @@ impl Json for TextClassificationMultilabel {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "TextClassificationMultilabel");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Text-NER task in AutoML NLP vertical.
@@ -21316,10 +24428,14 @@ pub struct TextNer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub primary_metric: Option<ClassificationPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TextNer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             featurization_settings: o.opt("featurizationSettings")?,
             limit_settings: o.opt("limitSettings")?,
@@ -21328,10 +24444,11 @@ impl Json for TextNer {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
         o.opt("validationData", &self.validation_data);
@@ -21341,6 +24458,9 @@ impl Json for TextNer {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "TextNER");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The resource model definition for an Azure Resource Manager tracked top level resource which has 'tags' and a 'location'
@@ -21366,6 +24486,9 @@ pub struct TrackedResource {
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// The geo-location where the resource lives
     pub location: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21377,10 +24500,11 @@ impl Json for TrackedResource {
             system_data: o.opt("systemData")?,
             tags: o.opt("tags")?,
             location: o.req("location")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -21388,6 +24512,9 @@ impl Json for TrackedResource {
         o.opt("tags", &self.tags);
         o.req("location", &self.location);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Training related configuration.
@@ -21422,6 +24549,9 @@ pub struct TrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub stack_ensemble_settings: Option<Option<StackEnsembleSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21434,10 +24564,11 @@ impl Json for TrainingSettings {
             enable_vote_ensemble: o.opt("enableVoteEnsemble")?,
             ensemble_model_download_timeout: o.opt("ensembleModelDownloadTimeout")?,
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -21446,6 +24577,9 @@ impl Json for TrainingSettings {
         o.opt("ensembleModelDownloadTimeout", &self.ensemble_model_download_timeout);
         o.opt("stackEnsembleSettings", &self.stack_ensemble_settings);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Trial component definition.
@@ -21473,6 +24607,9 @@ pub struct TrialComponent {
 
  Service default: `"{}"` (not filled in by azml: absent stays absent).*/
     pub resources: Option<JobResourceConfiguration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TrialComponent {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21484,10 +24621,11 @@ impl Json for TrialComponent {
             environment_id: o.req("environmentId")?,
             environment_variables: o.opt("environmentVariables")?,
             resources: o.opt("resources")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeId", &self.code_id);
         o.req("command", &self.command);
         o.opt("distribution", &self.distribution);
@@ -21495,6 +24633,9 @@ impl Json for TrialComponent {
         o.opt("environmentVariables", &self.environment_variables);
         o.opt("resources", &self.resources);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -21548,6 +24689,9 @@ impl Json for TriggerBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -21589,6 +24733,9 @@ impl Json for TriggerType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TritonModelJobInput {
@@ -21602,23 +24749,31 @@ pub struct TritonModelJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TritonModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "triton_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21635,23 +24790,31 @@ pub struct TritonModelJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TritonModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "triton_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an early termination policy that cancels a given percentage of runs at each evaluation interval.
@@ -21669,23 +24832,31 @@ pub struct TruncationSelectionPolicy {
 
  Service default: `0` (not filled in by azml: absent stays absent).*/
     pub truncation_percentage: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TruncationSelectionPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("policyType");
         Ok(Self {
             delay_evaluation: o.opt("delayEvaluation")?,
             evaluation_interval: o.opt("evaluationInterval")?,
             truncation_percentage: o.opt("truncationPercentage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayEvaluation", &self.delay_evaluation);
         o.opt("evaluationInterval", &self.evaluation_interval);
         o.opt("truncationPercentage", &self.truncation_percentage);
         o.constant("policyType", "TruncationSelection");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Delete the underlying compute if 'Delete', or detach the underlying compute from workspace if 'Detach'.
@@ -21729,6 +24900,9 @@ impl Json for UnderlyingResourceAction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The unit of time measurement for the specified VM price. Example: OneHour
 ///
@@ -21767,6 +24941,9 @@ impl Json for UnitOfMeasure {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The properties for update Quota response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21787,6 +24964,9 @@ pub struct UpdateWorkspaceQuotas {
     pub unit: Option<QuotaUnit>,
     /// Status of update workspace quota.
     pub status: Option<Status>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UpdateWorkspaceQuotas {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21797,16 +24977,20 @@ impl Json for UpdateWorkspaceQuotas {
             limit: o.opt("limit")?,
             unit: o.opt("unit")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("type", &self.type_);
         o.opt("limit", &self.limit);
         o.opt("unit", &self.unit);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The result of update workspace quota.
@@ -21820,6 +25004,9 @@ pub struct UpdateWorkspaceQuotasResult {
 
  Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UpdateWorkspaceQuotasResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21827,13 +25014,17 @@ impl Json for UpdateWorkspaceQuotasResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// uri-file data version entity
@@ -21861,10 +25052,14 @@ pub struct UriFileDataVersion {
     pub is_archived: Option<bool>,
     /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
     pub data_uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFileDataVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -21872,10 +25067,11 @@ impl Json for UriFileDataVersion {
             is_anonymous: o.opt("isAnonymous")?,
             is_archived: o.opt("isArchived")?,
             data_uri: o.req("dataUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -21884,6 +25080,9 @@ impl Json for UriFileDataVersion {
         o.req("dataUri", &self.data_uri);
         o.constant("dataType", "uri_file");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21898,23 +25097,31 @@ pub struct UriFileJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFileJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "uri_file");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21931,23 +25138,31 @@ pub struct UriFileJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFileJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "uri_file");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// uri-folder data version entity
@@ -21975,10 +25190,14 @@ pub struct UriFolderDataVersion {
     pub is_archived: Option<bool>,
     /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
     pub data_uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFolderDataVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -21986,10 +25205,11 @@ impl Json for UriFolderDataVersion {
             is_anonymous: o.opt("isAnonymous")?,
             is_archived: o.opt("isArchived")?,
             data_uri: o.req("dataUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -21998,6 +25218,9 @@ impl Json for UriFolderDataVersion {
         o.req("dataUri", &self.data_uri);
         o.constant("dataType", "uri_folder");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22012,23 +25235,31 @@ pub struct UriFolderJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFolderJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "uri_folder");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22045,23 +25276,31 @@ pub struct UriFolderJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFolderJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "uri_folder");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Describes AML Resource Usage.
@@ -22095,6 +25334,9 @@ pub struct Usage {
 
  Read-only: set by the service, never sent in a request body.*/
     pub name: Option<UsageName>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Usage {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22107,10 +25349,11 @@ impl Json for Usage {
             current_value: o.opt("currentValue")?,
             limit: o.opt("limit")?,
             name: o.opt("name")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("amlWorkspaceLocation", &self.aml_workspace_location);
         o.opt("type", &self.type_);
@@ -22119,6 +25362,9 @@ impl Json for Usage {
         o.opt("limit", &self.limit);
         o.opt("name", &self.name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Usage Names.
@@ -22132,6 +25378,9 @@ pub struct UsageName {
 
  Read-only: set by the service, never sent in a request body.*/
     pub localized_value: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UsageName {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22139,13 +25388,17 @@ impl Json for UsageName {
         Ok(Self {
             value: o.opt("value")?,
             localized_value: o.opt("localizedValue")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("localizedValue", &self.localized_value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// An enum describing the unit of usage measurement.
@@ -22184,6 +25437,9 @@ impl Json for UsageUnit {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Configure STL Decomposition of the time-series target column.
@@ -22231,6 +25487,9 @@ impl Json for UseStl {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Settings for user account that gets created on each on the nodes of a compute.
 #[derive(Clone, Default, PartialEq)]
@@ -22239,12 +25498,19 @@ pub struct UserAccountCredentials {
     pub admin_user_name: String,
     /** SSH public key of the administrator user account.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub admin_user_ssh_public_key: Option<String>,
     /** Password of the administrator user account.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub admin_user_password: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for UserAccountCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -22261,6 +25527,7 @@ impl std::fmt::Debug for UserAccountCredentials {
                 "admin_user_password",
                 &self.admin_user_password.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -22271,14 +25538,18 @@ impl Json for UserAccountCredentials {
             admin_user_name: o.req("adminUserName")?,
             admin_user_ssh_public_key: o.opt("adminUserSshPublicKey")?,
             admin_user_password: o.opt("adminUserPassword")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("adminUserName", &self.admin_user_name);
         o.opt("adminUserSshPublicKey", &self.admin_user_ssh_public_key);
         o.opt("adminUserPassword", &self.admin_user_password);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// User assigned identity properties
@@ -22292,6 +25563,9 @@ pub struct UserAssignedIdentity {
 
  Read-only: set by the service, never sent in a request body.*/
     pub client_id: Option<crate::json::Uuid>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UserAssignedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22299,13 +25573,17 @@ impl Json for UserAssignedIdentity {
         Ok(Self {
             principal_id: o.opt("principalId")?,
             client_id: o.opt("clientId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("principalId", &self.principal_id);
         o.opt("clientId", &self.client_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22314,18 +25592,25 @@ pub struct UserCreatedAcrAccount {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub arm_resource_id: Option<Option<ArmResourceId>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UserCreatedAcrAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             arm_resource_id: o.opt("armResourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("armResourceId", &self.arm_resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22334,32 +25619,47 @@ pub struct UserCreatedStorageAccount {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub arm_resource_id: Option<Option<ArmResourceId>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UserCreatedStorageAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             arm_resource_id: o.opt("armResourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("armResourceId", &self.arm_resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// User identity configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct UserIdentity {}
+pub struct UserIdentity {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for UserIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("identityType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("identityType", "UserIdentity");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
@@ -22373,6 +25673,9 @@ pub struct UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
     pub credentials: Option<WorkspaceConnectionUsernamePassword>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -22382,22 +25685,25 @@ impl std::fmt::Debug for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
             .field("value", &self.value.as_ref().map(|_| crate::json::Redacted(true)))
             .field("value_format", &self.value_format)
             .field("credentials", &self.credentials)
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             target: o.opt("target")?,
             value: o.opt("value")?,
             value_format: o.opt("valueFormat")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("target", &self.target);
         o.opt("value", &self.value);
@@ -22405,6 +25711,9 @@ impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "UsernamePassword");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Metric computation method to use for validation metrics in image tasks.
@@ -22456,6 +25765,9 @@ impl Json for ValidationMetricType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// format for the workspace connection value
 ///
@@ -22493,6 +25805,9 @@ impl Json for ValueFormat {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// A Machine Learning compute based on Azure Virtual Machines.
@@ -22533,10 +25848,14 @@ pub struct VirtualMachine {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<VirtualMachineSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachine {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -22548,10 +25867,11 @@ impl Json for VirtualMachine {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -22565,39 +25885,58 @@ impl Json for VirtualMachine {
         o.constant("computeType", "VirtualMachine");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Virtual Machine image for Windows AML Compute
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineImage {
     /// Virtual Machine image path
     pub id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineImage {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { id: o.req("id")? })
+        Ok(Self {
+            id: o.req("id")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("id", &self.id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineSchema {
     pub properties: Option<VirtualMachineSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22614,6 +25953,9 @@ pub struct VirtualMachineSchemaProperties {
     pub administrator_account: Option<VirtualMachineSshCredentials>,
     /// Indicates whether this compute will be used for running notebooks.
     pub is_notebook_instance_compute: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22625,10 +25967,11 @@ impl Json for VirtualMachineSchemaProperties {
             address: o.opt("address")?,
             administrator_account: o.opt("administratorAccount")?,
             is_notebook_instance_compute: o.opt("isNotebookInstanceCompute")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("virtualMachineSize", &self.virtual_machine_size);
         o.opt("sshPort", &self.ssh_port);
         o.opt("notebookServerPort", &self.notebook_server_port);
@@ -22637,43 +25980,61 @@ impl Json for VirtualMachineSchemaProperties {
         o.opt("isNotebookInstanceCompute", &self.is_notebook_instance_compute);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Secrets related to a Machine Learning compute based on AKS.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineSecrets {
     /// Admin credentials for virtual machine.
     pub administrator_account: Option<VirtualMachineSshCredentials>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             administrator_account: o.opt("administratorAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("administratorAccount", &self.administrator_account);
         o.constant("computeType", "VirtualMachine");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineSecretsSchema {
     /// Admin credentials for virtual machine.
     pub administrator_account: Option<VirtualMachineSshCredentials>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSecretsSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             administrator_account: o.opt("administratorAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("administratorAccount", &self.administrator_account);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Describes the properties of a VM size.
@@ -22719,6 +26080,9 @@ pub struct VirtualMachineSize {
     pub estimated_vm_prices: Option<EstimatedVmPrices>,
     /// Specifies the compute types supported by the virtual machine size.
     pub supported_compute_types: Option<Vec<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22735,10 +26099,11 @@ impl Json for VirtualMachineSize {
             premium_io: o.opt("premiumIO")?,
             estimated_vm_prices: o.opt("estimatedVMPrices")?,
             supported_compute_types: o.opt("supportedComputeTypes")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("family", &self.family);
         o.opt("vCPUs", &self.v_cp_us);
@@ -22752,22 +26117,34 @@ impl Json for VirtualMachineSize {
         o.opt("supportedComputeTypes", &self.supported_compute_types);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The List Virtual Machine size operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineSizeListResult {
     /// The list of virtual machine sizes supported by AmlCompute.
     pub value: Option<Vec<VirtualMachineSize>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSizeListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Admin credentials for virtual machine
@@ -22781,12 +26158,19 @@ pub struct VirtualMachineSshCredentials {
     pub password: Option<String>,
     /** Public key data
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub public_key_data: Option<String>,
     /** Private key data
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub private_key_data: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for VirtualMachineSshCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -22804,6 +26188,7 @@ impl std::fmt::Debug for VirtualMachineSshCredentials {
                 "private_key_data",
                 &self.private_key_data.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -22815,15 +26200,19 @@ impl Json for VirtualMachineSshCredentials {
             password: o.opt("password")?,
             public_key_data: o.opt("publicKeyData")?,
             private_key_data: o.opt("privateKeyData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("username", &self.username);
         o.opt("password", &self.password);
         o.opt("publicKeyData", &self.public_key_data);
         o.opt("privateKeyData", &self.private_key_data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Operating system type used by the VM.
@@ -22867,6 +26256,9 @@ impl Json for VmPriceOsType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Virtual Machine priority
 ///
@@ -22908,6 +26300,9 @@ impl Json for VmPriority {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// The type of the VM.
@@ -22954,6 +26349,9 @@ impl Json for VmTier {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum of weekday
@@ -23017,6 +26415,9 @@ impl Json for WeekDay {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// An object that represents a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23049,6 +26450,9 @@ pub struct Workspace {
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// The sku of the workspace.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Workspace {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23063,10 +26467,11 @@ impl Json for Workspace {
             location: o.opt("location")?,
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -23078,11 +26483,17 @@ impl Json for Workspace {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionManagedIdentity {
     pub resource_id: Option<String>,
     pub client_id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionManagedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23090,28 +26501,41 @@ impl Json for WorkspaceConnectionManagedIdentity {
         Ok(Self {
             resource_id: o.opt("resourceId")?,
             client_id: o.opt("clientId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("resourceId", &self.resource_id);
         o.opt("clientId", &self.client_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionPersonalAccessToken {
     pub pat: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionPersonalAccessToken {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { pat: o.opt("pat")? })
+        Ok(Self {
+            pat: o.opt("pat")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("pat", &self.pat);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -23214,6 +26638,9 @@ impl Json for WorkspaceConnectionPropertiesV2 {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorkspaceConnectionPropertiesV2BasicResource {
@@ -23234,6 +26661,9 @@ pub struct WorkspaceConnectionPropertiesV2BasicResource {
  Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     pub properties: WorkspaceConnectionPropertiesV2,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionPropertiesV2BasicResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23244,10 +26674,11 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -23255,12 +26686,25 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResource {
         o.req("properties", &self.properties);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
     pub value: Option<Vec<WorkspaceConnectionPropertiesV2BasicResource>>,
     /// Read-only: set by the service, never sent in a request body.
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23268,28 +26712,41 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionSharedAccessSignature {
     pub sas: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionSharedAccessSignature {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { sas: o.opt("sas")? })
+        Ok(Self {
+            sas: o.opt("sas")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sas", &self.sas);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
@@ -23297,6 +26754,9 @@ pub struct WorkspaceConnectionUsernamePassword {
     pub username: Option<String>,
     /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
     pub password: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for WorkspaceConnectionUsernamePassword {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -23306,6 +26766,7 @@ impl std::fmt::Debug for WorkspaceConnectionUsernamePassword {
                 "password",
                 &self.password.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -23315,13 +26776,17 @@ impl Json for WorkspaceConnectionUsernamePassword {
         Ok(Self {
             username: o.opt("username")?,
             password: o.opt("password")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("username", &self.username);
         o.opt("password", &self.password);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The result of a request to list machine learning workspaces.
@@ -23331,6 +26796,9 @@ pub struct WorkspaceListResult {
     pub value: Option<Vec<Workspace>>,
     /// The URI that can be used to request the next list of machine learning workspaces.
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23338,13 +26806,17 @@ impl Json for WorkspaceListResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The properties of a machine learning workspace.
@@ -23426,6 +26898,9 @@ pub struct WorkspaceProperties {
 
  Service default: `false` (not filled in by azml: absent stays absent).*/
     pub v1_legacy_mode: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23459,10 +26934,11 @@ impl Json for WorkspaceProperties {
             storage_hns_enabled: o.opt("storageHnsEnabled")?,
             ml_flow_tracking_uri: o.opt("mlFlowTrackingUri")?,
             v1_legacy_mode: o.opt("v1LegacyMode")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("workspaceId", &self.workspace_id);
         o.opt("description", &self.description);
         o.opt("friendlyName", &self.friendly_name);
@@ -23499,6 +26975,9 @@ impl Json for WorkspaceProperties {
         o.opt("v1LegacyMode", &self.v1_legacy_mode);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The parameters for updating the properties of a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23519,6 +26998,9 @@ pub struct WorkspacePropertiesUpdateParameters {
     pub application_insights: Option<String>,
     /// ARM id of the container registry associated with this workspace.
     pub container_registry: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspacePropertiesUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23533,10 +27015,11 @@ impl Json for WorkspacePropertiesUpdateParameters {
             public_network_access: o.opt("publicNetworkAccess")?,
             application_insights: o.opt("applicationInsights")?,
             container_registry: o.opt("containerRegistry")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("friendlyName", &self.friendly_name);
         o.opt("imageBuildCompute", &self.image_build_compute);
@@ -23549,6 +27032,9 @@ impl Json for WorkspacePropertiesUpdateParameters {
         o.opt("applicationInsights", &self.application_insights);
         o.opt("containerRegistry", &self.container_registry);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The parameters for updating a machine learning workspace.
@@ -23564,6 +27050,9 @@ pub struct WorkspaceUpdateParameters {
 
  `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<WorkspacePropertiesUpdateParameters>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23573,15 +27062,19 @@ impl Json for WorkspaceUpdateParameters {
             sku: o.opt("sku")?,
             identity: o.opt("identity")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.opt("sku", &self.sku);
         o.opt("identity", &self.identity);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 crate::serde_via_json!(

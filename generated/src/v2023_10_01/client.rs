@@ -12994,8 +12994,11 @@ impl Client {
             "value",
             None,
             async move {
-                let page = self.operations_list_first_page().await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                let page = self.operations_list_first_page().await?.into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: None,
+                })
             },
         )
     }
@@ -13020,8 +13023,12 @@ impl Client {
                         resource_group_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13039,8 +13046,14 @@ impl Client {
             "value",
             Some("nextLink"),
             async move {
-                let page = self.usages_list_first_page(subscription_id, location).await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                let page = self
+                    .usages_list_first_page(subscription_id, location)
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13058,8 +13071,14 @@ impl Client {
             "value",
             Some("nextLink"),
             async move {
-                let page = self.quotas_list_first_page(subscription_id, location).await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                let page = self
+                    .quotas_list_first_page(subscription_id, location)
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13079,8 +13098,12 @@ impl Client {
             async move {
                 let page = self
                     .workspaces_list_by_subscription_first_page(subscription_id, skip)
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13107,8 +13130,12 @@ impl Client {
                         workspace_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13135,8 +13162,12 @@ impl Client {
                         workspace_name,
                         compute_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.nodes.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13161,8 +13192,12 @@ impl Client {
                         resource_group_name,
                         workspace_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: None,
+                })
             },
         )
     }
@@ -13194,8 +13229,12 @@ impl Client {
                         category,
                         target,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13220,8 +13259,12 @@ impl Client {
                         resource_group_name,
                         workspace_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13248,8 +13291,12 @@ impl Client {
                         registry_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13282,8 +13329,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13313,8 +13364,12 @@ impl Client {
                         registry_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13347,8 +13402,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13377,8 +13436,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13415,8 +13478,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13448,8 +13515,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13487,8 +13558,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13517,8 +13592,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13561,8 +13640,12 @@ impl Client {
                         tags,
                         version,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13594,8 +13677,12 @@ impl Client {
                         skip,
                         count,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13631,8 +13718,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13659,8 +13750,12 @@ impl Client {
                         workspace_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13697,8 +13792,12 @@ impl Client {
                         hash,
                         hash_version,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13730,8 +13829,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13766,8 +13869,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13796,8 +13903,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13834,8 +13945,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13874,8 +13989,12 @@ impl Client {
                         order_by_asc,
                         search_text,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13907,8 +14026,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13946,8 +14069,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -13980,8 +14107,12 @@ impl Client {
                         list_view_type,
                         tag,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -14012,8 +14143,12 @@ impl Client {
                         count,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -14060,8 +14195,12 @@ impl Client {
                         tags,
                         version,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -14103,8 +14242,12 @@ impl Client {
                         properties,
                         tags,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -14140,8 +14283,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -14174,8 +14321,12 @@ impl Client {
                         skip,
                         count,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -14204,8 +14355,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -14224,8 +14379,12 @@ impl Client {
             async move {
                 let page = self
                     .registries_list_by_subscription_first_page(subscription_id)
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -14245,8 +14404,12 @@ impl Client {
             async move {
                 let page = self
                     .registries_list_first_page(subscription_id, resource_group_name)
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }

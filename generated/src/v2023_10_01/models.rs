@@ -13,26 +13,39 @@ use crate::json::{DecodeError, Json, ObjReader, ObjWriter};
 pub struct AccountKeyDatastoreCredentials {
     /** \[Required\] Storage account secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: AccountKeyDatastoreSecrets,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for AccountKeyDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AccountKeyDatastoreCredentials")
             .field("secrets", &crate::json::Redacted(true))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for AccountKeyDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { secrets: o.req("secrets")? })
+        o.skip("credentialsType");
+        Ok(Self {
+            secrets: o.req("secrets")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("secrets", &self.secrets);
         o.constant("credentialsType", "AccountKey");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Datastore account key secrets.
@@ -44,24 +57,35 @@ pub struct AccountKeyDatastoreSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub key: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for AccountKeyDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AccountKeyDatastoreSecrets")
             .field("key", &self.key.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for AccountKeyDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { key: o.opt("key")? })
+        o.skip("secretsType");
+        Ok(Self {
+            key: o.opt("key")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("key", &self.key);
         o.constant("secretsType", "AccountKey");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Details of ACR account to be used for the Registry
@@ -75,6 +99,9 @@ pub struct AcrDetails {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub user_created_acr_account: Option<Option<UserCreatedAcrAccount>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AcrDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -82,13 +109,17 @@ impl Json for AcrDetails {
         Ok(Self {
             system_created_acr_account: o.opt("systemCreatedAcrAccount")?,
             user_created_acr_account: o.opt("userCreatedAcrAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("systemCreatedAcrAccount", &self.system_created_acr_account);
         o.opt("userCreatedAcrAccount", &self.user_created_acr_account);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Extensible enum. Indicates the action type. "Internal" refers to actions that are for internal only APIs.
@@ -127,6 +158,9 @@ impl Json for ActionType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// A Machine Learning compute based on AKS.
@@ -168,10 +202,14 @@ pub struct Aks {
     pub disable_local_auth: Option<bool>,
     /// AKS properties
     pub properties: Option<AksSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Aks {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -183,10 +221,11 @@ impl Json for Aks {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -199,6 +238,9 @@ impl Json for Aks {
         o.opt("properties", &self.properties);
         o.constant("computeType", "AKS");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Secrets related to a Machine Learning compute based on AKS.
@@ -218,6 +260,9 @@ pub struct AksComputeSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub image_pull_secret_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for AksComputeSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -237,25 +282,31 @@ impl std::fmt::Debug for AksComputeSecrets {
                     .as_ref()
                     .map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for AksComputeSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             user_kube_config: o.opt("userKubeConfig")?,
             admin_kube_config: o.opt("adminKubeConfig")?,
             image_pull_secret_name: o.opt("imagePullSecretName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userKubeConfig", &self.user_kube_config);
         o.opt("adminKubeConfig", &self.admin_kube_config);
         o.opt("imagePullSecretName", &self.image_pull_secret_name);
         o.constant("computeType", "AKS");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of AksComputeSecrets
@@ -275,6 +326,9 @@ pub struct AksComputeSecretsProperties {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub image_pull_secret_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for AksComputeSecretsProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -294,6 +348,7 @@ impl std::fmt::Debug for AksComputeSecretsProperties {
                     .as_ref()
                     .map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -304,14 +359,18 @@ impl Json for AksComputeSecretsProperties {
             user_kube_config: o.opt("userKubeConfig")?,
             admin_kube_config: o.opt("adminKubeConfig")?,
             image_pull_secret_name: o.opt("imagePullSecretName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userKubeConfig", &self.user_kube_config);
         o.opt("adminKubeConfig", &self.admin_kube_config);
         o.opt("imagePullSecretName", &self.image_pull_secret_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Advance configuration for AKS networking
@@ -325,6 +384,9 @@ pub struct AksNetworkingConfiguration {
     pub dns_service_ip: Option<String>,
     /// A CIDR notation IP range assigned to the Docker bridge network. It must not overlap with any Subnet IP ranges or the Kubernetes service address range.
     pub docker_bridge_cidr: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AksNetworkingConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -334,33 +396,44 @@ impl Json for AksNetworkingConfiguration {
             service_cidr: o.opt("serviceCidr")?,
             dns_service_ip: o.opt("dnsServiceIP")?,
             docker_bridge_cidr: o.opt("dockerBridgeCidr")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("subnetId", &self.subnet_id);
         o.opt("serviceCidr", &self.service_cidr);
         o.opt("dnsServiceIP", &self.dns_service_ip);
         o.opt("dockerBridgeCidr", &self.docker_bridge_cidr);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AksSchema {
     /// AKS properties
     pub properties: Option<AksSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AksSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AKS properties
@@ -404,6 +477,9 @@ pub struct AksSchemaProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub load_balancer_subnet: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AksSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -418,10 +494,11 @@ impl Json for AksSchemaProperties {
             aks_networking_configuration: o.opt("aksNetworkingConfiguration")?,
             load_balancer_type: o.opt("loadBalancerType")?,
             load_balancer_subnet: o.opt("loadBalancerSubnet")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clusterFqdn", &self.cluster_fqdn);
         o.opt("systemServices", &self.system_services);
         o.opt("agentCount", &self.agent_count);
@@ -433,19 +510,30 @@ impl Json for AksSchemaProperties {
         o.opt("loadBalancerSubnet", &self.load_balancer_subnet);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// All nodes means the service will be running on all of the nodes of the job
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AllNodes {}
+pub struct AllNodes {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AllNodes {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("nodesValueType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("nodesValueType", "All");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Allocation state of the compute. Possible values are: steady - Indicates that the compute is not resizing. There are no changes to the number of compute nodes in the compute in progress. A compute enters this state when it is created and when no operations are being performed on the compute to change the number of compute nodes. resizing - Indicates that the compute is resizing; that is, compute nodes are being added to or removed from the compute.
@@ -489,6 +577,9 @@ impl Json for AllocationState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// An Azure Machine Learning compute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -529,10 +620,14 @@ pub struct AmlCompute {
     pub disable_local_auth: Option<bool>,
     /// Properties of AmlCompute
     pub properties: Option<AmlComputeProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlCompute {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -544,10 +639,11 @@ impl Json for AmlCompute {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -560,6 +656,9 @@ impl Json for AmlCompute {
         o.opt("properties", &self.properties);
         o.constant("computeType", "AmlCompute");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Compute node information related to a AmlCompute.
@@ -595,6 +694,9 @@ pub struct AmlComputeNodeInformation {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub run_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlComputeNodeInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -606,10 +708,11 @@ impl Json for AmlComputeNodeInformation {
             port: o.opt("port")?,
             node_state: o.opt("nodeState")?,
             run_id: o.opt("runId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nodeId", &self.node_id);
         o.opt("privateIpAddress", &self.private_ip_address);
         o.opt("publicIpAddress", &self.public_ip_address);
@@ -617,6 +720,9 @@ impl Json for AmlComputeNodeInformation {
         o.opt("nodeState", &self.node_state);
         o.opt("runId", &self.run_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Result of AmlCompute Nodes
@@ -630,6 +736,9 @@ pub struct AmlComputeNodesInformation {
 
  Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlComputeNodesInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -637,13 +746,17 @@ impl Json for AmlComputeNodesInformation {
         Ok(Self {
             nodes: o.opt("nodes")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nodes", &self.nodes);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AML Compute properties
@@ -717,6 +830,9 @@ pub struct AmlComputeProperties {
     pub enable_node_public_ip: Option<Option<bool>>,
     /// A property bag containing additional properties.
     pub property_bag: Option<serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlComputeProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -739,10 +855,11 @@ impl Json for AmlComputeProperties {
             node_state_counts: o.opt("nodeStateCounts")?,
             enable_node_public_ip: o.opt("enableNodePublicIp")?,
             property_bag: o.opt("propertyBag")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("osType", &self.os_type);
         o.opt("vmSize", &self.vm_size);
         o.opt("vmPriority", &self.vm_priority);
@@ -762,51 +879,77 @@ impl Json for AmlComputeProperties {
         o.opt("propertyBag", &self.property_bag);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Properties(top level) of AmlCompute
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AmlComputeSchema {
     /// Properties of AmlCompute
     pub properties: Option<AmlComputeProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlComputeSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AML Token identity configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AmlToken {}
+pub struct AmlToken {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AmlToken {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("identityType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("identityType", "AMLToken");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AnonymousAccessCredentialDto {}
+pub struct AnonymousAccessCredentialDto {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AnonymousAccessCredentialDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("credentialType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("credentialType", "NoCredentials");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Policy for sharing applications on this compute instance among users of parent workspace. If Personal, only the creator can access applications on this compute instance. When Shared, any workspace user can access applications on this instance depending on his/her assigned role.
@@ -850,6 +993,9 @@ impl Json for ApplicationSharingPolicy {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// ARM ResourceId of a resource
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -859,18 +1005,25 @@ pub struct ArmResourceId {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub resource_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ArmResourceId {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             resource_id: o.opt("resourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("resourceId", &self.resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -895,6 +1048,9 @@ pub struct AssetBase {
 
  Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssetBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -905,16 +1061,20 @@ impl Json for AssetBase {
             tags: o.opt("tags")?,
             is_anonymous: o.opt("isAnonymous")?,
             is_archived: o.opt("isArchived")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
         o.opt("isAnonymous", &self.is_anonymous);
         o.opt("isArchived", &self.is_archived);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -947,6 +1107,9 @@ pub struct AssetContainer {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub next_version: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssetContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -958,10 +1121,11 @@ impl Json for AssetContainer {
             is_archived: o.opt("isArchived")?,
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -969,6 +1133,9 @@ impl Json for AssetContainer {
         o.opt("latestVersion", &self.latest_version);
         o.opt("nextVersion", &self.next_version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Asset input type.
@@ -980,6 +1147,9 @@ pub struct AssetJobInput {
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssetJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -987,13 +1157,17 @@ impl Json for AssetJobInput {
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Asset output type.
@@ -1007,6 +1181,9 @@ pub struct AssetJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssetJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1014,13 +1191,17 @@ impl Json for AssetJobOutput {
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Provisioning state of registry asset.
@@ -1079,6 +1260,9 @@ impl Json for AssetProvisioningState {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Base definition for asset references.
@@ -1142,6 +1326,9 @@ impl Json for AssetReferenceBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// A user that can be assigned to a compute instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1150,6 +1337,9 @@ pub struct AssignedUser {
     pub object_id: String,
     /// User’s AAD Tenant Id.
     pub tenant_id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssignedUser {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1157,27 +1347,39 @@ impl Json for AssignedUser {
         Ok(Self {
             object_id: o.req("objectId")?,
             tenant_id: o.req("tenantId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("objectId", &self.object_id);
         o.req("tenantId", &self.tenant_id);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Forecast horizon determined automatically by system.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoForecastHorizon {}
+pub struct AutoForecastHorizon {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoForecastHorizon {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** AutoMLJob class.
@@ -1252,10 +1454,14 @@ pub struct AutoMlJob {
     pub resources: Option<JobResourceConfiguration>,
     /// \[Required\] This represents scenario which can be one of Tables/NLP/Image
     pub task_details: AutoMlVertical,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AutoMlJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -1273,10 +1479,11 @@ impl Json for AutoMlJob {
             outputs: o.opt("outputs")?,
             resources: o.opt("resources")?,
             task_details: o.req("taskDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -1295,6 +1502,27 @@ impl Json for AutoMlJob {
         o.req("taskDetails", &self.task_details);
         o.constant("jobType", "AutoML");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            component_id: None,
+            compute_id: None,
+            display_name: None,
+            experiment_name: None,
+            identity: None,
+            is_archived: None,
+            services: None,
+            status: None,
+            environment_id: None,
+            environment_variables: None,
+            outputs: None,
+            resources: None,
+            task_details: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /** AutoML vertical class.
@@ -1415,19 +1643,30 @@ impl Json for AutoMlVertical {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// N-Cross validations determined automatically.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoNCrossValidations {}
+pub struct AutoNCrossValidations {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoNCrossValidations {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Auto pause properties
@@ -1435,6 +1674,9 @@ impl Json for AutoNCrossValidations {
 pub struct AutoPauseProperties {
     pub delay_in_minutes: Option<i32>,
     pub enabled: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AutoPauseProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1442,13 +1684,17 @@ impl Json for AutoPauseProperties {
         Ok(Self {
             delay_in_minutes: o.opt("delayInMinutes")?,
             enabled: o.opt("enabled")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayInMinutes", &self.delay_in_minutes);
         o.opt("enabled", &self.enabled);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AutoRebuild setting for the derived image
@@ -1492,6 +1738,9 @@ impl Json for AutoRebuildSetting {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Auto scale properties
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1499,6 +1748,9 @@ pub struct AutoScaleProperties {
     pub min_node_count: Option<i32>,
     pub enabled: Option<bool>,
     pub max_node_count: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AutoScaleProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1507,54 +1759,82 @@ impl Json for AutoScaleProperties {
             min_node_count: o.opt("minNodeCount")?,
             enabled: o.opt("enabled")?,
             max_node_count: o.opt("maxNodeCount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("minNodeCount", &self.min_node_count);
         o.opt("enabled", &self.enabled);
         o.opt("maxNodeCount", &self.max_node_count);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoSeasonality {}
+pub struct AutoSeasonality {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoSeasonality {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoTargetLags {}
+pub struct AutoTargetLags {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoTargetLags {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Target lags rolling window determined automatically.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoTargetRollingWindowSize {}
+pub struct AutoTargetRollingWindowSize {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoTargetRollingWindowSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Auto save settings.
@@ -1601,6 +1881,9 @@ impl Json for Autosave {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Azure Blob datastore configuration.
@@ -1652,10 +1935,14 @@ pub struct AzureBlobDatastore {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureBlobDatastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             resource_group: o.opt("resourceGroup")?,
             subscription_id: o.opt("subscriptionId")?,
@@ -1669,10 +1956,11 @@ impl Json for AzureBlobDatastore {
             endpoint: o.opt("endpoint")?,
             protocol: o.opt("protocol")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("resourceGroup", &self.resource_group);
         o.opt("subscriptionId", &self.subscription_id);
         o.opt("description", &self.description);
@@ -1687,6 +1975,23 @@ impl Json for AzureBlobDatastore {
         o.opt("serviceDataAccessAuthIdentity", &self.service_data_access_auth_identity);
         o.constant("datastoreType", "AzureBlob");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            resource_group: None,
+            subscription_id: None,
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            account_name: None,
+            container_name: None,
+            endpoint: None,
+            protocol: None,
+            service_data_access_auth_identity: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Azure Data Lake Gen1 datastore configuration.
@@ -1724,10 +2029,14 @@ pub struct AzureDataLakeGen1Datastore {
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
     /// \[Required\] Azure Data Lake store name.
     pub store_name: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureDataLakeGen1Datastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             resource_group: o.opt("resourceGroup")?,
             subscription_id: o.opt("subscriptionId")?,
@@ -1738,10 +2047,11 @@ impl Json for AzureDataLakeGen1Datastore {
             is_default: o.opt("isDefault")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
             store_name: o.req("storeName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("resourceGroup", &self.resource_group);
         o.opt("subscriptionId", &self.subscription_id);
         o.opt("description", &self.description);
@@ -1753,6 +2063,20 @@ impl Json for AzureDataLakeGen1Datastore {
         o.req("storeName", &self.store_name);
         o.constant("datastoreType", "AzureDataLakeGen1");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            resource_group: None,
+            subscription_id: None,
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            service_data_access_auth_identity: None,
+            store_name: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Azure Data Lake Gen2 datastore configuration.
@@ -1800,10 +2124,14 @@ pub struct AzureDataLakeGen2Datastore {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureDataLakeGen2Datastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             resource_group: o.opt("resourceGroup")?,
             subscription_id: o.opt("subscriptionId")?,
@@ -1817,10 +2145,11 @@ impl Json for AzureDataLakeGen2Datastore {
             filesystem: o.req("filesystem")?,
             protocol: o.opt("protocol")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("resourceGroup", &self.resource_group);
         o.opt("subscriptionId", &self.subscription_id);
         o.opt("description", &self.description);
@@ -1836,6 +2165,23 @@ impl Json for AzureDataLakeGen2Datastore {
         o.constant("datastoreType", "AzureDataLakeGen2");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            resource_group: None,
+            subscription_id: None,
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            account_name: Json::placeholder()?,
+            endpoint: None,
+            filesystem: Json::placeholder()?,
+            protocol: None,
+            service_data_access_auth_identity: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// Base definition for Azure datastore contents configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1848,6 +2194,9 @@ pub struct AzureDatastore {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub subscription_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureDatastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1855,13 +2204,17 @@ impl Json for AzureDatastore {
         Ok(Self {
             resource_group: o.opt("resourceGroup")?,
             subscription_id: o.opt("subscriptionId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("resourceGroup", &self.resource_group);
         o.opt("subscriptionId", &self.subscription_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure File datastore configuration.
@@ -1909,10 +2262,14 @@ pub struct AzureFileDatastore {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureFileDatastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             resource_group: o.opt("resourceGroup")?,
             subscription_id: o.opt("subscriptionId")?,
@@ -1926,10 +2283,11 @@ impl Json for AzureFileDatastore {
             file_share_name: o.req("fileShareName")?,
             protocol: o.opt("protocol")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("resourceGroup", &self.resource_group);
         o.opt("subscriptionId", &self.subscription_id);
         o.opt("description", &self.description);
@@ -1944,6 +2302,23 @@ impl Json for AzureFileDatastore {
         o.opt("serviceDataAccessAuthIdentity", &self.service_data_access_auth_identity);
         o.constant("datastoreType", "AzureFile");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            resource_group: None,
+            subscription_id: None,
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            account_name: Json::placeholder()?,
+            endpoint: None,
+            file_share_name: Json::placeholder()?,
+            protocol: None,
+            service_data_access_auth_identity: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Defines an early termination policy based on slack criteria, and a frequency and delay interval for evaluation
@@ -1965,25 +2340,33 @@ pub struct BanditPolicy {
 
  Service default: `0` (not filled in by azml: absent stays absent).*/
     pub slack_factor: Option<serde_json::Number>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BanditPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("policyType");
         Ok(Self {
             delay_evaluation: o.opt("delayEvaluation")?,
             evaluation_interval: o.opt("evaluationInterval")?,
             slack_amount: o.opt("slackAmount")?,
             slack_factor: o.opt("slackFactor")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayEvaluation", &self.delay_evaluation);
         o.opt("evaluationInterval", &self.evaluation_interval);
         o.opt("slackAmount", &self.slack_amount);
         o.opt("slackFactor", &self.slack_factor);
         o.constant("policyType", "Bandit");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Batch inference settings per deployment.
@@ -2063,6 +2446,9 @@ pub struct BatchDeployment {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub retry_settings: Option<Option<BatchRetrySettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2084,10 +2470,11 @@ impl Json for BatchDeployment {
             provisioning_state: o.opt("provisioningState")?,
             resources: o.opt("resources")?,
             retry_settings: o.opt("retrySettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
@@ -2105,6 +2492,9 @@ impl Json for BatchDeployment {
         o.opt("resources", &self.resources);
         o.opt("retrySettings", &self.retry_settings);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2137,6 +2527,9 @@ pub struct BatchDeploymentTrackedResource {
     pub properties: BatchDeployment,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchDeploymentTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2152,10 +2545,11 @@ impl Json for BatchDeploymentTrackedResource {
             kind: o.opt("kind")?,
             properties: o.req("properties")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -2168,6 +2562,9 @@ impl Json for BatchDeploymentTrackedResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of BatchDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2176,6 +2573,9 @@ pub struct BatchDeploymentTrackedResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type BatchDeployment.
     pub value: Option<Vec<BatchDeploymentTrackedResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchDeploymentTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2183,13 +2583,17 @@ impl Json for BatchDeploymentTrackedResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Batch endpoint configuration.
@@ -2203,6 +2607,8 @@ pub struct BatchEndpoint {
     pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
  This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -2232,6 +2638,9 @@ pub struct BatchEndpoint {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<EndpointProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for BatchEndpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2244,6 +2653,7 @@ impl std::fmt::Debug for BatchEndpoint {
             .field("swagger_uri", &self.swagger_uri)
             .field("defaults", &self.defaults)
             .field("provisioning_state", &self.provisioning_state)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -2259,10 +2669,11 @@ impl Json for BatchEndpoint {
             swagger_uri: o.opt("swaggerUri")?,
             defaults: o.opt("defaults")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("authMode", &self.auth_mode);
         o.opt("description", &self.description);
         o.opt("keys", &self.keys);
@@ -2273,6 +2684,19 @@ impl Json for BatchEndpoint {
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            auth_mode: Json::placeholder()?,
+            description: None,
+            keys: None,
+            properties: None,
+            scoring_uri: None,
+            swagger_uri: None,
+            defaults: None,
+            provisioning_state: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// Batch endpoint default values
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2282,18 +2706,25 @@ pub struct BatchEndpointDefaults {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub deployment_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchEndpointDefaults {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             deployment_name: o.opt("deploymentName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("deploymentName", &self.deployment_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -2326,6 +2757,9 @@ pub struct BatchEndpointTrackedResource {
     pub properties: BatchEndpoint,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchEndpointTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2341,10 +2775,11 @@ impl Json for BatchEndpointTrackedResource {
             kind: o.opt("kind")?,
             properties: o.req("properties")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -2357,6 +2792,21 @@ impl Json for BatchEndpointTrackedResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            tags: None,
+            location: Json::placeholder()?,
+            identity: None,
+            kind: None,
+            properties: Json::placeholder()?,
+            sku: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// A paginated list of BatchEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2365,6 +2815,9 @@ pub struct BatchEndpointTrackedResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type BatchEndpoint.
     pub value: Option<Vec<BatchEndpointTrackedResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchEndpointTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2372,13 +2825,17 @@ impl Json for BatchEndpointTrackedResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Log verbosity for batch inferencing.
@@ -2428,6 +2885,9 @@ impl Json for BatchLoggingLevel {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine how batch inferencing will handle output
 ///
@@ -2470,6 +2930,9 @@ impl Json for BatchOutputAction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Retry settings for a batch inference operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2482,6 +2945,9 @@ pub struct BatchRetrySettings {
 
  Service default: `"PT30S"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchRetrySettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2489,27 +2955,39 @@ impl Json for BatchRetrySettings {
         Ok(Self {
             max_retries: o.opt("maxRetries")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxRetries", &self.max_retries);
         o.opt("timeout", &self.timeout);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Defines a Sampling Algorithm that generates values based on previous values
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct BayesianSamplingAlgorithm {}
+pub struct BayesianSamplingAlgorithm {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for BayesianSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("samplingAlgorithmType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("samplingAlgorithmType", "Bayesian");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Three lettered code specifying the currency of the VM price. Example: USD
@@ -2549,6 +3027,9 @@ impl Json for BillingCurrency {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Describes the bind options for the container
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2565,6 +3046,9 @@ pub struct BindOptions {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub selinux: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BindOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2573,14 +3057,18 @@ impl Json for BindOptions {
             propagation: o.opt("propagation")?,
             create_host_path: o.opt("createHostPath")?,
             selinux: o.opt("selinux")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("propagation", &self.propagation);
         o.opt("createHostPath", &self.create_host_path);
         o.opt("selinux", &self.selinux);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2598,6 +3086,9 @@ pub struct BlobReferenceForConsumptionDto {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub storage_account_arm_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BlobReferenceForConsumptionDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2606,14 +3097,18 @@ impl Json for BlobReferenceForConsumptionDto {
             blob_uri: o.opt("blobUri")?,
             credential: o.opt("credential")?,
             storage_account_arm_id: o.opt("storageAccountArmId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("blobUri", &self.blob_uri);
         o.opt("credential", &self.credential);
         o.opt("storageAccountArmId", &self.storage_account_arm_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2622,18 +3117,25 @@ pub struct BlobReferenceSasRequestDto {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blob_uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BlobReferenceSasRequestDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             blob_uri: o.opt("blobUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("blobUri", &self.blob_uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2642,18 +3144,25 @@ pub struct BlobReferenceSasResponseDto {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blob_reference_for_consumption: Option<Option<BlobReferenceForConsumptionDto>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BlobReferenceSasResponseDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             blob_reference_for_consumption: o.opt("blobReferenceForConsumption")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("blobReferenceForConsumption", &self.blob_reference_for_consumption);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all classification models supported by AutoML.
@@ -2729,6 +3238,9 @@ impl Json for BlockedTransformers {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Configuration settings for Docker build context
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2741,6 +3253,9 @@ pub struct BuildContext {
 
  Service default: `"Dockerfile"` (not filled in by azml: absent stays absent).*/
     pub dockerfile_path: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BuildContext {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2748,13 +3263,17 @@ impl Json for BuildContext {
         Ok(Self {
             context_uri: o.req("contextUri")?,
             dockerfile_path: o.opt("dockerfilePath")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("contextUri", &self.context_uri);
         o.opt("dockerfilePath", &self.dockerfile_path);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Caching type of Data Disk.
@@ -2802,6 +3321,9 @@ impl Json for Caching {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Certificate datastore credentials configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -2818,12 +3340,17 @@ pub struct CertificateDatastoreCredentials {
     pub resource_url: Option<Option<String>>,
     /** \[Required\] Service principal secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: CertificateDatastoreSecrets,
     /// \[Required\] ID of the tenant to which the service principal belongs.
     pub tenant_id: crate::json::Uuid,
     /// \[Required\] Thumbprint of the certificate used for authentication.
     pub thumbprint: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for CertificateDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2834,12 +3361,14 @@ impl std::fmt::Debug for CertificateDatastoreCredentials {
             .field("secrets", &crate::json::Redacted(true))
             .field("tenant_id", &self.tenant_id)
             .field("thumbprint", &self.thumbprint)
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for CertificateDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("credentialsType");
         Ok(Self {
             authority_url: o.opt("authorityUrl")?,
             client_id: o.req("clientId")?,
@@ -2847,10 +3376,11 @@ impl Json for CertificateDatastoreCredentials {
             secrets: o.req("secrets")?,
             tenant_id: o.req("tenantId")?,
             thumbprint: o.req("thumbprint")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("authorityUrl", &self.authority_url);
         o.req("clientId", &self.client_id);
         o.opt("resourceUrl", &self.resource_url);
@@ -2860,6 +3390,9 @@ impl Json for CertificateDatastoreCredentials {
         o.constant("credentialsType", "Certificate");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Datastore certificate secrets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2868,19 +3401,27 @@ pub struct CertificateDatastoreSecrets {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub certificate: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CertificateDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("secretsType");
         Ok(Self {
             certificate: o.opt("certificate")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("certificate", &self.certificate);
         o.constant("secretsType", "Certificate");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Classification task in AutoML Table vertical.
@@ -2950,10 +3491,14 @@ pub struct Classification {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub training_settings: Option<Option<ClassificationTrainingSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Classification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             cv_split_column_names: o.opt("cvSplitColumnNames")?,
             featurization_settings: o.opt("featurizationSettings")?,
@@ -2970,10 +3515,11 @@ impl Json for Classification {
             positive_label: o.opt("positiveLabel")?,
             primary_metric: o.opt("primaryMetric")?,
             training_settings: o.opt("trainingSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cvSplitColumnNames", &self.cv_split_column_names);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
@@ -2991,6 +3537,9 @@ impl Json for Classification {
         o.opt("trainingSettings", &self.training_settings);
         o.constant("taskType", "Classification");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all classification models supported by AutoML.
@@ -3090,6 +3639,9 @@ impl Json for ClassificationModels {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for classification multilabel tasks.
 ///
@@ -3152,6 +3704,9 @@ impl Json for ClassificationMultilabelPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for classification tasks.
 ///
@@ -3210,6 +3765,9 @@ impl Json for ClassificationPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Classification Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3251,6 +3809,9 @@ pub struct ClassificationTrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blocked_training_algorithms: Option<Option<Vec<ClassificationModels>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ClassificationTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3265,10 +3826,11 @@ impl Json for ClassificationTrainingSettings {
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
             allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
             blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -3279,6 +3841,9 @@ impl Json for ClassificationTrainingSettings {
         o.opt("allowedTrainingAlgorithms", &self.allowed_training_algorithms);
         o.opt("blockedTrainingAlgorithms", &self.blocked_training_algorithms);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Intended usage of the cluster
@@ -3326,6 +3891,9 @@ impl Json for ClusterPurpose {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// AmlCompute update parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3334,18 +3902,25 @@ pub struct ClusterUpdateParameters {
 
  `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<ClusterUpdateProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ClusterUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The properties of a amlCompute that need to be updated.
@@ -3353,18 +3928,25 @@ impl Json for ClusterUpdateParameters {
 pub struct ClusterUpdateProperties {
     /// Properties of ClusterUpdate
     pub properties: Option<ScaleSettingsInformation>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ClusterUpdateProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Configuration for a scoring code asset.
@@ -3376,6 +3958,9 @@ pub struct CodeConfiguration {
     pub code_id: Option<Option<String>>,
     /// \[Required\] The script to execute on startup. eg. "score.py"
     pub scoring_script: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3383,13 +3968,17 @@ impl Json for CodeConfiguration {
         Ok(Self {
             code_id: o.opt("codeId")?,
             scoring_script: o.req("scoringScript")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeId", &self.code_id);
         o.req("scoringScript", &self.scoring_script);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Container for code asset versions.
@@ -3427,6 +4016,9 @@ pub struct CodeContainer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3439,10 +4031,11 @@ impl Json for CodeContainer {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -3451,6 +4044,9 @@ impl Json for CodeContainer {
         o.opt("nextVersion", &self.next_version);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -3474,6 +4070,9 @@ pub struct CodeContainerResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: CodeContainer,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeContainerResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3484,16 +4083,20 @@ impl Json for CodeContainerResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of CodeContainer entities.
@@ -3503,6 +4106,9 @@ pub struct CodeContainerResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type CodeContainer.
     pub value: Option<Vec<CodeContainerResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3510,13 +4116,17 @@ impl Json for CodeContainerResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Code asset version details.
@@ -3550,6 +4160,9 @@ pub struct CodeVersion {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3562,10 +4175,11 @@ impl Json for CodeVersion {
             is_archived: o.opt("isArchived")?,
             code_uri: o.opt("codeUri")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -3574,6 +4188,9 @@ impl Json for CodeVersion {
         o.opt("codeUri", &self.code_uri);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -3597,6 +4214,9 @@ pub struct CodeVersionResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: CodeVersion,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeVersionResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3607,16 +4227,20 @@ impl Json for CodeVersionResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of CodeVersion entities.
@@ -3626,6 +4250,9 @@ pub struct CodeVersionResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type CodeVersion.
     pub value: Option<Vec<CodeVersionResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3633,13 +4260,17 @@ impl Json for CodeVersionResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Column transformer parameters.
@@ -3652,6 +4283,9 @@ pub struct ColumnTransformer {
     /** Different properties to be passed to transformer.
  Input expected is dictionary of key,value pairs in JSON format.*/
     pub parameters: Option<serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ColumnTransformer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3659,13 +4293,17 @@ impl Json for ColumnTransformer {
         Ok(Self {
             fields: o.opt("fields")?,
             parameters: o.opt("parameters")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("fields", &self.fields);
         o.opt("parameters", &self.parameters);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Command job definition.
@@ -3755,10 +4393,14 @@ pub struct CommandJob {
 
  Service default: `"{}"` (not filled in by azml: absent stays absent).*/
     pub resources: Option<JobResourceConfiguration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CommandJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -3781,10 +4423,11 @@ impl Json for CommandJob {
             outputs: o.opt("outputs")?,
             parameters: o.opt("parameters")?,
             resources: o.opt("resources")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -3809,6 +4452,9 @@ impl Json for CommandJob {
         o.constant("jobType", "Command");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Command Job limit class.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3817,17 +4463,27 @@ pub struct CommandJobLimits {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub timeout: Option<Option<crate::json::IsoDuration>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CommandJobLimits {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { timeout: o.opt("timeout")? })
+        o.skip("jobLimitsType");
+        Ok(Self {
+            timeout: o.opt("timeout")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("timeout", &self.timeout);
         o.constant("jobLimitsType", "Command");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Private Endpoint resource.
@@ -3837,16 +4493,25 @@ pub struct CommonPrivateEndpoint {
 
  Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CommonPrivateEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { id: o.opt("id")? })
+        Ok(Self {
+            id: o.opt("id")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Component container definition.
@@ -3885,6 +4550,9 @@ pub struct ComponentContainer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3897,10 +4565,11 @@ impl Json for ComponentContainer {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -3909,6 +4578,9 @@ impl Json for ComponentContainer {
         o.opt("nextVersion", &self.next_version);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -3932,6 +4604,9 @@ pub struct ComponentContainerResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ComponentContainer,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentContainerResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3942,16 +4617,20 @@ impl Json for ComponentContainerResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of ComponentContainer entities.
@@ -3961,6 +4640,9 @@ pub struct ComponentContainerResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type ComponentContainer.
     pub value: Option<Vec<ComponentContainerResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3968,13 +4650,17 @@ impl Json for ComponentContainerResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Definition of a component version: defines resources that span component types.
@@ -4007,6 +4693,9 @@ pub struct ComponentVersion {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4019,10 +4708,11 @@ impl Json for ComponentVersion {
             is_archived: o.opt("isArchived")?,
             component_spec: o.opt("componentSpec")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -4031,6 +4721,9 @@ impl Json for ComponentVersion {
         o.opt("componentSpec", &self.component_spec);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -4054,6 +4747,9 @@ pub struct ComponentVersionResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ComponentVersion,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentVersionResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4064,16 +4760,20 @@ impl Json for ComponentVersionResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of ComponentVersion entities.
@@ -4083,6 +4783,9 @@ pub struct ComponentVersionResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type ComponentVersion.
     pub value: Option<Vec<ComponentVersionResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4090,13 +4793,17 @@ impl Json for ComponentVersionResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Machine Learning compute object.
@@ -4203,6 +4910,9 @@ impl Json for Compute {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// An Azure Machine Learning compute instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4243,10 +4953,14 @@ pub struct ComputeInstance {
     pub disable_local_auth: Option<bool>,
     /// Properties of ComputeInstance
     pub properties: Option<ComputeInstanceProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstance {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -4258,10 +4972,11 @@ impl Json for ComputeInstance {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -4275,6 +4990,9 @@ impl Json for ComputeInstance {
         o.constant("computeType", "ComputeInstance");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Defines an Aml Instance application and its connectivity endpoint URI.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4283,6 +5001,9 @@ pub struct ComputeInstanceApplication {
     pub display_name: Option<String>,
     /// Application' endpoint URI.
     pub endpoint_uri: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceApplication {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4290,13 +5011,17 @@ impl Json for ComputeInstanceApplication {
         Ok(Self {
             display_name: o.opt("displayName")?,
             endpoint_uri: o.opt("endpointUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("displayName", &self.display_name);
         o.opt("endpointUri", &self.endpoint_uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Compute Instance Authorization type. Available values are personal (default).
@@ -4336,6 +5061,9 @@ impl Json for ComputeInstanceAuthorizationType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Defines all connectivity endpoints and properties for an ComputeInstance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4352,6 +5080,9 @@ pub struct ComputeInstanceConnectivityEndpoints {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub private_ip_address: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceConnectivityEndpoints {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4359,13 +5090,17 @@ impl Json for ComputeInstanceConnectivityEndpoints {
         Ok(Self {
             public_ip_address: o.opt("publicIpAddress")?,
             private_ip_address: o.opt("privateIpAddress")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("publicIpAddress", &self.public_ip_address);
         o.opt("privateIpAddress", &self.private_ip_address);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an Aml Instance container.
@@ -4385,6 +5120,9 @@ pub struct ComputeInstanceContainer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub services: Option<Vec<serde_json::Value>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4396,10 +5134,11 @@ impl Json for ComputeInstanceContainer {
             network: o.opt("network")?,
             environment: o.opt("environment")?,
             services: o.opt("services")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("autosave", &self.autosave);
         o.opt("gpu", &self.gpu);
@@ -4407,6 +5146,9 @@ impl Json for ComputeInstanceContainer {
         o.opt("environment", &self.environment);
         o.opt("services", &self.services);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Describes information on user who created this ComputeInstance.
@@ -4428,6 +5170,9 @@ pub struct ComputeInstanceCreatedBy {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub user_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceCreatedBy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4436,14 +5181,18 @@ impl Json for ComputeInstanceCreatedBy {
             user_name: o.opt("userName")?,
             user_org_id: o.opt("userOrgId")?,
             user_id: o.opt("userId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userName", &self.user_name);
         o.opt("userOrgId", &self.user_org_id);
         o.opt("userId", &self.user_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an Aml Instance DataDisk.
@@ -4459,6 +5208,9 @@ pub struct ComputeInstanceDataDisk {
 
  Service default: `"Standard_LRS"` (not filled in by azml: absent stays absent).*/
     pub storage_account_type: Option<StorageAccountType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceDataDisk {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4468,15 +5220,19 @@ impl Json for ComputeInstanceDataDisk {
             disk_size_gb: o.opt("diskSizeGB")?,
             lun: o.opt("lun")?,
             storage_account_type: o.opt("storageAccountType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("caching", &self.caching);
         o.opt("diskSizeGB", &self.disk_size_gb);
         o.opt("lun", &self.lun);
         o.opt("storageAccountType", &self.storage_account_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an Aml Instance DataMount.
@@ -4500,6 +5256,9 @@ pub struct ComputeInstanceDataMount {
     pub mounted_on: Option<crate::json::DateTime>,
     /// Error of this data mount.
     pub error: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceDataMount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4514,10 +5273,11 @@ impl Json for ComputeInstanceDataMount {
             mount_state: o.opt("mountState")?,
             mounted_on: o.opt("mountedOn")?,
             error: o.opt("error")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("source", &self.source);
         o.opt("sourceType", &self.source_type);
         o.opt("mountName", &self.mount_name);
@@ -4529,6 +5289,9 @@ impl Json for ComputeInstanceDataMount {
         o.opt("error", &self.error);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Environment information
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4537,6 +5300,9 @@ pub struct ComputeInstanceEnvironmentInfo {
     pub name: Option<String>,
     /// version of environment.
     pub version: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceEnvironmentInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4544,13 +5310,17 @@ impl Json for ComputeInstanceEnvironmentInfo {
         Ok(Self {
             name: o.opt("name")?,
             version: o.opt("version")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("version", &self.version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The last operation on ComputeInstance.
@@ -4564,6 +5334,9 @@ pub struct ComputeInstanceLastOperation {
     pub operation_status: Option<OperationStatus>,
     /// Trigger of operation.
     pub operation_trigger: Option<OperationTrigger>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceLastOperation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4573,15 +5346,19 @@ impl Json for ComputeInstanceLastOperation {
             operation_time: o.opt("operationTime")?,
             operation_status: o.opt("operationStatus")?,
             operation_trigger: o.opt("operationTrigger")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("operationName", &self.operation_name);
         o.opt("operationTime", &self.operation_time);
         o.opt("operationStatus", &self.operation_status);
         o.opt("operationTrigger", &self.operation_trigger);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Compute Instance properties
@@ -4681,6 +5458,9 @@ pub struct ComputeInstanceProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub versions: Option<ComputeInstanceVersion>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4709,10 +5489,11 @@ impl Json for ComputeInstanceProperties {
             data_disks: o.opt("dataDisks")?,
             data_mounts: o.opt("dataMounts")?,
             versions: o.opt("versions")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("vmSize", &self.vm_size);
         o.opt("subnet", &self.subnet);
         o.opt("applicationSharingPolicy", &self.application_sharing_policy);
@@ -4742,24 +5523,34 @@ impl Json for ComputeInstanceProperties {
         o.opt("versions", &self.versions);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Properties(top level) of ComputeInstance
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeInstanceSchema {
     /// Properties of ComputeInstance
     pub properties: Option<ComputeInstanceProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Specifies policy and settings for SSH access.
@@ -4779,6 +5570,9 @@ pub struct ComputeInstanceSshSettings {
     pub ssh_port: Option<i32>,
     /// Specifies the SSH rsa public key file as a string. Use "ssh-keygen -t rsa -b 2048" to generate your SSH key pairs.
     pub admin_public_key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceSshSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4788,15 +5582,19 @@ impl Json for ComputeInstanceSshSettings {
             admin_user_name: o.opt("adminUserName")?,
             ssh_port: o.opt("sshPort")?,
             admin_public_key: o.opt("adminPublicKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sshPublicAccess", &self.ssh_public_access);
         o.opt("adminUserName", &self.admin_user_name);
         o.opt("sshPort", &self.ssh_port);
         o.opt("adminPublicKey", &self.admin_public_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Current state of an ComputeInstance.
@@ -4892,6 +5690,9 @@ impl Json for ComputeInstanceState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Version of computeInstance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4900,16 +5701,25 @@ pub struct ComputeInstanceVersion {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub runtime: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { runtime: o.opt("runtime")? })
+        Ok(Self {
+            runtime: o.opt("runtime")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("runtime", &self.runtime);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The compute power action.
@@ -4953,6 +5763,9 @@ impl Json for ComputePowerAction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Machine Learning compute object wrapped into ARM resource envelope.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4987,6 +5800,9 @@ pub struct ComputeResource {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub sku: Option<Option<Sku>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5001,10 +5817,11 @@ impl Json for ComputeResource {
             location: o.opt("location")?,
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -5016,23 +5833,33 @@ impl Json for ComputeResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeResourceSchema {
     /// Compute properties
     pub properties: Option<Compute>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeResourceSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The list of schedules to be applied on the computes
@@ -5040,18 +5867,25 @@ impl Json for ComputeResourceSchema {
 pub struct ComputeSchedules {
     /// The list of compute start stop schedules to be applied.
     pub compute_start_stop: Option<Vec<ComputeStartStopSchedule>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeSchedules {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             compute_start_stop: o.opt("computeStartStop")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeStartStop", &self.compute_start_stop);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Secrets related to a Machine Learning compute. Might differ for every type of compute.
@@ -5115,6 +5949,9 @@ impl Json for ComputeSecrets {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Compute start stop schedule properties
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5140,6 +5977,9 @@ pub struct ComputeStartStopSchedule {
     pub cron: Option<Cron>,
     /// \[Deprecated\] Not used any more.
     pub schedule: Option<ScheduleBase>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeStartStopSchedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5153,10 +5993,11 @@ impl Json for ComputeStartStopSchedule {
             recurrence: o.opt("recurrence")?,
             cron: o.opt("cron")?,
             schedule: o.opt("schedule")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("provisioningStatus", &self.provisioning_status);
         o.opt("status", &self.status);
@@ -5166,6 +6007,9 @@ impl Json for ComputeStartStopSchedule {
         o.opt("cron", &self.cron);
         o.opt("schedule", &self.schedule);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The type of compute
@@ -5241,6 +6085,9 @@ impl Json for ComputeType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Authentication type of the connection target
 ///
@@ -5295,6 +6142,9 @@ impl Json for ConnectionAuthType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Category of the connection
 ///
@@ -5341,6 +6191,9 @@ impl Json for ConnectionCategory {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Resource requirements for each container instance within an online deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5353,6 +6206,9 @@ pub struct ContainerResourceRequirements {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub container_resource_requests: Option<Option<ContainerResourceSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ContainerResourceRequirements {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5360,13 +6216,17 @@ impl Json for ContainerResourceRequirements {
         Ok(Self {
             container_resource_limits: o.opt("containerResourceLimits")?,
             container_resource_requests: o.opt("containerResourceRequests")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("containerResourceLimits", &self.container_resource_limits);
         o.opt("containerResourceRequests", &self.container_resource_requests);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5386,6 +6246,9 @@ pub struct ContainerResourceSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub memory: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ContainerResourceSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5394,14 +6257,18 @@ impl Json for ContainerResourceSettings {
             cpu: o.opt("cpu")?,
             gpu: o.opt("gpu")?,
             memory: o.opt("memory")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cpu", &self.cpu);
         o.opt("gpu", &self.gpu);
         o.opt("memory", &self.memory);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -5444,23 +6311,33 @@ impl Json for ContainerType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CosmosDbSettings {
     /// The throughput of the collections in cosmosdb database
     pub collections_throughput: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CosmosDbSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             collections_throughput: o.opt("collectionsThroughput")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("collectionsThroughput", &self.collections_throughput);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The kind of entity that created the resource.
@@ -5511,6 +6388,9 @@ impl Json for CreatedByType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum to determine the datastore credentials type.
@@ -5566,6 +6446,9 @@ impl Json for CredentialsType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The workflow trigger cron for ComputeStartStop schedule type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5582,6 +6465,9 @@ pub struct Cron {
     /** \[Required\] Specifies cron expression of schedule.
  The expression should follow NCronTab format.*/
     pub expression: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Cron {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5590,14 +6476,18 @@ impl Json for Cron {
             start_time: o.opt("startTime")?,
             time_zone: o.opt("timeZone")?,
             expression: o.opt("expression")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
         o.opt("expression", &self.expression);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5620,19 +6510,24 @@ pub struct CronTrigger {
     /** \[Required\] Specifies cron expression of schedule.
  The expression should follow NCronTab format.*/
     pub expression: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CronTrigger {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("triggerType");
         Ok(Self {
             end_time: o.opt("endTime")?,
             start_time: o.opt("startTime")?,
             time_zone: o.opt("timeZone")?,
             expression: o.req("expression")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("endTime", &self.end_time);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
@@ -5640,23 +6535,36 @@ impl Json for CronTrigger {
         o.constant("triggerType", "Cron");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The desired maximum forecast horizon in units of time-series frequency.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomForecastHorizon {
     /// \[Required\] Forecast horizon value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomForecastHorizon {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5671,23 +6579,31 @@ pub struct CustomModelJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "custom_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5704,23 +6620,31 @@ pub struct CustomModelJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "custom_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// N-Cross validations are specified by user.
@@ -5728,34 +6652,54 @@ impl Json for CustomModelJobOutput {
 pub struct CustomNCrossValidations {
     /// \[Required\] N-Cross validations value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomNCrossValidations {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomSeasonality {
     /// \[Required\] Seasonality value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomSeasonality {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Specifies the custom service configuration
@@ -5779,6 +6723,9 @@ pub struct CustomService {
     pub volumes: Option<Vec<VolumeDefinition>>,
     /// Additional properties.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5791,10 +6738,11 @@ impl Json for CustomService {
             endpoints: o.opt("endpoints")?,
             volumes: o.opt("volumes")?,
             additional_properties: o.rest()?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("image", &self.image);
         o.opt("environmentVariables", &self.environment_variables);
@@ -5804,39 +6752,62 @@ impl Json for CustomService {
         o.rest(&self.additional_properties);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomTargetLags {
     /// \[Required\] Set target lags values.
     pub values: Vec<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomTargetLags {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { values: o.req("values")? })
+        o.skip("mode");
+        Ok(Self {
+            values: o.req("values")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("values", &self.values);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomTargetRollingWindowSize {
     /// \[Required\] TargetRollingWindowSize value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomTargetRollingWindowSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Container for data asset versions.
@@ -5872,6 +6843,9 @@ pub struct DataContainer {
     pub next_version: Option<Option<String>>,
     /// \[Required\] Specifies the type of data.
     pub data_type: DataType,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5884,10 +6858,11 @@ impl Json for DataContainer {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             data_type: o.req("dataType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -5896,6 +6871,18 @@ impl Json for DataContainer {
         o.opt("nextVersion", &self.next_version);
         o.req("dataType", &self.data_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            is_archived: None,
+            latest_version: None,
+            next_version: None,
+            data_type: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -5919,6 +6906,9 @@ pub struct DataContainerResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: DataContainer,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataContainerResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5929,16 +6919,27 @@ impl Json for DataContainerResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// A paginated list of DataContainer entities.
@@ -5948,6 +6949,9 @@ pub struct DataContainerResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type DataContainer.
     pub value: Option<Vec<DataContainerResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5955,13 +6959,17 @@ impl Json for DataContainerResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A DataFactory compute.
@@ -6001,10 +7009,14 @@ pub struct DataFactory {
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataFactory {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -6015,10 +7027,11 @@ impl Json for DataFactory {
             provisioning_errors: o.opt("provisioningErrors")?,
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -6030,6 +7043,9 @@ impl Json for DataFactory {
         o.opt("disableLocalAuth", &self.disable_local_auth);
         o.constant("computeType", "DataFactory");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A DataLakeAnalytics compute.
@@ -6070,10 +7086,14 @@ pub struct DataLakeAnalytics {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<DataLakeAnalyticsSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataLakeAnalytics {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -6085,10 +7105,11 @@ impl Json for DataLakeAnalytics {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -6102,40 +7123,57 @@ impl Json for DataLakeAnalytics {
         o.constant("computeType", "DataLakeAnalytics");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataLakeAnalyticsSchema {
     pub properties: Option<DataLakeAnalyticsSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataLakeAnalyticsSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataLakeAnalyticsSchemaProperties {
     /// DataLake Store Account Name
     pub data_lake_store_account_name: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataLakeAnalyticsSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             data_lake_store_account_name: o.opt("dataLakeStoreAccountName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("dataLakeStoreAccountName", &self.data_lake_store_account_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Reference to an asset via its path in a datastore.
@@ -6149,21 +7187,29 @@ pub struct DataPathAssetReference {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub path: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataPathAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("referenceType");
         Ok(Self {
             datastore_id: o.opt("datastoreId")?,
             path: o.opt("path")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datastoreId", &self.datastore_id);
         o.opt("path", &self.path);
         o.constant("referenceType", "DataPath");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -6235,6 +7281,9 @@ impl Json for DataReferenceCredentialDto {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine data reference credential type
 ///
@@ -6285,6 +7334,9 @@ impl Json for DataReferenceCredentialType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine the type of data.
 ///
@@ -6330,6 +7382,9 @@ impl Json for DataType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Data version base definition
@@ -6392,6 +7447,9 @@ impl Json for DataVersionBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, PartialEq)]
@@ -6414,6 +7472,9 @@ pub struct DataVersionBaseResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: DataVersionBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataVersionBaseResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6424,16 +7485,27 @@ impl Json for DataVersionBaseResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// A paginated list of DataVersionBase entities.
@@ -6443,6 +7515,9 @@ pub struct DataVersionBaseResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type DataVersionBase.
     pub value: Option<Vec<DataVersionBaseResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataVersionBaseResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6450,13 +7525,17 @@ impl Json for DataVersionBaseResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A DataFactory compute.
@@ -6497,10 +7576,14 @@ pub struct Databricks {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<DatabricksProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Databricks {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -6512,10 +7595,11 @@ impl Json for Databricks {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -6529,6 +7613,9 @@ impl Json for Databricks {
         o.constant("computeType", "Databricks");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Secrets related to a Machine Learning compute based on Databricks.
 #[derive(Clone, Default, PartialEq)]
@@ -6537,6 +7624,9 @@ pub struct DatabricksComputeSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub databricks_access_token: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for DatabricksComputeSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -6548,21 +7638,27 @@ impl std::fmt::Debug for DatabricksComputeSecrets {
                     .as_ref()
                     .map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for DatabricksComputeSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             databricks_access_token: o.opt("databricksAccessToken")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("databricksAccessToken", &self.databricks_access_token);
         o.constant("computeType", "Databricks");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of Databricks Compute Secrets
@@ -6572,6 +7668,9 @@ pub struct DatabricksComputeSecretsProperties {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub databricks_access_token: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for DatabricksComputeSecretsProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -6583,6 +7682,7 @@ impl std::fmt::Debug for DatabricksComputeSecretsProperties {
                     .as_ref()
                     .map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -6591,12 +7691,16 @@ impl Json for DatabricksComputeSecretsProperties {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             databricks_access_token: o.opt("databricksAccessToken")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("databricksAccessToken", &self.databricks_access_token);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of Databricks
@@ -6608,6 +7712,9 @@ pub struct DatabricksProperties {
     pub databricks_access_token: Option<String>,
     /// Workspace Url
     pub workspace_url: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for DatabricksProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -6620,6 +7727,7 @@ impl std::fmt::Debug for DatabricksProperties {
                     .map(|_| crate::json::Redacted(true)),
             )
             .field("workspace_url", &self.workspace_url)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -6629,30 +7737,41 @@ impl Json for DatabricksProperties {
         Ok(Self {
             databricks_access_token: o.opt("databricksAccessToken")?,
             workspace_url: o.opt("workspaceUrl")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("databricksAccessToken", &self.databricks_access_token);
         o.opt("workspaceUrl", &self.workspace_url);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DatabricksSchema {
     pub properties: Option<DatabricksProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DatabricksSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for datastore contents configuration.
@@ -6726,6 +7845,9 @@ impl Json for Datastore {
             Self::AzureFileDatastore(x) => x.to_json(),
             Self::Unknown(v) => v.clone(),
         }
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
     }
 }
 /// Base definition for datastore credentials.
@@ -6810,6 +7932,9 @@ impl Json for DatastoreCredentials {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, PartialEq)]
@@ -6832,6 +7957,9 @@ pub struct DatastoreResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: Datastore,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DatastoreResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6842,16 +7970,27 @@ impl Json for DatastoreResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// A paginated list of Datastore entities.
@@ -6861,6 +8000,9 @@ pub struct DatastoreResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type Datastore.
     pub value: Option<Vec<DatastoreResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DatastoreResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6868,13 +8010,17 @@ impl Json for DatastoreResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for datastore secrets.
@@ -6950,6 +8096,9 @@ impl Json for DatastoreSecrets {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the datastore contents type.
 ///
@@ -7000,18 +8149,29 @@ impl Json for DatastoreType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct DefaultScaleSettings {}
+pub struct DefaultScaleSettings {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for DefaultScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("scaleType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("scaleType", "Default");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7020,16 +8180,25 @@ pub struct DeploymentLogs {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub content: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DeploymentLogs {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { content: o.opt("content")? })
+        Ok(Self {
+            content: o.opt("content")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("content", &self.content);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7042,6 +8211,9 @@ pub struct DeploymentLogsRequest {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub tail: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DeploymentLogsRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7049,13 +8221,17 @@ impl Json for DeploymentLogsRequest {
         Ok(Self {
             container_type: o.opt("containerType")?,
             tail: o.opt("tail")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("containerType", &self.container_type);
         o.opt("tail", &self.tail);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Possible values for DeploymentProvisioningState.
@@ -7119,6 +8295,9 @@ impl Json for DeploymentProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeploymentResourceConfiguration {
@@ -7136,6 +8315,9 @@ pub struct DeploymentResourceConfiguration {
     pub properties: Option<
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DeploymentResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7144,14 +8326,18 @@ impl Json for DeploymentResourceConfiguration {
             instance_count: o.opt("instanceCount")?,
             instance_type: o.opt("instanceType")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("instanceCount", &self.instance_count);
         o.opt("instanceType", &self.instance_type);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7178,6 +8364,9 @@ pub struct DiagnoseRequestProperties {
     >,
     /// Setting for diagnosing unclassified category of problems
     pub others: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseRequestProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7192,10 +8381,11 @@ impl Json for DiagnoseRequestProperties {
             container_registry: o.opt("containerRegistry")?,
             application_insights: o.opt("applicationInsights")?,
             others: o.opt("others")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("udr", &self.udr);
         o.opt("nsg", &self.nsg);
         o.opt("resourceLock", &self.resource_lock);
@@ -7207,20 +8397,32 @@ impl Json for DiagnoseRequestProperties {
         o.opt("others", &self.others);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiagnoseResponseResult {
     pub value: Option<DiagnoseResponseResultValue>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseResponseResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7234,6 +8436,9 @@ pub struct DiagnoseResponseResultValue {
     pub container_registry_results: Option<Vec<DiagnoseResult>>,
     pub application_insights_results: Option<Vec<DiagnoseResult>>,
     pub other_results: Option<Vec<DiagnoseResult>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseResponseResultValue {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7248,10 +8453,11 @@ impl Json for DiagnoseResponseResultValue {
             container_registry_results: o.opt("containerRegistryResults")?,
             application_insights_results: o.opt("applicationInsightsResults")?,
             other_results: o.opt("otherResults")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userDefinedRouteResults", &self.user_defined_route_results);
         o.opt("networkSecurityRuleResults", &self.network_security_rule_results);
         o.opt("resourceLockResults", &self.resource_lock_results);
@@ -7262,6 +8468,9 @@ impl Json for DiagnoseResponseResultValue {
         o.opt("applicationInsightsResults", &self.application_insights_results);
         o.opt("otherResults", &self.other_results);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Result of Diagnose
@@ -7279,6 +8488,9 @@ pub struct DiagnoseResult {
 
  Read-only: set by the service, never sent in a request body.*/
     pub message: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7287,14 +8499,18 @@ impl Json for DiagnoseResult {
             code: o.opt("code")?,
             level: o.opt("level")?,
             message: o.opt("message")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("code", &self.code);
         o.opt("level", &self.level);
         o.opt("message", &self.message);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Level of workspace setup error
@@ -7342,22 +8558,34 @@ impl Json for DiagnoseResultLevel {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Parameters to diagnose a workspace
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiagnoseWorkspaceParameters {
     /// Value of Parameters
     pub value: Option<DiagnoseRequestProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseWorkspaceParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for job distribution configuration.
@@ -7416,6 +8644,9 @@ impl Json for DistributionConfiguration {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the job distribution type.
 ///
@@ -7462,6 +8693,9 @@ impl Json for DistributionType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Docker container configuration
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7472,6 +8706,9 @@ pub struct Docker {
     pub privileged: Option<Option<bool>>,
     /// Additional properties.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Docker {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7479,18 +8716,24 @@ impl Json for Docker {
         Ok(Self {
             privileged: o.opt("privileged")?,
             additional_properties: o.rest()?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("privileged", &self.privileged);
         o.rest(&self.additional_properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct DockerCredentialDto {
     /** container registry password
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -7500,6 +8743,9 @@ pub struct DockerCredentialDto {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub user_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for DockerCredentialDto {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -7509,23 +8755,29 @@ impl std::fmt::Debug for DockerCredentialDto {
                 &self.password.as_ref().map(|_| crate::json::Redacted(true)),
             )
             .field("user_name", &self.user_name)
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for DockerCredentialDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("credentialType");
         Ok(Self {
             password: o.opt("password")?,
             user_name: o.opt("userName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("password", &self.password);
         o.opt("userName", &self.user_name);
         o.constant("credentialType", "DockerCredentials");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Early termination policies enable canceling poor-performing runs before they complete
@@ -7589,6 +8841,9 @@ impl Json for EarlyTerminationPolicy {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -7634,6 +8889,9 @@ impl Json for EarlyTerminationPolicyType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine whether PublicNetworkAccess is Enabled or Disabled for egress of a deployment.
 ///
@@ -7676,6 +8934,9 @@ impl Json for EgressPublicNetworkAccessType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptionKeyVaultProperties {
@@ -7685,6 +8946,9 @@ pub struct EncryptionKeyVaultProperties {
     pub key_identifier: String,
     /// For future use - The client id of the identity which will be used to access key vault.
     pub identity_client_id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EncryptionKeyVaultProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7693,14 +8957,18 @@ impl Json for EncryptionKeyVaultProperties {
             key_vault_arm_id: o.req("keyVaultArmId")?,
             key_identifier: o.req("keyIdentifier")?,
             identity_client_id: o.opt("identityClientId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("keyVaultArmId", &self.key_vault_arm_id);
         o.req("keyIdentifier", &self.key_identifier);
         o.opt("identityClientId", &self.identity_client_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -7711,6 +8979,9 @@ pub struct EncryptionProperty {
     pub identity: Option<IdentityForCmk>,
     /// Customer Key vault properties.
     pub key_vault_properties: EncryptionKeyVaultProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EncryptionProperty {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7719,14 +8990,23 @@ impl Json for EncryptionProperty {
             status: o.req("status")?,
             identity: o.opt("identity")?,
             key_vault_properties: o.req("keyVaultProperties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("status", &self.status);
         o.opt("identity", &self.identity);
         o.req("keyVaultProperties", &self.key_vault_properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            status: Json::placeholder()?,
+            identity: None,
+            key_vault_properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Indicates whether or not the encryption is enabled for the workspace.
@@ -7770,6 +9050,9 @@ impl Json for EncryptionStatus2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Describes the endpoint configuration for the container
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7790,6 +9073,9 @@ pub struct Endpoint {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub host_ip: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Endpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7800,16 +9086,20 @@ impl Json for Endpoint {
             target: o.opt("target")?,
             published: o.opt("published")?,
             host_ip: o.opt("hostIp")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("protocol", &self.protocol);
         o.opt("name", &self.name);
         o.opt("target", &self.target);
         o.opt("published", &self.published);
         o.opt("hostIp", &self.host_ip);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Keys for endpoint authentication.
@@ -7827,6 +9117,9 @@ pub struct EndpointAuthKeys {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secondary_key: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for EndpointAuthKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -7839,6 +9132,7 @@ impl std::fmt::Debug for EndpointAuthKeys {
                 "secondary_key",
                 &self.secondary_key.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -7848,13 +9142,17 @@ impl Json for EndpointAuthKeys {
         Ok(Self {
             primary_key: o.opt("primaryKey")?,
             secondary_key: o.opt("secondaryKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("primaryKey", &self.primary_key);
         o.opt("secondaryKey", &self.secondary_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine endpoint authentication mode.
@@ -7902,6 +9200,9 @@ impl Json for EndpointAuthMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Service Token
 #[derive(Clone, Default, PartialEq)]
@@ -7926,6 +9227,9 @@ pub struct EndpointAuthToken {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub token_type: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for EndpointAuthToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -7940,6 +9244,7 @@ impl std::fmt::Debug for EndpointAuthToken {
                 "token_type",
                 &self.token_type.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -7951,15 +9256,19 @@ impl Json for EndpointAuthToken {
             expiry_time_utc: o.opt("expiryTimeUtc")?,
             refresh_after_time_utc: o.opt("refreshAfterTimeUtc")?,
             token_type: o.opt("tokenType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("accessToken", &self.access_token);
         o.opt("expiryTimeUtc", &self.expiry_time_utc);
         o.opt("refreshAfterTimeUtc", &self.refresh_after_time_utc);
         o.opt("tokenType", &self.token_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine endpoint compute type.
@@ -8007,6 +9316,9 @@ impl Json for EndpointComputeType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// EndpointComputeType to be filtered by.
 ///
@@ -8053,6 +9365,9 @@ impl Json for EndpointComputeType2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Base definition for endpoint deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8079,6 +9394,9 @@ pub struct EndpointDeploymentPropertiesBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EndpointDeploymentPropertiesBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8089,16 +9407,20 @@ impl Json for EndpointDeploymentPropertiesBase {
             environment_id: o.opt("environmentId")?,
             environment_variables: o.opt("environmentVariables")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
         o.opt("environmentVariables", &self.environment_variables);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Inference Endpoint base definition
@@ -8112,6 +9434,8 @@ pub struct EndpointPropertiesBase {
     pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
  This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -8133,6 +9457,9 @@ pub struct EndpointPropertiesBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub swagger_uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for EndpointPropertiesBase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -8143,6 +9470,7 @@ impl std::fmt::Debug for EndpointPropertiesBase {
             .field("properties", &self.properties)
             .field("scoring_uri", &self.scoring_uri)
             .field("swagger_uri", &self.swagger_uri)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -8156,10 +9484,11 @@ impl Json for EndpointPropertiesBase {
             properties: o.opt("properties")?,
             scoring_uri: o.opt("scoringUri")?,
             swagger_uri: o.opt("swaggerUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("authMode", &self.auth_mode);
         o.opt("description", &self.description);
         o.opt("keys", &self.keys);
@@ -8167,6 +9496,17 @@ impl Json for EndpointPropertiesBase {
         o.opt("scoringUri", &self.scoring_uri);
         o.opt("swaggerUri", &self.swagger_uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            auth_mode: Json::placeholder()?,
+            description: None,
+            keys: None,
+            properties: None,
+            scoring_uri: None,
+            swagger_uri: None,
+            extra: Default::default(),
+        })
     }
 }
 /// State of endpoint provisioning.
@@ -8226,25 +9566,36 @@ impl Json for EndpointProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EndpointScheduleAction {
     /** \[Required\] Defines Schedule action definition details.
  &lt;see href="TBD" /&gt;*/
     pub endpoint_invocation_definition: serde_json::Value,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EndpointScheduleAction {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("actionType");
         Ok(Self {
             endpoint_invocation_definition: o.req("endpointInvocationDefinition")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("endpointInvocationDefinition", &self.endpoint_invocation_definition);
         o.constant("actionType", "InvokeBatchEndpoint");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Connection status of the service consumer with the service provider
@@ -8296,6 +9647,9 @@ impl Json for EndpointServiceConnectionStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Container for environment specification versions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8332,6 +9686,9 @@ pub struct EnvironmentContainer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8344,10 +9701,11 @@ impl Json for EnvironmentContainer {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -8356,6 +9714,9 @@ impl Json for EnvironmentContainer {
         o.opt("nextVersion", &self.next_version);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -8379,6 +9740,9 @@ pub struct EnvironmentContainerResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: EnvironmentContainer,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentContainerResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8389,16 +9753,20 @@ impl Json for EnvironmentContainerResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of EnvironmentContainer entities.
@@ -8408,6 +9776,9 @@ pub struct EnvironmentContainerResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type EnvironmentContainer.
     pub value: Option<Vec<EnvironmentContainerResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8415,13 +9786,17 @@ impl Json for EnvironmentContainerResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Environment type is either user created or curated by Azure ML service
@@ -8465,6 +9840,9 @@ impl Json for EnvironmentType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Environment Variables for the container
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8477,6 +9855,9 @@ pub struct EnvironmentVariable {
     pub value: Option<String>,
     /// Additional properties.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentVariable {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8485,14 +9866,18 @@ impl Json for EnvironmentVariable {
             type_: o.opt("type")?,
             value: o.opt("value")?,
             additional_properties: o.rest()?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("value", &self.value);
         o.rest(&self.additional_properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Type of the Environment Variable. Possible values are: local - For local variable
@@ -8531,6 +9916,9 @@ impl Json for EnvironmentVariableType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Environment version details.
@@ -8587,6 +9975,9 @@ pub struct EnvironmentVersion {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub stage: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8606,10 +9997,11 @@ impl Json for EnvironmentVersion {
             os_type: o.opt("osType")?,
             provisioning_state: o.opt("provisioningState")?,
             stage: o.opt("stage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -8625,6 +10017,9 @@ impl Json for EnvironmentVersion {
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("stage", &self.stage);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -8648,6 +10043,9 @@ pub struct EnvironmentVersionResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: EnvironmentVersion,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentVersionResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8658,16 +10056,20 @@ impl Json for EnvironmentVersionResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of EnvironmentVersion entities.
@@ -8677,6 +10079,9 @@ pub struct EnvironmentVersionResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type EnvironmentVersion.
     pub value: Option<Vec<EnvironmentVersionResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8684,13 +10089,17 @@ impl Json for EnvironmentVersionResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The resource management error additional info.
@@ -8704,6 +10113,9 @@ pub struct ErrorAdditionalInfo {
 
  Read-only: set by the service, never sent in a request body.*/
     pub info: Option<serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ErrorAdditionalInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8711,13 +10123,17 @@ impl Json for ErrorAdditionalInfo {
         Ok(Self {
             type_: o.opt("type")?,
             info: o.opt("info")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("info", &self.info);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The error detail.
@@ -8743,6 +10159,9 @@ pub struct ErrorDetail {
 
  Read-only: set by the service, never sent in a request body.*/
     pub additional_info: Option<Vec<ErrorAdditionalInfo>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ErrorDetail {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8753,10 +10172,11 @@ impl Json for ErrorDetail {
             target: o.opt("target")?,
             details: o.opt("details")?,
             additional_info: o.opt("additionalInfo")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("code", &self.code);
         o.opt("message", &self.message);
         o.opt("target", &self.target);
@@ -8764,22 +10184,34 @@ impl Json for ErrorDetail {
         o.opt("additionalInfo", &self.additional_info);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Common error response for all Azure Resource Manager APIs to return error details for failed operations.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorResponse {
     /// The error object.
     pub error: Option<ErrorDetail>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ErrorResponse {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { error: o.opt("error")? })
+        Ok(Self {
+            error: o.opt("error")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("error", &self.error);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The estimated price info for using a VM of a particular OS type, tier, etc.
@@ -8791,6 +10223,9 @@ pub struct EstimatedVmPrice {
     pub os_type: VmPriceOsType,
     /// The type of the VM.
     pub vm_tier: VmTier,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EstimatedVmPrice {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8799,14 +10234,23 @@ impl Json for EstimatedVmPrice {
             retail_price: o.req("retailPrice")?,
             os_type: o.req("osType")?,
             vm_tier: o.req("vmTier")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("retailPrice", &self.retail_price);
         o.req("osType", &self.os_type);
         o.req("vmTier", &self.vm_tier);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            retail_price: Json::placeholder()?,
+            os_type: Json::placeholder()?,
+            vm_tier: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// The estimated price info for using a VM.
@@ -8818,6 +10262,9 @@ pub struct EstimatedVmPrices {
     pub unit_of_measure: UnitOfMeasure,
     /// The list of estimated prices for using a VM of a particular OS type, tier, etc.
     pub values: Vec<EstimatedVmPrice>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EstimatedVmPrices {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8826,29 +10273,47 @@ impl Json for EstimatedVmPrices {
             billing_currency: o.req("billingCurrency")?,
             unit_of_measure: o.req("unitOfMeasure")?,
             values: o.req("values")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("billingCurrency", &self.billing_currency);
         o.req("unitOfMeasure", &self.unit_of_measure);
         o.req("values", &self.values);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            billing_currency: Json::placeholder()?,
+            unit_of_measure: Json::placeholder()?,
+            values: Json::placeholder()?,
+            extra: Default::default(),
+        })
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalFqdnResponse {
     pub value: Option<Vec<FqdnEndpoints>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ExternalFqdnResponse {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Flag for generating lags for the numeric features.
@@ -8891,6 +10356,9 @@ impl Json for FeatureLags {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Featurization mode - determines data featurization mode.
@@ -8938,6 +10406,9 @@ impl Json for FeaturizationMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Featurization Configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8946,18 +10417,25 @@ pub struct FeaturizationSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub dataset_language: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             dataset_language: o.opt("datasetLanguage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datasetLanguage", &self.dataset_language);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8966,16 +10444,25 @@ pub struct FlavorData {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub data: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FlavorData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { data: o.opt("data")? })
+        Ok(Self {
+            data: o.opt("data")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("data", &self.data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The desired maximum forecast horizon in units of time-series frequency.
@@ -9032,6 +10519,9 @@ impl Json for ForecastHorizon {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine forecast horizon selection mode.
 ///
@@ -9073,6 +10563,9 @@ impl Json for ForecastHorizonMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Forecasting task in AutoML Table vertical.
@@ -9142,10 +10635,14 @@ pub struct Forecasting {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub training_settings: Option<Option<ForecastingTrainingSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Forecasting {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             cv_split_column_names: o.opt("cvSplitColumnNames")?,
             featurization_settings: o.opt("featurizationSettings")?,
@@ -9162,10 +10659,11 @@ impl Json for Forecasting {
             forecasting_settings: o.opt("forecastingSettings")?,
             primary_metric: o.opt("primaryMetric")?,
             training_settings: o.opt("trainingSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cvSplitColumnNames", &self.cv_split_column_names);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
@@ -9183,6 +10681,9 @@ impl Json for Forecasting {
         o.opt("trainingSettings", &self.training_settings);
         o.constant("taskType", "Forecasting");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all forecasting models supported by AutoML.
@@ -9303,6 +10804,9 @@ impl Json for ForecastingModels {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for Forecasting task.
 ///
@@ -9352,6 +10856,9 @@ impl Json for ForecastingPrimaryMetrics {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Forecasting specific parameters.
@@ -9415,6 +10922,9 @@ pub struct ForecastingSettings {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub use_stl: Option<UseStl>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ForecastingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9433,10 +10943,11 @@ impl Json for ForecastingSettings {
             time_column_name: o.opt("timeColumnName")?,
             time_series_id_column_names: o.opt("timeSeriesIdColumnNames")?,
             use_stl: o.opt("useStl")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("countryOrRegionForHolidays", &self.country_or_region_for_holidays);
         o.opt("cvStepSize", &self.cv_step_size);
         o.opt("featureLags", &self.feature_lags);
@@ -9451,6 +10962,9 @@ impl Json for ForecastingSettings {
         o.opt("timeSeriesIdColumnNames", &self.time_series_id_column_names);
         o.opt("useStl", &self.use_stl);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Forecasting Training related configuration.
@@ -9493,6 +11007,9 @@ pub struct ForecastingTrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blocked_training_algorithms: Option<Option<Vec<ForecastingModels>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ForecastingTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9507,10 +11024,11 @@ impl Json for ForecastingTrainingSettings {
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
             allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
             blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -9522,11 +11040,17 @@ impl Json for ForecastingTrainingSettings {
         o.opt("blockedTrainingAlgorithms", &self.blocked_training_algorithms);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpoint {
     pub domain_name: Option<String>,
     pub endpoint_details: Option<Vec<FqdnEndpointDetail>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9534,51 +11058,74 @@ impl Json for FqdnEndpoint {
         Ok(Self {
             domain_name: o.opt("domainName")?,
             endpoint_details: o.opt("endpointDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("domainName", &self.domain_name);
         o.opt("endpointDetails", &self.endpoint_details);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpointDetail {
     pub port: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpointDetail {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { port: o.opt("port")? })
+        Ok(Self {
+            port: o.opt("port")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("port", &self.port);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpoints {
     pub properties: Option<FqdnEndpointsProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpoints {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpointsProperties {
     pub category: Option<String>,
     pub endpoints: Option<Vec<FqdnEndpoint>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpointsProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9586,13 +11133,17 @@ impl Json for FqdnEndpointsProperties {
         Ok(Self {
             category: o.opt("category")?,
             endpoints: o.opt("endpoints")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("endpoints", &self.endpoints);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// FQDN Outbound Rule for the managed network of a machine learning workspace.
@@ -9601,23 +11152,31 @@ pub struct FqdnOutboundRule {
     pub category: Option<RuleCategory>,
     pub status: Option<RuleStatus>,
     pub destination: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnOutboundRule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("type");
         Ok(Self {
             category: o.opt("category")?,
             status: o.opt("status")?,
             destination: o.opt("destination")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("status", &self.status);
         o.opt("destination", &self.destination);
         o.constant("type", "FQDN");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines supported metric goals for hyperparameter tuning
@@ -9661,19 +11220,30 @@ impl Json for Goal {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Defines a Sampling Algorithm that exhaustively generates every value combination in the space
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GridSamplingAlgorithm {}
+pub struct GridSamplingAlgorithm {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for GridSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("samplingAlgorithmType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("samplingAlgorithmType", "Grid");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A HDInsight compute.
@@ -9714,10 +11284,14 @@ pub struct HdInsight {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<HdInsightProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for HdInsight {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -9729,10 +11303,11 @@ impl Json for HdInsight {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -9746,6 +11321,9 @@ impl Json for HdInsight {
         o.constant("computeType", "HDInsight");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// HDInsight compute properties
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9758,6 +11336,9 @@ pub struct HdInsightProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub administrator_account: Option<Option<VirtualMachineSshCredentials>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for HdInsightProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9766,31 +11347,42 @@ impl Json for HdInsightProperties {
             ssh_port: o.opt("sshPort")?,
             address: o.opt("address")?,
             administrator_account: o.opt("administratorAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sshPort", &self.ssh_port);
         o.opt("address", &self.address);
         o.opt("administratorAccount", &self.administrator_account);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HdInsightSchema {
     pub properties: Option<HdInsightProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for HdInsightSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Reference to an asset via its ARM resource ID.
@@ -9798,19 +11390,27 @@ impl Json for HdInsightSchema {
 pub struct IdAssetReference {
     /// \[Required\] ARM resource ID of the asset.
     pub asset_id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for IdAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("referenceType");
         Ok(Self {
             asset_id: o.req("assetId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("assetId", &self.asset_id);
         o.constant("referenceType", "Id");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for identity configuration.
@@ -9869,6 +11469,9 @@ impl Json for IdentityConfiguration {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine identity framework.
 ///
@@ -9915,24 +11518,34 @@ impl Json for IdentityConfigurationType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Identity that will be used to access key vault for encryption at rest
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityForCmk {
     /// The ArmId of the user assigned identity that will be used to access the customer managed key vault
     pub user_assigned_identity: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for IdentityForCmk {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             user_assigned_identity: o.opt("userAssignedIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userAssignedIdentity", &self.user_assigned_identity);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Describes the Image Specifications
@@ -9946,6 +11559,9 @@ pub struct Image {
     pub reference: Option<String>,
     /// Additional properties.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Image {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9954,14 +11570,18 @@ impl Json for Image {
             type_: o.opt("type")?,
             reference: o.opt("reference")?,
             additional_properties: o.rest()?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("reference", &self.reference);
         o.rest(&self.additional_properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Image Classification. Multi-class image classification is used when an image is classified with only a single label
@@ -10007,10 +11627,14 @@ pub struct ImageClassification {
 
  Service default: `"Accuracy"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             limit_settings: o.req("limitSettings")?,
             sweep_settings: o.opt("sweepSettings")?,
@@ -10022,10 +11646,11 @@ impl Json for ImageClassification {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -10038,6 +11663,9 @@ impl Json for ImageClassification {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "ImageClassification");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10066,6 +11694,9 @@ pub struct ImageClassificationBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub search_space: Option<Option<Vec<ImageModelDistributionSettingsClassification>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageClassificationBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10077,10 +11708,11 @@ impl Json for ImageClassificationBase {
             validation_data_size: o.opt("validationDataSize")?,
             model_settings: o.opt("modelSettings")?,
             search_space: o.opt("searchSpace")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -10088,6 +11720,9 @@ impl Json for ImageClassificationBase {
         o.opt("modelSettings", &self.model_settings);
         o.opt("searchSpace", &self.search_space);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Image Classification Multilabel. Multi-label image classification is used when an image could have one or more labels
@@ -10133,10 +11768,14 @@ pub struct ImageClassificationMultilabel {
 
  Service default: `"IOU"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationMultilabelPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageClassificationMultilabel {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             limit_settings: o.req("limitSettings")?,
             sweep_settings: o.opt("sweepSettings")?,
@@ -10148,10 +11787,11 @@ impl Json for ImageClassificationMultilabel {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -10164,6 +11804,9 @@ impl Json for ImageClassificationMultilabel {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "ImageClassificationMultilabel");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Image Instance Segmentation. Instance segmentation is used to identify objects in an image at the pixel level,
@@ -10209,10 +11852,14 @@ pub struct ImageInstanceSegmentation {
 
  Service default: `"MeanAveragePrecision"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<InstanceSegmentationPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageInstanceSegmentation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             limit_settings: o.req("limitSettings")?,
             sweep_settings: o.opt("sweepSettings")?,
@@ -10224,10 +11871,11 @@ impl Json for ImageInstanceSegmentation {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -10240,6 +11888,9 @@ impl Json for ImageInstanceSegmentation {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "ImageInstanceSegmentation");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Limit settings for the AutoML job.
@@ -10257,6 +11908,9 @@ pub struct ImageLimitSettings {
 
  Service default: `"P7D"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10265,14 +11919,18 @@ impl Json for ImageLimitSettings {
             max_concurrent_trials: o.opt("maxConcurrentTrials")?,
             max_trials: o.opt("maxTrials")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
         o.opt("maxTrials", &self.max_trials);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Returns metadata about the operating system image for this compute instance.
@@ -10284,6 +11942,9 @@ pub struct ImageMetadata {
     pub latest_image_version: Option<String>,
     /// Specifies whether this compute instance is running on the latest operating system image.
     pub is_latest_os_image_version: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageMetadata {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10292,14 +11953,18 @@ impl Json for ImageMetadata {
             current_image_version: o.opt("currentImageVersion")?,
             latest_image_version: o.opt("latestImageVersion")?,
             is_latest_os_image_version: o.opt("isLatestOsImageVersion")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("currentImageVersion", &self.current_image_version);
         o.opt("latestImageVersion", &self.latest_image_version);
         o.opt("isLatestOsImageVersion", &self.is_latest_os_image_version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Distribution expressions to sweep over values of model settings.
@@ -10439,6 +12104,9 @@ pub struct ImageModelDistributionSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weight_decay: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelDistributionSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10472,10 +12140,11 @@ impl Json for ImageModelDistributionSettings {
             warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
             warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
             weight_decay: o.opt("weightDecay")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
         o.opt("beta1", &self.beta1);
@@ -10505,6 +12174,9 @@ impl Json for ImageModelDistributionSettings {
         o.opt("warmupCosineLRWarmupEpochs", &self.warmup_cosine_lr_warmup_epochs);
         o.opt("weightDecay", &self.weight_decay);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Distribution expressions to sweep over values of model settings.
@@ -10659,6 +12331,9 @@ pub struct ImageModelDistributionSettingsClassification {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weighted_loss: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelDistributionSettingsClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10696,10 +12371,11 @@ impl Json for ImageModelDistributionSettingsClassification {
             validation_crop_size: o.opt("validationCropSize")?,
             validation_resize_size: o.opt("validationResizeSize")?,
             weighted_loss: o.opt("weightedLoss")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
         o.opt("beta1", &self.beta1);
@@ -10733,6 +12409,9 @@ impl Json for ImageModelDistributionSettingsClassification {
         o.opt("validationResizeSize", &self.validation_resize_size);
         o.opt("weightedLoss", &self.weighted_loss);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Distribution expressions to sweep over values of model settings.
@@ -10940,6 +12619,9 @@ pub struct ImageModelDistributionSettingsObjectDetection {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub validation_metric_type: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelDistributionSettingsObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10986,10 +12668,11 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
             tile_predictions_nms_threshold: o.opt("tilePredictionsNmsThreshold")?,
             validation_iou_threshold: o.opt("validationIouThreshold")?,
             validation_metric_type: o.opt("validationMetricType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
         o.opt("beta1", &self.beta1);
@@ -11032,6 +12715,9 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
         o.opt("validationIouThreshold", &self.validation_iou_threshold);
         o.opt("validationMetricType", &self.validation_metric_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Settings used for training the model.
@@ -11176,6 +12862,9 @@ pub struct ImageModelSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weight_decay: Option<Option<serde_json::Number>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11213,10 +12902,11 @@ impl Json for ImageModelSettings {
             warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
             warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
             weight_decay: o.opt("weightDecay")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("advancedSettings", &self.advanced_settings);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
@@ -11250,6 +12940,9 @@ impl Json for ImageModelSettings {
         o.opt("warmupCosineLRWarmupEpochs", &self.warmup_cosine_lr_warmup_epochs);
         o.opt("weightDecay", &self.weight_decay);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Settings used for training the model.
@@ -11411,6 +13104,9 @@ pub struct ImageModelSettingsClassification {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weighted_loss: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelSettingsClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11452,10 +13148,11 @@ impl Json for ImageModelSettingsClassification {
             validation_crop_size: o.opt("validationCropSize")?,
             validation_resize_size: o.opt("validationResizeSize")?,
             weighted_loss: o.opt("weightedLoss")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("advancedSettings", &self.advanced_settings);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
@@ -11493,6 +13190,9 @@ impl Json for ImageModelSettingsClassification {
         o.opt("validationResizeSize", &self.validation_resize_size);
         o.opt("weightedLoss", &self.weighted_loss);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Settings used for training the model.
@@ -11706,6 +13406,9 @@ pub struct ImageModelSettingsObjectDetection {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub validation_metric_type: Option<ValidationMetricType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelSettingsObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11756,10 +13459,11 @@ impl Json for ImageModelSettingsObjectDetection {
             tile_predictions_nms_threshold: o.opt("tilePredictionsNmsThreshold")?,
             validation_iou_threshold: o.opt("validationIouThreshold")?,
             validation_metric_type: o.opt("validationMetricType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("advancedSettings", &self.advanced_settings);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
@@ -11807,6 +13511,9 @@ impl Json for ImageModelSettingsObjectDetection {
         o.opt("validationMetricType", &self.validation_metric_type);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /** Image Object Detection. Object detection is used to identify objects in an image and locate each object with a
  bounding box e.g. locate all dogs and cats in an image and draw a bounding box around each.*/
@@ -11851,10 +13558,14 @@ pub struct ImageObjectDetection {
 
  Service default: `"MeanAveragePrecision"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ObjectDetectionPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             limit_settings: o.req("limitSettings")?,
             sweep_settings: o.opt("sweepSettings")?,
@@ -11866,10 +13577,11 @@ impl Json for ImageObjectDetection {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -11882,6 +13594,9 @@ impl Json for ImageObjectDetection {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "ImageObjectDetection");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11910,6 +13625,9 @@ pub struct ImageObjectDetectionBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub search_space: Option<Option<Vec<ImageModelDistributionSettingsObjectDetection>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageObjectDetectionBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11921,10 +13639,11 @@ impl Json for ImageObjectDetectionBase {
             validation_data_size: o.opt("validationDataSize")?,
             model_settings: o.opt("modelSettings")?,
             search_space: o.opt("searchSpace")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
@@ -11932,6 +13651,9 @@ impl Json for ImageObjectDetectionBase {
         o.opt("modelSettings", &self.model_settings);
         o.opt("searchSpace", &self.search_space);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Model sweeping and hyperparameter sweeping related settings.
@@ -11943,6 +13665,9 @@ pub struct ImageSweepSettings {
     pub early_termination: Option<Option<EarlyTerminationPolicy>>,
     /// \[Required\] Type of the hyperparameter sampling algorithms.
     pub sampling_algorithm: SamplingAlgorithmType,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageSweepSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11950,13 +13675,21 @@ impl Json for ImageSweepSettings {
         Ok(Self {
             early_termination: o.opt("earlyTermination")?,
             sampling_algorithm: o.req("samplingAlgorithm")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("earlyTermination", &self.early_termination);
         o.req("samplingAlgorithm", &self.sampling_algorithm);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            early_termination: None,
+            sampling_algorithm: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Type of the image. Possible values are: docker - For docker images. azureml - For AzureML images
@@ -12000,6 +13733,9 @@ impl Json for ImageType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /** Abstract class for AutoML tasks that train image (computer vision) models -
  such as Image Classification / Image Classification Multilabel / Image Object Detection / Image Instance Segmentation.*/
@@ -12021,6 +13757,9 @@ pub struct ImageVertical {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub validation_data_size: Option<Option<serde_json::Number>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageVertical {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12030,15 +13769,19 @@ impl Json for ImageVertical {
             sweep_settings: o.opt("sweepSettings")?,
             validation_data: o.opt("validationData")?,
             validation_data_size: o.opt("validationDataSize")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("limitSettings", &self.limit_settings);
         o.opt("sweepSettings", &self.sweep_settings);
         o.opt("validationData", &self.validation_data);
         o.opt("validationDataSize", &self.validation_data_size);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12049,6 +13792,9 @@ pub struct InferenceContainerProperties {
     pub readiness_route: Option<Route>,
     /// The port to send the scoring requests to, within the inference server container.
     pub scoring_route: Option<Route>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for InferenceContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12057,14 +13803,18 @@ impl Json for InferenceContainerProperties {
             liveness_route: o.opt("livenessRoute")?,
             readiness_route: o.opt("readinessRoute")?,
             scoring_route: o.opt("scoringRoute")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("livenessRoute", &self.liveness_route);
         o.opt("readinessRoute", &self.readiness_route);
         o.opt("scoringRoute", &self.scoring_route);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine the input data delivery mode.
@@ -12124,6 +13874,9 @@ impl Json for InputDeliveryMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Resource requests/limits for this instance type
 pub type InstanceResourceSchema = std::collections::BTreeMap<String, String>;
@@ -12165,6 +13918,9 @@ impl Json for InstanceSegmentationPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Instance type schema.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12177,6 +13933,9 @@ pub struct InstanceTypeSchema {
     >,
     /// Resource requests/limits for this instance type
     pub resources: Option<InstanceTypeSchemaResources>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for InstanceTypeSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12184,13 +13943,17 @@ impl Json for InstanceTypeSchema {
         Ok(Self {
             node_selector: o.opt("nodeSelector")?,
             resources: o.opt("resources")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nodeSelector", &self.node_selector);
         o.opt("resources", &self.resources);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Resource requests/limits for this instance type
@@ -12200,6 +13963,9 @@ pub struct InstanceTypeSchemaResources {
     pub requests: Option<InstanceResourceSchema>,
     /// Resource limits for this instance type
     pub limits: Option<InstanceResourceSchema>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for InstanceTypeSchemaResources {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12207,13 +13973,17 @@ impl Json for InstanceTypeSchemaResources {
         Ok(Self {
             requests: o.opt("requests")?,
             limits: o.opt("limits")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("requests", &self.requests);
         o.opt("limits", &self.limits);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Isolation mode for the managed network of a machine learning workspace.
@@ -12260,6 +14030,9 @@ impl Json for IsolationMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Base definition for a job.
@@ -12324,6 +14097,9 @@ impl Json for JobBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, PartialEq)]
@@ -12346,6 +14122,9 @@ pub struct JobBaseResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: JobBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobBaseResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12356,16 +14135,27 @@ impl Json for JobBaseResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// A paginated list of JobBase entities.
@@ -12375,6 +14165,9 @@ pub struct JobBaseResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type JobBase.
     pub value: Option<Vec<JobBaseResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobBaseResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12382,13 +14175,17 @@ impl Json for JobBaseResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Command job definition.
@@ -12479,6 +14276,9 @@ impl Json for JobInput {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the Job Input Type.
 ///
@@ -12541,6 +14341,9 @@ impl Json for JobInputType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 ///
 /// Every variant has the base's fields (`timeout`); an unknown variant keeps them in its JSON.
@@ -12591,6 +14394,9 @@ impl Json for JobLimits {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -12631,6 +14437,9 @@ impl Json for JobLimitsType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Job output definition container information on where to find job output/logs.
@@ -12717,6 +14526,9 @@ impl Json for JobOutput {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the Job Output Type.
 ///
@@ -12775,6 +14587,9 @@ impl Json for JobOutputType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobResourceConfiguration {
@@ -12800,6 +14615,9 @@ pub struct JobResourceConfiguration {
 
  Service default: `"2g"` (not filled in by azml: absent stays absent).*/
     pub shm_size: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12810,10 +14628,11 @@ impl Json for JobResourceConfiguration {
             properties: o.opt("properties")?,
             docker_args: o.opt("dockerArgs")?,
             shm_size: o.opt("shmSize")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("instanceCount", &self.instance_count);
         o.opt("instanceType", &self.instance_type);
         o.opt("properties", &self.properties);
@@ -12821,24 +14640,38 @@ impl Json for JobResourceConfiguration {
         o.opt("shmSize", &self.shm_size);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobScheduleAction {
     /// \[Required\] Defines Schedule action definition details.
     pub job_definition: JobBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobScheduleAction {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("actionType");
         Ok(Self {
             job_definition: o.req("jobDefinition")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("jobDefinition", &self.job_definition);
         o.constant("actionType", "CreateJob");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            job_definition: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Job endpoint definition
@@ -12877,6 +14710,9 @@ pub struct JobService {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub status: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12889,10 +14725,11 @@ impl Json for JobService {
             port: o.opt("port")?,
             properties: o.opt("properties")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("endpoint", &self.endpoint);
         o.opt("errorMessage", &self.error_message);
         o.opt("jobServiceType", &self.job_service_type);
@@ -12901,6 +14738,9 @@ impl Json for JobService {
         o.opt("properties", &self.properties);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The status of a job.
@@ -12993,6 +14833,9 @@ impl Json for JobStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine the type of job.
 ///
@@ -13043,6 +14886,9 @@ impl Json for JobType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -13084,6 +14930,9 @@ impl Json for KeyType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// A Machine Learning compute based on Kubernetes Compute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13124,10 +14973,14 @@ pub struct Kubernetes {
     pub disable_local_auth: Option<bool>,
     /// Properties of Kubernetes
     pub properties: Option<KubernetesProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Kubernetes {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -13139,10 +14992,11 @@ impl Json for Kubernetes {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -13155,6 +15009,9 @@ impl Json for Kubernetes {
         o.opt("properties", &self.properties);
         o.constant("computeType", "Kubernetes");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties specific to a KubernetesOnlineDeployment.
@@ -13229,10 +15086,14 @@ pub struct KubernetesOnlineDeployment {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub container_resource_requirements: Option<Option<ContainerResourceRequirements>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for KubernetesOnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("endpointComputeType");
         Ok(Self {
             code_configuration: o.opt("codeConfiguration")?,
             description: o.opt("description")?,
@@ -13250,10 +15111,11 @@ impl Json for KubernetesOnlineDeployment {
             request_settings: o.opt("requestSettings")?,
             scale_settings: o.opt("scaleSettings")?,
             container_resource_requirements: o.opt("containerResourceRequirements")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
@@ -13273,17 +15135,24 @@ impl Json for KubernetesOnlineDeployment {
         o.constant("endpointComputeType", "Kubernetes");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Kubernetes properties
 #[derive(Clone, Default, PartialEq)]
 pub struct KubernetesProperties {
     /** Relay connection string.
 
+ Write-only: the service never returns it.
+
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub relay_connection_string: Option<Option<String>>,
     /** ServiceBus connection string.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -13305,6 +15174,9 @@ pub struct KubernetesProperties {
     pub default_instance_type: Option<String>,
     /// Instance Type Schema
     pub instance_types: Option<std::collections::BTreeMap<String, InstanceTypeSchema>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for KubernetesProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -13332,6 +15204,7 @@ impl std::fmt::Debug for KubernetesProperties {
             .field("namespace", &self.namespace)
             .field("default_instance_type", &self.default_instance_type)
             .field("instance_types", &self.instance_types)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -13347,10 +15220,11 @@ impl Json for KubernetesProperties {
             namespace: o.opt("namespace")?,
             default_instance_type: o.opt("defaultInstanceType")?,
             instance_types: o.opt("instanceTypes")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("relayConnectionString", &self.relay_connection_string);
         o.opt("serviceBusConnectionString", &self.service_bus_connection_string);
         o.opt("extensionPrincipalId", &self.extension_principal_id);
@@ -13361,24 +15235,34 @@ impl Json for KubernetesProperties {
         o.opt("instanceTypes", &self.instance_types);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Kubernetes Compute Schema
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KubernetesSchema {
     /// Properties of Kubernetes
     pub properties: Option<KubernetesProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for KubernetesSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Learning rate scheduler enum.
@@ -13426,17 +15310,27 @@ impl Json for LearningRateScheduler {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListNotebookKeysResult {
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub primary_access_key: Option<String>,
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secondary_access_key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ListNotebookKeysResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -13449,6 +15343,7 @@ impl std::fmt::Debug for ListNotebookKeysResult {
                 "secondary_access_key",
                 &self.secondary_access_key.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -13458,21 +15353,30 @@ impl Json for ListNotebookKeysResult {
         Ok(Self {
             primary_access_key: o.opt("primaryAccessKey")?,
             secondary_access_key: o.opt("secondaryAccessKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("primaryAccessKey", &self.primary_access_key);
         o.opt("secondaryAccessKey", &self.secondary_access_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStorageAccountKeysResult {
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub user_storage_key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ListStorageAccountKeysResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -13481,6 +15385,7 @@ impl std::fmt::Debug for ListStorageAccountKeysResult {
                 "user_storage_key",
                 &self.user_storage_key.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -13489,12 +15394,16 @@ impl Json for ListStorageAccountKeysResult {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             user_storage_key: o.opt("userStorageKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userStorageKey", &self.user_storage_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The List Usages operation response.
@@ -13508,6 +15417,9 @@ pub struct ListUsagesResult {
 
  Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ListUsagesResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13515,13 +15427,17 @@ impl Json for ListUsagesResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// View type for including/excluding (for example) archived entities.
@@ -13569,16 +15485,23 @@ impl Json for ListViewType2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListWorkspaceKeysResult {
     /** Read-only: set by the service, never sent in a request body.
+
+ Write-only: the service never returns it.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub user_storage_key: Option<String>,
     /// Read-only: set by the service, never sent in a request body.
     pub user_storage_resource_id: Option<String>,
     /** Read-only: set by the service, never sent in a request body.
+
+ Write-only: the service never returns it.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub app_insights_instrumentation_key: Option<String>,
@@ -13588,6 +15511,9 @@ pub struct ListWorkspaceKeysResult {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub notebook_access_keys: Option<ListNotebookKeysResult>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ListWorkspaceKeysResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -13612,6 +15538,7 @@ impl std::fmt::Debug for ListWorkspaceKeysResult {
                 "notebook_access_keys",
                 &self.notebook_access_keys.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -13624,16 +15551,20 @@ impl Json for ListWorkspaceKeysResult {
             app_insights_instrumentation_key: o.opt("appInsightsInstrumentationKey")?,
             container_registry_credentials: o.opt("containerRegistryCredentials")?,
             notebook_access_keys: o.opt("notebookAccessKeys")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userStorageKey", &self.user_storage_key);
         o.opt("userStorageResourceId", &self.user_storage_resource_id);
         o.opt("appInsightsInstrumentationKey", &self.app_insights_instrumentation_key);
         o.opt("containerRegistryCredentials", &self.container_registry_credentials);
         o.opt("notebookAccessKeys", &self.notebook_access_keys);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The List WorkspaceQuotasByVMFamily operation response.
@@ -13647,6 +15578,9 @@ pub struct ListWorkspaceQuotas {
 
  Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ListWorkspaceQuotas {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13654,13 +15588,17 @@ impl Json for ListWorkspaceQuotas {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Literal input type.
@@ -13672,21 +15610,29 @@ pub struct LiteralJobInput {
     pub description: Option<Option<String>>,
     /// \[Required\] Literal value for the input.
     pub value: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for LiteralJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             description: o.opt("description")?,
             value: o.req("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.req("value", &self.value);
         o.constant("jobInputType", "literal");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Load Balancer Type
@@ -13729,6 +15675,9 @@ impl Json for LoadBalancerType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum for setting log verbosity.
@@ -13788,6 +15737,9 @@ impl Json for LogVerbosity {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Managed identity configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13804,23 +15756,31 @@ pub struct ManagedIdentity {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub resource_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("identityType");
         Ok(Self {
             client_id: o.opt("clientId")?,
             object_id: o.opt("objectId")?,
             resource_id: o.opt("resourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clientId", &self.client_id);
         o.opt("objectId", &self.object_id);
         o.opt("resourceId", &self.resource_id);
         o.constant("identityType", "Managed");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13832,20 +15792,25 @@ pub struct ManagedIdentityAuthTypeWorkspaceConnectionProperties {
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
     pub credentials: Option<WorkspaceConnectionManagedIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedIdentityAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             target: o.opt("target")?,
             value: o.opt("value")?,
             value_format: o.opt("valueFormat")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("target", &self.target);
         o.opt("value", &self.value);
@@ -13853,6 +15818,9 @@ impl Json for ManagedIdentityAuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "ManagedIdentity");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13877,20 +15845,25 @@ pub struct ManagedIdentityCredentialDto {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub user_managed_identity_tenant_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedIdentityCredentialDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("credentialType");
         Ok(Self {
             managed_identity_type: o.opt("managedIdentityType")?,
             user_managed_identity_client_id: o.opt("userManagedIdentityClientId")?,
             user_managed_identity_principal_id: o.opt("userManagedIdentityPrincipalId")?,
             user_managed_identity_resource_id: o.opt("userManagedIdentityResourceId")?,
             user_managed_identity_tenant_id: o.opt("userManagedIdentityTenantId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("managedIdentityType", &self.managed_identity_type);
         o.opt("userManagedIdentityClientId", &self.user_managed_identity_client_id);
         o.opt(
@@ -13902,23 +15875,33 @@ impl Json for ManagedIdentityCredentialDto {
         o.constant("credentialType", "ManagedIdentity");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Managed Network Provisioning options for managed network of a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedNetworkProvisionOptions {
     pub include_spark: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedNetworkProvisionOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             include_spark: o.opt("includeSpark")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("includeSpark", &self.include_spark);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Status of the Provisioning for the managed network of a machine learning workspace.
@@ -13926,6 +15909,9 @@ impl Json for ManagedNetworkProvisionOptions {
 pub struct ManagedNetworkProvisionStatus {
     pub spark_ready: Option<bool>,
     pub status: Option<ManagedNetworkStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedNetworkProvisionStatus {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13933,13 +15919,17 @@ impl Json for ManagedNetworkProvisionStatus {
         Ok(Self {
             spark_ready: o.opt("sparkReady")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sparkReady", &self.spark_ready);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed Network settings for a machine learning workspace.
@@ -13951,6 +15941,9 @@ pub struct ManagedNetworkSettings {
     /// Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
     pub outbound_rules: Option<Option<std::collections::BTreeMap<String, OutboundRule>>>,
     pub status: Option<ManagedNetworkProvisionStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedNetworkSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13960,15 +15953,19 @@ impl Json for ManagedNetworkSettings {
             network_id: o.opt("networkId")?,
             outbound_rules: o.opt("outboundRules")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("isolationMode", &self.isolation_mode);
         o.opt("networkId", &self.network_id);
         o.opt("outboundRules", &self.outbound_rules);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Status for the managed network of a machine learning workspace.
@@ -14011,6 +16008,9 @@ impl Json for ManagedNetworkStatus {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Properties specific to a ManagedOnlineDeployment.
@@ -14081,10 +16081,14 @@ pub struct ManagedOnlineDeployment {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub scale_settings: Option<Option<OnlineScaleSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedOnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("endpointComputeType");
         Ok(Self {
             code_configuration: o.opt("codeConfiguration")?,
             description: o.opt("description")?,
@@ -14101,10 +16105,11 @@ impl Json for ManagedOnlineDeployment {
             readiness_probe: o.opt("readinessProbe")?,
             request_settings: o.opt("requestSettings")?,
             scale_settings: o.opt("scaleSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
@@ -14122,6 +16127,9 @@ impl Json for ManagedOnlineDeployment {
         o.opt("scaleSettings", &self.scale_settings);
         o.constant("endpointComputeType", "Managed");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed service identity (system assigned and/or user assigned identities)
@@ -14141,6 +16149,9 @@ pub struct ManagedServiceIdentity {
     pub user_assigned_identities: Option<
         std::collections::BTreeMap<String, UserAssignedIdentity>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14150,15 +16161,25 @@ impl Json for ManagedServiceIdentity {
             tenant_id: o.opt("tenantId")?,
             type_: o.req("type")?,
             user_assigned_identities: o.opt("userAssignedIdentities")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("principalId", &self.principal_id);
         o.opt("tenantId", &self.tenant_id);
         o.req("type", &self.type_);
         o.opt("userAssignedIdentities", &self.user_assigned_identities);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            principal_id: None,
+            tenant_id: None,
+            type_: Json::placeholder()?,
+            user_assigned_identities: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Type of managed service identity (where both SystemAssigned and UserAssigned types are allowed).
@@ -14210,6 +16231,9 @@ impl Json for ManagedServiceIdentityType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Defines an early termination policy based on running averages of the primary metric of all runs
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14222,21 +16246,29 @@ pub struct MedianStoppingPolicy {
 
  Service default: `0` (not filled in by azml: absent stays absent).*/
     pub evaluation_interval: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MedianStoppingPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("policyType");
         Ok(Self {
             delay_evaluation: o.opt("delayEvaluation")?,
             evaluation_interval: o.opt("evaluationInterval")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayEvaluation", &self.delay_evaluation);
         o.opt("evaluationInterval", &self.evaluation_interval);
         o.constant("policyType", "MedianStopping");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14251,23 +16283,31 @@ pub struct MlFlowModelJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlFlowModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "mlflow_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14284,23 +16324,31 @@ pub struct MlFlowModelJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlFlowModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "mlflow_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// MLTable data definition
@@ -14332,10 +16380,14 @@ pub struct MlTableData {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub referenced_uris: Option<Option<Vec<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlTableData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -14344,10 +16396,11 @@ impl Json for MlTableData {
             is_archived: o.opt("isArchived")?,
             data_uri: o.req("dataUri")?,
             referenced_uris: o.opt("referencedUris")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -14357,6 +16410,9 @@ impl Json for MlTableData {
         o.opt("referencedUris", &self.referenced_uris);
         o.constant("dataType", "mltable");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14371,23 +16427,31 @@ pub struct MlTableJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlTableJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "mltable");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14404,23 +16468,31 @@ pub struct MlTableJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlTableJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "mltable");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14457,6 +16529,9 @@ pub struct ModelContainer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14469,10 +16544,11 @@ impl Json for ModelContainer {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -14481,6 +16557,9 @@ impl Json for ModelContainer {
         o.opt("nextVersion", &self.next_version);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -14504,6 +16583,9 @@ pub struct ModelContainerResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ModelContainer,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelContainerResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14514,16 +16596,20 @@ impl Json for ModelContainerResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of ModelContainer entities.
@@ -14533,6 +16619,9 @@ pub struct ModelContainerResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type ModelContainer.
     pub value: Option<Vec<ModelContainerResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14540,13 +16629,17 @@ impl Json for ModelContainerResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Image model size.
@@ -14602,6 +16695,9 @@ impl Json for ModelSize {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Model asset version details.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14650,6 +16746,9 @@ pub struct ModelVersion {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub stage: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14666,10 +16765,11 @@ impl Json for ModelVersion {
             model_uri: o.opt("modelUri")?,
             provisioning_state: o.opt("provisioningState")?,
             stage: o.opt("stage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -14682,6 +16782,9 @@ impl Json for ModelVersion {
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("stage", &self.stage);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -14705,6 +16808,9 @@ pub struct ModelVersionResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ModelVersion,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelVersionResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14715,16 +16821,20 @@ impl Json for ModelVersionResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of ModelVersion entities.
@@ -14734,6 +16844,9 @@ pub struct ModelVersionResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type ModelVersion.
     pub value: Option<Vec<ModelVersionResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14741,13 +16854,17 @@ impl Json for ModelVersionResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Mount Action.
@@ -14790,6 +16907,9 @@ impl Json for MountAction {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Mount state.
@@ -14849,6 +16969,9 @@ impl Json for MountState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// MPI distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14857,19 +16980,27 @@ pub struct Mpi {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub process_count_per_instance: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Mpi {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("distributionType");
         Ok(Self {
             process_count_per_instance: o.opt("processCountPerInstance")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("processCountPerInstance", &self.process_count_per_instance);
         o.constant("distributionType", "Mpi");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// N-Cross validations value.
@@ -14926,6 +17057,9 @@ impl Json for NCrossValidations {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Determines how N-Cross validations value is determined.
 ///
@@ -14967,6 +17101,9 @@ impl Json for NCrossValidationsMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// network of this container.
@@ -15010,6 +17147,9 @@ impl Json for Network {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /** Abstract class for NLP related AutoML tasks.
  NLP - Natural Language Processing.*/
@@ -15027,6 +17167,9 @@ pub struct NlpVertical {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub validation_data: Option<Option<MlTableJobInput>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NlpVertical {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15035,14 +17178,18 @@ impl Json for NlpVertical {
             featurization_settings: o.opt("featurizationSettings")?,
             limit_settings: o.opt("limitSettings")?,
             validation_data: o.opt("validationData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
         o.opt("validationData", &self.validation_data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15051,18 +17198,25 @@ pub struct NlpVerticalFeaturizationSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub dataset_language: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NlpVerticalFeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             dataset_language: o.opt("datasetLanguage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datasetLanguage", &self.dataset_language);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Job execution constraints.
@@ -15080,6 +17234,9 @@ pub struct NlpVerticalLimitSettings {
 
  Service default: `"P7D"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NlpVerticalLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15088,14 +17245,18 @@ impl Json for NlpVerticalLimitSettings {
             max_concurrent_trials: o.opt("maxConcurrentTrials")?,
             max_trials: o.opt("maxTrials")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
         o.opt("maxTrials", &self.max_trials);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// State of the compute node. Values are idle, running, preparing, unusable, leaving and preempted.
@@ -15155,6 +17316,9 @@ impl Json for NodeState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Counts of various compute node states on the amlCompute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15183,6 +17347,9 @@ pub struct NodeStateCounts {
 
  Read-only: set by the service, never sent in a request body.*/
     pub preempted_node_count: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NodeStateCounts {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15194,10 +17361,11 @@ impl Json for NodeStateCounts {
             unusable_node_count: o.opt("unusableNodeCount")?,
             leaving_node_count: o.opt("leavingNodeCount")?,
             preempted_node_count: o.opt("preemptedNodeCount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("idleNodeCount", &self.idle_node_count);
         o.opt("runningNodeCount", &self.running_node_count);
         o.opt("preparingNodeCount", &self.preparing_node_count);
@@ -15205,6 +17373,9 @@ impl Json for NodeStateCounts {
         o.opt("leavingNodeCount", &self.leaving_node_count);
         o.opt("preemptedNodeCount", &self.preempted_node_count);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Abstract Nodes definition
@@ -15251,6 +17422,9 @@ impl Json for Nodes {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// The enumerated types for the nodes value
 ///
@@ -15289,6 +17463,9 @@ impl Json for NodesValueType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoneAuthTypeWorkspaceConnectionProperties {
@@ -15298,19 +17475,24 @@ pub struct NoneAuthTypeWorkspaceConnectionProperties {
     pub value: Option<String>,
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NoneAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             target: o.opt("target")?,
             value: o.opt("value")?,
             value_format: o.opt("valueFormat")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("target", &self.target);
         o.opt("value", &self.value);
@@ -15318,19 +17500,30 @@ impl Json for NoneAuthTypeWorkspaceConnectionProperties {
         o.constant("authType", "None");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Empty/none datastore credentials.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct NoneDatastoreCredentials {}
+pub struct NoneDatastoreCredentials {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for NoneDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("credentialsType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("credentialsType", "None");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
@@ -15343,6 +17536,8 @@ pub struct NotebookAccessTokenResult {
     pub public_dns: Option<String>,
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub access_token: Option<String>,
     /** Read-only: set by the service, never sent in a request body.
@@ -15353,10 +17548,15 @@ pub struct NotebookAccessTokenResult {
     pub expires_in: Option<i32>,
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub refresh_token: Option<String>,
     /// Read-only: set by the service, never sent in a request body.
     pub scope: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for NotebookAccessTokenResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -15378,6 +17578,7 @@ impl std::fmt::Debug for NotebookAccessTokenResult {
                 &self.refresh_token.as_ref().map(|_| crate::json::Redacted(true)),
             )
             .field("scope", &self.scope)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -15393,10 +17594,11 @@ impl Json for NotebookAccessTokenResult {
             expires_in: o.opt("expiresIn")?,
             refresh_token: o.opt("refreshToken")?,
             scope: o.opt("scope")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("notebookResourceId", &self.notebook_resource_id);
         o.opt("hostName", &self.host_name);
         o.opt("publicDns", &self.public_dns);
@@ -15407,11 +17609,17 @@ impl Json for NotebookAccessTokenResult {
         o.opt("scope", &self.scope);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookPreparationError {
     pub error_message: Option<String>,
     pub status_code: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NotebookPreparationError {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15419,13 +17627,17 @@ impl Json for NotebookPreparationError {
         Ok(Self {
             error_message: o.opt("errorMessage")?,
             status_code: o.opt("statusCode")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("errorMessage", &self.error_message);
         o.opt("statusCode", &self.status_code);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15437,6 +17649,9 @@ pub struct NotebookResourceInfo {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub notebook_preparation_error: Option<Option<NotebookPreparationError>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NotebookResourceInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15445,14 +17660,18 @@ impl Json for NotebookResourceInfo {
             fqdn: o.opt("fqdn")?,
             resource_id: o.opt("resourceId")?,
             notebook_preparation_error: o.opt("notebookPreparationError")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("fqdn", &self.fqdn);
         o.opt("resourceId", &self.resource_id);
         o.opt("notebookPreparationError", &self.notebook_preparation_error);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Primary metrics for Image ObjectDetection task.
@@ -15493,6 +17712,9 @@ impl Json for ObjectDetectionPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Optimization objective.
 #[derive(Clone, Debug, PartialEq)]
@@ -15501,6 +17723,9 @@ pub struct Objective {
     pub goal: Goal,
     /// \[Required\] Name of the metric to optimize.
     pub primary_metric: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Objective {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15508,13 +17733,21 @@ impl Json for Objective {
         Ok(Self {
             goal: o.req("goal")?,
             primary_metric: o.req("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("goal", &self.goal);
         o.req("primaryMetric", &self.primary_metric);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            goal: Json::placeholder()?,
+            primary_metric: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -15571,6 +17804,9 @@ impl Json for OnlineDeployment {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct OnlineDeploymentTrackedResource {
@@ -15602,6 +17838,9 @@ pub struct OnlineDeploymentTrackedResource {
     pub properties: OnlineDeployment,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineDeploymentTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15617,10 +17856,11 @@ impl Json for OnlineDeploymentTrackedResource {
             kind: o.opt("kind")?,
             properties: o.req("properties")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -15633,6 +17873,21 @@ impl Json for OnlineDeploymentTrackedResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            tags: None,
+            location: Json::placeholder()?,
+            identity: None,
+            kind: None,
+            properties: Json::placeholder()?,
+            sku: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// A paginated list of OnlineDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15641,6 +17896,9 @@ pub struct OnlineDeploymentTrackedResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type OnlineDeployment.
     pub value: Option<Vec<OnlineDeploymentTrackedResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineDeploymentTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15648,13 +17906,17 @@ impl Json for OnlineDeploymentTrackedResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Online endpoint configuration
@@ -15668,6 +17930,8 @@ pub struct OnlineEndpoint {
     pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
  This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -15710,6 +17974,9 @@ pub struct OnlineEndpoint {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub traffic: Option<Option<std::collections::BTreeMap<String, i32>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for OnlineEndpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -15725,6 +17992,7 @@ impl std::fmt::Debug for OnlineEndpoint {
             .field("provisioning_state", &self.provisioning_state)
             .field("public_network_access", &self.public_network_access)
             .field("traffic", &self.traffic)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -15743,10 +18011,11 @@ impl Json for OnlineEndpoint {
             provisioning_state: o.opt("provisioningState")?,
             public_network_access: o.opt("publicNetworkAccess")?,
             traffic: o.opt("traffic")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("authMode", &self.auth_mode);
         o.opt("description", &self.description);
         o.opt("keys", &self.keys);
@@ -15759,6 +18028,22 @@ impl Json for OnlineEndpoint {
         o.opt("publicNetworkAccess", &self.public_network_access);
         o.opt("traffic", &self.traffic);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            auth_mode: Json::placeholder()?,
+            description: None,
+            keys: None,
+            properties: None,
+            scoring_uri: None,
+            swagger_uri: None,
+            compute: None,
+            mirror_traffic: None,
+            provisioning_state: None,
+            public_network_access: None,
+            traffic: None,
+            extra: Default::default(),
+        })
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -15791,6 +18076,9 @@ pub struct OnlineEndpointTrackedResource {
     pub properties: OnlineEndpoint,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineEndpointTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15806,10 +18094,11 @@ impl Json for OnlineEndpointTrackedResource {
             kind: o.opt("kind")?,
             properties: o.req("properties")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -15822,6 +18111,21 @@ impl Json for OnlineEndpointTrackedResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            tags: None,
+            location: Json::placeholder()?,
+            identity: None,
+            kind: None,
+            properties: Json::placeholder()?,
+            sku: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// A paginated list of OnlineEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15830,6 +18134,9 @@ pub struct OnlineEndpointTrackedResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type OnlineEndpoint.
     pub value: Option<Vec<OnlineEndpointTrackedResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineEndpointTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15837,13 +18144,17 @@ impl Json for OnlineEndpointTrackedResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Online deployment scoring requests configuration.
@@ -15863,6 +18174,9 @@ pub struct OnlineRequestSettings {
 
  Service default: `"PT5S"` (not filled in by azml: absent stays absent).*/
     pub request_timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineRequestSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15872,10 +18186,11 @@ impl Json for OnlineRequestSettings {
                 .opt("maxConcurrentRequestsPerInstance")?,
             max_queue_wait: o.opt("maxQueueWait")?,
             request_timeout: o.opt("requestTimeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt(
             "maxConcurrentRequestsPerInstance",
             &self.max_concurrent_requests_per_instance,
@@ -15883,6 +18198,9 @@ impl Json for OnlineRequestSettings {
         o.opt("maxQueueWait", &self.max_queue_wait);
         o.opt("requestTimeout", &self.request_timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Online deployment scaling configuration.
@@ -15940,6 +18258,9 @@ impl Json for OnlineScaleSettings {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// The type of operating system.
 ///
@@ -15982,6 +18303,9 @@ impl Json for OperatingSystemType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Details of a REST API operation, returned from the Resource Provider Operations API
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16004,6 +18328,9 @@ pub struct Operation {
 
  Read-only: set by the service, never sent in a request body.*/
     pub action_type: Option<ActionType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Operation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16014,16 +18341,20 @@ impl Json for Operation {
             display: o.opt("display")?,
             origin: o.opt("origin")?,
             action_type: o.opt("actionType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("isDataAction", &self.is_data_action);
         o.opt("display", &self.display);
         o.opt("origin", &self.origin);
         o.opt("actionType", &self.action_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Localized display information for and operation.
@@ -16045,6 +18376,9 @@ pub struct OperationDisplay {
 
  Read-only: set by the service, never sent in a request body.*/
     pub description: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OperationDisplay {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16054,15 +18388,19 @@ impl Json for OperationDisplay {
             resource: o.opt("resource")?,
             operation: o.opt("operation")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("provider", &self.provider);
         o.opt("resource", &self.resource);
         o.opt("operation", &self.operation);
         o.opt("description", &self.description);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A list of REST API operations supported by an Azure Resource Provider. It contains an URL link to get the next set of results.
@@ -16072,6 +18410,9 @@ pub struct OperationListResult {
     pub value: Vec<Operation>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OperationListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16079,13 +18420,17 @@ impl Json for OperationListResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Name of the last operation.
@@ -16144,6 +18489,9 @@ impl Json for OperationName {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Operation status.
@@ -16211,6 +18559,9 @@ impl Json for OperationStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Trigger of operation.
 ///
@@ -16256,6 +18607,9 @@ impl Json for OperationTrigger {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// The option to order the response.
@@ -16307,6 +18661,9 @@ impl Json for OrderString2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The intended executor of the operation; as in Resource Based Access Control (RBAC) and audit logs UX. Default value is "user,system"
 ///
@@ -16353,6 +18710,9 @@ impl Json for Origin {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Compute OS Type
 ///
@@ -16394,6 +18754,9 @@ impl Json for OsType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Outbound Rule for the managed network of a machine learning workspace.
@@ -16457,6 +18820,9 @@ impl Json for OutboundRule {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Outbound Rule Basic Resource for the managed network of a machine learning workspace.
 #[derive(Clone, Debug, PartialEq)]
@@ -16478,6 +18844,9 @@ pub struct OutboundRuleBasicResource {
  Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     pub properties: OutboundRule,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OutboundRuleBasicResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16488,16 +18857,27 @@ impl Json for OutboundRuleBasicResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// List of outbound rules for the managed network of a machine learning workspace.
@@ -16507,6 +18887,9 @@ pub struct OutboundRuleListResult {
     pub next_link: Option<String>,
     /// The list of machine learning workspaces. Since this list may be incomplete, the nextLink field should be used to request the next list of machine learning workspaces.
     pub value: Option<Vec<OutboundRuleBasicResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OutboundRuleListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16514,13 +18897,17 @@ impl Json for OutboundRuleListResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Output data delivery mode enums.
@@ -16564,6 +18951,9 @@ impl Json for OutputDeliveryMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Reference to an asset via its path in a job output.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16576,21 +18966,29 @@ pub struct OutputPathAssetReference {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub path: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OutputPathAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("referenceType");
         Ok(Self {
             job_id: o.opt("jobId")?,
             path: o.opt("path")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("jobId", &self.job_id);
         o.opt("path", &self.path);
         o.constant("referenceType", "OutputPath");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Paginated list of Machine Learning compute objects wrapped in ARM resource envelope.
@@ -16600,6 +18998,9 @@ pub struct PaginatedComputeResourcesList {
     pub value: Option<Vec<ComputeResource>>,
     /// A continuation link (absolute URI) to the next page of results in the list.
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PaginatedComputeResourcesList {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16607,13 +19008,17 @@ impl Json for PaginatedComputeResourcesList {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Mutable batch inference settings per deployment.
@@ -16623,18 +19028,25 @@ pub struct PartialBatchDeployment {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialBatchDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -16644,6 +19056,9 @@ pub struct PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties {
     pub properties: Option<PartialBatchDeployment>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16651,13 +19066,17 @@ impl Json for PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties 
         Ok(Self {
             properties: o.opt("properties")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed service identity (system assigned and/or user assigned identities)
@@ -16669,6 +19088,9 @@ pub struct PartialManagedServiceIdentity {
     pub user_assigned_identities: Option<
         std::collections::BTreeMap<String, PartialUserAssignedIdentity>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16676,13 +19098,17 @@ impl Json for PartialManagedServiceIdentity {
         Ok(Self {
             type_: o.opt("type")?,
             user_assigned_identities: o.opt("userAssignedIdentities")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("userAssignedIdentities", &self.user_assigned_identities);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -16690,16 +19116,25 @@ impl Json for PartialManagedServiceIdentity {
 pub struct PartialMinimalTrackedResource {
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialMinimalTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { tags: o.opt("tags")? })
+        Ok(Self {
+            tags: o.opt("tags")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -16709,6 +19144,9 @@ pub struct PartialMinimalTrackedResourceWithIdentity {
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// Managed service identity (system assigned and/or user assigned identities)
     pub identity: Option<PartialManagedServiceIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialMinimalTrackedResourceWithIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16716,13 +19154,17 @@ impl Json for PartialMinimalTrackedResourceWithIdentity {
         Ok(Self {
             tags: o.opt("tags")?,
             identity: o.opt("identity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.opt("identity", &self.identity);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -16732,6 +19174,9 @@ pub struct PartialMinimalTrackedResourceWithSku {
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<PartialSku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialMinimalTrackedResourceWithSku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16739,13 +19184,17 @@ impl Json for PartialMinimalTrackedResourceWithSku {
         Ok(Self {
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -16757,6 +19206,9 @@ pub struct PartialRegistryPartialTrackedResource {
     pub sku: Option<PartialSku>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialRegistryPartialTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16765,14 +19217,18 @@ impl Json for PartialRegistryPartialTrackedResource {
             identity: o.opt("identity")?,
             sku: o.opt("sku")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("identity", &self.identity);
         o.opt("sku", &self.sku);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Common SKU definition.
@@ -16788,6 +19244,9 @@ pub struct PartialSku {
     pub size: Option<String>,
     /// This field is required to be implemented by the Resource Provider if the service has more than one tier, but is not required on a PUT.
     pub tier: Option<SkuTier>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialSku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16798,16 +19257,20 @@ impl Json for PartialSku {
             name: o.opt("name")?,
             size: o.opt("size")?,
             tier: o.opt("tier")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("capacity", &self.capacity);
         o.opt("family", &self.family);
         o.opt("name", &self.name);
         o.opt("size", &self.size);
         o.opt("tier", &self.tier);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 pub type PartialUserAssignedIdentity = serde_json::Value;
@@ -16819,12 +19282,16 @@ pub struct Password {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub value: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for Password {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Password")
             .field("name", &self.name)
             .field("value", &self.value.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -16834,13 +19301,17 @@ impl Json for Password {
         Ok(Self {
             name: o.opt("name")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16852,20 +19323,25 @@ pub struct PatAuthTypeWorkspaceConnectionProperties {
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
     pub credentials: Option<WorkspaceConnectionPersonalAccessToken>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PatAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             target: o.opt("target")?,
             value: o.opt("value")?,
             value_format: o.opt("valueFormat")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("target", &self.target);
         o.opt("value", &self.value);
@@ -16873,6 +19349,9 @@ impl Json for PatAuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "PAT");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16885,6 +19364,9 @@ pub struct PendingUploadRequestDto {
 
  Service default: `"TemporaryBlobReference"` (not filled in by azml: absent stays absent).*/
     pub pending_upload_type: Option<PendingUploadType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PendingUploadRequestDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16892,13 +19374,17 @@ impl Json for PendingUploadRequestDto {
         Ok(Self {
             pending_upload_id: o.opt("pendingUploadId")?,
             pending_upload_type: o.opt("pendingUploadType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("pendingUploadId", &self.pending_upload_id);
         o.opt("pendingUploadType", &self.pending_upload_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16915,6 +19401,9 @@ pub struct PendingUploadResponseDto {
 
  Service default: `"TemporaryBlobReference"` (not filled in by azml: absent stays absent).*/
     pub pending_upload_type: Option<PendingUploadType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PendingUploadResponseDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16923,14 +19412,18 @@ impl Json for PendingUploadResponseDto {
             blob_reference_for_consumption: o.opt("blobReferenceForConsumption")?,
             pending_upload_id: o.opt("pendingUploadId")?,
             pending_upload_type: o.opt("pendingUploadType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("blobReferenceForConsumption", &self.blob_reference_for_consumption);
         o.opt("pendingUploadId", &self.pending_upload_id);
         o.opt("pendingUploadType", &self.pending_upload_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Type of storage to use for the pending upload location
@@ -16974,24 +19467,34 @@ impl Json for PendingUploadType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Settings for a personal compute instance.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersonalComputeInstanceSettings {
     /// A user explicitly assigned to a personal compute instance.
     pub assigned_user: Option<AssignedUser>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PersonalComputeInstanceSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             assigned_user: o.opt("assignedUser")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("assignedUser", &self.assigned_user);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Pipeline Job definition: defines generic to MFE attributes.
@@ -17061,10 +19564,14 @@ pub struct PipelineJob {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub source_job_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PipelineJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -17082,10 +19589,11 @@ impl Json for PipelineJob {
             outputs: o.opt("outputs")?,
             settings: o.opt("settings")?,
             source_job_id: o.opt("sourceJobId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -17105,6 +19613,9 @@ impl Json for PipelineJob {
         o.constant("jobType", "Pipeline");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The Private Endpoint resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17113,16 +19624,25 @@ pub struct PrivateEndpoint {
 
  Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { id: o.opt("id")? })
+        Ok(Self {
+            id: o.opt("id")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Private Endpoint Connection resource.
@@ -17156,6 +19676,9 @@ pub struct PrivateEndpointConnection {
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// The sku of the workspace.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointConnection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17170,10 +19693,11 @@ impl Json for PrivateEndpointConnection {
             location: o.opt("location")?,
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -17185,22 +19709,34 @@ impl Json for PrivateEndpointConnection {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// List of private endpoint connection associated with the specified workspace
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivateEndpointConnectionListResult {
     /// Array of private endpoint connections
     pub value: Option<Vec<PrivateEndpointConnection>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointConnectionListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of the PrivateEndpointConnectProperties.
@@ -17212,6 +19748,9 @@ pub struct PrivateEndpointConnectionProperties {
     pub private_link_service_connection_state: PrivateLinkServiceConnectionState,
     /// The provisioning state of the private endpoint connection resource.
     pub provisioning_state: Option<PrivateEndpointConnectionProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17221,10 +19760,11 @@ impl Json for PrivateEndpointConnectionProperties {
             private_link_service_connection_state: o
                 .req("privateLinkServiceConnectionState")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("privateEndpoint", &self.private_endpoint);
         o.req(
             "privateLinkServiceConnectionState",
@@ -17232,6 +19772,9 @@ impl Json for PrivateEndpointConnectionProperties {
         );
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The current provisioning state.
@@ -17283,6 +19826,9 @@ impl Json for PrivateEndpointConnectionProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Private Endpoint destination for a Private Endpoint Outbound Rule for the managed network of a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17291,6 +19837,9 @@ pub struct PrivateEndpointDestination {
     pub spark_enabled: Option<bool>,
     pub spark_status: Option<RuleStatus>,
     pub subresource_target: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointDestination {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17300,15 +19849,19 @@ impl Json for PrivateEndpointDestination {
             spark_enabled: o.opt("sparkEnabled")?,
             spark_status: o.opt("sparkStatus")?,
             subresource_target: o.opt("subresourceTarget")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("serviceResourceId", &self.service_resource_id);
         o.opt("sparkEnabled", &self.spark_enabled);
         o.opt("sparkStatus", &self.spark_status);
         o.opt("subresourceTarget", &self.subresource_target);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Private Endpoint Outbound Rule for the managed network of a machine learning workspace.
@@ -17317,23 +19870,31 @@ pub struct PrivateEndpointOutboundRule {
     pub category: Option<RuleCategory>,
     pub status: Option<RuleStatus>,
     pub destination: Option<PrivateEndpointDestination>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointOutboundRule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("type");
         Ok(Self {
             category: o.opt("category")?,
             status: o.opt("status")?,
             destination: o.opt("destination")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("status", &self.status);
         o.opt("destination", &self.destination);
         o.constant("type", "PrivateEndpoint");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The PE network resource that is linked to this PE connection.
@@ -17347,6 +19908,9 @@ pub struct PrivateEndpointResource {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub subnet_arm_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17354,13 +19918,17 @@ impl Json for PrivateEndpointResource {
         Ok(Self {
             id: o.opt("id")?,
             subnet_arm_id: o.opt("subnetArmId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("subnetArmId", &self.subnet_arm_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The private endpoint connection status.
@@ -17416,6 +19984,9 @@ impl Json for PrivateEndpointServiceConnectionStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// A private link resource
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17448,6 +20019,9 @@ pub struct PrivateLinkResource {
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// The sku of the workspace.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17462,10 +20036,11 @@ impl Json for PrivateLinkResource {
             location: o.opt("location")?,
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -17477,22 +20052,34 @@ impl Json for PrivateLinkResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A list of private link resources
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivateLinkResourceListResult {
     /// Array of private link resources
     pub value: Option<Vec<PrivateLinkResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkResourceListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of a private link resource.
@@ -17508,6 +20095,9 @@ pub struct PrivateLinkResourceProperties {
     pub required_members: Option<Vec<String>>,
     /// The private link resource Private link DNS zone name.
     pub required_zone_names: Option<Vec<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkResourceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17516,14 +20106,18 @@ impl Json for PrivateLinkResourceProperties {
             group_id: o.opt("groupId")?,
             required_members: o.opt("requiredMembers")?,
             required_zone_names: o.opt("requiredZoneNames")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("groupId", &self.group_id);
         o.opt("requiredMembers", &self.required_members);
         o.opt("requiredZoneNames", &self.required_zone_names);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A collection of information about the state of the connection between service consumer and provider.
@@ -17535,6 +20129,9 @@ pub struct PrivateLinkServiceConnectionState {
     pub description: Option<String>,
     /// A message indicating if changes on the service provider require any updates on the consumer.
     pub actions_required: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkServiceConnectionState {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17543,14 +20140,18 @@ impl Json for PrivateLinkServiceConnectionState {
             status: o.opt("status")?,
             description: o.opt("description")?,
             actions_required: o.opt("actionsRequired")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("status", &self.status);
         o.opt("description", &self.description);
         o.opt("actionsRequired", &self.actions_required);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Deployment container liveness/readiness probe configuration.
@@ -17576,6 +20177,9 @@ pub struct ProbeSettings {
 
  Service default: `"PT2S"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ProbeSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17586,16 +20190,20 @@ impl Json for ProbeSettings {
             period: o.opt("period")?,
             success_threshold: o.opt("successThreshold")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("failureThreshold", &self.failure_threshold);
         o.opt("initialDelay", &self.initial_delay);
         o.opt("period", &self.period);
         o.opt("successThreshold", &self.success_threshold);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Protocol over which communication will happen over this endpoint
@@ -17642,6 +20250,9 @@ impl Json for Protocol {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// The current deployment state of workspace resource. The provisioningState is to indicate states for resource provisioning.
@@ -17705,6 +20316,9 @@ impl Json for ProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The current deployment state of schedule.
 ///
@@ -17751,6 +20365,9 @@ impl Json for ProvisioningStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Whether requests from Public Network are allowed.
 ///
@@ -17792,6 +20409,9 @@ impl Json for PublicNetworkAccess {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum to determine whether PublicNetworkAccess is Enabled or Disabled.
@@ -17835,6 +20455,9 @@ impl Json for PublicNetworkAccessType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// PyTorch distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17843,19 +20466,27 @@ pub struct PyTorch {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub process_count_per_instance: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PyTorch {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("distributionType");
         Ok(Self {
             process_count_per_instance: o.opt("processCountPerInstance")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("processCountPerInstance", &self.process_count_per_instance);
         o.constant("distributionType", "PyTorch");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The properties for Quota update or retrieval.
@@ -17869,6 +20500,9 @@ pub struct QuotaBaseProperties {
     pub limit: Option<i64>,
     /// An enum describing the unit of quota measurement.
     pub unit: Option<QuotaUnit>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for QuotaBaseProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17878,15 +20512,19 @@ impl Json for QuotaBaseProperties {
             type_: o.opt("type")?,
             limit: o.opt("limit")?,
             unit: o.opt("unit")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("type", &self.type_);
         o.opt("limit", &self.limit);
         o.opt("unit", &self.unit);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// An enum describing the unit of quota measurement.
@@ -17926,6 +20564,9 @@ impl Json for QuotaUnit {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Quota update parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17934,6 +20575,9 @@ pub struct QuotaUpdateParameters {
     pub value: Option<Vec<QuotaBaseProperties>>,
     /// Region of workspace quota to be updated.
     pub location: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for QuotaUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17941,13 +20585,17 @@ impl Json for QuotaUpdateParameters {
         Ok(Self {
             value: o.opt("value")?,
             location: o.opt("location")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("location", &self.location);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines a Sampling Algorithm that generates values randomly
@@ -17961,21 +20609,29 @@ pub struct RandomSamplingAlgorithm {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub seed: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RandomSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("samplingAlgorithmType");
         Ok(Self {
             rule: o.opt("rule")?,
             seed: o.opt("seed")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("rule", &self.rule);
         o.opt("seed", &self.seed);
         o.constant("samplingAlgorithmType", "Random");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The specific type of random algorithm
@@ -18019,6 +20675,9 @@ impl Json for RandomSamplingAlgorithmRule {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The workflow trigger recurrence for ComputeStartStop schedule type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18038,6 +20697,9 @@ pub struct Recurrence {
     pub time_zone: Option<String>,
     /// \[Required\] The recurrence schedule.
     pub schedule: Option<RecurrenceSchedule>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Recurrence {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18048,16 +20710,20 @@ impl Json for Recurrence {
             start_time: o.opt("startTime")?,
             time_zone: o.opt("timeZone")?,
             schedule: o.opt("schedule")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("frequency", &self.frequency);
         o.opt("interval", &self.interval);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
         o.opt("schedule", &self.schedule);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to describe the frequency of a recurrence schedule
@@ -18113,6 +20779,9 @@ impl Json for RecurrenceFrequency {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecurrenceSchedule {
@@ -18128,6 +20797,9 @@ pub struct RecurrenceSchedule {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub week_days: Option<Option<Vec<WeekDay>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RecurrenceSchedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18137,15 +20809,19 @@ impl Json for RecurrenceSchedule {
             minutes: o.req("minutes")?,
             month_days: o.opt("monthDays")?,
             week_days: o.opt("weekDays")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("hours", &self.hours);
         o.req("minutes", &self.minutes);
         o.opt("monthDays", &self.month_days);
         o.opt("weekDays", &self.week_days);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -18173,10 +20849,14 @@ pub struct RecurrenceTrigger {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub schedule: Option<Option<RecurrenceSchedule>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RecurrenceTrigger {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("triggerType");
         Ok(Self {
             end_time: o.opt("endTime")?,
             start_time: o.opt("startTime")?,
@@ -18184,10 +20864,11 @@ impl Json for RecurrenceTrigger {
             frequency: o.req("frequency")?,
             interval: o.req("interval")?,
             schedule: o.opt("schedule")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("endTime", &self.end_time);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
@@ -18196,6 +20877,17 @@ impl Json for RecurrenceTrigger {
         o.opt("schedule", &self.schedule);
         o.constant("triggerType", "Recurrence");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            end_time: None,
+            start_time: None,
+            time_zone: None,
+            frequency: Json::placeholder()?,
+            interval: Json::placeholder()?,
+            schedule: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Enum to determine which reference method to use for an asset.
@@ -18243,6 +20935,9 @@ impl Json for ReferenceType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegenerateEndpointKeysRequest {
@@ -18252,6 +20947,9 @@ pub struct RegenerateEndpointKeysRequest {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub key_value: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegenerateEndpointKeysRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18259,13 +20957,21 @@ impl Json for RegenerateEndpointKeysRequest {
         Ok(Self {
             key_type: o.req("keyType")?,
             key_value: o.opt("keyValue")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("keyType", &self.key_type);
         o.opt("keyValue", &self.key_value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            key_type: Json::placeholder()?,
+            key_value: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Details of the Registry
@@ -18302,6 +21008,9 @@ pub struct Registry {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub region_details: Option<Option<Vec<RegistryRegionArmDetails>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Registry {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18315,10 +21024,11 @@ impl Json for Registry {
                 .opt("registryPrivateEndpointConnections")?,
             public_network_access: o.opt("publicNetworkAccess")?,
             region_details: o.opt("regionDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("discoveryUrl", &self.discovery_url);
         o.opt("intellectualPropertyPublisher", &self.intellectual_property_publisher);
         o.opt("managedResourceGroup", &self.managed_resource_group);
@@ -18331,6 +21041,9 @@ impl Json for Registry {
         o.opt("regionDetails", &self.region_details);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct RegistryListCredentialsResult {
@@ -18340,6 +21053,9 @@ pub struct RegistryListCredentialsResult {
     pub username: Option<String>,
     /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
     pub passwords: Option<Vec<Password>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for RegistryListCredentialsResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -18350,6 +21066,7 @@ impl std::fmt::Debug for RegistryListCredentialsResult {
                 "passwords",
                 &self.passwords.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -18360,14 +21077,18 @@ impl Json for RegistryListCredentialsResult {
             location: o.opt("location")?,
             username: o.opt("username")?,
             passwords: o.opt("passwords")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("location", &self.location);
         o.opt("username", &self.username);
         o.opt("passwords", &self.passwords);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed service identity (system assigned and/or user assigned identities)
@@ -18387,6 +21108,9 @@ pub struct RegistryPartialManagedServiceIdentity {
     pub user_assigned_identities: Option<
         std::collections::BTreeMap<String, UserAssignedIdentity>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPartialManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18396,15 +21120,25 @@ impl Json for RegistryPartialManagedServiceIdentity {
             tenant_id: o.opt("tenantId")?,
             type_: o.req("type")?,
             user_assigned_identities: o.opt("userAssignedIdentities")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("principalId", &self.principal_id);
         o.opt("tenantId", &self.tenant_id);
         o.req("type", &self.type_);
         o.opt("userAssignedIdentities", &self.user_assigned_identities);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            principal_id: None,
+            tenant_id: None,
+            type_: Json::placeholder()?,
+            user_assigned_identities: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Private endpoint connection definition.
@@ -18425,6 +21159,9 @@ pub struct RegistryPrivateEndpointConnection {
 
  `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<Option<RegistryPrivateEndpointConnectionProperties>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPrivateEndpointConnection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18433,14 +21170,18 @@ impl Json for RegistryPrivateEndpointConnection {
             id: o.opt("id")?,
             location: o.opt("location")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("location", &self.location);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of the Private Endpoint Connection
@@ -18464,6 +21205,9 @@ pub struct RegistryPrivateEndpointConnectionProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub provisioning_state: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPrivateEndpointConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18474,10 +21218,11 @@ impl Json for RegistryPrivateEndpointConnectionProperties {
             registry_private_link_service_connection_state: o
                 .opt("registryPrivateLinkServiceConnectionState")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("groupIds", &self.group_ids);
         o.opt("privateEndpoint", &self.private_endpoint);
         o.opt(
@@ -18486,6 +21231,9 @@ impl Json for RegistryPrivateEndpointConnectionProperties {
         );
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The connection state.
@@ -18501,6 +21249,9 @@ pub struct RegistryPrivateLinkServiceConnectionState {
     pub description: Option<Option<String>>,
     /// Connection status of the service consumer with the service provider
     pub status: Option<EndpointServiceConnectionStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPrivateLinkServiceConnectionState {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18509,14 +21260,18 @@ impl Json for RegistryPrivateLinkServiceConnectionState {
             actions_required: o.opt("actionsRequired")?,
             description: o.opt("description")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("actionsRequired", &self.actions_required);
         o.opt("description", &self.description);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Details for each region the registry is in
@@ -18534,6 +21289,9 @@ pub struct RegistryRegionArmDetails {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub storage_account_details: Option<Option<Vec<StorageAccountDetails>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryRegionArmDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18542,14 +21300,18 @@ impl Json for RegistryRegionArmDetails {
             acr_details: o.opt("acrDetails")?,
             location: o.opt("location")?,
             storage_account_details: o.opt("storageAccountDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("acrDetails", &self.acr_details);
         o.opt("location", &self.location);
         o.opt("storageAccountDetails", &self.storage_account_details);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18584,6 +21346,9 @@ pub struct RegistryTrackedResource {
     pub properties: Registry,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18599,10 +21364,11 @@ impl Json for RegistryTrackedResource {
             kind: o.opt("kind")?,
             properties: o.req("properties")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -18615,6 +21381,9 @@ impl Json for RegistryTrackedResource {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of Registry entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18623,6 +21392,9 @@ pub struct RegistryTrackedResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type Registry.
     pub value: Option<Vec<RegistryTrackedResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18630,13 +21402,17 @@ impl Json for RegistryTrackedResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Regression task in AutoML Table vertical.
@@ -18702,10 +21478,14 @@ pub struct Regression {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub training_settings: Option<Option<RegressionTrainingSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Regression {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             cv_split_column_names: o.opt("cvSplitColumnNames")?,
             featurization_settings: o.opt("featurizationSettings")?,
@@ -18721,10 +21501,11 @@ impl Json for Regression {
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
             training_settings: o.opt("trainingSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cvSplitColumnNames", &self.cv_split_column_names);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
@@ -18741,6 +21522,9 @@ impl Json for Regression {
         o.opt("trainingSettings", &self.training_settings);
         o.constant("taskType", "Regression");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all Regression models supported by AutoML.
@@ -18822,6 +21606,9 @@ impl Json for RegressionModels {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for Regression task.
 ///
@@ -18872,6 +21659,9 @@ impl Json for RegressionPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Regression Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18913,6 +21703,9 @@ pub struct RegressionTrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blocked_training_algorithms: Option<Option<Vec<RegressionModels>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegressionTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18927,10 +21720,11 @@ impl Json for RegressionTrainingSettings {
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
             allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
             blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -18941,6 +21735,9 @@ impl Json for RegressionTrainingSettings {
         o.opt("allowedTrainingAlgorithms", &self.allowed_training_algorithms);
         o.opt("blockedTrainingAlgorithms", &self.blocked_training_algorithms);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on all nodes of the cluster. Enabled - Indicates that the public ssh port is open on all nodes of the cluster. NotSpecified - Indicates that the public ssh port is closed on all nodes of the cluster if VNet is defined, else is open all public nodes. It can be default only during cluster creation time, after creation it will be either enabled or disabled.
@@ -18988,6 +21785,9 @@ impl Json for RemoteLoginPortPublicAccess {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Common fields that are returned in the response for all Azure Resource Manager resources
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19008,6 +21808,9 @@ pub struct Resource {
 
  Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Resource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19017,15 +21820,19 @@ impl Json for Resource {
             name: o.opt("name")?,
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19042,6 +21849,9 @@ pub struct ResourceBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19050,14 +21860,18 @@ impl Json for ResourceBase {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19076,6 +21890,9 @@ pub struct ResourceConfiguration {
     pub properties: Option<
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19084,14 +21901,18 @@ impl Json for ResourceConfiguration {
             instance_count: o.opt("instanceCount")?,
             instance_type: o.opt("instanceType")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("instanceCount", &self.instance_count);
         o.opt("instanceType", &self.instance_type);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Represents a resource ID. For example, for a subnet, it is the resource URL for the subnet.
@@ -19099,16 +21920,25 @@ impl Json for ResourceConfiguration {
 pub struct ResourceId {
     /// The ID of the resource
     pub id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceId {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { id: o.req("id")? })
+        Ok(Self {
+            id: o.req("id")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("id", &self.id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Resource Name.
@@ -19122,6 +21952,9 @@ pub struct ResourceName {
 
  Read-only: set by the service, never sent in a request body.*/
     pub localized_value: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceName {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19129,13 +21962,17 @@ impl Json for ResourceName {
         Ok(Self {
             value: o.opt("value")?,
             localized_value: o.opt("localizedValue")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("localizedValue", &self.localized_value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The quota assigned to a resource.
@@ -19165,6 +22002,9 @@ pub struct ResourceQuota {
 
  Read-only: set by the service, never sent in a request body.*/
     pub unit: Option<QuotaUnit>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceQuota {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19176,10 +22016,11 @@ impl Json for ResourceQuota {
             name: o.opt("name")?,
             limit: o.opt("limit")?,
             unit: o.opt("unit")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("amlWorkspaceLocation", &self.aml_workspace_location);
         o.opt("type", &self.type_);
@@ -19188,6 +22029,9 @@ impl Json for ResourceQuota {
         o.opt("unit", &self.unit);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Route {
@@ -19195,6 +22039,9 @@ pub struct Route {
     pub path: String,
     /// \[Required\] The port for the route.
     pub port: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Route {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19202,13 +22049,17 @@ impl Json for Route {
         Ok(Self {
             path: o.req("path")?,
             port: o.req("port")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("path", &self.path);
         o.req("port", &self.port);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Category of a managed network Outbound Rule of a machine learning workspace.
@@ -19256,6 +22107,9 @@ impl Json for RuleCategory {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Type of a managed network Outbound Rule of a machine learning workspace.
 ///
@@ -19297,6 +22151,9 @@ impl Json for RuleStatus {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Type of a managed network Outbound Rule of a machine learning workspace.
@@ -19343,6 +22200,9 @@ impl Json for RuleType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /** The Sampling Algorithm used to generate hyperparameter values, along with properties to
@@ -19409,6 +22269,9 @@ impl Json for SamplingAlgorithm {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -19454,6 +22317,9 @@ impl Json for SamplingAlgorithmType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SasAuthTypeWorkspaceConnectionProperties {
@@ -19464,20 +22330,25 @@ pub struct SasAuthTypeWorkspaceConnectionProperties {
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
     pub credentials: Option<WorkspaceConnectionSharedAccessSignature>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SasAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             target: o.opt("target")?,
             value: o.opt("value")?,
             value_format: o.opt("valueFormat")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("target", &self.target);
         o.opt("value", &self.value);
@@ -19486,15 +22357,23 @@ impl Json for SasAuthTypeWorkspaceConnectionProperties {
         o.constant("authType", "SAS");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct SasCredentialDto {
     /** Full SAS Uri, including the storage, container/blob path and SAS token
 
+ Write-only: the service never returns it.
+
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub sas_uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SasCredentialDto {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -19503,19 +22382,27 @@ impl std::fmt::Debug for SasCredentialDto {
                 "sas_uri",
                 &self.sas_uri.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for SasCredentialDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { sas_uri: o.opt("sasUri")? })
+        o.skip("credentialType");
+        Ok(Self {
+            sas_uri: o.opt("sasUri")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sasUri", &self.sas_uri);
         o.constant("credentialType", "SAS");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// SAS datastore credentials configuration.
@@ -19523,26 +22410,39 @@ impl Json for SasCredentialDto {
 pub struct SasDatastoreCredentials {
     /** \[Required\] Storage container secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: SasDatastoreSecrets,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SasDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SasDatastoreCredentials")
             .field("secrets", &crate::json::Redacted(true))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for SasDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { secrets: o.req("secrets")? })
+        o.skip("credentialsType");
+        Ok(Self {
+            secrets: o.req("secrets")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("secrets", &self.secrets);
         o.constant("credentialsType", "Sas");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Datastore SAS secrets.
@@ -19554,6 +22454,9 @@ pub struct SasDatastoreSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub sas_token: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SasDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -19562,21 +22465,27 @@ impl std::fmt::Debug for SasDatastoreSecrets {
                 "sas_token",
                 &self.sas_token.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for SasDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("secretsType");
         Ok(Self {
             sas_token: o.opt("sasToken")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sasToken", &self.sas_token);
         o.constant("secretsType", "Sas");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// scale settings for AML Compute
@@ -19590,6 +22499,9 @@ pub struct ScaleSettings {
     pub min_node_count: Option<i32>,
     /// Node Idle Time before scaling down amlCompute. This string needs to be in the RFC Format.
     pub node_idle_time_before_scale_down: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19598,32 +22510,43 @@ impl Json for ScaleSettings {
             max_node_count: o.req("maxNodeCount")?,
             min_node_count: o.opt("minNodeCount")?,
             node_idle_time_before_scale_down: o.opt("nodeIdleTimeBeforeScaleDown")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("maxNodeCount", &self.max_node_count);
         o.opt("minNodeCount", &self.min_node_count);
         o.opt("nodeIdleTimeBeforeScaleDown", &self.node_idle_time_before_scale_down);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Desired scale settings for the amlCompute.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScaleSettingsInformation {
     pub scale_settings: Option<ScaleSettings>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScaleSettingsInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             scale_settings: o.opt("scaleSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("scaleSettings", &self.scale_settings);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -19666,6 +22589,9 @@ impl Json for ScaleType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Base definition of a schedule
 #[derive(Clone, Debug, PartialEq)]
@@ -19698,6 +22624,9 @@ pub struct Schedule {
     pub provisioning_state: Option<ScheduleProvisioningStatus>,
     /// \[Required\] Specifies the trigger details
     pub trigger: TriggerBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Schedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19711,10 +22640,11 @@ impl Json for Schedule {
             is_enabled: o.opt("isEnabled")?,
             provisioning_state: o.opt("provisioningState")?,
             trigger: o.req("trigger")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -19724,6 +22654,19 @@ impl Json for Schedule {
         o.opt("provisioningState", &self.provisioning_state);
         o.req("trigger", &self.trigger);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            action: Json::placeholder()?,
+            display_name: None,
+            is_enabled: None,
+            provisioning_state: None,
+            trigger: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -19779,6 +22722,9 @@ impl Json for ScheduleActionBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -19820,6 +22766,9 @@ impl Json for ScheduleActionType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScheduleBase {
@@ -19829,6 +22778,9 @@ pub struct ScheduleBase {
     pub id: Option<Option<String>>,
     pub provisioning_status: Option<ScheduleProvisioningState>,
     pub status: Option<ScheduleStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScheduleBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19837,14 +22789,18 @@ impl Json for ScheduleBase {
             id: o.opt("id")?,
             provisioning_status: o.opt("provisioningStatus")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("provisioningStatus", &self.provisioning_status);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Status filter for schedule.
@@ -19892,6 +22848,9 @@ impl Json for ScheduleListViewType2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The current deployment state of schedule.
 ///
@@ -19937,6 +22896,9 @@ impl Json for ScheduleProvisioningState {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 ///
@@ -19995,6 +22957,9 @@ impl Json for ScheduleProvisioningStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, PartialEq)]
@@ -20017,6 +22982,9 @@ pub struct ScheduleResource {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: Schedule,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScheduleResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20027,16 +22995,27 @@ impl Json for ScheduleResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// A paginated list of Schedule entities.
@@ -20046,6 +23025,9 @@ pub struct ScheduleResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type Schedule.
     pub value: Option<Vec<ScheduleResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScheduleResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20053,13 +23035,17 @@ impl Json for ScheduleResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Is the schedule enabled or disabled?
@@ -20103,6 +23089,9 @@ impl Json for ScheduleStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Script reference
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20115,6 +23104,9 @@ pub struct ScriptReference {
     pub script_arguments: Option<String>,
     /// Optional time period passed to timeout command.
     pub timeout: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScriptReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20124,15 +23116,19 @@ impl Json for ScriptReference {
             script_data: o.opt("scriptData")?,
             script_arguments: o.opt("scriptArguments")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("scriptSource", &self.script_source);
         o.opt("scriptData", &self.script_data);
         o.opt("scriptArguments", &self.script_arguments);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Customized setup scripts
@@ -20142,6 +23138,9 @@ pub struct ScriptsToExecute {
     pub startup_script: Option<ScriptReference>,
     /// Script that's run only once during provision of the compute.
     pub creation_script: Option<ScriptReference>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScriptsToExecute {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20149,13 +23148,17 @@ impl Json for ScriptsToExecute {
         Ok(Self {
             startup_script: o.opt("startupScript")?,
             creation_script: o.opt("creationScript")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("startupScript", &self.startup_script);
         o.opt("creationScript", &self.creation_script);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Forecasting seasonality.
@@ -20210,6 +23213,9 @@ impl Json for Seasonality {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Forecasting seasonality mode.
 ///
@@ -20251,6 +23257,9 @@ impl Json for SeasonalityMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum to determine the datastore secrets type.
@@ -20302,6 +23311,9 @@ impl Json for SecretsType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -20349,23 +23361,33 @@ impl Json for ServiceDataAccessAuthIdentity {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceManagedResourcesSettings {
     /// The settings for the service managed cosmosdb account.
     pub cosmos_db: Option<CosmosDbSettings>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServiceManagedResourcesSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             cosmos_db: o.opt("cosmosDb")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cosmosDb", &self.cosmos_db);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Service Principal datastore credentials configuration.
@@ -20383,10 +23405,15 @@ pub struct ServicePrincipalDatastoreCredentials {
     pub resource_url: Option<Option<String>>,
     /** \[Required\] Service principal secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: ServicePrincipalDatastoreSecrets,
     /// \[Required\] ID of the tenant to which the service principal belongs.
     pub tenant_id: crate::json::Uuid,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ServicePrincipalDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -20396,22 +23423,25 @@ impl std::fmt::Debug for ServicePrincipalDatastoreCredentials {
             .field("resource_url", &self.resource_url)
             .field("secrets", &crate::json::Redacted(true))
             .field("tenant_id", &self.tenant_id)
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for ServicePrincipalDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("credentialsType");
         Ok(Self {
             authority_url: o.opt("authorityUrl")?,
             client_id: o.req("clientId")?,
             resource_url: o.opt("resourceUrl")?,
             secrets: o.req("secrets")?,
             tenant_id: o.req("tenantId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("authorityUrl", &self.authority_url);
         o.req("clientId", &self.client_id);
         o.opt("resourceUrl", &self.resource_url);
@@ -20419,6 +23449,9 @@ impl Json for ServicePrincipalDatastoreCredentials {
         o.req("tenantId", &self.tenant_id);
         o.constant("credentialsType", "ServicePrincipal");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Datastore Service Principal secrets.
@@ -20430,6 +23463,9 @@ pub struct ServicePrincipalDatastoreSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub client_secret: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ServicePrincipalDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -20438,21 +23474,27 @@ impl std::fmt::Debug for ServicePrincipalDatastoreSecrets {
                 "client_secret",
                 &self.client_secret.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for ServicePrincipalDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("secretsType");
         Ok(Self {
             client_secret: o.opt("clientSecret")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clientSecret", &self.client_secret);
         o.constant("secretsType", "ServicePrincipal");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Service Tag Outbound Rule for the managed network of a machine learning workspace.
@@ -20461,23 +23503,31 @@ pub struct ServiceTagOutboundRule {
     pub category: Option<RuleCategory>,
     pub status: Option<RuleStatus>,
     pub destination: Option<serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServiceTagOutboundRule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("type");
         Ok(Self {
             category: o.opt("category")?,
             status: o.opt("status")?,
             destination: o.opt("destination")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("status", &self.status);
         o.opt("destination", &self.destination);
         o.constant("type", "ServiceTag");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Details of customized scripts to execute for setting up the cluster.
@@ -20485,16 +23535,25 @@ impl Json for ServiceTagOutboundRule {
 pub struct SetupScripts {
     /// Customized setup scripts
     pub scripts: Option<ScriptsToExecute>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SetupScripts {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { scripts: o.opt("scripts")? })
+        Ok(Self {
+            scripts: o.opt("scripts")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("scripts", &self.scripts);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20505,6 +23564,9 @@ pub struct SharedPrivateLinkResource {
 
  `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<SharedPrivateLinkResourceProperty>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SharedPrivateLinkResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20512,13 +23574,17 @@ impl Json for SharedPrivateLinkResource {
         Ok(Self {
             name: o.opt("name")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of a shared private link resource.
@@ -20532,6 +23598,9 @@ pub struct SharedPrivateLinkResourceProperty {
     pub request_message: Option<String>,
     /// Indicates whether the connection has been Approved/Rejected/Removed by the owner of the service.
     pub status: Option<PrivateEndpointServiceConnectionStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SharedPrivateLinkResourceProperty {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20541,15 +23610,19 @@ impl Json for SharedPrivateLinkResourceProperty {
             group_id: o.opt("groupId")?,
             request_message: o.opt("requestMessage")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("privateLinkResourceId", &self.private_link_resource_id);
         o.opt("groupId", &self.group_id);
         o.opt("requestMessage", &self.request_message);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The parameter defining how if AutoML should handle short time series.
@@ -20601,6 +23674,9 @@ impl Json for ShortSeriesHandlingConfiguration {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The resource model definition representing SKU
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20615,6 +23691,9 @@ pub struct Sku {
     pub family: Option<String>,
     /// If the SKU supports scale out/in then the capacity integer should be included. If scale out/in is not possible for the resource this may be omitted.
     pub capacity: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Sku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20625,16 +23704,20 @@ impl Json for Sku {
             size: o.opt("size")?,
             family: o.opt("family")?,
             capacity: o.opt("capacity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("name", &self.name);
         o.opt("tier", &self.tier);
         o.opt("size", &self.size);
         o.opt("family", &self.family);
         o.opt("capacity", &self.capacity);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// SKU capacity information
@@ -20656,6 +23739,9 @@ pub struct SkuCapacity {
 
  Service default: `"Automatic"` (not filled in by azml: absent stays absent).*/
     pub scale_type: Option<SkuScaleType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuCapacity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20665,15 +23751,19 @@ impl Json for SkuCapacity {
             maximum: o.opt("maximum")?,
             minimum: o.opt("minimum")?,
             scale_type: o.opt("scaleType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("default", &self.default);
         o.opt("maximum", &self.maximum);
         o.opt("minimum", &self.minimum);
         o.opt("scaleType", &self.scale_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Fulfills ARM Contract requirement to list all available SKUS for a resource.
@@ -20693,6 +23783,9 @@ pub struct SkuResource {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub sku: Option<Option<SkuSetting>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20701,14 +23794,18 @@ impl Json for SkuResource {
             capacity: o.opt("capacity")?,
             resource_type: o.opt("resourceType")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("capacity", &self.capacity);
         o.opt("resourceType", &self.resource_type);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of SkuResource entities.
@@ -20718,6 +23815,9 @@ pub struct SkuResourceArmPaginatedResult {
     pub next_link: Option<String>,
     /// An array of objects of type SkuResource.
     pub value: Option<Vec<SkuResource>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20725,13 +23825,17 @@ impl Json for SkuResourceArmPaginatedResult {
         Ok(Self {
             next_link: o.opt("nextLink")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nextLink", &self.next_link);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Node scaling setting for the compute sku.
@@ -20779,6 +23883,9 @@ impl Json for SkuScaleType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// SkuSetting fulfills the need for stripped down SKU info in ARM contract.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20789,6 +23896,9 @@ pub struct SkuSetting {
 
  Service default: `"Basic"` (not filled in by azml: absent stays absent).*/
     pub tier: Option<SkuTier>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuSetting {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20796,13 +23906,17 @@ impl Json for SkuSetting {
         Ok(Self {
             name: o.req("name")?,
             tier: o.opt("tier")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("name", &self.name);
         o.opt("tier", &self.tier);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// This field is required to be implemented by the Resource Provider if the service has more than one tier, but is not required on a PUT.
@@ -20903,6 +24017,9 @@ impl Json for SourceType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on this instance. Enabled - Indicates that the public ssh port is open and accessible according to the VNet/subnet policy if applicable.
 ///
@@ -20944,6 +24061,9 @@ impl Json for SshPublicAccess {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enable or disable ssl for scoring
@@ -20991,6 +24111,9 @@ impl Json for SslConfigStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The ssl configuration for scoring
 #[derive(Clone, Default, PartialEq)]
@@ -20999,11 +24122,15 @@ pub struct SslConfiguration {
     pub status: Option<SslConfigStatus>,
     /** Cert data
 
+ Write-only: the service never returns it.
+
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub cert: Option<Option<String>>,
     /** Key data
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -21019,6 +24146,9 @@ pub struct SslConfiguration {
     pub leaf_domain_label: Option<Option<String>>,
     /// Indicates whether to overwrite existing domain label.
     pub overwrite_existing_domain: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SslConfiguration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -21029,6 +24159,7 @@ impl std::fmt::Debug for SslConfiguration {
             .field("cname", &self.cname)
             .field("leaf_domain_label", &self.leaf_domain_label)
             .field("overwrite_existing_domain", &self.overwrite_existing_domain)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -21042,10 +24173,11 @@ impl Json for SslConfiguration {
             cname: o.opt("cname")?,
             leaf_domain_label: o.opt("leafDomainLabel")?,
             overwrite_existing_domain: o.opt("overwriteExistingDomain")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("status", &self.status);
         o.opt("cert", &self.cert);
         o.opt("key", &self.key);
@@ -21053,6 +24185,9 @@ impl Json for SslConfiguration {
         o.opt("leafDomainLabel", &self.leaf_domain_label);
         o.opt("overwriteExistingDomain", &self.overwrite_existing_domain);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Advances setting to customize StackEnsemble run.
@@ -21068,6 +24203,9 @@ pub struct StackEnsembleSettings {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub stack_meta_learner_type: Option<StackMetaLearnerType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for StackEnsembleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21077,10 +24215,11 @@ impl Json for StackEnsembleSettings {
             stack_meta_learner_train_percentage: o
                 .opt("stackMetaLearnerTrainPercentage")?,
             stack_meta_learner_type: o.opt("stackMetaLearnerType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("stackMetaLearnerKWargs", &self.stack_meta_learner_k_wargs);
         o.opt(
             "stackMetaLearnerTrainPercentage",
@@ -21088,6 +24227,9 @@ impl Json for StackEnsembleSettings {
         );
         o.opt("stackMetaLearnerType", &self.stack_meta_learner_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** The meta-learner is a model trained on the output of the individual heterogeneous models.
@@ -21156,6 +24298,9 @@ impl Json for StackMetaLearnerType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Status of update workspace quota.
@@ -21229,6 +24374,9 @@ impl Json for Status {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Stochastic optimizer for image models.
 ///
@@ -21279,6 +24427,9 @@ impl Json for StochasticOptimizer {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Details of storage account to be used for the Registry
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21287,18 +24438,25 @@ pub struct StorageAccountDetails {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub system_created_storage_account: Option<Option<SystemCreatedStorageAccount>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for StorageAccountDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             system_created_storage_account: o.opt("systemCreatedStorageAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("systemCreatedStorageAccount", &self.system_created_storage_account);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// type of this storage account.
@@ -21341,6 +24499,9 @@ impl Json for StorageAccountType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Sweep job definition.
@@ -21416,10 +24577,14 @@ pub struct SweepJob {
     pub search_space: serde_json::Value,
     /// \[Required\] Trial component definition.
     pub trial: TrialComponent,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SweepJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -21440,10 +24605,11 @@ impl Json for SweepJob {
             sampling_algorithm: o.req("samplingAlgorithm")?,
             search_space: o.req("searchSpace")?,
             trial: o.req("trial")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -21466,6 +24632,30 @@ impl Json for SweepJob {
         o.constant("jobType", "Sweep");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            component_id: None,
+            compute_id: None,
+            display_name: None,
+            experiment_name: None,
+            identity: None,
+            is_archived: None,
+            services: None,
+            status: None,
+            early_termination: None,
+            inputs: None,
+            limits: None,
+            objective: Json::placeholder()?,
+            outputs: None,
+            sampling_algorithm: Json::placeholder()?,
+            search_space: Json::placeholder()?,
+            trial: Json::placeholder()?,
+            extra: Default::default(),
+        })
+    }
 }
 /// Sweep Job limit class.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21486,25 +24676,33 @@ pub struct SweepJobLimits {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub trial_timeout: Option<Option<crate::json::IsoDuration>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SweepJobLimits {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobLimitsType");
         Ok(Self {
             timeout: o.opt("timeout")?,
             max_concurrent_trials: o.opt("maxConcurrentTrials")?,
             max_total_trials: o.opt("maxTotalTrials")?,
             trial_timeout: o.opt("trialTimeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("timeout", &self.timeout);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
         o.opt("maxTotalTrials", &self.max_total_trials);
         o.opt("trialTimeout", &self.trial_timeout);
         o.constant("jobLimitsType", "Sweep");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A SynapseSpark compute.
@@ -21545,10 +24743,14 @@ pub struct SynapseSpark {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<SynapseSparkProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SynapseSpark {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -21560,10 +24762,11 @@ impl Json for SynapseSpark {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -21576,6 +24779,9 @@ impl Json for SynapseSpark {
         o.opt("properties", &self.properties);
         o.constant("computeType", "SynapseSpark");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21600,6 +24806,9 @@ pub struct SynapseSparkProperties {
     pub workspace_name: Option<String>,
     /// Pool name.
     pub pool_name: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SynapseSparkProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21615,10 +24824,11 @@ impl Json for SynapseSparkProperties {
             resource_group: o.opt("resourceGroup")?,
             workspace_name: o.opt("workspaceName")?,
             pool_name: o.opt("poolName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("autoScaleProperties", &self.auto_scale_properties);
         o.opt("autoPauseProperties", &self.auto_pause_properties);
         o.opt("sparkVersion", &self.spark_version);
@@ -21630,6 +24840,9 @@ impl Json for SynapseSparkProperties {
         o.opt("workspaceName", &self.workspace_name);
         o.opt("poolName", &self.pool_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21646,6 +24859,9 @@ pub struct SystemCreatedAcrAccount {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub arm_resource_id: Option<Option<ArmResourceId>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemCreatedAcrAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21654,14 +24870,18 @@ impl Json for SystemCreatedAcrAccount {
             acr_account_name: o.opt("acrAccountName")?,
             acr_account_sku: o.opt("acrAccountSku")?,
             arm_resource_id: o.opt("armResourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("acrAccountName", &self.acr_account_name);
         o.opt("acrAccountSku", &self.acr_account_sku);
         o.opt("armResourceId", &self.arm_resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21690,6 +24910,9 @@ pub struct SystemCreatedStorageAccount {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub storage_account_type: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemCreatedStorageAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21700,16 +24923,20 @@ impl Json for SystemCreatedStorageAccount {
             storage_account_hns_enabled: o.opt("storageAccountHnsEnabled")?,
             storage_account_name: o.opt("storageAccountName")?,
             storage_account_type: o.opt("storageAccountType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("allowBlobPublicAccess", &self.allow_blob_public_access);
         o.opt("armResourceId", &self.arm_resource_id);
         o.opt("storageAccountHnsEnabled", &self.storage_account_hns_enabled);
         o.opt("storageAccountName", &self.storage_account_name);
         o.opt("storageAccountType", &self.storage_account_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Metadata pertaining to creation and last modification of the resource.
@@ -21727,6 +24954,9 @@ pub struct SystemData {
     pub last_modified_by_type: Option<CreatedByType>,
     /// The timestamp of resource last modification (UTC)
     pub last_modified_at: Option<crate::json::DateTime>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21738,10 +24968,11 @@ impl Json for SystemData {
             last_modified_by: o.opt("lastModifiedBy")?,
             last_modified_by_type: o.opt("lastModifiedByType")?,
             last_modified_at: o.opt("lastModifiedAt")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("createdBy", &self.created_by);
         o.opt("createdByType", &self.created_by_type);
         o.opt("createdAt", &self.created_at);
@@ -21749,6 +24980,9 @@ impl Json for SystemData {
         o.opt("lastModifiedByType", &self.last_modified_by_type);
         o.opt("lastModifiedAt", &self.last_modified_at);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A system service running on a compute.
@@ -21766,6 +25000,9 @@ pub struct SystemService {
 
  Read-only: set by the service, never sent in a request body.*/
     pub version: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21774,14 +25011,18 @@ impl Json for SystemService {
             system_service_type: o.opt("systemServiceType")?,
             public_ip_address: o.opt("publicIpAddress")?,
             version: o.opt("version")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("systemServiceType", &self.system_service_type);
         o.opt("publicIpAddress", &self.public_ip_address);
         o.opt("version", &self.version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Abstract class for AutoML tasks that use table dataset as input - such as Classification/Regression/Forecasting.
@@ -21828,6 +25069,9 @@ pub struct TableVertical {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weight_column_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TableVertical {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21842,10 +25086,11 @@ impl Json for TableVertical {
             validation_data: o.opt("validationData")?,
             validation_data_size: o.opt("validationDataSize")?,
             weight_column_name: o.opt("weightColumnName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cvSplitColumnNames", &self.cv_split_column_names);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
@@ -21856,6 +25101,9 @@ impl Json for TableVertical {
         o.opt("validationDataSize", &self.validation_data_size);
         o.opt("weightColumnName", &self.weight_column_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Featurization Configuration.
@@ -21891,6 +25139,9 @@ pub struct TableVerticalFeaturizationSettings {
     pub transformer_params: Option<
         Option<std::collections::BTreeMap<String, Option<Vec<ColumnTransformer>>>>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TableVerticalFeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21902,10 +25153,11 @@ impl Json for TableVerticalFeaturizationSettings {
             enable_dnn_featurization: o.opt("enableDnnFeaturization")?,
             mode: o.opt("mode")?,
             transformer_params: o.opt("transformerParams")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datasetLanguage", &self.dataset_language);
         o.opt("blockedTransformers", &self.blocked_transformers);
         o.opt("columnNameAndTypes", &self.column_name_and_types);
@@ -21913,6 +25165,9 @@ impl Json for TableVerticalFeaturizationSettings {
         o.opt("mode", &self.mode);
         o.opt("transformerParams", &self.transformer_params);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Job execution constraints.
@@ -21946,6 +25201,9 @@ pub struct TableVerticalLimitSettings {
 
  Service default: `"PT30M"` (not filled in by azml: absent stays absent).*/
     pub trial_timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TableVerticalLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21958,10 +25216,11 @@ impl Json for TableVerticalLimitSettings {
             max_trials: o.opt("maxTrials")?,
             timeout: o.opt("timeout")?,
             trial_timeout: o.opt("trialTimeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableEarlyTermination", &self.enable_early_termination);
         o.opt("exitScore", &self.exit_score);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
@@ -21970,6 +25229,9 @@ impl Json for TableVerticalLimitSettings {
         o.opt("timeout", &self.timeout);
         o.opt("trialTimeout", &self.trial_timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Target aggregate function.
@@ -22025,6 +25287,9 @@ impl Json for TargetAggregationFunction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The number of past periods to lag from the target column.
 ///
@@ -22076,6 +25341,9 @@ impl Json for TargetLags {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Target lags selection modes.
 ///
@@ -22117,6 +25385,9 @@ impl Json for TargetLagsMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Forecasting target rolling window size.
@@ -22175,6 +25446,9 @@ impl Json for TargetRollingWindowSize {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Target rolling windows size mode.
 ///
@@ -22217,6 +25491,9 @@ impl Json for TargetRollingWindowSizeMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TargetUtilizationScaleSettings {
@@ -22236,25 +25513,33 @@ pub struct TargetUtilizationScaleSettings {
 
  Service default: `70` (not filled in by azml: absent stays absent).*/
     pub target_utilization_percentage: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TargetUtilizationScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("scaleType");
         Ok(Self {
             max_instances: o.opt("maxInstances")?,
             min_instances: o.opt("minInstances")?,
             polling_interval: o.opt("pollingInterval")?,
             target_utilization_percentage: o.opt("targetUtilizationPercentage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxInstances", &self.max_instances);
         o.opt("minInstances", &self.min_instances);
         o.opt("pollingInterval", &self.polling_interval);
         o.opt("targetUtilizationPercentage", &self.target_utilization_percentage);
         o.constant("scaleType", "TargetUtilization");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AutoMLJob Task type.
@@ -22338,6 +25623,9 @@ impl Json for TaskType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// TensorFlow distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22350,21 +25638,29 @@ pub struct TensorFlow {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub worker_count: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TensorFlow {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("distributionType");
         Ok(Self {
             parameter_server_count: o.opt("parameterServerCount")?,
             worker_count: o.opt("workerCount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("parameterServerCount", &self.parameter_server_count);
         o.opt("workerCount", &self.worker_count);
         o.constant("distributionType", "TensorFlow");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Text Classification task in AutoML NLP vertical.
@@ -22398,10 +25694,14 @@ pub struct TextClassification {
 
  Service default: `"Accuracy"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TextClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             featurization_settings: o.opt("featurizationSettings")?,
             limit_settings: o.opt("limitSettings")?,
@@ -22410,10 +25710,11 @@ impl Json for TextClassification {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
         o.opt("validationData", &self.validation_data);
@@ -22423,6 +25724,9 @@ impl Json for TextClassification {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "TextClassification");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Text Classification Multilabel task in AutoML NLP vertical.
@@ -22457,10 +25761,14 @@ pub struct TextClassificationMultilabel {
 
  Read-only: set by the service, never sent in a request body.*/
     pub primary_metric: Option<ClassificationMultilabelPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TextClassificationMultilabel {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             featurization_settings: o.opt("featurizationSettings")?,
             limit_settings: o.opt("limitSettings")?,
@@ -22469,10 +25777,11 @@ impl Json for TextClassificationMultilabel {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
         o.opt("validationData", &self.validation_data);
@@ -22482,6 +25791,9 @@ impl Json for TextClassificationMultilabel {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "TextClassificationMultilabel");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Text-NER task in AutoML NLP vertical.
@@ -22517,10 +25829,14 @@ pub struct TextNer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub primary_metric: Option<ClassificationPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TextNer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             featurization_settings: o.opt("featurizationSettings")?,
             limit_settings: o.opt("limitSettings")?,
@@ -22529,10 +25845,11 @@ impl Json for TextNer {
             target_column_name: o.opt("targetColumnName")?,
             training_data: o.req("trainingData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("featurizationSettings", &self.featurization_settings);
         o.opt("limitSettings", &self.limit_settings);
         o.opt("validationData", &self.validation_data);
@@ -22543,22 +25860,34 @@ impl Json for TextNer {
         o.constant("taskType", "TextNER");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Describes the tmpfs options for the container
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TmpfsOptions {
     /// Mention the Tmpfs size
     pub size: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TmpfsOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { size: o.opt("size")? })
+        Ok(Self {
+            size: o.opt("size")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("size", &self.size);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The resource model definition for an Azure Resource Manager tracked top level resource which has 'tags' and a 'location'
@@ -22584,6 +25913,9 @@ pub struct TrackedResource {
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// The geo-location where the resource lives
     pub location: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22595,10 +25927,11 @@ impl Json for TrackedResource {
             system_data: o.opt("systemData")?,
             tags: o.opt("tags")?,
             location: o.req("location")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -22606,6 +25939,9 @@ impl Json for TrackedResource {
         o.opt("tags", &self.tags);
         o.req("location", &self.location);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Training related configuration.
@@ -22640,6 +25976,9 @@ pub struct TrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub stack_ensemble_settings: Option<Option<StackEnsembleSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22652,10 +25991,11 @@ impl Json for TrainingSettings {
             enable_vote_ensemble: o.opt("enableVoteEnsemble")?,
             ensemble_model_download_timeout: o.opt("ensembleModelDownloadTimeout")?,
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -22664,6 +26004,9 @@ impl Json for TrainingSettings {
         o.opt("ensembleModelDownloadTimeout", &self.ensemble_model_download_timeout);
         o.opt("stackEnsembleSettings", &self.stack_ensemble_settings);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Trial component definition.
@@ -22691,6 +26034,9 @@ pub struct TrialComponent {
 
  Service default: `"{}"` (not filled in by azml: absent stays absent).*/
     pub resources: Option<JobResourceConfiguration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TrialComponent {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22702,10 +26048,11 @@ impl Json for TrialComponent {
             environment_id: o.req("environmentId")?,
             environment_variables: o.opt("environmentVariables")?,
             resources: o.opt("resources")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeId", &self.code_id);
         o.req("command", &self.command);
         o.opt("distribution", &self.distribution);
@@ -22713,6 +26060,9 @@ impl Json for TrialComponent {
         o.opt("environmentVariables", &self.environment_variables);
         o.opt("resources", &self.resources);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -22766,6 +26116,9 @@ impl Json for TriggerBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -22807,6 +26160,9 @@ impl Json for TriggerType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TritonModelJobInput {
@@ -22820,23 +26176,31 @@ pub struct TritonModelJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TritonModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "triton_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22853,23 +26217,31 @@ pub struct TritonModelJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TritonModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "triton_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an early termination policy that cancels a given percentage of runs at each evaluation interval.
@@ -22887,23 +26259,31 @@ pub struct TruncationSelectionPolicy {
 
  Service default: `0` (not filled in by azml: absent stays absent).*/
     pub truncation_percentage: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TruncationSelectionPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("policyType");
         Ok(Self {
             delay_evaluation: o.opt("delayEvaluation")?,
             evaluation_interval: o.opt("evaluationInterval")?,
             truncation_percentage: o.opt("truncationPercentage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayEvaluation", &self.delay_evaluation);
         o.opt("evaluationInterval", &self.evaluation_interval);
         o.opt("truncationPercentage", &self.truncation_percentage);
         o.constant("policyType", "TruncationSelection");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Delete the underlying compute if 'Delete', or detach the underlying compute from workspace if 'Detach'.
@@ -22947,6 +26327,9 @@ impl Json for UnderlyingResourceAction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The unit of time measurement for the specified VM price. Example: OneHour
 ///
@@ -22985,6 +26368,9 @@ impl Json for UnitOfMeasure {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The properties for update Quota response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23005,6 +26391,9 @@ pub struct UpdateWorkspaceQuotas {
     pub unit: Option<QuotaUnit>,
     /// Status of update workspace quota.
     pub status: Option<Status>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UpdateWorkspaceQuotas {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23015,16 +26404,20 @@ impl Json for UpdateWorkspaceQuotas {
             limit: o.opt("limit")?,
             unit: o.opt("unit")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("type", &self.type_);
         o.opt("limit", &self.limit);
         o.opt("unit", &self.unit);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The result of update workspace quota.
@@ -23038,6 +26431,9 @@ pub struct UpdateWorkspaceQuotasResult {
 
  Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UpdateWorkspaceQuotasResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23045,13 +26441,17 @@ impl Json for UpdateWorkspaceQuotasResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// uri-file data version entity
@@ -23079,10 +26479,14 @@ pub struct UriFileDataVersion {
     pub is_archived: Option<bool>,
     /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
     pub data_uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFileDataVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -23090,10 +26494,11 @@ impl Json for UriFileDataVersion {
             is_anonymous: o.opt("isAnonymous")?,
             is_archived: o.opt("isArchived")?,
             data_uri: o.req("dataUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -23102,6 +26507,9 @@ impl Json for UriFileDataVersion {
         o.req("dataUri", &self.data_uri);
         o.constant("dataType", "uri_file");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23116,23 +26524,31 @@ pub struct UriFileJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFileJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "uri_file");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23149,23 +26565,31 @@ pub struct UriFileJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFileJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "uri_file");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// uri-folder data version entity
@@ -23193,10 +26617,14 @@ pub struct UriFolderDataVersion {
     pub is_archived: Option<bool>,
     /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
     pub data_uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFolderDataVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -23204,10 +26632,11 @@ impl Json for UriFolderDataVersion {
             is_anonymous: o.opt("isAnonymous")?,
             is_archived: o.opt("isArchived")?,
             data_uri: o.req("dataUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -23216,6 +26645,9 @@ impl Json for UriFolderDataVersion {
         o.req("dataUri", &self.data_uri);
         o.constant("dataType", "uri_folder");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23230,23 +26662,31 @@ pub struct UriFolderJobInput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFolderJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobInputType", "uri_folder");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23263,23 +26703,31 @@ pub struct UriFolderJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFolderJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.opt("description", &self.description);
         o.constant("jobOutputType", "uri_folder");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Describes AML Resource Usage.
@@ -23313,6 +26761,9 @@ pub struct Usage {
 
  Read-only: set by the service, never sent in a request body.*/
     pub name: Option<UsageName>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Usage {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23325,10 +26776,11 @@ impl Json for Usage {
             current_value: o.opt("currentValue")?,
             limit: o.opt("limit")?,
             name: o.opt("name")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("amlWorkspaceLocation", &self.aml_workspace_location);
         o.opt("type", &self.type_);
@@ -23337,6 +26789,9 @@ impl Json for Usage {
         o.opt("limit", &self.limit);
         o.opt("name", &self.name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Usage Names.
@@ -23350,6 +26805,9 @@ pub struct UsageName {
 
  Read-only: set by the service, never sent in a request body.*/
     pub localized_value: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UsageName {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23357,13 +26815,17 @@ impl Json for UsageName {
         Ok(Self {
             value: o.opt("value")?,
             localized_value: o.opt("localizedValue")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("localizedValue", &self.localized_value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// An enum describing the unit of usage measurement.
@@ -23402,6 +26864,9 @@ impl Json for UsageUnit {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Configure STL Decomposition of the time-series target column.
@@ -23449,6 +26914,9 @@ impl Json for UseStl {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Settings for user account that gets created on each on the nodes of a compute.
 #[derive(Clone, Default, PartialEq)]
@@ -23457,12 +26925,19 @@ pub struct UserAccountCredentials {
     pub admin_user_name: String,
     /** SSH public key of the administrator user account.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub admin_user_ssh_public_key: Option<String>,
     /** Password of the administrator user account.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub admin_user_password: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for UserAccountCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -23479,6 +26954,7 @@ impl std::fmt::Debug for UserAccountCredentials {
                 "admin_user_password",
                 &self.admin_user_password.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -23489,14 +26965,18 @@ impl Json for UserAccountCredentials {
             admin_user_name: o.req("adminUserName")?,
             admin_user_ssh_public_key: o.opt("adminUserSshPublicKey")?,
             admin_user_password: o.opt("adminUserPassword")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("adminUserName", &self.admin_user_name);
         o.opt("adminUserSshPublicKey", &self.admin_user_ssh_public_key);
         o.opt("adminUserPassword", &self.admin_user_password);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// User assigned identity properties
@@ -23510,6 +26990,9 @@ pub struct UserAssignedIdentity {
 
  Read-only: set by the service, never sent in a request body.*/
     pub client_id: Option<crate::json::Uuid>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UserAssignedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23517,13 +27000,17 @@ impl Json for UserAssignedIdentity {
         Ok(Self {
             principal_id: o.opt("principalId")?,
             client_id: o.opt("clientId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("principalId", &self.principal_id);
         o.opt("clientId", &self.client_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23532,32 +27019,47 @@ pub struct UserCreatedAcrAccount {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub arm_resource_id: Option<Option<ArmResourceId>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UserCreatedAcrAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             arm_resource_id: o.opt("armResourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("armResourceId", &self.arm_resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// User identity configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct UserIdentity {}
+pub struct UserIdentity {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for UserIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("identityType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("identityType", "UserIdentity");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
@@ -23571,6 +27073,9 @@ pub struct UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     /// format for the workspace connection value
     pub value_format: Option<ValueFormat>,
     pub credentials: Option<WorkspaceConnectionUsernamePassword>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -23580,22 +27085,25 @@ impl std::fmt::Debug for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
             .field("value", &self.value.as_ref().map(|_| crate::json::Redacted(true)))
             .field("value_format", &self.value_format)
             .field("credentials", &self.credentials)
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             target: o.opt("target")?,
             value: o.opt("value")?,
             value_format: o.opt("valueFormat")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("target", &self.target);
         o.opt("value", &self.value);
@@ -23603,6 +27111,9 @@ impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "UsernamePassword");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Metric computation method to use for validation metrics in image tasks.
@@ -23654,6 +27165,9 @@ impl Json for ValidationMetricType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// format for the workspace connection value
 ///
@@ -23691,6 +27205,9 @@ impl Json for ValueFormat {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// A Machine Learning compute based on Azure Virtual Machines.
@@ -23731,10 +27248,14 @@ pub struct VirtualMachine {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<VirtualMachineSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachine {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -23746,10 +27267,11 @@ impl Json for VirtualMachine {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -23763,39 +27285,58 @@ impl Json for VirtualMachine {
         o.constant("computeType", "VirtualMachine");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Virtual Machine image for Windows AML Compute
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineImage {
     /// Virtual Machine image path
     pub id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineImage {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { id: o.req("id")? })
+        Ok(Self {
+            id: o.req("id")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("id", &self.id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineSchema {
     pub properties: Option<VirtualMachineSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23812,6 +27353,9 @@ pub struct VirtualMachineSchemaProperties {
     pub administrator_account: Option<VirtualMachineSshCredentials>,
     /// Indicates whether this compute will be used for running notebooks.
     pub is_notebook_instance_compute: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23823,10 +27367,11 @@ impl Json for VirtualMachineSchemaProperties {
             address: o.opt("address")?,
             administrator_account: o.opt("administratorAccount")?,
             is_notebook_instance_compute: o.opt("isNotebookInstanceCompute")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("virtualMachineSize", &self.virtual_machine_size);
         o.opt("sshPort", &self.ssh_port);
         o.opt("notebookServerPort", &self.notebook_server_port);
@@ -23835,43 +27380,61 @@ impl Json for VirtualMachineSchemaProperties {
         o.opt("isNotebookInstanceCompute", &self.is_notebook_instance_compute);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Secrets related to a Machine Learning compute based on AKS.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineSecrets {
     /// Admin credentials for virtual machine.
     pub administrator_account: Option<VirtualMachineSshCredentials>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             administrator_account: o.opt("administratorAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("administratorAccount", &self.administrator_account);
         o.constant("computeType", "VirtualMachine");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineSecretsSchema {
     /// Admin credentials for virtual machine.
     pub administrator_account: Option<VirtualMachineSshCredentials>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSecretsSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             administrator_account: o.opt("administratorAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("administratorAccount", &self.administrator_account);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Describes the properties of a VM size.
@@ -23917,6 +27480,9 @@ pub struct VirtualMachineSize {
     pub estimated_vm_prices: Option<EstimatedVmPrices>,
     /// Specifies the compute types supported by the virtual machine size.
     pub supported_compute_types: Option<Vec<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23933,10 +27499,11 @@ impl Json for VirtualMachineSize {
             premium_io: o.opt("premiumIO")?,
             estimated_vm_prices: o.opt("estimatedVMPrices")?,
             supported_compute_types: o.opt("supportedComputeTypes")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("family", &self.family);
         o.opt("vCPUs", &self.v_cp_us);
@@ -23950,22 +27517,34 @@ impl Json for VirtualMachineSize {
         o.opt("supportedComputeTypes", &self.supported_compute_types);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The List Virtual Machine size operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineSizeListResult {
     /// The list of virtual machine sizes supported by AmlCompute.
     pub value: Option<Vec<VirtualMachineSize>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSizeListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Admin credentials for virtual machine
@@ -23979,12 +27558,19 @@ pub struct VirtualMachineSshCredentials {
     pub password: Option<String>,
     /** Public key data
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub public_key_data: Option<String>,
     /** Private key data
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub private_key_data: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for VirtualMachineSshCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -24002,6 +27588,7 @@ impl std::fmt::Debug for VirtualMachineSshCredentials {
                 "private_key_data",
                 &self.private_key_data.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -24013,15 +27600,19 @@ impl Json for VirtualMachineSshCredentials {
             password: o.opt("password")?,
             public_key_data: o.opt("publicKeyData")?,
             private_key_data: o.opt("privateKeyData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("username", &self.username);
         o.opt("password", &self.password);
         o.opt("publicKeyData", &self.public_key_data);
         o.opt("privateKeyData", &self.private_key_data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Operating system type used by the VM.
@@ -24065,6 +27656,9 @@ impl Json for VmPriceOsType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Virtual Machine priority
 ///
@@ -24106,6 +27700,9 @@ impl Json for VmPriority {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// The type of the VM.
@@ -24153,6 +27750,9 @@ impl Json for VmTier {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Describes the volume configuration for the container
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24177,6 +27777,9 @@ pub struct VolumeDefinition {
     pub volume: Option<VolumeOptions>,
     /// tmpfs option of the mount
     pub tmpfs: Option<TmpfsOptions>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VolumeDefinition {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24190,10 +27793,11 @@ impl Json for VolumeDefinition {
             bind: o.opt("bind")?,
             volume: o.opt("volume")?,
             tmpfs: o.opt("tmpfs")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("readOnly", &self.read_only);
         o.opt("source", &self.source);
@@ -24203,6 +27807,9 @@ impl Json for VolumeDefinition {
         o.opt("volume", &self.volume);
         o.opt("tmpfs", &self.tmpfs);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Type of Volume Definition. Possible Values: bind,volume,tmpfs,npipe
@@ -24254,6 +27861,9 @@ impl Json for VolumeDefinitionType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Describes the volume options for the container
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24262,16 +27872,25 @@ pub struct VolumeOptions {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub nocopy: Option<Option<bool>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VolumeOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { nocopy: o.opt("nocopy")? })
+        Ok(Self {
+            nocopy: o.opt("nocopy")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nocopy", &self.nocopy);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum of weekday
@@ -24335,6 +27954,9 @@ impl Json for WeekDay {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// An object that represents a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24367,6 +27989,9 @@ pub struct Workspace {
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// The sku of the workspace.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Workspace {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24381,10 +28006,11 @@ impl Json for Workspace {
             location: o.opt("location")?,
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -24396,11 +28022,17 @@ impl Json for Workspace {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionManagedIdentity {
     pub resource_id: Option<String>,
     pub client_id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionManagedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24408,28 +28040,41 @@ impl Json for WorkspaceConnectionManagedIdentity {
         Ok(Self {
             resource_id: o.opt("resourceId")?,
             client_id: o.opt("clientId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("resourceId", &self.resource_id);
         o.opt("clientId", &self.client_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionPersonalAccessToken {
     pub pat: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionPersonalAccessToken {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { pat: o.opt("pat")? })
+        Ok(Self {
+            pat: o.opt("pat")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("pat", &self.pat);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -24532,6 +28177,9 @@ impl Json for WorkspaceConnectionPropertiesV2 {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorkspaceConnectionPropertiesV2BasicResource {
@@ -24552,6 +28200,9 @@ pub struct WorkspaceConnectionPropertiesV2BasicResource {
  Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     pub properties: WorkspaceConnectionPropertiesV2,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionPropertiesV2BasicResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24562,10 +28213,11 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -24573,12 +28225,25 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResource {
         o.req("properties", &self.properties);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
     pub value: Option<Vec<WorkspaceConnectionPropertiesV2BasicResource>>,
     /// Read-only: set by the service, never sent in a request body.
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24586,28 +28251,41 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionSharedAccessSignature {
     pub sas: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionSharedAccessSignature {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { sas: o.opt("sas")? })
+        Ok(Self {
+            sas: o.opt("sas")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sas", &self.sas);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
@@ -24615,6 +28293,9 @@ pub struct WorkspaceConnectionUsernamePassword {
     pub username: Option<String>,
     /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
     pub password: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for WorkspaceConnectionUsernamePassword {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -24624,6 +28305,7 @@ impl std::fmt::Debug for WorkspaceConnectionUsernamePassword {
                 "password",
                 &self.password.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -24633,13 +28315,17 @@ impl Json for WorkspaceConnectionUsernamePassword {
         Ok(Self {
             username: o.opt("username")?,
             password: o.opt("password")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("username", &self.username);
         o.opt("password", &self.password);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The result of a request to list machine learning workspaces.
@@ -24649,6 +28335,9 @@ pub struct WorkspaceListResult {
     pub value: Option<Vec<Workspace>>,
     /// The URI that can be used to request the next list of machine learning workspaces.
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24656,13 +28345,17 @@ impl Json for WorkspaceListResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The properties of a machine learning workspace.
@@ -24745,6 +28438,9 @@ pub struct WorkspaceProperties {
  Service default: `false` (not filled in by azml: absent stays absent).*/
     pub v1_legacy_mode: Option<bool>,
     pub managed_network: Option<ManagedNetworkSettings>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24779,10 +28475,11 @@ impl Json for WorkspaceProperties {
             ml_flow_tracking_uri: o.opt("mlFlowTrackingUri")?,
             v1_legacy_mode: o.opt("v1LegacyMode")?,
             managed_network: o.opt("managedNetwork")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("workspaceId", &self.workspace_id);
         o.opt("description", &self.description);
         o.opt("friendlyName", &self.friendly_name);
@@ -24820,6 +28517,9 @@ impl Json for WorkspaceProperties {
         o.opt("managedNetwork", &self.managed_network);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The parameters for updating the properties of a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24840,6 +28540,9 @@ pub struct WorkspacePropertiesUpdateParameters {
     pub application_insights: Option<String>,
     /// ARM id of the container registry associated with this workspace.
     pub container_registry: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspacePropertiesUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24854,10 +28557,11 @@ impl Json for WorkspacePropertiesUpdateParameters {
             public_network_access: o.opt("publicNetworkAccess")?,
             application_insights: o.opt("applicationInsights")?,
             container_registry: o.opt("containerRegistry")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("friendlyName", &self.friendly_name);
         o.opt("imageBuildCompute", &self.image_build_compute);
@@ -24870,6 +28574,9 @@ impl Json for WorkspacePropertiesUpdateParameters {
         o.opt("applicationInsights", &self.application_insights);
         o.opt("containerRegistry", &self.container_registry);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The parameters for updating a machine learning workspace.
@@ -24885,6 +28592,9 @@ pub struct WorkspaceUpdateParameters {
 
  `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<WorkspacePropertiesUpdateParameters>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24894,15 +28604,19 @@ impl Json for WorkspaceUpdateParameters {
             sku: o.opt("sku")?,
             identity: o.opt("identity")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.opt("sku", &self.sku);
         o.opt("identity", &self.identity);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 crate::serde_via_json!(
