@@ -85,6 +85,20 @@ pub struct ApiVersion {
     /// schema (the generator does not read these).
     #[serde(default)]
     pub example_exclusions: Vec<ExampleExclusion>,
+    /// Example files in the mirror that no operation of the version references (so the replay
+    /// test cannot replay them), each with its reason.
+    #[serde(default)]
+    pub unreferenced_examples: Vec<UnreferencedExample>,
+}
+
+/// An example file no operation of the version references.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnreferencedExample {
+    /// Path suffix of the example file, e.g. `examples/InferenceGroup/list.json`.
+    pub example: String,
+    /// Why it is there anyway.
+    pub reason: String,
 }
 
 /// One example check excused by the replay test. It is accepted only when the check passes
@@ -235,6 +249,44 @@ impl Config {
         )))
     }
 
+    /// Every rendition of `av`'s spec version in the checkout: the located one first, then
+    /// each other layout's folder for the same version that exists, with the layout's files
+    /// when present, else every `*.json` directly in the folder. (Both renditions of one
+    /// api-version describe the same operations; each carries its own recorded examples.)
+    pub fn renditions(&self, av: &ApiVersion, spec_root: &Path) -> Result<Vec<Located>, Error> {
+        let first = self.locate(av, spec_root)?;
+        let mut out = vec![first.clone()];
+        for layout in &self.layouts {
+            let dir = layout.dir.replace("{version}", av.folder_version());
+            if dir == first.dir || !spec_root.join(&dir).is_dir() {
+                continue;
+            }
+            let mut files: Vec<String> = layout
+                .files
+                .iter()
+                .filter(|f| spec_root.join(&dir).join(f).is_file())
+                .cloned()
+                .collect();
+            if files.is_empty() {
+                files = std::fs::read_dir(spec_root.join(&dir))
+                    .map_err(|e| Error::new(format!("{dir}: {e}")))?
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|f| f.ends_with(".json"))
+                    .collect();
+                files.sort();
+            }
+            if !files.is_empty() {
+                out.push(Located {
+                    layout: layout.name.clone(),
+                    dir,
+                    files,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// Every existing `examples` folder of `av`'s spec version, in any layout (both renditions
     /// of a version may carry recorded examples).
     pub fn example_dirs(&self, av: &ApiVersion, spec_root: &Path) -> Vec<String> {
@@ -365,6 +417,10 @@ version = "2022-01-01"
         // A version name reading another version's folder.
         let copy = c.locate(&c.api_version[2], &root).unwrap();
         assert_eq!(copy.dir, "spec/rp/Provider/stable/2021-01-01");
+        let r = c.renditions(&c.api_version[1], &root).unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].entries(), ["spec/rp/stable/2021-01-01/a.json"]);
+        assert_eq!(c.renditions(&c.api_version[0], &root).unwrap().len(), 1);
         assert_eq!(
             c.example_dirs(&c.api_version[1], &root),
             [

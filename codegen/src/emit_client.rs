@@ -415,6 +415,7 @@ pub fn emit_versions(modules: &[(String, String)]) -> TokenStream {
                 operations: #id::OPERATIONS,
                 definitions: #id::models::DEFINITIONS,
                 roundtrip: #id::models::__roundtrip,
+                replay: #id::dispatch::replay,
             },
         }
     });

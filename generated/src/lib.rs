@@ -60,4 +60,8 @@ pub struct VersionInfo {
     #[doc(hidden)]
     pub roundtrip:
         fn(&str, serde_json::Value) -> Option<Result<serde_json::Value, json::DecodeError>>,
+    /// The module's `dispatch::replay`: calls an operation (progenitor's id) on a fresh client
+    /// for a base URL with parameters keyed by wire name, as in a spec example.
+    #[doc(hidden)]
+    pub replay: fn(&str, &str, serde_json::Value) -> json::dispatch::Call<'static>,
 }

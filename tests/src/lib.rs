@@ -59,11 +59,16 @@ fn norm(path: &str) -> String {
 impl RawSpec {
     /// Loads a configured api-version's files and every file they reference.
     pub fn load(av: &ApiVersion) -> Self {
-        let root = spec_root();
         let entries = config()
-            .locate(av, &root)
+            .locate(av, &spec_root())
             .unwrap_or_else(|e| panic!("{e}"))
             .entries();
+        Self::load_entries(entries)
+    }
+
+    /// Loads entry files (relative to the spec root) and every file they reference.
+    pub fn load_entries(entries: Vec<String>) -> Self {
+        let root = spec_root();
         let mut docs = BTreeMap::new();
         let mut todo = entries.clone();
         while let Some(k) = todo.pop() {

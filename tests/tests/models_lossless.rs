@@ -185,7 +185,10 @@ async fn a_datastore_get_without_secrets_decodes() {
     };
     let models::DatastoreCredentials::AccountKeyDatastoreCredentials(creds) = &blob.credentials
     else {
-        panic!("expected account-key credentials, got {:?}", blob.credentials)
+        panic!(
+            "expected account-key credentials, got {:?}",
+            blob.credentials
+        )
     };
     assert_eq!(creds.extra.missing(), ["secrets"]);
     // Written back, the missing property is not invented.

@@ -16124,8 +16124,11 @@ impl Client {
             "value",
             Some("nextLink"),
             async move {
-                let page = self.operations_list_first_page().await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                let page = self.operations_list_first_page().await?.into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16143,8 +16146,14 @@ impl Client {
             "value",
             Some("nextLink"),
             async move {
-                let page = self.quotas_list_first_page(subscription_id, location).await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                let page = self
+                    .quotas_list_first_page(subscription_id, location)
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16162,8 +16171,14 @@ impl Client {
             "value",
             Some("nextLink"),
             async move {
-                let page = self.usages_list_first_page(subscription_id, location).await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                let page = self
+                    .usages_list_first_page(subscription_id, location)
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16182,8 +16197,12 @@ impl Client {
             async move {
                 let page = self
                     .registries_list_by_subscription_first_page(subscription_id)
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16210,8 +16229,12 @@ impl Client {
                         ai_capabilities,
                         kind,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16231,8 +16254,12 @@ impl Client {
             async move {
                 let page = self
                     .registries_list_first_page(subscription_id, resource_group_name)
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16259,8 +16286,12 @@ impl Client {
                         registry_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16293,8 +16324,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16321,8 +16356,12 @@ impl Client {
                         registry_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16355,8 +16394,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16385,8 +16428,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16423,8 +16470,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16453,8 +16504,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16489,8 +16544,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16519,8 +16578,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16563,8 +16626,12 @@ impl Client {
                         tags,
                         version,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16593,8 +16660,12 @@ impl Client {
                         ai_capabilities,
                         kind,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16623,8 +16694,12 @@ impl Client {
                         skip,
                         count,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16657,8 +16732,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16685,8 +16764,12 @@ impl Client {
                         workspace_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16723,8 +16806,12 @@ impl Client {
                         hash,
                         hash_version,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16753,8 +16840,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16789,8 +16880,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16817,8 +16912,12 @@ impl Client {
                         workspace_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16845,8 +16944,12 @@ impl Client {
                         workspace_name,
                         compute_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.nodes.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16882,8 +16985,12 @@ impl Client {
                         include_all,
                         target,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16912,8 +17019,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16950,8 +17061,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -16990,8 +17105,12 @@ impl Client {
                         order_by_asc,
                         search_text,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17020,8 +17139,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17056,8 +17179,12 @@ impl Client {
                         top,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17082,8 +17209,12 @@ impl Client {
                         resource_group_name,
                         workspace_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17122,8 +17253,12 @@ impl Client {
                         page_size,
                         tags,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17168,8 +17303,12 @@ impl Client {
                         version,
                         version_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17210,8 +17349,12 @@ impl Client {
                         page_size,
                         tags,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17253,8 +17396,12 @@ impl Client {
                         page_size,
                         tags,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17299,8 +17446,12 @@ impl Client {
                         version,
                         version_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17335,8 +17486,12 @@ impl Client {
                         properties,
                         tag,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17363,8 +17518,12 @@ impl Client {
                         workspace_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17395,8 +17554,12 @@ impl Client {
                         count,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17443,8 +17606,12 @@ impl Client {
                         tags,
                         version,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17483,8 +17650,12 @@ impl Client {
                         properties,
                         tags,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17517,8 +17688,12 @@ impl Client {
                         skip,
                         top,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17551,8 +17726,12 @@ impl Client {
                         skip,
                         count,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17577,8 +17756,12 @@ impl Client {
                         resource_group_name,
                         workspace_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17603,8 +17786,12 @@ impl Client {
                         resource_group_name,
                         workspace_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17639,8 +17826,12 @@ impl Client {
                         resource_group_name,
                         workspace_name,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17669,8 +17860,12 @@ impl Client {
                         skip,
                         list_view_type,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }
@@ -17697,8 +17892,12 @@ impl Client {
                         workspace_name,
                         skip,
                     )
-                    .await?;
-                Ok::<_, crate::Error>(crate::json::Json::to_json(&page.into_inner()))
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value,
+                    next_link: page.next_link,
+                })
             },
         )
     }

@@ -29,10 +29,14 @@ pub struct AadAuthTypeWorkspaceConnectionProperties {
     pub shared_user_list: Option<Vec<String>>,
     pub target: Option<String>,
     pub use_workspace_managed_identity: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AadAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -46,10 +50,11 @@ impl Json for AadAuthTypeWorkspaceConnectionProperties {
             shared_user_list: o.opt("sharedUserList")?,
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -64,6 +69,9 @@ impl Json for AadAuthTypeWorkspaceConnectionProperties {
         o.opt("useWorkspaceManagedIdentity", &self.use_workspace_managed_identity);
         o.constant("authType", "AAD");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -89,10 +97,14 @@ pub struct AccessKeyAuthTypeWorkspaceConnectionProperties {
     pub target: Option<String>,
     pub use_workspace_managed_identity: Option<bool>,
     pub credentials: Option<WorkspaceConnectionAccessKey>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AccessKeyAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -107,10 +119,11 @@ impl Json for AccessKeyAuthTypeWorkspaceConnectionProperties {
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -126,6 +139,9 @@ impl Json for AccessKeyAuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "AccessKey");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// This connection type covers the account key connection for Azure storage
@@ -153,10 +169,14 @@ pub struct AccountKeyAuthTypeWorkspaceConnectionProperties {
     pub use_workspace_managed_identity: Option<bool>,
     /// Account key object for workspace connection credential.
     pub credentials: Option<WorkspaceConnectionAccountKey>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AccountKeyAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -171,10 +191,11 @@ impl Json for AccountKeyAuthTypeWorkspaceConnectionProperties {
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -191,32 +212,48 @@ impl Json for AccountKeyAuthTypeWorkspaceConnectionProperties {
         o.constant("authType", "AccountKey");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Account key datastore credentials configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountKeyDatastoreCredentials {
     /** \[Required\] Storage account secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: AccountKeyDatastoreSecrets,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for AccountKeyDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AccountKeyDatastoreCredentials")
             .field("secrets", &crate::json::Redacted(true))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for AccountKeyDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { secrets: o.req("secrets")? })
+        o.skip("credentialsType");
+        Ok(Self {
+            secrets: o.req("secrets")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("secrets", &self.secrets);
         o.constant("credentialsType", "AccountKey");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Datastore account key secrets.
@@ -228,24 +265,35 @@ pub struct AccountKeyDatastoreSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub key: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for AccountKeyDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AccountKeyDatastoreSecrets")
             .field("key", &self.key.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for AccountKeyDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { key: o.opt("key")? })
+        o.skip("secretsType");
+        Ok(Self {
+            key: o.opt("key")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("key", &self.key);
         o.constant("secretsType", "AccountKey");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Details of ACR account to be used for the Registry
@@ -255,18 +303,25 @@ pub struct AcrDetails {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub system_created_acr_account: Option<Option<SystemCreatedAcrAccount>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AcrDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             system_created_acr_account: o.opt("systemCreatedAcrAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("systemCreatedAcrAccount", &self.system_created_acr_account);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Extensible enum. Indicates the action type. "Internal" refers to actions that are for internal only APIs.
@@ -305,6 +360,9 @@ impl Json for ActionType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// A Machine Learning compute based on AKS.
@@ -346,10 +404,14 @@ pub struct Aks {
     pub disable_local_auth: Option<bool>,
     /// AKS properties
     pub properties: Option<AksSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Aks {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -361,10 +423,11 @@ impl Json for Aks {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -377,6 +440,9 @@ impl Json for Aks {
         o.opt("properties", &self.properties);
         o.constant("computeType", "AKS");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Secrets related to a Machine Learning compute based on AKS.
@@ -396,6 +462,9 @@ pub struct AksComputeSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub image_pull_secret_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for AksComputeSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -415,25 +484,31 @@ impl std::fmt::Debug for AksComputeSecrets {
                     .as_ref()
                     .map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for AksComputeSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             user_kube_config: o.opt("userKubeConfig")?,
             admin_kube_config: o.opt("adminKubeConfig")?,
             image_pull_secret_name: o.opt("imagePullSecretName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userKubeConfig", &self.user_kube_config);
         o.opt("adminKubeConfig", &self.admin_kube_config);
         o.opt("imagePullSecretName", &self.image_pull_secret_name);
         o.constant("computeType", "AKS");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Advance configuration for AKS networking
@@ -447,6 +522,9 @@ pub struct AksNetworkingConfiguration {
     pub dns_service_ip: Option<String>,
     /// A CIDR notation IP range assigned to the Docker bridge network. It must not overlap with any Subnet IP ranges or the Kubernetes service address range.
     pub docker_bridge_cidr: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AksNetworkingConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -456,15 +534,19 @@ impl Json for AksNetworkingConfiguration {
             service_cidr: o.opt("serviceCidr")?,
             dns_service_ip: o.opt("dnsServiceIP")?,
             docker_bridge_cidr: o.opt("dockerBridgeCidr")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("subnetId", &self.subnet_id);
         o.opt("serviceCidr", &self.service_cidr);
         o.opt("dnsServiceIP", &self.dns_service_ip);
         o.opt("dockerBridgeCidr", &self.docker_bridge_cidr);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AKS properties
@@ -508,6 +590,9 @@ pub struct AksSchemaProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub load_balancer_subnet: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AksSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -522,10 +607,11 @@ impl Json for AksSchemaProperties {
             aks_networking_configuration: o.opt("aksNetworkingConfiguration")?,
             load_balancer_type: o.opt("loadBalancerType")?,
             load_balancer_subnet: o.opt("loadBalancerSubnet")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clusterFqdn", &self.cluster_fqdn);
         o.opt("systemServices", &self.system_services);
         o.opt("agentCount", &self.agent_count);
@@ -537,32 +623,51 @@ impl Json for AksSchemaProperties {
         o.opt("loadBalancerSubnet", &self.load_balancer_subnet);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AllFeatures {}
+pub struct AllFeatures {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AllFeatures {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("filterType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("filterType", "AllFeatures");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// All nodes means the service will be running on all of the nodes of the job
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AllNodes {}
+pub struct AllNodes {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AllNodes {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("nodesValueType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("nodesValueType", "All");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Allocation state of the compute. Possible values are: steady - Indicates that the compute is not resizing. There are no changes to the number of compute nodes in the compute in progress. A compute enters this state when it is created and when no operations are being performed on the compute to change the number of compute nodes. resizing - Indicates that the compute is resizing; that is, compute nodes are being added to or removed from the compute.
@@ -606,6 +711,9 @@ impl Json for AllocationState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// An Azure Machine Learning compute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -646,10 +754,14 @@ pub struct AmlCompute {
     pub disable_local_auth: Option<bool>,
     /// Properties of AmlCompute
     pub properties: Option<AmlComputeProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlCompute {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -661,10 +773,11 @@ impl Json for AmlCompute {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -677,6 +790,9 @@ impl Json for AmlCompute {
         o.opt("properties", &self.properties);
         o.constant("computeType", "AmlCompute");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Compute node information related to a AmlCompute.
@@ -712,6 +828,9 @@ pub struct AmlComputeNodeInformation {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub run_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlComputeNodeInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -723,10 +842,11 @@ impl Json for AmlComputeNodeInformation {
             port: o.opt("port")?,
             node_state: o.opt("nodeState")?,
             run_id: o.opt("runId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nodeId", &self.node_id);
         o.opt("privateIpAddress", &self.private_ip_address);
         o.opt("publicIpAddress", &self.public_ip_address);
@@ -734,6 +854,9 @@ impl Json for AmlComputeNodeInformation {
         o.opt("nodeState", &self.node_state);
         o.opt("runId", &self.run_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Result of AmlCompute Nodes
@@ -747,6 +870,9 @@ pub struct AmlComputeNodesInformation {
 
  Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlComputeNodesInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -754,13 +880,17 @@ impl Json for AmlComputeNodesInformation {
         Ok(Self {
             nodes: o.opt("nodes")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nodes", &self.nodes);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AML Compute properties
@@ -834,6 +964,9 @@ pub struct AmlComputeProperties {
     pub enable_node_public_ip: Option<Option<bool>>,
     /// A property bag containing additional properties.
     pub property_bag: Option<serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlComputeProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -856,10 +989,11 @@ impl Json for AmlComputeProperties {
             node_state_counts: o.opt("nodeStateCounts")?,
             enable_node_public_ip: o.opt("enableNodePublicIp")?,
             property_bag: o.opt("propertyBag")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("osType", &self.os_type);
         o.opt("vmSize", &self.vm_size);
         o.opt("vmPriority", &self.vm_priority);
@@ -879,33 +1013,52 @@ impl Json for AmlComputeProperties {
         o.opt("propertyBag", &self.property_bag);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// AML Token identity configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AmlToken {}
+pub struct AmlToken {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AmlToken {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("identityType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("identityType", "AMLToken");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AML token compute identity definition.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AmlTokenComputeIdentity {}
+pub struct AmlTokenComputeIdentity {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AmlTokenComputeIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("computeIdentityType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("computeIdentityType", "AmlToken");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Features enabled for a workspace
@@ -917,6 +1070,9 @@ pub struct AmlUserFeature {
     pub display_name: Option<String>,
     /// Describes the feature for user experience
     pub description: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AmlUserFeature {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -925,28 +1081,40 @@ impl Json for AmlUserFeature {
             id: o.opt("id")?,
             display_name: o.opt("displayName")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("displayName", &self.display_name);
         o.opt("description", &self.description);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Access credential with no credentials
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AnonymousAccessCredential {}
+pub struct AnonymousAccessCredential {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AnonymousAccessCredential {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("credentialType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("credentialType", "NoCredentials");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** This connection type covers the generic ApiKey auth connection categories, for examples:
@@ -992,10 +1160,14 @@ pub struct ApiKeyAuthWorkspaceConnectionProperties {
     pub target: Option<String>,
     pub use_workspace_managed_identity: Option<bool>,
     pub credentials: Option<WorkspaceConnectionApiKey>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ApiKeyAuthWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -1010,10 +1182,11 @@ impl Json for ApiKeyAuthWorkspaceConnectionProperties {
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -1029,6 +1202,9 @@ impl Json for ApiKeyAuthWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "ApiKey");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Policy for sharing applications on this compute instance among users of parent workspace. If Personal, only the creator can access applications on this compute instance. When Shared, any workspace user can access applications on this instance depending on his/her assigned role.
@@ -1072,6 +1248,9 @@ impl Json for ApplicationSharingPolicy {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// ARM ResourceId of a resource
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1081,18 +1260,25 @@ pub struct ArmResourceId {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub resource_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ArmResourceId {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             resource_id: o.opt("resourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("resourceId", &self.resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1117,6 +1303,9 @@ pub struct AssetBase {
 
  Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssetBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1127,16 +1316,20 @@ impl Json for AssetBase {
             tags: o.opt("tags")?,
             is_anonymous: o.opt("isAnonymous")?,
             is_archived: o.opt("isArchived")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
         o.opt("isAnonymous", &self.is_anonymous);
         o.opt("isArchived", &self.is_archived);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1169,6 +1362,9 @@ pub struct AssetContainer {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub next_version: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssetContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1180,10 +1376,11 @@ impl Json for AssetContainer {
             is_archived: o.opt("isArchived")?,
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -1191,6 +1388,9 @@ impl Json for AssetContainer {
         o.opt("latestVersion", &self.latest_version);
         o.opt("nextVersion", &self.next_version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Provisioning state of registry asset.
@@ -1249,6 +1449,9 @@ impl Json for AssetProvisioningState {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Base definition for asset references.
@@ -1312,6 +1515,9 @@ impl Json for AssetReferenceBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// A user that can be assigned to a compute instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1320,6 +1526,9 @@ pub struct AssignedUser {
     pub object_id: String,
     /// User’s AAD Tenant Id.
     pub tenant_id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AssignedUser {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1327,27 +1536,39 @@ impl Json for AssignedUser {
         Ok(Self {
             object_id: o.req("objectId")?,
             tenant_id: o.req("tenantId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("objectId", &self.object_id);
         o.req("tenantId", &self.tenant_id);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Forecast horizon determined automatically by system.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoForecastHorizon {}
+pub struct AutoForecastHorizon {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoForecastHorizon {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** AutoMLJob class.
@@ -1428,10 +1649,14 @@ pub struct AutoMlJob {
     pub resources: Option<JobResourceConfiguration>,
     /// \[Required\] This represents scenario which can be one of Tables/NLP/Image
     pub task_details: AutoMlVertical,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AutoMlJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -1451,10 +1676,11 @@ impl Json for AutoMlJob {
             queue_settings: o.opt("queueSettings")?,
             resources: o.opt("resources")?,
             task_details: o.req("taskDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -1475,6 +1701,29 @@ impl Json for AutoMlJob {
         o.req("taskDetails", &self.task_details);
         o.constant("jobType", "AutoML");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            component_id: None,
+            compute_id: None,
+            display_name: None,
+            experiment_name: None,
+            identity: None,
+            is_archived: None,
+            notification_setting: None,
+            services: None,
+            status: None,
+            environment_id: None,
+            environment_variables: None,
+            outputs: None,
+            queue_settings: None,
+            resources: None,
+            task_details: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /** AutoML vertical class.
@@ -1595,19 +1844,30 @@ impl Json for AutoMlVertical {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// N-Cross validations determined automatically.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoNCrossValidations {}
+pub struct AutoNCrossValidations {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoNCrossValidations {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Auto pause properties
@@ -1615,6 +1875,9 @@ impl Json for AutoNCrossValidations {
 pub struct AutoPauseProperties {
     pub delay_in_minutes: Option<i32>,
     pub enabled: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AutoPauseProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1622,13 +1885,17 @@ impl Json for AutoPauseProperties {
         Ok(Self {
             delay_in_minutes: o.opt("delayInMinutes")?,
             enabled: o.opt("enabled")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayInMinutes", &self.delay_in_minutes);
         o.opt("enabled", &self.enabled);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AutoRebuild setting for the derived image
@@ -1672,6 +1939,9 @@ impl Json for AutoRebuildSetting {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Auto scale properties
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1679,6 +1949,9 @@ pub struct AutoScaleProperties {
     pub min_node_count: Option<i32>,
     pub enabled: Option<bool>,
     pub max_node_count: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AutoScaleProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -1687,54 +1960,82 @@ impl Json for AutoScaleProperties {
             min_node_count: o.opt("minNodeCount")?,
             enabled: o.opt("enabled")?,
             max_node_count: o.opt("maxNodeCount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("minNodeCount", &self.min_node_count);
         o.opt("enabled", &self.enabled);
         o.opt("maxNodeCount", &self.max_node_count);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoSeasonality {}
+pub struct AutoSeasonality {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoSeasonality {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoTargetLags {}
+pub struct AutoTargetLags {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoTargetLags {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Target lags rolling window determined automatically.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoTargetRollingWindowSize {}
+pub struct AutoTargetRollingWindowSize {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for AutoTargetRollingWindowSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("mode");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("mode", "Auto");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Auto save settings.
@@ -1781,6 +2082,9 @@ impl Json for Autosave {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Azure Blob datastore configuration.
@@ -1832,10 +2136,14 @@ pub struct AzureBlobDatastore {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureBlobDatastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -1849,10 +2157,11 @@ impl Json for AzureBlobDatastore {
             endpoint: o.opt("endpoint")?,
             protocol: o.opt("protocol")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -1867,6 +2176,23 @@ impl Json for AzureBlobDatastore {
         o.opt("serviceDataAccessAuthIdentity", &self.service_data_access_auth_identity);
         o.constant("datastoreType", "AzureBlob");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            resource_group: None,
+            subscription_id: None,
+            account_name: None,
+            container_name: None,
+            endpoint: None,
+            protocol: None,
+            service_data_access_auth_identity: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Universally Unique Identifier
@@ -1906,10 +2232,14 @@ pub struct AzureDataLakeGen1Datastore {
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
     /// \[Required\] Azure Data Lake store name.
     pub store_name: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureDataLakeGen1Datastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -1920,10 +2250,11 @@ impl Json for AzureDataLakeGen1Datastore {
             subscription_id: o.opt("subscriptionId")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
             store_name: o.req("storeName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -1935,6 +2266,20 @@ impl Json for AzureDataLakeGen1Datastore {
         o.req("storeName", &self.store_name);
         o.constant("datastoreType", "AzureDataLakeGen1");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            resource_group: None,
+            subscription_id: None,
+            service_data_access_auth_identity: None,
+            store_name: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Azure Data Lake Gen2 datastore configuration.
@@ -1982,10 +2327,14 @@ pub struct AzureDataLakeGen2Datastore {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureDataLakeGen2Datastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -1999,10 +2348,11 @@ impl Json for AzureDataLakeGen2Datastore {
             filesystem: o.req("filesystem")?,
             protocol: o.opt("protocol")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -2018,6 +2368,23 @@ impl Json for AzureDataLakeGen2Datastore {
         o.constant("datastoreType", "AzureDataLakeGen2");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            resource_group: None,
+            subscription_id: None,
+            account_name: Json::placeholder()?,
+            endpoint: None,
+            filesystem: Json::placeholder()?,
+            protocol: None,
+            service_data_access_auth_identity: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// Webhook details specific for Azure DevOps
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2026,19 +2393,27 @@ pub struct AzureDevOpsWebhook {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub event_type: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureDevOpsWebhook {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("webhookType");
         Ok(Self {
             event_type: o.opt("eventType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("eventType", &self.event_type);
         o.constant("webhookType", "AzureDevOps");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure File datastore configuration.
@@ -2086,10 +2461,14 @@ pub struct AzureFileDatastore {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for AzureFileDatastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -2103,10 +2482,11 @@ impl Json for AzureFileDatastore {
             file_share_name: o.req("fileShareName")?,
             protocol: o.opt("protocol")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -2121,6 +2501,23 @@ impl Json for AzureFileDatastore {
         o.opt("serviceDataAccessAuthIdentity", &self.service_data_access_auth_identity);
         o.constant("datastoreType", "AzureFile");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            resource_group: None,
+            subscription_id: None,
+            account_name: Json::placeholder()?,
+            endpoint: None,
+            file_share_name: Json::placeholder()?,
+            protocol: None,
+            service_data_access_auth_identity: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Defines an early termination policy based on slack criteria, and a frequency and delay interval for evaluation
@@ -2142,25 +2539,33 @@ pub struct BanditPolicy {
 
  Service default: `0` (not filled in by azml: absent stays absent).*/
     pub slack_factor: Option<serde_json::Number>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BanditPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("policyType");
         Ok(Self {
             delay_evaluation: o.opt("delayEvaluation")?,
             evaluation_interval: o.opt("evaluationInterval")?,
             slack_amount: o.opt("slackAmount")?,
             slack_factor: o.opt("slackFactor")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayEvaluation", &self.delay_evaluation);
         o.opt("evaluationInterval", &self.evaluation_interval);
         o.opt("slackAmount", &self.slack_amount);
         o.opt("slackFactor", &self.slack_factor);
         o.constant("policyType", "Bandit");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Concrete tracked resource types can be created by aliasing this type using a specific property type.
@@ -2194,6 +2599,9 @@ pub struct BatchDeployment {
     pub kind: Option<String>,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2209,10 +2617,11 @@ impl Json for BatchDeployment {
             identity: o.opt("identity")?,
             kind: o.opt("kind")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -2224,6 +2633,9 @@ impl Json for BatchDeployment {
         o.opt("kind", &self.kind);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties relevant to different deployment types.
@@ -2281,6 +2693,9 @@ impl Json for BatchDeploymentConfiguration {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// The enumerated property types for batch deployments.
 ///
@@ -2322,6 +2737,9 @@ impl Json for BatchDeploymentConfigurationType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Batch inference settings per deployment.
@@ -2407,6 +2825,9 @@ pub struct BatchDeploymentProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub retry_settings: Option<Option<BatchRetrySettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchDeploymentProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2429,10 +2850,11 @@ impl Json for BatchDeploymentProperties {
             provisioning_state: o.opt("provisioningState")?,
             resources: o.opt("resources")?,
             retry_settings: o.opt("retrySettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
@@ -2452,6 +2874,9 @@ impl Json for BatchDeploymentProperties {
         o.opt("retrySettings", &self.retry_settings);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of BatchDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2460,6 +2885,9 @@ pub struct BatchDeploymentTrackedResourceArmPaginatedResult {
     pub value: Vec<BatchDeployment>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchDeploymentTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2467,13 +2895,17 @@ impl Json for BatchDeploymentTrackedResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Concrete tracked resource types can be created by aliasing this type using a specific property type.
@@ -2507,6 +2939,9 @@ pub struct BatchEndpoint {
     pub kind: Option<String>,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2522,10 +2957,11 @@ impl Json for BatchEndpoint {
             identity: o.opt("identity")?,
             kind: o.opt("kind")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -2538,6 +2974,21 @@ impl Json for BatchEndpoint {
         o.opt("sku", &self.sku);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            tags: None,
+            location: Json::placeholder()?,
+            properties: Json::placeholder()?,
+            identity: None,
+            kind: None,
+            sku: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// Batch endpoint default values
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2547,18 +2998,25 @@ pub struct BatchEndpointDefaults {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub deployment_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchEndpointDefaults {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             deployment_name: o.opt("deploymentName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("deploymentName", &self.deployment_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Batch endpoint configuration.
@@ -2572,6 +3030,8 @@ pub struct BatchEndpointProperties {
     pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
  This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -2601,6 +3061,9 @@ pub struct BatchEndpointProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<EndpointProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for BatchEndpointProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2613,6 +3076,7 @@ impl std::fmt::Debug for BatchEndpointProperties {
             .field("swagger_uri", &self.swagger_uri)
             .field("defaults", &self.defaults)
             .field("provisioning_state", &self.provisioning_state)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -2628,10 +3092,11 @@ impl Json for BatchEndpointProperties {
             swagger_uri: o.opt("swaggerUri")?,
             defaults: o.opt("defaults")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("authMode", &self.auth_mode);
         o.opt("description", &self.description);
         o.opt("keys", &self.keys);
@@ -2642,6 +3107,19 @@ impl Json for BatchEndpointProperties {
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            auth_mode: Json::placeholder()?,
+            description: None,
+            keys: None,
+            properties: None,
+            scoring_uri: None,
+            swagger_uri: None,
+            defaults: None,
+            provisioning_state: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// A paginated list of BatchEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2650,6 +3128,9 @@ pub struct BatchEndpointTrackedResourceArmPaginatedResult {
     pub value: Vec<BatchEndpoint>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchEndpointTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2657,13 +3138,17 @@ impl Json for BatchEndpointTrackedResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Log verbosity for batch inferencing.
@@ -2713,6 +3198,9 @@ impl Json for BatchLoggingLevel {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine how batch inferencing will handle output
 ///
@@ -2755,6 +3243,9 @@ impl Json for BatchOutputAction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Properties for a Batch Pipeline Component Deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2775,25 +3266,33 @@ pub struct BatchPipelineComponentDeploymentConfiguration {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchPipelineComponentDeploymentConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("deploymentConfigurationType");
         Ok(Self {
             component_id: o.opt("componentId")?,
             description: o.opt("description")?,
             settings: o.opt("settings")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("componentId", &self.component_id);
         o.opt("description", &self.description);
         o.opt("settings", &self.settings);
         o.opt("tags", &self.tags);
         o.constant("deploymentConfigurationType", "PipelineComponent");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Retry settings for a batch inference operation.
@@ -2807,6 +3306,9 @@ pub struct BatchRetrySettings {
 
  Service default: `"PT30S"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BatchRetrySettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2814,27 +3316,39 @@ impl Json for BatchRetrySettings {
         Ok(Self {
             max_retries: o.opt("maxRetries")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxRetries", &self.max_retries);
         o.opt("timeout", &self.timeout);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Defines a Sampling Algorithm that generates values based on previous values
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct BayesianSamplingAlgorithm {}
+pub struct BayesianSamplingAlgorithm {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for BayesianSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("samplingAlgorithmType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("samplingAlgorithmType", "Bayesian");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Three lettered code specifying the currency of the VM price. Example: USD
@@ -2874,6 +3388,9 @@ impl Json for BillingCurrency {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BindOptions {
@@ -2889,6 +3406,9 @@ pub struct BindOptions {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub selinux: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BindOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2897,14 +3417,18 @@ impl Json for BindOptions {
             propagation: o.opt("propagation")?,
             create_host_path: o.opt("createHostPath")?,
             selinux: o.opt("selinux")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("propagation", &self.propagation);
         o.opt("createHostPath", &self.create_host_path);
         o.opt("selinux", &self.selinux);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2922,6 +3446,9 @@ pub struct BlobReferenceForConsumptionDto {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub storage_account_arm_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BlobReferenceForConsumptionDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -2930,14 +3457,18 @@ impl Json for BlobReferenceForConsumptionDto {
             blob_uri: o.opt("blobUri")?,
             credential: o.opt("credential")?,
             storage_account_arm_id: o.opt("storageAccountArmId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("blobUri", &self.blob_uri);
         o.opt("credential", &self.credential);
         o.opt("storageAccountArmId", &self.storage_account_arm_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all classification models supported by AutoML.
@@ -3013,6 +3544,9 @@ impl Json for BlockedTransformers {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Configuration settings for Docker build context
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3025,6 +3559,9 @@ pub struct BuildContext {
 
  Service default: `"Dockerfile"` (not filled in by azml: absent stays absent).*/
     pub dockerfile_path: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for BuildContext {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3032,13 +3569,17 @@ impl Json for BuildContext {
         Ok(Self {
             context_uri: o.req("contextUri")?,
             dockerfile_path: o.opt("dockerfilePath")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("contextUri", &self.context_uri);
         o.opt("dockerfilePath", &self.dockerfile_path);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Caching type of Data Disk.
@@ -3086,6 +3627,9 @@ impl Json for Caching {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3108,6 +3652,9 @@ pub struct CapabilityHost {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: CapabilityHostProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CapabilityHost {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3118,16 +3665,20 @@ impl Json for CapabilityHost {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Kind of this capability host.
@@ -3166,6 +3717,9 @@ impl Json for CapabilityHostKind {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3220,6 +3774,9 @@ pub struct CapabilityHostProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub messages: Option<Option<Vec<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CapabilityHostProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -3237,10 +3794,11 @@ impl Json for CapabilityHostProperties {
             thread_storage_connections: o.opt("threadStorageConnections")?,
             vector_store_connections: o.opt("vectorStoreConnections")?,
             messages: o.opt("messages")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -3254,6 +3812,9 @@ impl Json for CapabilityHostProperties {
         o.opt("vectorStoreConnections", &self.vector_store_connections);
         o.opt("messages", &self.messages);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Provisioning state of capability host.
@@ -3313,6 +3874,9 @@ impl Json for CapabilityHostProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -3358,6 +3922,9 @@ impl Json for CategoricalDataDriftMetric {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct CategoricalDataDriftMetricThreshold {
@@ -3367,21 +3934,33 @@ pub struct CategoricalDataDriftMetricThreshold {
     pub threshold: Option<Option<MonitoringThreshold>>,
     /// \[Required\] The categorical data drift metric to calculate.
     pub metric: CategoricalDataDriftMetric,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CategoricalDataDriftMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             threshold: o.opt("threshold")?,
             metric: o.req("metric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("threshold", &self.threshold);
         o.req("metric", &self.metric);
         o.constant("dataType", "Categorical");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            threshold: None,
+            metric: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -3428,6 +4007,9 @@ impl Json for CategoricalDataQualityMetric {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct CategoricalDataQualityMetricThreshold {
@@ -3437,21 +4019,33 @@ pub struct CategoricalDataQualityMetricThreshold {
     pub threshold: Option<Option<MonitoringThreshold>>,
     /// \[Required\] The categorical data quality metric to calculate.
     pub metric: CategoricalDataQualityMetric,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CategoricalDataQualityMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             threshold: o.opt("threshold")?,
             metric: o.req("metric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("threshold", &self.threshold);
         o.req("metric", &self.metric);
         o.constant("dataType", "Categorical");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            threshold: None,
+            metric: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -3498,6 +4092,9 @@ impl Json for CategoricalPredictionDriftMetric {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct CategoricalPredictionDriftMetricThreshold {
@@ -3507,21 +4104,33 @@ pub struct CategoricalPredictionDriftMetricThreshold {
     pub threshold: Option<Option<MonitoringThreshold>>,
     /// \[Required\] The categorical prediction drift metric to calculate.
     pub metric: CategoricalPredictionDriftMetric,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CategoricalPredictionDriftMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             threshold: o.opt("threshold")?,
             metric: o.req("metric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("threshold", &self.threshold);
         o.req("metric", &self.metric);
         o.constant("dataType", "Categorical");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            threshold: None,
+            metric: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Certificate datastore credentials configuration.
@@ -3539,12 +4148,17 @@ pub struct CertificateDatastoreCredentials {
     pub resource_url: Option<Option<String>>,
     /** \[Required\] Service principal secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: CertificateDatastoreSecrets,
     /// \[Required\] ID of the tenant to which the service principal belongs.
     pub tenant_id: AzureCoreUuid,
     /// \[Required\] Thumbprint of the certificate used for authentication.
     pub thumbprint: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for CertificateDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -3555,12 +4169,14 @@ impl std::fmt::Debug for CertificateDatastoreCredentials {
             .field("secrets", &crate::json::Redacted(true))
             .field("tenant_id", &self.tenant_id)
             .field("thumbprint", &self.thumbprint)
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for CertificateDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("credentialsType");
         Ok(Self {
             authority_url: o.opt("authorityUrl")?,
             client_id: o.req("clientId")?,
@@ -3568,10 +4184,11 @@ impl Json for CertificateDatastoreCredentials {
             secrets: o.req("secrets")?,
             tenant_id: o.req("tenantId")?,
             thumbprint: o.req("thumbprint")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("authorityUrl", &self.authority_url);
         o.req("clientId", &self.client_id);
         o.opt("resourceUrl", &self.resource_url);
@@ -3581,6 +4198,9 @@ impl Json for CertificateDatastoreCredentials {
         o.constant("credentialsType", "Certificate");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Datastore certificate secrets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3589,19 +4209,27 @@ pub struct CertificateDatastoreSecrets {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub certificate: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CertificateDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("secretsType");
         Ok(Self {
             certificate: o.opt("certificate")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("certificate", &self.certificate);
         o.constant("secretsType", "Certificate");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Classification task in AutoML Table vertical.
@@ -3671,10 +4299,14 @@ pub struct Classification {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub training_settings: Option<Option<ClassificationTrainingSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Classification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             log_verbosity: o.opt("logVerbosity")?,
             target_column_name: o.opt("targetColumnName")?,
@@ -3691,10 +4323,11 @@ impl Json for Classification {
             positive_label: o.opt("positiveLabel")?,
             primary_metric: o.opt("primaryMetric")?,
             training_settings: o.opt("trainingSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("logVerbosity", &self.log_verbosity);
         o.opt("targetColumnName", &self.target_column_name);
         o.req("trainingData", &self.training_data);
@@ -3712,6 +4345,9 @@ impl Json for Classification {
         o.opt("trainingSettings", &self.training_settings);
         o.constant("taskType", "Classification");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all classification models supported by AutoML.
@@ -3811,6 +4447,9 @@ impl Json for ClassificationModels {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for classification multilabel tasks.
 ///
@@ -3872,6 +4511,9 @@ impl Json for ClassificationMultilabelPrimaryMetrics {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Primary metrics for classification multilabel tasks.
@@ -3935,6 +4577,9 @@ impl Json for ClassificationMultilabelPrimaryMetrics2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for classification tasks.
 ///
@@ -3992,6 +4637,9 @@ impl Json for ClassificationPrimaryMetrics {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Primary metrics for classification tasks.
@@ -4051,6 +4699,9 @@ impl Json for ClassificationPrimaryMetrics2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Classification Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4092,6 +4743,9 @@ pub struct ClassificationTrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blocked_training_algorithms: Option<Option<Vec<ClassificationModels>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ClassificationTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4106,10 +4760,11 @@ impl Json for ClassificationTrainingSettings {
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
             allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
             blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -4120,6 +4775,9 @@ impl Json for ClassificationTrainingSettings {
         o.opt("allowedTrainingAlgorithms", &self.allowed_training_algorithms);
         o.opt("blockedTrainingAlgorithms", &self.blocked_training_algorithms);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Intended usage of the cluster
@@ -4167,6 +4825,9 @@ impl Json for ClusterPurpose {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// AmlCompute update parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4175,18 +4836,25 @@ pub struct ClusterUpdateParameters {
 
  `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<ClusterUpdateProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ClusterUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The properties of a amlCompute that need to be updated.
@@ -4194,18 +4862,25 @@ impl Json for ClusterUpdateParameters {
 pub struct ClusterUpdateProperties {
     /// Properties of ClusterUpdate
     pub properties: Option<ScaleSettingsInformation>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ClusterUpdateProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Configuration for a scoring code asset.
@@ -4217,6 +4892,9 @@ pub struct CodeConfiguration {
     pub code_id: Option<Option<String>>,
     /// \[Required\] The script to execute on startup. eg. "score.py"
     pub scoring_script: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4224,13 +4902,17 @@ impl Json for CodeConfiguration {
         Ok(Self {
             code_id: o.opt("codeId")?,
             scoring_script: o.req("scoringScript")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeId", &self.code_id);
         o.req("scoringScript", &self.scoring_script);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -4254,6 +4936,9 @@ pub struct CodeContainer {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: CodeContainerProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4264,16 +4949,20 @@ impl Json for CodeContainer {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Container for code asset versions.
@@ -4311,6 +5000,9 @@ pub struct CodeContainerProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4323,10 +5015,11 @@ impl Json for CodeContainerProperties {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -4336,6 +5029,9 @@ impl Json for CodeContainerProperties {
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of CodeContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4344,6 +5040,9 @@ pub struct CodeContainerResourceArmPaginatedResult {
     pub value: Vec<CodeContainer>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4351,13 +5050,17 @@ impl Json for CodeContainerResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -4381,6 +5084,9 @@ pub struct CodeVersion {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: CodeVersionProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4391,16 +5097,20 @@ impl Json for CodeVersion {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Code asset version details.
@@ -4434,6 +5144,9 @@ pub struct CodeVersionProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4446,10 +5159,11 @@ impl Json for CodeVersionProperties {
             is_archived: o.opt("isArchived")?,
             code_uri: o.opt("codeUri")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -4459,6 +5173,9 @@ impl Json for CodeVersionProperties {
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of CodeVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4467,6 +5184,9 @@ pub struct CodeVersionResourceArmPaginatedResult {
     pub value: Vec<CodeVersion>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CodeVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4474,13 +5194,17 @@ impl Json for CodeVersionResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4501,6 +5225,9 @@ pub struct Collection {
 
  Service default: `1` (not filled in by azml: absent stays absent).*/
     pub sampling_rate: Option<serde_json::Number>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Collection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4510,15 +5237,19 @@ impl Json for Collection {
             data_collection_mode: o.opt("dataCollectionMode")?,
             data_id: o.opt("dataId")?,
             sampling_rate: o.opt("samplingRate")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clientId", &self.client_id);
         o.opt("dataCollectionMode", &self.data_collection_mode);
         o.opt("dataId", &self.data_id);
         o.opt("samplingRate", &self.sampling_rate);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Column transformer parameters.
@@ -4531,6 +5262,9 @@ pub struct ColumnTransformer {
     /** Different properties to be passed to transformer.
  Input expected is dictionary of key,value pairs in JSON format.*/
     pub parameters: Option<serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ColumnTransformer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4538,13 +5272,17 @@ impl Json for ColumnTransformer {
         Ok(Self {
             fields: o.opt("fields")?,
             parameters: o.opt("parameters")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("fields", &self.fields);
         o.opt("parameters", &self.parameters);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Command job definition.
@@ -4640,10 +5378,14 @@ pub struct CommandJob {
     pub queue_settings: Option<Option<QueueSettings>>,
     /// Compute Resource configuration for the job.
     pub resources: Option<JobResourceConfiguration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CommandJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -4668,10 +5410,11 @@ impl Json for CommandJob {
             parameters: o.opt("parameters")?,
             queue_settings: o.opt("queueSettings")?,
             resources: o.opt("resources")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -4698,6 +5441,9 @@ impl Json for CommandJob {
         o.constant("jobType", "Command");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Command Job limit class.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4706,17 +5452,27 @@ pub struct CommandJobLimits {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub timeout: Option<Option<crate::json::IsoDuration>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CommandJobLimits {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { timeout: o.opt("timeout")? })
+        o.skip("jobLimitsType");
+        Ok(Self {
+            timeout: o.opt("timeout")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("timeout", &self.timeout);
         o.constant("jobLimitsType", "Command");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -4740,6 +5496,9 @@ pub struct ComponentContainer {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ComponentContainerProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4750,16 +5509,20 @@ impl Json for ComponentContainer {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Component container definition.
@@ -4798,6 +5561,9 @@ pub struct ComponentContainerProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4810,10 +5576,11 @@ impl Json for ComponentContainerProperties {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -4823,6 +5590,9 @@ impl Json for ComponentContainerProperties {
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of ComponentContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4831,6 +5601,9 @@ pub struct ComponentContainerResourceArmPaginatedResult {
     pub value: Vec<ComponentContainer>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4838,13 +5611,17 @@ impl Json for ComponentContainerResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -4868,6 +5645,9 @@ pub struct ComponentVersion {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ComponentVersionProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4878,16 +5658,20 @@ impl Json for ComponentVersion {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Definition of a component version: defines resources that span component types.
@@ -4920,6 +5704,9 @@ pub struct ComponentVersionProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4932,10 +5719,11 @@ impl Json for ComponentVersionProperties {
             is_archived: o.opt("isArchived")?,
             component_spec: o.opt("componentSpec")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -4945,6 +5733,9 @@ impl Json for ComponentVersionProperties {
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of ComponentVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4953,6 +5744,9 @@ pub struct ComponentVersionResourceArmPaginatedResult {
     pub value: Vec<ComponentVersion>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComponentVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -4960,13 +5754,17 @@ impl Json for ComponentVersionResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Machine Learning compute object.
@@ -5073,6 +5871,9 @@ impl Json for Compute {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// An Azure Machine Learning compute instance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5113,10 +5914,14 @@ pub struct ComputeInstance {
     pub disable_local_auth: Option<bool>,
     /// Properties of ComputeInstance
     pub properties: Option<ComputeInstanceProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstance {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -5128,10 +5933,11 @@ impl Json for ComputeInstance {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -5145,6 +5951,9 @@ impl Json for ComputeInstance {
         o.constant("computeType", "ComputeInstance");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Defines an Aml Instance application and its connectivity endpoint URI.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5153,6 +5962,9 @@ pub struct ComputeInstanceApplication {
     pub display_name: Option<String>,
     /// Application' endpoint URI.
     pub endpoint_uri: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceApplication {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5160,13 +5972,17 @@ impl Json for ComputeInstanceApplication {
         Ok(Self {
             display_name: o.opt("displayName")?,
             endpoint_uri: o.opt("endpointUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("displayName", &self.display_name);
         o.opt("endpointUri", &self.endpoint_uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines all connectivity endpoints and properties for an ComputeInstance.
@@ -5184,6 +6000,9 @@ pub struct ComputeInstanceConnectivityEndpoints {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub private_ip_address: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceConnectivityEndpoints {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5191,13 +6010,17 @@ impl Json for ComputeInstanceConnectivityEndpoints {
         Ok(Self {
             public_ip_address: o.opt("publicIpAddress")?,
             private_ip_address: o.opt("privateIpAddress")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("publicIpAddress", &self.public_ip_address);
         o.opt("privateIpAddress", &self.private_ip_address);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an Aml Instance container.
@@ -5217,6 +6040,9 @@ pub struct ComputeInstanceContainer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub services: Option<Vec<serde_json::Value>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5228,10 +6054,11 @@ impl Json for ComputeInstanceContainer {
             network: o.opt("network")?,
             environment: o.opt("environment")?,
             services: o.opt("services")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("autosave", &self.autosave);
         o.opt("gpu", &self.gpu);
@@ -5239,6 +6066,9 @@ impl Json for ComputeInstanceContainer {
         o.opt("environment", &self.environment);
         o.opt("services", &self.services);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Describes information on user who created this ComputeInstance.
@@ -5260,6 +6090,9 @@ pub struct ComputeInstanceCreatedBy {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub user_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceCreatedBy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5268,14 +6101,18 @@ impl Json for ComputeInstanceCreatedBy {
             user_name: o.opt("userName")?,
             user_org_id: o.opt("userOrgId")?,
             user_id: o.opt("userId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userName", &self.user_name);
         o.opt("userOrgId", &self.user_org_id);
         o.opt("userId", &self.user_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an Aml Instance DataDisk.
@@ -5291,6 +6128,9 @@ pub struct ComputeInstanceDataDisk {
 
  Service default: `"Standard_LRS"` (not filled in by azml: absent stays absent).*/
     pub storage_account_type: Option<StorageAccountType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceDataDisk {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5300,15 +6140,19 @@ impl Json for ComputeInstanceDataDisk {
             disk_size_gb: o.opt("diskSizeGB")?,
             lun: o.opt("lun")?,
             storage_account_type: o.opt("storageAccountType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("caching", &self.caching);
         o.opt("diskSizeGB", &self.disk_size_gb);
         o.opt("lun", &self.lun);
         o.opt("storageAccountType", &self.storage_account_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an Aml Instance DataMount.
@@ -5334,6 +6178,9 @@ pub struct ComputeInstanceDataMount {
     pub mounted_on: Option<crate::json::DateTime>,
     /// Error of this data mount.
     pub error: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceDataMount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5349,10 +6196,11 @@ impl Json for ComputeInstanceDataMount {
             mount_state: o.opt("mountState")?,
             mounted_on: o.opt("mountedOn")?,
             error: o.opt("error")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("source", &self.source);
         o.opt("sourceType", &self.source_type);
         o.opt("mountName", &self.mount_name);
@@ -5365,6 +6213,9 @@ impl Json for ComputeInstanceDataMount {
         o.opt("error", &self.error);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Environment information
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5373,6 +6224,9 @@ pub struct ComputeInstanceEnvironmentInfo {
     pub name: Option<String>,
     /// version of environment.
     pub version: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceEnvironmentInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5380,13 +6234,17 @@ impl Json for ComputeInstanceEnvironmentInfo {
         Ok(Self {
             name: o.opt("name")?,
             version: o.opt("version")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("version", &self.version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The last operation on ComputeInstance.
@@ -5400,6 +6258,9 @@ pub struct ComputeInstanceLastOperation {
     pub operation_status: Option<OperationStatus>,
     /// Trigger of operation.
     pub operation_trigger: Option<OperationTrigger>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceLastOperation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5409,15 +6270,19 @@ impl Json for ComputeInstanceLastOperation {
             operation_time: o.opt("operationTime")?,
             operation_status: o.opt("operationStatus")?,
             operation_trigger: o.opt("operationTrigger")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("operationName", &self.operation_name);
         o.opt("operationTime", &self.operation_time);
         o.opt("operationStatus", &self.operation_status);
         o.opt("operationTrigger", &self.operation_trigger);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Compute Instance properties
@@ -5527,6 +6392,9 @@ pub struct ComputeInstanceProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub versions: Option<ComputeInstanceVersion>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5557,10 +6425,11 @@ impl Json for ComputeInstanceProperties {
             data_disks: o.opt("dataDisks")?,
             data_mounts: o.opt("dataMounts")?,
             versions: o.opt("versions")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("vmSize", &self.vm_size);
         o.opt("subnet", &self.subnet);
         o.opt("applicationSharingPolicy", &self.application_sharing_policy);
@@ -5591,6 +6460,9 @@ impl Json for ComputeInstanceProperties {
         o.opt("dataMounts", &self.data_mounts);
         o.opt("versions", &self.versions);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Compute Instance Authorization type. Available values are personal (default).
@@ -5630,6 +6502,9 @@ impl Json for ComputeInstancePropertiesComputeInstanceAuthorizationType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Specifies policy and settings for SSH access.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5648,6 +6523,9 @@ pub struct ComputeInstanceSshSettings {
     pub ssh_port: Option<i32>,
     /// Specifies the SSH rsa public key file as a string. Use "ssh-keygen -t rsa -b 2048" to generate your SSH key pairs.
     pub admin_public_key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceSshSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5657,15 +6535,19 @@ impl Json for ComputeInstanceSshSettings {
             admin_user_name: o.opt("adminUserName")?,
             ssh_port: o.opt("sshPort")?,
             admin_public_key: o.opt("adminPublicKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sshPublicAccess", &self.ssh_public_access);
         o.opt("adminUserName", &self.admin_user_name);
         o.opt("sshPort", &self.ssh_port);
         o.opt("adminPublicKey", &self.admin_public_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Current state of an ComputeInstance.
@@ -5765,6 +6647,9 @@ impl Json for ComputeInstanceState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Version of computeInstance.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5773,16 +6658,25 @@ pub struct ComputeInstanceVersion {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub runtime: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeInstanceVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { runtime: o.opt("runtime")? })
+        Ok(Self {
+            runtime: o.opt("runtime")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("runtime", &self.runtime);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// \[Required\] The compute power action.
@@ -5825,6 +6719,9 @@ impl Json for ComputePowerAction {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum to describe the frequency of a compute recurrence schedule
@@ -5880,6 +6777,9 @@ impl Json for ComputeRecurrenceFrequency {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeRecurrenceSchedule {
@@ -5895,6 +6795,9 @@ pub struct ComputeRecurrenceSchedule {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub week_days: Option<Option<Vec<ComputeWeekDay>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeRecurrenceSchedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5904,15 +6807,19 @@ impl Json for ComputeRecurrenceSchedule {
             minutes: o.req("minutes")?,
             month_days: o.opt("monthDays")?,
             week_days: o.opt("weekDays")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("hours", &self.hours);
         o.req("minutes", &self.minutes);
         o.opt("monthDays", &self.month_days);
         o.opt("weekDays", &self.week_days);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Machine Learning compute object wrapped into ARM resource envelope.
@@ -5948,6 +6855,9 @@ pub struct ComputeResource {
     pub sku: Option<Option<Sku>>,
     /// The identity of the resource.
     pub identity: Option<ManagedServiceIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -5962,10 +6872,11 @@ impl Json for ComputeResource {
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
             identity: o.opt("identity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -5977,22 +6888,32 @@ impl Json for ComputeResource {
         o.opt("identity", &self.identity);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeRuntimeDto {
     pub spark_runtime_version: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeRuntimeDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             spark_runtime_version: o.opt("sparkRuntimeVersion")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sparkRuntimeVersion", &self.spark_runtime_version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The list of schedules to be applied on the computes
@@ -6000,18 +6921,25 @@ impl Json for ComputeRuntimeDto {
 pub struct ComputeSchedules {
     /// The list of compute start stop schedules to be applied.
     pub compute_start_stop: Option<Vec<ComputeStartStopSchedule>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeSchedules {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             compute_start_stop: o.opt("computeStartStop")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeStartStop", &self.compute_start_stop);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Secrets related to a Machine Learning compute. Might differ for every type of compute.
@@ -6075,6 +7003,9 @@ impl Json for ComputeSecrets {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Compute start stop schedule properties
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6101,6 +7032,9 @@ pub struct ComputeStartStopSchedule {
     pub cron: Option<Cron>,
     /// \[Deprecated\] Not used any more.
     pub schedule: Option<ScheduleBase>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ComputeStartStopSchedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -6114,10 +7048,11 @@ impl Json for ComputeStartStopSchedule {
             recurrence: o.opt("recurrence")?,
             cron: o.opt("cron")?,
             schedule: o.opt("schedule")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("provisioningStatus", &self.provisioning_status);
         o.opt("status", &self.status);
@@ -6127,6 +7062,9 @@ impl Json for ComputeStartStopSchedule {
         o.opt("cron", &self.cron);
         o.opt("schedule", &self.schedule);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -6168,6 +7106,9 @@ impl Json for ComputeTriggerType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// The type of compute
@@ -6243,6 +7184,9 @@ impl Json for ComputeType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum of weekday
 ///
@@ -6304,6 +7248,9 @@ impl Json for ComputeWeekDay {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Authentication type of the connection target
@@ -6414,6 +7361,9 @@ impl Json for ConnectionAuthType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Category of the connection
@@ -6929,6 +7879,9 @@ impl Json for ConnectionCategory {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Group based on connection category
 ///
@@ -6991,6 +7944,9 @@ impl Json for ConnectionGroup {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Resource requirements for each container instance within an online deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7003,6 +7959,9 @@ pub struct ContainerResourceRequirements {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub container_resource_requests: Option<Option<ContainerResourceSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ContainerResourceRequirements {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7010,13 +7969,17 @@ impl Json for ContainerResourceRequirements {
         Ok(Self {
             container_resource_limits: o.opt("containerResourceLimits")?,
             container_resource_requests: o.opt("containerResourceRequests")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("containerResourceLimits", &self.container_resource_limits);
         o.opt("containerResourceRequests", &self.container_resource_requests);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7036,6 +7999,9 @@ pub struct ContainerResourceSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub memory: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ContainerResourceSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7044,14 +8010,18 @@ impl Json for ContainerResourceSettings {
             cpu: o.opt("cpu")?,
             gpu: o.opt("gpu")?,
             memory: o.opt("memory")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cpu", &self.cpu);
         o.opt("gpu", &self.gpu);
         o.opt("memory", &self.memory);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The type of container to retrieve logs from.
@@ -7095,23 +8065,36 @@ impl Json for ContainerType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContentSafety {
     /// \[Required\] Specifies the status of content safety.
     pub content_safety_status: ContentSafetyStatus,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ContentSafety {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             content_safety_status: o.req("contentSafetyStatus")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("contentSafetyStatus", &self.content_safety_status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            content_safety_status: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Specifies the status of content safety.
@@ -7155,41 +8138,62 @@ impl Json for ContentSafetyStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CosmosDbSettings {
     pub collections_throughput: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CosmosDbSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             collections_throughput: o.opt("collectionsThroughput")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("collectionsThroughput", &self.collections_throughput);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateMonitorAction {
     /// \[Required\] Defines the monitor.
     pub monitor_definition: MonitorDefinition,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CreateMonitorAction {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("actionType");
         Ok(Self {
             monitor_definition: o.req("monitorDefinition")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("monitorDefinition", &self.monitor_definition);
         o.constant("actionType", "CreateMonitor");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            monitor_definition: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// The kind of entity that created the resource.
@@ -7240,6 +8244,9 @@ impl Json for CreatedByType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum to determine the datastore credentials type.
@@ -7295,6 +8302,9 @@ impl Json for CredentialsType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The workflow trigger cron for ComputeStartStop schedule type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7311,6 +8321,9 @@ pub struct Cron {
     /** \[Required\] Specifies cron expression of schedule.
  The expression should follow NCronTab format.*/
     pub expression: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Cron {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7319,14 +8332,18 @@ impl Json for Cron {
             start_time: o.opt("startTime")?,
             time_zone: o.opt("timeZone")?,
             expression: o.opt("expression")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
         o.opt("expression", &self.expression);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7349,19 +8366,24 @@ pub struct CronTrigger {
     /** \[Required\] Specifies cron expression of schedule.
  The expression should follow NCronTab format.*/
     pub expression: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CronTrigger {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("triggerType");
         Ok(Self {
             end_time: o.opt("endTime")?,
             start_time: o.opt("startTime")?,
             time_zone: o.opt("timeZone")?,
             expression: o.req("expression")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("endTime", &self.end_time);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
@@ -7369,47 +8391,72 @@ impl Json for CronTrigger {
         o.constant("triggerType", "Cron");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The desired maximum forecast horizon in units of time-series frequency.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomForecastHorizon {
     /// \[Required\] Forecast horizon value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomForecastHorizon {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Custom Keys credential object
 #[derive(Clone, Default, PartialEq)]
 pub struct CustomKeys {
-    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
+    /** Write-only: the service never returns it.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub keys: Option<std::collections::BTreeMap<String, String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for CustomKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CustomKeys")
             .field("keys", &self.keys.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for CustomKeys {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { keys: o.opt("keys")? })
+        Ok(Self {
+            keys: o.opt("keys")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("keys", &self.keys);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Category:= CustomKeys
@@ -7441,10 +8488,14 @@ pub struct CustomKeysWorkspaceConnectionProperties {
     pub use_workspace_managed_identity: Option<bool>,
     /// Custom Keys credential object
     pub credentials: Option<CustomKeys>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomKeysWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -7459,10 +8510,11 @@ impl Json for CustomKeysWorkspaceConnectionProperties {
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -7479,6 +8531,9 @@ impl Json for CustomKeysWorkspaceConnectionProperties {
         o.constant("authType", "CustomKeys");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomMetricThreshold {
@@ -7488,6 +8543,9 @@ pub struct CustomMetricThreshold {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub threshold: Option<Option<MonitoringThreshold>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7495,13 +8553,17 @@ impl Json for CustomMetricThreshold {
         Ok(Self {
             metric: o.req("metric")?,
             threshold: o.opt("threshold")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("metric", &self.metric);
         o.opt("threshold", &self.threshold);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7516,23 +8578,31 @@ pub struct CustomModelJobInput {
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             description: o.opt("description")?,
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.constant("jobInputType", "custom_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7553,25 +8623,33 @@ pub struct CustomModelJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             description: o.opt("description")?,
             asset_name: o.opt("assetName")?,
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("assetName", &self.asset_name);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.constant("jobOutputType", "custom_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7598,10 +8676,14 @@ pub struct CustomMonitoringSignal {
     pub inputs: Option<Option<std::collections::BTreeMap<String, Option<JobInput>>>>,
     /// \[Required\] A list of metrics to calculate and their associated thresholds.
     pub metric_thresholds: Vec<CustomMetricThreshold>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomMonitoringSignal {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("signalType");
         Ok(Self {
             notification_types: o.opt("notificationTypes")?,
             properties: o.opt("properties")?,
@@ -7609,10 +8691,11 @@ impl Json for CustomMonitoringSignal {
             input_assets: o.opt("inputAssets")?,
             inputs: o.opt("inputs")?,
             metric_thresholds: o.req("metricThresholds")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("notificationTypes", &self.notification_types);
         o.opt("properties", &self.properties);
         o.req("componentId", &self.component_id);
@@ -7622,40 +8705,63 @@ impl Json for CustomMonitoringSignal {
         o.constant("signalType", "Custom");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// N-Cross validations are specified by user.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomNCrossValidations {
     /// \[Required\] N-Cross validations value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomNCrossValidations {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomSeasonality {
     /// \[Required\] Seasonality value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomSeasonality {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Specifies the custom service configuration
@@ -7681,6 +8787,9 @@ pub struct CustomService {
     pub kernel: Option<JupyterKernelConfig>,
     /// Additional properties.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7694,10 +8803,11 @@ impl Json for CustomService {
             volumes: o.opt("volumes")?,
             kernel: o.opt("kernel")?,
             additional_properties: o.rest()?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("image", &self.image);
         o.opt("environmentVariables", &self.environment_variables);
@@ -7708,39 +8818,62 @@ impl Json for CustomService {
         o.rest(&self.additional_properties);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomTargetLags {
     /// \[Required\] Set target lags values.
     pub values: Vec<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomTargetLags {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { values: o.req("values")? })
+        o.skip("mode");
+        Ok(Self {
+            values: o.req("values")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("values", &self.values);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomTargetRollingWindowSize {
     /// \[Required\] TargetRollingWindowSize value.
     pub value: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for CustomTargetRollingWindowSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.req("value")? })
+        o.skip("mode");
+        Ok(Self {
+            value: o.req("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.constant("mode", "Custom");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -7791,6 +8924,9 @@ impl Json for DataAvailabilityStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enable or disable data collection.
 ///
@@ -7833,6 +8969,9 @@ impl Json for DataCollectionMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataCollector {
@@ -7850,6 +8989,9 @@ pub struct DataCollector {
 
  Service default: `"Hour"` (not filled in by azml: absent stays absent).*/
     pub rolling_rate: Option<RollingRateType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataCollector {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7858,14 +9000,18 @@ impl Json for DataCollector {
             collections: o.req("collections")?,
             request_logging: o.opt("requestLogging")?,
             rolling_rate: o.opt("rollingRate")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("collections", &self.collections);
         o.opt("requestLogging", &self.request_logging);
         o.opt("rollingRate", &self.rolling_rate);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -7889,6 +9035,9 @@ pub struct DataContainer {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: DataContainerProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7899,16 +9048,27 @@ impl Json for DataContainer {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Container for data asset versions.
@@ -7944,6 +9104,9 @@ pub struct DataContainerProperties {
     pub next_version: Option<Option<String>>,
     /// \[Required\] Specifies the type of data.
     pub data_type: DataType,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7956,10 +9119,11 @@ impl Json for DataContainerProperties {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             data_type: o.req("dataType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -7969,6 +9133,18 @@ impl Json for DataContainerProperties {
         o.req("dataType", &self.data_type);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            is_archived: None,
+            latest_version: None,
+            next_version: None,
+            data_type: Json::placeholder()?,
+            extra: Default::default(),
+        })
+    }
 }
 /// A paginated list of DataContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7977,6 +9153,9 @@ pub struct DataContainerResourceArmPaginatedResult {
     pub value: Vec<DataContainer>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -7984,13 +9163,17 @@ impl Json for DataContainerResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -8048,6 +9231,9 @@ impl Json for DataDriftMetricThresholdBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataDriftMonitoringSignal {
@@ -8079,10 +9265,14 @@ pub struct DataDriftMonitoringSignal {
     pub production_data: MonitoringInputDataBase,
     /// \[Required\] The data to calculate drift against.
     pub reference_data: MonitoringInputDataBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataDriftMonitoringSignal {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("signalType");
         Ok(Self {
             notification_types: o.opt("notificationTypes")?,
             properties: o.opt("properties")?,
@@ -8092,10 +9282,11 @@ impl Json for DataDriftMonitoringSignal {
             metric_thresholds: o.req("metricThresholds")?,
             production_data: o.req("productionData")?,
             reference_data: o.req("referenceData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("notificationTypes", &self.notification_types);
         o.opt("properties", &self.properties);
         o.opt("featureDataTypeOverride", &self.feature_data_type_override);
@@ -8106,6 +9297,19 @@ impl Json for DataDriftMonitoringSignal {
         o.req("referenceData", &self.reference_data);
         o.constant("signalType", "DataDrift");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            notification_types: None,
+            properties: None,
+            feature_data_type_override: None,
+            feature_importance_settings: None,
+            features: None,
+            metric_thresholds: Json::placeholder()?,
+            production_data: Json::placeholder()?,
+            reference_data: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// A DataFactory compute.
@@ -8145,10 +9349,14 @@ pub struct DataFactory {
     pub is_attached_compute: Option<bool>,
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataFactory {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -8159,10 +9367,11 @@ impl Json for DataFactory {
             provisioning_errors: o.opt("provisioningErrors")?,
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -8174,6 +9383,9 @@ impl Json for DataFactory {
         o.opt("disableLocalAuth", &self.disable_local_auth);
         o.constant("computeType", "DataFactory");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A DataLakeAnalytics compute.
@@ -8214,10 +9426,14 @@ pub struct DataLakeAnalytics {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<DataLakeAnalyticsSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataLakeAnalytics {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -8229,10 +9445,11 @@ impl Json for DataLakeAnalytics {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -8246,23 +9463,33 @@ impl Json for DataLakeAnalytics {
         o.constant("computeType", "DataLakeAnalytics");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataLakeAnalyticsSchemaProperties {
     /// DataLake Store Account Name
     pub data_lake_store_account_name: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataLakeAnalyticsSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             data_lake_store_account_name: o.opt("dataLakeStoreAccountName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("dataLakeStoreAccountName", &self.data_lake_store_account_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Reference to an asset via its path in a datastore.
@@ -8276,21 +9503,29 @@ pub struct DataPathAssetReference {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub path: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataPathAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("referenceType");
         Ok(Self {
             datastore_id: o.opt("datastoreId")?,
             path: o.opt("path")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datastoreId", &self.datastore_id);
         o.opt("path", &self.path);
         o.constant("referenceType", "DataPath");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -8348,6 +9583,9 @@ impl Json for DataQualityMetricThresholdBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataQualityMonitoringSignal {
@@ -8379,10 +9617,14 @@ pub struct DataQualityMonitoringSignal {
     pub production_data: MonitoringInputDataBase,
     /// \[Required\] The data to calculate drift against.
     pub reference_data: MonitoringInputDataBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataQualityMonitoringSignal {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("signalType");
         Ok(Self {
             notification_types: o.opt("notificationTypes")?,
             properties: o.opt("properties")?,
@@ -8392,10 +9634,11 @@ impl Json for DataQualityMonitoringSignal {
             metric_thresholds: o.req("metricThresholds")?,
             production_data: o.req("productionData")?,
             reference_data: o.req("referenceData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("notificationTypes", &self.notification_types);
         o.opt("properties", &self.properties);
         o.opt("featureDataTypeOverride", &self.feature_data_type_override);
@@ -8406,6 +9649,19 @@ impl Json for DataQualityMonitoringSignal {
         o.req("referenceData", &self.reference_data);
         o.constant("signalType", "DataQuality");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            notification_types: None,
+            properties: None,
+            feature_data_type_override: None,
+            feature_importance_settings: None,
+            features: None,
+            metric_thresholds: Json::placeholder()?,
+            production_data: Json::placeholder()?,
+            reference_data: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// DataReferenceCredential base class
@@ -8478,6 +9734,9 @@ impl Json for DataReferenceCredential {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the DataReference credentials type.
 ///
@@ -8528,6 +9787,9 @@ impl Json for DataReferenceCredentialType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine the type of data.
 ///
@@ -8574,6 +9836,9 @@ impl Json for DataType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, PartialEq)]
@@ -8596,6 +9861,9 @@ pub struct DataVersionBase {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: DataVersionBaseProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataVersionBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8606,16 +9874,27 @@ impl Json for DataVersionBase {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Data version base definition
@@ -8678,6 +9957,9 @@ impl Json for DataVersionBaseProperties {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// A paginated list of DataVersionBase entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8686,6 +9968,9 @@ pub struct DataVersionBaseResourceArmPaginatedResult {
     pub value: Vec<DataVersionBase>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DataVersionBaseResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8693,13 +9978,17 @@ impl Json for DataVersionBaseResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A DataFactory compute.
@@ -8740,10 +10029,14 @@ pub struct Databricks {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<DatabricksProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Databricks {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -8755,10 +10048,11 @@ impl Json for Databricks {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -8772,14 +10066,22 @@ impl Json for Databricks {
         o.constant("computeType", "Databricks");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Secrets related to a Machine Learning compute based on Databricks.
 #[derive(Clone, Default, PartialEq)]
 pub struct DatabricksComputeSecrets {
     /** access token for databricks account.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub databricks_access_token: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for DatabricksComputeSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -8791,21 +10093,27 @@ impl std::fmt::Debug for DatabricksComputeSecrets {
                     .as_ref()
                     .map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for DatabricksComputeSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             databricks_access_token: o.opt("databricksAccessToken")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("databricksAccessToken", &self.databricks_access_token);
         o.constant("computeType", "Databricks");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of Databricks
@@ -8813,10 +10121,15 @@ impl Json for DatabricksComputeSecrets {
 pub struct DatabricksProperties {
     /** Databricks access token
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub databricks_access_token: Option<String>,
     /// Workspace Url
     pub workspace_url: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for DatabricksProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -8829,6 +10142,7 @@ impl std::fmt::Debug for DatabricksProperties {
                     .map(|_| crate::json::Redacted(true)),
             )
             .field("workspace_url", &self.workspace_url)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -8838,13 +10152,17 @@ impl Json for DatabricksProperties {
         Ok(Self {
             databricks_access_token: o.opt("databricksAccessToken")?,
             workspace_url: o.opt("workspaceUrl")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("databricksAccessToken", &self.databricks_access_token);
         o.opt("workspaceUrl", &self.workspace_url);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Dataset reference object.
@@ -8858,6 +10176,9 @@ pub struct DatasetReference {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DatasetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8865,13 +10186,17 @@ impl Json for DatasetReference {
         Ok(Self {
             name: o.opt("name")?,
             id: o.opt("id")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("id", &self.id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -8895,6 +10220,9 @@ pub struct Datastore {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: DatastoreProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Datastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -8905,16 +10233,27 @@ impl Json for Datastore {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Base definition for datastore credentials.
@@ -8999,6 +10338,9 @@ impl Json for DatastoreCredentials {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Base definition for datastore contents configuration.
 ///
@@ -9078,6 +10420,9 @@ impl Json for DatastoreProperties {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// A paginated list of Datastore entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9086,6 +10431,9 @@ pub struct DatastoreResourceArmPaginatedResult {
     pub value: Vec<Datastore>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DatastoreResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9093,13 +10441,17 @@ impl Json for DatastoreResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for datastore secrets.
@@ -9175,6 +10527,9 @@ impl Json for DatastoreSecrets {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the datastore contents type.
 ///
@@ -9229,18 +10584,29 @@ impl Json for DatastoreType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct DefaultScaleSettings {}
+pub struct DefaultScaleSettings {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for DefaultScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("scaleType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("scaleType", "Default");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9249,16 +10615,25 @@ pub struct DeploymentLogs {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub content: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DeploymentLogs {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { content: o.opt("content")? })
+        Ok(Self {
+            content: o.opt("content")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("content", &self.content);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9271,6 +10646,9 @@ pub struct DeploymentLogsRequest {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub tail: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DeploymentLogsRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9278,13 +10656,17 @@ impl Json for DeploymentLogsRequest {
         Ok(Self {
             container_type: o.opt("containerType")?,
             tail: o.opt("tail")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("containerType", &self.container_type);
         o.opt("tail", &self.tail);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Possible values for DeploymentProvisioningState.
@@ -9348,6 +10730,9 @@ impl Json for DeploymentProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeploymentResourceConfiguration {
@@ -9365,6 +10750,9 @@ pub struct DeploymentResourceConfiguration {
     pub properties: Option<
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DeploymentResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9373,14 +10761,18 @@ impl Json for DeploymentResourceConfiguration {
             instance_count: o.opt("instanceCount")?,
             instance_type: o.opt("instanceType")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("instanceCount", &self.instance_count);
         o.opt("instanceType", &self.instance_type);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Publishing destination registry asset information
@@ -9398,6 +10790,9 @@ pub struct DestinationAsset {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub registry_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DestinationAsset {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9406,14 +10801,18 @@ impl Json for DestinationAsset {
             destination_name: o.opt("destinationName")?,
             destination_version: o.opt("destinationVersion")?,
             registry_name: o.opt("registryName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("destinationName", &self.destination_name);
         o.opt("destinationVersion", &self.destination_version);
         o.opt("registryName", &self.registry_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9444,6 +10843,9 @@ pub struct DiagnoseRequestProperties {
     pub storage_account: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Setting for diagnosing user defined routing
     pub udr: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseRequestProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9459,10 +10861,11 @@ impl Json for DiagnoseRequestProperties {
             resource_lock: o.opt("resourceLock")?,
             storage_account: o.opt("storageAccount")?,
             udr: o.opt("udr")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("applicationInsights", &self.application_insights);
         o.opt("containerRegistry", &self.container_registry);
         o.opt("dnsResolution", &self.dns_resolution);
@@ -9475,20 +10878,32 @@ impl Json for DiagnoseRequestProperties {
         o.opt("udr", &self.udr);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiagnoseResponseResult {
     pub value: Option<DiagnoseResponseResultValue>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseResponseResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9502,6 +10917,9 @@ pub struct DiagnoseResponseResultValue {
     pub container_registry_results: Option<Vec<DiagnoseResult>>,
     pub application_insights_results: Option<Vec<DiagnoseResult>>,
     pub other_results: Option<Vec<DiagnoseResult>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseResponseResultValue {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9516,10 +10934,11 @@ impl Json for DiagnoseResponseResultValue {
             container_registry_results: o.opt("containerRegistryResults")?,
             application_insights_results: o.opt("applicationInsightsResults")?,
             other_results: o.opt("otherResults")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userDefinedRouteResults", &self.user_defined_route_results);
         o.opt("networkSecurityRuleResults", &self.network_security_rule_results);
         o.opt("resourceLockResults", &self.resource_lock_results);
@@ -9530,6 +10949,9 @@ impl Json for DiagnoseResponseResultValue {
         o.opt("applicationInsightsResults", &self.application_insights_results);
         o.opt("otherResults", &self.other_results);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Result of Diagnose
@@ -9547,6 +10969,9 @@ pub struct DiagnoseResult {
 
  Read-only: set by the service, never sent in a request body.*/
     pub message: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9555,14 +10980,18 @@ impl Json for DiagnoseResult {
             code: o.opt("code")?,
             level: o.opt("level")?,
             message: o.opt("message")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("code", &self.code);
         o.opt("level", &self.level);
         o.opt("message", &self.message);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Level of workspace setup error
@@ -9610,21 +11039,33 @@ impl Json for DiagnoseResultLevel {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Parameters to diagnose a workspace
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiagnoseWorkspaceParameters {
     pub value: Option<DiagnoseRequestProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for DiagnoseWorkspaceParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for job distribution configuration.
@@ -9683,6 +11124,9 @@ impl Json for DistributionConfiguration {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the job distribution type.
 ///
@@ -9729,6 +11173,9 @@ impl Json for DistributionType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Docker {
@@ -9738,6 +11185,9 @@ pub struct Docker {
     pub privileged: Option<Option<bool>>,
     /// Additional properties.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Docker {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -9745,19 +11195,25 @@ impl Json for Docker {
         Ok(Self {
             privileged: o.opt("privileged")?,
             additional_properties: o.rest()?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("privileged", &self.privileged);
         o.rest(&self.additional_properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Credential for docker with username and password
 #[derive(Clone, Default, PartialEq)]
 pub struct DockerCredential {
     /** DockerCredential user password
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -9767,6 +11223,9 @@ pub struct DockerCredential {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub user_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for DockerCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -9776,23 +11235,29 @@ impl std::fmt::Debug for DockerCredential {
                 &self.password.as_ref().map(|_| crate::json::Redacted(true)),
             )
             .field("user_name", &self.user_name)
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for DockerCredential {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("credentialType");
         Ok(Self {
             password: o.opt("password")?,
             user_name: o.opt("userName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("password", &self.password);
         o.opt("userName", &self.user_name);
         o.constant("credentialType", "DockerCredentials");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Early termination policies enable canceling poor-performing runs before they complete
@@ -9856,6 +11321,9 @@ impl Json for EarlyTerminationPolicy {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -9901,6 +11369,9 @@ impl Json for EarlyTerminationPolicyType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine whether PublicNetworkAccess is Enabled or Disabled for egress of a deployment.
 ///
@@ -9942,6 +11413,9 @@ impl Json for EgressPublicNetworkAccessType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum to determine the email notification type.
@@ -9989,22 +11463,32 @@ impl Json for EmailNotificationEnableType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptionKeyVaultUpdateProperties {
     pub key_identifier: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EncryptionKeyVaultUpdateProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             key_identifier: o.req("keyIdentifier")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("keyIdentifier", &self.key_identifier);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -10024,6 +11508,9 @@ pub struct EncryptionProperty {
     /** The byok storage account that customer brings to store customer's data
  with encryption*/
     pub storage_account_resource_id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EncryptionProperty {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10035,10 +11522,11 @@ impl Json for EncryptionProperty {
             search_account_resource_id: o.opt("searchAccountResourceId")?,
             status: o.req("status")?,
             storage_account_resource_id: o.opt("storageAccountResourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cosmosDbResourceId", &self.cosmos_db_resource_id);
         o.opt("identity", &self.identity);
         o.req("keyVaultProperties", &self.key_vault_properties);
@@ -10046,6 +11534,17 @@ impl Json for EncryptionProperty {
         o.req("status", &self.status);
         o.opt("storageAccountResourceId", &self.storage_account_resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            cosmos_db_resource_id: None,
+            identity: None,
+            key_vault_properties: Json::placeholder()?,
+            search_account_resource_id: None,
+            status: Json::placeholder()?,
+            storage_account_resource_id: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Indicates whether or not the encryption is enabled for the workspace.
@@ -10089,22 +11588,32 @@ impl Json for EncryptionStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptionUpdateProperties {
     pub key_vault_properties: EncryptionKeyVaultUpdateProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EncryptionUpdateProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             key_vault_properties: o.req("keyVaultProperties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("keyVaultProperties", &self.key_vault_properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10125,6 +11634,9 @@ pub struct Endpoint {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub host_ip: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Endpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10135,10 +11647,11 @@ impl Json for Endpoint {
             target: o.opt("target")?,
             published: o.opt("published")?,
             host_ip: o.opt("hostIp")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("protocol", &self.protocol);
         o.opt("name", &self.name);
         o.opt("target", &self.target);
@@ -10146,11 +11659,16 @@ impl Json for Endpoint {
         o.opt("hostIp", &self.host_ip);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Keys for endpoint authentication.
 #[derive(Clone, Default, PartialEq)]
 pub struct EndpointAuthKeys {
     /** The primary key.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -10158,10 +11676,15 @@ pub struct EndpointAuthKeys {
     pub primary_key: Option<Option<String>>,
     /** The secondary key.
 
+ Write-only: the service never returns it.
+
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secondary_key: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for EndpointAuthKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -10174,6 +11697,7 @@ impl std::fmt::Debug for EndpointAuthKeys {
                 "secondary_key",
                 &self.secondary_key.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -10183,13 +11707,17 @@ impl Json for EndpointAuthKeys {
         Ok(Self {
             primary_key: o.opt("primaryKey")?,
             secondary_key: o.opt("secondaryKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("primaryKey", &self.primary_key);
         o.opt("secondaryKey", &self.secondary_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine endpoint authentication mode.
@@ -10237,11 +11765,16 @@ impl Json for EndpointAuthMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Service Token
 #[derive(Clone, Default, PartialEq)]
 pub struct EndpointAuthToken {
     /** Access token for endpoint authentication.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -10261,6 +11794,9 @@ pub struct EndpointAuthToken {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub token_type: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for EndpointAuthToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -10275,6 +11811,7 @@ impl std::fmt::Debug for EndpointAuthToken {
                 "token_type",
                 &self.token_type.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -10286,15 +11823,19 @@ impl Json for EndpointAuthToken {
             expiry_time_utc: o.opt("expiryTimeUtc")?,
             refresh_after_time_utc: o.opt("refreshAfterTimeUtc")?,
             token_type: o.opt("tokenType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("accessToken", &self.access_token);
         o.opt("expiryTimeUtc", &self.expiry_time_utc);
         o.opt("refreshAfterTimeUtc", &self.refresh_after_time_utc);
         o.opt("tokenType", &self.token_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine endpoint compute type.
@@ -10342,6 +11883,9 @@ impl Json for EndpointComputeType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// EndpointComputeType to be filtered by.
 ///
@@ -10388,6 +11932,9 @@ impl Json for EndpointComputeType2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Base definition for endpoint deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10414,6 +11961,9 @@ pub struct EndpointDeploymentPropertiesBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub properties: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EndpointDeploymentPropertiesBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10424,16 +11974,20 @@ impl Json for EndpointDeploymentPropertiesBase {
             environment_id: o.opt("environmentId")?,
             environment_variables: o.opt("environmentVariables")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
         o.opt("environmentVariables", &self.environment_variables);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Inference Endpoint base definition
@@ -10447,6 +12001,8 @@ pub struct EndpointPropertiesBase {
     pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
  This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -10468,6 +12024,9 @@ pub struct EndpointPropertiesBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub swagger_uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for EndpointPropertiesBase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -10478,6 +12037,7 @@ impl std::fmt::Debug for EndpointPropertiesBase {
             .field("properties", &self.properties)
             .field("scoring_uri", &self.scoring_uri)
             .field("swagger_uri", &self.swagger_uri)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -10491,10 +12051,11 @@ impl Json for EndpointPropertiesBase {
             properties: o.opt("properties")?,
             scoring_uri: o.opt("scoringUri")?,
             swagger_uri: o.opt("swaggerUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("authMode", &self.auth_mode);
         o.opt("description", &self.description);
         o.opt("keys", &self.keys);
@@ -10502,6 +12063,17 @@ impl Json for EndpointPropertiesBase {
         o.opt("scoringUri", &self.scoring_uri);
         o.opt("swaggerUri", &self.swagger_uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            auth_mode: Json::placeholder()?,
+            description: None,
+            keys: None,
+            properties: None,
+            scoring_uri: None,
+            swagger_uri: None,
+            extra: Default::default(),
+        })
     }
 }
 /// State of endpoint provisioning.
@@ -10561,6 +12133,9 @@ impl Json for EndpointProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EndpointScheduleAction {
@@ -10570,19 +12145,27 @@ pub struct EndpointScheduleAction {
         String,
         serde_json::Value,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EndpointScheduleAction {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("actionType");
         Ok(Self {
             endpoint_invocation_definition: o.req("endpointInvocationDefinition")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("endpointInvocationDefinition", &self.endpoint_invocation_definition);
         o.constant("actionType", "InvokeBatchEndpoint");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Connection status of the service consumer with the service provider
@@ -10638,6 +12221,9 @@ impl Json for EndpointServiceConnectionStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10660,6 +12246,9 @@ pub struct EnvironmentContainer {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: EnvironmentContainerProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10670,16 +12259,20 @@ impl Json for EnvironmentContainer {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Container for environment specification versions.
@@ -10717,6 +12310,9 @@ pub struct EnvironmentContainerProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10729,10 +12325,11 @@ impl Json for EnvironmentContainerProperties {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -10742,6 +12339,9 @@ impl Json for EnvironmentContainerProperties {
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of EnvironmentContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10750,6 +12350,9 @@ pub struct EnvironmentContainerResourceArmPaginatedResult {
     pub value: Vec<EnvironmentContainer>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10757,13 +12360,17 @@ impl Json for EnvironmentContainerResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Environment type is either user created or curated by Azure ML service
@@ -10807,6 +12414,9 @@ impl Json for EnvironmentType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvironmentVariable {
@@ -10818,6 +12428,9 @@ pub struct EnvironmentVariable {
     pub value: Option<String>,
     /// Additional properties.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentVariable {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10826,14 +12439,18 @@ impl Json for EnvironmentVariable {
             type_: o.opt("type")?,
             value: o.opt("value")?,
             additional_properties: o.rest()?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("value", &self.value);
         o.rest(&self.additional_properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Type of the Environment Variable. Possible values are: local - For local variable
@@ -10873,6 +12490,9 @@ impl Json for EnvironmentVariableType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10895,6 +12515,9 @@ pub struct EnvironmentVersion {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: EnvironmentVersionProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10905,16 +12528,20 @@ impl Json for EnvironmentVersion {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Environment version details.
@@ -10971,6 +12598,9 @@ pub struct EnvironmentVersionProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub stage: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -10990,10 +12620,11 @@ impl Json for EnvironmentVersionProperties {
             os_type: o.opt("osType")?,
             provisioning_state: o.opt("provisioningState")?,
             stage: o.opt("stage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -11010,6 +12641,9 @@ impl Json for EnvironmentVersionProperties {
         o.opt("stage", &self.stage);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of EnvironmentVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11018,6 +12652,9 @@ pub struct EnvironmentVersionResourceArmPaginatedResult {
     pub value: Vec<EnvironmentVersion>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EnvironmentVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11025,13 +12662,17 @@ impl Json for EnvironmentVersionResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The resource management error additional info.
@@ -11045,6 +12686,9 @@ pub struct ErrorAdditionalInfo {
 
  Read-only: set by the service, never sent in a request body.*/
     pub info: Option<serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ErrorAdditionalInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11052,13 +12696,17 @@ impl Json for ErrorAdditionalInfo {
         Ok(Self {
             type_: o.opt("type")?,
             info: o.opt("info")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("info", &self.info);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The error detail.
@@ -11084,6 +12732,9 @@ pub struct ErrorDetail {
 
  Read-only: set by the service, never sent in a request body.*/
     pub additional_info: Option<Vec<ErrorAdditionalInfo>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ErrorDetail {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11094,10 +12745,11 @@ impl Json for ErrorDetail {
             target: o.opt("target")?,
             details: o.opt("details")?,
             additional_info: o.opt("additionalInfo")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("code", &self.code);
         o.opt("message", &self.message);
         o.opt("target", &self.target);
@@ -11105,22 +12757,34 @@ impl Json for ErrorDetail {
         o.opt("additionalInfo", &self.additional_info);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Common error response for all Azure Resource Manager APIs to return error details for failed operations.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorResponse {
     /// The error object.
     pub error: Option<ErrorDetail>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ErrorResponse {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { error: o.opt("error")? })
+        Ok(Self {
+            error: o.opt("error")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("error", &self.error);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The estimated price info for using a VM of a particular OS type, tier, etc.
@@ -11132,6 +12796,9 @@ pub struct EstimatedVmPrice {
     pub os_type: VmPriceOsType,
     /// The type of the VM.
     pub vm_tier: VmTier,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EstimatedVmPrice {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11140,14 +12807,23 @@ impl Json for EstimatedVmPrice {
             retail_price: o.req("retailPrice")?,
             os_type: o.req("osType")?,
             vm_tier: o.req("vmTier")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("retailPrice", &self.retail_price);
         o.req("osType", &self.os_type);
         o.req("vmTier", &self.vm_tier);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            retail_price: Json::placeholder()?,
+            os_type: Json::placeholder()?,
+            vm_tier: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// The estimated price info for using a VM.
@@ -11159,6 +12835,9 @@ pub struct EstimatedVmPrices {
     pub unit_of_measure: UnitOfMeasure,
     /// The list of estimated prices for using a VM of a particular OS type, tier, etc.
     pub values: Vec<EstimatedVmPrice>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for EstimatedVmPrices {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11167,29 +12846,47 @@ impl Json for EstimatedVmPrices {
             billing_currency: o.req("billingCurrency")?,
             unit_of_measure: o.req("unitOfMeasure")?,
             values: o.req("values")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("billingCurrency", &self.billing_currency);
         o.req("unitOfMeasure", &self.unit_of_measure);
         o.req("values", &self.values);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            billing_currency: Json::placeholder()?,
+            unit_of_measure: Json::placeholder()?,
+            values: Json::placeholder()?,
+            extra: Default::default(),
+        })
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalFqdnResponse {
     pub value: Option<Vec<FqdnEndpointsPropertyBag>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ExternalFqdnResponse {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -11213,6 +12910,9 @@ pub struct Feature {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: FeatureProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Feature {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11223,16 +12923,20 @@ impl Json for Feature {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -11259,10 +12963,14 @@ pub struct FeatureAttributionDriftMonitoringSignal {
     pub production_data: Vec<MonitoringInputDataBase>,
     /// \[Required\] The data to calculate drift against.
     pub reference_data: MonitoringInputDataBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeatureAttributionDriftMonitoringSignal {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("signalType");
         Ok(Self {
             notification_types: o.opt("notificationTypes")?,
             properties: o.opt("properties")?,
@@ -11271,10 +12979,11 @@ impl Json for FeatureAttributionDriftMonitoringSignal {
             metric_threshold: o.req("metricThreshold")?,
             production_data: o.req("productionData")?,
             reference_data: o.req("referenceData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("notificationTypes", &self.notification_types);
         o.opt("properties", &self.properties);
         o.opt("featureDataTypeOverride", &self.feature_data_type_override);
@@ -11284,6 +12993,18 @@ impl Json for FeatureAttributionDriftMonitoringSignal {
         o.req("referenceData", &self.reference_data);
         o.constant("signalType", "FeatureAttributionDrift");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            notification_types: None,
+            properties: None,
+            feature_data_type_override: None,
+            feature_importance_settings: Json::placeholder()?,
+            metric_threshold: Json::placeholder()?,
+            production_data: Json::placeholder()?,
+            reference_data: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -11326,6 +13047,9 @@ impl Json for FeatureAttributionMetric {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeatureAttributionMetricThreshold {
@@ -11335,6 +13059,9 @@ pub struct FeatureAttributionMetricThreshold {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub threshold: Option<Option<MonitoringThreshold>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeatureAttributionMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11342,13 +13069,21 @@ impl Json for FeatureAttributionMetricThreshold {
         Ok(Self {
             metric: o.req("metric")?,
             threshold: o.opt("threshold")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("metric", &self.metric);
         o.opt("threshold", &self.threshold);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            metric: Json::placeholder()?,
+            threshold: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Specifies type
@@ -11416,6 +13151,9 @@ impl Json for FeatureDataType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The mode of operation for computing feature importance.
 ///
@@ -11458,6 +13196,9 @@ impl Json for FeatureImportanceMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureImportanceSettings {
@@ -11469,6 +13210,9 @@ pub struct FeatureImportanceSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub target_column: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeatureImportanceSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11476,13 +13220,17 @@ impl Json for FeatureImportanceSettings {
         Ok(Self {
             mode: o.opt("mode")?,
             target_column: o.opt("targetColumn")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("mode", &self.mode);
         o.opt("targetColumn", &self.target_column);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Flag for generating lags for the numeric features.
@@ -11526,6 +13274,9 @@ impl Json for FeatureLags {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// DTO object representing feature
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11550,6 +13301,9 @@ pub struct FeatureProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub feature_name: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeatureProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11560,16 +13314,20 @@ impl Json for FeatureProperties {
             tags: o.opt("tags")?,
             data_type: o.opt("dataType")?,
             feature_name: o.opt("featureName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
         o.opt("dataType", &self.data_type);
         o.opt("featureName", &self.feature_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of Feature entities.
@@ -11579,6 +13337,9 @@ pub struct FeatureResourceArmPaginatedResult {
     pub value: Vec<Feature>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeatureResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11586,13 +13347,17 @@ impl Json for FeatureResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11600,6 +13365,9 @@ pub struct FeatureStoreSettings {
     pub compute_runtime: Option<ComputeRuntimeDto>,
     pub offline_store_connection_name: Option<String>,
     pub online_store_connection_name: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeatureStoreSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11608,33 +13376,45 @@ impl Json for FeatureStoreSettings {
             compute_runtime: o.opt("computeRuntime")?,
             offline_store_connection_name: o.opt("offlineStoreConnectionName")?,
             online_store_connection_name: o.opt("onlineStoreConnectionName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeRuntime", &self.compute_runtime);
         o.opt("offlineStoreConnectionName", &self.offline_store_connection_name);
         o.opt("onlineStoreConnectionName", &self.online_store_connection_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureSubset {
     /// \[Required\] The list of features to include.
     pub features: Vec<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeatureSubset {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("filterType");
         Ok(Self {
             features: o.req("features")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("features", &self.features);
         o.constant("filterType", "FeatureSubset");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Specifies the feature window
@@ -11648,6 +13428,9 @@ pub struct FeatureWindow {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub feature_window_start: Option<Option<crate::json::DateTime>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeatureWindow {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11655,13 +13438,17 @@ impl Json for FeatureWindow {
         Ok(Self {
             feature_window_end: o.opt("featureWindowEnd")?,
             feature_window_start: o.opt("featureWindowStart")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("featureWindowEnd", &self.feature_window_end);
         o.opt("featureWindowStart", &self.feature_window_start);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -11685,6 +13472,9 @@ pub struct FeaturesetContainer {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: FeaturesetContainerProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturesetContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11695,16 +13485,20 @@ impl Json for FeaturesetContainer {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// DTO object representing feature set
@@ -11742,6 +13536,9 @@ pub struct FeaturesetContainerProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturesetContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11754,10 +13551,11 @@ impl Json for FeaturesetContainerProperties {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -11767,6 +13565,9 @@ impl Json for FeaturesetContainerProperties {
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of FeaturesetContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11775,6 +13576,9 @@ pub struct FeaturesetContainerResourceArmPaginatedResult {
     pub value: Vec<FeaturesetContainer>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturesetContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11782,13 +13586,17 @@ impl Json for FeaturesetContainerResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// DTO object representing specification
@@ -11798,16 +13606,25 @@ pub struct FeaturesetSpecification {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub path: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturesetSpecification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { path: o.opt("path")? })
+        Ok(Self {
+            path: o.opt("path")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("path", &self.path);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -11831,6 +13648,9 @@ pub struct FeaturesetVersion {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: FeaturesetVersionProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturesetVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11841,16 +13661,20 @@ impl Json for FeaturesetVersion {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Request payload for creating a backfill request for a given feature set version
@@ -11876,6 +13700,9 @@ pub struct FeaturesetVersionBackfillRequest {
     pub spark_configuration: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// Specifies the tags
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturesetVersionBackfillRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11890,10 +13717,11 @@ impl Json for FeaturesetVersionBackfillRequest {
             resource: o.opt("resource")?,
             spark_configuration: o.opt("sparkConfiguration")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("dataAvailabilityStatus", &self.data_availability_status);
         o.opt("description", &self.description);
         o.opt("displayName", &self.display_name);
@@ -11905,6 +13733,9 @@ impl Json for FeaturesetVersionBackfillRequest {
         o.opt("tags", &self.tags);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Response payload for creating a backfill request for a given feature set version
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11913,16 +13744,25 @@ pub struct FeaturesetVersionBackfillResponse {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub job_ids: Option<Option<Vec<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturesetVersionBackfillResponse {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { job_ids: o.opt("jobIds")? })
+        Ok(Self {
+            job_ids: o.opt("jobIds")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("jobIds", &self.job_ids);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// DTO object representing feature set version
@@ -11968,6 +13808,9 @@ pub struct FeaturesetVersionProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub stage: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturesetVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -11983,10 +13826,11 @@ impl Json for FeaturesetVersionProperties {
             provisioning_state: o.opt("provisioningState")?,
             specification: o.opt("specification")?,
             stage: o.opt("stage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -11999,6 +13843,9 @@ impl Json for FeaturesetVersionProperties {
         o.opt("stage", &self.stage);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of FeaturesetVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12007,6 +13854,9 @@ pub struct FeaturesetVersionResourceArmPaginatedResult {
     pub value: Vec<FeaturesetVersion>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturesetVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12014,13 +13864,17 @@ impl Json for FeaturesetVersionResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -12044,6 +13898,9 @@ pub struct FeaturestoreEntityContainer {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: FeaturestoreEntityContainerProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturestoreEntityContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12054,16 +13911,20 @@ impl Json for FeaturestoreEntityContainer {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// DTO object representing feature entity
@@ -12101,6 +13962,9 @@ pub struct FeaturestoreEntityContainerProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturestoreEntityContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12113,10 +13977,11 @@ impl Json for FeaturestoreEntityContainerProperties {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -12126,6 +13991,9 @@ impl Json for FeaturestoreEntityContainerProperties {
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of FeaturestoreEntityContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12134,6 +14002,9 @@ pub struct FeaturestoreEntityContainerResourceArmPaginatedResult {
     pub value: Vec<FeaturestoreEntityContainer>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturestoreEntityContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12141,13 +14012,17 @@ impl Json for FeaturestoreEntityContainerResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -12171,6 +14046,9 @@ pub struct FeaturestoreEntityVersion {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: FeaturestoreEntityVersionProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturestoreEntityVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12181,16 +14059,20 @@ impl Json for FeaturestoreEntityVersion {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// DTO object representing feature entity version
@@ -12228,6 +14110,9 @@ pub struct FeaturestoreEntityVersionProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub stage: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturestoreEntityVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12241,10 +14126,11 @@ impl Json for FeaturestoreEntityVersionProperties {
             index_columns: o.opt("indexColumns")?,
             provisioning_state: o.opt("provisioningState")?,
             stage: o.opt("stage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -12255,6 +14141,9 @@ impl Json for FeaturestoreEntityVersionProperties {
         o.opt("stage", &self.stage);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of FeaturestoreEntityVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12263,6 +14152,9 @@ pub struct FeaturestoreEntityVersionResourceArmPaginatedResult {
     pub value: Vec<FeaturestoreEntityVersion>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturestoreEntityVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12270,13 +14162,17 @@ impl Json for FeaturestoreEntityVersionResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Featurization mode - User can keep the default 'Auto' mode and AutoML will take care of necessary transformation of the data in featurization phase.
@@ -12326,6 +14222,9 @@ impl Json for FeaturizationMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Featurization Configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12334,18 +14233,25 @@ pub struct FeaturizationSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub dataset_language: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             dataset_language: o.opt("datasetLanguage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datasetLanguage", &self.dataset_language);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Firewall Sku used for FQDN Rules
@@ -12389,6 +14295,9 @@ impl Json for FirewallSku {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Fixed input data definition.
 #[derive(Clone, Debug, PartialEq)]
@@ -12405,25 +14314,39 @@ pub struct FixedInputData {
     pub job_input_type: JobInputType,
     /// \[Required\] Input Asset URI.
     pub uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FixedInputData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("inputDataType");
         Ok(Self {
             columns: o.opt("columns")?,
             data_context: o.opt("dataContext")?,
             job_input_type: o.req("jobInputType")?,
             uri: o.req("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("columns", &self.columns);
         o.opt("dataContext", &self.data_context);
         o.req("jobInputType", &self.job_input_type);
         o.req("uri", &self.uri);
         o.constant("inputDataType", "Fixed");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            columns: None,
+            data_context: None,
+            job_input_type: Json::placeholder()?,
+            uri: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12432,16 +14355,25 @@ pub struct FlavorData {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub data: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FlavorData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { data: o.opt("data")? })
+        Ok(Self {
+            data: o.opt("data")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("data", &self.data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The desired maximum forecast horizon in units of time-series frequency.
@@ -12498,6 +14430,9 @@ impl Json for ForecastHorizon {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine forecast horizon selection mode.
 ///
@@ -12539,6 +14474,9 @@ impl Json for ForecastHorizonMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Forecasting task in AutoML Table vertical.
@@ -12608,10 +14546,14 @@ pub struct Forecasting {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub training_settings: Option<Option<ForecastingTrainingSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Forecasting {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             log_verbosity: o.opt("logVerbosity")?,
             target_column_name: o.opt("targetColumnName")?,
@@ -12628,10 +14570,11 @@ impl Json for Forecasting {
             forecasting_settings: o.opt("forecastingSettings")?,
             primary_metric: o.opt("primaryMetric")?,
             training_settings: o.opt("trainingSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("logVerbosity", &self.log_verbosity);
         o.opt("targetColumnName", &self.target_column_name);
         o.req("trainingData", &self.training_data);
@@ -12649,6 +14592,9 @@ impl Json for Forecasting {
         o.opt("trainingSettings", &self.training_settings);
         o.constant("taskType", "Forecasting");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all forecasting models supported by AutoML.
@@ -12769,6 +14715,9 @@ impl Json for ForecastingModels {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for Forecasting task.
 ///
@@ -12818,6 +14767,9 @@ impl Json for ForecastingPrimaryMetrics {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Forecasting specific parameters.
@@ -12876,6 +14828,9 @@ pub struct ForecastingSettings {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub use_stl: Option<UseStl>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ForecastingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12894,10 +14849,11 @@ impl Json for ForecastingSettings {
             time_column_name: o.opt("timeColumnName")?,
             time_series_id_column_names: o.opt("timeSeriesIdColumnNames")?,
             use_stl: o.opt("useStl")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("countryOrRegionForHolidays", &self.country_or_region_for_holidays);
         o.opt("cvStepSize", &self.cv_step_size);
         o.opt("featureLags", &self.feature_lags);
@@ -12912,6 +14868,9 @@ impl Json for ForecastingSettings {
         o.opt("timeSeriesIdColumnNames", &self.time_series_id_column_names);
         o.opt("useStl", &self.use_stl);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Forecasting Training related configuration.
@@ -12954,6 +14913,9 @@ pub struct ForecastingTrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blocked_training_algorithms: Option<Option<Vec<ForecastingModels>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ForecastingTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12968,10 +14930,11 @@ impl Json for ForecastingTrainingSettings {
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
             allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
             blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -12983,11 +14946,17 @@ impl Json for ForecastingTrainingSettings {
         o.opt("blockedTrainingAlgorithms", &self.blocked_training_algorithms);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpoint {
     pub domain_name: Option<String>,
     pub endpoint_details: Option<Vec<FqdnEndpointDetail>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -12995,34 +14964,50 @@ impl Json for FqdnEndpoint {
         Ok(Self {
             domain_name: o.opt("domainName")?,
             endpoint_details: o.opt("endpointDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("domainName", &self.domain_name);
         o.opt("endpointDetails", &self.endpoint_details);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpointDetail {
     pub port: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpointDetail {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { port: o.opt("port")? })
+        Ok(Self {
+            port: o.opt("port")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("port", &self.port);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpoints {
     pub category: Option<String>,
     pub endpoints: Option<Vec<FqdnEndpoint>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpoints {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13030,31 +15015,42 @@ impl Json for FqdnEndpoints {
         Ok(Self {
             category: o.opt("category")?,
             endpoints: o.opt("endpoints")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("endpoints", &self.endpoints);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Property bag for FQDN endpoints result
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FqdnEndpointsPropertyBag {
     pub properties: Option<FqdnEndpoints>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnEndpointsPropertyBag {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// FQDN Outbound Rule for the managed network of a machine learning workspace.
@@ -13071,20 +15067,25 @@ pub struct FqdnOutboundRule {
     /// Read-only: set by the service, never sent in a request body.
     pub parent_rule_names: Option<Vec<String>>,
     pub destination: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for FqdnOutboundRule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("type");
         Ok(Self {
             category: o.opt("category")?,
             status: o.opt("status")?,
             error_information: o.opt("errorInformation")?,
             parent_rule_names: o.opt("parentRuleNames")?,
             destination: o.opt("destination")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("status", &self.status);
         o.opt("errorInformation", &self.error_information);
@@ -13092,6 +15093,9 @@ impl Json for FqdnOutboundRule {
         o.opt("destination", &self.destination);
         o.constant("type", "FQDN");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13108,6 +15112,9 @@ pub struct GetBlobReferenceForConsumptionDto {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub storage_account_arm_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for GetBlobReferenceForConsumptionDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13116,14 +15123,18 @@ impl Json for GetBlobReferenceForConsumptionDto {
             blob_uri: o.opt("blobUri")?,
             credential: o.opt("credential")?,
             storage_account_arm_id: o.opt("storageAccountArmId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("blobUri", &self.blob_uri);
         o.opt("credential", &self.credential);
         o.opt("storageAccountArmId", &self.storage_account_arm_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// BlobReferenceSASRequest for getBlobReferenceSAS API
@@ -13137,6 +15148,9 @@ pub struct GetBlobReferenceSasRequestDto {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blob_uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for GetBlobReferenceSasRequestDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13144,13 +15158,17 @@ impl Json for GetBlobReferenceSasRequestDto {
         Ok(Self {
             asset_id: o.opt("assetId")?,
             blob_uri: o.opt("blobUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("assetId", &self.asset_id);
         o.opt("blobUri", &self.blob_uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// BlobReferenceSASResponse for getBlobReferenceSAS API
@@ -13162,18 +15180,25 @@ pub struct GetBlobReferenceSasResponseDto {
     pub blob_reference_for_consumption: Option<
         Option<GetBlobReferenceForConsumptionDto>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for GetBlobReferenceSasResponseDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             blob_reference_for_consumption: o.opt("blobReferenceForConsumption")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("blobReferenceForConsumption", &self.blob_reference_for_consumption);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines supported metric goals for hyperparameter tuning
@@ -13217,19 +15242,30 @@ impl Json for Goal {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Defines a Sampling Algorithm that exhaustively generates every value combination in the space
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GridSamplingAlgorithm {}
+pub struct GridSamplingAlgorithm {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for GridSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("samplingAlgorithmType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("samplingAlgorithmType", "Grid");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A HDInsight compute.
@@ -13270,10 +15306,14 @@ pub struct HdInsight {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<HdInsightProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for HdInsight {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -13285,10 +15325,11 @@ impl Json for HdInsight {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -13302,6 +15343,9 @@ impl Json for HdInsight {
         o.constant("computeType", "HDInsight");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// HDInsight compute properties
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13312,6 +15356,9 @@ pub struct HdInsightProperties {
     pub address: Option<String>,
     /// Admin credentials for master node of the cluster
     pub administrator_account: Option<VirtualMachineSshCredentials>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for HdInsightProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13320,14 +15367,18 @@ impl Json for HdInsightProperties {
             ssh_port: o.opt("sshPort")?,
             address: o.opt("address")?,
             administrator_account: o.opt("administratorAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sshPort", &self.ssh_port);
         o.opt("address", &self.address);
         o.opt("administratorAccount", &self.administrator_account);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Reference to an asset via its ARM resource ID.
@@ -13335,19 +15386,27 @@ impl Json for HdInsightProperties {
 pub struct IdAssetReference {
     /// \[Required\] ARM resource ID of the asset.
     pub asset_id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for IdAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("referenceType");
         Ok(Self {
             asset_id: o.req("assetId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("assetId", &self.asset_id);
         o.constant("referenceType", "Id");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Base definition for identity configuration.
@@ -13406,6 +15465,9 @@ impl Json for IdentityConfiguration {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine identity framework.
 ///
@@ -13452,24 +15514,34 @@ impl Json for IdentityConfigurationType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Identity object used for encryption.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityForCmk {
     /// UserAssignedIdentity to be used to fetch the encryption key from keyVault
     pub user_assigned_identity: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for IdentityForCmk {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             user_assigned_identity: o.opt("userAssignedIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userAssignedIdentity", &self.user_assigned_identity);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13484,6 +15556,9 @@ pub struct Image {
     pub version: Option<String>,
     /// Additional properties.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Image {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13493,15 +15568,19 @@ impl Json for Image {
             reference: o.opt("reference")?,
             version: o.opt("version")?,
             additional_properties: o.rest()?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("reference", &self.reference);
         o.opt("version", &self.version);
         o.rest(&self.additional_properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Image Classification. Multi-class image classification is used when an image is classified with only a single label
@@ -13547,10 +15626,14 @@ pub struct ImageClassification {
 
  Service default: `"Accuracy"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationPrimaryMetrics2>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             log_verbosity: o.opt("logVerbosity")?,
             target_column_name: o.opt("targetColumnName")?,
@@ -13562,10 +15645,11 @@ impl Json for ImageClassification {
             validation_data: o.opt("validationData")?,
             validation_data_size: o.opt("validationDataSize")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("logVerbosity", &self.log_verbosity);
         o.opt("targetColumnName", &self.target_column_name);
         o.req("trainingData", &self.training_data);
@@ -13578,6 +15662,9 @@ impl Json for ImageClassification {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "ImageClassification");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Image Classification Multilabel. Multi-label image classification is used when an image could have one or more labels
@@ -13623,10 +15710,14 @@ pub struct ImageClassificationMultilabel {
 
  Service default: `"IOU"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationMultilabelPrimaryMetrics2>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageClassificationMultilabel {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             log_verbosity: o.opt("logVerbosity")?,
             target_column_name: o.opt("targetColumnName")?,
@@ -13638,10 +15729,11 @@ impl Json for ImageClassificationMultilabel {
             validation_data: o.opt("validationData")?,
             validation_data_size: o.opt("validationDataSize")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("logVerbosity", &self.log_verbosity);
         o.opt("targetColumnName", &self.target_column_name);
         o.req("trainingData", &self.training_data);
@@ -13654,6 +15746,9 @@ impl Json for ImageClassificationMultilabel {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "ImageClassificationMultilabel");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Image Instance Segmentation. Instance segmentation is used to identify objects in an image at the pixel level,
@@ -13699,10 +15794,14 @@ pub struct ImageInstanceSegmentation {
 
  Service default: `"MeanAveragePrecision"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<InstanceSegmentationPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageInstanceSegmentation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             log_verbosity: o.opt("logVerbosity")?,
             target_column_name: o.opt("targetColumnName")?,
@@ -13714,10 +15813,11 @@ impl Json for ImageInstanceSegmentation {
             validation_data: o.opt("validationData")?,
             validation_data_size: o.opt("validationDataSize")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("logVerbosity", &self.log_verbosity);
         o.opt("targetColumnName", &self.target_column_name);
         o.req("trainingData", &self.training_data);
@@ -13730,6 +15830,9 @@ impl Json for ImageInstanceSegmentation {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "ImageInstanceSegmentation");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Limit settings for the AutoML job.
@@ -13747,6 +15850,9 @@ pub struct ImageLimitSettings {
 
  Service default: `"P7D"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13755,14 +15861,18 @@ impl Json for ImageLimitSettings {
             max_concurrent_trials: o.opt("maxConcurrentTrials")?,
             max_trials: o.opt("maxTrials")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
         o.opt("maxTrials", &self.max_trials);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Returns metadata about the operating system image for this compute instance.
@@ -13778,6 +15888,9 @@ pub struct ImageMetadata {
 
  Read-only: set by the service, never sent in a request body.*/
     pub os_patching_status: Option<OsPatchingStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageMetadata {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13787,15 +15900,19 @@ impl Json for ImageMetadata {
             latest_image_version: o.opt("latestImageVersion")?,
             is_latest_os_image_version: o.opt("isLatestOsImageVersion")?,
             os_patching_status: o.opt("osPatchingStatus")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("currentImageVersion", &self.current_image_version);
         o.opt("latestImageVersion", &self.latest_image_version);
         o.opt("isLatestOsImageVersion", &self.is_latest_os_image_version);
         o.opt("osPatchingStatus", &self.os_patching_status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Distribution expressions to sweep over values of model settings.
@@ -13935,6 +16052,9 @@ pub struct ImageModelDistributionSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weight_decay: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelDistributionSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -13968,10 +16088,11 @@ impl Json for ImageModelDistributionSettings {
             warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
             warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
             weight_decay: o.opt("weightDecay")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
         o.opt("beta1", &self.beta1);
@@ -14001,6 +16122,9 @@ impl Json for ImageModelDistributionSettings {
         o.opt("warmupCosineLRWarmupEpochs", &self.warmup_cosine_lr_warmup_epochs);
         o.opt("weightDecay", &self.weight_decay);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Distribution expressions to sweep over values of model settings.
@@ -14155,6 +16279,9 @@ pub struct ImageModelDistributionSettingsClassification {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weighted_loss: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelDistributionSettingsClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14192,10 +16319,11 @@ impl Json for ImageModelDistributionSettingsClassification {
             validation_crop_size: o.opt("validationCropSize")?,
             validation_resize_size: o.opt("validationResizeSize")?,
             weighted_loss: o.opt("weightedLoss")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
         o.opt("beta1", &self.beta1);
@@ -14229,6 +16357,9 @@ impl Json for ImageModelDistributionSettingsClassification {
         o.opt("validationResizeSize", &self.validation_resize_size);
         o.opt("weightedLoss", &self.weighted_loss);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Distribution expressions to sweep over values of model settings.
@@ -14436,6 +16567,9 @@ pub struct ImageModelDistributionSettingsObjectDetection {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub validation_metric_type: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelDistributionSettingsObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14482,10 +16616,11 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
             tile_predictions_nms_threshold: o.opt("tilePredictionsNmsThreshold")?,
             validation_iou_threshold: o.opt("validationIouThreshold")?,
             validation_metric_type: o.opt("validationMetricType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
         o.opt("beta1", &self.beta1);
@@ -14528,6 +16663,9 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
         o.opt("validationIouThreshold", &self.validation_iou_threshold);
         o.opt("validationMetricType", &self.validation_metric_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Settings used for training the model.
@@ -14672,6 +16810,9 @@ pub struct ImageModelSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weight_decay: Option<Option<serde_json::Number>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14709,10 +16850,11 @@ impl Json for ImageModelSettings {
             warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
             warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
             weight_decay: o.opt("weightDecay")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("advancedSettings", &self.advanced_settings);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
@@ -14746,6 +16888,9 @@ impl Json for ImageModelSettings {
         o.opt("warmupCosineLRWarmupEpochs", &self.warmup_cosine_lr_warmup_epochs);
         o.opt("weightDecay", &self.weight_decay);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Settings used for training the model.
@@ -14907,6 +17052,9 @@ pub struct ImageModelSettingsClassification {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub weighted_loss: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelSettingsClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -14948,10 +17096,11 @@ impl Json for ImageModelSettingsClassification {
             validation_crop_size: o.opt("validationCropSize")?,
             validation_resize_size: o.opt("validationResizeSize")?,
             weighted_loss: o.opt("weightedLoss")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("advancedSettings", &self.advanced_settings);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
@@ -14989,6 +17138,9 @@ impl Json for ImageModelSettingsClassification {
         o.opt("validationResizeSize", &self.validation_resize_size);
         o.opt("weightedLoss", &self.weighted_loss);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Settings used for training the model.
@@ -15200,6 +17352,9 @@ pub struct ImageModelSettingsObjectDetection {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub validation_metric_type: Option<ValidationMetricType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageModelSettingsObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15250,10 +17405,11 @@ impl Json for ImageModelSettingsObjectDetection {
             tile_predictions_nms_threshold: o.opt("tilePredictionsNmsThreshold")?,
             validation_iou_threshold: o.opt("validationIouThreshold")?,
             validation_metric_type: o.opt("validationMetricType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("advancedSettings", &self.advanced_settings);
         o.opt("amsGradient", &self.ams_gradient);
         o.opt("augmentations", &self.augmentations);
@@ -15301,6 +17457,9 @@ impl Json for ImageModelSettingsObjectDetection {
         o.opt("validationMetricType", &self.validation_metric_type);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /** Image Object Detection. Object detection is used to identify objects in an image and locate each object with a
  bounding box e.g. locate all dogs and cats in an image and draw a bounding box around each.*/
@@ -15345,10 +17504,14 @@ pub struct ImageObjectDetection {
 
  Service default: `"MeanAveragePrecision"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ObjectDetectionPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             log_verbosity: o.opt("logVerbosity")?,
             target_column_name: o.opt("targetColumnName")?,
@@ -15360,10 +17523,11 @@ impl Json for ImageObjectDetection {
             validation_data: o.opt("validationData")?,
             validation_data_size: o.opt("validationDataSize")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("logVerbosity", &self.log_verbosity);
         o.opt("targetColumnName", &self.target_column_name);
         o.req("trainingData", &self.training_data);
@@ -15377,6 +17541,9 @@ impl Json for ImageObjectDetection {
         o.constant("taskType", "ImageObjectDetection");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Model sweeping and hyperparameter sweeping related settings.
 #[derive(Clone, Debug, PartialEq)]
@@ -15387,6 +17554,9 @@ pub struct ImageSweepSettings {
     pub early_termination: Option<Option<EarlyTerminationPolicy>>,
     /// \[Required\] Type of the hyperparameter sampling algorithms.
     pub sampling_algorithm: SamplingAlgorithmType,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ImageSweepSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15394,13 +17564,21 @@ impl Json for ImageSweepSettings {
         Ok(Self {
             early_termination: o.opt("earlyTermination")?,
             sampling_algorithm: o.req("samplingAlgorithm")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("earlyTermination", &self.early_termination);
         o.req("samplingAlgorithm", &self.sampling_algorithm);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            early_termination: None,
+            sampling_algorithm: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Type of the image. Possible values are: docker - For docker images. azureml - For AzureML Environment images (custom and curated)
@@ -15444,6 +17622,9 @@ impl Json for ImageType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// DTO object representing index column
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15456,6 +17637,9 @@ pub struct IndexColumn {
 
  Service default: `"String"` (not filled in by azml: absent stays absent).*/
     pub data_type: Option<FeatureDataType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for IndexColumn {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15463,13 +17647,17 @@ impl Json for IndexColumn {
         Ok(Self {
             column_name: o.opt("columnName")?,
             data_type: o.opt("dataType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("columnName", &self.column_name);
         o.opt("dataType", &self.data_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15484,6 +17672,9 @@ pub struct InferenceContainerProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub startup_route: Option<Option<Route>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for InferenceContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15493,15 +17684,19 @@ impl Json for InferenceContainerProperties {
             readiness_route: o.opt("readinessRoute")?,
             scoring_route: o.opt("scoringRoute")?,
             startup_route: o.opt("startupRoute")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("livenessRoute", &self.liveness_route);
         o.opt("readinessRoute", &self.readiness_route);
         o.opt("scoringRoute", &self.scoring_route);
         o.opt("startupRoute", &self.startup_route);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine the input data delivery mode.
@@ -15561,6 +17756,9 @@ impl Json for InputDeliveryMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for InstanceSegmentation tasks.
 ///
@@ -15600,6 +17798,9 @@ impl Json for InstanceSegmentationPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Instance type schema.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15612,6 +17813,9 @@ pub struct InstanceTypeSchema {
     >,
     /// Resource requests/limits for this instance type
     pub resources: Option<InstanceTypeSchemaResources>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for InstanceTypeSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15619,13 +17823,17 @@ impl Json for InstanceTypeSchema {
         Ok(Self {
             node_selector: o.opt("nodeSelector")?,
             resources: o.opt("resources")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nodeSelector", &self.node_selector);
         o.opt("resources", &self.resources);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Resource requests/limits for this instance type
@@ -15635,6 +17843,9 @@ pub struct InstanceTypeSchemaResources {
     pub requests: Option<std::collections::BTreeMap<String, String>>,
     /// Resource limits for this instance type
     pub limits: Option<std::collections::BTreeMap<String, String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for InstanceTypeSchemaResources {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15642,13 +17853,17 @@ impl Json for InstanceTypeSchemaResources {
         Ok(Self {
             requests: o.opt("requests")?,
             limits: o.opt("limits")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("requests", &self.requests);
         o.opt("limits", &self.limits);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Isolation mode for the managed network of a machine learning workspace.
@@ -15696,6 +17911,9 @@ impl Json for IsolationMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, PartialEq)]
@@ -15718,6 +17936,9 @@ pub struct JobBase {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: JobBaseProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15728,16 +17949,27 @@ impl Json for JobBase {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Base definition for a job.
@@ -15808,6 +18040,9 @@ impl Json for JobBaseProperties {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// A paginated list of JobBase entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15816,6 +18051,9 @@ pub struct JobBaseResourceArmPaginatedResult {
     pub value: Vec<JobBase>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobBaseResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -15823,13 +18061,17 @@ impl Json for JobBaseResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Command job definition.
@@ -15920,6 +18162,9 @@ impl Json for JobInput {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the Job Input Type.
 ///
@@ -15982,6 +18227,9 @@ impl Json for JobInputType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 ///
 /// Every variant has the base's fields (`timeout`); an unknown variant keeps them in its JSON.
@@ -16032,6 +18280,9 @@ impl Json for JobLimits {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -16072,6 +18323,9 @@ impl Json for JobLimitsType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Job output definition container information on where to find job output/logs.
@@ -16158,6 +18412,9 @@ impl Json for JobOutput {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the Job Output Type.
 ///
@@ -16216,6 +18473,9 @@ impl Json for JobOutputType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobResourceConfiguration {
@@ -16245,6 +18505,9 @@ pub struct JobResourceConfiguration {
 
  Service default: `"2g"` (not filled in by azml: absent stays absent).*/
     pub shm_size: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16256,10 +18519,11 @@ impl Json for JobResourceConfiguration {
             docker_args: o.opt("dockerArgs")?,
             docker_args_list: o.opt("dockerArgsList")?,
             shm_size: o.opt("shmSize")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("instanceCount", &self.instance_count);
         o.opt("instanceType", &self.instance_type);
         o.opt("properties", &self.properties);
@@ -16268,24 +18532,38 @@ impl Json for JobResourceConfiguration {
         o.opt("shmSize", &self.shm_size);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobScheduleAction {
     /// \[Required\] Defines Schedule action definition details.
     pub job_definition: JobBaseProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobScheduleAction {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("actionType");
         Ok(Self {
             job_definition: o.req("jobDefinition")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("jobDefinition", &self.job_definition);
         o.constant("actionType", "CreateJob");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            job_definition: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Job endpoint definition
@@ -16324,6 +18602,9 @@ pub struct JobService {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub status: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JobService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16336,10 +18617,11 @@ impl Json for JobService {
             port: o.opt("port")?,
             properties: o.opt("properties")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("endpoint", &self.endpoint);
         o.opt("errorMessage", &self.error_message);
         o.opt("jobServiceType", &self.job_service_type);
@@ -16348,6 +18630,9 @@ impl Json for JobService {
         o.opt("properties", &self.properties);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The status of a job.
@@ -16440,6 +18725,9 @@ impl Json for JobStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine the job tier.
 ///
@@ -16493,6 +18781,9 @@ impl Json for JobTier {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum to determine the type of job.
@@ -16548,6 +18839,9 @@ impl Json for JobType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Jupyter kernel configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16558,6 +18852,9 @@ pub struct JupyterKernelConfig {
     pub display_name: Option<String>,
     /// Language of the kernel \[Example value: python\]
     pub language: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for JupyterKernelConfig {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16566,14 +18863,18 @@ impl Json for JupyterKernelConfig {
             argv: o.opt("argv")?,
             display_name: o.opt("displayName")?,
             language: o.opt("language")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("argv", &self.argv);
         o.opt("displayName", &self.display_name);
         o.opt("language", &self.language);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -16616,6 +18917,9 @@ impl Json for KeyType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Customer Key vault properties.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16627,6 +18931,9 @@ pub struct KeyVaultProperties {
     pub key_identifier: String,
     /// KeyVault Arm Id that contains the data encryption key
     pub key_vault_arm_id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for KeyVaultProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -16635,14 +18942,18 @@ impl Json for KeyVaultProperties {
             identity_client_id: o.opt("identityClientId")?,
             key_identifier: o.req("keyIdentifier")?,
             key_vault_arm_id: o.req("keyVaultArmId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("identityClientId", &self.identity_client_id);
         o.req("keyIdentifier", &self.key_identifier);
         o.req("keyVaultArmId", &self.key_vault_arm_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A Machine Learning compute based on Kubernetes Compute.
@@ -16684,10 +18995,14 @@ pub struct Kubernetes {
     pub disable_local_auth: Option<bool>,
     /// Properties of Kubernetes
     pub properties: Option<KubernetesProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Kubernetes {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -16699,10 +19014,11 @@ impl Json for Kubernetes {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -16715,6 +19031,9 @@ impl Json for Kubernetes {
         o.opt("properties", &self.properties);
         o.constant("computeType", "Kubernetes");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties specific to a KubernetesOnlineDeployment.
@@ -16799,10 +19118,14 @@ pub struct KubernetesOnlineDeployment {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub container_resource_requirements: Option<Option<ContainerResourceRequirements>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for KubernetesOnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("endpointComputeType");
         Ok(Self {
             code_configuration: o.opt("codeConfiguration")?,
             description: o.opt("description")?,
@@ -16822,10 +19145,11 @@ impl Json for KubernetesOnlineDeployment {
             scale_settings: o.opt("scaleSettings")?,
             startup_probe: o.opt("startupProbe")?,
             container_resource_requirements: o.opt("containerResourceRequirements")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
@@ -16847,17 +19171,24 @@ impl Json for KubernetesOnlineDeployment {
         o.constant("endpointComputeType", "Kubernetes");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Kubernetes properties
 #[derive(Clone, Default, PartialEq)]
 pub struct KubernetesProperties {
     /** Relay connection string.
 
+ Write-only: the service never returns it.
+
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub relay_connection_string: Option<Option<String>>,
     /** ServiceBus connection string.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -16879,6 +19210,9 @@ pub struct KubernetesProperties {
     pub default_instance_type: Option<String>,
     /// Instance Type Schema
     pub instance_types: Option<std::collections::BTreeMap<String, InstanceTypeSchema>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for KubernetesProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -16906,6 +19240,7 @@ impl std::fmt::Debug for KubernetesProperties {
             .field("namespace", &self.namespace)
             .field("default_instance_type", &self.default_instance_type)
             .field("instance_types", &self.instance_types)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -16921,10 +19256,11 @@ impl Json for KubernetesProperties {
             namespace: o.opt("namespace")?,
             default_instance_type: o.opt("defaultInstanceType")?,
             instance_types: o.opt("instanceTypes")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("relayConnectionString", &self.relay_connection_string);
         o.opt("serviceBusConnectionString", &self.service_bus_connection_string);
         o.opt("extensionPrincipalId", &self.extension_principal_id);
@@ -16935,24 +19271,35 @@ impl Json for KubernetesProperties {
         o.opt("instanceTypes", &self.instance_types);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LakeHouseArtifact {
     /// \[Required\] OneLake artifact name
     pub artifact_name: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for LakeHouseArtifact {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("artifactType");
         Ok(Self {
             artifact_name: o.req("artifactName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("artifactName", &self.artifact_name);
         o.constant("artifactType", "LakeHouse");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Learning rate scheduler enum.
@@ -17000,6 +19347,9 @@ impl Json for LearningRateScheduler {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The List Aml user feature operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17010,6 +19360,9 @@ pub struct ListAmlUserFeatureResult {
     pub value: Vec<AmlUserFeature>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ListAmlUserFeatureResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17017,13 +19370,17 @@ impl Json for ListAmlUserFeatureResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
@@ -17032,14 +19389,21 @@ pub struct ListNotebookKeysResult {
 
  Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub primary_access_key: Option<String>,
     /** The secondary access key of the Notebook
 
  Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secondary_access_key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ListNotebookKeysResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -17052,6 +19416,7 @@ impl std::fmt::Debug for ListNotebookKeysResult {
                 "secondary_access_key",
                 &self.secondary_access_key.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -17061,13 +19426,17 @@ impl Json for ListNotebookKeysResult {
         Ok(Self {
             primary_access_key: o.opt("primaryAccessKey")?,
             secondary_access_key: o.opt("secondaryAccessKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("primaryAccessKey", &self.primary_access_key);
         o.opt("secondaryAccessKey", &self.secondary_access_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
@@ -17076,8 +19445,13 @@ pub struct ListStorageAccountKeysResult {
 
  Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub user_storage_key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ListStorageAccountKeysResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -17086,6 +19460,7 @@ impl std::fmt::Debug for ListStorageAccountKeysResult {
                 "user_storage_key",
                 &self.user_storage_key.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -17094,12 +19469,16 @@ impl Json for ListStorageAccountKeysResult {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             user_storage_key: o.opt("userStorageKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("userStorageKey", &self.user_storage_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The List Usages operation response.
@@ -17111,6 +19490,9 @@ pub struct ListUsagesResult {
     pub value: Vec<Usage>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ListUsagesResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17118,13 +19500,17 @@ impl Json for ListUsagesResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// View type for including/excluding (for example) archived entities.
@@ -17172,12 +19558,17 @@ impl Json for ListViewType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct ListWorkspaceKeysResult {
     /** The access key of the workspace app insights
 
  Read-only: set by the service, never sent in a request body.
+
+ Write-only: the service never returns it.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub app_insights_instrumentation_key: Option<String>,
@@ -17192,8 +19583,13 @@ pub struct ListWorkspaceKeysResult {
 
  Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub user_storage_key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ListWorkspaceKeysResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -17218,6 +19614,7 @@ impl std::fmt::Debug for ListWorkspaceKeysResult {
                 "user_storage_key",
                 &self.user_storage_key.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -17230,16 +19627,20 @@ impl Json for ListWorkspaceKeysResult {
             notebook_access_keys: o.opt("notebookAccessKeys")?,
             user_storage_arm_id: o.opt("userStorageArmId")?,
             user_storage_key: o.opt("userStorageKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("appInsightsInstrumentationKey", &self.app_insights_instrumentation_key);
         o.opt("containerRegistryCredentials", &self.container_registry_credentials);
         o.opt("notebookAccessKeys", &self.notebook_access_keys);
         o.opt("userStorageArmId", &self.user_storage_arm_id);
         o.opt("userStorageKey", &self.user_storage_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The List WorkspaceQuotasByVMFamily operation response.
@@ -17251,6 +19652,9 @@ pub struct ListWorkspaceQuotas {
     pub value: Vec<ResourceQuota>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ListWorkspaceQuotas {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17258,13 +19662,17 @@ impl Json for ListWorkspaceQuotas {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Literal input type.
@@ -17276,21 +19684,29 @@ pub struct LiteralJobInput {
     pub description: Option<Option<String>>,
     /// \[Required\] Literal value for the input.
     pub value: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for LiteralJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             description: o.opt("description")?,
             value: o.req("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.req("value", &self.value);
         o.constant("jobInputType", "literal");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Load Balancer Type
@@ -17333,6 +19749,9 @@ impl Json for LoadBalancerType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum for setting log verbosity.
@@ -17392,6 +19811,9 @@ impl Json for LogVerbosity {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Managed compute identity definition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17400,19 +19822,27 @@ pub struct ManagedComputeIdentity {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub identity: Option<Option<ManagedServiceIdentity>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedComputeIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeIdentityType");
         Ok(Self {
             identity: o.opt("identity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("identity", &self.identity);
         o.constant("computeIdentityType", "ManagedIdentity");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed identity configuration.
@@ -17430,23 +19860,31 @@ pub struct ManagedIdentity {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub resource_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("identityType");
         Ok(Self {
             client_id: o.opt("clientId")?,
             object_id: o.opt("objectId")?,
             resource_id: o.opt("resourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clientId", &self.client_id);
         o.opt("objectId", &self.object_id);
         o.opt("resourceId", &self.resource_id);
         o.constant("identityType", "Managed");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17472,10 +19910,14 @@ pub struct ManagedIdentityAuthTypeWorkspaceConnectionProperties {
     pub target: Option<String>,
     pub use_workspace_managed_identity: Option<bool>,
     pub credentials: Option<WorkspaceConnectionManagedIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedIdentityAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -17490,10 +19932,11 @@ impl Json for ManagedIdentityAuthTypeWorkspaceConnectionProperties {
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -17509,6 +19952,9 @@ impl Json for ManagedIdentityAuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "ManagedIdentity");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Credential for user managed identity
@@ -17534,20 +19980,25 @@ pub struct ManagedIdentityCredential {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub user_managed_identity_tenant_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedIdentityCredential {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("credentialType");
         Ok(Self {
             managed_identity_type: o.opt("managedIdentityType")?,
             user_managed_identity_client_id: o.opt("userManagedIdentityClientId")?,
             user_managed_identity_principal_id: o.opt("userManagedIdentityPrincipalId")?,
             user_managed_identity_resource_id: o.opt("userManagedIdentityResourceId")?,
             user_managed_identity_tenant_id: o.opt("userManagedIdentityTenantId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("managedIdentityType", &self.managed_identity_type);
         o.opt("userManagedIdentityClientId", &self.user_managed_identity_client_id);
         o.opt(
@@ -17558,6 +20009,9 @@ impl Json for ManagedIdentityCredential {
         o.opt("userManagedIdentityTenantId", &self.user_managed_identity_tenant_id);
         o.constant("credentialType", "ManagedIdentity");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Kind of the managed network. Users can switch from V1 to V2 for granular access controls, but cannot switch back to V1 once V2 is enabled.
@@ -17601,23 +20055,33 @@ impl Json for ManagedNetworkKind {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Managed Network Provisioning options for managed network of a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedNetworkProvisionOptions {
     pub include_spark: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedNetworkProvisionOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             include_spark: o.opt("includeSpark")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("includeSpark", &self.include_spark);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Status of the Provisioning for the managed network of a machine learning workspace.
@@ -17626,6 +20090,9 @@ pub struct ManagedNetworkProvisionStatus {
     pub spark_ready: Option<bool>,
     /// Status for the managed network of a machine learning workspace.
     pub status: Option<ManagedNetworkStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedNetworkProvisionStatus {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17633,13 +20100,17 @@ impl Json for ManagedNetworkProvisionStatus {
         Ok(Self {
             spark_ready: o.opt("sparkReady")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sparkReady", &self.spark_ready);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed Network settings for a machine learning workspace.
@@ -17669,6 +20140,9 @@ pub struct ManagedNetworkSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub firewall_public_ip_address: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedNetworkSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -17682,10 +20156,11 @@ impl Json for ManagedNetworkSettings {
             firewall_sku: o.opt("firewallSku")?,
             managed_network_kind: o.opt("managedNetworkKind")?,
             firewall_public_ip_address: o.opt("firewallPublicIpAddress")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableNetworkMonitor", &self.enable_network_monitor);
         o.opt("isolationMode", &self.isolation_mode);
         o.opt("networkId", &self.network_id);
@@ -17695,6 +20170,9 @@ impl Json for ManagedNetworkSettings {
         o.opt("managedNetworkKind", &self.managed_network_kind);
         o.opt("firewallPublicIpAddress", &self.firewall_public_ip_address);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Status for the managed network of a machine learning workspace.
@@ -17737,6 +20215,9 @@ impl Json for ManagedNetworkStatus {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Properties specific to a ManagedOnlineDeployment.
@@ -17817,10 +20298,14 @@ pub struct ManagedOnlineDeployment {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub startup_probe: Option<Option<ProbeSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedOnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("endpointComputeType");
         Ok(Self {
             code_configuration: o.opt("codeConfiguration")?,
             description: o.opt("description")?,
@@ -17839,10 +20324,11 @@ impl Json for ManagedOnlineDeployment {
             request_settings: o.opt("requestSettings")?,
             scale_settings: o.opt("scaleSettings")?,
             startup_probe: o.opt("startupProbe")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeConfiguration", &self.code_configuration);
         o.opt("description", &self.description);
         o.opt("environmentId", &self.environment_id);
@@ -17862,6 +20348,9 @@ impl Json for ManagedOnlineDeployment {
         o.opt("startupProbe", &self.startup_probe);
         o.constant("endpointComputeType", "Managed");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -17908,6 +20397,9 @@ impl Json for ManagedPeRequirement {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -17953,24 +20445,34 @@ impl Json for ManagedPeStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Details for managed resource group assigned identities.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedResourceGroupAssignedIdentities {
     /// Identity principal Id
     pub principal_id: Option<AzureCoreUuid>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedResourceGroupAssignedIdentities {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             principal_id: o.opt("principalId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("principalId", &self.principal_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed resource group settings
@@ -17980,18 +20482,25 @@ pub struct ManagedResourceGroupSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub assigned_identities: Option<Option<Vec<ManagedResourceGroupAssignedIdentities>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedResourceGroupSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             assigned_identities: o.opt("assignedIdentities")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("assignedIdentities", &self.assigned_identities);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed service identity (system assigned and/or user assigned identities)
@@ -18011,6 +20520,9 @@ pub struct ManagedServiceIdentity {
     pub user_assigned_identities: Option<
         std::collections::BTreeMap<String, UserAssignedIdentity>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18020,15 +20532,25 @@ impl Json for ManagedServiceIdentity {
             tenant_id: o.opt("tenantId")?,
             type_: o.req("type")?,
             user_assigned_identities: o.opt("userAssignedIdentities")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("principalId", &self.principal_id);
         o.opt("tenantId", &self.tenant_id);
         o.req("type", &self.type_);
         o.opt("userAssignedIdentities", &self.user_assigned_identities);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            principal_id: None,
+            tenant_id: None,
+            type_: Json::placeholder()?,
+            user_assigned_identities: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Type of managed service identity (where both SystemAssigned and UserAssigned types are allowed).
@@ -18080,6 +20602,9 @@ impl Json for ManagedServiceIdentityType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarketplacePlan {
@@ -18101,6 +20626,9 @@ pub struct MarketplacePlan {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub publisher_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MarketplacePlan {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18109,14 +20637,18 @@ impl Json for MarketplacePlan {
             offer_id: o.opt("offerId")?,
             plan_id: o.opt("planId")?,
             publisher_id: o.opt("publisherId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("offerId", &self.offer_id);
         o.opt("planId", &self.plan_id);
         o.opt("publisherId", &self.publisher_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -18140,6 +20672,9 @@ pub struct MarketplaceSubscription {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: MarketplaceSubscriptionProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MarketplaceSubscription {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18150,16 +20685,20 @@ impl Json for MarketplaceSubscription {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18180,6 +20719,9 @@ pub struct MarketplaceSubscriptionProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<MarketplaceSubscriptionProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MarketplaceSubscriptionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18189,15 +20731,19 @@ impl Json for MarketplaceSubscriptionProperties {
             marketplace_subscription_status: o.opt("marketplaceSubscriptionStatus")?,
             model_id: o.req("modelId")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("marketplacePlan", &self.marketplace_plan);
         o.opt("marketplaceSubscriptionStatus", &self.marketplace_subscription_status);
         o.req("modelId", &self.model_id);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -18256,6 +20802,9 @@ impl Json for MarketplaceSubscriptionProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// A paginated list of MarketplaceSubscription entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18264,6 +20813,9 @@ pub struct MarketplaceSubscriptionResourceArmPaginatedResult {
     pub value: Vec<MarketplaceSubscription>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MarketplaceSubscriptionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18271,13 +20823,17 @@ impl Json for MarketplaceSubscriptionResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -18328,6 +20884,9 @@ impl Json for MarketplaceSubscriptionStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// DTO object representing compute resource
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18336,18 +20895,25 @@ pub struct MaterializationComputeResource {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub instance_type: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MaterializationComputeResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             instance_type: o.opt("instanceType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("instanceType", &self.instance_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18374,6 +20940,9 @@ pub struct MaterializationSettings {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub store_type: Option<MaterializationStoreType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MaterializationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18384,16 +20953,20 @@ impl Json for MaterializationSettings {
             schedule: o.opt("schedule")?,
             spark_configuration: o.opt("sparkConfiguration")?,
             store_type: o.opt("storeType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("notification", &self.notification);
         o.opt("resource", &self.resource);
         o.opt("schedule", &self.schedule);
         o.opt("sparkConfiguration", &self.spark_configuration);
         o.opt("storeType", &self.store_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Specifies the stores to which materialization should happen
@@ -18445,6 +21018,9 @@ impl Json for MaterializationStoreType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Defines an early termination policy based on running averages of the primary metric of all runs
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18457,21 +21033,29 @@ pub struct MedianStoppingPolicy {
 
  Service default: `0` (not filled in by azml: absent stays absent).*/
     pub evaluation_interval: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MedianStoppingPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("policyType");
         Ok(Self {
             delay_evaluation: o.opt("delayEvaluation")?,
             evaluation_interval: o.opt("evaluationInterval")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayEvaluation", &self.delay_evaluation);
         o.opt("evaluationInterval", &self.evaluation_interval);
         o.constant("policyType", "MedianStopping");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18486,23 +21070,31 @@ pub struct MlFlowModelJobInput {
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlFlowModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             description: o.opt("description")?,
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.constant("jobInputType", "mlflow_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18523,25 +21115,33 @@ pub struct MlFlowModelJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlFlowModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             description: o.opt("description")?,
             asset_name: o.opt("assetName")?,
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("assetName", &self.asset_name);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.constant("jobOutputType", "mlflow_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// MLTable data definition
@@ -18573,10 +21173,14 @@ pub struct MlTableData {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub referenced_uris: Option<Option<Vec<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlTableData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -18585,10 +21189,11 @@ impl Json for MlTableData {
             is_archived: o.opt("isArchived")?,
             data_uri: o.req("dataUri")?,
             referenced_uris: o.opt("referencedUris")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -18598,6 +21203,9 @@ impl Json for MlTableData {
         o.opt("referencedUris", &self.referenced_uris);
         o.constant("dataType", "mltable");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18612,23 +21220,31 @@ pub struct MlTableJobInput {
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlTableJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             description: o.opt("description")?,
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.constant("jobInputType", "mltable");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18649,25 +21265,33 @@ pub struct MlTableJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MlTableJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             description: o.opt("description")?,
             asset_name: o.opt("assetName")?,
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("assetName", &self.asset_name);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.constant("jobOutputType", "mltable");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Azure Resource Manager resource envelope.
@@ -18691,6 +21315,9 @@ pub struct ModelContainer {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ModelContainerProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18701,16 +21328,20 @@ impl Json for ModelContainer {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18747,6 +21378,9 @@ pub struct ModelContainerProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<AssetProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18759,10 +21393,11 @@ impl Json for ModelContainerProperties {
             latest_version: o.opt("latestVersion")?,
             next_version: o.opt("nextVersion")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -18772,6 +21407,9 @@ impl Json for ModelContainerProperties {
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of ModelContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18780,6 +21418,9 @@ pub struct ModelContainerResourceArmPaginatedResult {
     pub value: Vec<ModelContainer>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18787,13 +21428,17 @@ impl Json for ModelContainerResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18802,18 +21447,25 @@ pub struct ModelSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub model_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             model_id: o.opt("modelId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("modelId", &self.model_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Image model size.
@@ -18869,6 +21521,9 @@ impl Json for ModelSize {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Model task type enum.
 ///
@@ -18911,6 +21566,9 @@ impl Json for ModelTaskType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18933,6 +21591,9 @@ pub struct ModelVersion {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ModelVersionProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -18943,16 +21604,20 @@ impl Json for ModelVersion {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Model asset version details.
@@ -19006,6 +21671,9 @@ pub struct ModelVersionProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub datasets: Option<Option<Vec<DatasetReference>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19023,10 +21691,11 @@ impl Json for ModelVersionProperties {
             provisioning_state: o.opt("provisioningState")?,
             stage: o.opt("stage")?,
             datasets: o.opt("datasets")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -19041,6 +21710,9 @@ impl Json for ModelVersionProperties {
         o.opt("datasets", &self.datasets);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A paginated list of ModelVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19049,6 +21721,9 @@ pub struct ModelVersionResourceArmPaginatedResult {
     pub value: Vec<ModelVersion>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ModelVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19056,13 +21731,17 @@ impl Json for ModelVersionResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Monitor compute configuration base definition.
@@ -19111,6 +21790,9 @@ impl Json for MonitorComputeConfigurationBase {
             Self::MonitorServerlessSparkCompute(x) => x.to_json(),
             Self::Unknown(v) => v.clone(),
         }
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
     }
 }
 /// Monitor compute identity base definition.
@@ -19167,6 +21849,9 @@ impl Json for MonitorComputeIdentityBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Monitor compute identity type enum.
 ///
@@ -19209,6 +21894,9 @@ impl Json for MonitorComputeIdentityType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Monitor compute type enum.
 ///
@@ -19247,6 +21935,9 @@ impl Json for MonitorComputeType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct MonitorDefinition {
@@ -19262,6 +21953,9 @@ pub struct MonitorDefinition {
     pub monitoring_target: Option<Option<MonitoringTarget>>,
     /// \[Required\] The signals to monitor.
     pub signals: std::collections::BTreeMap<String, Option<MonitoringSignalBase>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MonitorDefinition {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19271,15 +21965,25 @@ impl Json for MonitorDefinition {
             compute_configuration: o.req("computeConfiguration")?,
             monitoring_target: o.opt("monitoringTarget")?,
             signals: o.req("signals")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("alertNotificationSettings", &self.alert_notification_settings);
         o.req("computeConfiguration", &self.compute_configuration);
         o.opt("monitoringTarget", &self.monitoring_target);
         o.req("signals", &self.signals);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            alert_notification_settings: None,
+            compute_configuration: Json::placeholder()?,
+            monitoring_target: None,
+            signals: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19288,16 +21992,25 @@ pub struct MonitorEmailNotificationSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub emails: Option<Option<Vec<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MonitorEmailNotificationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { emails: o.opt("emails")? })
+        Ok(Self {
+            emails: o.opt("emails")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("emails", &self.emails);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19306,18 +22019,25 @@ pub struct MonitorNotificationSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub email_notification_settings: Option<Option<MonitorEmailNotificationSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MonitorNotificationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             email_notification_settings: o.opt("emailNotificationSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("emailNotificationSettings", &self.email_notification_settings);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Monitor serverless spark compute definition.
@@ -19329,23 +22049,36 @@ pub struct MonitorServerlessSparkCompute {
     pub instance_type: String,
     /// \[Required\] The Spark runtime version.
     pub runtime_version: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MonitorServerlessSparkCompute {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_identity: o.req("computeIdentity")?,
             instance_type: o.req("instanceType")?,
             runtime_version: o.req("runtimeVersion")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("computeIdentity", &self.compute_identity);
         o.req("instanceType", &self.instance_type);
         o.req("runtimeVersion", &self.runtime_version);
         o.constant("computeType", "ServerlessSpark");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            compute_identity: Json::placeholder()?,
+            instance_type: Json::placeholder()?,
+            runtime_version: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -19387,6 +22120,9 @@ impl Json for MonitoringFeatureDataType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 ///
@@ -19447,6 +22183,9 @@ impl Json for MonitoringFeatureFilterBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -19491,6 +22230,9 @@ impl Json for MonitoringFeatureFilterType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Monitoring input data base definition.
@@ -19549,6 +22291,9 @@ impl Json for MonitoringInputDataBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Monitoring input data type enum.
 ///
@@ -19595,6 +22340,9 @@ impl Json for MonitoringInputDataType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -19631,6 +22379,9 @@ impl Json for MonitoringNotificationType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 ///
@@ -19718,6 +22469,9 @@ impl Json for MonitoringSignalBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -19771,6 +22525,9 @@ impl Json for MonitoringSignalType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Monitoring target definition.
 #[derive(Clone, Debug, PartialEq)]
@@ -19785,6 +22542,9 @@ pub struct MonitoringTarget {
     pub model_id: Option<Option<String>>,
     /// \[Required\] The machine learning task type of the monitored model.
     pub task_type: ModelTaskType,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MonitoringTarget {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -19793,14 +22553,23 @@ impl Json for MonitoringTarget {
             deployment_id: o.opt("deploymentId")?,
             model_id: o.opt("modelId")?,
             task_type: o.req("taskType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("deploymentId", &self.deployment_id);
         o.opt("modelId", &self.model_id);
         o.req("taskType", &self.task_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            deployment_id: None,
+            model_id: None,
+            task_type: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19809,16 +22578,25 @@ pub struct MonitoringThreshold {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub value: Option<Option<serde_json::Number>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for MonitoringThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Mount Action.
@@ -19862,6 +22640,9 @@ impl Json for MountAction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Mount Mode.
 ///
@@ -19903,6 +22684,9 @@ impl Json for MountMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Mount state.
@@ -19962,6 +22746,9 @@ impl Json for MountState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// MPI distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19970,19 +22757,27 @@ pub struct Mpi {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub process_count_per_instance: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Mpi {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("distributionType");
         Ok(Self {
             process_count_per_instance: o.opt("processCountPerInstance")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("processCountPerInstance", &self.process_count_per_instance);
         o.constant("distributionType", "Mpi");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// N-Cross validations value.
@@ -20039,6 +22834,9 @@ impl Json for NCrossValidations {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Determines how N-Cross validations value is determined.
 ///
@@ -20080,6 +22878,9 @@ impl Json for NCrossValidationsMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// network of this container.
@@ -20123,6 +22924,9 @@ impl Json for Network {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NlpVerticalFeaturizationSettings {
@@ -20130,18 +22934,25 @@ pub struct NlpVerticalFeaturizationSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub dataset_language: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NlpVerticalFeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             dataset_language: o.opt("datasetLanguage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datasetLanguage", &self.dataset_language);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Job execution constraints.
@@ -20159,6 +22970,9 @@ pub struct NlpVerticalLimitSettings {
 
  Service default: `"P7D"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NlpVerticalLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20167,14 +22981,18 @@ impl Json for NlpVerticalLimitSettings {
             max_concurrent_trials: o.opt("maxConcurrentTrials")?,
             max_trials: o.opt("maxTrials")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
         o.opt("maxTrials", &self.max_trials);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// State of the compute node. Values are idle, running, preparing, unusable, leaving and preempted.
@@ -20234,6 +23052,9 @@ impl Json for NodeState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Counts of various compute node states on the amlCompute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20262,6 +23083,9 @@ pub struct NodeStateCounts {
 
  Read-only: set by the service, never sent in a request body.*/
     pub preempted_node_count: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NodeStateCounts {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20273,10 +23097,11 @@ impl Json for NodeStateCounts {
             unusable_node_count: o.opt("unusableNodeCount")?,
             leaving_node_count: o.opt("leavingNodeCount")?,
             preempted_node_count: o.opt("preemptedNodeCount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("idleNodeCount", &self.idle_node_count);
         o.opt("runningNodeCount", &self.running_node_count);
         o.opt("preparingNodeCount", &self.preparing_node_count);
@@ -20284,6 +23109,9 @@ impl Json for NodeStateCounts {
         o.opt("leavingNodeCount", &self.leaving_node_count);
         o.opt("preemptedNodeCount", &self.preempted_node_count);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Abstract Nodes definition
@@ -20330,6 +23158,9 @@ impl Json for Nodes {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// The enumerated types for the nodes value
 ///
@@ -20368,6 +23199,9 @@ impl Json for NodesValueType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoneAuthTypeWorkspaceConnectionProperties {
@@ -20391,10 +23225,14 @@ pub struct NoneAuthTypeWorkspaceConnectionProperties {
     pub shared_user_list: Option<Vec<String>>,
     pub target: Option<String>,
     pub use_workspace_managed_identity: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NoneAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -20408,10 +23246,11 @@ impl Json for NoneAuthTypeWorkspaceConnectionProperties {
             shared_user_list: o.opt("sharedUserList")?,
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -20427,24 +23266,37 @@ impl Json for NoneAuthTypeWorkspaceConnectionProperties {
         o.constant("authType", "None");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Empty/none datastore credentials.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct NoneDatastoreCredentials {}
+pub struct NoneDatastoreCredentials {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for NoneDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("credentialsType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("credentialsType", "None");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct NotebookAccessTokenResult {
     /** Read-only: set by the service, never sent in a request body.
+
+ Write-only: the service never returns it.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub access_token: Option<String>,
@@ -20458,6 +23310,8 @@ pub struct NotebookAccessTokenResult {
     pub public_dns: Option<String>,
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub refresh_token: Option<String>,
     /// Read-only: set by the service, never sent in a request body.
@@ -20466,6 +23320,9 @@ pub struct NotebookAccessTokenResult {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub token_type: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for NotebookAccessTokenResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -20487,6 +23344,7 @@ impl std::fmt::Debug for NotebookAccessTokenResult {
                 "token_type",
                 &self.token_type.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -20502,10 +23360,11 @@ impl Json for NotebookAccessTokenResult {
             refresh_token: o.opt("refreshToken")?,
             scope: o.opt("scope")?,
             token_type: o.opt("tokenType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("accessToken", &self.access_token);
         o.opt("expiresIn", &self.expires_in);
         o.opt("hostName", &self.host_name);
@@ -20516,11 +23375,17 @@ impl Json for NotebookAccessTokenResult {
         o.opt("tokenType", &self.token_type);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookPreparationError {
     pub error_message: Option<String>,
     pub status_code: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NotebookPreparationError {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20528,13 +23393,17 @@ impl Json for NotebookPreparationError {
         Ok(Self {
             error_message: o.opt("errorMessage")?,
             status_code: o.opt("statusCode")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("errorMessage", &self.error_message);
         o.opt("statusCode", &self.status_code);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20545,6 +23414,9 @@ pub struct NotebookResourceInfo {
     pub notebook_preparation_error: Option<NotebookPreparationError>,
     /// the data plane resourceId that used to initialize notebook component
     pub resource_id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NotebookResourceInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20554,15 +23426,19 @@ impl Json for NotebookResourceInfo {
             is_private_link_enabled: o.opt("isPrivateLinkEnabled")?,
             notebook_preparation_error: o.opt("notebookPreparationError")?,
             resource_id: o.opt("resourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("fqdn", &self.fqdn);
         o.opt("isPrivateLinkEnabled", &self.is_private_link_enabled);
         o.opt("notebookPreparationError", &self.notebook_preparation_error);
         o.opt("resourceId", &self.resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Configuration for notification.
@@ -20580,6 +23456,9 @@ pub struct NotificationSetting {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub webhooks: Option<Option<std::collections::BTreeMap<String, Option<Webhook>>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NotificationSetting {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20588,14 +23467,18 @@ impl Json for NotificationSetting {
             email_on: o.opt("emailOn")?,
             emails: o.opt("emails")?,
             webhooks: o.opt("webhooks")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("emailOn", &self.email_on);
         o.opt("emails", &self.emails);
         o.opt("webhooks", &self.webhooks);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -20646,6 +23529,9 @@ impl Json for NumericalDataDriftMetric {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct NumericalDataDriftMetricThreshold {
@@ -20655,21 +23541,33 @@ pub struct NumericalDataDriftMetricThreshold {
     pub threshold: Option<Option<MonitoringThreshold>>,
     /// \[Required\] The numerical data drift metric to calculate.
     pub metric: NumericalDataDriftMetric,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NumericalDataDriftMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             threshold: o.opt("threshold")?,
             metric: o.req("metric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("threshold", &self.threshold);
         o.req("metric", &self.metric);
         o.constant("dataType", "Numerical");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            threshold: None,
+            metric: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -20716,6 +23614,9 @@ impl Json for NumericalDataQualityMetric {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct NumericalDataQualityMetricThreshold {
@@ -20725,21 +23626,33 @@ pub struct NumericalDataQualityMetricThreshold {
     pub threshold: Option<Option<MonitoringThreshold>>,
     /// \[Required\] The numerical data quality metric to calculate.
     pub metric: NumericalDataQualityMetric,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NumericalDataQualityMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             threshold: o.opt("threshold")?,
             metric: o.req("metric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("threshold", &self.threshold);
         o.req("metric", &self.metric);
         o.constant("dataType", "Numerical");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            threshold: None,
+            metric: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -20790,6 +23703,9 @@ impl Json for NumericalPredictionDriftMetric {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct NumericalPredictionDriftMetricThreshold {
@@ -20799,21 +23715,33 @@ pub struct NumericalPredictionDriftMetricThreshold {
     pub threshold: Option<Option<MonitoringThreshold>>,
     /// \[Required\] The numerical prediction drift metric to calculate.
     pub metric: NumericalPredictionDriftMetric,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for NumericalPredictionDriftMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             threshold: o.opt("threshold")?,
             metric: o.req("metric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("threshold", &self.threshold);
         o.req("metric", &self.metric);
         o.constant("dataType", "Numerical");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            threshold: None,
+            metric: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20839,10 +23767,14 @@ pub struct OAuth2AuthTypeWorkspaceConnectionProperties {
     pub target: Option<String>,
     pub use_workspace_managed_identity: Option<bool>,
     pub credentials: Option<WorkspaceConnectionOAuth2>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OAuth2AuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -20857,10 +23789,11 @@ impl Json for OAuth2AuthTypeWorkspaceConnectionProperties {
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -20876,6 +23809,9 @@ impl Json for OAuth2AuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "OAuth2");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Primary metrics for Image ObjectDetection task.
@@ -20916,6 +23852,9 @@ impl Json for ObjectDetectionPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Optimization objective.
 #[derive(Clone, Debug, PartialEq)]
@@ -20924,6 +23863,9 @@ pub struct Objective {
     pub goal: Goal,
     /// \[Required\] Name of the metric to optimize.
     pub primary_metric: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Objective {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -20931,13 +23873,21 @@ impl Json for Objective {
         Ok(Self {
             goal: o.req("goal")?,
             primary_metric: o.req("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("goal", &self.goal);
         o.req("primaryMetric", &self.primary_metric);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            goal: Json::placeholder()?,
+            primary_metric: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// OneLake artifact (data source) configuration.
@@ -20986,6 +23936,9 @@ impl Json for OneLakeArtifact {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine OneLake artifact type.
 ///
@@ -21024,6 +23977,9 @@ impl Json for OneLakeArtifactType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// OneLake (Trident) datastore configuration.
 #[derive(Clone, Debug, PartialEq)]
@@ -21058,10 +24014,14 @@ pub struct OneLakeDatastore {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub service_data_access_auth_identity: Option<ServiceDataAccessAuthIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OneLakeDatastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("datastoreType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -21072,10 +24032,11 @@ impl Json for OneLakeDatastore {
             endpoint: o.opt("endpoint")?,
             one_lake_workspace_name: o.req("oneLakeWorkspaceName")?,
             service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -21087,6 +24048,20 @@ impl Json for OneLakeDatastore {
         o.opt("serviceDataAccessAuthIdentity", &self.service_data_access_auth_identity);
         o.constant("datastoreType", "OneLake");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            credentials: Json::placeholder()?,
+            is_default: None,
+            artifact: Json::placeholder()?,
+            endpoint: None,
+            one_lake_workspace_name: Json::placeholder()?,
+            service_data_access_auth_identity: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Concrete tracked resource types can be created by aliasing this type using a specific property type.
@@ -21120,6 +24095,9 @@ pub struct OnlineDeployment {
     pub kind: Option<String>,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21135,10 +24113,11 @@ impl Json for OnlineDeployment {
             identity: o.opt("identity")?,
             kind: o.opt("kind")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -21150,6 +24129,21 @@ impl Json for OnlineDeployment {
         o.opt("kind", &self.kind);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            tags: None,
+            location: Json::placeholder()?,
+            properties: Json::placeholder()?,
+            identity: None,
+            kind: None,
+            sku: None,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -21206,6 +24200,9 @@ impl Json for OnlineDeploymentProperties {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// A paginated list of OnlineDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21214,6 +24211,9 @@ pub struct OnlineDeploymentTrackedResourceArmPaginatedResult {
     pub value: Vec<OnlineDeployment>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineDeploymentTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21221,13 +24221,17 @@ impl Json for OnlineDeploymentTrackedResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Concrete tracked resource types can be created by aliasing this type using a specific property type.
@@ -21261,6 +24265,9 @@ pub struct OnlineEndpoint {
     pub kind: Option<String>,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21276,10 +24283,11 @@ impl Json for OnlineEndpoint {
             identity: o.opt("identity")?,
             kind: o.opt("kind")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -21291,6 +24299,21 @@ impl Json for OnlineEndpoint {
         o.opt("kind", &self.kind);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            tags: None,
+            location: Json::placeholder()?,
+            properties: Json::placeholder()?,
+            identity: None,
+            kind: None,
+            sku: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Online endpoint configuration
@@ -21304,6 +24327,8 @@ pub struct OnlineEndpointProperties {
     pub description: Option<Option<String>>,
     /** EndpointAuthKeys to set initially on an Endpoint.
  This property will always be returned as null. AuthKey values must be retrieved using the ListKeys API.
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -21346,6 +24371,9 @@ pub struct OnlineEndpointProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub traffic: Option<Option<std::collections::BTreeMap<String, i32>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for OnlineEndpointProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -21361,6 +24389,7 @@ impl std::fmt::Debug for OnlineEndpointProperties {
             .field("provisioning_state", &self.provisioning_state)
             .field("public_network_access", &self.public_network_access)
             .field("traffic", &self.traffic)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -21379,10 +24408,11 @@ impl Json for OnlineEndpointProperties {
             provisioning_state: o.opt("provisioningState")?,
             public_network_access: o.opt("publicNetworkAccess")?,
             traffic: o.opt("traffic")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("authMode", &self.auth_mode);
         o.opt("description", &self.description);
         o.opt("keys", &self.keys);
@@ -21396,6 +24426,22 @@ impl Json for OnlineEndpointProperties {
         o.opt("traffic", &self.traffic);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            auth_mode: Json::placeholder()?,
+            description: None,
+            keys: None,
+            properties: None,
+            scoring_uri: None,
+            swagger_uri: None,
+            compute: None,
+            mirror_traffic: None,
+            provisioning_state: None,
+            public_network_access: None,
+            traffic: None,
+            extra: Default::default(),
+        })
+    }
 }
 /// A paginated list of OnlineEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21404,6 +24450,9 @@ pub struct OnlineEndpointTrackedResourceArmPaginatedResult {
     pub value: Vec<OnlineEndpoint>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineEndpointTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21411,13 +24460,17 @@ impl Json for OnlineEndpointTrackedResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Online deployment scoring requests configuration.
@@ -21438,6 +24491,9 @@ pub struct OnlineRequestSettings {
 
  Service default: `"PT5S"` (not filled in by azml: absent stays absent).*/
     pub request_timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OnlineRequestSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21447,10 +24503,11 @@ impl Json for OnlineRequestSettings {
                 .opt("maxConcurrentRequestsPerInstance")?,
             max_queue_wait: o.opt("maxQueueWait")?,
             request_timeout: o.opt("requestTimeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt(
             "maxConcurrentRequestsPerInstance",
             &self.max_concurrent_requests_per_instance,
@@ -21458,6 +24515,9 @@ impl Json for OnlineRequestSettings {
         o.opt("maxQueueWait", &self.max_queue_wait);
         o.opt("requestTimeout", &self.request_timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Online deployment scaling configuration.
@@ -21515,6 +24575,9 @@ impl Json for OnlineScaleSettings {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// The type of operating system.
 ///
@@ -21557,6 +24620,9 @@ impl Json for OperatingSystemType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Details of a REST API operation, returned from the Resource Provider Operations API
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21579,6 +24645,9 @@ pub struct Operation {
 
  Read-only: set by the service, never sent in a request body.*/
     pub action_type: Option<ActionType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Operation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21589,16 +24658,20 @@ impl Json for Operation {
             display: o.opt("display")?,
             origin: o.opt("origin")?,
             action_type: o.opt("actionType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("isDataAction", &self.is_data_action);
         o.opt("display", &self.display);
         o.opt("origin", &self.origin);
         o.opt("actionType", &self.action_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Localized display information for and operation.
@@ -21620,6 +24693,9 @@ pub struct OperationDisplay {
 
  Read-only: set by the service, never sent in a request body.*/
     pub description: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OperationDisplay {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21629,15 +24705,19 @@ impl Json for OperationDisplay {
             resource: o.opt("resource")?,
             operation: o.opt("operation")?,
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("provider", &self.provider);
         o.opt("resource", &self.resource);
         o.opt("operation", &self.operation);
         o.opt("description", &self.description);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A list of REST API operations supported by an Azure Resource Provider. It contains an URL link to get the next set of results.
@@ -21647,6 +24727,9 @@ pub struct OperationListResult {
     pub value: Vec<Operation>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OperationListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21654,13 +24737,17 @@ impl Json for OperationListResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Name of the last operation.
@@ -21723,6 +24810,9 @@ impl Json for OperationName {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Operation status.
@@ -21794,6 +24884,9 @@ impl Json for OperationStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Trigger of operation.
 ///
@@ -21839,6 +24932,9 @@ impl Json for OperationTrigger {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// The option to order the response.
@@ -21890,6 +24986,9 @@ impl Json for OrderString {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The intended executor of the operation; as in Resource Based Access Control (RBAC) and audit logs UX. Default value is "user,system"
 ///
@@ -21936,6 +25035,9 @@ impl Json for Origin {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Returns metadata about the os patching.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21952,6 +25054,9 @@ pub struct OsPatchingStatus {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub os_patching_errors: Option<Option<Vec<ErrorResponse>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OsPatchingStatus {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -21962,16 +25067,20 @@ impl Json for OsPatchingStatus {
             reboot_pending: o.opt("rebootPending")?,
             scheduled_reboot_time: o.opt("scheduledRebootTime")?,
             os_patching_errors: o.opt("osPatchingErrors")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("patchStatus", &self.patch_status);
         o.opt("latestPatchTime", &self.latest_patch_time);
         o.opt("rebootPending", &self.reboot_pending);
         o.opt("scheduledRebootTime", &self.scheduled_reboot_time);
         o.opt("osPatchingErrors", &self.os_patching_errors);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Compute OS Type
@@ -22014,6 +25123,9 @@ impl Json for OsType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Outbound Rule for the managed network of a machine learning workspace.
@@ -22077,6 +25189,9 @@ impl Json for OutboundRule {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Concrete proxy resource types can be created by aliasing this type using a specific property type.
 #[derive(Clone, Debug, PartialEq)]
@@ -22099,6 +25214,9 @@ pub struct OutboundRuleBasicResource {
     pub system_data: Option<SystemData>,
     /// Outbound Rule for the managed network of a machine learning workspace.
     pub properties: OutboundRule,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OutboundRuleBasicResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22109,16 +25227,27 @@ impl Json for OutboundRuleBasicResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Paged collection of OutboundRuleBasicResource items
@@ -22128,6 +25257,9 @@ pub struct OutboundRuleListResult {
     pub value: Vec<OutboundRuleBasicResource>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OutboundRuleListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22135,13 +25267,17 @@ impl Json for OutboundRuleListResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Output data delivery mode enums.
@@ -22189,6 +25325,9 @@ impl Json for OutputDeliveryMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Reference to an asset via its path in a job output.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22201,21 +25340,29 @@ pub struct OutputPathAssetReference {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub path: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for OutputPathAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("referenceType");
         Ok(Self {
             job_id: o.opt("jobId")?,
             path: o.opt("path")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("jobId", &self.job_id);
         o.opt("path", &self.path);
         o.constant("referenceType", "OutputPath");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Paginated list of Machine Learning compute objects wrapped in ARM resource envelope.
@@ -22225,6 +25372,9 @@ pub struct PaginatedComputeResourcesList {
     pub value: Vec<ComputeResource>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PaginatedComputeResourcesList {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22232,13 +25382,17 @@ impl Json for PaginatedComputeResourcesList {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Mutable batch inference settings per deployment.
@@ -22248,18 +25402,25 @@ pub struct PartialBatchDeployment {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub description: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialBatchDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             description: o.opt("description")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -22269,6 +25430,9 @@ pub struct PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties {
     pub properties: Option<PartialBatchDeployment>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22276,13 +25440,17 @@ impl Json for PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties 
         Ok(Self {
             properties: o.opt("properties")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed service identity (system assigned and/or user assigned identities)
@@ -22294,6 +25462,9 @@ pub struct PartialManagedServiceIdentity {
     pub user_assigned_identities: Option<
         std::collections::BTreeMap<String, serde_json::Value>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22301,13 +25472,17 @@ impl Json for PartialManagedServiceIdentity {
         Ok(Self {
             type_: o.opt("type")?,
             user_assigned_identities: o.opt("userAssignedIdentities")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("userAssignedIdentities", &self.user_assigned_identities);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -22315,16 +25490,25 @@ impl Json for PartialManagedServiceIdentity {
 pub struct PartialMinimalTrackedResource {
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialMinimalTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { tags: o.opt("tags")? })
+        Ok(Self {
+            tags: o.opt("tags")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -22334,6 +25518,9 @@ pub struct PartialMinimalTrackedResourceWithIdentity {
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// Managed service identity (system assigned and/or user assigned identities)
     pub identity: Option<PartialManagedServiceIdentity>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialMinimalTrackedResourceWithIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22341,13 +25528,17 @@ impl Json for PartialMinimalTrackedResourceWithIdentity {
         Ok(Self {
             tags: o.opt("tags")?,
             identity: o.opt("identity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.opt("identity", &self.identity);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -22357,6 +25548,9 @@ pub struct PartialMinimalTrackedResourceWithSku {
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<PartialSku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialMinimalTrackedResourceWithSku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22364,13 +25558,17 @@ impl Json for PartialMinimalTrackedResourceWithSku {
         Ok(Self {
             tags: o.opt("tags")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -22382,6 +25580,9 @@ pub struct PartialMinimalTrackedResourceWithSkuAndIdentity {
     pub identity: Option<PartialManagedServiceIdentity>,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<PartialSku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialMinimalTrackedResourceWithSkuAndIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22390,14 +25591,18 @@ impl Json for PartialMinimalTrackedResourceWithSkuAndIdentity {
             tags: o.opt("tags")?,
             identity: o.opt("identity")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("tags", &self.tags);
         o.opt("identity", &self.identity);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Strictly used in update requests.
@@ -22409,6 +25614,9 @@ pub struct PartialRegistryPartialTrackedResource {
     pub sku: Option<PartialSku>,
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialRegistryPartialTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22417,14 +25625,18 @@ impl Json for PartialRegistryPartialTrackedResource {
             identity: o.opt("identity")?,
             sku: o.opt("sku")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("identity", &self.identity);
         o.opt("sku", &self.sku);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Common SKU definition.
@@ -22440,6 +25652,9 @@ pub struct PartialSku {
     pub size: Option<String>,
     /// This field is required to be implemented by the Resource Provider if the service has more than one tier, but is not required on a PUT.
     pub tier: Option<SkuTier>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PartialSku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22450,10 +25665,11 @@ impl Json for PartialSku {
             name: o.opt("name")?,
             size: o.opt("size")?,
             tier: o.opt("tier")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("capacity", &self.capacity);
         o.opt("family", &self.family);
         o.opt("name", &self.name);
@@ -22461,23 +25677,34 @@ impl Json for PartialSku {
         o.opt("tier", &self.tier);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct Password {
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub name: Option<String>,
     /** Read-only: set by the service, never sent in a request body.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub value: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for Password {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Password")
             .field("name", &self.name.as_ref().map(|_| crate::json::Redacted(true)))
             .field("value", &self.value.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -22487,13 +25714,17 @@ impl Json for Password {
         Ok(Self {
             name: o.opt("name")?,
             value: o.opt("value")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22519,10 +25750,14 @@ pub struct PatAuthTypeWorkspaceConnectionProperties {
     pub target: Option<String>,
     pub use_workspace_managed_identity: Option<bool>,
     pub credentials: Option<WorkspaceConnectionPersonalAccessToken>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PatAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -22537,10 +25772,11 @@ impl Json for PatAuthTypeWorkspaceConnectionProperties {
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -22556,6 +25792,9 @@ impl Json for PatAuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "PAT");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The os patching status.
@@ -22611,6 +25850,9 @@ impl Json for PatchStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 ///
 ///
@@ -22655,6 +25897,9 @@ impl Json for PendingUploadCredentialDto {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the PendingUpload credentials type.
 ///
@@ -22693,6 +25938,9 @@ impl Json for PendingUploadCredentialType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PendingUploadRequestDto {
@@ -22704,6 +25952,9 @@ pub struct PendingUploadRequestDto {
 
  Service default: `"TemporaryBlobReference"` (not filled in by azml: absent stays absent).*/
     pub pending_upload_type: Option<PendingUploadType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PendingUploadRequestDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22711,13 +25962,17 @@ impl Json for PendingUploadRequestDto {
         Ok(Self {
             pending_upload_id: o.opt("pendingUploadId")?,
             pending_upload_type: o.opt("pendingUploadType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("pendingUploadId", &self.pending_upload_id);
         o.opt("pendingUploadType", &self.pending_upload_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22734,6 +25989,9 @@ pub struct PendingUploadResponseDto {
 
  Service default: `"TemporaryBlobReference"` (not filled in by azml: absent stays absent).*/
     pub pending_upload_type: Option<PendingUploadType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PendingUploadResponseDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -22742,14 +26000,18 @@ impl Json for PendingUploadResponseDto {
             blob_reference_for_consumption: o.opt("blobReferenceForConsumption")?,
             pending_upload_id: o.opt("pendingUploadId")?,
             pending_upload_type: o.opt("pendingUploadType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("blobReferenceForConsumption", &self.blob_reference_for_consumption);
         o.opt("pendingUploadId", &self.pending_upload_id);
         o.opt("pendingUploadType", &self.pending_upload_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Type of storage to use for the pending upload location
@@ -22793,24 +26055,34 @@ impl Json for PendingUploadType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Settings for a personal compute instance.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersonalComputeInstanceSettings {
     /// A user explicitly assigned to a personal compute instance.
     pub assigned_user: Option<AssignedUser>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PersonalComputeInstanceSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             assigned_user: o.opt("assignedUser")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("assignedUser", &self.assigned_user);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Pipeline Job definition: defines generic to MFE attributes.
@@ -22884,10 +26156,14 @@ pub struct PipelineJob {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub source_job_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PipelineJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -22906,10 +26182,11 @@ impl Json for PipelineJob {
             outputs: o.opt("outputs")?,
             settings: o.opt("settings")?,
             source_job_id: o.opt("sourceJobId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -22929,6 +26206,9 @@ impl Json for PipelineJob {
         o.opt("sourceJobId", &self.source_job_id);
         o.constant("jobType", "Pipeline");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -22990,6 +26270,9 @@ impl Json for PredictionDriftMetricThresholdBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct PredictionDriftMonitoringSignal {
@@ -23013,10 +26296,14 @@ pub struct PredictionDriftMonitoringSignal {
     pub production_data: MonitoringInputDataBase,
     /// \[Required\] The data to calculate drift against.
     pub reference_data: MonitoringInputDataBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PredictionDriftMonitoringSignal {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("signalType");
         Ok(Self {
             notification_types: o.opt("notificationTypes")?,
             properties: o.opt("properties")?,
@@ -23024,10 +26311,11 @@ impl Json for PredictionDriftMonitoringSignal {
             metric_thresholds: o.req("metricThresholds")?,
             production_data: o.req("productionData")?,
             reference_data: o.req("referenceData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("notificationTypes", &self.notification_types);
         o.opt("properties", &self.properties);
         o.opt("featureDataTypeOverride", &self.feature_data_type_override);
@@ -23037,6 +26325,17 @@ impl Json for PredictionDriftMonitoringSignal {
         o.constant("signalType", "PredictionDrift");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            notification_types: None,
+            properties: None,
+            feature_data_type_override: None,
+            metric_thresholds: Json::placeholder()?,
+            production_data: Json::placeholder()?,
+            reference_data: Json::placeholder()?,
+            extra: Default::default(),
+        })
+    }
 }
 /// The Private Endpoint resource.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23045,16 +26344,25 @@ pub struct PrivateEndpoint {
 
  Read-only: set by the service, never sent in a request body.*/
     pub id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { id: o.opt("id")? })
+        Ok(Self {
+            id: o.opt("id")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Private Endpoint Connection resource.
@@ -23087,6 +26395,9 @@ pub struct PrivateEndpointConnection {
     /// *Same as workspace location.
     pub location: Option<String>,
     pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointConnection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23101,10 +26412,11 @@ impl Json for PrivateEndpointConnection {
             sku: o.opt("sku")?,
             location: o.opt("location")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -23116,6 +26428,9 @@ impl Json for PrivateEndpointConnection {
         o.opt("tags", &self.tags);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// List of private endpoint connection associated with the specified workspace
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23123,6 +26438,9 @@ pub struct PrivateEndpointConnectionListResult {
     /// Array of private endpoint connections
     pub value: Option<Vec<PrivateEndpointConnection>>,
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointConnectionListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23130,13 +26448,17 @@ impl Json for PrivateEndpointConnectionListResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Private endpoint connection properties.
@@ -23149,6 +26471,9 @@ pub struct PrivateEndpointConnectionProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<PrivateEndpointConnectionProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23158,10 +26483,11 @@ impl Json for PrivateEndpointConnectionProperties {
             private_link_service_connection_state: o
                 .opt("privateLinkServiceConnectionState")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("privateEndpoint", &self.private_endpoint);
         o.opt(
             "privateLinkServiceConnectionState",
@@ -23169,6 +26495,9 @@ impl Json for PrivateEndpointConnectionProperties {
         );
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The current provisioning state.
@@ -23220,6 +26549,9 @@ impl Json for PrivateEndpointConnectionProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Private Endpoint destination for a Private Endpoint Outbound Rule for the managed network of a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23230,6 +26562,9 @@ pub struct PrivateEndpointDestination {
     /// Type of a managed network Outbound Rule of a machine learning workspace.
     pub spark_status: Option<RuleStatus>,
     pub subresource_target: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointDestination {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23239,15 +26574,19 @@ impl Json for PrivateEndpointDestination {
             spark_enabled: o.opt("sparkEnabled")?,
             spark_status: o.opt("sparkStatus")?,
             subresource_target: o.opt("subresourceTarget")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("serviceResourceId", &self.service_resource_id);
         o.opt("sparkEnabled", &self.spark_enabled);
         o.opt("sparkStatus", &self.spark_status);
         o.opt("subresourceTarget", &self.subresource_target);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Private Endpoint Outbound Rule for the managed network of a machine learning workspace.
@@ -23266,10 +26605,14 @@ pub struct PrivateEndpointOutboundRule {
     /// Private Endpoint destination for a Private Endpoint Outbound Rule for the managed network of a machine learning workspace.
     pub destination: Option<PrivateEndpointDestination>,
     pub fqdns: Option<Vec<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointOutboundRule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("type");
         Ok(Self {
             category: o.opt("category")?,
             status: o.opt("status")?,
@@ -23277,10 +26620,11 @@ impl Json for PrivateEndpointOutboundRule {
             parent_rule_names: o.opt("parentRuleNames")?,
             destination: o.opt("destination")?,
             fqdns: o.opt("fqdns")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("status", &self.status);
         o.opt("errorInformation", &self.error_information);
@@ -23289,6 +26633,9 @@ impl Json for PrivateEndpointOutboundRule {
         o.opt("fqdns", &self.fqdns);
         o.constant("type", "PrivateEndpoint");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The PE network resource that is linked to this PE connection.
@@ -23302,6 +26649,9 @@ pub struct PrivateEndpointResource {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub subnet_arm_id: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateEndpointResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23309,13 +26659,17 @@ impl Json for PrivateEndpointResource {
         Ok(Self {
             id: o.opt("id")?,
             subnet_arm_id: o.opt("subnetArmId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("subnetArmId", &self.subnet_arm_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A private link resource
@@ -23347,6 +26701,9 @@ pub struct PrivateLinkResource {
     /// Optional. This field is required to be implemented by the RP because AML is supporting more than one tier
     pub sku: Option<Sku>,
     pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23361,10 +26718,11 @@ impl Json for PrivateLinkResource {
             properties: o.opt("properties")?,
             sku: o.opt("sku")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -23376,6 +26734,9 @@ impl Json for PrivateLinkResource {
         o.opt("tags", &self.tags);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// A list of private link resources
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23383,6 +26744,9 @@ pub struct PrivateLinkResourceListResult {
     /// A list of private link resources
     pub value: Option<Vec<PrivateLinkResource>>,
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkResourceListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23390,13 +26754,17 @@ impl Json for PrivateLinkResourceListResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of a private link resource.
@@ -23408,6 +26776,9 @@ pub struct PrivateLinkResourceProperties {
     pub required_members: Option<Vec<String>>,
     /// The private link resource Private link DNS zone name.
     pub required_zone_names: Option<Vec<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkResourceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23416,14 +26787,18 @@ impl Json for PrivateLinkResourceProperties {
             group_id: o.opt("groupId")?,
             required_members: o.opt("requiredMembers")?,
             required_zone_names: o.opt("requiredZoneNames")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("groupId", &self.group_id);
         o.opt("requiredMembers", &self.required_members);
         o.opt("requiredZoneNames", &self.required_zone_names);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A collection of information about the state of the connection between service consumer and provider.
@@ -23435,6 +26810,9 @@ pub struct PrivateLinkServiceConnectionState {
     pub description: Option<String>,
     /// Connection status of the service consumer with the service provider\r\nPossible state transitions\r\nPending -&gt; Approved (Service provider approves the connection request)\r\nPending -&gt; Rejected (Service provider rejects the connection request)\r\nPending -&gt; Disconnected (Service provider deletes the connection)\r\nApproved -&gt; Rejected (Service provider rejects the approved connection)\r\nApproved -&gt; Disconnected (Service provider deletes the connection)\r\nRejected -&gt; Pending (Service consumer re-initiates the connection request that was rejected)\r\nRejected -&gt; Disconnected (Service provider deletes the connection)
     pub status: Option<EndpointServiceConnectionStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PrivateLinkServiceConnectionState {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23443,14 +26821,18 @@ impl Json for PrivateLinkServiceConnectionState {
             actions_required: o.opt("actionsRequired")?,
             description: o.opt("description")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("actionsRequired", &self.actions_required);
         o.opt("description", &self.description);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Deployment container liveness/readiness probe configuration.
@@ -23476,6 +26858,9 @@ pub struct ProbeSettings {
 
  Service default: `"PT2S"` (not filled in by azml: absent stays absent).*/
     pub timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ProbeSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23486,16 +26871,20 @@ impl Json for ProbeSettings {
             period: o.opt("period")?,
             success_threshold: o.opt("successThreshold")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("failureThreshold", &self.failure_threshold);
         o.opt("initialDelay", &self.initial_delay);
         o.opt("period", &self.period);
         o.opt("successThreshold", &self.success_threshold);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Protocol over which communication will happen over this endpoint
@@ -23542,6 +26931,9 @@ impl Json for Protocol {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// The provision state of the cluster. Valid values are Unknown, Updating, Provisioning, Succeeded, and Failed.
@@ -23605,6 +26997,9 @@ impl Json for ProvisioningState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The current deployment state of schedule.
 ///
@@ -23651,6 +27046,9 @@ impl Json for ProvisioningStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The resource model definition for a Azure Resource Manager proxy resource. It will not have tags and a location
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23671,6 +27069,9 @@ pub struct ProxyResource {
 
  Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ProxyResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23680,15 +27081,19 @@ impl Json for ProxyResource {
             name: o.opt("name")?,
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine whether PublicNetworkAccess is Enabled or Disabled.
@@ -23732,6 +27137,9 @@ impl Json for PublicNetworkAccessType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Enum to determine whether PublicNetworkAccess is Enabled or Disabled.
 ///
@@ -23774,6 +27182,9 @@ impl Json for PublicNetworkAccessType2 {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// PyTorch distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23782,19 +27193,27 @@ pub struct PyTorch {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub process_count_per_instance: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for PyTorch {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("distributionType");
         Ok(Self {
             process_count_per_instance: o.opt("processCountPerInstance")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("processCountPerInstance", &self.process_count_per_instance);
         o.constant("distributionType", "PyTorch");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23803,18 +27222,25 @@ pub struct QueueSettings {
 
  Service default: `"Null"` (not filled in by azml: absent stays absent).*/
     pub job_tier: Option<JobTier>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for QueueSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             job_tier: o.opt("jobTier")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("jobTier", &self.job_tier);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The properties for Quota update or retrieval.
@@ -23828,6 +27254,9 @@ pub struct QuotaBaseProperties {
     pub limit: Option<i64>,
     /// An enum describing the unit of quota measurement.
     pub unit: Option<QuotaUnit>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for QuotaBaseProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23837,15 +27266,19 @@ impl Json for QuotaBaseProperties {
             type_: o.opt("type")?,
             limit: o.opt("limit")?,
             unit: o.opt("unit")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("type", &self.type_);
         o.opt("limit", &self.limit);
         o.opt("unit", &self.unit);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// An enum describing the unit of quota measurement.
@@ -23885,6 +27318,9 @@ impl Json for QuotaUnit {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Quota update parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23893,6 +27329,9 @@ pub struct QuotaUpdateParameters {
     pub value: Option<Vec<QuotaBaseProperties>>,
     /// Region of workspace quota to be updated.
     pub location: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for QuotaUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -23900,13 +27339,17 @@ impl Json for QuotaUpdateParameters {
         Ok(Self {
             value: o.opt("value")?,
             location: o.opt("location")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("location", &self.location);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines a Sampling Algorithm that generates values randomly
@@ -23920,21 +27363,29 @@ pub struct RandomSamplingAlgorithm {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub seed: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RandomSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("samplingAlgorithmType");
         Ok(Self {
             rule: o.opt("rule")?,
             seed: o.opt("seed")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("rule", &self.rule);
         o.opt("seed", &self.seed);
         o.constant("samplingAlgorithmType", "Random");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The specific type of random algorithm
@@ -23978,6 +27429,9 @@ impl Json for RandomSamplingAlgorithmRule {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The workflow trigger recurrence for ComputeStartStop schedule type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23997,6 +27451,9 @@ pub struct Recurrence {
     pub time_zone: Option<String>,
     /// \[Required\] The recurrence schedule.
     pub schedule: Option<ComputeRecurrenceSchedule>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Recurrence {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24007,16 +27464,20 @@ impl Json for Recurrence {
             start_time: o.opt("startTime")?,
             time_zone: o.opt("timeZone")?,
             schedule: o.opt("schedule")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("frequency", &self.frequency);
         o.opt("interval", &self.interval);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
         o.opt("schedule", &self.schedule);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to describe the frequency of a recurrence schedule
@@ -24072,6 +27533,9 @@ impl Json for RecurrenceFrequency {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecurrenceSchedule {
@@ -24087,6 +27551,9 @@ pub struct RecurrenceSchedule {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub week_days: Option<Option<Vec<WeekDay>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RecurrenceSchedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24096,15 +27563,19 @@ impl Json for RecurrenceSchedule {
             minutes: o.req("minutes")?,
             month_days: o.opt("monthDays")?,
             week_days: o.opt("weekDays")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("hours", &self.hours);
         o.req("minutes", &self.minutes);
         o.opt("monthDays", &self.month_days);
         o.opt("weekDays", &self.week_days);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -24132,10 +27603,14 @@ pub struct RecurrenceTrigger {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub schedule: Option<Option<RecurrenceSchedule>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RecurrenceTrigger {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("triggerType");
         Ok(Self {
             end_time: o.opt("endTime")?,
             start_time: o.opt("startTime")?,
@@ -24143,10 +27618,11 @@ impl Json for RecurrenceTrigger {
             frequency: o.req("frequency")?,
             interval: o.req("interval")?,
             schedule: o.opt("schedule")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("endTime", &self.end_time);
         o.opt("startTime", &self.start_time);
         o.opt("timeZone", &self.time_zone);
@@ -24155,6 +27631,17 @@ impl Json for RecurrenceTrigger {
         o.opt("schedule", &self.schedule);
         o.constant("triggerType", "Recurrence");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            end_time: None,
+            start_time: None,
+            time_zone: None,
+            frequency: Json::placeholder()?,
+            interval: Json::placeholder()?,
+            schedule: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Enum to determine which reference method to use for an asset.
@@ -24202,6 +27689,9 @@ impl Json for ReferenceType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegenerateEndpointKeysRequest {
@@ -24211,6 +27701,9 @@ pub struct RegenerateEndpointKeysRequest {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub key_value: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegenerateEndpointKeysRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24218,13 +27711,21 @@ impl Json for RegenerateEndpointKeysRequest {
         Ok(Self {
             key_type: o.req("keyType")?,
             key_value: o.opt("keyValue")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("keyType", &self.key_type);
         o.opt("keyValue", &self.key_value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            key_type: Json::placeholder()?,
+            key_value: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Concrete tracked resource types can be created by aliasing this type using a specific property type.
@@ -24260,6 +27761,9 @@ pub struct Registry {
     pub kind: Option<String>,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Registry {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24275,10 +27779,11 @@ impl Json for Registry {
             identity: o.opt("identity")?,
             kind: o.opt("kind")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -24290,6 +27795,9 @@ impl Json for Registry {
         o.opt("kind", &self.kind);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
@@ -24304,6 +27812,9 @@ pub struct RegistryListCredentialsResult {
 
  Read-only: set by the service, never sent in a request body.*/
     pub username: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for RegistryListCredentialsResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -24314,6 +27825,7 @@ impl std::fmt::Debug for RegistryListCredentialsResult {
                 &self.passwords.as_ref().map(|_| crate::json::Redacted(true)),
             )
             .field("username", &self.username)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -24324,14 +27836,18 @@ impl Json for RegistryListCredentialsResult {
             location: o.opt("location")?,
             passwords: o.opt("passwords")?,
             username: o.opt("username")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("location", &self.location);
         o.opt("passwords", &self.passwords);
         o.opt("username", &self.username);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Managed service identity (system assigned and/or user assigned identities)
@@ -24351,6 +27867,9 @@ pub struct RegistryPartialManagedServiceIdentity {
     pub user_assigned_identities: Option<
         std::collections::BTreeMap<String, UserAssignedIdentity>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPartialManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24360,15 +27879,25 @@ impl Json for RegistryPartialManagedServiceIdentity {
             tenant_id: o.opt("tenantId")?,
             type_: o.req("type")?,
             user_assigned_identities: o.opt("userAssignedIdentities")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("principalId", &self.principal_id);
         o.opt("tenantId", &self.tenant_id);
         o.req("type", &self.type_);
         o.opt("userAssignedIdentities", &self.user_assigned_identities);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            principal_id: None,
+            tenant_id: None,
+            type_: Json::placeholder()?,
+            user_assigned_identities: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Private endpoint connection definition.
@@ -24389,6 +27918,9 @@ pub struct RegistryPrivateEndpointConnection {
 
  `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<Option<RegistryPrivateEndpointConnectionProperties>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPrivateEndpointConnection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24397,14 +27929,18 @@ impl Json for RegistryPrivateEndpointConnection {
             id: o.opt("id")?,
             location: o.opt("location")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("location", &self.location);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of the Private Endpoint Connection
@@ -24428,6 +27964,9 @@ pub struct RegistryPrivateEndpointConnectionProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub provisioning_state: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPrivateEndpointConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24438,10 +27977,11 @@ impl Json for RegistryPrivateEndpointConnectionProperties {
             registry_private_link_service_connection_state: o
                 .opt("registryPrivateLinkServiceConnectionState")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("groupIds", &self.group_ids);
         o.opt("privateEndpoint", &self.private_endpoint);
         o.opt(
@@ -24450,6 +27990,9 @@ impl Json for RegistryPrivateEndpointConnectionProperties {
         );
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The connection state.
@@ -24465,6 +28008,9 @@ pub struct RegistryPrivateLinkServiceConnectionState {
     pub description: Option<Option<String>>,
     /// Connection status of the service consumer with the service provider
     pub status: Option<EndpointServiceConnectionStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryPrivateLinkServiceConnectionState {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24473,14 +28019,18 @@ impl Json for RegistryPrivateLinkServiceConnectionState {
             actions_required: o.opt("actionsRequired")?,
             description: o.opt("description")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("actionsRequired", &self.actions_required);
         o.opt("description", &self.description);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Details of the Registry
@@ -24521,6 +28071,9 @@ pub struct RegistryProperties {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub region_details: Option<Option<Vec<RegistryRegionArmDetails>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24535,10 +28088,11 @@ impl Json for RegistryProperties {
                 .opt("registryPrivateEndpointConnections")?,
             public_network_access: o.opt("publicNetworkAccess")?,
             region_details: o.opt("regionDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("discoveryUrl", &self.discovery_url);
         o.opt("intellectualPropertyPublisher", &self.intellectual_property_publisher);
         o.opt("managedResourceGroup", &self.managed_resource_group);
@@ -24551,6 +28105,9 @@ impl Json for RegistryProperties {
         o.opt("publicNetworkAccess", &self.public_network_access);
         o.opt("regionDetails", &self.region_details);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Details for each region the registry is in
@@ -24568,6 +28125,9 @@ pub struct RegistryRegionArmDetails {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub storage_account_details: Option<Option<Vec<StorageAccountDetails>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryRegionArmDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24576,14 +28136,18 @@ impl Json for RegistryRegionArmDetails {
             acr_details: o.opt("acrDetails")?,
             location: o.opt("location")?,
             storage_account_details: o.opt("storageAccountDetails")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("acrDetails", &self.acr_details);
         o.opt("location", &self.location);
         o.opt("storageAccountDetails", &self.storage_account_details);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of Registry entities.
@@ -24593,6 +28157,9 @@ pub struct RegistryTrackedResourceArmPaginatedResult {
     pub value: Vec<Registry>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegistryTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24600,13 +28167,17 @@ impl Json for RegistryTrackedResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Regression task in AutoML Table vertical.
@@ -24672,10 +28243,14 @@ pub struct Regression {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub training_settings: Option<Option<RegressionTrainingSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Regression {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             log_verbosity: o.opt("logVerbosity")?,
             target_column_name: o.opt("targetColumnName")?,
@@ -24691,10 +28266,11 @@ impl Json for Regression {
             weight_column_name: o.opt("weightColumnName")?,
             primary_metric: o.opt("primaryMetric")?,
             training_settings: o.opt("trainingSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("logVerbosity", &self.log_verbosity);
         o.opt("targetColumnName", &self.target_column_name);
         o.req("trainingData", &self.training_data);
@@ -24711,6 +28287,9 @@ impl Json for Regression {
         o.opt("trainingSettings", &self.training_settings);
         o.constant("taskType", "Regression");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum for all Regression models supported by AutoML.
@@ -24792,6 +28371,9 @@ impl Json for RegressionModels {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Primary metrics for Regression task.
 ///
@@ -24842,6 +28424,9 @@ impl Json for RegressionPrimaryMetrics {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Regression Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24883,6 +28468,9 @@ pub struct RegressionTrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blocked_training_algorithms: Option<Option<Vec<RegressionModels>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RegressionTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -24897,10 +28485,11 @@ impl Json for RegressionTrainingSettings {
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
             allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
             blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -24911,6 +28500,9 @@ impl Json for RegressionTrainingSettings {
         o.opt("allowedTrainingAlgorithms", &self.allowed_training_algorithms);
         o.opt("blockedTrainingAlgorithms", &self.blocked_training_algorithms);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on all nodes of the cluster. Enabled - Indicates that the public ssh port is open on all nodes of the cluster. NotSpecified - Indicates that the public ssh port is closed on all nodes of the cluster if VNet is defined, else is open all public nodes. It can be default only during cluster creation time, after creation it will be either enabled or disabled.
@@ -24958,6 +28550,9 @@ impl Json for RemoteLoginPortPublicAccess {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestLogging {
@@ -24965,18 +28560,25 @@ pub struct RequestLogging {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub capture_headers: Option<Option<Vec<String>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RequestLogging {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             capture_headers: o.opt("captureHeaders")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("captureHeaders", &self.capture_headers);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Common fields that are returned in the response for all Azure Resource Manager resources
@@ -24998,6 +28600,9 @@ pub struct Resource {
 
  Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Resource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -25007,15 +28612,19 @@ impl Json for Resource {
             name: o.opt("name")?,
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -25032,6 +28641,9 @@ pub struct ResourceBase {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub tags: Option<Option<std::collections::BTreeMap<String, Option<String>>>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -25040,14 +28652,18 @@ impl Json for ResourceBase {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -25066,6 +28682,9 @@ pub struct ResourceConfiguration {
     pub properties: Option<
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -25074,14 +28693,18 @@ impl Json for ResourceConfiguration {
             instance_count: o.opt("instanceCount")?,
             instance_type: o.opt("instanceType")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("instanceCount", &self.instance_count);
         o.opt("instanceType", &self.instance_type);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Represents a resource ID. For example, for a subnet, it is the resource URL for the subnet.
@@ -25089,16 +28712,25 @@ impl Json for ResourceConfiguration {
 pub struct ResourceId {
     /// The ID of the resource
     pub id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceId {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { id: o.req("id")? })
+        Ok(Self {
+            id: o.req("id")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("id", &self.id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Resource Name.
@@ -25112,6 +28744,9 @@ pub struct ResourceName {
 
  Read-only: set by the service, never sent in a request body.*/
     pub localized_value: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceName {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -25119,13 +28754,17 @@ impl Json for ResourceName {
         Ok(Self {
             value: o.opt("value")?,
             localized_value: o.opt("localizedValue")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("localizedValue", &self.localized_value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The quota assigned to a resource.
@@ -25155,6 +28794,9 @@ pub struct ResourceQuota {
 
  Read-only: set by the service, never sent in a request body.*/
     pub unit: Option<QuotaUnit>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ResourceQuota {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -25166,10 +28808,11 @@ impl Json for ResourceQuota {
             name: o.opt("name")?,
             limit: o.opt("limit")?,
             unit: o.opt("unit")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("amlWorkspaceLocation", &self.aml_workspace_location);
         o.opt("type", &self.type_);
@@ -25177,6 +28820,9 @@ impl Json for ResourceQuota {
         o.opt("limit", &self.limit);
         o.opt("unit", &self.unit);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Rolling input data definition.
@@ -25202,10 +28848,14 @@ pub struct RollingInputData {
     pub window_offset: crate::json::IsoDuration,
     /// \[Required\] The size of the rolling data window.
     pub window_size: crate::json::IsoDuration,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for RollingInputData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("inputDataType");
         Ok(Self {
             columns: o.opt("columns")?,
             data_context: o.opt("dataContext")?,
@@ -25214,10 +28864,11 @@ impl Json for RollingInputData {
             preprocessing_component_id: o.opt("preprocessingComponentId")?,
             window_offset: o.req("windowOffset")?,
             window_size: o.req("windowSize")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("columns", &self.columns);
         o.opt("dataContext", &self.data_context);
         o.req("jobInputType", &self.job_input_type);
@@ -25227,6 +28878,18 @@ impl Json for RollingInputData {
         o.req("windowSize", &self.window_size);
         o.constant("inputDataType", "Rolling");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            columns: None,
+            data_context: None,
+            job_input_type: Json::placeholder()?,
+            uri: Json::placeholder()?,
+            preprocessing_component_id: None,
+            window_offset: Json::placeholder()?,
+            window_size: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /** When model data is collected to blob storage, we need to roll the data to different path to avoid logging all of them in a single blob file.
@@ -25285,6 +28948,9 @@ impl Json for RollingRateType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Route {
@@ -25292,6 +28958,9 @@ pub struct Route {
     pub path: String,
     /// \[Required\] The port for the route.
     pub port: i32,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Route {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -25299,13 +28968,17 @@ impl Json for Route {
         Ok(Self {
             path: o.req("path")?,
             port: o.req("port")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("path", &self.path);
         o.req("port", &self.port);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The action enum for networking rule.
@@ -25348,6 +29021,9 @@ impl Json for RuleAction {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Category of a managed network Outbound Rule of a machine learning workspace.
@@ -25398,6 +29074,9 @@ impl Json for RuleCategory {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Type of a managed network Outbound Rule of a machine learning workspace.
@@ -25453,6 +29132,9 @@ impl Json for RuleStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Type of a managed network Outbound Rule of a machine learning workspace.
 ///
@@ -25498,6 +29180,9 @@ impl Json for RuleType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /** The Sampling Algorithm used to generate hyperparameter values, along with properties to
@@ -25564,6 +29249,9 @@ impl Json for SamplingAlgorithm {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -25609,6 +29297,9 @@ impl Json for SamplingAlgorithmType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SasAuthTypeWorkspaceConnectionProperties {
@@ -25633,10 +29324,14 @@ pub struct SasAuthTypeWorkspaceConnectionProperties {
     pub target: Option<String>,
     pub use_workspace_managed_identity: Option<bool>,
     pub credentials: Option<WorkspaceConnectionSharedAccessSignature>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SasAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -25651,10 +29346,11 @@ impl Json for SasAuthTypeWorkspaceConnectionProperties {
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -25671,6 +29367,9 @@ impl Json for SasAuthTypeWorkspaceConnectionProperties {
         o.constant("authType", "SAS");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Access with full SAS uri
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -25679,27 +29378,42 @@ pub struct SasCredential {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub sas_uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SasCredential {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { sas_uri: o.opt("sasUri")? })
+        o.skip("credentialType");
+        Ok(Self {
+            sas_uri: o.opt("sasUri")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sasUri", &self.sas_uri);
         o.constant("credentialType", "SAS");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct SasCredentialDto {
     /** Full SAS Uri, including the storage, container/blob path and SAS token
 
+ Write-only: the service never returns it.
+
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub sas_uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SasCredentialDto {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -25708,19 +29422,27 @@ impl std::fmt::Debug for SasCredentialDto {
                 "sas_uri",
                 &self.sas_uri.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for SasCredentialDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { sas_uri: o.opt("sasUri")? })
+        o.skip("credentialType");
+        Ok(Self {
+            sas_uri: o.opt("sasUri")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sasUri", &self.sas_uri);
         o.constant("credentialType", "SAS");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// SAS datastore credentials configuration.
@@ -25728,26 +29450,39 @@ impl Json for SasCredentialDto {
 pub struct SasDatastoreCredentials {
     /** \[Required\] Storage container secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: SasDatastoreSecrets,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SasDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SasDatastoreCredentials")
             .field("secrets", &crate::json::Redacted(true))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for SasDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { secrets: o.req("secrets")? })
+        o.skip("credentialsType");
+        Ok(Self {
+            secrets: o.req("secrets")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("secrets", &self.secrets);
         o.constant("credentialsType", "Sas");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Datastore SAS secrets.
@@ -25759,6 +29494,9 @@ pub struct SasDatastoreSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub sas_token: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SasDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -25767,21 +29505,27 @@ impl std::fmt::Debug for SasDatastoreSecrets {
                 "sas_token",
                 &self.sas_token.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for SasDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("secretsType");
         Ok(Self {
             sas_token: o.opt("sasToken")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sasToken", &self.sas_token);
         o.constant("secretsType", "Sas");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// scale settings for AML Compute
@@ -25795,6 +29539,9 @@ pub struct ScaleSettings {
     pub min_node_count: Option<i32>,
     /// Node Idle Time before scaling down amlCompute. This string needs to be in the RFC Format.
     pub node_idle_time_before_scale_down: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -25803,32 +29550,43 @@ impl Json for ScaleSettings {
             max_node_count: o.req("maxNodeCount")?,
             min_node_count: o.opt("minNodeCount")?,
             node_idle_time_before_scale_down: o.opt("nodeIdleTimeBeforeScaleDown")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("maxNodeCount", &self.max_node_count);
         o.opt("minNodeCount", &self.min_node_count);
         o.opt("nodeIdleTimeBeforeScaleDown", &self.node_idle_time_before_scale_down);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Desired scale settings for the amlCompute.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScaleSettingsInformation {
     pub scale_settings: Option<ScaleSettings>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScaleSettingsInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             scale_settings: o.opt("scaleSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("scaleSettings", &self.scale_settings);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -25871,6 +29629,9 @@ impl Json for ScaleType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, PartialEq)]
@@ -25893,6 +29654,9 @@ pub struct Schedule {
     pub system_data: Option<SystemData>,
     /// \[Required\] Additional attributes of the entity.
     pub properties: ScheduleProperties,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Schedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -25903,16 +29667,27 @@ impl Json for Schedule {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 ///
@@ -25976,6 +29751,9 @@ impl Json for ScheduleActionBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -26021,6 +29799,9 @@ impl Json for ScheduleActionType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScheduleBase {
@@ -26032,6 +29813,9 @@ pub struct ScheduleBase {
     pub provisioning_status: Option<ScheduleProvisioningState>,
     /// Is the schedule enabled or disabled?
     pub status: Option<ScheduleStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScheduleBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -26040,14 +29824,18 @@ impl Json for ScheduleBase {
             id: o.opt("id")?,
             provisioning_status: o.opt("provisioningStatus")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("provisioningStatus", &self.provisioning_status);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Status filter for schedule.
@@ -26095,6 +29883,9 @@ impl Json for ScheduleListViewType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Base definition of a schedule
 #[derive(Clone, Debug, PartialEq)]
@@ -26127,6 +29918,9 @@ pub struct ScheduleProperties {
     pub provisioning_state: Option<ScheduleProvisioningStatus>,
     /// \[Required\] Specifies the trigger details
     pub trigger: TriggerBase,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScheduleProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -26140,10 +29934,11 @@ impl Json for ScheduleProperties {
             is_enabled: o.opt("isEnabled")?,
             provisioning_state: o.opt("provisioningState")?,
             trigger: o.req("trigger")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -26153,6 +29948,19 @@ impl Json for ScheduleProperties {
         o.opt("provisioningState", &self.provisioning_state);
         o.req("trigger", &self.trigger);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            action: Json::placeholder()?,
+            display_name: None,
+            is_enabled: None,
+            provisioning_state: None,
+            trigger: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// The current deployment state of schedule.
@@ -26199,6 +30007,9 @@ impl Json for ScheduleProvisioningState {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 ///
@@ -26257,6 +30068,9 @@ impl Json for ScheduleProvisioningStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// A paginated list of Schedule entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -26265,6 +30079,9 @@ pub struct ScheduleResourceArmPaginatedResult {
     pub value: Vec<Schedule>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScheduleResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -26272,13 +30089,17 @@ impl Json for ScheduleResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Is the schedule enabled or disabled?
@@ -26322,6 +30143,9 @@ impl Json for ScheduleStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Script reference
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -26334,6 +30158,9 @@ pub struct ScriptReference {
     pub script_arguments: Option<String>,
     /// Optional time period passed to timeout command.
     pub timeout: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScriptReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -26343,15 +30170,19 @@ impl Json for ScriptReference {
             script_data: o.opt("scriptData")?,
             script_arguments: o.opt("scriptArguments")?,
             timeout: o.opt("timeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("scriptSource", &self.script_source);
         o.opt("scriptData", &self.script_data);
         o.opt("scriptArguments", &self.script_arguments);
         o.opt("timeout", &self.timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Customized setup scripts
@@ -26361,6 +30192,9 @@ pub struct ScriptsToExecute {
     pub startup_script: Option<ScriptReference>,
     /// Script that's run only once during provision of the compute.
     pub creation_script: Option<ScriptReference>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ScriptsToExecute {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -26368,13 +30202,17 @@ impl Json for ScriptsToExecute {
         Ok(Self {
             startup_script: o.opt("startupScript")?,
             creation_script: o.opt("creationScript")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("startupScript", &self.startup_script);
         o.opt("creationScript", &self.creation_script);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Forecasting seasonality.
@@ -26429,6 +30267,9 @@ impl Json for Seasonality {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Forecasting seasonality mode.
 ///
@@ -26471,6 +30312,9 @@ impl Json for SeasonalityMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Secret expiration configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -26485,6 +30329,9 @@ pub struct SecretExpiry {
 
  Service default: `1` (not filled in by azml: absent stays absent).*/
     pub expire_after_hours: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SecretExpiry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -26494,6 +30341,7 @@ impl std::fmt::Debug for SecretExpiry {
                 &self.expirable_secret.as_ref().map(|_| crate::json::Redacted(true)),
             )
             .field("expire_after_hours", &self.expire_after_hours)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -26503,13 +30351,17 @@ impl Json for SecretExpiry {
         Ok(Self {
             expirable_secret: o.opt("expirableSecret")?,
             expire_after_hours: o.opt("expireAfterHours")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("expirableSecret", &self.expirable_secret);
         o.opt("expireAfterHours", &self.expire_after_hours);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Enum to determine the datastore secrets type.
@@ -26561,6 +30413,9 @@ impl Json for SecretsType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServerlessComputeSettings {
@@ -26568,6 +30423,9 @@ pub struct ServerlessComputeSettings {
     pub serverless_compute_custom_subnet: Option<String>,
     /// The flag to signal if serverless compute nodes deployed in custom vNet would have no public IP addresses for a workspace with private endpoint
     pub serverless_compute_no_public_ip: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServerlessComputeSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -26575,13 +30433,17 @@ impl Json for ServerlessComputeSettings {
         Ok(Self {
             serverless_compute_custom_subnet: o.opt("serverlessComputeCustomSubnet")?,
             serverless_compute_no_public_ip: o.opt("serverlessComputeNoPublicIP")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("serverlessComputeCustomSubnet", &self.serverless_compute_custom_subnet);
         o.opt("serverlessComputeNoPublicIP", &self.serverless_compute_no_public_ip);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Concrete tracked resource types can be created by aliasing this type using a specific property type.
@@ -26615,6 +30477,9 @@ pub struct ServerlessEndpoint {
     pub kind: Option<String>,
     /// Sku details required for ARM contract for Autoscaling.
     pub sku: Option<Sku>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServerlessEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -26630,10 +30495,11 @@ impl Json for ServerlessEndpoint {
             identity: o.opt("identity")?,
             kind: o.opt("kind")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -26645,6 +30511,21 @@ impl Json for ServerlessEndpoint {
         o.opt("kind", &self.kind);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            tags: None,
+            location: Json::placeholder()?,
+            properties: Json::placeholder()?,
+            identity: None,
+            kind: None,
+            sku: None,
+            extra: Default::default(),
+        })
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -26679,6 +30560,9 @@ pub struct ServerlessEndpointProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<EndpointProvisioningState>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServerlessEndpointProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -26691,10 +30575,11 @@ impl Json for ServerlessEndpointProperties {
             marketplace_subscription_id: o.opt("marketplaceSubscriptionId")?,
             model_settings: o.opt("modelSettings")?,
             provisioning_state: o.opt("provisioningState")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("authMode", &self.auth_mode);
         o.opt("contentSafety", &self.content_safety);
         o.opt("endpointState", &self.endpoint_state);
@@ -26703,6 +30588,18 @@ impl Json for ServerlessEndpointProperties {
         o.opt("modelSettings", &self.model_settings);
         o.opt("provisioningState", &self.provisioning_state);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            auth_mode: Json::placeholder()?,
+            content_safety: None,
+            endpoint_state: None,
+            inference_endpoint: None,
+            marketplace_subscription_id: None,
+            model_settings: None,
+            provisioning_state: None,
+            extra: Default::default(),
+        })
     }
 }
 /// State of the Serverless Endpoint.
@@ -26774,6 +30671,9 @@ impl Json for ServerlessEndpointState {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// A paginated list of ServerlessEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -26782,6 +30682,9 @@ pub struct ServerlessEndpointTrackedResourceArmPaginatedResult {
     pub value: Vec<ServerlessEndpoint>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServerlessEndpointTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -26789,13 +30692,17 @@ impl Json for ServerlessEndpointTrackedResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -26810,6 +30717,9 @@ pub struct ServerlessInferenceEndpoint {
 
  Read-only: set by the service, never sent in a request body.*/
     pub uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServerlessInferenceEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -26817,13 +30727,17 @@ impl Json for ServerlessInferenceEndpoint {
         Ok(Self {
             headers: o.opt("headers")?,
             uri: o.req("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("headers", &self.headers);
         o.req("uri", &self.uri);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -26869,6 +30783,9 @@ impl Json for ServerlessInferenceEndpointAuthMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Indicates which identity to use to authenticate service data access to customer's storage.
@@ -26918,22 +30835,32 @@ impl Json for ServiceDataAccessAuthIdentity {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceManagedResourcesSettings {
     pub cosmos_db: Option<CosmosDbSettings>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServiceManagedResourcesSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             cosmos_db: o.opt("cosmosDb")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("cosmosDb", &self.cosmos_db);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -26959,10 +30886,14 @@ pub struct ServicePrincipalAuthTypeWorkspaceConnectionProperties {
     pub target: Option<String>,
     pub use_workspace_managed_identity: Option<bool>,
     pub credentials: Option<WorkspaceConnectionServicePrincipal>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServicePrincipalAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -26977,10 +30908,11 @@ impl Json for ServicePrincipalAuthTypeWorkspaceConnectionProperties {
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -26996,6 +30928,9 @@ impl Json for ServicePrincipalAuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "ServicePrincipal");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Service Principal datastore credentials configuration.
@@ -27013,10 +30948,15 @@ pub struct ServicePrincipalDatastoreCredentials {
     pub resource_url: Option<Option<String>>,
     /** \[Required\] Service principal secrets.
 
+ Write-only: the service never returns it; a response without it decodes with a placeholder here, listed in `extra.missing()`.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secrets: ServicePrincipalDatastoreSecrets,
     /// \[Required\] ID of the tenant to which the service principal belongs.
     pub tenant_id: AzureCoreUuid,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ServicePrincipalDatastoreCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -27026,22 +30966,25 @@ impl std::fmt::Debug for ServicePrincipalDatastoreCredentials {
             .field("resource_url", &self.resource_url)
             .field("secrets", &crate::json::Redacted(true))
             .field("tenant_id", &self.tenant_id)
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for ServicePrincipalDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("credentialsType");
         Ok(Self {
             authority_url: o.opt("authorityUrl")?,
             client_id: o.req("clientId")?,
             resource_url: o.opt("resourceUrl")?,
             secrets: o.req("secrets")?,
             tenant_id: o.req("tenantId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("authorityUrl", &self.authority_url);
         o.req("clientId", &self.client_id);
         o.opt("resourceUrl", &self.resource_url);
@@ -27049,6 +30992,9 @@ impl Json for ServicePrincipalDatastoreCredentials {
         o.req("tenantId", &self.tenant_id);
         o.constant("credentialsType", "ServicePrincipal");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Datastore Service Principal secrets.
@@ -27060,6 +31006,9 @@ pub struct ServicePrincipalDatastoreSecrets {
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub client_secret: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for ServicePrincipalDatastoreSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -27068,21 +31017,27 @@ impl std::fmt::Debug for ServicePrincipalDatastoreSecrets {
                 "client_secret",
                 &self.client_secret.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for ServicePrincipalDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("secretsType");
         Ok(Self {
             client_secret: o.opt("clientSecret")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clientSecret", &self.client_secret);
         o.constant("secretsType", "ServicePrincipal");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Service Tag destination for a Service Tag Outbound Rule for the managed network of a machine learning workspace.
@@ -27095,6 +31050,9 @@ pub struct ServiceTagDestination {
     pub port_ranges: Option<String>,
     pub protocol: Option<String>,
     pub service_tag: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServiceTagDestination {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -27105,16 +31063,20 @@ impl Json for ServiceTagDestination {
             port_ranges: o.opt("portRanges")?,
             protocol: o.opt("protocol")?,
             service_tag: o.opt("serviceTag")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("action", &self.action);
         o.opt("addressPrefixes", &self.address_prefixes);
         o.opt("portRanges", &self.port_ranges);
         o.opt("protocol", &self.protocol);
         o.opt("serviceTag", &self.service_tag);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Service Tag Outbound Rule for the managed network of a machine learning workspace.
@@ -27132,20 +31094,25 @@ pub struct ServiceTagOutboundRule {
     pub parent_rule_names: Option<Vec<String>>,
     /// Service Tag destination for a Service Tag Outbound Rule for the managed network of a machine learning workspace.
     pub destination: Option<ServiceTagDestination>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for ServiceTagOutboundRule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("type");
         Ok(Self {
             category: o.opt("category")?,
             status: o.opt("status")?,
             error_information: o.opt("errorInformation")?,
             parent_rule_names: o.opt("parentRuleNames")?,
             destination: o.opt("destination")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("status", &self.status);
         o.opt("errorInformation", &self.error_information);
@@ -27154,22 +31121,34 @@ impl Json for ServiceTagOutboundRule {
         o.constant("type", "ServiceTag");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Details of customized scripts to execute for setting up the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetupScripts {
     /// Customized setup scripts
     pub scripts: Option<ScriptsToExecute>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SetupScripts {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { scripts: o.opt("scripts")? })
+        Ok(Self {
+            scripts: o.opt("scripts")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("scripts", &self.scripts);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -27180,6 +31159,9 @@ pub struct SharedPrivateLinkResource {
 
  `x-ms-client-flatten`: other Azure SDKs hoist these properties into the parent; azml keeps them nested, as on the wire.*/
     pub properties: Option<SharedPrivateLinkResourceProperty>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SharedPrivateLinkResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -27187,13 +31169,17 @@ impl Json for SharedPrivateLinkResource {
         Ok(Self {
             name: o.opt("name")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Properties of a shared private link resource.
@@ -27207,6 +31193,9 @@ pub struct SharedPrivateLinkResourceProperty {
     pub request_message: Option<String>,
     /// Connection status of the service consumer with the service provider\r\nPossible state transitions\r\nPending -&gt; Approved (Service provider approves the connection request)\r\nPending -&gt; Rejected (Service provider rejects the connection request)\r\nPending -&gt; Disconnected (Service provider deletes the connection)\r\nApproved -&gt; Rejected (Service provider rejects the approved connection)\r\nApproved -&gt; Disconnected (Service provider deletes the connection)\r\nRejected -&gt; Pending (Service consumer re-initiates the connection request that was rejected)\r\nRejected -&gt; Disconnected (Service provider deletes the connection)
     pub status: Option<EndpointServiceConnectionStatus>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SharedPrivateLinkResourceProperty {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -27216,15 +31205,19 @@ impl Json for SharedPrivateLinkResourceProperty {
             private_link_resource_id: o.opt("privateLinkResourceId")?,
             request_message: o.opt("requestMessage")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("groupId", &self.group_id);
         o.opt("privateLinkResourceId", &self.private_link_resource_id);
         o.opt("requestMessage", &self.request_message);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The parameter defining how if AutoML should handle short time series.
@@ -27276,6 +31269,9 @@ impl Json for ShortSeriesHandlingConfiguration {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The resource model definition representing SKU
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -27290,6 +31286,9 @@ pub struct Sku {
     pub family: Option<String>,
     /// If the SKU supports scale out/in then the capacity integer should be included. If scale out/in is not possible for the resource this may be omitted.
     pub capacity: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Sku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -27300,16 +31299,20 @@ impl Json for Sku {
             size: o.opt("size")?,
             family: o.opt("family")?,
             capacity: o.opt("capacity")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("name", &self.name);
         o.opt("tier", &self.tier);
         o.opt("size", &self.size);
         o.opt("family", &self.family);
         o.opt("capacity", &self.capacity);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// SKU capacity information
@@ -27331,6 +31334,9 @@ pub struct SkuCapacity {
 
  Service default: `"Automatic"` (not filled in by azml: absent stays absent).*/
     pub scale_type: Option<SkuScaleType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuCapacity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -27340,15 +31346,19 @@ impl Json for SkuCapacity {
             maximum: o.opt("maximum")?,
             minimum: o.opt("minimum")?,
             scale_type: o.opt("scaleType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("default", &self.default);
         o.opt("maximum", &self.maximum);
         o.opt("minimum", &self.minimum);
         o.opt("scaleType", &self.scale_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Fulfills ARM Contract requirement to list all available SKUS for a resource.
@@ -27368,6 +31378,9 @@ pub struct SkuResource {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub sku: Option<Option<SkuSetting>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -27376,14 +31389,18 @@ impl Json for SkuResource {
             capacity: o.opt("capacity")?,
             resource_type: o.opt("resourceType")?,
             sku: o.opt("sku")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("capacity", &self.capacity);
         o.opt("resourceType", &self.resource_type);
         o.opt("sku", &self.sku);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A paginated list of SkuResource entities.
@@ -27393,6 +31410,9 @@ pub struct SkuResourceArmPaginatedResult {
     pub value: Vec<SkuResource>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -27400,13 +31420,17 @@ impl Json for SkuResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Node scaling setting for the compute sku.
@@ -27454,6 +31478,9 @@ impl Json for SkuScaleType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// SkuSetting fulfills the need for stripped down SKU info in ARM contract.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -27464,6 +31491,9 @@ pub struct SkuSetting {
 
  Service default: `"Basic"` (not filled in by azml: absent stays absent).*/
     pub tier: Option<SkuTier2>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SkuSetting {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -27471,13 +31501,17 @@ impl Json for SkuSetting {
         Ok(Self {
             name: o.req("name")?,
             tier: o.opt("tier")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("name", &self.name);
         o.opt("tier", &self.tier);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// This field is required to be implemented by the Resource Provider if the service has more than one tier, but is not required on a PUT.
@@ -27631,6 +31665,9 @@ impl Json for SourceType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Spark job definition.
 #[derive(Clone, Debug, PartialEq)]
@@ -27739,10 +31776,14 @@ pub struct SparkJob {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub resources: Option<Option<SparkResourceConfiguration>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SparkJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -27770,10 +31811,11 @@ impl Json for SparkJob {
             py_files: o.opt("pyFiles")?,
             queue_settings: o.opt("queueSettings")?,
             resources: o.opt("resources")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -27802,6 +31844,37 @@ impl Json for SparkJob {
         o.opt("resources", &self.resources);
         o.constant("jobType", "Spark");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            component_id: None,
+            compute_id: None,
+            display_name: None,
+            experiment_name: None,
+            identity: None,
+            is_archived: None,
+            notification_setting: None,
+            services: None,
+            status: None,
+            archives: None,
+            args: None,
+            code_id: Json::placeholder()?,
+            conf: None,
+            entry: Json::placeholder()?,
+            environment_id: None,
+            environment_variables: None,
+            files: None,
+            inputs: None,
+            jars: None,
+            outputs: None,
+            py_files: None,
+            queue_settings: None,
+            resources: None,
+            extra: Default::default(),
+        })
     }
 }
 /// Spark job entry point definition.
@@ -27858,6 +31931,9 @@ impl Json for SparkJobEntry {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -27899,41 +31975,62 @@ impl Json for SparkJobEntryType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SparkJobPythonEntry {
     /// \[Required\] Relative python file path for job entry point.
     pub file: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SparkJobPythonEntry {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { file: o.req("file")? })
+        o.skip("sparkJobEntryType");
+        Ok(Self {
+            file: o.req("file")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("file", &self.file);
         o.constant("sparkJobEntryType", "SparkJobPythonEntry");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SparkJobScalaEntry {
     /// \[Required\] Scala class name used as entry point.
     pub class_name: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SparkJobScalaEntry {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("sparkJobEntryType");
         Ok(Self {
             class_name: o.req("className")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("className", &self.class_name);
         o.constant("sparkJobEntryType", "SparkJobScalaEntry");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -27946,6 +32043,9 @@ pub struct SparkResourceConfiguration {
 
  Service default: `"3.1"` (not filled in by azml: absent stays absent).*/
     pub runtime_version: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SparkResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -27953,13 +32053,17 @@ impl Json for SparkResourceConfiguration {
         Ok(Self {
             instance_type: o.opt("instanceType")?,
             runtime_version: o.opt("runtimeVersion")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("instanceType", &self.instance_type);
         o.opt("runtimeVersion", &self.runtime_version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// State of the public SSH port. Possible values are: Disabled - Indicates that the public ssh port is closed on this instance. Enabled - Indicates that the public ssh port is open and accessible according to the VNet/subnet policy if applicable.
@@ -28002,6 +32106,9 @@ impl Json for SshPublicAccess {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enable or disable ssl for scoring
@@ -28049,6 +32156,9 @@ impl Json for SslConfigStatus {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The ssl configuration for scoring
 #[derive(Clone, Default, PartialEq)]
@@ -28057,11 +32167,15 @@ pub struct SslConfiguration {
     pub status: Option<SslConfigStatus>,
     /** Cert data
 
+ Write-only: the service never returns it.
+
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub cert: Option<Option<String>>,
     /** Key data
+
+ Write-only: the service never returns it.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.
 
@@ -28077,6 +32191,9 @@ pub struct SslConfiguration {
     pub leaf_domain_label: Option<Option<String>>,
     /// Indicates whether to overwrite existing domain label.
     pub overwrite_existing_domain: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for SslConfiguration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -28087,6 +32204,7 @@ impl std::fmt::Debug for SslConfiguration {
             .field("cname", &self.cname)
             .field("leaf_domain_label", &self.leaf_domain_label)
             .field("overwrite_existing_domain", &self.overwrite_existing_domain)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -28100,10 +32218,11 @@ impl Json for SslConfiguration {
             cname: o.opt("cname")?,
             leaf_domain_label: o.opt("leafDomainLabel")?,
             overwrite_existing_domain: o.opt("overwriteExistingDomain")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("status", &self.status);
         o.opt("cert", &self.cert);
         o.opt("key", &self.key);
@@ -28111,6 +32230,9 @@ impl Json for SslConfiguration {
         o.opt("leafDomainLabel", &self.leaf_domain_label);
         o.opt("overwriteExistingDomain", &self.overwrite_existing_domain);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Advances setting to customize StackEnsemble run.
@@ -28126,6 +32248,9 @@ pub struct StackEnsembleSettings {
 
  Service default: `"None"` (not filled in by azml: absent stays absent).*/
     pub stack_meta_learner_type: Option<StackMetaLearnerType>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for StackEnsembleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -28135,10 +32260,11 @@ impl Json for StackEnsembleSettings {
             stack_meta_learner_train_percentage: o
                 .opt("stackMetaLearnerTrainPercentage")?,
             stack_meta_learner_type: o.opt("stackMetaLearnerType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("stackMetaLearnerKWargs", &self.stack_meta_learner_k_wargs);
         o.opt(
             "stackMetaLearnerTrainPercentage",
@@ -28146,6 +32272,9 @@ impl Json for StackEnsembleSettings {
         );
         o.opt("stackMetaLearnerType", &self.stack_meta_learner_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The meta-learner is a model trained on the output of the individual heterogeneous models.\r\nDefault meta-learners are LogisticRegression for classification tasks (or LogisticRegressionCV if cross-validation is enabled) and ElasticNet for regression/forecasting tasks (or ElasticNetCV if cross-validation is enabled).\r\nThis parameter can be one of the following strings: LogisticRegression, LogisticRegressionCV, LightGBMClassifier, ElasticNet, ElasticNetCV, LightGBMRegressor, or LinearRegression
@@ -28213,6 +32342,9 @@ impl Json for StackMetaLearnerType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Static input data definition.
 #[derive(Clone, Debug, PartialEq)]
@@ -28237,10 +32369,14 @@ pub struct StaticInputData {
     pub window_end: crate::json::DateTime,
     /// \[Required\] The start date of the data window.
     pub window_start: crate::json::DateTime,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for StaticInputData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("inputDataType");
         Ok(Self {
             columns: o.opt("columns")?,
             data_context: o.opt("dataContext")?,
@@ -28249,10 +32385,11 @@ impl Json for StaticInputData {
             preprocessing_component_id: o.opt("preprocessingComponentId")?,
             window_end: o.req("windowEnd")?,
             window_start: o.req("windowStart")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("columns", &self.columns);
         o.opt("dataContext", &self.data_context);
         o.req("jobInputType", &self.job_input_type);
@@ -28262,6 +32399,18 @@ impl Json for StaticInputData {
         o.req("windowStart", &self.window_start);
         o.constant("inputDataType", "Static");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            columns: None,
+            data_context: None,
+            job_input_type: Json::placeholder()?,
+            uri: Json::placeholder()?,
+            preprocessing_component_id: None,
+            window_end: Json::placeholder()?,
+            window_start: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Status of update workspace quota.
@@ -28335,6 +32484,9 @@ impl Json for Status {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Stochastic optimizer for image models.
 ///
@@ -28385,6 +32537,9 @@ impl Json for StochasticOptimizer {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Details of storage account to be used for the Registry
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28393,18 +32548,25 @@ pub struct StorageAccountDetails {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub system_created_storage_account: Option<Option<SystemCreatedStorageAccount>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for StorageAccountDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             system_created_storage_account: o.opt("systemCreatedStorageAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("systemCreatedStorageAccount", &self.system_created_storage_account);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// type of this storage account.
@@ -28447,6 +32609,9 @@ impl Json for StorageAccountType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Sweep job definition.
@@ -28528,10 +32693,14 @@ pub struct SweepJob {
     pub search_space: serde_json::Value,
     /// \[Required\] Trial component definition.
     pub trial: TrialComponent,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SweepJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -28554,10 +32723,11 @@ impl Json for SweepJob {
             sampling_algorithm: o.req("samplingAlgorithm")?,
             search_space: o.req("searchSpace")?,
             trial: o.req("trial")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -28582,6 +32752,32 @@ impl Json for SweepJob {
         o.constant("jobType", "Sweep");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            description: None,
+            properties: None,
+            tags: None,
+            component_id: None,
+            compute_id: None,
+            display_name: None,
+            experiment_name: None,
+            identity: None,
+            is_archived: None,
+            notification_setting: None,
+            services: None,
+            status: None,
+            early_termination: None,
+            inputs: None,
+            limits: None,
+            objective: Json::placeholder()?,
+            outputs: None,
+            queue_settings: None,
+            sampling_algorithm: Json::placeholder()?,
+            search_space: Json::placeholder()?,
+            trial: Json::placeholder()?,
+            extra: Default::default(),
+        })
+    }
 }
 /// Sweep Job limit class.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28602,25 +32798,33 @@ pub struct SweepJobLimits {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub trial_timeout: Option<Option<crate::json::IsoDuration>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SweepJobLimits {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobLimitsType");
         Ok(Self {
             timeout: o.opt("timeout")?,
             max_concurrent_trials: o.opt("maxConcurrentTrials")?,
             max_total_trials: o.opt("maxTotalTrials")?,
             trial_timeout: o.opt("trialTimeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("timeout", &self.timeout);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
         o.opt("maxTotalTrials", &self.max_total_trials);
         o.opt("trialTimeout", &self.trial_timeout);
         o.constant("jobLimitsType", "Sweep");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// A SynapseSpark compute.
@@ -28661,10 +32865,14 @@ pub struct SynapseSpark {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<SynapseSparkProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SynapseSpark {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -28676,10 +32884,11 @@ impl Json for SynapseSpark {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -28692,6 +32901,9 @@ impl Json for SynapseSpark {
         o.opt("properties", &self.properties);
         o.constant("computeType", "SynapseSpark");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28716,6 +32928,9 @@ pub struct SynapseSparkProperties {
     pub workspace_name: Option<String>,
     /// Pool name.
     pub pool_name: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SynapseSparkProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -28731,10 +32946,11 @@ impl Json for SynapseSparkProperties {
             resource_group: o.opt("resourceGroup")?,
             workspace_name: o.opt("workspaceName")?,
             pool_name: o.opt("poolName")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("autoScaleProperties", &self.auto_scale_properties);
         o.opt("autoPauseProperties", &self.auto_pause_properties);
         o.opt("sparkVersion", &self.spark_version);
@@ -28746,6 +32962,9 @@ impl Json for SynapseSparkProperties {
         o.opt("workspaceName", &self.workspace_name);
         o.opt("poolName", &self.pool_name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28762,6 +32981,9 @@ pub struct SystemCreatedAcrAccount {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub arm_resource_id: Option<Option<ArmResourceId>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemCreatedAcrAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -28770,14 +32992,18 @@ impl Json for SystemCreatedAcrAccount {
             acr_account_name: o.opt("acrAccountName")?,
             acr_account_sku: o.opt("acrAccountSku")?,
             arm_resource_id: o.opt("armResourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("acrAccountName", &self.acr_account_name);
         o.opt("acrAccountSku", &self.acr_account_sku);
         o.opt("armResourceId", &self.arm_resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28806,6 +33032,9 @@ pub struct SystemCreatedStorageAccount {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub storage_account_type: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemCreatedStorageAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -28816,16 +33045,20 @@ impl Json for SystemCreatedStorageAccount {
             storage_account_hns_enabled: o.opt("storageAccountHnsEnabled")?,
             storage_account_name: o.opt("storageAccountName")?,
             storage_account_type: o.opt("storageAccountType")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("allowBlobPublicAccess", &self.allow_blob_public_access);
         o.opt("armResourceId", &self.arm_resource_id);
         o.opt("storageAccountHnsEnabled", &self.storage_account_hns_enabled);
         o.opt("storageAccountName", &self.storage_account_name);
         o.opt("storageAccountType", &self.storage_account_type);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Metadata pertaining to creation and last modification of the resource.
@@ -28843,6 +33076,9 @@ pub struct SystemData {
     pub last_modified_by_type: Option<CreatedByType>,
     /// The timestamp of resource last modification (UTC)
     pub last_modified_at: Option<crate::json::DateTime>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -28854,10 +33090,11 @@ impl Json for SystemData {
             last_modified_by: o.opt("lastModifiedBy")?,
             last_modified_by_type: o.opt("lastModifiedByType")?,
             last_modified_at: o.opt("lastModifiedAt")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("createdBy", &self.created_by);
         o.opt("createdByType", &self.created_by_type);
         o.opt("createdAt", &self.created_at);
@@ -28865,6 +33102,9 @@ impl Json for SystemData {
         o.opt("lastModifiedByType", &self.last_modified_by_type);
         o.opt("lastModifiedAt", &self.last_modified_at);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The auth mode used for accessing the system datastores of the workspace.
@@ -28912,6 +33152,9 @@ impl Json for SystemDatastoresAuthMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// A system service running on a compute.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28928,6 +33171,9 @@ pub struct SystemService {
 
  Read-only: set by the service, never sent in a request body.*/
     pub version: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for SystemService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -28936,14 +33182,18 @@ impl Json for SystemService {
             system_service_type: o.opt("systemServiceType")?,
             public_ip_address: o.opt("publicIpAddress")?,
             version: o.opt("version")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("systemServiceType", &self.system_service_type);
         o.opt("publicIpAddress", &self.public_ip_address);
         o.opt("version", &self.version);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Featurization Configuration.
@@ -28979,6 +33229,9 @@ pub struct TableVerticalFeaturizationSettings {
     pub transformer_params: Option<
         Option<std::collections::BTreeMap<String, Option<Vec<ColumnTransformer>>>>,
     >,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TableVerticalFeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -28990,10 +33243,11 @@ impl Json for TableVerticalFeaturizationSettings {
             enable_dnn_featurization: o.opt("enableDnnFeaturization")?,
             mode: o.opt("mode")?,
             transformer_params: o.opt("transformerParams")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("datasetLanguage", &self.dataset_language);
         o.opt("blockedTransformers", &self.blocked_transformers);
         o.opt("columnNameAndTypes", &self.column_name_and_types);
@@ -29001,6 +33255,9 @@ impl Json for TableVerticalFeaturizationSettings {
         o.opt("mode", &self.mode);
         o.opt("transformerParams", &self.transformer_params);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Job execution constraints.
@@ -29034,6 +33291,9 @@ pub struct TableVerticalLimitSettings {
 
  Service default: `"PT30M"` (not filled in by azml: absent stays absent).*/
     pub trial_timeout: Option<crate::json::IsoDuration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TableVerticalLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -29046,10 +33306,11 @@ impl Json for TableVerticalLimitSettings {
             max_trials: o.opt("maxTrials")?,
             timeout: o.opt("timeout")?,
             trial_timeout: o.opt("trialTimeout")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableEarlyTermination", &self.enable_early_termination);
         o.opt("exitScore", &self.exit_score);
         o.opt("maxConcurrentTrials", &self.max_concurrent_trials);
@@ -29058,6 +33319,9 @@ impl Json for TableVerticalLimitSettings {
         o.opt("timeout", &self.timeout);
         o.opt("trialTimeout", &self.trial_timeout);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Target aggregate function.
@@ -29113,6 +33377,9 @@ impl Json for TargetAggregationFunction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The number of past periods to lag from the target column.
 ///
@@ -29164,6 +33431,9 @@ impl Json for TargetLags {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Target lags selection modes.
 ///
@@ -29205,6 +33475,9 @@ impl Json for TargetLagsMode {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Forecasting target rolling window size.
@@ -29263,6 +33536,9 @@ impl Json for TargetRollingWindowSize {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Target rolling windows size mode.
 ///
@@ -29305,6 +33581,9 @@ impl Json for TargetRollingWindowSizeMode {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TargetUtilizationScaleSettings {
@@ -29324,25 +33603,33 @@ pub struct TargetUtilizationScaleSettings {
 
  Service default: `70` (not filled in by azml: absent stays absent).*/
     pub target_utilization_percentage: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TargetUtilizationScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("scaleType");
         Ok(Self {
             max_instances: o.opt("maxInstances")?,
             min_instances: o.opt("minInstances")?,
             polling_interval: o.opt("pollingInterval")?,
             target_utilization_percentage: o.opt("targetUtilizationPercentage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("maxInstances", &self.max_instances);
         o.opt("minInstances", &self.min_instances);
         o.opt("pollingInterval", &self.polling_interval);
         o.opt("targetUtilizationPercentage", &self.target_utilization_percentage);
         o.constant("scaleType", "TargetUtilization");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// AutoMLJob Task type.
@@ -29426,6 +33713,9 @@ impl Json for TaskType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// TensorFlow distribution configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29438,21 +33728,29 @@ pub struct TensorFlow {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub worker_count: Option<Option<i32>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TensorFlow {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("distributionType");
         Ok(Self {
             parameter_server_count: o.opt("parameterServerCount")?,
             worker_count: o.opt("workerCount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("parameterServerCount", &self.parameter_server_count);
         o.opt("workerCount", &self.worker_count);
         o.constant("distributionType", "TensorFlow");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Text Classification task in AutoML NLP vertical.
@@ -29486,10 +33784,14 @@ pub struct TextClassification {
 
  Service default: `"Accuracy"` (not filled in by azml: absent stays absent).*/
     pub primary_metric: Option<ClassificationPrimaryMetrics2>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TextClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             log_verbosity: o.opt("logVerbosity")?,
             target_column_name: o.opt("targetColumnName")?,
@@ -29498,10 +33800,11 @@ impl Json for TextClassification {
             limit_settings: o.opt("limitSettings")?,
             validation_data: o.opt("validationData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("logVerbosity", &self.log_verbosity);
         o.opt("targetColumnName", &self.target_column_name);
         o.req("trainingData", &self.training_data);
@@ -29511,6 +33814,9 @@ impl Json for TextClassification {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "TextClassification");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Text Classification Multilabel task in AutoML NLP vertical.
@@ -29545,10 +33851,14 @@ pub struct TextClassificationMultilabel {
 
  Read-only: set by the service, never sent in a request body.*/
     pub primary_metric: Option<ClassificationMultilabelPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TextClassificationMultilabel {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             log_verbosity: o.opt("logVerbosity")?,
             target_column_name: o.opt("targetColumnName")?,
@@ -29557,10 +33867,11 @@ impl Json for TextClassificationMultilabel {
             limit_settings: o.opt("limitSettings")?,
             validation_data: o.opt("validationData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("logVerbosity", &self.log_verbosity);
         o.opt("targetColumnName", &self.target_column_name);
         o.req("trainingData", &self.training_data);
@@ -29570,6 +33881,9 @@ impl Json for TextClassificationMultilabel {
         o.opt("primaryMetric", &self.primary_metric);
         o.constant("taskType", "TextClassificationMultilabel");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** Text-NER task in AutoML NLP vertical.
@@ -29605,10 +33919,14 @@ pub struct TextNer {
 
  Read-only: set by the service, never sent in a request body.*/
     pub primary_metric: Option<ClassificationPrimaryMetrics>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TextNer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("taskType");
         Ok(Self {
             log_verbosity: o.opt("logVerbosity")?,
             target_column_name: o.opt("targetColumnName")?,
@@ -29617,10 +33935,11 @@ impl Json for TextNer {
             limit_settings: o.opt("limitSettings")?,
             validation_data: o.opt("validationData")?,
             primary_metric: o.opt("primaryMetric")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("logVerbosity", &self.log_verbosity);
         o.opt("targetColumnName", &self.target_column_name);
         o.req("trainingData", &self.training_data);
@@ -29631,21 +33950,33 @@ impl Json for TextNer {
         o.constant("taskType", "TextNER");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TmpfsOptions {
     /// Mention the Tmpfs size
     pub size: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TmpfsOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { size: o.opt("size")? })
+        Ok(Self {
+            size: o.opt("size")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("size", &self.size);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29654,17 +33985,27 @@ pub struct TopNFeaturesByAttribution {
 
  Service default: `10` (not filled in by azml: absent stays absent).*/
     pub top: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TopNFeaturesByAttribution {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { top: o.opt("top")? })
+        o.skip("filterType");
+        Ok(Self {
+            top: o.opt("top")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("top", &self.top);
         o.constant("filterType", "TopNByAttribution");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The resource model definition for an Azure Resource Manager tracked top level resource which has 'tags' and a 'location'
@@ -29690,6 +34031,9 @@ pub struct TrackedResource {
     pub tags: Option<std::collections::BTreeMap<String, String>>,
     /// The geo-location where the resource lives
     pub location: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -29701,10 +34045,11 @@ impl Json for TrackedResource {
             system_data: o.opt("systemData")?,
             tags: o.opt("tags")?,
             location: o.req("location")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -29712,6 +34057,9 @@ impl Json for TrackedResource {
         o.opt("tags", &self.tags);
         o.req("location", &self.location);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Training related configuration.
@@ -29746,6 +34094,9 @@ pub struct TrainingSettings {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub stack_ensemble_settings: Option<Option<StackEnsembleSettings>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -29758,10 +34109,11 @@ impl Json for TrainingSettings {
             enable_vote_ensemble: o.opt("enableVoteEnsemble")?,
             ensemble_model_download_timeout: o.opt("ensembleModelDownloadTimeout")?,
             stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("enableDnnTraining", &self.enable_dnn_training);
         o.opt("enableModelExplainability", &self.enable_model_explainability);
         o.opt("enableOnnxCompatibleModels", &self.enable_onnx_compatible_models);
@@ -29770,6 +34122,9 @@ impl Json for TrainingSettings {
         o.opt("ensembleModelDownloadTimeout", &self.ensemble_model_download_timeout);
         o.opt("stackEnsembleSettings", &self.stack_ensemble_settings);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Trial component definition.
@@ -29795,6 +34150,9 @@ pub struct TrialComponent {
     >,
     /// Compute Resource configuration for the job.
     pub resources: Option<JobResourceConfiguration>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TrialComponent {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -29806,10 +34164,11 @@ impl Json for TrialComponent {
             environment_id: o.req("environmentId")?,
             environment_variables: o.opt("environmentVariables")?,
             resources: o.opt("resources")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("codeId", &self.code_id);
         o.req("command", &self.command);
         o.opt("distribution", &self.distribution);
@@ -29817,6 +34176,9 @@ impl Json for TrialComponent {
         o.opt("environmentVariables", &self.environment_variables);
         o.opt("resources", &self.resources);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -29870,6 +34232,9 @@ impl Json for TriggerBase {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
@@ -29911,6 +34276,9 @@ impl Json for TriggerType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TritonModelJobInput {
@@ -29924,23 +34292,31 @@ pub struct TritonModelJobInput {
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TritonModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             description: o.opt("description")?,
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.constant("jobInputType", "triton_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29961,25 +34337,33 @@ pub struct TritonModelJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TritonModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             description: o.opt("description")?,
             asset_name: o.opt("assetName")?,
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("assetName", &self.asset_name);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.constant("jobOutputType", "triton_model");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Defines an early termination policy that cancels a given percentage of runs at each evaluation interval.
@@ -29997,23 +34381,31 @@ pub struct TruncationSelectionPolicy {
 
  Service default: `0` (not filled in by azml: absent stays absent).*/
     pub truncation_percentage: Option<i32>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for TruncationSelectionPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("policyType");
         Ok(Self {
             delay_evaluation: o.opt("delayEvaluation")?,
             evaluation_interval: o.opt("evaluationInterval")?,
             truncation_percentage: o.opt("truncationPercentage")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("delayEvaluation", &self.delay_evaluation);
         o.opt("evaluationInterval", &self.evaluation_interval);
         o.opt("truncationPercentage", &self.truncation_percentage);
         o.constant("policyType", "TruncationSelection");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Delete the underlying compute if 'Delete', or detach the underlying compute from workspace if 'Detach'.
@@ -30057,6 +34449,9 @@ impl Json for UnderlyingResourceAction {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The unit of time measurement for the specified VM price. Example: OneHour
 ///
@@ -30095,6 +34490,9 @@ impl Json for UnitOfMeasure {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// The properties for update Quota response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30117,6 +34515,9 @@ pub struct UpdateWorkspaceQuotas {
 
  Read-only: set by the service, never sent in a request body.*/
     pub status: Option<Status>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UpdateWorkspaceQuotas {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -30127,16 +34528,20 @@ impl Json for UpdateWorkspaceQuotas {
             limit: o.opt("limit")?,
             unit: o.opt("unit")?,
             status: o.opt("status")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("type", &self.type_);
         o.opt("limit", &self.limit);
         o.opt("unit", &self.unit);
         o.opt("status", &self.status);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The result of update workspace quota.
@@ -30150,6 +34555,9 @@ pub struct UpdateWorkspaceQuotasResult {
 
  Read-only: set by the service, never sent in a request body.*/
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UpdateWorkspaceQuotasResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -30157,13 +34565,17 @@ impl Json for UpdateWorkspaceQuotasResult {
         Ok(Self {
             value: o.opt("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// uri-file data version entity
@@ -30191,10 +34603,14 @@ pub struct UriFileDataVersion {
     pub is_archived: Option<bool>,
     /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
     pub data_uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFileDataVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -30202,10 +34618,11 @@ impl Json for UriFileDataVersion {
             is_anonymous: o.opt("isAnonymous")?,
             is_archived: o.opt("isArchived")?,
             data_uri: o.req("dataUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -30214,6 +34631,9 @@ impl Json for UriFileDataVersion {
         o.req("dataUri", &self.data_uri);
         o.constant("dataType", "uri_file");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30228,23 +34648,31 @@ pub struct UriFileJobInput {
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFileJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             description: o.opt("description")?,
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.constant("jobInputType", "uri_file");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30265,25 +34693,33 @@ pub struct UriFileJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFileJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             description: o.opt("description")?,
             asset_name: o.opt("assetName")?,
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("assetName", &self.asset_name);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.constant("jobOutputType", "uri_file");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// uri-folder data version entity
@@ -30311,10 +34747,14 @@ pub struct UriFolderDataVersion {
     pub is_archived: Option<bool>,
     /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
     pub data_uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFolderDataVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("dataType");
         Ok(Self {
             description: o.opt("description")?,
             properties: o.opt("properties")?,
@@ -30322,10 +34762,11 @@ impl Json for UriFolderDataVersion {
             is_anonymous: o.opt("isAnonymous")?,
             is_archived: o.opt("isArchived")?,
             data_uri: o.req("dataUri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("properties", &self.properties);
         o.opt("tags", &self.tags);
@@ -30334,6 +34775,9 @@ impl Json for UriFolderDataVersion {
         o.req("dataUri", &self.data_uri);
         o.constant("dataType", "uri_folder");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30348,23 +34792,31 @@ pub struct UriFolderJobInput {
     pub mode: Option<InputDeliveryMode>,
     /// \[Required\] Input Asset URI.
     pub uri: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFolderJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobInputType");
         Ok(Self {
             description: o.opt("description")?,
             mode: o.opt("mode")?,
             uri: o.req("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("mode", &self.mode);
         o.req("uri", &self.uri);
         o.constant("jobInputType", "uri_folder");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30385,25 +34837,33 @@ pub struct UriFolderJobOutput {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub uri: Option<Option<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UriFolderJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("jobOutputType");
         Ok(Self {
             description: o.opt("description")?,
             asset_name: o.opt("assetName")?,
             mode: o.opt("mode")?,
             uri: o.opt("uri")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("description", &self.description);
         o.opt("assetName", &self.asset_name);
         o.opt("mode", &self.mode);
         o.opt("uri", &self.uri);
         o.constant("jobOutputType", "uri_folder");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Describes AML Resource Usage.
@@ -30437,6 +34897,9 @@ pub struct Usage {
 
  Read-only: set by the service, never sent in a request body.*/
     pub name: Option<UsageName>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Usage {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -30449,10 +34912,11 @@ impl Json for Usage {
             current_value: o.opt("currentValue")?,
             limit: o.opt("limit")?,
             name: o.opt("name")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("amlWorkspaceLocation", &self.aml_workspace_location);
         o.opt("type", &self.type_);
@@ -30461,6 +34925,9 @@ impl Json for Usage {
         o.opt("limit", &self.limit);
         o.opt("name", &self.name);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Usage Names.
@@ -30474,6 +34941,9 @@ pub struct UsageName {
 
  Read-only: set by the service, never sent in a request body.*/
     pub localized_value: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UsageName {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -30481,13 +34951,17 @@ impl Json for UsageName {
         Ok(Self {
             value: o.opt("value")?,
             localized_value: o.opt("localizedValue")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.opt("localizedValue", &self.localized_value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// An enum describing the unit of usage measurement.
@@ -30526,6 +35000,9 @@ impl Json for UsageUnit {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Configure STL Decomposition of the time-series target column.
@@ -30573,6 +35050,9 @@ impl Json for UseStl {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Settings for user account that gets created on each on the nodes of a compute.
 #[derive(Clone, Default, PartialEq)]
@@ -30581,12 +35061,19 @@ pub struct UserAccountCredentials {
     pub admin_user_name: String,
     /** SSH public key of the administrator user account.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub admin_user_ssh_public_key: Option<String>,
     /** Password of the administrator user account.
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub admin_user_password: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for UserAccountCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -30603,6 +35090,7 @@ impl std::fmt::Debug for UserAccountCredentials {
                 "admin_user_password",
                 &self.admin_user_password.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -30613,14 +35101,18 @@ impl Json for UserAccountCredentials {
             admin_user_name: o.req("adminUserName")?,
             admin_user_ssh_public_key: o.opt("adminUserSshPublicKey")?,
             admin_user_password: o.opt("adminUserPassword")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("adminUserName", &self.admin_user_name);
         o.opt("adminUserSshPublicKey", &self.admin_user_ssh_public_key);
         o.opt("adminUserPassword", &self.admin_user_password);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// User assigned identity properties
@@ -30634,6 +35126,9 @@ pub struct UserAssignedIdentity {
 
  Read-only: set by the service, never sent in a request body.*/
     pub client_id: Option<crate::json::Uuid>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UserAssignedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -30641,27 +35136,39 @@ impl Json for UserAssignedIdentity {
         Ok(Self {
             principal_id: o.opt("principalId")?,
             client_id: o.opt("clientId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("principalId", &self.principal_id);
         o.opt("clientId", &self.client_id);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// User identity configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct UserIdentity {}
+pub struct UserIdentity {
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
+}
 impl Json for UserIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
-        let _ = ObjReader::new(v)?;
-        Ok(Self {})
+        let mut o = ObjReader::new(v)?;
+        o.skip("identityType");
+        Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.constant("identityType", "UserIdentity");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30687,10 +35194,14 @@ pub struct UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     pub target: Option<String>,
     pub use_workspace_managed_identity: Option<bool>,
     pub credentials: Option<WorkspaceConnectionUsernamePassword>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("authType");
         Ok(Self {
             category: o.opt("category")?,
             created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
@@ -30705,10 +35216,11 @@ impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
             target: o.opt("target")?,
             use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
             credentials: o.opt("credentials")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("category", &self.category);
         o.opt("createdByWorkspaceArmId", &self.created_by_workspace_arm_id);
         o.opt("error", &self.error);
@@ -30724,6 +35236,9 @@ impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
         o.opt("credentials", &self.credentials);
         o.constant("authType", "UsernamePassword");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Metric computation method to use for validation metrics in image tasks.
@@ -30775,6 +35290,9 @@ impl Json for ValidationMetricType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// A Machine Learning compute based on Azure Virtual Machines.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30814,10 +35332,14 @@ pub struct VirtualMachine {
     /// Opt-out of local authentication and ensure customers can use only MSI and AAD exclusively for authentication.
     pub disable_local_auth: Option<bool>,
     pub properties: Option<VirtualMachineSchemaProperties>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachine {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             compute_location: o.opt("computeLocation")?,
             provisioning_state: o.opt("provisioningState")?,
@@ -30829,10 +35351,11 @@ impl Json for VirtualMachine {
             is_attached_compute: o.opt("isAttachedCompute")?,
             disable_local_auth: o.opt("disableLocalAuth")?,
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("computeLocation", &self.compute_location);
         o.opt("provisioningState", &self.provisioning_state);
         o.opt("description", &self.description);
@@ -30846,22 +35369,34 @@ impl Json for VirtualMachine {
         o.constant("computeType", "VirtualMachine");
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Virtual Machine image for Windows AML Compute
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineImage {
     /// Virtual Machine image path
     pub id: String,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineImage {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { id: o.req("id")? })
+        Ok(Self {
+            id: o.req("id")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("id", &self.id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30878,6 +35413,9 @@ pub struct VirtualMachineSchemaProperties {
     pub administrator_account: Option<VirtualMachineSshCredentials>,
     /// Indicates whether this compute will be used for running notebooks.
     pub is_notebook_instance_compute: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -30889,10 +35427,11 @@ impl Json for VirtualMachineSchemaProperties {
             address: o.opt("address")?,
             administrator_account: o.opt("administratorAccount")?,
             is_notebook_instance_compute: o.opt("isNotebookInstanceCompute")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("virtualMachineSize", &self.virtual_machine_size);
         o.opt("sshPort", &self.ssh_port);
         o.opt("notebookServerPort", &self.notebook_server_port);
@@ -30901,25 +35440,36 @@ impl Json for VirtualMachineSchemaProperties {
         o.opt("isNotebookInstanceCompute", &self.is_notebook_instance_compute);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// Secrets related to a Machine Learning compute based on AKS.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineSecrets {
     /// Admin credentials for virtual machine.
     pub administrator_account: Option<VirtualMachineSshCredentials>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        o.skip("computeType");
         Ok(Self {
             administrator_account: o.opt("administratorAccount")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("administratorAccount", &self.administrator_account);
         o.constant("computeType", "VirtualMachine");
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Describes the properties of a VM size.
@@ -30965,6 +35515,9 @@ pub struct VirtualMachineSize {
     pub estimated_vm_prices: Option<EstimatedVmPrices>,
     /// Specifies the compute types supported by the virtual machine size.
     pub supported_compute_types: Option<Vec<String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -30981,10 +35534,11 @@ impl Json for VirtualMachineSize {
             premium_io: o.opt("premiumIO")?,
             estimated_vm_prices: o.opt("estimatedVMPrices")?,
             supported_compute_types: o.opt("supportedComputeTypes")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("name", &self.name);
         o.opt("family", &self.family);
         o.opt("vCPUs", &self.v_cp_us);
@@ -30998,22 +35552,34 @@ impl Json for VirtualMachineSize {
         o.opt("supportedComputeTypes", &self.supported_compute_types);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The List Virtual Machine size operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineSizeListResult {
     /// The list of virtual machine sizes supported by AmlCompute.
     pub value: Option<Vec<VirtualMachineSize>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VirtualMachineSizeListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { value: o.opt("value")? })
+        Ok(Self {
+            value: o.opt("value")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("value", &self.value);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Admin credentials for virtual machine
@@ -31023,16 +35589,25 @@ pub struct VirtualMachineSshCredentials {
     pub username: Option<String>,
     /** Password of admin account
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub password: Option<String>,
     /** Public key data
+
+ Write-only: the service never returns it.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub public_key_data: Option<String>,
     /** Private key data
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub private_key_data: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for VirtualMachineSshCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -31050,6 +35625,7 @@ impl std::fmt::Debug for VirtualMachineSshCredentials {
                 "private_key_data",
                 &self.private_key_data.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -31061,15 +35637,19 @@ impl Json for VirtualMachineSshCredentials {
             password: o.opt("password")?,
             public_key_data: o.opt("publicKeyData")?,
             private_key_data: o.opt("privateKeyData")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("username", &self.username);
         o.opt("password", &self.password);
         o.opt("publicKeyData", &self.public_key_data);
         o.opt("privateKeyData", &self.private_key_data);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Operating system type used by the VM.
@@ -31113,6 +35693,9 @@ impl Json for VmPriceOsType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// Virtual Machine priority
 ///
@@ -31154,6 +35737,9 @@ impl Json for VmPriority {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// The type of the VM.
@@ -31201,6 +35787,9 @@ impl Json for VmTier {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeDefinition {
@@ -31232,6 +35821,9 @@ pub struct VolumeDefinition {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub tmpfs: Option<Option<TmpfsOptions>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VolumeDefinition {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -31245,10 +35837,11 @@ impl Json for VolumeDefinition {
             bind: o.opt("bind")?,
             volume: o.opt("volume")?,
             tmpfs: o.opt("tmpfs")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("type", &self.type_);
         o.opt("readOnly", &self.read_only);
         o.opt("source", &self.source);
@@ -31258,6 +35851,9 @@ impl Json for VolumeDefinition {
         o.opt("volume", &self.volume);
         o.opt("tmpfs", &self.tmpfs);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Type of Volume Definition. Possible Values: bind,volume,tmpfs,npipe
@@ -31309,6 +35905,9 @@ impl Json for VolumeDefinitionType {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeOptions {
@@ -31316,16 +35915,25 @@ pub struct VolumeOptions {
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub nocopy: Option<Option<bool>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for VolumeOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { nocopy: o.opt("nocopy")? })
+        Ok(Self {
+            nocopy: o.opt("nocopy")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("nocopy", &self.nocopy);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Webhook base
@@ -31374,6 +35982,9 @@ impl Json for Webhook {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Enum to determine the webhook callback service type.
 ///
@@ -31411,6 +36022,9 @@ impl Json for WebhookType {
     }
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
     }
 }
 /// Enum of weekday
@@ -31474,6 +36088,9 @@ impl Json for WeekDay {
     fn to_json(&self) -> Value {
         Value::String(self.as_str().to_string())
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Other(String::new()))
+    }
 }
 /// An object that represents a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -31505,6 +36122,9 @@ pub struct Workspace {
     /// Optional. This field is required to be implemented by the RP because AML is supporting more than one tier
     pub sku: Option<Sku>,
     pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for Workspace {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -31520,10 +36140,11 @@ impl Json for Workspace {
             location: o.opt("location")?,
             sku: o.opt("sku")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
@@ -31536,12 +36157,20 @@ impl Json for Workspace {
         o.opt("tags", &self.tags);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct WorkspaceConnectionAccessKey {
     pub access_key_id: Option<String>,
-    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
+    /** Write-only: the service never returns it.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub secret_access_key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for WorkspaceConnectionAccessKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -31551,6 +36180,7 @@ impl std::fmt::Debug for WorkspaceConnectionAccessKey {
                 "secret_access_key",
                 &self.secret_access_key.as_ref().map(|_| crate::json::Redacted(true)),
             )
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -31560,67 +36190,98 @@ impl Json for WorkspaceConnectionAccessKey {
         Ok(Self {
             access_key_id: o.opt("accessKeyId")?,
             secret_access_key: o.opt("secretAccessKey")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("accessKeyId", &self.access_key_id);
         o.opt("secretAccessKey", &self.secret_access_key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Account key object for workspace connection credential.
 #[derive(Clone, Default, PartialEq)]
 pub struct WorkspaceConnectionAccountKey {
-    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
+    /** Write-only: the service never returns it.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for WorkspaceConnectionAccountKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WorkspaceConnectionAccountKey")
             .field("key", &self.key.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for WorkspaceConnectionAccountKey {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { key: o.opt("key")? })
+        Ok(Self {
+            key: o.opt("key")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("key", &self.key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// Api key object for workspace connection credential.
 #[derive(Clone, Default, PartialEq)]
 pub struct WorkspaceConnectionApiKey {
-    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
+    /** Write-only: the service never returns it.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub key: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for WorkspaceConnectionApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WorkspaceConnectionApiKey")
             .field("key", &self.key.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for WorkspaceConnectionApiKey {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { key: o.opt("key")? })
+        Ok(Self {
+            key: o.opt("key")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("key", &self.key);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionManagedIdentity {
     pub client_id: Option<String>,
     pub resource_id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionManagedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -31628,13 +36289,17 @@ impl Json for WorkspaceConnectionManagedIdentity {
         Ok(Self {
             client_id: o.opt("clientId")?,
             resource_id: o.opt("resourceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clientId", &self.client_id);
         o.opt("resourceId", &self.resource_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /** ClientId and ClientSecret are required. Other properties are optional
@@ -31645,16 +36310,24 @@ pub struct WorkspaceConnectionOAuth2 {
     pub auth_url: Option<String>,
     /// Client id in the format of UUID
     pub client_id: Option<AzureCoreUuid>,
-    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
+    /** Write-only: the service never returns it.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub client_secret: Option<String>,
     /** Required by GoogleAdWords connection category
 
+ Write-only: the service never returns it.
+
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub developer_token: Option<String>,
-    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
+    /** Write-only: the service never returns it.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub password: Option<String>,
     /** Required by GoogleBigQuery, GoogleAdWords, Hubspot, QuickBooks, Square, Xero, Zoho
  where user needs to get RefreshToken offline
+
+ Write-only: the service never returns it.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub refresh_token: Option<String>,
@@ -31663,6 +36336,9 @@ pub struct WorkspaceConnectionOAuth2 {
     /** Concur, ServiceNow auth server AccessToken grant type is 'Password'
  which requires UsernamePassword*/
     pub username: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for WorkspaceConnectionOAuth2 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -31687,6 +36363,7 @@ impl std::fmt::Debug for WorkspaceConnectionOAuth2 {
             )
             .field("tenant_id", &self.tenant_id)
             .field("username", &self.username)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -31702,10 +36379,11 @@ impl Json for WorkspaceConnectionOAuth2 {
             refresh_token: o.opt("refreshToken")?,
             tenant_id: o.opt("tenantId")?,
             username: o.opt("username")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("authUrl", &self.auth_url);
         o.opt("clientId", &self.client_id);
         o.opt("clientSecret", &self.client_secret);
@@ -31716,28 +36394,43 @@ impl Json for WorkspaceConnectionOAuth2 {
         o.opt("username", &self.username);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct WorkspaceConnectionPersonalAccessToken {
-    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
+    /** Write-only: the service never returns it.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub pat: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for WorkspaceConnectionPersonalAccessToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WorkspaceConnectionPersonalAccessToken")
             .field("pat", &self.pat.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for WorkspaceConnectionPersonalAccessToken {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { pat: o.opt("pat")? })
+        Ok(Self {
+            pat: o.opt("pat")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("pat", &self.pat);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 ///
@@ -31929,6 +36622,9 @@ impl Json for WorkspaceConnectionPropertiesV2 {
             Self::Unknown(v) => v.clone(),
         }
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::Unknown(Value::Null))
+    }
 }
 /// Concrete proxy resource types can be created by aliasing this type using a specific property type.
 #[derive(Clone, Debug, PartialEq)]
@@ -31950,6 +36646,9 @@ pub struct WorkspaceConnectionPropertiesV2BasicResource {
  Read-only: set by the service, never sent in a request body.*/
     pub system_data: Option<SystemData>,
     pub properties: WorkspaceConnectionPropertiesV2,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionPropertiesV2BasicResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -31960,16 +36659,27 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResource {
             type_: o.opt("type")?,
             system_data: o.opt("systemData")?,
             properties: o.req("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("name", &self.name);
         o.opt("type", &self.type_);
         o.opt("systemData", &self.system_data);
         o.req("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self {
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            properties: Json::placeholder()?,
+            extra: Default::default(),
+        })
     }
 }
 /// Paged collection of WorkspaceConnectionPropertiesV2BasicResource items
@@ -31979,6 +36689,9 @@ pub struct WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
     pub value: Vec<WorkspaceConnectionPropertiesV2BasicResource>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -31986,21 +36699,30 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct WorkspaceConnectionServicePrincipal {
     pub client_id: Option<String>,
-    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
+    /** Write-only: the service never returns it.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub client_secret: Option<String>,
     pub tenant_id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for WorkspaceConnectionServicePrincipal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -32011,6 +36733,7 @@ impl std::fmt::Debug for WorkspaceConnectionServicePrincipal {
                 &self.client_secret.as_ref().map(|_| crate::json::Redacted(true)),
             )
             .field("tenant_id", &self.tenant_id)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -32021,37 +36744,53 @@ impl Json for WorkspaceConnectionServicePrincipal {
             client_id: o.opt("clientId")?,
             client_secret: o.opt("clientSecret")?,
             tenant_id: o.opt("tenantId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("clientId", &self.client_id);
         o.opt("clientSecret", &self.client_secret);
         o.opt("tenantId", &self.tenant_id);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct WorkspaceConnectionSharedAccessSignature {
-    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
+    /** Write-only: the service never returns it.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub sas: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for WorkspaceConnectionSharedAccessSignature {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WorkspaceConnectionSharedAccessSignature")
             .field("sas", &self.sas.as_ref().map(|_| crate::json::Redacted(true)))
+            .field("extra", &self.extra)
             .finish()
     }
 }
 impl Json for WorkspaceConnectionSharedAccessSignature {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        Ok(Self { sas: o.opt("sas")? })
+        Ok(Self {
+            sas: o.opt("sas")?,
+            extra: o.finish(),
+        })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("sas", &self.sas);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The properties that the machine learning workspace connection will be updated with.
@@ -32059,29 +36798,43 @@ impl Json for WorkspaceConnectionSharedAccessSignature {
 pub struct WorkspaceConnectionUpdateParameter {
     /// The properties that the machine learning workspace connection will be updated with.
     pub properties: Option<WorkspaceConnectionPropertiesV2>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceConnectionUpdateParameter {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
         Ok(Self {
             properties: o.opt("properties")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("properties", &self.properties);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 #[derive(Clone, Default, PartialEq)]
 pub struct WorkspaceConnectionUsernamePassword {
-    /// Credential: shown as `&lt;redacted&gt;` by `Debug`.
+    /** Write-only: the service never returns it.
+
+ Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub password: Option<String>,
     /** Optional, required by connections like SalesForce for extra security in addition to UsernamePassword
+
+ Write-only: the service never returns it.
 
  Credential: shown as `&lt;redacted&gt;` by `Debug`.*/
     pub security_token: Option<String>,
     pub username: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl std::fmt::Debug for WorkspaceConnectionUsernamePassword {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -32095,6 +36848,7 @@ impl std::fmt::Debug for WorkspaceConnectionUsernamePassword {
                 &self.security_token.as_ref().map(|_| crate::json::Redacted(true)),
             )
             .field("username", &self.username)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -32105,14 +36859,18 @@ impl Json for WorkspaceConnectionUsernamePassword {
             password: o.opt("password")?,
             security_token: o.opt("securityToken")?,
             username: o.opt("username")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("password", &self.password);
         o.opt("securityToken", &self.security_token);
         o.opt("username", &self.username);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// WorkspaceHub's configuration object.
@@ -32120,6 +36878,9 @@ impl Json for WorkspaceConnectionUsernamePassword {
 pub struct WorkspaceHubConfig {
     pub additional_workspace_storage_accounts: Option<Vec<String>>,
     pub default_workspace_resource_group: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceHubConfig {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -32128,16 +36889,20 @@ impl Json for WorkspaceHubConfig {
             additional_workspace_storage_accounts: o
                 .opt("additionalWorkspaceStorageAccounts")?,
             default_workspace_resource_group: o.opt("defaultWorkspaceResourceGroup")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt(
             "additionalWorkspaceStorageAccounts",
             &self.additional_workspace_storage_accounts,
         );
         o.opt("defaultWorkspaceResourceGroup", &self.default_workspace_resource_group);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The response of a Workspace list operation.
@@ -32147,6 +36912,9 @@ pub struct WorkspaceListResult {
     pub value: Vec<Workspace>,
     /// The link to the next page of items
     pub next_link: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -32154,13 +36922,17 @@ impl Json for WorkspaceListResult {
         Ok(Self {
             value: o.req("value")?,
             next_link: o.opt("nextLink")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.req("value", &self.value);
         o.opt("nextLink", &self.next_link);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The Private Endpoint resource.
@@ -32174,6 +36946,9 @@ pub struct WorkspacePrivateEndpointResource {
 
  Read-only: set by the service, never sent in a request body.*/
     pub subnet_arm_id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspacePrivateEndpointResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -32181,13 +36956,17 @@ impl Json for WorkspacePrivateEndpointResource {
         Ok(Self {
             id: o.opt("id")?,
             subnet_arm_id: o.opt("subnetArmId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("id", &self.id);
         o.opt("subnetArmId", &self.subnet_arm_id);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 /// The properties of a machine learning workspace.
@@ -32275,6 +37054,9 @@ pub struct WorkspaceProperties {
 
  Read-only: set by the service, never sent in a request body.*/
     pub workspace_id: Option<String>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -32318,10 +37100,11 @@ impl Json for WorkspaceProperties {
             v1_legacy_mode: o.opt("v1LegacyMode")?,
             workspace_hub_config: o.opt("workspaceHubConfig")?,
             workspace_id: o.opt("workspaceId")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt(
             "allowPublicAccessWhenBehindVnet",
             &self.allow_public_access_when_behind_vnet,
@@ -32371,6 +37154,9 @@ impl Json for WorkspaceProperties {
         o.opt("workspaceId", &self.workspace_id);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The parameters for updating a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -32402,6 +37188,9 @@ pub struct WorkspacePropertiesUpdateParameters {
     pub system_datastores_auth_mode: Option<SystemDatastoresAuthMode>,
     /// Enabling v1_legacy_mode may prevent you from using features provided by the v2 API.
     pub v1_legacy_mode: Option<bool>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspacePropertiesUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -32423,10 +37212,11 @@ impl Json for WorkspacePropertiesUpdateParameters {
                 .opt("serviceManagedResourcesSettings")?,
             system_datastores_auth_mode: o.opt("systemDatastoresAuthMode")?,
             v1_legacy_mode: o.opt("v1LegacyMode")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("applicationInsights", &self.application_insights);
         o.opt("containerRegistry", &self.container_registry);
         o.opt("description", &self.description);
@@ -32447,6 +37237,9 @@ impl Json for WorkspacePropertiesUpdateParameters {
         o.opt("v1LegacyMode", &self.v1_legacy_mode);
         o.finish()
     }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
+    }
 }
 /// The parameters for updating a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -32460,6 +37253,9 @@ pub struct WorkspaceUpdateParameters {
     pub sku: Option<Sku>,
     /// The resource tags for the machine learning workspace.
     pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// What the service sent beyond the declared fields: unknown properties (written
+    /// back unchanged) and required ones it left out (see `azml::json::Extra`).
+    pub extra: crate::json::Extra,
 }
 impl Json for WorkspaceUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
@@ -32469,15 +37265,19 @@ impl Json for WorkspaceUpdateParameters {
             properties: o.opt("properties")?,
             sku: o.opt("sku")?,
             tags: o.opt("tags")?,
+            extra: o.finish(),
         })
     }
     fn to_json(&self) -> Value {
-        let mut o = ObjWriter::new();
+        let mut o = ObjWriter::new(&self.extra);
         o.opt("identity", &self.identity);
         o.opt("properties", &self.properties);
         o.opt("sku", &self.sku);
         o.opt("tags", &self.tags);
         o.finish()
+    }
+    fn placeholder() -> Option<Self> {
+        Some(Self::default())
     }
 }
 crate::serde_via_json!(
