@@ -113,7 +113,7 @@ pub fn to_openapi(api: &Api) -> Result<openapiv3::OpenAPI, Error> {
                         "schema": schema(&p.ty),
                     });
                     if let Some(d) = &p.doc {
-                        v["description"] = json!(d);
+                        v["description"] = json!(crate::emit_models::escape_doc(d));
                     }
                     params.push(v);
                 }
@@ -155,7 +155,7 @@ pub fn to_openapi(api: &Api) -> Result<openapiv3::OpenAPI, Error> {
             "responses": responses,
         });
         if let Some(d) = &op.doc {
-            o["description"] = json!(d);
+            o["description"] = json!(crate::emit_models::escape_doc(d));
         }
         if let Some(b) = body {
             o["requestBody"] = b;

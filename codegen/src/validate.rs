@@ -209,6 +209,7 @@ mod tests {
             params: params
                 .iter()
                 .map(|(w, l, t)| Param {
+                    collection_format: None,
                     wire: w.to_string(),
                     rust: w.to_string(),
                     location: *l,

@@ -12,7 +12,7 @@ use azml::runtime::Pipeline;
 use azml::v2023_04_01::{models, Client};
 use azml_tests::mock::{MockArm, Response};
 use azml_tests::schema::{Mode, Schemas};
-use azml_tests::{config, RawSpec};
+use azml_tests::{config, spec_root, RawSpec};
 use serde_json::{json, Value};
 
 const WS: &str =

@@ -112,7 +112,7 @@ const _: () = {
 impl Client {
     /**Lists all of the available Azure Machine Learning Workspaces REST API operations
 
-List the operations for the provider
+ List the operations for the provider
 
 Sends a `GET` request to `/providers/Microsoft.MachineLearningServices/operations`
 
@@ -2022,12 +2022,12 @@ Arguments:
 - `resource_group_name`: The name of the resource group. The name is case insensitive.
 - `registry_name`: Name of Azure Machine Learning registry. This is case-insensitive
 - `name`: Container name.
-- `order_by`: Please choose OrderBy value from ['createdtime', 'modifiedtime']
+- `order_by`: Please choose OrderBy value from \['createdtime', 'modifiedtime'\]
 - `skip`: Continuation token for pagination.
 - `tags`: Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
 - `top`: Top count of results, top count cannot be greater than the page size.
-If topCount > page size, results with be default page size count will be returned
-- `list_view_type`: [ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All]View type for including/excluding (for example) archived entities.
+ If topCount &gt; page size, results with be default page size count will be returned
+- `list_view_type`: \[ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All\]View type for including/excluding (for example) archived entities.
 */
     pub async fn registry_data_versions_list_first_page<'a>(
         &'a self,
@@ -3831,7 +3831,7 @@ Arguments:
     }
     /**Get batch inference endpoint by name.
 
-Gets a batch inference endpoint by name.
+ Gets a batch inference endpoint by name.
 
 Sends a `GET` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}`
 
@@ -3893,7 +3893,7 @@ Arguments:
     }
     /**Create a batch inference endpoint (asynchronous).
 
-Creates a batch inference endpoint (asynchronous).
+ Creates a batch inference endpoint (asynchronous).
 
 Sends a `PUT` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}`
 
@@ -4131,7 +4131,7 @@ Arguments:
     }
     /**Get batch inference deployment by id.
 
-Gets a batch inference deployment by id.
+ Gets a batch inference deployment by id.
 
 Sends a `GET` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}/deployments/{deploymentName}`
 
@@ -4658,7 +4658,7 @@ Arguments:
     }
     /**Get containers.
 
-Get container.
+ Get container.
 
 Sends a `GET` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes/{name}`
 
@@ -6364,7 +6364,7 @@ Arguments:
     }
     /**List all the available machine learning workspaces connections under the specified workspace.
 
-Lists all the available machine learning workspaces connections under the specified workspace.
+ Lists all the available machine learning workspaces connections under the specified workspace.
 
 Sends a `GET` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections`
 
@@ -7000,12 +7000,12 @@ Arguments:
 - `resource_group_name`: The name of the resource group. The name is case insensitive.
 - `workspace_name`: Name of Azure Machine Learning workspace.
 - `name`: Container name.
-- `order_by`: Please choose OrderBy value from ['createdtime', 'modifiedtime']
+- `order_by`: Please choose OrderBy value from \['createdtime', 'modifiedtime'\]
 - `skip`: Continuation token for pagination.
 - `tags`: Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
 - `top`: Top count of results, top count cannot be greater than the page size.
-If topCount > page size, results with be default page size count will be returned
-- `list_view_type`: [ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All]View type for including/excluding (for example) archived entities.
+ If topCount &gt; page size, results with be default page size count will be returned
+- `list_view_type`: \[ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All\]View type for including/excluding (for example) archived entities.
 */
     pub async fn data_versions_list_first_page<'a>(
         &'a self,
@@ -8325,7 +8325,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `created_by`: createdBy user name
 - `description`: description for the feature set
-- `list_view_type`: [ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All]View type for including/excluding (for example) archived entities.
+- `list_view_type`: \[ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All\]View type for including/excluding (for example) archived entities.
 - `name`: name for the featureset
 - `page_size`: page size
 - `tags`: Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
@@ -8572,7 +8572,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `created_by`: createdBy user name
 - `description`: description for the feature set version
-- `list_view_type`: [ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All]View type for including/excluding (for example) archived entities.
+- `list_view_type`: \[ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All\]View type for including/excluding (for example) archived entities.
 - `page_size`: page size
 - `stage`: Specifies the featurestore stage
 - `tags`: Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
@@ -8890,7 +8890,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `description`: Description of the featureset.
 - `feature_name`: feature name.
-- `list_view_type`: [ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All]View type for including/excluding (for example) archived entities.
+- `list_view_type`: \[ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All\]View type for including/excluding (for example) archived entities.
 - `page_size`: Page size.
 - `tags`: Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
 */
@@ -9034,7 +9034,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `created_by`: createdBy user name
 - `description`: description for the featurestore entity
-- `list_view_type`: [ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All]View type for including/excluding (for example) archived entities.
+- `list_view_type`: \[ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All\]View type for including/excluding (for example) archived entities.
 - `name`: name for the featurestore entity
 - `page_size`: page size
 - `tags`: Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
@@ -9281,7 +9281,7 @@ Arguments:
 - `skip`: Continuation token for pagination.
 - `created_by`: createdBy user name
 - `description`: description for the feature entity version
-- `list_view_type`: [ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All]View type for including/excluding (for example) archived entities.
+- `list_view_type`: \[ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All\]View type for including/excluding (for example) archived entities.
 - `page_size`: page size
 - `stage`: Specifies the featurestore stage
 - `tags`: Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
@@ -9663,10 +9663,10 @@ Arguments:
         }
     }
     /**Creates and executes a Job.
-For update case, the Tags in the definition passed in will replace Tags in the existing job.
+ For update case, the Tags in the definition passed in will replace Tags in the existing job.
 
-Creates and executes a Job.
-For update case, the Tags in the definition passed in will replace Tags in the existing job.
+ Creates and executes a Job.
+ For update case, the Tags in the definition passed in will replace Tags in the existing job.
 
 Sends a `PUT` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs/{id}`
 
@@ -12245,10 +12245,10 @@ Arguments:
         }
     }
     /**Called by end-users to approve or reject a PE connection.
-This method must validate and forward the call to NRP.
+ This method must validate and forward the call to NRP.
 
-Called by end-users to approve or reject a PE connection.
-This method must validate and forward the call to NRP.
+ Called by end-users to approve or reject a PE connection.
+ This method must validate and forward the call to NRP.
 
 Sends a `PUT` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/privateEndpointConnections/{privateEndpointConnectionName}`
 
@@ -12370,16 +12370,16 @@ Arguments:
         }
     }
     /**Called by Client (Portal, CLI, etc) to get available "private link resources" for the workspace.
-Each "private link resource" is a connection endpoint (IP address) to the resource.
-Pre single connection endpoint per workspace: the Data Plane IP address, returned by DNS resolution.
-Other RPs, such as Azure Storage, have multiple - one for Blobs, other for Queues, etc.
-Defined in the "[NRP] Private Endpoint Design" doc, topic "GET API for GroupIds".
+ Each "private link resource" is a connection endpoint (IP address) to the resource.
+ Pre single connection endpoint per workspace: the Data Plane IP address, returned by DNS resolution.
+ Other RPs, such as Azure Storage, have multiple - one for Blobs, other for Queues, etc.
+ Defined in the "\[NRP\] Private Endpoint Design" doc, topic "GET API for GroupIds".
 
-Called by Client (Portal, CLI, etc) to get available "private link resources" for the workspace.
-Each "private link resource" is a connection endpoint (IP address) to the resource.
-Pre single connection endpoint per workspace: the Data Plane IP address, returned by DNS resolution.
-Other RPs, such as Azure Storage, have multiple - one for Blobs, other for Queues, etc.
-Defined in the "[NRP] Private Endpoint Design" doc, topic "GET API for GroupIds".
+ Called by Client (Portal, CLI, etc) to get available "private link resources" for the workspace.
+ Each "private link resource" is a connection endpoint (IP address) to the resource.
+ Pre single connection endpoint per workspace: the Data Plane IP address, returned by DNS resolution.
+ Other RPs, such as Azure Storage, have multiple - one for Blobs, other for Queues, etc.
+ Defined in the "\[NRP\] Private Endpoint Design" doc, topic "GET API for GroupIds".
 
 Sends a `GET` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/privateLinkResources`
 
