@@ -1,8 +1,9 @@
 //! Stage 3b, *emit client*: progenitor, used as a library, writes the `Client` and one
 //! positional method per operation from the document [`crate::openapi`] builds; every model
-//! type is replaced by ours, so progenitor emits no types. We then add what progenitor
-//! cannot do: the per-module `ClientHooks` (api-version, auth, retries via the runtime) and
-//! the operation table used by tests and tooling.
+//! type is replaced by ours, so progenitor emits no types. [`crate::emit_calls`] then rewrites
+//! each method to send through azml's runtime and return `azml::Error` (progenitor's hooks
+//! and error type are not used). We add what progenitor cannot do: the poller and pager
+//! wrappers and the operation table used by tests and tooling.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -19,7 +20,7 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
     settings
         .with_interface(progenitor::InterfaceStyle::Positional)
         .with_tag(progenitor::TagStyle::Merged)
-        .with_hooks(progenitor::HooksMode::Expected)
+        .with_hooks(progenitor::HooksMode::Optional)
         .with_inner_type(quote!(crate::runtime::Pipeline))
         .with_timeout(120);
     for name in openapi::operation_types(api) {
@@ -37,13 +38,14 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
             api.version
         ))
     })?;
-    let parsed: syn::File = syn::parse2(tokens.clone())
+    let mut parsed: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::new(format!("internal: progenitor output does not parse: {e}")))?;
+    crate::emit_calls::rewrite(api, &mut parsed)?;
     let wrappers = lro_wrappers(api, &module, &parsed)?;
     let pagers = pager_wrappers(api, &module, &parsed)?;
     Ok(quote! {
         #![allow(clippy::all, missing_docs, unused_imports, mismatched_lifetime_syntaxes)]
-        #tokens
+        #parsed
 
         /// Long-running operations: each returns a [`crate::lro::Poller`] whose `.await`
         /// yields the final typed result (emitted by azml around progenitor's `*_initial`).
@@ -63,6 +65,11 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
                 let base = pipeline.endpoint().to_string();
                 let http = pipeline.http().clone();
                 Self::new_with_client(&base, http, pipeline)
+            }
+
+            /// The pipeline this client sends through.
+            pub fn pipeline(&self) -> &crate::runtime::Pipeline {
+                &self.inner
             }
         }
     })
@@ -269,8 +276,14 @@ fn lro_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Token
             .ok_or_else(|| Error::new("internal: empty progenitor method"))?;
         let mut sig = f.sig.clone();
         sig.ident = format_ident!("{}", op.rust);
+        // A POST's final `Location` may answer 204 with nothing to return: its result is
+        // optional. PUT/PATCH end in a GET of the resource, which must have a body.
         let result = match (op.method.as_str(), op.success_body()) {
             ("delete", _) | (_, None) => quote!(()),
+            ("post", Some(t)) => {
+                let t = qualified(t, module);
+                quote!(Option<#t>)
+            }
             (_, Some(t)) => qualified(t, module),
         };
         sig.output = syn::parse_quote!(-> Result<crate::lro::Poller<#result>, crate::Error>);
@@ -301,7 +314,7 @@ fn lro_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Token
     Ok(out)
 }
 
-/// `mod.rs` of one api-version: re-exports, hooks, and the operation table.
+/// `mod.rs` of one api-version: re-exports and the operation table.
 pub fn emit_mod(api: &Api) -> TokenStream {
     let version = &api.version;
     let title = format!(" {} — api-version {}.", api.title, api.version);
@@ -317,23 +330,6 @@ pub fn emit_mod(api: &Api) -> TokenStream {
         };
         let pageable = op.pageable.is_some();
         quote!(crate::OperationInfo { id: #id, method: #method, path: #path, rust_method: #rust, long_running: #lro, final_state_via: #fsv, pageable: #pageable },)
-    });
-    // Array query parameters progenitor would repeat but the spec joins (`collectionFormat`).
-    let arrays = api.operations.iter().filter_map(|op| {
-        let pairs: Vec<TokenStream> = op
-            .params
-            .iter()
-            .filter_map(|p| {
-                let f = p.collection_format.as_deref().filter(|f| *f != "multi")?;
-                let w = &p.wire;
-                Some(quote!((#w, #f)))
-            })
-            .collect();
-        if pairs.is_empty() {
-            return None;
-        }
-        let rust = openapi::progenitor_id(op);
-        Some(quote!(#rust => &[#(#pairs),*],))
     });
     quote! {
         #![doc = #title]
@@ -352,38 +348,6 @@ pub fn emit_mod(api: &Api) -> TokenStream {
         /// Every operation of this api-version, in spec order.
         pub const OPERATIONS: &[crate::OperationInfo] = &[#(#ops)*];
 
-        /// `(name, collectionFormat)` of each array query parameter an operation joins.
-        fn query_arrays(operation: &str) -> &'static [(&'static str, &'static str)] {
-            match operation {
-                #(#arrays)*
-                _ => &[],
-            }
-        }
-
-        impl progenitor_client::ClientHooks<crate::runtime::Pipeline> for Client {
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                info: &progenitor_client::OperationInfo,
-            ) -> Result<(), progenitor_client::Error<E>> {
-                // Read-only properties are never sent (models keep them for responses).
-                if let Some(shape) = dispatch::request_shape(info.operation_id) {
-                    crate::json::strip_request_body(request, shape);
-                }
-                crate::query::join_arrays(request.url_mut(), query_arrays(info.operation_id));
-                crate::runtime::prepare(self.inner(), request, API_VERSION)
-                    .await
-                    .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
-            }
-
-            async fn exec(
-                &self,
-                request: reqwest::Request,
-                _info: &progenitor_client::OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                crate::runtime::execute(self.inner(), request).await
-            }
-        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! progenitor's operation id (`workspaces_create_or_update_initial`, as in
 //! `progenitor_client::OperationInfo::operation_id`):
 //! - `request_shape`: where the read-only properties of the operation's request body are
-//!   (the client's `pre` hook strips them before sending);
+//!   (`azml::runtime::send` strips them before sending);
 //! - `call`: calls the generated `Client` method with parameters given as JSON — the
 //!   `parameters` object of a spec example, keyed by wire name — and returns the status and
 //!   the body decoded as the operation's declared response type and encoded again.
@@ -180,7 +180,7 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
                 Some(t) => qualified(t, &module),
                 None => quote!(()),
             };
-            quote!(Box::pin(drive_raw::<#t, _, _>(#call)))
+            quote!(Box::pin(drive_raw::<#t, _>(#call)))
         } else {
             quote!(Box::pin(drive_typed(#call)))
         };
@@ -189,7 +189,7 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
     Ok(quote! {
         #![allow(clippy::all, unused_imports)]
         //! Operation tables keyed by progenitor's operation id: the read-only shape of each
-        //! request body (used by the client hooks) and a JSON-parameter dispatcher (used by the
+        //! request body (used by the generated methods) and a JSON-parameter dispatcher (used by the
         //! example-replay tests). Generated; not part of the public API.
         use crate::json::dispatch::{drive_raw, drive_typed, hold, opt, opt_str, req, req_str, Call, Slot};
         use serde_json::Value;

@@ -9,6 +9,7 @@
 
 pub mod config;
 pub mod diff;
+pub mod emit_calls;
 pub mod emit_client;
 pub mod emit_dispatch;
 pub mod emit_models;

@@ -10,7 +10,7 @@
 //!   with a model and `202` without, or two models) gets the same single raw `2XX` response:
 //!   its method keeps its name and returns `ResponseValue<ByteStream>` (status, headers,
 //!   bytes) for the caller to decode by status;
-//! - `api-version` is not a parameter: the client hooks add it;
+//! - `api-version` is not a parameter: `azml::runtime::send` adds it;
 //! - every named type is a component schema that progenitor replaces with our own model
 //!   (`with_replacement`), so typify emits no types at all;
 //! - progenitor treats a `default` response as a possible *success*, and then asserts on the

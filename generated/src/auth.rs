@@ -10,9 +10,10 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
-use crate::error::Error;
+use crate::error::{AuthenticationError, Error, Limit};
+use crate::transport::{self, Tally};
 
 /// A boxed future, as the credential trait returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -114,8 +115,11 @@ pub struct ClientSecretCredential {
     tenant_id: String,
     client_id: String,
     client_secret: Secret,
-    http: reqwest::Client,
+    timeout: Duration,
 }
+
+/// Default timeout of one token request.
+pub const TOKEN_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl std::fmt::Debug for ClientSecretCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -124,70 +128,83 @@ impl std::fmt::Debug for ClientSecretCredential {
             .field("tenant_id", &self.tenant_id)
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
 
 impl ClientSecretCredential {
-    /// A credential against `authority_host` (see [`Cloud::authority_host`]).
+    /// A credential against `authority_host` (see [`Cloud::authority_host`]), which must be
+    /// HTTPS (plain HTTP only on loopback; checked before any request). Token requests time
+    /// out after 60 s unless [`ClientSecretCredential::with_timeout`] says otherwise.
     pub fn new(
         authority_host: &str,
         tenant_id: &str,
         client_id: &str,
         client_secret: Secret,
     ) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("reqwest client builds with static settings");
         ClientSecretCredential {
             authority_host: authority_host.trim_end_matches('/').to_string(),
             tenant_id: tenant_id.to_string(),
             client_id: client_id.to_string(),
             client_secret,
-            http,
+            timeout: TOKEN_TIMEOUT,
         }
     }
 
+    /// The same credential with another timeout for a token request.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
     async fn fetch(&self, scopes: &[&str]) -> Result<AccessToken, Error> {
-        let url = format!(
+        let url = transport::parse(&format!(
             "{}/{}/oauth2/v2.0/token",
             self.authority_host, self.tenant_id
-        );
+        ))?;
+        transport::check_https(&url)?;
+        let http = transport::http_client(None, self.timeout)?;
         let form = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("grant_type", "client_credentials")
             .append_pair("client_id", &self.client_id)
             .append_pair("client_secret", self.client_secret.expose())
             .append_pair("scope", &scopes.join(" "))
             .finish();
-        let started = SystemTime::now();
-        let response = self
-            .http
-            .post(&url)
+        let host = transport::host_port(&url);
+        let request = http
+            .post(url)
             .header("content-type", "application/x-www-form-urlencoded")
             .header("accept", "application/json")
             .body(form)
-            .send()
-            .await?;
-        let status = response.status().as_u16();
-        let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
-        if !(200..300).contains(&status) {
-            let code = body
-                .get("error")
-                .and_then(|v| v.as_str())
-                .unwrap_or("unknown_error");
-            let description = body
-                .get("error_description")
-                .and_then(|v| v.as_str())
-                .unwrap_or("");
-            return Err(Error::Auth(format!(
-                "token request failed with HTTP {status}: {code}: {description}"
-            )));
+            .build()?;
+        let started = Instant::now();
+        let issued = SystemTime::now();
+        let response = transport::send_once(&http, request).await.map_err(|f| {
+            f.into_error(Tally {
+                host: host.clone(),
+                attempts: 1,
+                elapsed: started.elapsed(),
+                limit: Limit::Attempt(self.timeout),
+            })
+        })?;
+        let body: serde_json::Value =
+            serde_json::from_slice(&response.body).unwrap_or(serde_json::Value::Null);
+        let text = |k: &str| body.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let refused = |description: Option<String>| {
+            Error::Authentication(Box::new(AuthenticationError {
+                host: Some(host.clone()),
+                status: Some(response.status),
+                error: text("error"),
+                description,
+                source: None,
+            }))
+        };
+        if !(200..300).contains(&response.status) {
+            return Err(refused(text("error_description")));
         }
-        let token = body
-            .get("access_token")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::Auth("token response has no access_token".into()))?;
+        let token = text("access_token")
+            .ok_or_else(|| refused(Some("the token response has no access_token".into())))?;
         let expires_in = match body.get("expires_in") {
             Some(serde_json::Value::Number(n)) => n.as_u64(),
             Some(serde_json::Value::String(s)) => s.parse().ok(),
@@ -196,7 +213,7 @@ impl ClientSecretCredential {
         .unwrap_or(3600);
         Ok(AccessToken {
             token: Secret::new(token),
-            expires_on: started + Duration::from_secs(expires_in),
+            expires_on: issued + Duration::from_secs(expires_in),
         })
     }
 }
@@ -223,7 +240,7 @@ impl EnvironmentCredential {
         let need = |k: &str| {
             get(k)
                 .filter(|v| !v.is_empty())
-                .ok_or_else(|| Error::Auth(format!("{k} is not set")))
+                .ok_or_else(|| Error::config(format!("{k} is not set")))
         };
         let tenant = need("AZURE_TENANT_ID")?;
         let client = need("AZURE_CLIENT_ID")?;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::auth::{AccessToken, BoxFuture, Secret, TokenCredential};
-use crate::error::Error;
+use crate::error::{AuthenticationError, Error};
 
 /// An `azure_core` credential seen as an azml [`TokenCredential`].
 #[derive(Debug, Clone)]
@@ -27,11 +27,15 @@ impl AzureCoreCredential {
 impl TokenCredential for AzureCoreCredential {
     fn get_token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken, Error>> {
         Box::pin(async move {
-            let t = self
-                .0
-                .get_token(scopes, None)
-                .await
-                .map_err(|e| Error::Auth(e.to_string()))?;
+            let t = self.0.get_token(scopes, None).await.map_err(|e| {
+                Error::Authentication(Box::new(AuthenticationError {
+                    host: None,
+                    status: None,
+                    error: None,
+                    description: None,
+                    source: Some(Box::new(e)),
+                }))
+            })?;
             Ok(AccessToken {
                 token: Secret::new(t.token.secret()),
                 expires_on: SystemTime::from(t.expires_on),

@@ -64,6 +64,11 @@ impl DecodeError {
         self
     }
 
+    /// What is wrong at the failing value, e.g. `expected a string, found a number`.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// JSON pointer of the failing value, e.g. `/properties/scaleSettings/maxNodeCount`.
     pub fn pointer(&self) -> String {
         self.path.iter().rev().map(|s| format!("/{s}")).collect()
@@ -851,7 +856,7 @@ pub fn strip_request_body(request: &mut reqwest::Request, shape: &Shape) {
 #[doc(hidden)]
 pub mod dispatch {
     use super::{DecodeError, Json};
-    use progenitor_client::{ByteStream, ResponseValue};
+    use progenitor_client::ResponseValue;
     use serde_json::Value;
 
     /// A dispatched call.
@@ -869,22 +874,19 @@ pub mod dispatch {
     }
 
     /// Awaits a typed call.
-    pub async fn drive_typed<T: Json, E: Json>(
-        f: impl std::future::Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    pub async fn drive_typed<T: Json>(
+        f: impl std::future::Future<Output = Result<ResponseValue<T>, crate::Error>>,
     ) -> Result<Reply, String> {
         typed(f.await)
     }
 
     /// Awaits a raw call (a long-running operation's first response), decoding it as `T`.
-    pub async fn drive_raw<T, E, F>(f: F) -> Result<Reply, String>
+    pub async fn drive_raw<T, F>(f: F) -> Result<Reply, String>
     where
         T: Json,
-        E: Json,
-        F: std::future::Future<
-            Output = Result<ResponseValue<ByteStream>, progenitor_client::Error<E>>,
-        >,
+        F: std::future::Future<Output = Result<ResponseValue<Vec<u8>>, crate::Error>>,
     {
-        raw::<T, E>(f.await).await
+        raw::<T>(f.await)
     }
 
     /// One call's outcome.
@@ -938,10 +940,8 @@ pub mod dispatch {
     }
 
     /// A typed response.
-    pub fn typed<T: Json, E: Json>(
-        r: Result<ResponseValue<T>, progenitor_client::Error<E>>,
-    ) -> Result<Reply, String> {
-        let rv = r.map_err(|e| crate::Error::from(e).to_string())?;
+    pub fn typed<T: Json>(r: Result<ResponseValue<T>, crate::Error>) -> Result<Reply, String> {
+        let rv = r.map_err(|e| e.to_string())?;
         Ok(Reply {
             status: rv.status().as_u16(),
             body: body_of(rv.into_inner().to_json()),
@@ -949,17 +949,10 @@ pub mod dispatch {
     }
 
     /// A raw response (long-running operations' first response), decoded as `T`.
-    pub async fn raw<T: Json, E: Json>(
-        r: Result<ResponseValue<ByteStream>, progenitor_client::Error<E>>,
-    ) -> Result<Reply, String> {
-        use futures_util::StreamExt;
-        let rv = r.map_err(|e| crate::Error::from(e).to_string())?;
+    pub fn raw<T: Json>(r: Result<ResponseValue<Vec<u8>>, crate::Error>) -> Result<Reply, String> {
+        let rv = r.map_err(|e| e.to_string())?;
         let status = rv.status().as_u16();
-        let mut stream = rv.into_inner_stream();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            bytes.extend_from_slice(&chunk.map_err(|e| e.to_string())?);
-        }
+        let bytes = rv.into_inner();
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Reply { status, body: None });
         }

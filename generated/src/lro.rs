@@ -11,21 +11,29 @@
 //! `final-state-via` and the verb's default: PUT/PATCH → GET the original URI; DELETE → no
 //! result; POST → the `Location` URL (or the async-operation body for
 //! `final-state-via: azure-async-operation`). `Retry-After` sets the wait between polls,
-//! else [`crate::runtime::Pipeline::poll_interval`]. A new `Location` header replaces the old.
+//! capped by [`crate::runtime::PollOptions::max_retry_after`], else the pipeline's poll interval;
+//! `wait` has a deadline ([`crate::runtime::PollOptions::deadline`]). A new `Location` header
+//! replaces the old. An empty final body (e.g. a POST whose `Location` answers 204) is the
+//! result when the result type allows none.
 //! Poll URLs must be on the host the client was configured with; anything else is refused
-//! without a request. A [`Poller::resume_token`] continues polling from another process.
+//! without a request. A [`Poller::resume_token`] (which keeps the last `Retry-After`) continues
+//! polling from another process.
 
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use progenitor_client::ResponseValue;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use crate::error::{request_id, ApiError, Error};
+use crate::error::{ArmError, Error, Limit, OperationError, TimeoutError};
 use crate::json::Json;
+use crate::response::decode;
+pub use crate::retry::retry_after;
 use crate::runtime::Pipeline;
+use crate::transport::Received;
 
 /// How the operation is being tracked.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -49,8 +57,12 @@ struct State {
     final_state_via: Option<String>,
     location: Option<String>,
     phase: Phase,
-    #[serde(skip)]
-    retry_after: Option<Duration>,
+    /// The last `Retry-After`, in milliseconds.
+    #[serde(default)]
+    retry_after_ms: Option<u64>,
+    /// HTTP status of the response that ended the operation (for decode errors).
+    #[serde(default)]
+    final_status: u16,
 }
 
 /// A running long-running operation. `.await` it (or call [`Poller::wait`]) for the final
@@ -79,24 +91,6 @@ fn header(h: &HeaderMap, name: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// `Retry-After` (seconds or HTTP date), `retry-after-ms`, `x-ms-retry-after-ms`.
-pub fn retry_after(h: &HeaderMap) -> Option<Duration> {
-    for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
-        if let Some(ms) = header(h, name).and_then(|v| v.trim().parse::<u64>().ok()) {
-            return Some(Duration::from_millis(ms));
-        }
-    }
-    let v = header(h, "retry-after")?;
-    if let Ok(secs) = v.trim().parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = httpdate::parse_http_date(v.trim()).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
 fn terminal(state: &str) -> Option<bool> {
     match state.to_ascii_lowercase().as_str() {
         "succeeded" => Some(true),
@@ -111,22 +105,18 @@ fn provisioning_state(body: &Value) -> Option<&str> {
         .and_then(Value::as_str)
 }
 
-fn parse_body(bytes: &[u8]) -> Result<Option<Value>, Error> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
-    serde_json::from_slice(bytes)
-        .map(Some)
-        .map_err(|e| Error::Decode(e.to_string()))
-}
-
+/// `Failed` → [`Error::OperationFailed`], `Canceled` → [`Error::OperationCanceled`], with the
+/// service's error from the status body.
 fn failed(status: &str, body: &Value, headers: &HeaderMap) -> Error {
-    let error = body
-        .get("error")
-        .map(|_| Box::new(ApiError::from_body(0, body.clone(), request_id(headers))));
-    Error::OperationFailed {
+    let e = Box::new(OperationError {
         status: status.to_string(),
-        error,
+        error: ArmError::from_body(body),
+        request_id: header(headers, "x-ms-request-id"),
+    });
+    if status.to_ascii_lowercase().starts_with("cancel") {
+        Error::OperationCanceled(e)
+    } else {
+        Error::OperationFailed(e)
     }
 }
 
@@ -140,12 +130,17 @@ impl<T: Json> Poller<T> {
         original_url: String,
         api_version: &str,
         final_state_via: Option<&str>,
-        initial: progenitor_client::ResponseValue<progenitor_client::ByteStream>,
+        initial: ResponseValue<Vec<u8>>,
     ) -> Result<Self, Error> {
         let status = initial.status().as_u16();
         let headers = initial.headers().clone();
-        let bytes = collect(initial.into_inner()).await?;
-        let body = parse_body(&bytes)?;
+        let received = Received {
+            status,
+            headers: headers.clone(),
+            body: initial.into_inner(),
+            attempts: 1,
+        };
+        let body = received.value()?;
         let async_op = header(&headers, "azure-asyncoperation");
         let location = header(&headers, "location");
         let phase = if let Some(u) = async_op {
@@ -174,7 +169,8 @@ impl<T: Json> Poller<T> {
             final_state_via: final_state_via.map(str::to_string),
             location,
             phase,
-            retry_after: retry_after(&headers),
+            retry_after_ms: retry_after(&headers).map(|d| d.as_millis() as u64),
+            final_status: status,
         };
         let poller = Poller {
             pipeline,
@@ -186,7 +182,8 @@ impl<T: Json> Poller<T> {
         Ok(poller)
     }
 
-    /// A token from which [`Poller::resume`] continues this operation (no secrets in it).
+    /// A token from which [`Poller::resume`] continues this operation, including the last
+    /// `Retry-After` (no secrets in it).
     pub fn resume_token(&self) -> String {
         serde_json::to_string(&self.state).expect("state serializes")
     }
@@ -194,8 +191,8 @@ impl<T: Json> Poller<T> {
     /// Continues an operation from a [`Poller::resume_token`], in a client configured for
     /// the same ARM endpoint `base_url`.
     pub fn resume(pipeline: Pipeline, base_url: &str, token: &str) -> Result<Self, Error> {
-        let state: State = serde_json::from_str(token)
-            .map_err(|e| Error::Other(format!("bad resume token: {e}")))?;
+        let state: State =
+            serde_json::from_str(token).map_err(|e| Error::config_from("bad resume token", e))?;
         let poller = Poller {
             pipeline,
             base_url: base_url.to_string(),
@@ -216,11 +213,14 @@ impl<T: Json> Poller<T> {
             .try_for_each(|u| self.pipeline.check_url(&self.base_url, u))
     }
 
-    /// The current polling delay: the last `Retry-After`, else the pipeline's interval.
+    /// The current polling delay: the last `Retry-After` (capped by
+    /// [`crate::runtime::PollOptions::max_retry_after`]), else the pipeline's interval.
     pub fn delay(&self) -> Duration {
-        self.state
-            .retry_after
-            .unwrap_or(self.pipeline.poll_interval())
+        let poll = self.pipeline.poll_options();
+        match self.state.retry_after_ms {
+            Some(ms) => Duration::from_millis(ms).min(poll.max_retry_after),
+            None => poll.interval,
+        }
     }
 
     /// Whether the operation has finished.
@@ -230,15 +230,11 @@ impl<T: Json> Poller<T> {
 
     async fn get(&mut self, url: &str) -> Result<(u16, HeaderMap, Option<Value>), Error> {
         self.pipeline.check_url(&self.base_url, url)?;
-        let (status, headers, bytes) = self.pipeline.get(url).await?;
-        self.state.retry_after = retry_after(&headers);
-        if !(200..300).contains(&status) {
-            let body = parse_body(&bytes).ok().flatten().unwrap_or(Value::Null);
-            let mut e = ApiError::from_body(status, body, request_id(&headers));
-            e.attempts = crate::error::attempts(&headers);
-            return Err(Error::Api(Box::new(e)));
-        }
-        Ok((status, headers, parse_body(&bytes)?))
+        let r = self.pipeline.get(url).await?;
+        self.state.retry_after_ms = retry_after(&r.headers).map(|d| d.as_millis() as u64);
+        self.state.final_status = r.status;
+        let body = r.value()?;
+        Ok((r.status, r.headers, body))
     }
 
     fn original_with_version(&self) -> String {
@@ -327,14 +323,32 @@ impl<T: Json> Poller<T> {
         }
     }
 
-    /// Polls until the operation finishes and returns its typed result.
+    /// Polls until the operation finishes and returns its typed result. An empty final body
+    /// is the result for a type that allows none (`()`, `Option<_>`); for one that needs a
+    /// body it is an [`Error::Decode`] saying so. Gives up with [`Error::Timeout`]
+    /// ([`Limit::Poller`]) when the next poll would pass the pipeline's poll deadline.
     pub async fn wait(mut self) -> Result<T, Error> {
+        let deadline = self.pipeline.poll_options().deadline;
+        let started = Instant::now();
+        let mut polls = 0;
         loop {
             if let Phase::Done(body) = &mut self.state.phase {
-                return T::from_json(body.take().unwrap_or(Value::Null))
-                    .map_err(|e| Error::Decode(e.to_string()));
+                return decode(self.state.final_status, body.take());
             }
-            tokio::time::sleep(self.delay()).await;
+            let delay = self.delay();
+            if started.elapsed() + delay > deadline {
+                return Err(Error::Timeout(Box::new(TimeoutError {
+                    limit: Limit::Poller(deadline),
+                    host: crate::transport::parse(&self.state.original_url)
+                        .map(|u| crate::transport::host_port(&u))
+                        .unwrap_or_default(),
+                    attempts: polls,
+                    elapsed: started.elapsed(),
+                    source: None,
+                })));
+            }
+            tokio::time::sleep(delay).await;
+            polls += 1;
             self.poll().await?;
         }
     }
@@ -347,14 +361,4 @@ impl<T: Json + Send + 'static> IntoFuture for Poller<T> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.wait())
     }
-}
-
-async fn collect(stream: progenitor_client::ByteStream) -> Result<Vec<u8>, Error> {
-    use futures_util::StreamExt;
-    let mut inner = stream.into_inner();
-    let mut out = Vec::new();
-    while let Some(chunk) = inner.next().await {
-        out.extend_from_slice(&chunk?);
-    }
-    Ok(out)
 }

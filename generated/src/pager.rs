@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 use futures_util::stream::{BoxStream, Stream, StreamExt};
 use serde_json::Value;
 
-use crate::error::{request_id, ApiError, Error};
+use crate::error::Error;
 use crate::json::Json;
 use crate::runtime::Pipeline;
 
@@ -115,10 +115,13 @@ impl<T: Json> Page<T> {
         next_link_name: Option<&str>,
     ) -> Result<Self, Error> {
         let Value::Object(mut m) = body else {
-            return Err(Error::Decode(format!(
-                "a page: {}",
-                crate::json::DecodeError::expected("an object", &body)
-            )));
+            let e = crate::json::DecodeError::expected("an object", &body);
+            return Err(crate::response::decode_error(
+                200,
+                String::new(),
+                e.message().to_string(),
+                Some(Box::new(e)),
+            ));
         };
         let next_link = next_link_name
             .and_then(|n| m.get(n))
@@ -126,9 +129,15 @@ impl<T: Json> Page<T> {
             .map(str::to_string);
         let items = match m.remove(item_name) {
             None | Some(Value::Null) => Vec::new(),
-            Some(v) => {
-                Vec::<T>::from_json(v).map_err(|e| Error::Decode(e.at(item_name).to_string()))?
-            }
+            Some(v) => Vec::<T>::from_json(v).map_err(|e| {
+                let e = e.at(item_name);
+                crate::response::decode_error(
+                    200,
+                    e.pointer(),
+                    e.message().to_string(),
+                    Some(Box::new(e)),
+                )
+            })?,
         };
         Ok(Page { items, next_link })
     }
@@ -141,9 +150,12 @@ impl<T> Walk<'_, T> {
         page.next_link = page.next_link.filter(|s| !s.is_empty());
         if let Some(next) = &page.next_link {
             if !self.seen.insert(next.clone()) {
-                return Err(Error::Other(format!(
-                    "the service repeated nextLink {next}; stopping instead of looping"
-                )));
+                return Err(crate::response::decode_error(
+                    200,
+                    format!("/{}", self.next_link_name.unwrap_or_default()),
+                    "expected a new nextLink, found a repeated nextLink (stopping instead of looping)".into(),
+                    None,
+                ));
             }
             self.pipeline.check_url(&self.base_url, next)?;
         }
@@ -153,14 +165,7 @@ impl<T> Walk<'_, T> {
 
 async fn fetch(pipeline: &Pipeline, base_url: &str, url: &str) -> Result<Value, Error> {
     pipeline.check_url(base_url, url)?;
-    let (status, headers, bytes) = pipeline.get(url).await?;
-    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    if !(200..300).contains(&status) {
-        let mut e = ApiError::from_body(status, body, request_id(&headers));
-        e.attempts = crate::error::attempts(&headers);
-        return Err(Error::Api(Box::new(e)));
-    }
-    Ok(body)
+    Ok(pipeline.get(url).await?.value()?.unwrap_or(Value::Null))
 }
 
 impl<T: Json + Send> Stream for Pager<'_, T> {

@@ -1,47 +1,26 @@
-//! The hand-written layer behind every generated `Client`: the [`Pipeline`] each client
-//! carries, and the two hooks the generated code calls for every request —
-//! [`prepare`] (`api-version`, a fresh `x-ms-client-request-id`, the bearer token) and
-//! [`execute`] (retries with backoff and `Retry-After`, one re-authentication on 401).
+//! The pipeline behind every generated `Client`: the [`Pipeline`] each client carries and
+//! [`send`], which the generated operations call for every request — `api-version`, read-only
+//! stripping, a fresh `x-ms-client-request-id`, the bearer token — then [`execute`]: retries
+//! with backoff and `Retry-After` (see [`crate::retry`]), one re-authentication on 401, a
+//! per-attempt timeout and a deadline for the whole call, and an error status turned into
+//! [`Error::Service`].
 //!
 //! Bearer tokens only go to the configured ARM endpoint, over HTTPS (plain HTTP only for
-//! loopback, for tests); any other request is refused before it is sent.
+//! loopback, for tests); any other request is refused before it is sent, and redirects are
+//! never followed (see [`crate::transport`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+use reqwest::header::{HeaderValue, AUTHORIZATION};
 use tracing::Instrument;
 
 use crate::auth::{Cloud, Secret, TokenCache, TokenCredential};
-use crate::error::Error;
-
-/// Response header azml adds to a response it gives up retrying: how many attempts were made.
-pub const ATTEMPTS_HEADER: &str = "x-azml-attempts";
-
-/// Retry policy for transient failures (408, 429, 500, 502, 503, 504, connection errors).
-#[derive(Debug, Clone)]
-pub struct RetryOptions {
-    /// Retries after the first attempt.
-    pub max_retries: u32,
-    /// First backoff delay (doubles each retry, ±20% jitter).
-    pub initial_delay: Duration,
-    /// Cap on one delay (also caps `Retry-After`).
-    pub max_delay: Duration,
-    /// Cap on the time spent retrying one request.
-    pub max_total: Duration,
-}
-
-impl Default for RetryOptions {
-    fn default() -> Self {
-        RetryOptions {
-            max_retries: 3,
-            initial_delay: Duration::from_millis(800),
-            max_delay: Duration::from_secs(60),
-            max_total: Duration::from_secs(300),
-        }
-    }
-}
+use crate::error::{Error, Limit};
+pub use crate::retry::RetryOptions;
+use crate::retry::{retry_after, retryable_status, safe_to_retry};
+use crate::transport::{self, Failure, Received, Tally};
 
 /// Shared, cheaply clonable state of a client.
 #[derive(Clone)]
@@ -49,12 +28,35 @@ pub struct Pipeline {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     http: reqwest::Client,
     endpoint: reqwest::Url,
     tokens: Option<TokenCache>,
     retry: RetryOptions,
-    poll_interval: Duration,
+    timeout: Duration,
+    poll: PollOptions,
+}
+
+/// How long-running operations are polled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollOptions {
+    /// Wait between polls when the service sends no `Retry-After` (default 5 s).
+    pub interval: Duration,
+    /// Cap on a `Retry-After` between polls (default 60 s).
+    pub max_retry_after: Duration,
+    /// Deadline of a poller's `.await` / `wait` (default 1 hour).
+    pub deadline: Duration,
+}
+
+impl Default for PollOptions {
+    fn default() -> Self {
+        PollOptions {
+            interval: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(60),
+            deadline: Duration::from_secs(3600),
+        }
+    }
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -63,7 +65,8 @@ impl std::fmt::Debug for Pipeline {
             .field("endpoint", &self.inner.endpoint.as_str())
             .field("credential", &self.inner.tokens)
             .field("retry", &self.inner.retry)
-            .field("poll_interval", &self.inner.poll_interval)
+            .field("timeout", &self.inner.timeout)
+            .field("poll", &self.inner.poll)
             .finish()
     }
 }
@@ -75,8 +78,9 @@ pub struct PipelineBuilder {
     scope: Option<String>,
     credential: Option<Arc<dyn TokenCredential>>,
     retry: RetryOptions,
-    poll_interval: Duration,
+    poll: PollOptions,
     timeout: Duration,
+    application_id: Option<String>,
 }
 
 impl PipelineBuilder {
@@ -105,7 +109,7 @@ impl PipelineBuilder {
         self
     }
 
-    /// Retry policy.
+    /// Retry policy and the deadline of one call ([`RetryOptions::max_total`], default 300 s).
     pub fn retry(mut self, retry: RetryOptions) -> Self {
         self.retry = retry;
         self
@@ -113,25 +117,44 @@ impl PipelineBuilder {
 
     /// Default wait between long-running-operation polls when no `Retry-After` is sent.
     pub fn poll_interval(mut self, interval: Duration) -> Self {
-        self.poll_interval = interval;
+        self.poll.interval = interval;
         self
     }
 
-    /// Per-request timeout (default 120 s).
+    /// Long-running-operation polling: interval, `Retry-After` cap, deadline.
+    pub fn poll(mut self, poll: PollOptions) -> Self {
+        self.poll = poll;
+        self
+    }
+
+    /// Timeout of one attempt, from sending the request to reading the whole response
+    /// (default 120 s). A call's retries share the deadline [`RetryOptions::max_total`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// The pipeline; fails on an endpoint that is not a URL.
+    /// An application id put before azml's `User-Agent` (`<id> azsdk-rust-azml/…`), as the
+    /// Azure SDKs' `ApplicationId`; at most 24 characters, no spaces.
+    pub fn application_id(mut self, id: &str) -> Self {
+        self.application_id = Some(id.to_string());
+        self
+    }
+
+    /// The pipeline; fails on an endpoint that is not an HTTPS URL (plain HTTP only on
+    /// loopback) or a bad application id.
     pub fn build(self) -> Result<Pipeline, Error> {
         let endpoint = reqwest::Url::parse(&self.endpoint)
-            .map_err(|e| Error::Other(format!("bad ARM endpoint {:?}: {e}", self.endpoint)))?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(30))
-            .timeout(self.timeout)
-            .build()
-            .map_err(Error::from)?;
+            .map_err(|e| Error::config_from(format!("bad ARM endpoint {:?}", self.endpoint), e))?;
+        transport::check_https(&endpoint)?;
+        if let Some(id) = &self.application_id {
+            if id.len() > 24 || id.contains(char::is_whitespace) {
+                return Err(Error::config(format!(
+                    "application id {id:?}: at most 24 characters, no spaces"
+                )));
+            }
+        }
+        let http = transport::http_client(self.application_id.as_deref(), self.timeout)?;
         let scope = self
             .scope
             .unwrap_or_else(|| format!("{}/.default", self.endpoint.trim_end_matches('/')));
@@ -141,22 +164,24 @@ impl PipelineBuilder {
                 endpoint,
                 tokens: self.credential.map(|c| TokenCache::new(c, scope)),
                 retry: self.retry,
-                poll_interval: self.poll_interval,
+                timeout: self.timeout,
+                poll: self.poll,
             }),
         })
     }
 }
 
 impl Pipeline {
-    /// A builder: public cloud, no credential, default retries, 5 s poll interval.
+    /// A builder: public cloud, no credential, default retries and polling, 120 s attempts.
     pub fn builder() -> PipelineBuilder {
         PipelineBuilder {
             endpoint: Cloud::Public.resource_manager().to_string(),
             scope: None,
             credential: None,
             retry: RetryOptions::default(),
-            poll_interval: Duration::from_secs(5),
+            poll: PollOptions::default(),
             timeout: Duration::from_secs(120),
+            application_id: None,
         }
     }
 
@@ -177,15 +202,10 @@ impl Pipeline {
 
     /// The same pipeline with another default interval between polls.
     pub fn with_poll_interval(&self, interval: Duration) -> Self {
-        let i = &self.inner;
+        let mut inner = (*self.inner).clone();
+        inner.poll.interval = interval;
         Pipeline {
-            inner: Arc::new(Inner {
-                http: i.http.clone(),
-                endpoint: i.endpoint.clone(),
-                tokens: i.tokens.clone(),
-                retry: i.retry.clone(),
-                poll_interval: interval,
-            }),
+            inner: Arc::new(inner),
         }
     }
 
@@ -194,72 +214,67 @@ impl Pipeline {
         self.inner.endpoint.as_str().trim_end_matches('/')
     }
 
-    /// The underlying HTTP client.
+    /// The underlying HTTP client (no redirects, azml's `User-Agent`).
     pub fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
 
     /// Default interval between polls.
     pub fn poll_interval(&self) -> Duration {
-        self.inner.poll_interval
+        self.inner.poll.interval
+    }
+
+    /// Polling options.
+    pub fn poll_options(&self) -> PollOptions {
+        self.inner.poll
     }
 
     /// Refuses a URL the service handed back (poll URL, nextLink) unless it is on the
     /// client's endpoint (`base_url`: scheme, host, port) and HTTPS (HTTP only on loopback).
     pub fn check_url(&self, base_url: &str, url: &str) -> Result<(), Error> {
         let base = reqwest::Url::parse(base_url)
-            .map_err(|e| Error::Other(format!("bad base URL: {e}")))?;
-        let u = reqwest::Url::parse(url)
-            .map_err(|_| Error::Refused("a URL that does not parse".into()))?;
-        check_transport(&u)?;
-        if !same_origin(&u, &base) {
-            return Err(Error::Refused(format!(
-                "host {} is not the configured endpoint {}",
-                u.host_str().unwrap_or(""),
-                base.host_str().unwrap_or("")
-            )));
-        }
-        Ok(())
+            .map_err(|e| Error::config_from(format!("bad base URL {base_url:?}"), e))?;
+        transport::check_same_origin(&transport::parse(url)?, &base)
     }
 
     /// Adds the bearer token, after checking the URL may receive it.
-    async fn authorize(&self, request: &mut reqwest::Request) -> Result<Option<Secret>, Error> {
+    async fn authorize(&self, request: &mut reqwest::Request) -> Result<(), Error> {
         let Some(tokens) = &self.inner.tokens else {
-            return Ok(None);
+            return Ok(());
         };
-        let url = request.url();
-        check_transport(url)?;
-        if !same_origin(url, &self.inner.endpoint) {
-            return Err(Error::Refused(format!(
-                "will not send the ARM token to {}: not the configured endpoint {}",
-                url.host_str().unwrap_or(""),
-                self.inner.endpoint.host_str().unwrap_or("")
-            )));
-        }
+        transport::check_same_origin(request.url(), &self.inner.endpoint)?;
         let token = tokens.token().await?;
         let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| Error::Auth("token is not a valid header value".into()))?;
+            .map_err(|_| Error::config("the token is not a valid header value"))?;
         value.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, value);
-        Ok(Some(token))
+        Ok(())
     }
 
     /// GETs an absolute URL (poll URL, nextLink) through the pipeline: checked, authorized,
-    /// retried. Returns status, headers and body.
-    pub async fn get(&self, url: &str) -> Result<(u16, HeaderMap, Vec<u8>), Error> {
+    /// retried; an error status is an [`Error::Service`].
+    pub async fn get(&self, url: &str) -> Result<Received, Error> {
+        let mut request = self.get_request(url)?;
+        self.authorize(&mut request).await?;
+        execute(self, request).await?.error_for_status()
+    }
+
+    /// GETs an HTTPS URL on any host without the ARM token (discovery documents), retried.
+    pub async fn get_anonymous(&self, url: &str) -> Result<Received, Error> {
+        let request = self.get_request(url)?;
+        transport::check_https(request.url())?;
+        execute(self, request).await?.error_for_status()
+    }
+
+    fn get_request(&self, url: &str) -> Result<reqwest::Request, Error> {
         let mut request = self
             .inner
             .http
-            .get(url)
+            .get(transport::parse(url)?)
             .header("accept", "application/json")
             .build()?;
         set_request_id(&mut request);
-        self.authorize(&mut request).await?;
-        let response = execute(self, request).await?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await?;
-        Ok((status, headers, bytes.to_vec()))
+        Ok(request)
     }
 }
 
@@ -267,33 +282,6 @@ impl Default for Pipeline {
     fn default() -> Self {
         Self::new()
     }
-}
-
-fn is_loopback(u: &reqwest::Url) -> bool {
-    match u.host() {
-        Some(url::Host::Ipv4(a)) => a.is_loopback(),
-        Some(url::Host::Ipv6(a)) => a.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
-    }
-}
-
-fn check_transport(u: &reqwest::Url) -> Result<(), Error> {
-    if u.scheme() == "https" || (u.scheme() == "http" && is_loopback(u)) {
-        Ok(())
-    } else {
-        Err(Error::Refused(format!(
-            "{}://{} is not HTTPS",
-            u.scheme(),
-            u.host_str().unwrap_or("")
-        )))
-    }
-}
-
-fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// A random-enough UUID v4 string for `x-ms-client-request-id`.
@@ -322,54 +310,45 @@ fn set_request_id(request: &mut reqwest::Request) {
     request.headers_mut().insert("x-ms-client-request-id", id);
 }
 
-/// Before sending a generated operation's request: `api-version`, a fresh
-/// `x-ms-client-request-id`, and the bearer token.
-pub async fn prepare(
+/// Sends a generated operation's request: `api-version`, read-only properties stripped from
+/// the body (`shape`), a fresh `x-ms-client-request-id`, the bearer token; then
+/// [`execute`]. An error status (after retries) is an [`Error::Service`].
+///
+/// Boxed, so that each generated operation's future holds a pointer rather than the whole
+/// retry loop (smaller futures, less stack, less code per operation).
+pub fn send<'a>(
+    p: &'a Pipeline,
+    request: reqwest::Request,
+    api_version: &'static str,
+    shape: Option<&'static crate::json::Shape>,
+) -> crate::auth::BoxFuture<'a, Result<Received, Error>> {
+    Box::pin(send_inner(p, request, api_version, shape))
+}
+
+async fn send_inner(
     p: &Pipeline,
-    request: &mut reqwest::Request,
+    mut request: reqwest::Request,
     api_version: &str,
-) -> Result<(), Error> {
+    shape: Option<&'static crate::json::Shape>,
+) -> Result<Received, Error> {
+    if let Some(shape) = shape {
+        crate::json::strip_request_body(&mut request, shape);
+    }
     request
         .url_mut()
         .query_pairs_mut()
         .append_pair("api-version", api_version);
     request.headers_mut().remove("api-version");
-    set_request_id(request);
-    p.authorize(request).await?;
-    Ok(())
+    set_request_id(&mut request);
+    p.authorize(&mut request).await?;
+    execute(p, request).await?.error_for_status()
 }
 
-fn retryable_status(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
-}
-
-/// Whether a failed attempt may be repeated: idempotent verbs always; POST/PATCH only when
-/// the service said it did not process the request (408, 429, 503) or the connection was
-/// never made.
-fn safe_to_retry(method: &reqwest::Method, status: Option<u16>, connect_error: bool) -> bool {
-    let idempotent = matches!(
-        method.as_str(),
-        "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS"
-    );
-    idempotent || connect_error || matches!(status, Some(408 | 429 | 503))
-}
-
-fn backoff(retry: &RetryOptions, attempt: u32) -> Duration {
-    let base = retry
-        .initial_delay
-        .saturating_mul(1u32 << attempt.min(16))
-        .min(retry.max_delay);
-    // ±20% jitter from the request-id generator's randomness.
-    let jitter = (new_request_id().as_bytes()[0] as f64 / 255.0) * 0.4 + 0.8;
-    base.mul_f64(jitter).min(retry.max_delay)
-}
-
-/// Sends a request with retries; on a 401 drops the cached token and retries once with a
-/// new one. A response still failing after the last retry carries [`ATTEMPTS_HEADER`].
-pub async fn execute(
-    p: &Pipeline,
-    request: reqwest::Request,
-) -> reqwest::Result<reqwest::Response> {
+/// Sends a request with retries, each attempt under the per-attempt timeout and all of them
+/// within [`RetryOptions::max_total`]; on a 401 to a request that carried a token, drops the
+/// cached token and retries once with a new one. Returns the last response (its `attempts`
+/// set), or the error of the last failed attempt with attempts and elapsed time.
+pub async fn execute(p: &Pipeline, request: reqwest::Request) -> Result<Received, Error> {
     let span = tracing::debug_span!(
         "azml.request",
         method = %request.method(),
@@ -380,33 +359,37 @@ pub async fn execute(
     execute_inner(p, request).instrument(span).await
 }
 
-async fn execute_inner(
-    p: &Pipeline,
-    mut request: reqwest::Request,
-) -> reqwest::Result<reqwest::Response> {
+async fn execute_inner(p: &Pipeline, mut request: reqwest::Request) -> Result<Received, Error> {
     let retry = &p.inner.retry;
     let started = Instant::now();
-    let mut attempt: u32 = 0;
+    let host = transport::host_port(request.url());
+    let mut attempts: u32 = 0;
     let mut reauthenticated = false;
     loop {
-        let Some(this) = request.try_clone() else {
-            // Streaming bodies cannot be replayed: one attempt.
-            return p.inner.http.execute(request).await;
+        let remaining = retry.max_total.saturating_sub(started.elapsed());
+        let limit = if remaining < p.inner.timeout {
+            Limit::Call(retry.max_total)
+        } else {
+            Limit::Attempt(p.inner.timeout)
         };
-        attempt += 1;
-        let result = p.inner.http.execute(this).await;
-        let (status, delay_hint, connect_error) = match &result {
-            Ok(r) => (
-                Some(r.status().as_u16()),
-                crate::lro::retry_after(r.headers()),
-                false,
-            ),
-            Err(e) => (None, None, e.is_connect()),
+        let mut this = request
+            .try_clone()
+            .ok_or_else(|| Error::config("a streaming request body cannot be sent"))?;
+        *this.timeout_mut() = Some(p.inner.timeout.min(remaining));
+        attempts += 1;
+        let outcome = transport::send_once(&p.inner.http, this).await;
+        let (status, hint) = match &outcome {
+            Ok(r) => (Some(r.status), retry_after(&r.headers)),
+            Err(_) => (None, None),
         };
-        match (&result, status) {
-            (Ok(_), Some(401)) if !reauthenticated && p.inner.tokens.is_some() => {
+        match &outcome {
+            Ok(r)
+                if r.status == 401
+                    && !reauthenticated
+                    && request.headers().contains_key(AUTHORIZATION) =>
+            {
                 reauthenticated = true;
-                tracing::debug!(attempt, "401 from ARM: refreshing the token once");
+                tracing::debug!(attempts, "401 from ARM: refreshing the token once");
                 let rejected = request
                     .headers()
                     .get(AUTHORIZATION)
@@ -416,41 +399,47 @@ async fn execute_inner(
                 if let (Some(tokens), Some(rejected)) = (&p.inner.tokens, rejected) {
                     tokens.invalidate(&rejected).await;
                 }
-                if p.authorize(&mut request).await.is_err() {
-                    return result;
+                if p.authorize(&mut request).await.is_ok() {
+                    attempts -= 1;
+                    continue;
                 }
-                attempt -= 1;
-                continue;
             }
-            (Ok(_), Some(s)) if !retryable_status(s) => return result,
-            (Err(e), _) if !(e.is_connect() || e.is_timeout() || e.is_request()) => return result,
-            _ => {}
-        }
-        let can_retry =
-            attempt <= retry.max_retries && safe_to_retry(request.method(), status, connect_error);
-        let delay = delay_hint
-            .unwrap_or_else(|| backoff(retry, attempt - 1))
-            .min(retry.max_delay);
-        if !can_retry || started.elapsed() + delay > retry.max_total {
-            tracing::warn!(
-                attempts = attempt,
-                status,
-                "giving up after {attempt} attempt(s)"
-            );
-            return result.map(|mut r| {
-                if attempt > 1 {
-                    r.headers_mut()
-                        .insert(ATTEMPTS_HEADER, HeaderValue::from(attempt));
+            Ok(r) if !retryable_status(r.status) => {}
+            Err(Failure::Redirect(_)) => {}
+            _ => {
+                let connect = matches!(&outcome, Err(f) if f.is_connect());
+                let delay = hint
+                    .map(|h| h.min(retry.max_delay))
+                    .unwrap_or_else(|| retry.backoff(attempts - 1));
+                if attempts <= retry.max_retries
+                    && safe_to_retry(request.method(), status, connect)
+                    && started.elapsed() + delay < retry.max_total
+                {
+                    tracing::debug!(
+                        attempts,
+                        status,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    continue;
                 }
-                r
-            });
+            }
         }
-        tracing::debug!(
-            attempt,
-            status,
-            delay_ms = delay.as_millis() as u64,
-            "retrying"
-        );
-        tokio::time::sleep(delay).await;
+        if outcome.as_ref().map_or(true, |r| r.status >= 400) {
+            tracing::warn!(attempts, status, "giving up after {attempts} attempt(s)");
+        }
+        return match outcome {
+            Ok(mut r) => {
+                r.attempts = attempts;
+                Ok(r)
+            }
+            Err(f) => Err(f.into_error(Tally {
+                host,
+                attempts,
+                elapsed: started.elapsed(),
+                limit,
+            })),
+        };
     }
 }

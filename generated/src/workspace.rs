@@ -29,8 +29,8 @@ pub struct WorkspaceConfig {
 impl WorkspaceConfig {
     /// Searches the current directory and its parents.
     pub fn from_config() -> Result<Self, Error> {
-        let cwd = std::env::current_dir()
-            .map_err(|e| Error::Other(format!("no current directory: {e}")))?;
+        let cwd =
+            std::env::current_dir().map_err(|e| Error::config_from("no current directory", e))?;
         Self::find_from(&cwd)
     }
 
@@ -46,7 +46,7 @@ impl WorkspaceConfig {
                 }
             }
         }
-        Err(Error::Other(format!(
+        Err(Error::config(format!(
             "no config.json or .azureml/config.json in {} or its parents",
             start.display()
         )))
@@ -55,9 +55,9 @@ impl WorkspaceConfig {
     /// Reads one config file.
     pub fn read(path: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+            .map_err(|e| Error::config_from(path.display().to_string(), e))?;
         let mut c: WorkspaceConfig = serde_json::from_str(&text)
-            .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+            .map_err(|e| Error::config_from(path.display().to_string(), e))?;
         c.path = path.to_path_buf();
         Ok(c)
     }
@@ -88,32 +88,20 @@ pub struct RegionalEndpoints {
     pub studiocoreservices: Option<String>,
 }
 
-/// GETs a workspace's `discoveryUrl` (HTTPS only; plain HTTP only on loopback, for tests).
+/// GETs a workspace's `discoveryUrl` through `pipeline`'s transport (HTTPS only, plain HTTP
+/// only on loopback; retried; no redirects) without the ARM token.
 pub async fn discover(
-    http: &reqwest::Client,
+    pipeline: &crate::runtime::Pipeline,
     discovery_url: &str,
 ) -> Result<RegionalEndpoints, Error> {
-    let url = reqwest::Url::parse(discovery_url)
-        .map_err(|e| Error::Other(format!("bad discoveryUrl: {e}")))?;
-    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
-        return Err(Error::Refused(format!(
-            "discoveryUrl {} is not HTTPS",
-            url.host_str().unwrap_or("")
-        )));
-    }
-    let response = http
-        .get(url)
-        .header("accept", "application/json")
-        .send()
-        .await?;
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await?;
-    if !(200..300).contains(&status) {
-        let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
-        return Err(Error::Api(Box::new(crate::error::ApiError::from_body(
-            status, body, None,
-        ))));
-    }
-    serde_json::from_slice(&bytes).map_err(|e| Error::Decode(format!("discovery document: {e}")))
+    let response = pipeline.get_anonymous(discovery_url).await?;
+    let body = response.value()?.unwrap_or(serde_json::Value::Null);
+    serde_json::from_value(body).map_err(|e| {
+        crate::response::decode_error(
+            response.status,
+            String::new(),
+            e.to_string(),
+            Some(Box::new(e)),
+        )
+    })
 }

@@ -197,3 +197,33 @@ async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<Request> {
         body,
     })
 }
+
+/// A server that accepts connections and reads requests but never answers (a hung backend).
+pub struct Silent {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    accepted: Arc<Mutex<usize>>,
+}
+
+impl Silent {
+    /// Starts listening on an ephemeral loopback port.
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let accepted = Arc::new(Mutex::new(0));
+        let count = accepted.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((sock, _)) = listener.accept().await {
+                *count.lock().unwrap() += 1;
+                held.push(sock);
+            }
+        });
+        Silent { base, accepted }
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        *self.accepted.lock().unwrap()
+    }
+}

@@ -57,12 +57,12 @@ async fn arm_error_keeps_code_and_message() {
     let err: azml::Error = client(&mock)
         .workspaces_get("sub1", "rg1", "ws1")
         .await
-        .unwrap_err()
-        .into();
-    let azml::Error::Api(api) = &err else {
+        .unwrap_err();
+    let azml::Error::Service(api) = &err else {
         panic!("expected an ARM error, got {err:?}")
     };
-    assert_eq!((api.status, api.code.as_str()), (404, "ResourceNotFound"));
+    let code = api.error.as_ref().and_then(|e| e.code.as_deref());
+    assert_eq!((api.status, code), (404, Some("ResourceNotFound")));
     assert_eq!(api.request_id.as_deref(), Some("req-42"));
     assert_eq!(
         err.to_string(),
@@ -191,16 +191,13 @@ async fn failed_operation_is_a_typed_error() {
         .unwrap()
         .await
         .unwrap_err();
-    let azml::Error::OperationFailed {
-        status,
-        error: Some(e),
-    } = &err
-    else {
+    let azml::Error::OperationFailed(op) = &err else {
         panic!("{err:?}")
     };
+    let e = op.error.as_ref().expect("the service's error");
     assert_eq!(
-        (status.as_str(), e.code.as_str(), e.message.as_str()),
-        ("Failed", "QuotaExceeded", "Not enough cores.")
+        (op.status.as_str(), e.code.as_deref(), e.message.as_deref()),
+        ("Failed", Some("QuotaExceeded"), Some("Not enough cores."))
     );
 }
 
@@ -267,7 +264,8 @@ async fn post_202_location_with_final_state_via_location() {
         .await
         .unwrap()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the Location answered 200 with a body");
     let first = &result.value.unwrap().application_insights_results.unwrap()[0];
     assert_eq!(first.message.as_deref(), Some("fine"));
     assert_eq!(polls.load(Ordering::SeqCst), 2);
@@ -297,10 +295,10 @@ async fn canceled_operation_is_a_typed_error() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, azml::Error::OperationFailed { status, error: None } if status == "canceled"),
+        matches!(&err, azml::Error::OperationCanceled(op) if op.status == "canceled" && op.error.is_none()),
         "{err:?}"
     );
-    assert_eq!(err.to_string(), "operation canceled");
+    assert_eq!(err.to_string(), "long-running operation ended canceled");
 }
 
 #[tokio::test]

@@ -198,8 +198,7 @@ async fn a_401_drops_the_token_and_retries_once() {
     let err: azml::Error = client(&mock)
         .workspaces_get("s", "rg", "ws1")
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(
         err.to_string()
             .contains("HTTP 401: InvalidAuthenticationToken: nope"),
@@ -219,21 +218,26 @@ async fn token_goes_only_to_the_configured_https_endpoint() {
         .build()
         .unwrap();
     let c = Client::new(&other.base, pipeline);
-    let err: azml::Error = c.workspaces_get("s", "rg", "ws1").await.unwrap_err().into();
+    let err: azml::Error = c.workspaces_get("s", "rg", "ws1").await.unwrap_err();
     assert!(matches!(err, azml::Error::Refused(_)), "{err:?}");
+    // Both hosts are 127.0.0.1: only the ports tell them apart, so the message has them.
+    let (refused, configured) = (
+        other.base.trim_start_matches("http://"),
+        arm.base.trim_start_matches("http://"),
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("refused to send a request to http://{refused}: not the configured endpoint {configured}")
+    );
     assert!(other.requests().is_empty());
-    // Plain HTTP to a non-loopback host: refused before anything is sent.
-    let pipeline = Pipeline::builder()
+    // Plain HTTP to a non-loopback host: the pipeline is refused, so nothing can be sent.
+    let err = Pipeline::builder()
         .endpoint("http://management.example.com")
         .credential(credential(&arm))
         .build()
-        .unwrap();
-    let err: azml::Error = Client::with_pipeline(pipeline)
-        .workspaces_get("s", "rg", "ws1")
-        .await
-        .unwrap_err()
-        .into();
-    assert!(err.to_string().contains("is not HTTPS"), "{err}");
+        .unwrap_err();
+    assert!(matches!(err, azml::Error::Refused(_)), "{err:?}");
+    assert!(err.to_string().contains("not HTTPS"), "{err}");
     assert!(arm.requests().is_empty(), "not even a token request");
 }
 
@@ -243,8 +247,7 @@ async fn token_endpoint_errors_are_clear_and_secret_free() {
     let err: azml::Error = client(&mock)
         .workspaces_get("s", "rg", "ws1")
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     let text = format!("{err} {err:?}");
     assert!(
         text.contains("invalid_client") && text.contains("AADSTS7000215"),
@@ -273,7 +276,7 @@ fn environment_credential_and_clouds() {
     .unwrap_err();
     assert_eq!(
         missing.to_string(),
-        "authentication failed: AZURE_CLIENT_SECRET is not set"
+        "invalid configuration: AZURE_CLIENT_SECRET is not set"
     );
     assert_eq!(
         Cloud::China.resource_manager(),

@@ -132,8 +132,7 @@ async fn retries_stop_at_the_bound_and_say_how_many() {
     let err: azml::Error = client(&mock, retry)
         .workspaces_get("s", "rg", "ws1")
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(n.load(Ordering::SeqCst), 3);
     assert_eq!(
         err.to_string(),
@@ -153,8 +152,7 @@ async fn post_is_not_retried_on_500_but_is_on_503() {
     let err: azml::Error = client(&mock, fast())
         .workspaces_list_keys("s", "rg", "ws1")
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(err.to_string().starts_with("HTTP 500"), "{err}");
     assert_eq!(
         n.load(Ordering::SeqCst),

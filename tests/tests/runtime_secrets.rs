@@ -94,14 +94,12 @@ async fn no_secret_in_logs_debug_or_errors() {
     let err: azml::Error = client
         .workspaces_get("s", "rg", "missing")
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     seen.push(format!("{err} {err:?}"));
     let refused: azml::Error = Client::new("https://elsewhere.example.com", pipeline.clone())
         .workspaces_get("s", "rg", "ws1")
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     seen.push(format!("{refused} {refused:?}"));
     seen.push(format!(
         "{credential:?} {pipeline:?} {client:?} {:?}",
@@ -121,6 +119,103 @@ async fn no_secret_in_logs_debug_or_errors() {
         logs.contains("azml.request"),
         "the flow was traced:\n{logs}"
     );
+    let everything = format!("{logs}\n{}", seen.join("\n"));
+    for secret in [CLIENT_SECRET, ACCESS_TOKEN, "verysecret", "access.token"] {
+        assert!(
+            !everything.contains(secret),
+            "found {secret:?} in:\n{everything}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_secret_across_redirects_and_timeouts() {
+    let capture = Capture::default();
+    let sink = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let mut seen = Vec::new();
+
+    // A token endpoint that redirects the client secret elsewhere.
+    let other = MockArm::start(|_| Response::json(200, json!({}))).await;
+    let target = other.base.clone();
+    let idp = MockArm::start(move |_| {
+        Response::empty(307).header("location", &format!("{target}/token"))
+    })
+    .await;
+    let err = ClientSecretCredential::new(&idp.base, "t", "c", Secret::new(CLIENT_SECRET))
+        .get_token(&["x/.default"])
+        .await
+        .unwrap_err();
+    seen.push(format!("{err} {err:?}"));
+
+    // A real token, then ARM redirects a PUT whose body holds the secret.
+    let tokens = MockArm::start(|_| {
+        Response::json(
+            200,
+            json!({"access_token": ACCESS_TOKEN, "expires_in": 3600}),
+        )
+    })
+    .await;
+    let credential = Arc::new(ClientSecretCredential::new(
+        &tokens.base,
+        "t",
+        "c",
+        Secret::new(CLIENT_SECRET),
+    ));
+    let target = other.base.clone();
+    let arm = MockArm::start(move |_| {
+        Response::empty(302).header("location", &format!("{target}/stolen"))
+    })
+    .await;
+    let pipeline = Pipeline::builder()
+        .endpoint(&arm.base)
+        .credential(credential.clone())
+        .build()
+        .unwrap();
+    let body: models::Workspace = serde_json::from_value(
+        json!({"location": "eastus", "properties": {"description": CLIENT_SECRET}}),
+    )
+    .unwrap();
+    let err = Client::with_pipeline(pipeline)
+        .workspaces_create_or_update_initial("s", "rg", "ws1", &body)
+        .await
+        .unwrap_err();
+    seen.push(format!("{err} {err:?}"));
+    assert!(String::from_utf8_lossy(&arm.requests()[0].body).contains(CLIENT_SECRET));
+
+    // A hung ARM endpoint: the token was sent, the timeout error must not show it.
+    let silent = azml_tests::mock::Silent::start().await;
+    let pipeline = Pipeline::builder()
+        .endpoint(&silent.base)
+        .credential(credential)
+        .timeout(Duration::from_millis(300))
+        .retry(azml::runtime::RetryOptions {
+            max_retries: 1,
+            initial_delay: Duration::from_millis(1),
+            ..Default::default()
+        })
+        .build()
+        .unwrap();
+    let err = Client::with_pipeline(pipeline)
+        .workspaces_create_or_update_initial("s", "rg", "ws1", &body)
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    let mut chain = format!("{err} {err:?}");
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        chain.push_str(&format!(" {s} {s:?}"));
+        source = s.source();
+    }
+    seen.push(chain);
+
+    assert!(other.requests().is_empty());
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     let everything = format!("{logs}\n{}", seen.join("\n"));
     for secret in [CLIENT_SECRET, ACCESS_TOKEN, "verysecret", "access.token"] {
         assert!(

@@ -43,7 +43,7 @@ pub fn measure(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn cargo(dir: &Path, args: &[&str]) -> Result<(), String> {
+pub(crate) fn cargo(dir: &Path, args: &[&str]) -> Result<(), String> {
     let status = Command::new("cargo")
         .args(args)
         .current_dir(dir)
@@ -88,13 +88,13 @@ fn measured(dir: &Path, args: &[&str]) -> Result<Sample, String> {
     })
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
     v[v.len() / 2]
 }
 
 /// Writes the throw-away workspace that holds both crates.
-fn bench_workspace(root: &Path) -> Result<std::path::PathBuf, String> {
+pub(crate) fn bench_workspace(root: &Path) -> Result<std::path::PathBuf, String> {
     let dir = root.join("bench-work");
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
     let manifest = format!(
@@ -103,6 +103,12 @@ fn bench_workspace(root: &Path) -> Result<std::path::PathBuf, String> {
          azml = {{ path = \"../generated\", default-features = false, features = [\"{OUR_FEATURE}\"] }}\n\
          {PEER} = {{ version = \"{PEER_VERSION}\", default-features = false, features = [\"{PEER_FEATURE}\"] }}\n"
     );
+    // The decode benchmark's program (`xtask/bench/decode.rs`) needs both crates too.
+    let manifest = format!(
+        "{manifest}serde_json = \"1\"\n\n\
+         [[bin]]\nname = \"decode\"\npath = \"../xtask/bench/decode.rs\"\n\n\
+         [profile.release]\ndebug = false\n"
+    );
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("src/lib.rs"), "").map_err(|e| e.to_string())?;
     Ok(dir)
@@ -110,6 +116,12 @@ fn bench_workspace(root: &Path) -> Result<std::path::PathBuf, String> {
 
 /// Runs the whole benchmark and prints a Markdown report.
 pub fn run(root: &Path, runs: usize) -> Result<(), String> {
+    compile(root, runs)?;
+    crate::decode_bench::run(root, runs)
+}
+
+/// Generation and compile cost.
+fn compile(root: &Path, runs: usize) -> Result<(), String> {
     let config = Config::load(&root.join("specs/api-versions.toml")).map_err(|e| e.to_string())?;
     let spec_root = config.spec_root(root).map_err(|e| e.to_string())?;
 

@@ -2,11 +2,13 @@
 //!
 //! - `generate`: regenerate `generated/` for every api-version in `specs/api-versions.toml`.
 //! - `check`: fail if `generated/` differs from what `generate` would write.
-//! - `bench [runs]`: generation time, generated size, compile time and memory against autorust.
+//! - `bench [runs]`: generation time, generated size, compile time and memory against autorust,
+//!   then the decode benchmark; `bench decode [runs]` runs the decode benchmark alone.
 //! - `diff <old> <new>`: spec changes between two api-versions and their Rust-level impact.
 //! - `mutate [count] [seed]`: the seeded mutation campaign (no panic, no abort, located errors).
 
 mod bench;
+mod decode_bench;
 mod diff;
 mod mutate;
 
@@ -79,6 +81,10 @@ fn run() -> Result<(), String> {
                     stale.join(", ")
                 ))
             }
+        }
+        Some("bench") if args.get(1).map(String::as_str) == Some("decode") => {
+            let runs = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(5);
+            decode_bench::run(&root, runs)
         }
         Some("bench") => {
             let runs = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);

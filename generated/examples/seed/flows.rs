@@ -49,8 +49,8 @@ pub async fn discover(
     let url = ws
         .properties
         .and_then(|p| p.discovery_url)
-        .ok_or_else(|| azml::Error::Other(format!("workspace {name} has no discoveryUrl")))?;
-    azml::workspace::discover(&reqwest::Client::new(), &url).await
+        .ok_or_else(|| azml::Error::config(format!("workspace {name} has no discoveryUrl")))?;
+    azml::workspace::discover(c.pipeline(), &url).await
 }
 
 /// The walkthrough's AmlCompute body: dedicated Standard_D1, 0–1 nodes, scale down after 30 min.
@@ -77,7 +77,7 @@ pub async fn create_aml_compute(
     location: &str,
 ) -> Result<models::ComputeResource, azml::Error> {
     let body: models::ComputeResource = serde_json::from_value(aml_compute_body(location))
-        .map_err(|e| azml::Error::Other(e.to_string()))?;
+        .map_err(|e| azml::Error::config_from("request body", e))?;
     c.compute_create_or_update(
         &t.subscription,
         &t.resource_group,
@@ -170,7 +170,7 @@ pub async fn create_workspace(
     location: &str,
 ) -> Result<models::Workspace, azml::Error> {
     let body: models::Workspace = serde_json::from_value(workspace_body(kind, t, name, location))
-        .map_err(|e| azml::Error::Other(e.to_string()))?;
+        .map_err(|e| azml::Error::config_from("request body", e))?;
     c.workspaces_create_or_update(&t.subscription, &t.resource_group, name, &body)
         .await?
         .await

@@ -50,7 +50,7 @@ async fn run(args: &[String]) -> Result<(), azml::Error> {
     let a = |i: usize| {
         args.get(i)
             .map(String::as_str)
-            .ok_or_else(|| azml::Error::Other("missing argument; see the example's doc".into()))
+            .ok_or_else(|| azml::Error::config("missing argument; see the example's doc"))
     };
     match a(0)? {
         "list" => {
@@ -82,7 +82,7 @@ async fn run(args: &[String]) -> Result<(), azml::Error> {
         }
         "delete-compute" => flows::delete_compute(&client, &t, a(1)?, a(2)?).await?,
         "delete-workspace" => flows::delete_workspace(&client, &t, a(1)?).await?,
-        other => return Err(azml::Error::Other(format!("unknown command {other}"))),
+        other => return Err(azml::Error::config(format!("unknown command {other}"))),
     }
     Ok(())
 }

@@ -81,8 +81,12 @@ impl std::fmt::Debug for Extra {
 }
 
 /// Reads the fields of one JSON object; used by generated `from_json`.
+///
+/// The object's entries are moved into a vector once and looked up by a linear scan: models'
+/// objects are small, and comparing a few keys is cheaper than hashing each declared name.
+/// Entries keep the order received, so what is left over (the unknown properties) does too.
 pub struct ObjReader {
-    map: Map<String, Value>,
+    entries: Vec<(String, Option<Value>)>,
     missing: Vec<&'static str>,
 }
 
@@ -91,18 +95,26 @@ impl ObjReader {
     pub fn new(v: Value) -> Result<Self, DecodeError> {
         match v {
             Value::Object(map) => Ok(ObjReader {
-                map,
+                entries: map.into_iter().map(|(k, v)| (k, Some(v))).collect(),
                 missing: Vec::new(),
             }),
             other => Err(DecodeError::expected("an object", &other)),
         }
     }
 
+    /// Takes the value of `key` out, if present and not taken yet.
+    fn take(&mut self, key: &str) -> Option<Value> {
+        self.entries
+            .iter_mut()
+            .find(|(k, v)| k == key && v.is_some())
+            .and_then(|(_, v)| v.take())
+    }
+
     /// A required field. Absent (or `null` where `T` cannot hold it), it reads as `T`'s
     /// placeholder and is recorded as missing; only a type without a placeholder (a closed
     /// enum) fails.
     pub fn req<T: Json>(&mut self, key: &'static str) -> Result<T, DecodeError> {
-        match self.map.remove(key).map(read_present::<T>) {
+        match self.take(key).map(read_present::<T>) {
             Some(Ok(Some(t))) => Ok(t),
             Some(Err(e)) => Err(e.at(key)),
             Some(Ok(None)) | None => match T::placeholder() {
@@ -118,7 +130,7 @@ impl ObjReader {
     /// An optional field. `null` reads as absent unless `T` can hold it (an `x-nullable`
     /// field is `Option<Option<U>>`: absent → `None`, `null` → `Some(None)`).
     pub fn opt<T: Json>(&mut self, key: &str) -> Result<Option<T>, DecodeError> {
-        match self.map.remove(key) {
+        match self.take(key) {
             None => Ok(None),
             Some(v) => read_present(v).map_err(|e| e.at(key)),
         }
@@ -126,21 +138,34 @@ impl ObjReader {
 
     /// Drops a field without reading it (a discriminator constant).
     pub fn skip(&mut self, key: &str) {
-        self.map.remove(key);
+        self.take(key);
+    }
+
+    /// The entries not taken yet, in the order received.
+    fn left(&mut self) -> Map<String, Value> {
+        std::mem::take(&mut self.entries)
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect()
     }
 
     /// Everything not read yet (for `additionalProperties`).
     pub fn rest<T: Json>(&mut self) -> Result<BTreeMap<String, T>, DecodeError> {
-        BTreeMap::from_json(Value::Object(std::mem::take(&mut self.map)))
+        BTreeMap::from_json(Value::Object(self.left()))
     }
 
     /// What is left: the unknown properties and the missing required ones.
-    pub fn finish(self) -> Extra {
-        if self.map.is_empty() && self.missing.is_empty() {
+    pub fn finish(mut self) -> Extra {
+        let unknown = if self.entries.iter().any(|(_, v)| v.is_some()) {
+            self.left()
+        } else {
+            Map::new()
+        };
+        if unknown.is_empty() && self.missing.is_empty() {
             return Extra(None);
         }
         Extra(Some(Box::new(ExtraInner {
-            unknown: self.map,
+            unknown,
             missing: self.missing,
         })))
     }
@@ -262,6 +287,20 @@ mod tests {
         let d = format!("{m:?}");
         assert!(!d.contains("hunter2"), "{d}");
         assert!(d.contains("adminPassword"), "{d}");
+    }
+
+    #[test]
+    fn unknown_properties_keep_their_order() {
+        let v = json!({"z": 1, "name": "a", "b": 2, "tag": "t", "a": 3});
+        let m = M::from_json(v).unwrap();
+        let keys: Vec<&str> = m
+            .extra
+            .unknown()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["z", "b", "a"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 #![allow(clippy::all, missing_docs, unused_imports, mismatched_lifetime_syntaxes)]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -104,13 +104,7 @@ impl ClientInfo<crate::runtime::Pipeline> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::runtime::Pipeline>,
-    {}
-};
+impl ClientHooks<crate::runtime::Pipeline> for &Client {}
 #[allow(clippy::all)]
 impl Client {
     /**Lists all of the available Azure Machine Learning Workspaces REST API operations.
@@ -122,7 +116,7 @@ Sends a `GET` request to `/providers/Microsoft.MachineLearningServices/operation
         &'a self,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::AmlOperationListResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/providers/Microsoft.MachineLearningServices/operations", self.baseurl,
@@ -143,22 +137,16 @@ Sends a `GET` request to `/providers/Microsoft.MachineLearningServices/operation
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "operations_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets the properties of the specified machine learning workspace.
@@ -175,10 +163,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         workspace_name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2023_04_01::models::Workspace>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2023_04_01::models::Workspace>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -200,22 +185,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates or updates a workspace with the specified parameters.
@@ -234,10 +213,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_04_01::models::Workspace,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -251,22 +227,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspaces_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Deletes a machine learning workspace.
@@ -283,10 +253,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         workspace_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -300,22 +267,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Updates a machine learning workspace with the specified parameters.
@@ -334,10 +295,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_04_01::models::WorkspaceUpdateParameters,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -356,22 +314,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspaces_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists all the available machine learning workspaces under the specified resource group.
@@ -390,7 +342,7 @@ Arguments:
         skip: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::WorkspaceListResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces",
@@ -414,22 +366,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_by_resource_group_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Diagnose workspace setup issue.
@@ -448,10 +394,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_04_01::models::DiagnoseWorkspaceParameters,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/diagnose",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -465,22 +408,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_diagnose_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspaces_diagnose_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists all the keys associated with this workspace. This includes keys for the storage account, app insights and password for container registry
@@ -499,7 +436,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ListWorkspaceKeysResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listKeys",
@@ -522,22 +459,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Resync all the keys associated with this workspace. This includes keys for the storage account, app insights and password for container registry
@@ -554,10 +485,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         workspace_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/resyncKeys",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -571,22 +499,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_resync_keys_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Gets the current usage information as well as limits for AML resources for given subscription and location.
@@ -603,7 +525,7 @@ Arguments:
         location: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ListUsagesResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/usages",
@@ -626,22 +548,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "usages_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Returns supported VM Sizes in a location
@@ -658,7 +574,7 @@ Arguments:
         location: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::VirtualMachineSizeListResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/vmSizes",
@@ -681,22 +597,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "virtual_machine_sizes_list",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Update quota for each VM family in workspace.
@@ -715,7 +625,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::QuotaUpdateParameters,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::UpdateWorkspaceQuotasResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/updateQuotas",
@@ -739,22 +649,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "quotas_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("quotas_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets the currently assigned Workspace Quotas based on VMFamily.
@@ -771,7 +675,7 @@ Arguments:
         location: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ListWorkspaceQuotas>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/quotas",
@@ -794,22 +698,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "quotas_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Lists all the available machine learning workspaces under the specified subscription.
@@ -826,7 +724,7 @@ Arguments:
         skip: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::WorkspaceListResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/workspaces",
@@ -849,22 +747,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_by_subscription_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets computes in specified workspace.
@@ -885,7 +777,7 @@ Arguments:
         skip: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::PaginatedComputeResourcesList>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes",
@@ -909,22 +801,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets compute definition by its name. Any secrets (storage keys, service credentials, etc) are not returned - use 'keys' nested resource to get them.
@@ -945,7 +831,7 @@ Arguments:
         compute_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ComputeResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
@@ -969,22 +855,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates or updates compute. This call will overwrite a compute if it exists. This is a nonrecoverable operation. If your intent is to create a new compute, do a GET first to verify that it does not exist yet.
@@ -1005,10 +885,7 @@ Arguments:
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2023_04_01::models::ComputeResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1023,22 +900,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("compute_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Deletes specified Machine Learning compute.
@@ -1059,10 +930,7 @@ Arguments:
         workspace_name: &'a str,
         compute_name: &'a str,
         underlying_resource_action: &'a crate::v2023_04_01::models::UnderlyingResourceAction,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1087,22 +955,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Updates properties of a compute. This call will overwrite a compute if it exists. This is a nonrecoverable operation.
@@ -1123,10 +985,7 @@ Arguments:
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2023_04_01::models::ClusterUpdateParameters,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1146,22 +1005,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("compute_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Get the details (e.g IP address, port etc) of all the compute nodes in the compute.
@@ -1182,7 +1035,7 @@ Arguments:
         compute_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::AmlComputeNodesInformation>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/listNodes",
@@ -1206,22 +1059,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_list_nodes_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**return notebook access token and refresh token
@@ -1240,7 +1087,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::NotebookAccessTokenResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listNotebookAccessToken",
@@ -1263,22 +1110,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_notebook_access_token",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets secrets related to Machine Learning compute (storage keys, service credentials, etc).
@@ -1299,7 +1140,7 @@ Arguments:
         compute_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ComputeSecrets>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/listKeys",
@@ -1323,22 +1164,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Posts a start action to a compute instance
@@ -1357,10 +1192,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/start",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1375,22 +1207,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_start_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Posts a stop action to a compute instance
@@ -1409,10 +1235,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/stop",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1427,22 +1250,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_stop_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Posts a restart action to a compute instance
@@ -1461,10 +1278,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/restart",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1479,22 +1293,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_restart_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List all the private endpoint connections associated with the workspace.
@@ -1513,7 +1321,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::PrivateEndpointConnectionListResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections",
@@ -1536,22 +1344,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets the specified private endpoint connection associated with the workspace.
@@ -1572,7 +1374,7 @@ Arguments:
         private_endpoint_connection_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::PrivateEndpointConnection>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections/{}",
@@ -1596,22 +1398,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Update the state of specified private endpoint connection associated with the workspace.
@@ -1634,7 +1430,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::PrivateEndpointConnection,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::PrivateEndpointConnection>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections/{}",
@@ -1659,22 +1455,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "private_endpoint_connections_create_or_update",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Deletes the specified private endpoint connection associated with the workspace.
@@ -1693,7 +1485,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1716,23 +1508,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Gets the private link resources that need to be created for a workspace.
@@ -1751,7 +1537,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::PrivateLinkResourceListResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateLinkResources",
@@ -1774,22 +1560,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_link_resources_list",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Prepare a notebook.
@@ -1806,10 +1586,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         workspace_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/prepareNotebook",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1823,22 +1600,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_prepare_notebook_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List storage account keys of a workspace.
@@ -1857,7 +1628,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ListStorageAccountKeysResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listStorageAccountKeys",
@@ -1880,22 +1651,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_storage_account_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List keys of a notebook.
@@ -1914,7 +1679,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ListNotebookKeysResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listNotebookKeys",
@@ -1937,22 +1702,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_notebook_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Sends a `GET` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections/{connectionName}`
@@ -1973,7 +1732,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::WorkspaceConnectionPropertiesV2BasicResource,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections/{}",
@@ -1997,22 +1756,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Sends a `PUT` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections/{connectionName}`
@@ -2035,7 +1788,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::WorkspaceConnectionPropertiesV2BasicResource,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections/{}",
@@ -2060,22 +1813,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_create",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspace_connections_create"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Sends a `DELETE` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections/{connectionName}`
@@ -2092,7 +1839,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         connection_name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2115,23 +1862,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Sends a `GET` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections`
@@ -2154,7 +1895,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections",
@@ -2179,22 +1920,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("target", &target))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Called by Client (Portal, CLI, etc) to get a list of all external outbound dependencies (FQDNs) programmatically.
@@ -2213,7 +1948,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ExternalFqdnResponse>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundNetworkDependenciesEndpoints",
@@ -2236,22 +1971,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_outbound_network_dependencies_endpoints",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List containers.
@@ -2274,7 +2003,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::CodeContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes",
@@ -2298,22 +2027,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get Code container.
@@ -2334,7 +2057,7 @@ Arguments:
         code_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::CodeContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}",
@@ -2358,22 +2081,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update Code container.
@@ -2394,10 +2111,7 @@ Arguments:
         registry_name: &'a str,
         code_name: &'a str,
         body: &'a crate::v2023_04_01::models::CodeContainerResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2412,22 +2126,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_code_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Code container.
@@ -2446,10 +2156,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         code_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2464,22 +2171,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -2506,7 +2207,7 @@ Arguments:
         top: Option<i32>,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::CodeVersionResourceArmPaginatedResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions",
@@ -2533,22 +2234,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -2571,7 +2266,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::CodeVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}",
@@ -2595,22 +2290,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -2633,10 +2322,7 @@ Arguments:
         code_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::CodeVersionResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2651,22 +2337,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_code_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -2687,10 +2369,7 @@ Arguments:
         registry_name: &'a str,
         code_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2705,22 +2384,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Generate a storage location and credential for the client to upload a code asset to.
@@ -2745,7 +2418,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}/startPendingUpload",
@@ -2770,22 +2443,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_create_or_get_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_code_versions_create_or_get_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List containers.
@@ -2808,7 +2477,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::ComponentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components",
@@ -2832,22 +2501,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -2868,7 +2531,7 @@ Arguments:
         component_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ComponentContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}",
@@ -2892,22 +2555,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -2928,10 +2585,7 @@ Arguments:
         registry_name: &'a str,
         component_name: &'a str,
         body: &'a crate::v2023_04_01::models::ComponentContainerResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2946,22 +2600,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_component_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -2980,10 +2630,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         component_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2998,22 +2645,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -3042,7 +2683,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::ComponentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions",
@@ -3069,22 +2710,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -3107,7 +2742,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ComponentVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}",
@@ -3132,22 +2767,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -3170,10 +2799,7 @@ Arguments:
         component_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::ComponentVersionResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3189,22 +2815,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_component_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -3225,10 +2847,7 @@ Arguments:
         registry_name: &'a str,
         component_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3244,22 +2863,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List Data containers.
@@ -3284,7 +2897,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::DataContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data",
@@ -3309,22 +2922,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -3345,7 +2952,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::DataContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}",
@@ -3369,22 +2976,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -3405,10 +3006,7 @@ Arguments:
         registry_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_04_01::models::DataContainerResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3423,22 +3021,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_data_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -3457,10 +3051,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3475,22 +3066,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List data versions in the data container
@@ -3524,7 +3109,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::DataVersionBaseResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions",
@@ -3553,22 +3138,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -3591,7 +3170,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::DataVersionBaseResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}",
@@ -3615,22 +3194,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -3653,10 +3226,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::DataVersionBaseResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3671,22 +3241,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_data_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -3707,10 +3273,7 @@ Arguments:
         registry_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3725,22 +3288,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Generate a storage location and credential for the client to upload a data asset to.
@@ -3765,7 +3322,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}/startPendingUpload",
@@ -3790,22 +3347,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_create_or_get_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_data_versions_create_or_get_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List environment containers.
@@ -3830,7 +3383,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::EnvironmentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments",
@@ -3855,22 +3408,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -3891,7 +3438,7 @@ Arguments:
         environment_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::EnvironmentContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}",
@@ -3915,22 +3462,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -3951,10 +3492,7 @@ Arguments:
         registry_name: &'a str,
         environment_name: &'a str,
         body: &'a crate::v2023_04_01::models::EnvironmentContainerResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3969,22 +3507,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_environment_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -4003,10 +3537,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         environment_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4021,22 +3552,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -4067,7 +3592,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::EnvironmentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions",
@@ -4095,22 +3620,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -4133,7 +3652,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::EnvironmentVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}",
@@ -4158,22 +3677,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -4196,10 +3709,7 @@ Arguments:
         environment_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::EnvironmentVersionResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4215,22 +3725,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_environment_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -4251,10 +3757,7 @@ Arguments:
         registry_name: &'a str,
         environment_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4270,22 +3773,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List model containers.
@@ -4310,7 +3807,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::ModelContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models",
@@ -4335,22 +3832,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -4371,7 +3862,7 @@ Arguments:
         model_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ModelContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}",
@@ -4395,22 +3886,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update model container.
@@ -4431,10 +3916,7 @@ Arguments:
         registry_name: &'a str,
         model_name: &'a str,
         body: &'a crate::v2023_04_01::models::ModelContainerResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4449,22 +3931,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_model_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -4483,10 +3961,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         model_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4501,22 +3976,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -4555,7 +4024,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::ModelVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions",
@@ -4587,22 +4056,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("version", &version))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -4625,7 +4088,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ModelVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}",
@@ -4649,22 +4112,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -4687,10 +4144,7 @@ Arguments:
         model_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::ModelVersionResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4705,22 +4159,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_model_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -4741,10 +4191,7 @@ Arguments:
         registry_name: &'a str,
         model_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4759,22 +4206,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Generate a storage location and credential for the client to upload a model asset to.
@@ -4799,7 +4240,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}/startPendingUpload",
@@ -4824,22 +4265,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_create_or_get_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_model_versions_create_or_get_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Lists Batch inference endpoint in the workspace.
@@ -4864,7 +4301,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::BatchEndpointTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints",
@@ -4889,22 +4326,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("count", &count))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets a batch inference endpoint by name.
@@ -4925,7 +4356,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::BatchEndpointTrackedResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
@@ -4949,22 +4380,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates a batch inference endpoint (asynchronous).
@@ -4985,10 +4410,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_04_01::models::BatchEndpointTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5003,22 +4425,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "batch_endpoints_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Batch Inference Endpoint (asynchronous).
@@ -5037,10 +4455,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5055,22 +4470,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update a batch inference endpoint (asynchronous).
@@ -5091,10 +4500,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_04_01::models::PartialMinimalTrackedResourceWithIdentity,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5114,22 +4520,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("batch_endpoints_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists Batch inference deployments in the workspace.
@@ -5158,7 +4558,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::BatchDeploymentTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments",
@@ -5185,22 +4585,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets a batch inference deployment by id.
@@ -5223,7 +4617,7 @@ Arguments:
         deployment_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::BatchDeploymentTrackedResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
@@ -5248,22 +4642,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates/updates a batch inference deployment (asynchronous).
@@ -5286,10 +4674,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_04_01::models::BatchDeploymentTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5305,22 +4690,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "batch_deployments_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Batch Inference deployment (asynchronous).
@@ -5341,10 +4722,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5360,22 +4738,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update a batch inference deployment (asynchronous).
@@ -5398,10 +4770,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_04_01::models::PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5422,22 +4791,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("batch_deployments_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists batch Inference Endpoint keys.
@@ -5458,7 +4821,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::EndpointAuthKeys>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/listkeys",
@@ -5482,22 +4845,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List containers.
@@ -5520,7 +4877,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::CodeContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes",
@@ -5544,22 +4901,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -5580,7 +4931,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::CodeContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}",
@@ -5604,22 +4955,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -5642,7 +4987,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::CodeContainerResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::CodeContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}",
@@ -5667,23 +5012,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("code_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -5702,7 +5041,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5725,23 +5064,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List versions.
@@ -5772,7 +5105,7 @@ Arguments:
         hash_version: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::CodeVersionResourceArmPaginatedResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions",
@@ -5801,22 +5134,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("hashVersion", &hash_version))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -5839,7 +5166,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::CodeVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}",
@@ -5863,22 +5190,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -5903,7 +5224,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::CodeVersionResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::CodeVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}",
@@ -5928,23 +5249,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("code_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -5965,7 +5280,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5988,23 +5303,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Generate a storage location and credential for the client to upload a code asset to.
@@ -6029,7 +5338,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}/startPendingUpload",
@@ -6054,22 +5363,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_create_or_get_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "code_versions_create_or_get_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List component containers.
@@ -6094,7 +5399,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::ComponentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components",
@@ -6119,22 +5424,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -6155,7 +5454,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ComponentContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}",
@@ -6179,22 +5478,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -6217,7 +5510,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::ComponentContainerResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ComponentContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}",
@@ -6242,23 +5535,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("component_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -6277,7 +5564,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6300,23 +5587,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List component versions.
@@ -6347,7 +5628,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::ComponentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions",
@@ -6375,22 +5656,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -6413,7 +5688,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ComponentVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions/{}",
@@ -6437,22 +5712,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -6477,7 +5746,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::ComponentVersionResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ComponentVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions/{}",
@@ -6502,23 +5771,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("component_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -6539,7 +5802,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6562,23 +5825,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List data containers.
@@ -6603,7 +5860,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::DataContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data",
@@ -6628,22 +5885,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -6664,7 +5915,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::DataContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}",
@@ -6688,22 +5939,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -6726,7 +5971,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::DataContainerResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::DataContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}",
@@ -6751,23 +5996,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("data_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -6786,7 +6025,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6809,23 +6048,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List data versions in the data container
@@ -6859,7 +6092,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::DataVersionBaseResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions",
@@ -6888,22 +6121,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -6926,7 +6153,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::DataVersionBaseResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions/{}",
@@ -6950,22 +6177,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -6990,7 +6211,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::DataVersionBaseResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::DataVersionBaseResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions/{}",
@@ -7015,23 +6236,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("data_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -7052,7 +6267,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7075,23 +6290,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List datastores.
@@ -7124,7 +6333,7 @@ Arguments:
         search_text: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::DatastoreResourceArmPaginatedResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores",
@@ -7154,22 +6363,17 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("searchText", &search_text))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        crate::query::join_arrays(request.url_mut(), &[("names", "csv")]);
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get datastore.
@@ -7190,7 +6394,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::DatastoreResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}",
@@ -7214,22 +6418,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update datastore.
@@ -7254,7 +6452,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::DatastoreResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::DatastoreResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}",
@@ -7282,23 +6480,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("datastores_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete datastore.
@@ -7317,7 +6509,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7340,23 +6532,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Get datastore secrets.
@@ -7377,7 +6563,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::DatastoreSecrets>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}/listSecrets",
@@ -7401,22 +6587,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_list_secrets",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List environment containers.
@@ -7441,7 +6621,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::EnvironmentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments",
@@ -7466,22 +6646,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -7502,7 +6676,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::EnvironmentContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}",
@@ -7526,22 +6700,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -7564,7 +6732,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::EnvironmentContainerResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::EnvironmentContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}",
@@ -7589,23 +6757,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("environment_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -7624,7 +6786,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7647,23 +6809,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List versions.
@@ -7694,7 +6850,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::EnvironmentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions",
@@ -7722,22 +6878,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -7760,7 +6910,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::EnvironmentVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions/{}",
@@ -7784,22 +6934,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates or updates an EnvironmentVersion.
@@ -7824,7 +6968,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::EnvironmentVersionResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::EnvironmentVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions/{}",
@@ -7849,23 +6993,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("environment_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -7886,7 +7024,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7909,23 +7047,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Lists Jobs in the workspace.
@@ -7952,7 +7084,7 @@ Arguments:
         tag: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::JobBaseResourceArmPaginatedResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs",
@@ -7979,22 +7111,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("tag", &tag))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets a Job by name/id.
@@ -8015,7 +7141,7 @@ Arguments:
         id: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::JobBaseResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}",
@@ -8039,22 +7165,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates and executes a Job.
@@ -8077,7 +7197,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::JobBaseResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::JobBaseResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}",
@@ -8102,23 +7222,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("jobs_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Deletes a Job (asynchronous).
@@ -8137,10 +7251,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8155,22 +7266,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Cancels a Job (asynchronous).
@@ -8189,10 +7294,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}/cancel",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8207,22 +7309,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_cancel_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List model containers.
@@ -8249,7 +7345,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::ModelContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models",
@@ -8275,22 +7371,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -8311,7 +7401,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ModelContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}",
@@ -8335,22 +7425,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -8373,7 +7457,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::ModelContainerResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ModelContainerResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}",
@@ -8398,23 +7482,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("model_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -8433,7 +7511,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8456,23 +7534,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List model versions.
@@ -8515,7 +7587,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::ModelVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions",
@@ -8549,22 +7621,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("version", &version))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -8587,7 +7653,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ModelVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions/{}",
@@ -8611,22 +7677,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -8651,7 +7711,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::ModelVersionResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ModelVersionResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions/{}",
@@ -8676,23 +7736,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("model_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -8713,7 +7767,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_04_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8736,23 +7790,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List Online Endpoints.
@@ -8787,7 +7835,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::OnlineEndpointTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints",
@@ -8817,22 +7865,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("tags", &tags))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get Online Endpoint.
@@ -8853,7 +7895,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::OnlineEndpointTrackedResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
@@ -8877,22 +7919,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update Online Endpoint (asynchronous).
@@ -8913,10 +7949,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_04_01::models::OnlineEndpointTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8931,22 +7964,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "online_endpoints_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Online Endpoint (asynchronous).
@@ -8965,10 +7994,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8983,22 +8009,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update Online Endpoint (asynchronous).
@@ -9019,10 +8039,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_04_01::models::PartialMinimalTrackedResourceWithIdentity,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9042,22 +8059,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("online_endpoints_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List Inference Endpoint Deployments.
@@ -9086,7 +8097,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::OnlineDeploymentTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments",
@@ -9113,22 +8124,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get Inference Deployment Deployment.
@@ -9151,7 +8156,7 @@ Arguments:
         deployment_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::OnlineDeploymentTrackedResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
@@ -9176,22 +8181,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update Inference Endpoint Deployment (asynchronous).
@@ -9214,10 +8213,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_04_01::models::OnlineDeploymentTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9233,22 +8229,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "online_deployments_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Inference Endpoint Deployment (asynchronous).
@@ -9269,10 +8261,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9288,22 +8277,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update Online Deployment (asynchronous).
@@ -9326,10 +8309,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_04_01::models::PartialMinimalTrackedResourceWithSku,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9350,22 +8330,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("online_deployments_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Polls an Endpoint operation.
@@ -9390,7 +8364,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::DeploymentLogsRequest,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::DeploymentLogs>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}/getLogs",
@@ -9416,22 +8390,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_get_logs",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("online_deployments_get_logs"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List Inference Endpoint Deployment Skus.
@@ -9458,7 +8426,7 @@ Arguments:
         count: Option<i32>,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::SkuResourceArmPaginatedResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}/skus",
@@ -9485,22 +8453,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("count", &count))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_list_skus_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List EndpointAuthKeys for an Endpoint using Key-based authentication.
@@ -9521,7 +8483,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::EndpointAuthKeys>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/listKeys",
@@ -9545,22 +8507,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Regenerate EndpointAuthKeys for an Endpoint using Key-based authentication (asynchronous).
@@ -9581,10 +8537,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_04_01::models::RegenerateEndpointKeysRequest,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/regenerateKeys",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9599,22 +8552,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_regenerate_keys_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "online_endpoints_regenerate_keys_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Retrieve a valid AML token for an Endpoint using AMLToken-based authentication.
@@ -9635,7 +8584,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::EndpointAuthToken>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/token",
@@ -9659,22 +8608,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_get_token",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List schedules in specified workspace.
@@ -9697,7 +8640,7 @@ Arguments:
         list_view_type: Option<&'a crate::v2023_04_01::models::ScheduleListViewType2>,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ScheduleResourceArmPaginatedResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules",
@@ -9722,22 +8665,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get schedule.
@@ -9758,7 +8695,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ScheduleResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules/{}",
@@ -9782,22 +8719,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update schedule.
@@ -9818,10 +8749,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_04_01::models::ScheduleResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9836,22 +8764,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("schedules_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete schedule.
@@ -9870,10 +8792,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9888,22 +8807,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List registries by subscription
@@ -9920,7 +8833,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::RegistryTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/registries",
@@ -9942,22 +8855,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_list_by_subscription_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List registries
@@ -9976,7 +8883,7 @@ Arguments:
         ResponseValue<
             crate::v2023_04_01::models::RegistryTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries",
@@ -9999,22 +8906,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get registry
@@ -10033,7 +8934,7 @@ Arguments:
         registry_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::RegistryTrackedResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
@@ -10056,22 +8957,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update registry
@@ -10090,10 +8985,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2023_04_01::models::RegistryTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10107,22 +8999,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registries_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("registries_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete registry
@@ -10139,10 +9025,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         registry_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10156,22 +9039,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registries_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update tags
@@ -10192,7 +9069,7 @@ Arguments:
         body: &'a crate::v2023_04_01::models::PartialRegistryPartialTrackedResource,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::RegistryTrackedResource>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
@@ -10216,22 +9093,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("registries_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Remove regions from registry
@@ -10250,10 +9121,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2023_04_01::models::RegistryTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/removeRegions",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10267,22 +9135,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registries_remove_regions_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("registries_remove_regions_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists all enabled features for a workspace
@@ -10301,7 +9163,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_04_01::models::ListAmlUserFeatureResult>,
-        Error<crate::v2023_04_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/features",
@@ -10324,22 +9186,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_features_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
 }
@@ -10467,7 +9323,7 @@ impl Client {
         workspace_name: &'a str,
         body: &'a crate::v2023_04_01::models::DiagnoseWorkspaceParameters,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_04_01::models::DiagnoseResponseResult>,
+        crate::lro::Poller<Option<crate::v2023_04_01::models::DiagnoseResponseResult>>,
         crate::Error,
     > {
         let url = format!(
@@ -10757,7 +9613,7 @@ impl Client {
         resource_group_name: &'a str,
         workspace_name: &'a str,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_04_01::models::NotebookResourceInfo>,
+        crate::lro::Poller<Option<crate::v2023_04_01::models::NotebookResourceInfo>>,
         crate::Error,
     > {
         let url = format!(
@@ -12296,7 +11152,7 @@ impl Client {
         registry_name: &'a str,
         body: &'a crate::v2023_04_01::models::RegistryTrackedResource,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_04_01::models::RegistryTrackedResource>,
+        crate::lro::Poller<Option<crate::v2023_04_01::models::RegistryTrackedResource>>,
         crate::Error,
     > {
         let url = format!(
@@ -13765,5 +12621,9 @@ impl Client {
         let base = pipeline.endpoint().to_string();
         let http = pipeline.http().clone();
         Self::new_with_client(&base, http, pipeline)
+    }
+    /// The pipeline this client sends through.
+    pub fn pipeline(&self) -> &crate::runtime::Pipeline {
+        &self.inner
     }
 }

@@ -8,7 +8,7 @@
 
 #![allow(clippy::all, unused_imports)]
 //! Operation tables keyed by progenitor's operation id: the read-only shape of each
-//! request body (used by the client hooks) and a JSON-parameter dispatcher (used by the
+//! request body (used by the generated methods) and a JSON-parameter dispatcher (used by the
 //! example-replay tests). Generated; not part of the public API.
 use crate::json::dispatch::{
     drive_raw, drive_typed, hold, opt, opt_str, req, req_str, Call, Slot,
@@ -175,7 +175,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::Workspace,
                         _,
-                        _,
                     >(
                         c
                             .workspaces_create_or_update_initial(
@@ -191,7 +190,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -215,7 +213,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::Workspace,
-                        _,
                         _,
                     >(
                         c
@@ -253,7 +250,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::DiagnoseResponseResult,
                         _,
-                        _,
                     >(
                         c
                             .workspaces_diagnose_initial(
@@ -281,7 +277,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -396,7 +391,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::ComputeResource,
                         _,
-                        _,
                     >(
                         c
                             .compute_create_or_update_initial(
@@ -422,7 +416,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::ComputeResource,
                         _,
-                        _,
                     >(
                         c
                             .compute_update_initial(
@@ -447,7 +440,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -504,7 +496,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .compute_start_initial(
@@ -521,7 +512,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .compute_stop_initial(
@@ -537,7 +527,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -626,7 +615,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::NotebookResourceInfo,
-                        _,
                         _,
                     >(
                         c
@@ -754,7 +742,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_code_containers_delete_initial(
@@ -792,7 +779,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::CodeContainerResource,
                         _,
-                        _,
                     >(
                         c
                             .registry_code_containers_create_or_update_initial(
@@ -825,7 +811,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -861,7 +846,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::CodeVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -917,7 +901,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_component_containers_delete_initial(
@@ -955,7 +938,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::ComponentContainerResource,
                         _,
-                        _,
                     >(
                         c
                             .registry_component_containers_create_or_update_initial(
@@ -988,7 +970,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1028,7 +1009,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::ComponentVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1070,7 +1050,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_data_containers_delete_initial(
@@ -1107,7 +1086,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::DataContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1152,7 +1130,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_data_versions_delete_initial(
@@ -1191,7 +1168,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::DataVersionBaseResource,
-                        _,
                         _,
                     >(
                         c
@@ -1256,7 +1232,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_environment_containers_delete_initial(
@@ -1293,7 +1268,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::EnvironmentContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1337,7 +1311,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_environment_versions_delete_initial(
@@ -1376,7 +1349,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::EnvironmentVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1418,7 +1390,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_model_containers_delete_initial(
@@ -1455,7 +1426,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::ModelContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1503,7 +1473,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_model_versions_delete_initial(
@@ -1542,7 +1511,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::ModelVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1599,7 +1567,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .batch_endpoints_delete_initial(
@@ -1637,7 +1604,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::BatchEndpointTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .batch_endpoints_update_initial(
@@ -1662,7 +1628,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::BatchEndpointTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -1696,7 +1661,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1737,7 +1701,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::BatchDeploymentTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .batch_deployments_update_initial(
@@ -1763,7 +1726,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::BatchDeploymentTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -2489,7 +2451,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .jobs_delete_initial(
@@ -2536,7 +2497,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -2735,7 +2695,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_delete_initial(
@@ -2773,7 +2732,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::OnlineEndpointTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_update_initial(
@@ -2798,7 +2756,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::OnlineEndpointTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -2832,7 +2789,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -2873,7 +2829,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::OnlineDeploymentTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .online_deployments_update_initial(
@@ -2899,7 +2854,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::OnlineDeploymentTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -2979,7 +2933,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_regenerate_keys_initial(
@@ -3032,7 +2985,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .schedules_delete_initial(
@@ -3065,7 +3017,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::ScheduleResource,
-                        _,
                         _,
                     >(
                         c
@@ -3104,7 +3055,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3162,7 +3112,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_04_01::models::RegistryTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .registries_create_or_update_initial(
@@ -3186,7 +3135,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_04_01::models::RegistryTrackedResource,
-                        _,
                         _,
                     >(
                         c

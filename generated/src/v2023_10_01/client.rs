@@ -7,7 +7,7 @@
 
 #![allow(clippy::all, missing_docs, unused_imports, mismatched_lifetime_syntaxes)]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -103,13 +103,7 @@ impl ClientInfo<crate::runtime::Pipeline> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::runtime::Pipeline>,
-    {}
-};
+impl ClientHooks<crate::runtime::Pipeline> for &Client {}
 #[allow(clippy::all)]
 impl Client {
     /**Lists all of the available Azure Machine Learning Workspaces REST API operations.
@@ -121,7 +115,7 @@ Sends a `GET` request to `/providers/Microsoft.MachineLearningServices/operation
         &'a self,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::OperationListResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/providers/Microsoft.MachineLearningServices/operations", self.baseurl,
@@ -142,22 +136,16 @@ Sends a `GET` request to `/providers/Microsoft.MachineLearningServices/operation
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "operations_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets the properties of the specified machine learning workspace.
@@ -174,10 +162,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         workspace_name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2023_10_01::models::Workspace>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2023_10_01::models::Workspace>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -199,22 +184,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates or updates a workspace with the specified parameters.
@@ -233,10 +212,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::Workspace,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -250,22 +226,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspaces_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Deletes a machine learning workspace.
@@ -282,10 +252,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         workspace_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -299,22 +266,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Updates a machine learning workspace with the specified parameters.
@@ -333,10 +294,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::WorkspaceUpdateParameters,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -355,22 +313,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspaces_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists all the available machine learning workspaces under the specified resource group.
@@ -389,7 +341,7 @@ Arguments:
         skip: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::WorkspaceListResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces",
@@ -413,22 +365,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_by_resource_group_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Diagnose workspace setup issue.
@@ -447,10 +393,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::DiagnoseWorkspaceParameters,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/diagnose",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -464,22 +407,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_diagnose_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspaces_diagnose_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists all the keys associated with this workspace. This includes keys for the storage account, app insights and password for container registry
@@ -498,7 +435,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ListWorkspaceKeysResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listKeys",
@@ -521,22 +458,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Resync all the keys associated with this workspace. This includes keys for the storage account, app insights and password for container registry
@@ -553,10 +484,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         workspace_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/resyncKeys",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -570,22 +498,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_resync_keys_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Gets the current usage information as well as limits for AML resources for given subscription and location.
@@ -602,7 +524,7 @@ Arguments:
         location: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ListUsagesResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/usages",
@@ -625,22 +547,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "usages_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Returns supported VM Sizes in a location
@@ -657,7 +573,7 @@ Arguments:
         location: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::VirtualMachineSizeListResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/vmSizes",
@@ -680,22 +596,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "virtual_machine_sizes_list",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Update quota for each VM family in workspace.
@@ -714,7 +624,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::QuotaUpdateParameters,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::UpdateWorkspaceQuotasResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/updateQuotas",
@@ -738,22 +648,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "quotas_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("quotas_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets the currently assigned Workspace Quotas based on VMFamily.
@@ -770,7 +674,7 @@ Arguments:
         location: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ListWorkspaceQuotas>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/quotas",
@@ -793,22 +697,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "quotas_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Lists all the available machine learning workspaces under the specified subscription.
@@ -825,7 +723,7 @@ Arguments:
         skip: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::WorkspaceListResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/workspaces",
@@ -848,22 +746,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_by_subscription_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets computes in specified workspace.
@@ -884,7 +776,7 @@ Arguments:
         skip: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::PaginatedComputeResourcesList>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes",
@@ -908,22 +800,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets compute definition by its name. Any secrets (storage keys, service credentials, etc) are not returned - use 'keys' nested resource to get them.
@@ -944,7 +830,7 @@ Arguments:
         compute_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ComputeResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
@@ -968,22 +854,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates or updates compute. This call will overwrite a compute if it exists. This is a nonrecoverable operation. If your intent is to create a new compute, do a GET first to verify that it does not exist yet.
@@ -1004,10 +884,7 @@ Arguments:
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2023_10_01::models::ComputeResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1022,22 +899,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("compute_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Deletes specified Machine Learning compute.
@@ -1058,10 +929,7 @@ Arguments:
         workspace_name: &'a str,
         compute_name: &'a str,
         underlying_resource_action: &'a crate::v2023_10_01::models::UnderlyingResourceAction,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1086,22 +954,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Updates properties of a compute. This call will overwrite a compute if it exists. This is a nonrecoverable operation.
@@ -1122,10 +984,7 @@ Arguments:
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2023_10_01::models::ClusterUpdateParameters,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1145,22 +1004,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("compute_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Get the details (e.g IP address, port etc) of all the compute nodes in the compute.
@@ -1181,7 +1034,7 @@ Arguments:
         compute_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::AmlComputeNodesInformation>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/listNodes",
@@ -1205,22 +1058,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_list_nodes_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**return notebook access token and refresh token
@@ -1239,7 +1086,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::NotebookAccessTokenResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listNotebookAccessToken",
@@ -1262,22 +1109,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_notebook_access_token",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets secrets related to Machine Learning compute (storage keys, service credentials, etc).
@@ -1298,7 +1139,7 @@ Arguments:
         compute_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ComputeSecrets>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/listKeys",
@@ -1322,22 +1163,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Posts a start action to a compute instance
@@ -1356,10 +1191,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/start",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1374,22 +1206,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_start_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Posts a stop action to a compute instance
@@ -1408,10 +1234,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/stop",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1426,22 +1249,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_stop_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Posts a restart action to a compute instance
@@ -1460,10 +1277,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/restart",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1478,22 +1292,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_restart_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List all the private endpoint connections associated with the workspace.
@@ -1512,7 +1320,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::PrivateEndpointConnectionListResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections",
@@ -1535,22 +1343,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets the specified private endpoint connection associated with the workspace.
@@ -1571,7 +1373,7 @@ Arguments:
         private_endpoint_connection_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::PrivateEndpointConnection>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections/{}",
@@ -1595,22 +1397,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Update the state of specified private endpoint connection associated with the workspace.
@@ -1633,7 +1429,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::PrivateEndpointConnection,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::PrivateEndpointConnection>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections/{}",
@@ -1658,22 +1454,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "private_endpoint_connections_create_or_update",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Deletes the specified private endpoint connection associated with the workspace.
@@ -1692,7 +1484,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1715,23 +1507,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Gets the private link resources that need to be created for a workspace.
@@ -1750,7 +1536,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::PrivateLinkResourceListResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateLinkResources",
@@ -1773,22 +1559,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_link_resources_list",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Prepare a notebook.
@@ -1805,10 +1585,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         workspace_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/prepareNotebook",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1822,22 +1599,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_prepare_notebook_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List storage account keys of a workspace.
@@ -1856,7 +1627,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ListStorageAccountKeysResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listStorageAccountKeys",
@@ -1879,22 +1650,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_storage_account_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List keys of a notebook.
@@ -1913,7 +1678,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ListNotebookKeysResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listNotebookKeys",
@@ -1936,22 +1701,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_notebook_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Sends a `GET` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections/{connectionName}`
@@ -1972,7 +1731,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::WorkspaceConnectionPropertiesV2BasicResource,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections/{}",
@@ -1996,22 +1755,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Sends a `PUT` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections/{connectionName}`
@@ -2034,7 +1787,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::WorkspaceConnectionPropertiesV2BasicResource,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections/{}",
@@ -2059,22 +1812,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_create",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspace_connections_create"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Sends a `DELETE` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections/{connectionName}`
@@ -2091,7 +1838,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         connection_name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2114,23 +1861,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Sends a `GET` request to `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections`
@@ -2153,7 +1894,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections",
@@ -2178,22 +1919,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("target", &target))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Called by Client (Portal, CLI, etc) to get a list of all external outbound dependencies (FQDNs) programmatically.
@@ -2212,7 +1947,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ExternalFqdnResponse>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundNetworkDependenciesEndpoints",
@@ -2235,22 +1970,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_outbound_network_dependencies_endpoints",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Lists the managed network outbound rules for a machine learning workspace.
@@ -2269,7 +1998,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::OutboundRuleListResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundRules",
@@ -2292,22 +2021,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "managed_network_settings_rule_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets an outbound rule from the managed network of a machine learning workspace.
@@ -2328,7 +2051,7 @@ Arguments:
         rule_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::OutboundRuleBasicResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundRules/{}",
@@ -2352,22 +2075,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "managed_network_settings_rule_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates or updates an outbound rule in the managed network of a machine learning workspace.
@@ -2388,10 +2105,7 @@ Arguments:
         workspace_name: &'a str,
         rule_name: &'a str,
         body: &'a crate::v2023_10_01::models::OutboundRuleBasicResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundRules/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2406,22 +2120,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "managed_network_settings_rule_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "managed_network_settings_rule_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Deletes an outbound rule from the managed network of a machine learning workspace.
@@ -2440,10 +2150,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         rule_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundRules/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2458,22 +2165,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "managed_network_settings_rule_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Provisions the managed network of a machine learning workspace.
@@ -2492,10 +2193,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::ManagedNetworkProvisionOptions,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/provisionManagedNetwork",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2509,22 +2207,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "managed_network_provisions_provision_managed_network_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "managed_network_provisions_provision_managed_network_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List containers.
@@ -2547,7 +2241,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::CodeContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes",
@@ -2571,22 +2265,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get Code container.
@@ -2607,7 +2295,7 @@ Arguments:
         code_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::CodeContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}",
@@ -2631,22 +2319,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update Code container.
@@ -2667,10 +2349,7 @@ Arguments:
         registry_name: &'a str,
         code_name: &'a str,
         body: &'a crate::v2023_10_01::models::CodeContainerResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2685,22 +2364,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_code_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Code container.
@@ -2719,10 +2394,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         code_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2737,22 +2409,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -2779,7 +2445,7 @@ Arguments:
         top: Option<i32>,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::CodeVersionResourceArmPaginatedResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions",
@@ -2806,22 +2472,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -2844,7 +2504,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::CodeVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}",
@@ -2868,22 +2528,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -2906,10 +2560,7 @@ Arguments:
         code_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::CodeVersionResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2924,22 +2575,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_code_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -2960,10 +2607,7 @@ Arguments:
         registry_name: &'a str,
         code_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2978,22 +2622,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Get a SAS for a blob reference associated with the code
@@ -3018,7 +2656,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::BlobReferenceSasRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::BlobReferenceSasResponseDto>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}/getBlobReferenceSAS",
@@ -3043,22 +2681,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_get_blob_reference_sas",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_code_versions_get_blob_reference_sas",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Generate a storage location and credential for the client to upload a code asset to.
@@ -3083,7 +2717,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::PendingUploadResponseDto>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}/startPendingUpload",
@@ -3108,22 +2742,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_create_or_get_start_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_code_versions_create_or_get_start_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List containers.
@@ -3146,7 +2776,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::ComponentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components",
@@ -3170,22 +2800,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -3206,7 +2830,7 @@ Arguments:
         component_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ComponentContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}",
@@ -3230,22 +2854,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -3266,10 +2884,7 @@ Arguments:
         registry_name: &'a str,
         component_name: &'a str,
         body: &'a crate::v2023_10_01::models::ComponentContainerResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3284,22 +2899,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_component_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -3318,10 +2929,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         component_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3336,22 +2944,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -3380,7 +2982,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::ComponentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions",
@@ -3407,22 +3009,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -3445,7 +3041,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ComponentVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}",
@@ -3470,22 +3066,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -3508,10 +3098,7 @@ Arguments:
         component_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::ComponentVersionResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3527,22 +3114,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_component_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -3563,10 +3146,7 @@ Arguments:
         registry_name: &'a str,
         component_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3582,22 +3162,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Get a SAS for a blob reference associated with the component
@@ -3622,7 +3196,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::BlobReferenceSasRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::BlobReferenceSasResponseDto>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}/getBlobReferenceSAS",
@@ -3648,22 +3222,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_get_blob_reference_sas",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_component_versions_get_blob_reference_sas",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List Data containers.
@@ -3688,7 +3258,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::DataContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data",
@@ -3713,22 +3283,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -3749,7 +3313,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::DataContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}",
@@ -3773,22 +3337,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -3809,10 +3367,7 @@ Arguments:
         registry_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_10_01::models::DataContainerResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3827,22 +3382,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_data_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -3861,10 +3412,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3879,22 +3427,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List data versions in the data container
@@ -3928,7 +3470,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::DataVersionBaseResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions",
@@ -3957,22 +3499,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -3995,7 +3531,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::DataVersionBaseResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}",
@@ -4019,22 +3555,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -4057,10 +3587,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::DataVersionBaseResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4075,22 +3602,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_data_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -4111,10 +3634,7 @@ Arguments:
         registry_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4129,22 +3649,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Get a SAS for a blob reference associated with the data asset
@@ -4169,7 +3683,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::BlobReferenceSasRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::BlobReferenceSasResponseDto>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}/getBlobReferenceSAS",
@@ -4194,22 +3708,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_get_blob_reference_sas",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_data_versions_get_blob_reference_sas",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Generate a storage location and credential for the client to upload a data asset to.
@@ -4234,7 +3744,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::PendingUploadResponseDto>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}/startPendingUpload",
@@ -4259,22 +3769,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_create_or_get_start_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_data_versions_create_or_get_start_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List environment containers.
@@ -4299,7 +3805,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::EnvironmentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments",
@@ -4324,22 +3830,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -4360,7 +3860,7 @@ Arguments:
         environment_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::EnvironmentContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}",
@@ -4384,22 +3884,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -4420,10 +3914,7 @@ Arguments:
         registry_name: &'a str,
         environment_name: &'a str,
         body: &'a crate::v2023_10_01::models::EnvironmentContainerResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4438,22 +3929,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_environment_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -4472,10 +3959,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         environment_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4490,22 +3974,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -4536,7 +4014,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::EnvironmentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions",
@@ -4564,22 +4042,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -4602,7 +4074,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::EnvironmentVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}",
@@ -4627,22 +4099,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -4665,10 +4131,7 @@ Arguments:
         environment_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::EnvironmentVersionResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4684,22 +4147,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_environment_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -4720,10 +4179,7 @@ Arguments:
         registry_name: &'a str,
         environment_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4739,22 +4195,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Get a SAS for a blob reference associated with the environment
@@ -4779,7 +4229,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::BlobReferenceSasRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::BlobReferenceSasResponseDto>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}/getBlobReferenceSAS",
@@ -4805,22 +4255,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_get_blob_reference_sas",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_environment_versions_get_blob_reference_sas",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List model containers.
@@ -4845,7 +4291,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::ModelContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models",
@@ -4870,22 +4316,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -4906,7 +4346,7 @@ Arguments:
         model_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ModelContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}",
@@ -4930,22 +4370,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update model container.
@@ -4966,10 +4400,7 @@ Arguments:
         registry_name: &'a str,
         model_name: &'a str,
         body: &'a crate::v2023_10_01::models::ModelContainerResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4984,22 +4415,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_model_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -5018,10 +4445,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         model_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5036,22 +4460,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -5090,7 +4508,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::ModelVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions",
@@ -5122,22 +4540,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("version", &version))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -5160,7 +4572,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ModelVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}",
@@ -5184,22 +4596,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -5222,10 +4628,7 @@ Arguments:
         model_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::ModelVersionResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5240,22 +4643,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_model_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -5276,10 +4675,7 @@ Arguments:
         registry_name: &'a str,
         model_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5294,22 +4690,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Get a SAS for a blob reference associated with the model
@@ -5334,7 +4724,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::BlobReferenceSasRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::BlobReferenceSasResponseDto>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}/getBlobReferenceSAS",
@@ -5359,22 +4749,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_get_blob_reference_sas",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_model_versions_get_blob_reference_sas",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Generate a storage location and credential for the client to upload a model asset to.
@@ -5399,7 +4785,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::PendingUploadResponseDto>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}/startPendingUpload",
@@ -5424,22 +4810,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_create_or_get_start_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_model_versions_create_or_get_start_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Lists Batch inference endpoint in the workspace.
@@ -5464,7 +4846,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::BatchEndpointTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints",
@@ -5489,22 +4871,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("count", &count))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets a batch inference endpoint by name.
@@ -5525,7 +4901,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::BatchEndpointTrackedResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
@@ -5549,22 +4925,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates a batch inference endpoint (asynchronous).
@@ -5585,10 +4955,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_10_01::models::BatchEndpointTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5603,22 +4970,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "batch_endpoints_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Batch Inference Endpoint (asynchronous).
@@ -5637,10 +5000,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5655,22 +5015,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update a batch inference endpoint (asynchronous).
@@ -5691,10 +5045,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_10_01::models::PartialMinimalTrackedResourceWithIdentity,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5714,22 +5065,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("batch_endpoints_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists Batch inference deployments in the workspace.
@@ -5758,7 +5103,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::BatchDeploymentTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments",
@@ -5785,22 +5130,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets a batch inference deployment by id.
@@ -5823,7 +5162,7 @@ Arguments:
         deployment_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::BatchDeploymentTrackedResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
@@ -5848,22 +5187,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates/updates a batch inference deployment (asynchronous).
@@ -5886,10 +5219,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_10_01::models::BatchDeploymentTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5905,22 +5235,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "batch_deployments_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Batch Inference deployment (asynchronous).
@@ -5941,10 +5267,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5960,22 +5283,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update a batch inference deployment (asynchronous).
@@ -5998,10 +5315,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_10_01::models::PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6022,22 +5336,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("batch_deployments_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists batch Inference Endpoint keys.
@@ -6058,7 +5366,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::EndpointAuthKeys>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/listkeys",
@@ -6082,22 +5390,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List containers.
@@ -6120,7 +5422,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::CodeContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes",
@@ -6144,22 +5446,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -6180,7 +5476,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::CodeContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}",
@@ -6204,22 +5500,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -6242,7 +5532,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::CodeContainerResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::CodeContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}",
@@ -6267,23 +5557,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("code_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -6302,7 +5586,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6325,23 +5609,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List versions.
@@ -6372,7 +5650,7 @@ Arguments:
         hash_version: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::CodeVersionResourceArmPaginatedResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions",
@@ -6401,22 +5679,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("hashVersion", &hash_version))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -6439,7 +5711,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::CodeVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}",
@@ -6463,22 +5735,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -6503,7 +5769,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::CodeVersionResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::CodeVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}",
@@ -6528,23 +5794,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("code_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -6565,7 +5825,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6588,23 +5848,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Generate a storage location and credential for the client to upload a code asset to.
@@ -6629,7 +5883,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::PendingUploadResponseDto>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}/startPendingUpload",
@@ -6654,22 +5908,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_create_or_get_start_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "code_versions_create_or_get_start_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List component containers.
@@ -6694,7 +5944,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::ComponentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components",
@@ -6719,22 +5969,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -6755,7 +5999,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ComponentContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}",
@@ -6779,22 +6023,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -6817,7 +6055,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::ComponentContainerResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ComponentContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}",
@@ -6842,23 +6080,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("component_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -6877,7 +6109,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6900,23 +6132,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List component versions.
@@ -6947,7 +6173,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::ComponentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions",
@@ -6975,22 +6201,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -7013,7 +6233,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ComponentVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions/{}",
@@ -7037,22 +6257,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -7077,7 +6291,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::ComponentVersionResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ComponentVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions/{}",
@@ -7102,23 +6316,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("component_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -7139,7 +6347,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7162,23 +6370,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List data containers.
@@ -7203,7 +6405,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::DataContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data",
@@ -7228,22 +6430,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -7264,7 +6460,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::DataContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}",
@@ -7288,22 +6484,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -7326,7 +6516,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::DataContainerResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::DataContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}",
@@ -7351,23 +6541,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("data_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -7386,7 +6570,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7409,23 +6593,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List data versions in the data container
@@ -7459,7 +6637,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::DataVersionBaseResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions",
@@ -7488,22 +6666,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -7526,7 +6698,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::DataVersionBaseResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions/{}",
@@ -7550,22 +6722,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -7590,7 +6756,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::DataVersionBaseResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::DataVersionBaseResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions/{}",
@@ -7615,23 +6781,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("data_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -7652,7 +6812,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7675,23 +6835,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List datastores.
@@ -7724,7 +6878,7 @@ Arguments:
         search_text: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::DatastoreResourceArmPaginatedResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores",
@@ -7754,22 +6908,17 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("searchText", &search_text))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        crate::query::join_arrays(request.url_mut(), &[("names", "csv")]);
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get datastore.
@@ -7790,7 +6939,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::DatastoreResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}",
@@ -7814,22 +6963,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update datastore.
@@ -7854,7 +6997,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::DatastoreResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::DatastoreResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}",
@@ -7882,23 +7025,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("datastores_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete datastore.
@@ -7917,7 +7054,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7940,23 +7077,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Get datastore secrets.
@@ -7977,7 +7108,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::DatastoreSecrets>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}/listSecrets",
@@ -8001,22 +7132,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_list_secrets",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List environment containers.
@@ -8041,7 +7166,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::EnvironmentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments",
@@ -8066,22 +7191,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -8102,7 +7221,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::EnvironmentContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}",
@@ -8126,22 +7245,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -8164,7 +7277,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::EnvironmentContainerResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::EnvironmentContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}",
@@ -8189,23 +7302,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("environment_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -8224,7 +7331,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8247,23 +7354,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List versions.
@@ -8294,7 +7395,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::EnvironmentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions",
@@ -8322,22 +7423,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -8360,7 +7455,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::EnvironmentVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions/{}",
@@ -8384,22 +7479,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates or updates an EnvironmentVersion.
@@ -8424,7 +7513,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::EnvironmentVersionResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::EnvironmentVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions/{}",
@@ -8449,23 +7538,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("environment_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -8486,7 +7569,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8509,23 +7592,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Lists Jobs in the workspace.
@@ -8552,7 +7629,7 @@ Arguments:
         tag: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::JobBaseResourceArmPaginatedResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs",
@@ -8579,22 +7656,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("tag", &tag))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets a Job by name/id.
@@ -8615,7 +7686,7 @@ Arguments:
         id: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::JobBaseResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}",
@@ -8639,22 +7710,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates and executes a Job.
@@ -8677,7 +7742,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::JobBaseResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::JobBaseResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}",
@@ -8702,23 +7767,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("jobs_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Deletes a Job (asynchronous).
@@ -8737,10 +7796,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8755,22 +7811,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Cancels a Job (asynchronous).
@@ -8789,10 +7839,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}/cancel",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8807,22 +7854,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_cancel_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List model containers.
@@ -8849,7 +7890,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::ModelContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models",
@@ -8875,22 +7916,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -8911,7 +7946,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ModelContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}",
@@ -8935,22 +7970,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -8973,7 +8002,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::ModelContainerResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ModelContainerResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}",
@@ -8998,23 +8027,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("model_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -9033,7 +8056,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9056,23 +8079,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List model versions.
@@ -9115,7 +8132,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::ModelVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions",
@@ -9149,22 +8166,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("version", &version))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -9187,7 +8198,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ModelVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions/{}",
@@ -9211,22 +8222,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -9251,7 +8256,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::ModelVersionResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ModelVersionResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions/{}",
@@ -9276,23 +8281,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("model_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -9313,7 +8312,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2023_10_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9336,23 +8335,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List Online Endpoints.
@@ -9387,7 +8380,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::OnlineEndpointTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints",
@@ -9417,22 +8410,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("tags", &tags))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get Online Endpoint.
@@ -9453,7 +8440,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::OnlineEndpointTrackedResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
@@ -9477,22 +8464,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update Online Endpoint (asynchronous).
@@ -9513,10 +8494,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_10_01::models::OnlineEndpointTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9531,22 +8509,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "online_endpoints_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Online Endpoint (asynchronous).
@@ -9565,10 +8539,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9583,22 +8554,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update Online Endpoint (asynchronous).
@@ -9619,10 +8584,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_10_01::models::PartialMinimalTrackedResourceWithIdentity,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9642,22 +8604,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("online_endpoints_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List Inference Endpoint Deployments.
@@ -9686,7 +8642,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::OnlineDeploymentTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments",
@@ -9713,22 +8669,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get Inference Deployment Deployment.
@@ -9751,7 +8701,7 @@ Arguments:
         deployment_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::OnlineDeploymentTrackedResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
@@ -9776,22 +8726,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update Inference Endpoint Deployment (asynchronous).
@@ -9814,10 +8758,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_10_01::models::OnlineDeploymentTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9833,22 +8774,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "online_deployments_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Inference Endpoint Deployment (asynchronous).
@@ -9869,10 +8806,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9888,22 +8822,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update Online Deployment (asynchronous).
@@ -9926,10 +8854,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_10_01::models::PartialMinimalTrackedResourceWithSku,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9950,22 +8875,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("online_deployments_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Polls an Endpoint operation.
@@ -9990,7 +8909,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::DeploymentLogsRequest,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::DeploymentLogs>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}/getLogs",
@@ -10016,22 +8935,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_get_logs",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("online_deployments_get_logs"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List Inference Endpoint Deployment Skus.
@@ -10058,7 +8971,7 @@ Arguments:
         count: Option<i32>,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::SkuResourceArmPaginatedResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}/skus",
@@ -10085,22 +8998,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("count", &count))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_list_skus_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List EndpointAuthKeys for an Endpoint using Key-based authentication.
@@ -10121,7 +9028,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::EndpointAuthKeys>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/listKeys",
@@ -10145,22 +9052,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Regenerate EndpointAuthKeys for an Endpoint using Key-based authentication (asynchronous).
@@ -10181,10 +9082,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_10_01::models::RegenerateEndpointKeysRequest,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/regenerateKeys",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10199,22 +9097,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_regenerate_keys_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "online_endpoints_regenerate_keys_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Retrieve a valid AML token for an Endpoint using AMLToken-based authentication.
@@ -10235,7 +9129,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::EndpointAuthToken>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/token",
@@ -10259,22 +9153,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_get_token",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List schedules in specified workspace.
@@ -10297,7 +9185,7 @@ Arguments:
         list_view_type: Option<&'a crate::v2023_10_01::models::ScheduleListViewType2>,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ScheduleResourceArmPaginatedResult>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules",
@@ -10322,22 +9210,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get schedule.
@@ -10358,7 +9240,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::ScheduleResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules/{}",
@@ -10382,22 +9264,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update schedule.
@@ -10418,10 +9294,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_10_01::models::ScheduleResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10436,22 +9309,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("schedules_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete schedule.
@@ -10470,10 +9337,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10488,22 +9352,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List registries by subscription
@@ -10520,7 +9378,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::RegistryTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/registries",
@@ -10542,22 +9400,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_list_by_subscription_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List registries
@@ -10576,7 +9428,7 @@ Arguments:
         ResponseValue<
             crate::v2023_10_01::models::RegistryTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries",
@@ -10599,22 +9451,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get registry
@@ -10633,7 +9479,7 @@ Arguments:
         registry_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::RegistryTrackedResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
@@ -10656,22 +9502,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update registry
@@ -10690,10 +9530,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2023_10_01::models::RegistryTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10707,22 +9544,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registries_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("registries_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete registry
@@ -10739,10 +9570,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         registry_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10756,22 +9584,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registries_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update tags
@@ -10792,7 +9614,7 @@ Arguments:
         body: &'a crate::v2023_10_01::models::PartialRegistryPartialTrackedResource,
     ) -> Result<
         ResponseValue<crate::v2023_10_01::models::RegistryTrackedResource>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
@@ -10816,22 +9638,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("registries_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Remove regions from registry
@@ -10850,10 +9666,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2023_10_01::models::RegistryTrackedResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2023_10_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/removeRegions",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10867,22 +9680,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registries_remove_regions_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("registries_remove_regions_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
 }
@@ -11010,7 +9817,7 @@ impl Client {
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::DiagnoseWorkspaceParameters,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_10_01::models::DiagnoseResponseResult>,
+        crate::lro::Poller<Option<crate::v2023_10_01::models::DiagnoseResponseResult>>,
         crate::Error,
     > {
         let url = format!(
@@ -11300,7 +10107,7 @@ impl Client {
         resource_group_name: &'a str,
         workspace_name: &'a str,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_10_01::models::NotebookResourceInfo>,
+        crate::lro::Poller<Option<crate::v2023_10_01::models::NotebookResourceInfo>>,
         crate::Error,
     > {
         let url = format!(
@@ -11411,7 +10218,9 @@ impl Client {
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::ManagedNetworkProvisionOptions,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_10_01::models::ManagedNetworkProvisionStatus>,
+        crate::lro::Poller<
+            Option<crate::v2023_10_01::models::ManagedNetworkProvisionStatus>,
+        >,
         crate::Error,
     > {
         let url = format!(
@@ -12951,7 +11760,7 @@ impl Client {
         registry_name: &'a str,
         body: &'a crate::v2023_10_01::models::RegistryTrackedResource,
     ) -> Result<
-        crate::lro::Poller<crate::v2023_10_01::models::RegistryTrackedResource>,
+        crate::lro::Poller<Option<crate::v2023_10_01::models::RegistryTrackedResource>>,
         crate::Error,
     > {
         let url = format!(
@@ -14420,5 +13229,9 @@ impl Client {
         let base = pipeline.endpoint().to_string();
         let http = pipeline.http().clone();
         Self::new_with_client(&base, http, pipeline)
+    }
+    /// The pipeline this client sends through.
+    pub fn pipeline(&self) -> &crate::runtime::Pipeline {
+        &self.inner
     }
 }

@@ -7,7 +7,7 @@
 
 #![allow(clippy::all, unused_imports)]
 //! Operation tables keyed by progenitor's operation id: the read-only shape of each
-//! request body (used by the client hooks) and a JSON-parameter dispatcher (used by the
+//! request body (used by the generated methods) and a JSON-parameter dispatcher (used by the
 //! example-replay tests). Generated; not part of the public API.
 use crate::json::dispatch::{
     drive_raw, drive_typed, hold, opt, opt_str, req, req_str, Call, Slot,
@@ -177,7 +177,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::Workspace,
                         _,
-                        _,
                     >(
                         c
                             .workspaces_create_or_update_initial(
@@ -193,7 +192,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -217,7 +215,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::Workspace,
-                        _,
                         _,
                     >(
                         c
@@ -255,7 +252,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::DiagnoseResponseResult,
                         _,
-                        _,
                     >(
                         c
                             .workspaces_diagnose_initial(
@@ -283,7 +279,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -398,7 +393,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::ComputeResource,
                         _,
-                        _,
                     >(
                         c
                             .compute_create_or_update_initial(
@@ -424,7 +418,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::ComputeResource,
                         _,
-                        _,
                     >(
                         c
                             .compute_update_initial(
@@ -449,7 +442,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -506,7 +498,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .compute_start_initial(
@@ -523,7 +514,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .compute_stop_initial(
@@ -539,7 +529,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -628,7 +617,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::NotebookResourceInfo,
-                        _,
                         _,
                     >(
                         c
@@ -755,7 +743,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .managed_network_settings_rule_delete_initial(
@@ -793,7 +780,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::OutboundRuleBasicResource,
                         _,
-                        _,
                     >(
                         c
                             .managed_network_settings_rule_create_or_update_initial(
@@ -818,7 +804,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::ManagedNetworkProvisionStatus,
-                        _,
                         _,
                     >(
                         c
@@ -848,7 +833,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -887,7 +871,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::CodeContainerResource,
                         _,
-                        _,
                     >(
                         c
                             .registry_code_containers_create_or_update_initial(
@@ -920,7 +903,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -956,7 +938,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::CodeVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1035,7 +1016,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_component_containers_delete_initial(
@@ -1073,7 +1053,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::ComponentContainerResource,
                         _,
-                        _,
                     >(
                         c
                             .registry_component_containers_create_or_update_initial(
@@ -1106,7 +1085,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1146,7 +1124,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::ComponentVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1211,7 +1188,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_data_containers_delete_initial(
@@ -1248,7 +1224,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::DataContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1293,7 +1268,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_data_versions_delete_initial(
@@ -1332,7 +1306,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::DataVersionBaseResource,
-                        _,
                         _,
                     >(
                         c
@@ -1420,7 +1393,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_environment_containers_delete_initial(
@@ -1457,7 +1429,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::EnvironmentContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1501,7 +1472,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_environment_versions_delete_initial(
@@ -1540,7 +1510,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::EnvironmentVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1605,7 +1574,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_model_containers_delete_initial(
@@ -1642,7 +1610,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::ModelContainerResource,
-                        _,
                         _,
                     >(
                         c
@@ -1690,7 +1657,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .registry_model_versions_delete_initial(
@@ -1729,7 +1695,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::ModelVersionResource,
-                        _,
                         _,
                     >(
                         c
@@ -1809,7 +1774,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .batch_endpoints_delete_initial(
@@ -1847,7 +1811,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::BatchEndpointTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .batch_endpoints_update_initial(
@@ -1872,7 +1835,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::BatchEndpointTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -1906,7 +1868,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1947,7 +1908,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::BatchDeploymentTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .batch_deployments_update_initial(
@@ -1973,7 +1933,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::BatchDeploymentTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -2699,7 +2658,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .jobs_delete_initial(
@@ -2746,7 +2704,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -2945,7 +2902,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_delete_initial(
@@ -2983,7 +2939,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::OnlineEndpointTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_update_initial(
@@ -3008,7 +2963,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::OnlineEndpointTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -3042,7 +2996,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3083,7 +3036,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::OnlineDeploymentTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .online_deployments_update_initial(
@@ -3109,7 +3061,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::OnlineDeploymentTrackedResource,
-                        _,
                         _,
                     >(
                         c
@@ -3189,7 +3140,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_regenerate_keys_initial(
@@ -3242,7 +3192,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .schedules_delete_initial(
@@ -3275,7 +3224,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::ScheduleResource,
-                        _,
                         _,
                     >(
                         c
@@ -3314,7 +3262,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3372,7 +3319,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2023_10_01::models::RegistryTrackedResource,
                         _,
-                        _,
                     >(
                         c
                             .registries_create_or_update_initial(
@@ -3396,7 +3342,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2023_10_01::models::RegistryTrackedResource,
-                        _,
                         _,
                     >(
                         c

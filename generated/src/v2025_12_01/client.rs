@@ -5,7 +5,7 @@
 
 #![allow(clippy::all, missing_docs, unused_imports, mismatched_lifetime_syntaxes)]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -101,13 +101,7 @@ impl ClientInfo<crate::runtime::Pipeline> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::runtime::Pipeline>,
-    {}
-};
+impl ClientHooks<crate::runtime::Pipeline> for &Client {}
 #[allow(clippy::all)]
 impl Client {
     /**Lists all of the available Azure Machine Learning Workspaces REST API operations
@@ -121,7 +115,7 @@ Sends a `GET` request to `/providers/Microsoft.MachineLearningServices/operation
         &'a self,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::OperationListResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/providers/Microsoft.MachineLearningServices/operations", self.baseurl,
@@ -142,22 +136,16 @@ Sends a `GET` request to `/providers/Microsoft.MachineLearningServices/operation
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "operations_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets the currently assigned Workspace Quotas based on VMFamily.
@@ -174,7 +162,7 @@ Arguments:
         location: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ListWorkspaceQuotas>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/quotas",
@@ -197,22 +185,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "quotas_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Update quota for each VM family in workspace.
@@ -231,7 +213,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::QuotaUpdateParameters,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::UpdateWorkspaceQuotasResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/updateQuotas",
@@ -255,22 +237,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "quotas_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("quotas_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets the current usage information as well as limits for AML resources for given subscription and location.
@@ -287,7 +263,7 @@ Arguments:
         location: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ListUsagesResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/usages",
@@ -310,22 +286,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "usages_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Returns supported VM Sizes in a location
@@ -342,7 +312,7 @@ Arguments:
         location: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::VirtualMachineSizeListResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/vmSizes",
@@ -365,22 +335,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "virtual_machine_sizes_list",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List registries by subscription
@@ -397,7 +361,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::RegistryTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/registries",
@@ -419,22 +383,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_list_by_subscription_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Lists all the available machine learning workspaces under the specified subscription.
@@ -455,7 +413,7 @@ Arguments:
         kind: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::WorkspaceListResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/workspaces",
@@ -482,22 +440,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("kind", &kind))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_by_subscription_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List registries
@@ -516,7 +468,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::RegistryTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries",
@@ -539,22 +491,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get registry
@@ -571,10 +517,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         registry_name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::Registry>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::Registry>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -596,22 +539,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update registry
@@ -630,10 +567,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2025_12_01::models::Registry,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -647,22 +581,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registries_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("registries_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete registry
@@ -679,10 +607,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         registry_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -696,22 +621,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registries_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update tags
@@ -730,10 +649,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialRegistryPartialTrackedResource,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::Registry>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::Registry>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -756,22 +672,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registries_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("registries_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List containers.
@@ -794,7 +704,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::CodeContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes",
@@ -818,22 +728,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get Code container.
@@ -852,10 +756,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         code_name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::CodeContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::CodeContainer>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -878,22 +779,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update Code container.
@@ -914,10 +809,7 @@ Arguments:
         registry_name: &'a str,
         code_name: &'a str,
         body: &'a crate::v2025_12_01::models::CodeContainer,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -932,22 +824,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_code_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Code container.
@@ -966,10 +854,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         code_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -984,22 +869,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -1026,7 +905,7 @@ Arguments:
         top: Option<i32>,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::CodeVersionResourceArmPaginatedResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions",
@@ -1053,22 +932,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -1089,10 +962,7 @@ Arguments:
         registry_name: &'a str,
         code_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::CodeVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::CodeVersion>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1115,22 +985,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -1153,10 +1017,7 @@ Arguments:
         code_name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::CodeVersion,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1171,22 +1032,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_code_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -1207,10 +1064,7 @@ Arguments:
         registry_name: &'a str,
         code_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1225,22 +1079,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Generate a storage location and credential for the client to upload a code asset to.
@@ -1265,7 +1113,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::PendingUploadResponseDto>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/codes/{}/versions/{}/startPendingUpload",
@@ -1290,22 +1138,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_code_versions_create_or_get_start_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_code_versions_create_or_get_start_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List containers.
@@ -1328,7 +1172,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::ComponentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components",
@@ -1352,22 +1196,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -1388,7 +1226,7 @@ Arguments:
         component_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ComponentContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}",
@@ -1412,22 +1250,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -1448,10 +1280,7 @@ Arguments:
         registry_name: &'a str,
         component_name: &'a str,
         body: &'a crate::v2025_12_01::models::ComponentContainer,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1466,22 +1295,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_component_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -1500,10 +1325,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         component_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1518,22 +1340,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -1562,7 +1378,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::ComponentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions",
@@ -1589,22 +1405,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -1627,7 +1437,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ComponentVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}",
@@ -1652,22 +1462,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -1690,10 +1494,7 @@ Arguments:
         component_name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::ComponentVersion,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1709,22 +1510,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_component_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -1745,10 +1542,7 @@ Arguments:
         registry_name: &'a str,
         component_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/components/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1764,22 +1558,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_component_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List Data containers.
@@ -1804,7 +1592,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::DataContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data",
@@ -1829,22 +1617,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -1863,10 +1645,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::DataContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::DataContainer>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1889,22 +1668,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -1925,10 +1698,7 @@ Arguments:
         registry_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::DataContainer,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1943,22 +1713,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_data_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -1977,10 +1743,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -1995,22 +1758,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List data versions in the data container
@@ -2044,7 +1801,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::DataVersionBaseResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions",
@@ -2073,22 +1830,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -2111,7 +1862,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::DataVersionBase>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}",
@@ -2135,22 +1886,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -2173,10 +1918,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DataVersionBase,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2191,22 +1933,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_data_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -2227,10 +1965,7 @@ Arguments:
         registry_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2245,22 +1980,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Generate a storage location and credential for the client to upload a data asset to.
@@ -2285,7 +2014,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::PendingUploadResponseDto>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/data/{}/versions/{}/startPendingUpload",
@@ -2310,22 +2039,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_versions_create_or_get_start_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_data_versions_create_or_get_start_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get blob reference SAS Uri.
@@ -2350,7 +2075,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::GetBlobReferenceSasRequestDto,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::GetBlobReferenceSasResponseDto>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/datareferences/{}/versions/{}",
@@ -2375,22 +2100,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_data_references_get_blob_reference_sas",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_data_references_get_blob_reference_sas",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List environment containers.
@@ -2415,7 +2136,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::EnvironmentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments",
@@ -2440,22 +2161,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -2476,7 +2191,7 @@ Arguments:
         environment_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::EnvironmentContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}",
@@ -2500,22 +2215,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -2536,10 +2245,7 @@ Arguments:
         registry_name: &'a str,
         environment_name: &'a str,
         body: &'a crate::v2025_12_01::models::EnvironmentContainer,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2554,22 +2260,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_environment_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -2588,10 +2290,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         environment_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2606,22 +2305,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -2652,7 +2345,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::EnvironmentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions",
@@ -2680,22 +2373,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -2718,7 +2405,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::EnvironmentVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}",
@@ -2743,22 +2430,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -2781,10 +2462,7 @@ Arguments:
         environment_name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::EnvironmentVersion,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2800,22 +2478,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_environment_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -2836,10 +2510,7 @@ Arguments:
         registry_name: &'a str,
         environment_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/environments/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -2855,22 +2526,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_environment_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List model containers.
@@ -2895,7 +2560,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::ModelContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models",
@@ -2920,22 +2585,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -2956,7 +2615,7 @@ Arguments:
         model_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ModelContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}",
@@ -2980,22 +2639,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update model container.
@@ -3016,10 +2669,7 @@ Arguments:
         registry_name: &'a str,
         model_name: &'a str,
         body: &'a crate::v2025_12_01::models::ModelContainer,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3034,22 +2684,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_model_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -3068,10 +2714,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         model_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3086,22 +2729,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -3140,7 +2777,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::ModelVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions",
@@ -3172,22 +2809,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("version", &version))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -3208,10 +2839,7 @@ Arguments:
         registry_name: &'a str,
         model_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::ModelVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::ModelVersion>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3234,22 +2862,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -3272,10 +2894,7 @@ Arguments:
         model_name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::ModelVersion,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3290,22 +2909,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_model_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -3326,10 +2941,7 @@ Arguments:
         registry_name: &'a str,
         model_name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3344,22 +2956,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Generate a storage location and credential for the client to upload a model asset to.
@@ -3384,7 +2990,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::PendingUploadResponseDto>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/models/{}/versions/{}/startPendingUpload",
@@ -3409,22 +3015,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "registry_model_versions_create_or_get_start_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "registry_model_versions_create_or_get_start_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Remove regions from registry
@@ -3443,10 +3045,7 @@ Arguments:
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2025_12_01::models::Registry,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/removeRegions",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3460,22 +3059,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "registries_remove_regions_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("registries_remove_regions_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists all the available machine learning workspaces under the specified resource group.
@@ -3498,7 +3091,7 @@ Arguments:
         kind: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::WorkspaceListResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces",
@@ -3526,22 +3119,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("kind", &kind))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_by_resource_group_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets the properties of the specified machine learning workspace.
@@ -3558,10 +3145,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         workspace_name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::Workspace>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::Workspace>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3583,22 +3167,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates or updates a workspace with the specified parameters.
@@ -3617,10 +3195,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2025_12_01::models::Workspace,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3634,22 +3209,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspaces_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Deletes a machine learning workspace.
@@ -3668,10 +3237,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         force_to_purge: Option<bool>,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3690,22 +3256,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("forceToPurge", &force_to_purge))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Updates a machine learning workspace with the specified parameters.
@@ -3724,10 +3284,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2025_12_01::models::WorkspaceUpdateParameters,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3746,22 +3303,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspaces_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists Batch inference endpoint in the workspace.
@@ -3786,7 +3337,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::BatchEndpointTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints",
@@ -3811,22 +3362,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("count", &count))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get batch inference endpoint by name.
@@ -3847,10 +3392,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::BatchEndpoint>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::BatchEndpoint>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3873,22 +3415,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create a batch inference endpoint (asynchronous).
@@ -3911,10 +3447,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2025_12_01::models::BatchEndpoint,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3929,22 +3462,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "batch_endpoints_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Batch Inference Endpoint (asynchronous).
@@ -3963,10 +3492,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -3981,22 +3507,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update a batch inference endpoint (asynchronous).
@@ -4017,10 +3537,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialMinimalTrackedResourceWithIdentity,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4040,22 +3557,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("batch_endpoints_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists Batch inference deployments in the workspace.
@@ -4084,7 +3595,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::BatchDeploymentTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments",
@@ -4111,22 +3622,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get batch inference deployment by id.
@@ -4151,7 +3656,7 @@ Arguments:
         deployment_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::BatchDeployment>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
@@ -4176,22 +3681,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates/updates a batch inference deployment (asynchronous).
@@ -4214,10 +3713,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2025_12_01::models::BatchDeployment,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4233,22 +3729,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "batch_deployments_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Batch Inference deployment (asynchronous).
@@ -4269,10 +3761,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4288,22 +3777,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update a batch inference deployment (asynchronous).
@@ -4326,10 +3809,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4350,22 +3830,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_deployments_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("batch_deployments_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists batch Inference Endpoint keys.
@@ -4386,7 +3860,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::EndpointAuthKeys>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/batchEndpoints/{}/listkeys",
@@ -4410,22 +3884,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "batch_endpoints_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get capabilityHost.
@@ -4446,7 +3914,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::CapabilityHost>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/capabilityHosts/{}",
@@ -4470,22 +3938,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "capability_hosts_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update capabilityHost.
@@ -4506,10 +3968,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::CapabilityHost,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/capabilityHosts/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4524,22 +3983,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "capability_hosts_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "capability_hosts_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete capabilityHost.
@@ -4558,10 +4013,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/capabilityHosts/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4576,22 +4028,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "capability_hosts_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List containers.
@@ -4614,7 +4060,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::CodeContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes",
@@ -4638,22 +4084,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get containers.
@@ -4674,10 +4114,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::CodeContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::CodeContainer>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4700,22 +4137,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -4736,10 +4167,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::CodeContainer,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::CodeContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::CodeContainer>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4763,23 +4191,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("code_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -4798,7 +4220,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4821,23 +4243,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List versions.
@@ -4868,7 +4284,7 @@ Arguments:
         hash_version: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::CodeVersionResourceArmPaginatedResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions",
@@ -4897,22 +4313,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("hashVersion", &hash_version))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -4933,10 +4343,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::CodeVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::CodeVersion>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -4959,22 +4366,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -4997,10 +4398,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::CodeVersion,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::CodeVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::CodeVersion>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5024,23 +4422,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("code_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -5061,7 +4453,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5084,23 +4476,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Publish version asset into registry.
@@ -5123,10 +4509,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DestinationAsset,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}/publish",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5141,22 +4524,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_publish_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("code_versions_publish_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Generate a storage location and credential for the client to upload a code asset to.
@@ -5181,7 +4558,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::PendingUploadRequestDto,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::PendingUploadResponseDto>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/codes/{}/versions/{}/startPendingUpload",
@@ -5206,22 +4583,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "code_versions_create_or_get_start_pending_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "code_versions_create_or_get_start_pending_upload",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List component containers.
@@ -5246,7 +4619,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::ComponentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components",
@@ -5271,22 +4644,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -5307,7 +4674,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ComponentContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}",
@@ -5331,22 +4698,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -5369,7 +4730,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::ComponentContainer,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ComponentContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}",
@@ -5394,23 +4755,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("component_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -5429,7 +4784,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5452,23 +4807,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List component versions.
@@ -5499,7 +4848,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::ComponentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions",
@@ -5527,22 +4876,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -5565,7 +4908,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ComponentVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions/{}",
@@ -5589,22 +4932,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -5629,7 +4966,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::ComponentVersion,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ComponentVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions/{}",
@@ -5654,23 +4991,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("component_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -5691,7 +5022,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5714,23 +5045,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Publish version asset into registry.
@@ -5753,10 +5078,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DestinationAsset,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/components/{}/versions/{}/publish",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5771,22 +5093,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "component_versions_publish_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("component_versions_publish_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Gets computes in specified workspace.
@@ -5807,7 +5123,7 @@ Arguments:
         skip: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::PaginatedComputeResourcesList>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes",
@@ -5831,22 +5147,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets compute definition by its name. Any secrets (storage keys, service credentials, etc) are not returned - use 'keys' nested resource to get them.
@@ -5867,7 +5177,7 @@ Arguments:
         compute_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ComputeResource>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
@@ -5891,22 +5201,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates or updates compute. This call will overwrite a compute if it exists. This is a nonrecoverable operation. If your intent is to create a new compute, do a GET first to verify that it does not exist yet.
@@ -5927,10 +5231,7 @@ Arguments:
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2025_12_01::models::ComputeResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -5945,22 +5246,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("compute_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Deletes specified Machine Learning compute.
@@ -5981,10 +5276,7 @@ Arguments:
         workspace_name: &'a str,
         compute_name: &'a str,
         underlying_resource_action: &'a crate::v2025_12_01::models::UnderlyingResourceAction,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6009,22 +5301,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Updates properties of a compute. This call will overwrite a compute if it exists. This is a nonrecoverable operation.
@@ -6045,10 +5331,7 @@ Arguments:
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2025_12_01::models::ClusterUpdateParameters,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6068,22 +5351,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("compute_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Gets secrets related to Machine Learning compute (storage keys, service credentials, etc).
@@ -6104,7 +5381,7 @@ Arguments:
         compute_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ComputeSecrets>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/listKeys",
@@ -6128,22 +5405,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get the details (e.g IP address, port etc) of all the compute nodes in the compute.
@@ -6164,7 +5435,7 @@ Arguments:
         compute_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::AmlComputeNodesInformation>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/listNodes",
@@ -6188,22 +5459,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "compute_list_nodes_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Posts a restart action to a compute instance
@@ -6222,10 +5487,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/restart",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6240,22 +5502,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_restart_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Posts a start action to a compute instance
@@ -6274,10 +5530,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/start",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6292,22 +5545,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_start_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Posts a stop action to a compute instance
@@ -6326,10 +5573,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/computes/{}/stop",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6344,22 +5588,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "compute_stop_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List all the available machine learning workspaces connections under the specified workspace.
@@ -6388,7 +5626,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections",
@@ -6414,22 +5652,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("target", &target))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Lists machine learning workspaces connections by name.
@@ -6452,7 +5684,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::WorkspaceConnectionPropertiesV2BasicResource,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections/{}",
@@ -6476,22 +5708,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update machine learning workspaces connections under the specified workspace.
@@ -6516,7 +5742,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::WorkspaceConnectionPropertiesV2BasicResource,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections/{}",
@@ -6541,22 +5767,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_create",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspace_connections_create"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Delete machine learning workspaces connections by name.
@@ -6575,7 +5795,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         connection_name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6598,23 +5818,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Update machine learning workspaces connections under the specified workspace.
@@ -6639,7 +5853,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::WorkspaceConnectionPropertiesV2BasicResource,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections/{}",
@@ -6664,22 +5878,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspace_connections_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List all the secrets of a machine learning workspaces connections.
@@ -6702,7 +5910,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::WorkspaceConnectionPropertiesV2BasicResource,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/connections/{}/listsecrets",
@@ -6726,22 +5934,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_connections_list_secrets",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List data containers.
@@ -6766,7 +5968,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::DataContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data",
@@ -6791,22 +5993,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -6825,10 +6021,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::DataContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::DataContainer>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6851,22 +6044,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -6887,10 +6074,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::DataContainer,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::DataContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::DataContainer>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6914,23 +6098,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("data_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -6949,7 +6127,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -6972,23 +6150,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List data versions in the data container
@@ -7022,7 +6194,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::DataVersionBaseResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions",
@@ -7051,22 +6223,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -7089,7 +6255,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::DataVersionBase>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions/{}",
@@ -7113,22 +6279,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -7153,7 +6313,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::DataVersionBase,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::DataVersionBase>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions/{}",
@@ -7178,23 +6338,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("data_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -7215,7 +6369,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7238,23 +6392,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Publish version asset into registry.
@@ -7277,10 +6425,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DestinationAsset,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/data/{}/versions/{}/publish",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7295,22 +6440,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "data_versions_publish_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("data_versions_publish_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List datastores.
@@ -7343,7 +6482,7 @@ Arguments:
         search_text: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::DatastoreResourceArmPaginatedResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores",
@@ -7373,22 +6512,17 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("searchText", &search_text))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        crate::query::join_arrays(request.url_mut(), &[("names", "csv")]);
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get datastore.
@@ -7407,10 +6541,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::Datastore>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::Datastore>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7433,22 +6564,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update datastore.
@@ -7471,10 +6596,7 @@ Arguments:
         name: &'a str,
         skip_validation: Option<bool>,
         body: &'a crate::v2025_12_01::models::Datastore,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::Datastore>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::Datastore>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7501,23 +6623,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("datastores_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete datastore.
@@ -7536,7 +6652,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7559,23 +6675,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Get datastore secrets.
@@ -7598,7 +6708,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::SecretExpiry,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::DatastoreSecrets>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/datastores/{}/listSecrets",
@@ -7623,22 +6733,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "datastores_list_secrets",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("datastores_list_secrets"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Diagnose workspace setup issue.
@@ -7657,10 +6761,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2025_12_01::models::DiagnoseWorkspaceParameters,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/diagnose",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7674,22 +6775,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_diagnose_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("workspaces_diagnose_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List environment containers.
@@ -7714,7 +6809,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::EnvironmentContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments",
@@ -7739,22 +6834,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -7775,7 +6864,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::EnvironmentContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}",
@@ -7799,22 +6888,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -7837,7 +6920,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::EnvironmentContainer,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::EnvironmentContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}",
@@ -7862,23 +6945,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("environment_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -7897,7 +6974,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -7920,23 +6997,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List versions.
@@ -7967,7 +7038,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::EnvironmentVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions",
@@ -7995,22 +7066,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -8033,7 +7098,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::EnvironmentVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions/{}",
@@ -8057,22 +7122,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates or updates an EnvironmentVersion.
@@ -8097,7 +7156,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::EnvironmentVersion,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::EnvironmentVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions/{}",
@@ -8122,23 +7181,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("environment_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -8159,7 +7212,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8182,23 +7235,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Publish version asset into registry.
@@ -8221,10 +7268,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DestinationAsset,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/environments/{}/versions/{}/publish",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8239,22 +7283,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "environment_versions_publish_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("environment_versions_publish_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists all enabled features for a workspace
@@ -8273,7 +7311,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ListAmlUserFeatureResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/features",
@@ -8296,22 +7334,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspace_features_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List featurestore entity containers.
@@ -8346,7 +7378,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::FeaturesetContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featuresets",
@@ -8376,22 +7408,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("tags", &tags))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "featureset_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -8412,7 +7438,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::FeaturesetContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featuresets/{}",
@@ -8436,22 +7462,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "featureset_containers_get_entity",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -8472,10 +7492,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::FeaturesetContainer,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featuresets/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8490,22 +7507,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "featureset_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "featureset_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -8524,10 +7537,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featuresets/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8542,22 +7552,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "featureset_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -8598,7 +7602,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::FeaturesetVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featuresets/{}/versions",
@@ -8631,22 +7635,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("versionName", &version_name))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "featureset_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -8669,7 +7667,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::FeaturesetVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featuresets/{}/versions/{}",
@@ -8693,22 +7691,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "featureset_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -8731,10 +7723,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::FeaturesetVersion,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featuresets/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8749,22 +7738,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "featureset_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "featureset_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -8785,10 +7770,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featuresets/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8803,22 +7785,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "featureset_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Backfill.
@@ -8841,10 +7817,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::FeaturesetVersionBackfillRequest,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featuresets/{}/versions/{}/backfill",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -8859,22 +7832,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "featureset_versions_backfill_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("featureset_versions_backfill_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List Features.
@@ -8909,7 +7876,7 @@ Arguments:
         tags: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::FeatureResourceArmPaginatedResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featuresets/{}/versions/{}/features",
@@ -8940,22 +7907,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("tags", &tags))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "features_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get feature.
@@ -8978,10 +7939,7 @@ Arguments:
         featureset_name: &'a str,
         featureset_version: &'a str,
         feature_name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::Feature>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::Feature>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featuresets/{}/versions/{}/features/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9005,22 +7963,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "features_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List featurestore entity containers.
@@ -9055,7 +8007,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::FeaturestoreEntityContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featurestoreEntities",
@@ -9085,22 +8037,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("tags", &tags))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "featurestore_entity_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -9121,7 +8067,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::FeaturestoreEntityContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featurestoreEntities/{}",
@@ -9145,22 +8091,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "featurestore_entity_containers_get_entity",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -9181,10 +8121,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::FeaturestoreEntityContainer,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featurestoreEntities/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9199,22 +8136,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "featurestore_entity_containers_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "featurestore_entity_containers_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete container.
@@ -9233,10 +8166,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featurestoreEntities/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9251,22 +8181,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "featurestore_entity_containers_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List versions.
@@ -9307,7 +8231,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::FeaturestoreEntityVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featurestoreEntities/{}/versions",
@@ -9340,22 +8264,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("versionName", &version_name))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "featurestore_entity_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -9378,7 +8296,7 @@ Arguments:
         version: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::FeaturestoreEntityVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featurestoreEntities/{}/versions/{}",
@@ -9402,22 +8320,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "featurestore_entity_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -9440,10 +8352,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::FeaturestoreEntityVersion,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featurestoreEntities/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9458,22 +8367,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "featurestore_entity_versions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "featurestore_entity_versions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete version.
@@ -9494,10 +8399,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/featurestoreEntities/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9512,22 +8414,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "featurestore_entity_versions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists Jobs in the workspace.
@@ -9556,7 +8452,7 @@ Arguments:
         tag: Option<&'a str>,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::JobBaseResourceArmPaginatedResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs",
@@ -9584,22 +8480,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("tag", &tag))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets a Job by name/id.
@@ -9618,10 +8508,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::JobBase>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::JobBase>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9644,22 +8531,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates and executes a Job.
@@ -9684,10 +8565,7 @@ Arguments:
         workspace_name: &'a str,
         id: &'a str,
         body: &'a crate::v2025_12_01::models::JobBase,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::JobBase>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::JobBase>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9711,23 +8589,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("jobs_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Deletes a Job (asynchronous).
@@ -9746,10 +8618,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9764,22 +8633,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Cancels a Job (asynchronous).
@@ -9798,10 +8661,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/jobs/{}/cancel",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -9816,22 +8676,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "jobs_cancel_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Lists all the keys associated with this workspace. This includes keys for the storage account, app insights and password for container registry.
@@ -9850,7 +8704,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ListWorkspaceKeysResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listKeys",
@@ -9873,22 +8727,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get Azure Machine Learning Workspace notebook access token
@@ -9907,7 +8755,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::NotebookAccessTokenResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listNotebookAccessToken",
@@ -9930,22 +8778,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_notebook_access_token",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Lists keys of Azure Machine Learning Workspaces notebook.
@@ -9964,7 +8806,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ListNotebookKeysResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listNotebookKeys",
@@ -9987,22 +8829,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_notebook_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Lists keys of Azure Machine Learning Workspace's storage account.
@@ -10021,7 +8857,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ListStorageAccountKeysResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/listStorageAccountKeys",
@@ -10044,22 +8880,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_storage_account_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List containers.
@@ -10082,7 +8912,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::MarketplaceSubscriptionResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/marketplaceSubscriptions",
@@ -10106,22 +8936,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "marketplace_subscriptions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -10142,7 +8966,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::MarketplaceSubscription>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/marketplaceSubscriptions/{}",
@@ -10166,22 +8990,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "marketplace_subscriptions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update Marketplace Subscription (asynchronous).
@@ -10202,10 +9020,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::MarketplaceSubscription,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/marketplaceSubscriptions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10220,22 +9035,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "marketplace_subscriptions_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "marketplace_subscriptions_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Marketplace Subscription (asynchronous).
@@ -10254,10 +9065,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/marketplaceSubscriptions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10272,22 +9080,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "marketplace_subscriptions_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List model containers.
@@ -10314,7 +9116,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::ModelContainerResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models",
@@ -10340,22 +9142,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get container.
@@ -10376,7 +9172,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ModelContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}",
@@ -10400,22 +9196,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update container.
@@ -10438,7 +9228,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::ModelContainer,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ModelContainer>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}",
@@ -10463,23 +9253,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("model_containers_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete container.
@@ -10498,7 +9282,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10521,23 +9305,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_containers_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**List model versions.
@@ -10580,7 +9358,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::ModelVersionResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions",
@@ -10614,22 +9392,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("version", &version))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get version.
@@ -10650,10 +9422,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::ModelVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::ModelVersion>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10676,22 +9445,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update version.
@@ -10714,10 +9477,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::ModelVersion,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::ModelVersion>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::ModelVersion>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10741,23 +9501,17 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("model_versions_create_or_update"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            201u16 => response.json(),
+            _ => Err(response.unexpected("200 or 201")),
         }
     }
     /**Delete version.
@@ -10778,7 +9532,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10801,23 +9555,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Publish version asset into registry.
@@ -10840,10 +9588,7 @@ Arguments:
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DestinationAsset,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/models/{}/versions/{}/publish",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -10858,22 +9603,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "model_versions_publish_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("model_versions_publish_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List Online Endpoints.
@@ -10908,7 +9647,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::OnlineEndpointTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints",
@@ -10938,22 +9677,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("tags", &tags))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get Online Endpoint.
@@ -10974,7 +9707,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::OnlineEndpoint>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
@@ -10998,22 +9731,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update Online Endpoint (asynchronous).
@@ -11034,10 +9761,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2025_12_01::models::OnlineEndpoint,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -11052,22 +9776,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "online_endpoints_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Online Endpoint (asynchronous).
@@ -11086,10 +9806,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -11104,22 +9821,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update Online Endpoint (asynchronous).
@@ -11140,10 +9851,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialMinimalTrackedResourceWithIdentity,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -11163,22 +9871,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("online_endpoints_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List Inference Endpoint Deployments.
@@ -11207,7 +9909,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::OnlineDeploymentTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments",
@@ -11234,22 +9936,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$top", &top))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get Inference Deployment Deployment.
@@ -11272,7 +9968,7 @@ Arguments:
         deployment_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::OnlineDeployment>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
@@ -11297,22 +9993,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update Inference Endpoint Deployment (asynchronous).
@@ -11335,10 +10025,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2025_12_01::models::OnlineDeployment,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -11354,22 +10041,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "online_deployments_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Inference Endpoint Deployment (asynchronous).
@@ -11390,10 +10073,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -11409,22 +10089,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update Online Deployment (asynchronous).
@@ -11447,10 +10121,7 @@ Arguments:
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialMinimalTrackedResourceWithSku,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -11471,22 +10142,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("online_deployments_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Polls an Endpoint operation.
@@ -11511,7 +10176,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::DeploymentLogsRequest,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::DeploymentLogs>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}/getLogs",
@@ -11537,22 +10202,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_get_logs",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("online_deployments_get_logs"),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List Inference Endpoint Deployment Skus.
@@ -11579,7 +10238,7 @@ Arguments:
         count: Option<i32>,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::SkuResourceArmPaginatedResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/deployments/{}/skus",
@@ -11606,22 +10265,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("count", &count))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_deployments_list_skus_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**List EndpointAuthKeys for an Endpoint using Key-based authentication.
@@ -11642,7 +10295,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::EndpointAuthKeys>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/listKeys",
@@ -11666,22 +10319,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Regenerate EndpointAuthKeys for an Endpoint using Key-based authentication (asynchronous).
@@ -11702,10 +10349,7 @@ Arguments:
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2025_12_01::models::RegenerateEndpointKeysRequest,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/regenerateKeys",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -11720,22 +10364,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_regenerate_keys_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "online_endpoints_regenerate_keys_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Retrieve a valid AML token for an Endpoint using AMLToken-based authentication.
@@ -11756,7 +10396,7 @@ Arguments:
         endpoint_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::EndpointAuthToken>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/onlineEndpoints/{}/token",
@@ -11780,22 +10420,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "online_endpoints_get_token",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Called by Client (Portal, CLI, etc) to get a list of all external outbound dependencies (FQDNs) programmatically.
@@ -11814,7 +10448,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ExternalFqdnResponse>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundNetworkDependenciesEndpoints",
@@ -11837,22 +10471,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_list_outbound_network_dependencies_endpoints",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Lists the managed network outbound rules for a machine learning workspace.
@@ -11871,7 +10499,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::OutboundRuleListResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundRules",
@@ -11894,22 +10522,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "managed_network_settings_rule_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Gets an outbound rule from the managed network of a machine learning workspace.
@@ -11930,7 +10552,7 @@ Arguments:
         rule_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::OutboundRuleBasicResource>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundRules/{}",
@@ -11954,22 +10576,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "managed_network_settings_rule_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Creates or updates an outbound rule in the managed network of a machine learning workspace.
@@ -11990,10 +10606,7 @@ Arguments:
         workspace_name: &'a str,
         rule_name: &'a str,
         body: &'a crate::v2025_12_01::models::OutboundRuleBasicResource,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundRules/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -12008,22 +10621,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "managed_network_settings_rule_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "managed_network_settings_rule_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Deletes an outbound rule from the managed network of a machine learning workspace.
@@ -12042,10 +10651,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         rule_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/outboundRules/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -12060,22 +10666,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "managed_network_settings_rule_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Prepare Azure Machine Learning Workspace's notebook resource
@@ -12092,10 +10692,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         workspace_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/prepareNotebook",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -12109,22 +10706,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_prepare_notebook_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Called by end-users to get all PE connections.
@@ -12143,7 +10734,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::PrivateEndpointConnectionListResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections",
@@ -12166,22 +10757,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Called by end-users to get a PE connection.
@@ -12202,7 +10787,7 @@ Arguments:
         private_endpoint_connection_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::PrivateEndpointConnection>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections/{}",
@@ -12226,22 +10811,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Called by end-users to approve or reject a PE connection.
@@ -12268,7 +10847,7 @@ Arguments:
         body: &'a crate::v2025_12_01::models::PrivateEndpointConnection,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::PrivateEndpointConnection>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections/{}",
@@ -12293,22 +10872,18 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_create_or_update",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "private_endpoint_connections_create_or_update",
+                ),
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Called by end-users to delete a PE connection.
@@ -12327,7 +10902,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
-    ) -> Result<ResponseValue<()>, Error<crate::v2025_12_01::models::ErrorResponse>> {
+    ) -> Result<ResponseValue<()>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateEndpointConnections/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -12350,23 +10925,17 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_endpoint_connections_delete",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => Ok(response.empty()),
+            204u16 => Ok(response.empty()),
+            _ => Err(response.unexpected("200 or 204")),
         }
     }
     /**Called by Client (Portal, CLI, etc) to get available "private link resources" for the workspace.
@@ -12395,7 +10964,7 @@ Arguments:
         workspace_name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::PrivateLinkResourceListResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/privateLinkResources",
@@ -12418,22 +10987,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "private_link_resources_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Provisions the managed network of a machine learning workspace.
@@ -12452,10 +11015,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2025_12_01::models::ManagedNetworkProvisionOptions,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/provisionManagedNetwork",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -12469,22 +11029,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "managed_network_provisions_provision_managed_network_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "managed_network_provisions_provision_managed_network_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Resync all the keys associated with this workspace.This includes keys for the storage account, app insights and password for container registry
@@ -12501,10 +11057,7 @@ Arguments:
         subscription_id: &'a str,
         resource_group_name: &'a str,
         workspace_name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/resyncKeys",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -12518,22 +11071,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "workspaces_resync_keys_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List schedules in specified workspace.
@@ -12556,7 +11103,7 @@ Arguments:
         list_view_type: Option<&'a crate::v2025_12_01::models::ScheduleListViewType>,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ScheduleResourceArmPaginatedResult>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules",
@@ -12581,22 +11128,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("listViewType", &list_view_type))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get schedule.
@@ -12615,10 +11156,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<crate::v2025_12_01::models::Schedule>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<crate::v2025_12_01::models::Schedule>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -12641,22 +11179,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update schedule.
@@ -12677,10 +11209,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::Schedule,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -12695,22 +11224,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("schedules_create_or_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete schedule.
@@ -12729,10 +11252,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/schedules/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -12747,22 +11267,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "schedules_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List Serverless Endpoints.
@@ -12785,7 +11299,7 @@ Arguments:
         ResponseValue<
             crate::v2025_12_01::models::ServerlessEndpointTrackedResourceArmPaginatedResult,
         >,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/serverlessEndpoints",
@@ -12809,22 +11323,16 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("$skip", &skip))
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "serverless_endpoints_list_first_page",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Get Serverless Endpoint.
@@ -12845,7 +11353,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::ServerlessEndpoint>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/serverlessEndpoints/{}",
@@ -12869,22 +11377,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "serverless_endpoints_get",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Create or update Serverless Endpoint (asynchronous).
@@ -12905,10 +11407,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::ServerlessEndpoint,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/serverlessEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -12923,22 +11422,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "serverless_endpoints_create_or_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "serverless_endpoints_create_or_update_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Delete Serverless Endpoint (asynchronous).
@@ -12957,10 +11452,7 @@ Arguments:
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/serverlessEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -12975,22 +11467,16 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "serverless_endpoints_delete_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**Update Serverless Endpoint (asynchronous).
@@ -13011,10 +11497,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialMinimalTrackedResourceWithSkuAndIdentity,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/serverlessEndpoints/{}",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -13034,22 +11517,16 @@ Arguments:
             .json(&body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "serverless_endpoints_update_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape("serverless_endpoints_update_initial"),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
     /**List EndpointAuthKeys for an Endpoint using Key-based authentication.
@@ -13070,7 +11547,7 @@ Arguments:
         name: &'a str,
     ) -> Result<
         ResponseValue<crate::v2025_12_01::models::EndpointAuthKeys>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
+        crate::Error,
     > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/serverlessEndpoints/{}/listKeys",
@@ -13094,22 +11571,16 @@ Arguments:
             )
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "serverless_endpoints_list_keys",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                None,
+            )
+            .await?;
+        match response.status {
+            200u16 => response.json(),
+            _ => Err(response.unexpected("200")),
         }
     }
     /**Regenerate EndpointAuthKeys for an Endpoint using Key-based authentication (asynchronous).
@@ -13130,10 +11601,7 @@ Arguments:
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::RegenerateEndpointKeysRequest,
-    ) -> Result<
-        ResponseValue<ByteStream>,
-        Error<crate::v2025_12_01::models::ErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<Vec<u8>>, crate::Error> {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}/serverlessEndpoints/{}/regenerateKeys",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -13148,22 +11616,18 @@ Arguments:
             );
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
-        let info = OperationInfo {
-            operation_id: "serverless_endpoints_regenerate_keys_initial",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
+        let response = crate::runtime::send(
+                &self.inner,
+                request,
+                super::API_VERSION,
+                super::dispatch::request_shape(
+                    "serverless_endpoints_regenerate_keys_initial",
+                ),
+            )
+            .await?;
+        match response.status {
+            200..=299 => Ok(response.raw()),
+            _ => Err(response.unexpected("200..=299")),
         }
     }
 }
@@ -14024,7 +12488,10 @@ impl Client {
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2025_12_01::models::Registry,
-    ) -> Result<crate::lro::Poller<crate::v2025_12_01::models::Registry>, crate::Error> {
+    ) -> Result<
+        crate::lro::Poller<Option<crate::v2025_12_01::models::Registry>>,
+        crate::Error,
+    > {
         let url = format!(
             "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}/removeRegions",
             self.baseurl, encode_path(& subscription_id.to_string()), encode_path(&
@@ -14822,7 +13289,7 @@ impl Client {
         workspace_name: &'a str,
         body: &'a crate::v2025_12_01::models::DiagnoseWorkspaceParameters,
     ) -> Result<
-        crate::lro::Poller<crate::v2025_12_01::models::DiagnoseResponseResult>,
+        crate::lro::Poller<Option<crate::v2025_12_01::models::DiagnoseResponseResult>>,
         crate::Error,
     > {
         let url = format!(
@@ -15055,7 +13522,7 @@ impl Client {
         body: &'a crate::v2025_12_01::models::FeaturesetVersionBackfillRequest,
     ) -> Result<
         crate::lro::Poller<
-            crate::v2025_12_01::models::FeaturesetVersionBackfillResponse,
+            Option<crate::v2025_12_01::models::FeaturesetVersionBackfillResponse>,
         >,
         crate::Error,
     > {
@@ -15784,7 +14251,7 @@ impl Client {
         resource_group_name: &'a str,
         workspace_name: &'a str,
     ) -> Result<
-        crate::lro::Poller<crate::v2025_12_01::models::NotebookResourceInfo>,
+        crate::lro::Poller<Option<crate::v2025_12_01::models::NotebookResourceInfo>>,
         crate::Error,
     > {
         let url = format!(
@@ -15820,7 +14287,9 @@ impl Client {
         workspace_name: &'a str,
         body: &'a crate::v2025_12_01::models::ManagedNetworkProvisionOptions,
     ) -> Result<
-        crate::lro::Poller<crate::v2025_12_01::models::ManagedNetworkProvisionStatus>,
+        crate::lro::Poller<
+            Option<crate::v2025_12_01::models::ManagedNetworkProvisionStatus>,
+        >,
         crate::Error,
     > {
         let url = format!(
@@ -16077,7 +14546,7 @@ impl Client {
         name: &'a str,
         body: &'a crate::v2025_12_01::models::RegenerateEndpointKeysRequest,
     ) -> Result<
-        crate::lro::Poller<crate::v2025_12_01::models::EndpointAuthKeys>,
+        crate::lro::Poller<Option<crate::v2025_12_01::models::EndpointAuthKeys>>,
         crate::Error,
     > {
         let url = format!(
@@ -17908,5 +16377,9 @@ impl Client {
         let base = pipeline.endpoint().to_string();
         let http = pipeline.http().clone();
         Self::new_with_client(&base, http, pipeline)
+    }
+    /// The pipeline this client sends through.
+    pub fn pipeline(&self) -> &crate::runtime::Pipeline {
+        &self.inner
     }
 }

@@ -5,7 +5,7 @@
 
 #![allow(clippy::all, unused_imports)]
 //! Operation tables keyed by progenitor's operation id: the read-only shape of each
-//! request body (used by the client hooks) and a JSON-parameter dispatcher (used by the
+//! request body (used by the generated methods) and a JSON-parameter dispatcher (used by the
 //! example-replay tests). Generated; not part of the public API.
 use crate::json::dispatch::{
     drive_raw, drive_typed, hold, opt, opt_str, req, req_str, Call, Slot,
@@ -284,7 +284,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::Registry,
                         _,
-                        _,
                     >(
                         c
                             .registries_create_or_update_initial(
@@ -321,7 +320,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -368,7 +366,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::CodeContainer,
                         _,
-                        _,
                     >(
                         c
                             .registry_code_containers_create_or_update_initial(
@@ -385,7 +382,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -437,7 +433,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::CodeVersion,
                         _,
-                        _,
                     >(
                         c
                             .registry_code_versions_create_or_update_initial(
@@ -455,7 +450,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -527,7 +521,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::ComponentContainer,
                         _,
-                        _,
                     >(
                         c
                             .registry_component_containers_create_or_update_initial(
@@ -544,7 +537,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -596,7 +588,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::ComponentVersion,
                         _,
-                        _,
                     >(
                         c
                             .registry_component_versions_create_or_update_initial(
@@ -614,7 +605,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -672,7 +662,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::DataContainer,
                         _,
-                        _,
                     >(
                         c
                             .registry_data_containers_create_or_update_initial(
@@ -689,7 +678,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -751,7 +739,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::DataVersionBase,
                         _,
-                        _,
                     >(
                         c
                             .registry_data_versions_create_or_update_initial(
@@ -769,7 +756,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -877,7 +863,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::EnvironmentContainer,
                         _,
-                        _,
                     >(
                         c
                             .registry_environment_containers_create_or_update_initial(
@@ -894,7 +879,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -955,7 +939,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::EnvironmentVersion,
                         _,
-                        _,
                     >(
                         c
                             .registry_environment_versions_create_or_update_initial(
@@ -973,7 +956,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1031,7 +1013,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::ModelContainer,
                         _,
-                        _,
                     >(
                         c
                             .registry_model_containers_create_or_update_initial(
@@ -1048,7 +1029,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1113,7 +1093,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::ModelVersion,
                         _,
-                        _,
                     >(
                         c
                             .registry_model_versions_create_or_update_initial(
@@ -1131,7 +1110,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1176,7 +1154,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2025_12_01::models::Registry,
-                        _,
                         _,
                     >(
                         c
@@ -1224,7 +1201,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::Workspace,
                         _,
-                        _,
                     >(
                         c
                             .workspaces_create_or_update_initial(
@@ -1249,7 +1225,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::Workspace,
                         _,
-                        _,
                     >(
                         c
                             .workspaces_update_initial(
@@ -1265,7 +1240,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1314,7 +1288,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::BatchEndpoint,
                         _,
-                        _,
                     >(
                         c
                             .batch_endpoints_create_or_update_initial(
@@ -1340,7 +1313,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::BatchEndpoint,
                         _,
-                        _,
                     >(
                         c
                             .batch_endpoints_update_initial(
@@ -1357,7 +1329,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1409,7 +1380,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::BatchDeployment,
                         _,
-                        _,
                     >(
                         c
                             .batch_deployments_create_or_update_initial(
@@ -1436,7 +1406,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::BatchDeployment,
                         _,
-                        _,
                     >(
                         c
                             .batch_deployments_update_initial(
@@ -1454,7 +1423,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1503,7 +1471,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::CapabilityHost,
                         _,
-                        _,
                     >(
                         c
                             .capability_hosts_create_or_update_initial(
@@ -1520,7 +1487,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1663,7 +1629,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1848,7 +1813,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .component_versions_publish_initial(
@@ -1901,7 +1865,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::ComputeResource,
                         _,
-                        _,
                     >(
                         c
                             .compute_create_or_update_initial(
@@ -1927,7 +1890,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::ComputeResource,
                         _,
-                        _,
                     >(
                         c
                             .compute_update_initial(
@@ -1952,7 +1914,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -1997,7 +1958,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .compute_restart_initial(
@@ -2014,7 +1974,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .compute_start_initial(
@@ -2030,7 +1989,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -2289,7 +2247,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .data_versions_publish_initial(
@@ -2401,7 +2358,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2025_12_01::models::DiagnoseResponseResult,
-                        _,
                         _,
                     >(
                         c
@@ -2565,7 +2521,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .environment_versions_publish_initial(
@@ -2640,7 +2595,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::FeaturesetContainer,
                         _,
-                        _,
                     >(
                         c
                             .featureset_containers_create_or_update_initial(
@@ -2657,7 +2611,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -2723,7 +2676,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::FeaturesetVersion,
                         _,
-                        _,
                     >(
                         c
                             .featureset_versions_create_or_update_initial(
@@ -2741,7 +2693,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -2767,7 +2718,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2025_12_01::models::FeaturesetVersionBackfillResponse,
-                        _,
                         _,
                     >(
                         c
@@ -2878,7 +2828,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::FeaturestoreEntityContainer,
                         _,
-                        _,
                     >(
                         c
                             .featurestore_entity_containers_create_or_update_initial(
@@ -2895,7 +2844,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -2965,7 +2913,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::FeaturestoreEntityVersion,
                         _,
-                        _,
                     >(
                         c
                             .featurestore_entity_versions_create_or_update_initial(
@@ -2983,7 +2930,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3058,7 +3004,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .jobs_delete_initial(
@@ -3074,7 +3019,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3174,7 +3118,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::MarketplaceSubscription,
                         _,
-                        _,
                     >(
                         c
                             .marketplace_subscriptions_create_or_update_initial(
@@ -3191,7 +3134,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3358,7 +3300,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .model_versions_publish_initial(
@@ -3422,7 +3363,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::OnlineEndpoint,
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_create_or_update_initial(
@@ -3448,7 +3388,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::OnlineEndpoint,
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_update_initial(
@@ -3465,7 +3404,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3517,7 +3455,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::OnlineDeployment,
                         _,
-                        _,
                     >(
                         c
                             .online_deployments_create_or_update_initial(
@@ -3544,7 +3481,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::OnlineDeployment,
                         _,
-                        _,
                     >(
                         c
                             .online_deployments_update_initial(
@@ -3562,7 +3498,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3641,7 +3576,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .online_endpoints_regenerate_keys_initial(
@@ -3717,7 +3651,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::OutboundRuleBasicResource,
                         _,
-                        _,
                     >(
                         c
                             .managed_network_settings_rule_create_or_update_initial(
@@ -3735,7 +3668,6 @@ pub fn call<'a>(
                     drive_raw::<
                         (),
                         _,
-                        _,
                     >(
                         c
                             .managed_network_settings_rule_delete_initial(
@@ -3751,7 +3683,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2025_12_01::models::NotebookResourceInfo,
-                        _,
                         _,
                     >(
                         c
@@ -3848,7 +3779,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::ManagedNetworkProvisionStatus,
                         _,
-                        _,
                     >(
                         c
                             .managed_network_provisions_provision_managed_network_initial(
@@ -3864,7 +3794,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3920,7 +3849,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::Schedule,
                         _,
-                        _,
                     >(
                         c
                             .schedules_create_or_update_initial(
@@ -3937,7 +3865,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -3985,7 +3912,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::ServerlessEndpoint,
                         _,
-                        _,
                     >(
                         c
                             .serverless_endpoints_create_or_update_initial(
@@ -4011,7 +3937,6 @@ pub fn call<'a>(
                     drive_raw::<
                         crate::v2025_12_01::models::ServerlessEndpoint,
                         _,
-                        _,
                     >(
                         c
                             .serverless_endpoints_update_initial(
@@ -4028,7 +3953,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         (),
-                        _,
                         _,
                     >(
                         c
@@ -4066,7 +3990,6 @@ pub fn call<'a>(
                 Box::pin(
                     drive_raw::<
                         crate::v2025_12_01::models::EndpointAuthKeys,
-                        _,
                         _,
                     >(
                         c

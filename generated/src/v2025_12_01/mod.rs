@@ -1961,32 +1961,3 @@ pub const OPERATIONS: &[crate::OperationInfo] = &[
         pageable: false,
     },
 ];
-/// `(name, collectionFormat)` of each array query parameter an operation joins.
-fn query_arrays(operation: &str) -> &'static [(&'static str, &'static str)] {
-    match operation {
-        "datastores_list_first_page" => &[("names", "csv")],
-        _ => &[],
-    }
-}
-impl progenitor_client::ClientHooks<crate::runtime::Pipeline> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &progenitor_client::OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        if let Some(shape) = dispatch::request_shape(info.operation_id) {
-            crate::json::strip_request_body(request, shape);
-        }
-        crate::query::join_arrays(request.url_mut(), query_arrays(info.operation_id));
-        crate::runtime::prepare(self.inner(), request, API_VERSION)
-            .await
-            .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
-    }
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        _info: &progenitor_client::OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        crate::runtime::execute(self.inner(), request).await
-    }
-}
