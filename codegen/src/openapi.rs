@@ -8,7 +8,7 @@
 //!   (status, headers, bytes) and our emitted wrapper decodes it and drives the poller;
 //! - an operation that is not long-running but whose success responses differ in body (`200`
 //!   with a model and `202` without, or two models) gets the same single raw `2XX` response:
-//!   its method keeps its name and returns `ResponseValue<ByteStream>` (status, headers,
+//!   its method keeps its name and returns `ResponseValue<Vec<u8>>` (status, headers,
 //!   bytes) for the caller to decode by status;
 //! - `api-version` is not a parameter: `azml::runtime::send` adds it;
 //! - every named type is a component schema that progenitor replaces with our own model

@@ -302,7 +302,7 @@ fn two_success_shapes_without_lro_generate_raw_access() {
         .next()
         .unwrap()
         .to_string();
-    assert!(method.contains("ResponseValue<ByteStream>"), "{method}");
+    assert!(method.contains("ResponseValue<Vec<u8>>"), "{method}");
     let dispatch = &files
         .iter()
         .find(|f| f.path.ends_with("dispatch.rs"))
