@@ -5,15 +5,16 @@
 # `cargo xtask generate` and `cargo test --workspace`. No Rust file is edited.
 #
 # Usage: scripts/add-version-copy.sh [new-version]   (default 2099-12-01)
-# Needs $AZURE_REST_API_SPECS (or the default sibling checkout). Reuses ./target for
-# dependencies; the scratch copy is removed afterwards unless KEEP=1.
+# Needs $AZURE_REST_API_SPECS (or the default sibling checkout). Builds in the scratch copy's
+# own target dir (xtask bakes its repository path in at compile time, so sharing ./target would
+# regenerate this checkout instead); the scratch copy is removed afterwards unless KEEP=1.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 new="${1:-2099-12-01}"
 module="v${new//-/_}"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/azml-version-copy.XXXXXX")"
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$scratch"' EXIT
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
+export CARGO_TARGET_DIR="$scratch/target"
 if [ -z "${AZURE_REST_API_SPECS:-}" ]; then
   export AZURE_REST_API_SPECS="$repo/../azure-rest-api-specs"
 fi
