@@ -1,5 +1,6 @@
 //! `specs/api-versions.toml`: which api-versions we generate, which files form each package,
-//! and where the azure-rest-api-specs checkout lives.
+//! where the azure-rest-api-specs checkout lives, and the folder layouts a version is looked
+//! up in ([`Config::locate`]).
 
 use std::path::{Path, PathBuf};
 
@@ -16,19 +17,66 @@ pub const SPEC_ROOT_ENV: &str = "AZURE_REST_API_SPECS";
 pub struct Config {
     /// Spec root used when `$AZURE_REST_API_SPECS` is unset, relative to the repository root.
     pub default_root: PathBuf,
+    /// Folder layouts a version is looked for in, in order (first match wins).
+    #[serde(default, rename = "layout")]
+    pub layouts: Vec<Layout>,
     /// The packages, oldest first.
     pub api_version: Vec<ApiVersion>,
 }
 
-/// One package: an api-version and the spec files that make it up.
+/// One upstream folder layout, e.g. the current `…/MachineLearningServices/stable/{version}`
+/// holding one TypeSpec-emitted `openapi.json`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ApiVersion {
-    /// e.g. `2023-04-01`.
-    pub version: String,
-    /// Folder of the spec files, relative to the spec root.
-    pub dir: PathBuf,
+pub struct Layout {
+    /// Short name used in messages and by [`ApiVersion::layout`].
+    pub name: String,
+    /// Folder relative to the spec root; `{version}` is replaced by the spec folder's version.
+    pub dir: String,
+    /// Entry files used when an api-version entry lists none.
+    #[serde(default)]
+    pub files: Vec<String>,
+}
+
+/// Where a configured api-version's files were found: folder and entry files, relative to the
+/// spec root (`/`-separated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// Name of the layout that matched (`explicit` for an entry with its own `dir`).
+    pub layout: String,
+    /// The folder, relative to the spec root.
+    pub dir: String,
     /// Entry files, relative to `dir`.
+    pub files: Vec<String>,
+}
+
+impl Located {
+    /// Entry files relative to the spec root.
+    pub fn entries(&self) -> Vec<String> {
+        self.files
+            .iter()
+            .map(|f| format!("{}/{f}", self.dir))
+            .collect()
+    }
+}
+
+/// One package: an api-version and the spec files that make it up.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiVersion {
+    /// e.g. `2023-04-01`: the api-version the module sends and its name (`v2023_04_01`).
+    pub version: String,
+    /// The version whose spec folder is read, when it differs from `version`.
+    #[serde(default)]
+    pub spec_version: Option<String>,
+    /// Only look in this layout (by name).
+    #[serde(default)]
+    pub layout: Option<String>,
+    /// Folder of the spec files, relative to the spec root; overrides the layouts.
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
+    /// Entry files, relative to the folder; default: the layout's `files`.
+    #[serde(default)]
     pub files: Vec<String>,
     /// Known-broken `$ref`s that become untyped JSON values, each with its reason.
     #[serde(default)]
@@ -37,6 +85,20 @@ pub struct ApiVersion {
     /// schema (the generator does not read these).
     #[serde(default)]
     pub example_exclusions: Vec<ExampleExclusion>,
+    /// Example files in the mirror that no operation of the version references (so the replay
+    /// test cannot replay them), each with its reason.
+    #[serde(default)]
+    pub unreferenced_examples: Vec<UnreferencedExample>,
+}
+
+/// An example file no operation of the version references.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnreferencedExample {
+    /// Path suffix of the example file, e.g. `examples/InferenceGroup/list.json`.
+    pub example: String,
+    /// Why it is there anyway.
+    pub reason: String,
 }
 
 /// One example check excused by the replay test. It is accepted only when the check passes
@@ -69,6 +131,11 @@ impl ApiVersion {
     /// Module / feature name, e.g. `v2023_04_01`.
     pub fn module_name(&self) -> String {
         format!("v{}", self.version.replace('-', "_"))
+    }
+
+    /// The version whose spec folder is read: `spec_version`, else `version`.
+    pub fn folder_version(&self) -> &str {
+        self.spec_version.as_deref().unwrap_or(&self.version)
     }
 }
 
@@ -111,6 +178,161 @@ impl Config {
         Ok(root)
     }
 
+    /// Finds `av`'s spec folder under `spec_root`: its explicit `dir`, else the first layout
+    /// (in configured order, or the one it names) whose folder holds every entry file.
+    /// The error lists every folder looked in.
+    pub fn locate(&self, av: &ApiVersion, spec_root: &Path) -> Result<Located, Error> {
+        let found = |dir: &str, files: &[String]| {
+            !files.is_empty() && files.iter().all(|f| spec_root.join(dir).join(f).is_file())
+        };
+        if let Some(dir) = &av.dir {
+            let dir = dir.to_string_lossy().replace('\\', "/");
+            if av.files.is_empty() {
+                return Err(Error::new(format!(
+                    "specs/api-versions.toml: api-version {} names dir {dir} but no files",
+                    av.version
+                )));
+            }
+            if !found(&dir, &av.files) {
+                return Err(Error::new(format!(
+                    "api-version {}: {dir}/{{{}}} not all found under {}",
+                    av.version,
+                    av.files.join(","),
+                    spec_root.display()
+                )));
+            }
+            return Ok(Located {
+                layout: "explicit".into(),
+                dir,
+                files: av.files.clone(),
+            });
+        }
+        let mut tried = Vec::new();
+        for layout in &self.layouts {
+            if av.layout.as_deref().is_some_and(|l| l != layout.name) {
+                continue;
+            }
+            let dir = layout.dir.replace("{version}", av.folder_version());
+            let files = if av.files.is_empty() {
+                layout.files.clone()
+            } else {
+                av.files.clone()
+            };
+            if found(&dir, &files) {
+                return Ok(Located {
+                    layout: layout.name.clone(),
+                    dir,
+                    files,
+                });
+            }
+            tried.push(format!(
+                "{dir}/{{{}}} ({} layout)",
+                files.join(","),
+                layout.name
+            ));
+        }
+        if tried.is_empty() {
+            return Err(Error::new(format!(
+                "specs/api-versions.toml: api-version {} has no dir and no [[layout]] matches{}",
+                av.version,
+                av.layout
+                    .as_deref()
+                    .map(|l| format!(" layout = \"{l}\""))
+                    .unwrap_or_default()
+            )));
+        }
+        Err(Error::new(format!(
+            "api-version {}: spec files not found under {}; looked for {}",
+            av.version,
+            spec_root.display(),
+            tried.join("; ")
+        )))
+    }
+
+    /// Every rendition of `av`'s spec version in the checkout: the located one first, then
+    /// each other layout's folder for the same version that exists, with the layout's files
+    /// when present, else every `*.json` directly in the folder. (Both renditions of one
+    /// api-version describe the same operations; each carries its own recorded examples.)
+    pub fn renditions(&self, av: &ApiVersion, spec_root: &Path) -> Result<Vec<Located>, Error> {
+        let first = self.locate(av, spec_root)?;
+        let mut out = vec![first.clone()];
+        for layout in &self.layouts {
+            let dir = layout.dir.replace("{version}", av.folder_version());
+            if dir == first.dir || !spec_root.join(&dir).is_dir() {
+                continue;
+            }
+            let mut files: Vec<String> = layout
+                .files
+                .iter()
+                .filter(|f| spec_root.join(&dir).join(f).is_file())
+                .cloned()
+                .collect();
+            if files.is_empty() {
+                files = std::fs::read_dir(spec_root.join(&dir))
+                    .map_err(|e| Error::new(format!("{dir}: {e}")))?
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|f| f.ends_with(".json"))
+                    .collect();
+                files.sort();
+            }
+            if !files.is_empty() {
+                out.push(Located {
+                    layout: layout.name.clone(),
+                    dir,
+                    files,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every existing `examples` folder of `av`'s spec version, in any layout (both renditions
+    /// of a version may carry recorded examples).
+    pub fn example_dirs(&self, av: &ApiVersion, spec_root: &Path) -> Vec<String> {
+        let mut dirs: Vec<String> = self
+            .layouts
+            .iter()
+            .map(|l| l.dir.replace("{version}", av.folder_version()))
+            .chain(
+                av.dir
+                    .iter()
+                    .map(|d| d.to_string_lossy().replace('\\', "/")),
+            )
+            .map(|d| format!("{d}/examples"))
+            .filter(|d| spec_root.join(d).is_dir())
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        dirs
+    }
+
+    /// Checks `generated/Cargo.toml` (its text) against the config: every api-version needs a
+    /// `vYYYY_MM_DD = []` feature line (the `all-versions` feature compiles every module in).
+    pub fn check_features(&self, cargo_toml: &str) -> Result<(), Error> {
+        let doc: toml::Table = toml::from_str(cargo_toml)
+            .map_err(|e| Error::new(format!("generated/Cargo.toml: {e}")))?;
+        let features = doc.get("features").and_then(toml::Value::as_table);
+        let missing: Vec<String> = self
+            .api_version
+            .iter()
+            .map(ApiVersion::module_name)
+            .filter(|m| !features.is_some_and(|f| f.contains_key(m)))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(Error::new(format!(
+            "generated/Cargo.toml [features] lacks {}; add {}",
+            missing.join(", "),
+            missing
+                .iter()
+                .map(|m| format!("`{m} = []`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    }
+
     /// The api-version entry named `version`.
     pub fn get(&self, version: &str) -> Result<&ApiVersion, Error> {
         self.api_version
@@ -127,5 +349,111 @@ impl Config {
                     known.join(", ")
                 ))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML: &str = r#"
+default_root = "x"
+[[layout]]
+name = "current"
+dir = "spec/rp/Provider/stable/{version}"
+files = ["openapi.json"]
+[[layout]]
+name = "old"
+dir = "spec/rp/stable/{version}"
+[[api_version]]
+version = "2020-01-01"
+files = ["a.json", "b.json"]
+[[api_version]]
+version = "2021-01-01"
+[[api_version]]
+version = "2021-06-01"
+spec_version = "2021-01-01"
+[[api_version]]
+version = "2022-01-01"
+"#;
+
+    fn tree(name: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("azml-config-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for f in [
+            "spec/rp/stable/2020-01-01/a.json",
+            "spec/rp/stable/2020-01-01/b.json",
+            "spec/rp/stable/2021-01-01/a.json",
+            "spec/rp/Provider/stable/2021-01-01/openapi.json",
+            "spec/rp/Provider/stable/2021-01-01/examples/x.json",
+            "spec/rp/stable/2021-01-01/examples/y.json",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "{}").unwrap();
+        }
+        root
+    }
+
+    #[test]
+    fn locates_in_either_layout_current_first() {
+        let root = tree("locate");
+        let c: Config = toml::from_str(TOML).unwrap();
+        let old = c.locate(&c.api_version[0], &root).unwrap();
+        assert_eq!(old.layout, "old");
+        assert_eq!(
+            old.entries(),
+            [
+                "spec/rp/stable/2020-01-01/a.json",
+                "spec/rp/stable/2020-01-01/b.json"
+            ]
+        );
+        let cur = c.locate(&c.api_version[1], &root).unwrap();
+        assert_eq!(cur.layout, "current");
+        assert_eq!(
+            cur.entries(),
+            ["spec/rp/Provider/stable/2021-01-01/openapi.json"]
+        );
+        // A version name reading another version's folder.
+        let copy = c.locate(&c.api_version[2], &root).unwrap();
+        assert_eq!(copy.dir, "spec/rp/Provider/stable/2021-01-01");
+        let r = c.renditions(&c.api_version[1], &root).unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].entries(), ["spec/rp/stable/2021-01-01/a.json"]);
+        assert_eq!(c.renditions(&c.api_version[0], &root).unwrap().len(), 1);
+        assert_eq!(
+            c.example_dirs(&c.api_version[1], &root),
+            [
+                "spec/rp/Provider/stable/2021-01-01/examples",
+                "spec/rp/stable/2021-01-01/examples"
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn pinned_layout_and_missing_version_errors() {
+        let root = tree("pinned");
+        let mut c: Config = toml::from_str(TOML).unwrap();
+        c.api_version[1].layout = Some("old".into());
+        c.api_version[1].files = vec!["a.json".into()];
+        assert_eq!(c.locate(&c.api_version[1], &root).unwrap().layout, "old");
+        let e = c.locate(&c.api_version[3], &root).unwrap_err().to_string();
+        assert!(
+            e.contains("spec/rp/Provider/stable/2022-01-01/{openapi.json} (current layout)")
+                && e.contains("spec/rp/stable/2022-01-01/{} (old layout)"),
+            "{e}"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn feature_lines_are_checked() {
+        let c: Config = toml::from_str(TOML).unwrap();
+        let e = c
+            .check_features("[features]\nv2020_01_01 = []\nv2021_01_01 = []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("lacks v2021_06_01, v2022_01_01"), "{e}");
     }
 }

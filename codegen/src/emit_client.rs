@@ -31,16 +31,8 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
         );
     }
     let mut generator = progenitor::Generator::new(&settings);
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        generator.generate_tokens(&doc)
-    }))
-    .map_err(|_| {
-        Error::new(format!(
-            "progenitor panicked on api-version {}",
-            api.version
-        ))
-    })?
-    .map_err(|e| {
+    // A progenitor panic is caught and located by `crate::guard`.
+    let tokens = generator.generate_tokens(&doc).map_err(|e| {
         Error::new(format!(
             "progenitor failed on api-version {}: {e}",
             api.version
@@ -195,7 +187,7 @@ fn pager_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Tok
     for op in api
         .operations
         .iter()
-        .filter(|o| o.pageable.is_some() && o.lro.is_none())
+        .filter(|o| o.pageable.is_some() && !openapi::raw_success(o))
     {
         let first_name = openapi::progenitor_id(op);
         let f = fns
@@ -359,19 +351,42 @@ pub fn emit_mod(api: &Api) -> TokenStream {
     }
 }
 
-/// `versions.rs`: the feature-gated version modules.
+/// `versions.rs`: the feature-gated version modules and the `VERSIONS` registry of those
+/// compiled in.
 pub fn emit_versions(modules: &[(String, String)]) -> TokenStream {
+    let gate = |m: &str| quote!(#[cfg(any(feature = "all-versions", feature = #m))]);
     let items = modules.iter().map(|(m, v)| {
         let id = format_ident!("{}", m);
-        let doc = format!(" api-version {v} (cargo feature `{m}`).");
+        let doc = format!(" api-version {v} (cargo feature `{m}`, or `all-versions`).");
         let path = format!("{m}/mod.rs");
+        let cfg = gate(m);
         quote! {
-            #[cfg(feature = #m)]
+            #cfg
             #[doc = #doc]
             #[path = #path]
             #[rustfmt::skip]
             pub mod #id;
         }
     });
-    quote!(#(#items)*)
+    let entries = modules.iter().map(|(m, v)| {
+        let id = format_ident!("{}", m);
+        let cfg = gate(m);
+        quote! {
+            #cfg
+            crate::VersionInfo {
+                api_version: #v,
+                module: #m,
+                operations: #id::OPERATIONS,
+                definitions: #id::models::DEFINITIONS,
+                roundtrip: #id::models::__roundtrip,
+                replay: #id::dispatch::replay,
+            },
+        }
+    });
+    quote! {
+        #(#items)*
+
+        /// Every api-version module compiled in (by cargo feature), in configuration order.
+        pub const VERSIONS: &[crate::VersionInfo] = &[#(#entries)*];
+    }
 }

@@ -174,9 +174,12 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
         let method = format_ident!("{}", pid);
         let call = quote!(c.#method(#(#args),*));
         let reply = if openapi::raw_success(op) {
-            let t = op
-                .success_body()
-                .map_or_else(|| quote!(()), |t| qualified(t, &module));
+            let t = match op.success_body() {
+                // Several shapes: the body is replayed as plain JSON.
+                _ if op.lro.is_none() && op.multiple_success_shapes() => quote!(serde_json::Value),
+                Some(t) => qualified(t, &module),
+                None => quote!(()),
+            };
             quote!(Box::pin(drive_raw::<#t, _>(#call)))
         } else {
             quote!(Box::pin(drive_typed(#call)))
@@ -197,6 +200,18 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
             Some(match operation_id {
                 #(#shapes)*
                 _ => return None,
+            })
+        }
+
+        /// [`call`] on a fresh client for `base`, owning its arguments (the version registry's
+        /// `replay`).
+        pub fn replay(base: &str, operation_id: &str, p: Value) -> Call<'static> {
+            let c = Client::new(base, crate::runtime::Pipeline::new());
+            let operation_id = operation_id.to_string();
+            Box::pin(async move {
+                let mut slot = None;
+                let reply = call(&c, &operation_id, &p, &mut slot)?;
+                reply.await
             })
         }
 

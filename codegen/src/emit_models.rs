@@ -110,7 +110,8 @@ pub fn doc_attr(doc: Option<&str>) -> TokenStream {
 /// Keeps descriptions from being read as rustdoc code blocks (doctests), HTML or intra-doc
 /// links.
 pub fn escape_doc(d: &str) -> String {
-    d.lines()
+    let escaped = d
+        .lines()
         .map(|l| l.trim_start())
         .collect::<Vec<_>>()
         .join("\n ")
@@ -118,7 +119,35 @@ pub fn escape_doc(d: &str) -> String {
         .replace('[', "\\[")
         .replace(']', "\\]")
         .replace('<', "&lt;")
-        .replace('>', "&gt;")
+        .replace('>', "&gt;");
+    autolink(&escaped)
+}
+
+/// Wraps bare `http(s)://` URLs in `<…>` (rustdoc warns on bare URLs; Markdown links cannot
+/// occur, `escape_doc` escapes their brackets); trailing `.,;:` stay outside.
+fn autolink(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(i) = rest.find("http") {
+        let (before, at) = rest.split_at(i);
+        out.push_str(before);
+        let is_url = at.starts_with("https://") || at.starts_with("http://");
+        if !is_url {
+            out.push_str("http");
+            rest = &at[4..];
+            continue;
+        }
+        let end = at
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | '&' | '`' | '\\'))
+            .unwrap_or(at.len());
+        let url = at[..end].trim_end_matches(['.', ',', ';', ':']);
+        out.push('<');
+        out.push_str(url);
+        out.push('>');
+        rest = &at[url.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Named types a field of `ty` contains directly (not behind a `Vec`/map indirection).
@@ -816,5 +845,19 @@ pub fn emit(api: &Api) -> TokenStream {
                 _ => return None,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::escape_doc;
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(
+            escape_doc("More info: https://k8s.io/x. See [a](https://b.c) or <https://d.e>"),
+            "More info: <https://k8s.io/x>. See \\[a\\](<https://b.c>) or &lt;<https://d.e>&gt;"
+        );
+        assert_eq!(escape_doc("httpx and http only"), "httpx and http only");
     }
 }

@@ -218,4 +218,12 @@ impl Operation {
     pub fn success_body(&self) -> Option<&Ty> {
         self.responses.iter().find_map(|r| r.body.as_ref())
     }
+
+    /// Whether the success responses differ in body (a body type, or none): e.g. `200` with
+    /// a model and `202` without. Such an operation has no single typed result.
+    pub fn multiple_success_shapes(&self) -> bool {
+        let shapes: std::collections::BTreeSet<Option<&Ty>> =
+            self.responses.iter().map(|r| r.body.as_ref()).collect();
+        shapes.len() > 1
+    }
 }

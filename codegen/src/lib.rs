@@ -14,11 +14,14 @@ pub mod emit_client;
 pub mod emit_dispatch;
 pub mod emit_models;
 pub mod format;
+pub mod guard;
 pub mod ir;
 pub mod load;
+pub mod mutate;
 pub mod names;
 pub mod normalize;
 pub mod openapi;
+pub mod validate;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -53,17 +56,58 @@ pub struct OutputFile {
     pub contents: String,
 }
 
-/// Loads and normalizes one configured api-version.
-pub fn load_api(spec_root: &Path, av: &config::ApiVersion) -> Result<ir::Api, Error> {
-    let dir = av.dir.to_string_lossy().replace('\\', "/");
-    let entries: Vec<String> = av.files.iter().map(|f| format!("{dir}/{f}")).collect();
+/// Loads and normalizes one configured api-version, wherever its layout puts it.
+pub fn load_api(
+    config: &Config,
+    spec_root: &Path,
+    av: &config::ApiVersion,
+) -> Result<ir::Api, Error> {
+    let located = config.locate(av, spec_root)?;
+    normalize::normalize(&load_package(spec_root, av, &located)?, &av.version)
+}
+
+/// Loads the files of a located package, tolerating its configured broken `$ref`s.
+pub fn load_package(
+    spec_root: &Path,
+    av: &config::ApiVersion,
+    located: &config::Located,
+) -> Result<load::SpecSet, Error> {
     let tolerated: BTreeSet<String> = av
         .unresolved_refs
         .iter()
-        .map(|u| format!("{dir}/{}", u.pointer))
+        .map(|u| format!("{}/{}", located.dir, u.pointer))
         .collect();
-    let set = load::SpecSet::load(spec_root, &entries, tolerated)?;
-    normalize::normalize(&set, &av.version)
+    load::SpecSet::load(spec_root, &located.entries(), tolerated)
+}
+
+/// Emits one normalized api-version as the files of its module `generated/src/<module>/`.
+/// A panic in an emitter (progenitor included) is caught and reported as an error naming the
+/// operation that causes it.
+pub fn emit_version(api: &ir::Api, module: &str) -> Result<Vec<OutputFile>, Error> {
+    let header = format::header(api);
+    let models = guard::no_panic(api, "the model emitter", |a| Ok(emit_models::emit(a)))?;
+    let client = guard::no_panic(api, "the client emitter", emit_client::emit)?;
+    let dispatch = guard::no_panic(api, "the dispatch emitter", |a| {
+        emit_dispatch::emit(a, &client)
+    })?;
+    Ok(vec![
+        OutputFile {
+            path: format!("generated/src/{module}/models.rs"),
+            contents: format::file(&header, models)?,
+        },
+        OutputFile {
+            path: format!("generated/src/{module}/dispatch.rs"),
+            contents: format::file(&header, dispatch)?,
+        },
+        OutputFile {
+            path: format!("generated/src/{module}/client.rs"),
+            contents: format::file(&header, client)?,
+        },
+        OutputFile {
+            path: format!("generated/src/{module}/mod.rs"),
+            contents: format::file(&header, emit_client::emit_mod(api))?,
+        },
+    ])
 }
 
 /// Generates every file of `generated/` that the generator owns, for every configured
@@ -72,26 +116,9 @@ pub fn generate(config: &Config, spec_root: &Path) -> Result<Vec<OutputFile>, Er
     let mut files = Vec::new();
     let mut modules = Vec::new();
     for av in &config.api_version {
-        let api = load_api(spec_root, av)?;
+        let api = load_api(config, spec_root, av)?;
         let module = av.module_name();
-        let header = format::header(&api);
-        files.push(OutputFile {
-            path: format!("generated/src/{module}/models.rs"),
-            contents: format::file(&header, emit_models::emit(&api))?,
-        });
-        let client = emit_client::emit(&api)?;
-        files.push(OutputFile {
-            path: format!("generated/src/{module}/dispatch.rs"),
-            contents: format::file(&header, emit_dispatch::emit(&api, &client)?)?,
-        });
-        files.push(OutputFile {
-            path: format!("generated/src/{module}/client.rs"),
-            contents: format::file(&header, client)?,
-        });
-        files.push(OutputFile {
-            path: format!("generated/src/{module}/mod.rs"),
-            contents: format::file(&header, emit_client::emit_mod(&api))?,
-        });
+        files.extend(emit_version(&api, &module)?);
         modules.push((module, av.version.clone()));
     }
     files.push(OutputFile {

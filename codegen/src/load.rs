@@ -172,7 +172,7 @@ impl SpecSet {
     }
 
     /// Fails on the first `$ref` (in document order) whose target does not exist.
-    fn check_refs(&self) -> Result<(), Error> {
+    pub fn check_refs(&self) -> Result<(), Error> {
         for (key, doc) in &self.docs {
             let mut refs = Vec::new();
             collect_refs(doc, &mut String::new(), &mut refs);

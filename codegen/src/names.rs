@@ -63,6 +63,10 @@ pub fn upper_camel(s: &str) -> String {
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'V');
     }
+    if out == "Self" {
+        // The one UpperCamel keyword (an enum value "self" would otherwise be `Self`).
+        out.push_str("Value");
+    }
     out
 }
 

@@ -42,6 +42,8 @@ struct Normalizer<'a> {
     /// Hoisted inline schemas by spec location, so one schema is one type however it is
     /// reached (directly, or inherited through `allOf`).
     inline: BTreeMap<String, String>,
+    /// Non-definition `$ref` targets being inlined right now (cycle guard).
+    inlining: Vec<Target>,
 }
 
 fn err(file: &str, pointer: &str, msg: impl std::fmt::Display) -> Error {
@@ -74,6 +76,7 @@ impl<'a> Normalizer<'a> {
             queued: BTreeSet::new(),
             reached: BTreeMap::new(),
             inline: BTreeMap::new(),
+            inlining: Vec::new(),
         }
     }
 
@@ -138,10 +141,21 @@ impl<'a> Normalizer<'a> {
             return Err(err(site.0, site.1, format!("broken $ref to {t}")));
         }
         let Some(name) = self.def_names.get(t).cloned() else {
-            // A $ref to something other than a definition: inline it.
+            // A $ref to something other than a definition: inline it (unless that comes back
+            // here, which would never end).
+            if self.inlining.contains(t) {
+                return Err(err(
+                    site.0,
+                    site.1,
+                    format!("$ref cycle through {t} never reaches a schema"),
+                ));
+            }
             let v = self.set.get(t).expect("checked").clone();
             let hint = upper_camel(t.pointer.rsplit('/').next().unwrap_or("Inline"));
-            return self.ty_of(&v, &t.file, &t.pointer, &hint);
+            self.inlining.push(t.clone());
+            let ty = self.ty_of(&v, &t.file, &t.pointer, &hint);
+            self.inlining.pop();
+            return ty;
         };
         self.reached.insert(t.to_string(), name.clone());
         if self.queued.insert(name.clone()) {
@@ -541,7 +555,17 @@ impl<'a> Normalizer<'a> {
                 .then(|| self.inherited_discriminator(&v, &t.file, 0))
                 .flatten()
         });
-        let def = if let Some(d) = union_disc {
+        let def = if m.contains_key("$ref") {
+            // A definition that is only a `$ref`: another name for its target.
+            let ty = self.ty_of(&v, &t.file, &t.pointer, &format!("{name}Inner"))?;
+            TypeDef {
+                name: name.clone(),
+                source: t.to_string(),
+                definition: Some(def_name),
+                doc: doc_of(&v),
+                kind: Kind::Alias(ty),
+            }
+        } else if let Some(d) = union_disc {
             let mut variants = Vec::new();
             // A base that carries its own value (or an intermediate class, whose value is
             // its own) is a variant of itself.
@@ -778,24 +802,17 @@ impl<'a> Normalizer<'a> {
             }
         }
         responses.sort_by_key(|r| r.status);
-        let bodies: BTreeSet<&Ty> = responses.iter().filter_map(|r| r.body.as_ref()).collect();
-        if bodies.len() > 1 {
-            return Err(err(
-                file,
-                &pointer,
-                "success responses with different body types are not supported",
-            ));
-        }
-        let lro = op
-            .get("x-ms-long-running-operation")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-            .then(|| {
-                op.get("x-ms-long-running-operation-options")
-                    .and_then(|o| o.get("final-state-via"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            });
+        let lro = match op.get("x-ms-long-running-operation") {
+            None | Some(Value::Bool(false)) => None,
+            Some(Value::Bool(true)) => Some(final_state_via(op, file, &pointer)?),
+            Some(_) => {
+                return Err(err(
+                    file,
+                    &format!("{pointer}/x-ms-long-running-operation"),
+                    "x-ms-long-running-operation is not a boolean",
+                ))
+            }
+        };
         let pageable = op.get("x-ms-pageable").map(|p| Pageable {
             next_link: match p.get("nextLinkName") {
                 Some(Value::String(s)) => Some(s.clone()),
@@ -832,6 +849,40 @@ impl<'a> Normalizer<'a> {
             lro,
             pageable,
         })
+    }
+}
+
+/// The `final-state-via` of a long-running operation: absent, or one of the values ARM
+/// defines (anything else is an error, not silently passed on).
+fn final_state_via(op: &Value, file: &str, pointer: &str) -> Result<Option<String>, Error> {
+    const KNOWN: &[&str] = &[
+        "azure-async-operation",
+        "location",
+        "original-uri",
+        "operation-location",
+    ];
+    let options = match op.get("x-ms-long-running-operation-options") {
+        None => return Ok(None),
+        Some(Value::Object(o)) => o,
+        Some(_) => {
+            return Err(err(
+                file,
+                &format!("{pointer}/x-ms-long-running-operation-options"),
+                "x-ms-long-running-operation-options is not an object",
+            ))
+        }
+    };
+    match options.get("final-state-via") {
+        None => Ok(None),
+        Some(Value::String(v)) if KNOWN.contains(&v.as_str()) => Ok(Some(v.clone())),
+        Some(other) => Err(err(
+            file,
+            &format!("{pointer}/x-ms-long-running-operation-options/final-state-via"),
+            format!(
+                "unknown final-state-via {other}; expected one of {}",
+                KNOWN.join(", ")
+            ),
+        )),
     }
 }
 
@@ -893,14 +944,16 @@ pub fn normalize(set: &SpecSet, version: &str) -> Result<Api, Error> {
         .and_then(Value::as_str)
         .unwrap_or("Azure Machine Learning")
         .to_string();
-    Ok(Api {
+    let api = Api {
         version: version.to_string(),
         title,
         sources: set.entries.clone(),
         operations,
         types: n.types,
         definitions: n.reached,
-    })
+    };
+    crate::validate::validate(&api)?;
+    Ok(api)
 }
 
 #[cfg(test)]

@@ -6,6 +6,10 @@
 //!   operations (200/201/202/204 with and without bodies) are given one `2XX`
 //!   `application/octet-stream` response, so progenitor returns the raw first response
 //!   (status, headers, bytes) and our emitted wrapper decodes it and drives the poller;
+//! - an operation that is not long-running but whose success responses differ in body (`200`
+//!   with a model and `202` without, or two models) gets the same single raw `2XX` response:
+//!   its method keeps its name and returns `ResponseValue<Vec<u8>>` (status, headers,
+//!   bytes) for the caller to decode by status;
 //! - `api-version` is not a parameter: `azml::runtime::send` adds it;
 //! - every named type is a component schema that progenitor replaces with our own model
 //!   (`with_replacement`), so typify emits no types at all;
@@ -60,17 +64,21 @@ pub fn operation_types(api: &Api) -> std::collections::BTreeSet<String> {
     out
 }
 
-/// Whether an operation's success responses are handed back raw (see the module doc).
+/// Whether an operation's success responses are handed back raw (see the module doc):
+/// long-running operations, and operations whose success responses differ in body.
 pub fn raw_success(op: &Operation) -> bool {
-    op.lro.is_some()
+    op.lro.is_some() || op.multiple_success_shapes()
 }
 
 /// The progenitor-facing operationId: `_initial` for long-running operations (whose public
 /// method is our poller wrapper), `_first_page` for pageable ones (whose public method is our
-/// pager wrapper).
+/// pager wrapper). An operation with several success shapes keeps its name and returns the
+/// raw response (it gets no pager).
 pub fn progenitor_id(op: &Operation) -> String {
-    if raw_success(op) {
+    if op.lro.is_some() {
         format!("{}_initial", op.rust)
+    } else if op.multiple_success_shapes() {
+        op.rust.clone()
     } else if op.pageable.is_some() {
         format!("{}_first_page", op.rust)
     } else {
@@ -105,7 +113,7 @@ pub fn to_openapi(api: &Api) -> Result<openapiv3::OpenAPI, Error> {
                         "schema": schema(&p.ty),
                     });
                     if let Some(d) = &p.doc {
-                        v["description"] = json!(d);
+                        v["description"] = json!(crate::emit_models::escape_doc(d));
                     }
                     params.push(v);
                 }
@@ -147,7 +155,7 @@ pub fn to_openapi(api: &Api) -> Result<openapiv3::OpenAPI, Error> {
             "responses": responses,
         });
         if let Some(d) = &op.doc {
-            o["description"] = json!(d);
+            o["description"] = json!(crate::emit_models::escape_doc(d));
         }
         if let Some(b) = body {
             o["requestBody"] = b;

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use azml_codegen::config::ApiVersion;
+use azml_codegen::Config;
 
 struct Fixture {
     root: PathBuf,
@@ -27,12 +28,16 @@ impl Fixture {
     fn load(&self, files: &[&str]) -> Result<azml_codegen::ir::Api, String> {
         let av = ApiVersion {
             version: "2020-01-01".into(),
-            dir: "specification/rp/stable".into(),
+            dir: Some("specification/rp/stable".into()),
             files: files.iter().map(|s| s.to_string()).collect(),
-            unresolved_refs: vec![],
-            example_exclusions: vec![],
+            ..ApiVersion::default()
         };
-        azml_codegen::load_api(&self.root, &av).map_err(|e| e.to_string())
+        let config = Config {
+            default_root: self.root.clone(),
+            layouts: vec![],
+            api_version: vec![av.clone()],
+        };
+        azml_codegen::load_api(&config, &self.root, &av).map_err(|e| e.to_string())
     }
 }
 
@@ -136,6 +141,7 @@ fn good_fixture_loads_and_drops_api_version() {
 fn missing_checkout_says_how_to_get_it() {
     let config = azml_codegen::Config {
         default_root: "definitely/not/here".into(),
+        layouts: vec![],
         api_version: vec![],
     };
     let repo = std::path::Path::new("/nonexistent");
@@ -153,4 +159,177 @@ fn missing_checkout_says_how_to_get_it() {
         e.contains("/also/missing (from $AZURE_REST_API_SPECS)"),
         "{e}"
     );
+}
+
+/// A package of one operation `op` (a JSON object body) at `path`, with `Thing` defined.
+fn one_op(f: &Fixture, path: &str, op: &str, defs: &str) -> Result<azml_codegen::ir::Api, String> {
+    f.write(
+        "stable/a.json",
+        &format!(
+            r##"{{"swagger": "2.0", "info": {{"title": "t", "version": "1"}},
+            "paths": {{"{path}": {{"get": {op}}}}},
+            "definitions": {{"Thing": {{"properties": {{"a": {{"type": "string"}}}}}}{defs}}}}}"##
+        ),
+    );
+    f.load(&["a.json"])
+}
+
+const NAME_PARAM: &str = r#"{"name": "name", "in": "path", "required": true, "type": "string"}"#;
+const THING_200: &str =
+    r##""200": {"description": "ok", "schema": {"$ref": "#/definitions/Thing"}}"##;
+
+#[test]
+fn path_template_and_path_parameters_must_agree() {
+    let f = Fixture::new("template");
+    let e = one_op(
+        &f,
+        "/things/{name}",
+        &format!(r#"{{"operationId": "T_Get", "parameters": [], "responses": {{{THING_200}}}}}"#),
+        "",
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("a.json#/paths/~1things~1{name}/get: path template names {name} but the operation has no path parameter `name`"),
+        "{e}"
+    );
+    let moved = NAME_PARAM.replace("\"path\"", "\"query\"");
+    let e = one_op(
+        &f,
+        "/things",
+        &format!(
+            r#"{{"operationId": "T_Get", "parameters": [{NAME_PARAM}], "responses": {{{THING_200}}}}}"#
+        ),
+        "",
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("a.json#/paths/~1things/get: path parameter `name` is not in the path template"),
+        "{e}"
+    );
+    let e = one_op(
+        &f,
+        "/things/{name}",
+        &format!(
+            r#"{{"operationId": "T_Get", "parameters": [{moved}], "responses": {{{THING_200}}}}}"#
+        ),
+        "",
+    )
+    .unwrap_err();
+    assert!(e.contains("no path parameter `name`"), "{e}");
+}
+
+#[test]
+fn unknown_final_state_via_is_rejected_with_its_pointer() {
+    let f = Fixture::new("fsv");
+    for bad in [r#""bogus""#, "42"] {
+        let e = one_op(
+            &f,
+            "/things",
+            &format!(
+                r#"{{"operationId": "T_Get", "x-ms-long-running-operation": true,
+                "x-ms-long-running-operation-options": {{"final-state-via": {bad}}},
+                "responses": {{{THING_200}}}}}"#
+            ),
+            "",
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("a.json#/paths/~1things/get/x-ms-long-running-operation-options/final-state-via: unknown final-state-via"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn ref_cycles_are_rejected_not_overflowed() {
+    let f = Fixture::new("cycle");
+    // A property whose $ref points at itself.
+    let e = one_op(
+        &f,
+        "/things",
+        &format!(r#"{{"operationId": "T_Get", "responses": {{{THING_200}}}}}"#),
+        r##", "Loop": {"properties": {"x": {"$ref": "#/definitions/Loop/properties/x"}}}"##,
+    );
+    assert!(e.is_ok(), "an unreached cycle is harmless: {e:?}");
+    let e = one_op(
+        &f,
+        "/things",
+        r##"{"operationId": "T_Get", "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Loop"}}}}"##,
+        r##", "Loop": {"properties": {"x": {"$ref": "#/definitions/Loop/properties/x"}}}"##,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("a.json#/definitions/Loop/properties/x: $ref cycle through"),
+        "{e}"
+    );
+    // Two definitions that are each other's $ref.
+    let e = one_op(
+        &f,
+        "/things",
+        r##"{"operationId": "T_Get", "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/A"}}}}"##,
+        r##", "A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"}"##,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("a.json#/definitions/") && e.contains("$ref cycle"),
+        "{e}"
+    );
+}
+
+#[test]
+fn two_success_shapes_without_lro_generate_raw_access() {
+    let f = Fixture::new("multi");
+    let api = one_op(
+        &f,
+        "/things",
+        &format!(
+            r#"{{"operationId": "Things_Start", "responses": {{{THING_200}, "202": {{"description": "accepted"}}}}}}"#
+        ),
+        "",
+    )
+    .unwrap();
+    let files = azml_codegen::emit_version(&api, "v2020_01_01").unwrap();
+    let client = &files
+        .iter()
+        .find(|f| f.path.ends_with("client.rs"))
+        .unwrap()
+        .contents;
+    let method = client
+        .split("pub async fn things_start")
+        .nth(1)
+        .expect("the method keeps its name")
+        .split('{')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(method.contains("ResponseValue<Vec<u8>>"), "{method}");
+    let dispatch = &files
+        .iter()
+        .find(|f| f.path.ends_with("dispatch.rs"))
+        .unwrap()
+        .contents;
+    assert!(
+        dispatch.contains("drive_raw::<serde_json::Value"),
+        "{dispatch}"
+    );
+}
+
+#[test]
+fn enum_value_self_is_an_identifier() {
+    let f = Fixture::new("self");
+    let api = one_op(
+        &f,
+        "/things",
+        r##"{"operationId": "T_Get", "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Who"}}}}"##,
+        r##", "Who": {"type": "string", "enum": ["self", "Self", "other"]}"##,
+    )
+    .unwrap();
+    let files = azml_codegen::emit_version(&api, "v2020_01_01")
+        .expect("Self is not emitted as an identifier");
+    let models = &files
+        .iter()
+        .find(|f| f.path.ends_with("models.rs"))
+        .unwrap()
+        .contents;
+    assert!(models.contains("SelfValue"), "{models}");
 }

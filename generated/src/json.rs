@@ -3,7 +3,7 @@
 //! Models do not use `#[derive(Serialize, Deserialize)]`: over ~600 types, serde's derive
 //! expansion is what makes a generated client slow to compile (85–90% of `cargo check` for
 //! progenitor's output). Instead each model implements [`Json`] with two small non-generic
-//! functions, and `serde` support comes from [`serde_via_json!`], which routes through
+//! functions, and `serde` support comes from [`serde_via_json!`](crate::serde_via_json), which routes through
 //! `serde_json::Value`. Decoding errors carry the JSON path of the failing value.
 //!
 //! The mapping is exact: a value decoded and encoded again is the same JSON value, with two

@@ -59,9 +59,16 @@ fn norm(path: &str) -> String {
 impl RawSpec {
     /// Loads a configured api-version's files and every file they reference.
     pub fn load(av: &ApiVersion) -> Self {
+        let entries = config()
+            .locate(av, &spec_root())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .entries();
+        Self::load_entries(entries)
+    }
+
+    /// Loads entry files (relative to the spec root) and every file they reference.
+    pub fn load_entries(entries: Vec<String>) -> Self {
         let root = spec_root();
-        let dir = av.dir.to_string_lossy().to_string();
-        let entries: Vec<String> = av.files.iter().map(|f| format!("{dir}/{f}")).collect();
         let mut docs = BTreeMap::new();
         let mut todo = entries.clone();
         while let Some(k) = todo.pop() {

@@ -23,10 +23,7 @@ fn both_in_mirror() -> bool {
     let config = config();
     let root = spec_root();
     [OLD, NEW].iter().all(|v| match config.get(v) {
-        Ok(av) => av
-            .files
-            .iter()
-            .all(|f| root.join(&av.dir).join(f).is_file()),
+        Ok(av) => config.locate(av, &root).is_ok(),
         Err(_) => false,
     })
 }

@@ -17,38 +17,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use azml::json::dispatch::Reply;
-use azml::runtime::Pipeline;
 use azml_codegen::config::ExampleExclusion;
 use azml_tests::mock::{MockArm, Request, Response};
 use azml_tests::schema::{Mode, Note, Schemas, UNDECLARED};
 use azml_tests::{config, spec_root, RawSpec};
 use serde_json::Value;
 
+/// The generated module of a configured api-version, from the crate's version registry.
+fn module(version: &str) -> &'static azml::VersionInfo {
+    azml::VERSIONS
+        .iter()
+        .find(|v| v.api_version == version)
+        .unwrap_or_else(|| panic!("api-version {version} is configured but not compiled in"))
+}
+
 /// Calls an operation of a version's generated client through its dispatcher.
 async fn call(version: &str, base: &str, op: &str, params: &Value) -> Result<Reply, String> {
-    match version {
-        "2023-04-01" => {
-            let c = azml::v2023_04_01::Client::new(base, Pipeline::new());
-            let mut slot = None;
-            let reply = azml::v2023_04_01::dispatch::call(&c, op, params, &mut slot)?.await;
-            reply
-        }
-        "2023-10-01" => {
-            let c = azml::v2023_10_01::Client::new(base, Pipeline::new());
-            let mut slot = None;
-            let reply = azml::v2023_10_01::dispatch::call(&c, op, params, &mut slot)?.await;
-            reply
-        }
-        other => panic!("api-version {other} is not wired into tests/tests/examples_replay.rs"),
-    }
+    (module(version).replay)(base, op, params.clone()).await
 }
 
 fn operations(version: &str) -> &'static [azml::OperationInfo] {
-    match version {
-        "2023-04-01" => azml::v2023_04_01::OPERATIONS,
-        "2023-10-01" => azml::v2023_10_01::OPERATIONS,
-        other => panic!("api-version {other} is not wired into tests/tests/examples_replay.rs"),
-    }
+    module(version).operations
 }
 
 fn percent_decode(s: &str) -> String {
@@ -338,135 +327,172 @@ fn check_request(
 
 async fn replay(av: &azml_codegen::config::ApiVersion) -> Tally {
     let version = av.version.as_str();
-    let spec = RawSpec::load(av);
-    let schemas = Schemas::new(&spec);
     let root = spec_root();
     let ops = operations(version);
     let mut tally = Tally::default();
     let mut referenced = BTreeSet::new();
-    for (id, method, path, file, op) in spec.operations() {
-        let info = ops
-            .iter()
-            .find(|o| o.id == id)
-            .unwrap_or_else(|| panic!("{version}: no generated operation {id}"));
-        for (name, ex) in op
-            .get("x-ms-examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let Some(r) = ex.get("$ref").and_then(Value::as_str) else {
-                continue;
-            };
-            let (ex_file, _) = RawSpec::target(&file, r);
-            let full = root.join(&ex_file);
-            if !full.exists() {
-                continue; // not in this (partial) mirror
+    // Every rendition of the version (current layout's openapi.json, pre-TypeSpec files)
+    // carries its own examples; all replay against the one generated module.
+    // Body parameter names of the generated rendition: another rendition may name an
+    // operation's body differently (`parameters` vs `body`; not on the wire).
+    let mut body_names: BTreeMap<String, String> = BTreeMap::new();
+    for (n, rendition) in config()
+        .renditions(av, &root)
+        .expect("located")
+        .into_iter()
+        .enumerate()
+    {
+        let spec = RawSpec::load_entries(rendition.entries());
+        let schemas = Schemas::new(&spec);
+        for (id, method, path, file, op) in spec.operations() {
+            let body_name = parameters(&spec, &file, &path, op)
+                .into_iter()
+                .find(|p| p["in"] == "body")
+                .and_then(|p| p["name"].as_str())
+                .map(str::to_string);
+            if let (0, Some(b)) = (n, &body_name) {
+                body_names.insert(id.clone(), b.clone());
             }
-            referenced.insert(full.clone());
-            tally.files += 1;
-            let label = format!("{version} {id} {name:?} ({ex_file})");
-            let example: Value = match std::fs::read_to_string(&full)
-                .map_err(|e| e.to_string())
-                .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-            {
-                Ok(v) => v,
-                Err(e) => {
-                    tally
-                        .failed
-                        .push(format!("{label}: unreadable example: {e}"));
-                    continue;
+            let rename = match (&body_name, body_names.get(&id)) {
+                (Some(here), Some(generated)) if here != generated => {
+                    Some((here.clone(), generated.clone()))
                 }
+                _ => None,
             };
-            let params = &example["parameters"];
-            let responses = example["responses"]
-                .as_object()
-                .cloned()
-                .unwrap_or_default();
-            let mut request_checked = false;
-            for (status, resp) in &responses {
-                let code: u16 = match status.parse() {
-                    Ok(c) => c,
-                    Err(_) => {
-                        tally.failed.push(format!("{label}: status {status:?}"));
+            let info = ops
+                .iter()
+                .find(|o| o.id == id)
+                .unwrap_or_else(|| panic!("{version}: no generated operation {id}"));
+            for (name, ex) in op
+                .get("x-ms-examples")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let Some(r) = ex.get("$ref").and_then(Value::as_str) else {
+                    continue;
+                };
+                let (ex_file, _) = RawSpec::target(&file, r);
+                let full = root.join(&ex_file);
+                if !full.exists() {
+                    continue; // not in this (partial) mirror
+                }
+                referenced.insert(full.clone());
+                tally.files += 1;
+                let label = format!("{version} {id} {name:?} ({ex_file})");
+                let example: Value = match std::fs::read_to_string(&full)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+                {
+                    Ok(v) => v,
+                    Err(e) => {
+                        tally
+                            .failed
+                            .push(format!("{label}: unreadable example: {e}"));
                         continue;
                     }
                 };
-                let body = resp.get("body").cloned();
-                let mut answer = match &body {
-                    Some(b) => Response::json(code, b.clone()),
-                    None => Response::empty(code),
-                };
-                for (k, v) in resp
-                    .get("headers")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    answer = answer.header(k, &text(v));
-                }
-                let mock = MockArm::start(move |_| answer.clone()).await;
-                let reply = call(version, &mock.base, info.rust_method, params).await;
-                let exclusion = |check: &str| {
-                    av.example_exclusions
-                        .iter()
-                        .find(|e| ex_file.ends_with(&e.example) && e.check == check)
-                };
-                if !request_checked {
-                    request_checked = true;
-                    tally.requests += 1;
-                    let mut notes = Vec::new();
-                    let r = check_request(
-                        version,
-                        &spec,
-                        &schemas,
-                        (&method, &path, &file, op),
-                        params,
-                        &mock.requests(),
-                        &mut notes,
-                    );
-                    let outcome = match r {
-                        Ok((got, want)) => judge(got, want, &notes, exclusion("request"), "body"),
-                        Err(e) => Outcome::Fail(e),
-                    };
-                    tally.check(format!("{label} request"), outcome);
-                    tally.note(&ex_file, notes);
-                }
-                tally.responses += 1;
-                let mut notes = Vec::new();
-                let r = (|| {
-                    let reply = reply.as_ref().map_err(|e| format!("call failed: {e}"))?;
-                    if reply.status != code {
-                        return Err(format!("status {} (expected {code})", reply.status));
+                let mut params = example["parameters"].clone();
+                if let (Some((from, to)), Some(obj)) = (&rename, params.as_object_mut()) {
+                    // Both names: the check reads this rendition's, the client the generated one's.
+                    if let Some(b) = obj.get(from).cloned() {
+                        obj.insert(to.clone(), b);
                     }
-                    let want = match &body {
-                        None => None,
-                        Some(b) => {
-                            let schema = op["responses"]
-                                .get(status)
-                                .and_then(|r| r.get("schema"))
-                                .or_else(|| {
-                                    // A long-running operation decodes every 2xx body as its
-                                    // declared result type.
-                                    op["responses"].as_object().and_then(|rs| {
-                                        rs.iter()
-                                            .filter(|(s, _)| s.starts_with('2'))
-                                            .find_map(|(_, r)| r.get("schema"))
-                                    })
-                                })
-                                .ok_or_else(|| format!("the spec declares no body for {status}"))?;
-                            Some(schemas.expected(&file, schema, b, Mode::Response, &mut notes))
+                }
+                let params = &params;
+                let responses = example["responses"]
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default();
+                let mut request_checked = false;
+                for (status, resp) in &responses {
+                    let code: u16 = match status.parse() {
+                        Ok(c) => c,
+                        Err(_) => {
+                            tally.failed.push(format!("{label}: status {status:?}"));
+                            continue;
                         }
                     };
-                    Ok((reply.body.clone(), want))
-                })();
-                let check = format!("response {status}");
-                let outcome = match r {
-                    Ok((got, want)) => judge(got, want, &notes, exclusion(&check), "body"),
-                    Err(e) => Outcome::Fail(e),
-                };
-                tally.check(format!("{label} {check}"), outcome);
-                tally.note(&ex_file, notes);
+                    let body = resp.get("body").cloned();
+                    let mut answer = match &body {
+                        Some(b) => Response::json(code, b.clone()),
+                        None => Response::empty(code),
+                    };
+                    for (k, v) in resp
+                        .get("headers")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
+                        answer = answer.header(k, &text(v));
+                    }
+                    let mock = MockArm::start(move |_| answer.clone()).await;
+                    let reply = call(version, &mock.base, info.rust_method, params).await;
+                    let exclusion = |check: &str| {
+                        av.example_exclusions
+                            .iter()
+                            .find(|e| ex_file.ends_with(&e.example) && e.check == check)
+                    };
+                    if !request_checked {
+                        request_checked = true;
+                        tally.requests += 1;
+                        let mut notes = Vec::new();
+                        let r = check_request(
+                            version,
+                            &spec,
+                            &schemas,
+                            (&method, &path, &file, op),
+                            params,
+                            &mock.requests(),
+                            &mut notes,
+                        );
+                        let outcome = match r {
+                            Ok((got, want)) => {
+                                judge(got, want, &notes, exclusion("request"), "body")
+                            }
+                            Err(e) => Outcome::Fail(e),
+                        };
+                        tally.check(format!("{label} request"), outcome);
+                        tally.note(&ex_file, notes);
+                    }
+                    tally.responses += 1;
+                    let mut notes = Vec::new();
+                    let r = (|| {
+                        let reply = reply.as_ref().map_err(|e| format!("call failed: {e}"))?;
+                        if reply.status != code {
+                            return Err(format!("status {} (expected {code})", reply.status));
+                        }
+                        let want = match &body {
+                            None => None,
+                            Some(b) => {
+                                let schema = op["responses"]
+                                    .get(status)
+                                    .and_then(|r| r.get("schema"))
+                                    .or_else(|| {
+                                        // A long-running operation decodes every 2xx body as its
+                                        // declared result type.
+                                        op["responses"].as_object().and_then(|rs| {
+                                            rs.iter()
+                                                .filter(|(s, _)| s.starts_with('2'))
+                                                .find_map(|(_, r)| r.get("schema"))
+                                        })
+                                    })
+                                    .ok_or_else(|| {
+                                        format!("the spec declares no body for {status}")
+                                    })?;
+                                Some(schemas.expected(&file, schema, b, Mode::Response, &mut notes))
+                            }
+                        };
+                        Ok((reply.body.clone(), want))
+                    })();
+                    let check = format!("response {status}");
+                    let outcome = match r {
+                        Ok((got, want)) => judge(got, want, &notes, exclusion(&check), "body"),
+                        Err(e) => Outcome::Fail(e),
+                    };
+                    tally.check(format!("{label} {check}"), outcome);
+                    tally.note(&ex_file, notes);
+                }
             }
         }
     }
@@ -484,11 +510,24 @@ async fn replay(av: &azml_codegen::config::ApiVersion) -> Tally {
         }
     }
     // Every example file present must have been replayed.
-    let dir = root.join(&av.dir).join("examples");
     let mut present = Vec::new();
-    collect_json(&dir, &mut present);
+    for dir in config().example_dirs(av, &root) {
+        collect_json(&root.join(dir), &mut present);
+    }
+    for ex in &av.unreferenced_examples {
+        if referenced.iter().any(|f| f.ends_with(&ex.example)) {
+            tally.failed.push(format!(
+                "{version}: {} is listed as unreferenced in specs/api-versions.toml but is replayed (stale)",
+                ex.example
+            ));
+        }
+    }
     for f in present {
-        if !referenced.contains(&f) {
+        let listed = av
+            .unreferenced_examples
+            .iter()
+            .any(|ex| f.ends_with(&ex.example));
+        if !referenced.contains(&f) && !listed {
             tally.failed.push(format!(
                 "{version}: {} is referenced by no operation",
                 f.display()

@@ -68,3 +68,14 @@ fn generation_is_deterministic_and_headed() {
         "header names the spec files"
     );
 }
+
+#[test]
+fn every_configured_version_has_a_feature_line() {
+    let text = std::fs::read_to_string(repo_root().join("generated/Cargo.toml")).unwrap();
+    config()
+        .check_features(&text)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let without = text.replace("v2023_04_01 = []", "");
+    let e = config().check_features(&without).unwrap_err().to_string();
+    assert!(e.contains("add `v2023_04_01 = []`"), "{e}");
+}

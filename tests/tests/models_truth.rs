@@ -12,7 +12,7 @@ use azml::runtime::Pipeline;
 use azml::v2023_04_01::{models, Client};
 use azml_tests::mock::{MockArm, Response};
 use azml_tests::schema::{Mode, Schemas};
-use azml_tests::{config, RawSpec};
+use azml_tests::{config, spec_root, RawSpec};
 use serde_json::{json, Value};
 
 const WS: &str =
@@ -258,7 +258,8 @@ async fn a_put_of_a_workspace_read_from_a_get_sends_no_read_only_field() {
         .unwrap();
     let spec = RawSpec::load(&av);
     let schemas = Schemas::new(&spec);
-    let file = format!("{}/machineLearningServices.json", av.dir.display());
+    let dir = config().locate(&av, &spec_root()).unwrap().dir;
+    let file = format!("{dir}/machineLearningServices.json");
     let schema = json!({"$ref": "#/definitions/Workspace"});
     let read_only_in = |v: &Value| {
         let mut notes = Vec::new();

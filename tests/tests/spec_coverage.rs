@@ -7,43 +7,43 @@
 
 use std::collections::BTreeSet;
 
-use azml::json::DecodeError;
-use azml::OperationInfo;
+use azml::VersionInfo;
 use azml_tests::{config, repo_root, RawSpec};
 use serde_json::{json, Map, Value};
 
-type Roundtrip = fn(&str, Value) -> Option<Result<Value, DecodeError>>;
+/// The generated module of a configured api-version, from the crate's version registry.
+fn module(version: &str) -> &'static VersionInfo {
+    azml::VERSIONS
+        .iter()
+        .find(|v| v.api_version == version)
+        .unwrap_or_else(|| {
+            panic!(
+                "api-version {version} is configured but not compiled in: does \
+                 generated/Cargo.toml have its feature line, and is generated/ fresh?"
+            )
+        })
+}
 
-/// The generated module of a configured api-version.
-fn module(
-    version: &str,
-) -> (
-    &'static [OperationInfo],
-    &'static [(&'static str, &'static str)],
-    Roundtrip,
-) {
-    match version {
-        "2023-04-01" => (
-            azml::v2023_04_01::OPERATIONS,
-            azml::v2023_04_01::models::DEFINITIONS,
-            azml::v2023_04_01::models::__roundtrip,
-        ),
-        "2023-10-01" => (
-            azml::v2023_10_01::OPERATIONS,
-            azml::v2023_10_01::models::DEFINITIONS,
-            azml::v2023_10_01::models::__roundtrip,
-        ),
-        other => panic!(
-            "api-version {other} is configured but not wired into tests/tests/spec_coverage.rs"
-        ),
-    }
+/// Every configured api-version is in the registry and nothing else is.
+#[test]
+fn registry_lists_exactly_the_configured_versions() {
+    let configured: Vec<String> = config()
+        .api_version
+        .iter()
+        .map(|a| a.version.clone())
+        .collect();
+    let compiled: Vec<String> = azml::VERSIONS
+        .iter()
+        .map(|v| v.api_version.to_string())
+        .collect();
+    assert_eq!(configured, compiled);
 }
 
 #[test]
 fn every_operation_is_a_client_method() {
     for av in &config().api_version {
         let spec = RawSpec::load(av);
-        let (ops, _, _) = module(&av.version);
+        let ops = module(&av.version).operations;
         let expected: BTreeSet<(String, String, String)> = spec
             .operations()
             .into_iter()
@@ -100,7 +100,8 @@ fn every_operation_is_a_client_method() {
 fn one_model_per_reached_definition() {
     for av in &config().api_version {
         let spec = RawSpec::load(av);
-        let (_, defs, roundtrip) = module(&av.version);
+        let m = module(&av.version);
+        let (defs, roundtrip) = (m.definitions, m.roundtrip);
         let expected = spec.reached_definitions();
         let actual: BTreeSet<String> = defs.iter().map(|(s, _)| s.to_string()).collect();
         let missing: Vec<_> = expected.difference(&actual).collect();
@@ -299,7 +300,8 @@ impl Sampler<'_> {
 fn every_property_of_every_definition_round_trips() {
     for av in &config().api_version {
         let spec = RawSpec::load(av);
-        let (_, defs, roundtrip) = module(&av.version);
+        let m = module(&av.version);
+        let (defs, roundtrip) = (m.definitions, m.roundtrip);
         let sampler = Sampler { spec: &spec };
         let mut failures = Vec::new();
         let mut props = 0usize;

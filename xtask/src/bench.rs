@@ -149,7 +149,7 @@ fn compile(root: &Path, runs: usize) -> Result<(), String> {
             .filter(|f| f.path.contains(&format!("/{m}/")))
             .map(|f| f.contents.lines().count())
             .sum();
-        let api = azml_codegen::load_api(&spec_root, av).map_err(|e| e.to_string())?;
+        let api = azml_codegen::load_api(&config, &spec_root, av).map_err(|e| e.to_string())?;
         println!(
             "| {} | {lines} | {} | {} |",
             av.version,

@@ -37,7 +37,8 @@ fn fixture(root: &Path) -> Result<Vec<u8>, String> {
     let config = Config::load(&root.join("specs/api-versions.toml")).map_err(|e| e.to_string())?;
     let spec_root = config.spec_root(root).map_err(|e| e.to_string())?;
     let av = config.get("2023-04-01").map_err(|e| e.to_string())?;
-    let dir = spec_root.join(&av.dir).join("examples/Compute/get");
+    let located = config.locate(av, &spec_root).map_err(|e| e.to_string())?;
+    let dir = spec_root.join(located.dir).join("examples/Compute/get");
     let mut templates = Vec::new();
     for name in ["AKSCompute.json", "AmlCompute.json", "ComputeInstance.json"] {
         let path = dir.join(name);

@@ -5,10 +5,12 @@
 //! - `bench [runs]`: generation time, generated size, compile time and memory against autorust,
 //!   then the decode benchmark; `bench decode [runs]` runs the decode benchmark alone.
 //! - `diff <old> <new>`: spec changes between two api-versions and their Rust-level impact.
+//! - `mutate [count] [seed]`: the seeded mutation campaign (no panic, no abort, located errors).
 
 mod bench;
 mod decode_bench;
 mod diff;
+mod mutate;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,6 +28,14 @@ fn outputs(root: &Path) -> Result<Vec<OutputFile>, String> {
     let config = Config::load(&root.join("specs/api-versions.toml")).map_err(|e| e.to_string())?;
     let spec_root = config.spec_root(root).map_err(|e| e.to_string())?;
     generate(&config, &spec_root).map_err(|e| e.to_string())
+}
+
+/// Every configured api-version has its feature line in `generated/Cargo.toml`.
+fn check_features(root: &Path) -> Result<(), String> {
+    let config = Config::load(&root.join("specs/api-versions.toml")).map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(root.join("generated/Cargo.toml"))
+        .map_err(|e| format!("generated/Cargo.toml: {e}"))?;
+    config.check_features(&text).map_err(|e| e.to_string())
 }
 
 fn run() -> Result<(), String> {
@@ -51,7 +61,7 @@ fn run() -> Result<(), String> {
                 files.len(),
                 start.elapsed()
             );
-            Ok(())
+            check_features(&root)
         }
         Some("check") => {
             let stale: Vec<_> = outputs(&root)?
@@ -64,7 +74,7 @@ fn run() -> Result<(), String> {
                 .collect();
             if stale.is_empty() {
                 println!("generated/ is up to date");
-                Ok(())
+                check_features(&root)
             } else {
                 Err(format!(
                     "stale: {}; run `cargo xtask generate`",
@@ -82,7 +92,9 @@ fn run() -> Result<(), String> {
         }
         Some("measure") => bench::measure(&args[1..]),
         Some("diff") => diff::run(&root, &args[1..]),
-        _ => Err("usage: cargo xtask <generate|check|bench|diff>".into()),
+        Some("mutate") => mutate::run(&root, &args[1..]),
+        Some("mutate-worker") => mutate::worker(&root, &args[1..]),
+        _ => Err("usage: cargo xtask <generate|check|bench|diff|mutate>".into()),
     }
 }
 

@@ -108,24 +108,12 @@ fn parse(args: &[String]) -> Result<Args, Error> {
 fn side(arg: &str, config: &Config, repo_root: &Path) -> Result<Side, Error> {
     if let Ok(av) = config.get(arg) {
         let root = config.spec_root(repo_root)?;
-        let missing: Vec<&String> = av
-            .files
-            .iter()
-            .filter(|f| !root.join(&av.dir).join(f).is_file())
-            .collect();
-        if let Some(f) = missing.first() {
-            return Err(Error::new(format!(
-                "api-version {arg}: {} is not in the spec checkout at {}",
-                av.dir.join(f).display(),
-                root.display()
-            )));
-        }
-        return Side::configured(&root, av);
+        return Side::configured(config, &root, av);
     }
     let paths: Vec<PathBuf> = arg.split(',').map(PathBuf::from).collect();
     if paths.iter().all(|p| p.exists()) {
         let spec_root = config.spec_root(repo_root).ok();
-        return Side::from_paths(arg, &paths, &config.api_version, spec_root.as_deref());
+        return Side::from_paths(arg, &paths, config, spec_root.as_deref());
     }
     let known: Vec<&str> = config
         .api_version

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::emitted::Emitted;
 use super::{Dir, OpKey};
-use crate::config::ApiVersion;
+use crate::config::{ApiVersion, Config};
 use crate::ir::Api;
 use crate::load::{escape_token, resolve_ref, SpecSet, Target};
 use crate::Error;
@@ -62,9 +62,9 @@ impl Side {
     }
 
     /// A configured api-version (with its tolerated broken `$ref`s).
-    pub fn configured(spec_root: &Path, av: &ApiVersion) -> Result<Side, Error> {
-        let (entries, tolerated) = package(av);
-        let set = SpecSet::load(spec_root, &entries, tolerated)?;
+    pub fn configured(config: &Config, spec_root: &Path, av: &ApiVersion) -> Result<Side, Error> {
+        let located = config.locate(av, spec_root)?;
+        let set = crate::load_package(spec_root, av, &located)?;
         Ok(Side::from_set(av.version.clone(), set))
     }
 
@@ -75,7 +75,7 @@ impl Side {
     pub fn from_paths(
         label: &str,
         paths: &[PathBuf],
-        known: &[ApiVersion],
+        config: &Config,
         spec_root: Option<&Path>,
     ) -> Result<Side, Error> {
         let mut files = Vec::new();
@@ -120,8 +120,11 @@ impl Side {
         // A configured package's known spec bugs still apply when it is named by path.
         let mut tolerated = BTreeSet::new();
         if let Some(sr) = spec_root.and_then(|s| std::fs::canonicalize(s).ok()) {
-            for av in known {
-                let dir = std::fs::canonicalize(sr.join(&av.dir)).ok();
+            for av in &config.api_version {
+                let Ok(located) = config.locate(av, &sr) else {
+                    continue;
+                };
+                let dir = std::fs::canonicalize(sr.join(&located.dir)).ok();
                 if dir.is_some() && files.iter().all(|f| f.parent() == dir.as_deref()) {
                     let d = rel(dir.as_deref().unwrap_or(Path::new("")));
                     tolerated.extend(
@@ -157,18 +160,6 @@ fn version_of(file: &Path) -> String {
     } else {
         "unversioned".to_string()
     }
-}
-
-/// A configured package's entry files and tolerated targets, relative to the spec root.
-fn package(av: &ApiVersion) -> (Vec<String>, BTreeSet<String>) {
-    let dir = av.dir.to_string_lossy().replace('\\', "/");
-    let entries = av.files.iter().map(|f| format!("{dir}/{f}")).collect();
-    let tolerated = av
-        .unresolved_refs
-        .iter()
-        .map(|u| format!("{dir}/{}", u.pointer))
-        .collect();
-    (entries, tolerated)
 }
 
 /// Path template with parameter names erased and lower-cased: `/a/{x}/B` → `/a/{}/b`.

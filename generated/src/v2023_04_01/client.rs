@@ -3087,12 +3087,12 @@ Arguments:
 - `resource_group_name`: The name of the resource group. The name is case insensitive.
 - `registry_name`: Name of Azure Machine Learning registry. This is case-insensitive
 - `name`: Data container's name
-- `order_by`: Please choose OrderBy value from ['createdtime', 'modifiedtime']
+- `order_by`: Please choose OrderBy value from \['createdtime', 'modifiedtime'\]
 - `skip`: Continuation token for pagination.
 - `tags`: Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
 - `top`: Top count of results, top count cannot be greater than the page size.
-                              If topCount > page size, results with be default page size count will be returned
-- `list_view_type`: [ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All]View type for including/excluding (for example) archived entities.
+ If topCount &gt; page size, results with be default page size count will be returned
+- `list_view_type`: \[ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All\]View type for including/excluding (for example) archived entities.
 */
     pub async fn registry_data_versions_list_first_page<'a>(
         &'a self,
@@ -6070,12 +6070,12 @@ Arguments:
 - `resource_group_name`: The name of the resource group. The name is case insensitive.
 - `workspace_name`: Name of Azure Machine Learning workspace.
 - `name`: Data container's name
-- `order_by`: Please choose OrderBy value from ['createdtime', 'modifiedtime']
+- `order_by`: Please choose OrderBy value from \['createdtime', 'modifiedtime'\]
 - `skip`: Continuation token for pagination.
 - `tags`: Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
 - `top`: Top count of results, top count cannot be greater than the page size.
-                              If topCount > page size, results with be default page size count will be returned
-- `list_view_type`: [ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All]View type for including/excluding (for example) archived entities.
+ If topCount &gt; page size, results with be default page size count will be returned
+- `list_view_type`: \[ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All\]View type for including/excluding (for example) archived entities.
 */
     pub async fn data_versions_list_first_page<'a>(
         &'a self,

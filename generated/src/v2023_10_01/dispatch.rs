@@ -130,6 +130,17 @@ pub fn request_shape(operation_id: &str) -> Option<&'static crate::json::Shape> 
         },
     )
 }
+/// [`call`] on a fresh client for `base`, owning its arguments (the version registry's
+/// `replay`).
+pub fn replay(base: &str, operation_id: &str, p: Value) -> Call<'static> {
+    let c = Client::new(base, crate::runtime::Pipeline::new());
+    let operation_id = operation_id.to_string();
+    Box::pin(async move {
+        let mut slot = None;
+        let reply = call(&c, &operation_id, &p, &mut slot)?;
+        reply.await
+    })
+}
 /// Calls operation `operation_id` (progenitor's id; `<op>_initial` for long-running
 /// operations) with parameters keyed by wire name, as in a spec example's
 /// `parameters`; `slot` holds the decoded arguments the call borrows. The future

@@ -3928,7 +3928,7 @@ impl Json for BindOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlobReferenceForConsumptionDto {
     /** Blob URI path for client to upload data.
- Example: https://blob.windows.core.net/Container/Path
+ Example: <https://blob.windows.core.net/Container/Path>
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub blob_uri: Option<Option<String>>,
@@ -4135,10 +4135,10 @@ impl Json for BlockedTransformers {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BuildContext {
     /** \[Required\] URI of the Docker build context used to build the image. Supports blob URIs on environment creation and may return blob or Git URIs.
- &lt;seealso href="https://docs.docker.com/engine/reference/commandline/build/#extended-description" /&gt;*/
+ &lt;seealso href="<https://docs.docker.com/engine/reference/commandline/build/#extended-description>" /&gt;*/
     pub context_uri: String,
     /** Path to the Dockerfile in the build context.
- &lt;seealso href="https://docs.docker.com/engine/reference/builder/" /&gt;
+ &lt;seealso href="<https://docs.docker.com/engine/reference/builder/>" /&gt;
 
  Service default: `"Dockerfile"` (not filled in by azml: absent stays absent).*/
     pub dockerfile_path: Option<String>,
@@ -5754,7 +5754,7 @@ impl Json for CommonPrivateEndpoint {
     }
 }
 /** Component container definition.
- &lt;see href="https://docs.microsoft.com/en-us/azure/machine-learning/reference-yaml-component-command" /&gt;*/
+ &lt;see href="<https://docs.microsoft.com/en-us/azure/machine-learning/reference-yaml-component-command>" /&gt;*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentContainer {
     /** The asset description text.
@@ -5973,7 +5973,7 @@ pub struct ComponentVersion {
  Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
     /** Defines Component definition details.
- &lt;see href="https://docs.microsoft.com/en-us/azure/machine-learning/reference-yaml-component-command" /&gt;*/
+ &lt;see href="<https://docs.microsoft.com/en-us/azure/machine-learning/reference-yaml-component-command>" /&gt;*/
     pub component_spec: Option<serde_json::Value>,
     /** Provisioning state for the component version.
 
@@ -7905,17 +7905,17 @@ impl Json for ContainerResourceRequirements {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerResourceSettings {
     /** Number of vCPUs request/limit for container. More info:
- https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/
+ <https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/>
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub cpu: Option<Option<String>>,
     /** Number of Nvidia GPU cards request/limit for container. More info:
- https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/
+ <https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/>
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub gpu: Option<Option<String>>,
     /** Memory size request/limit for container. More info:
- https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/
+ <https://kubernetes.io/docs/concepts/configuration/manage-compute-resources-container/>
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub memory: Option<Option<String>>,
@@ -8154,7 +8154,7 @@ pub struct Cron {
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub start_time: Option<Option<String>>,
     /** Specifies time zone in which the schedule runs.
- TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11
+ TimeZone should follow Windows time zone format. Refer: <https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11>
 
  Service default: `"UTC"` (not filled in by azml: absent stays absent).*/
     pub time_zone: Option<String>,
@@ -8199,7 +8199,7 @@ impl Json for Cron {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CronTrigger {
-    /** Specifies end time of schedule in ISO 8601, but without a UTC offset. Refer https://en.wikipedia.org/wiki/ISO_8601.
+    /** Specifies end time of schedule in ISO 8601, but without a UTC offset. Refer <https://en.wikipedia.org/wiki/ISO_8601>.
  Recommented format would be "2022-06-01T00:00:01"
  If not present, the schedule will run indefinitely
 
@@ -8210,7 +8210,7 @@ pub struct CronTrigger {
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub start_time: Option<Option<String>>,
     /** Specifies time zone in which the schedule runs.
- TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11
+ TimeZone should follow Windows time zone format. Refer: <https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11>
 
  Service default: `"UTC"` (not filled in by azml: absent stays absent).*/
     pub time_zone: Option<String>,
@@ -12375,15 +12375,15 @@ pub struct EnvironmentVersion {
     /// Configuration settings for Docker build context.
     pub build: Option<BuildContext>,
     /** Standard configuration file used by Conda that lets you install any kind of package, including Python, R, and C/C++ packages.
- &lt;see href="https://repo2docker.readthedocs.io/en/latest/config_files.html#environment-yml-install-a-conda-environment" /&gt;*/
+ &lt;see href="<https://repo2docker.readthedocs.io/en/latest/config_files.html#environment-yml-install-a-conda-environment>" /&gt;*/
     pub conda_file: Option<String>,
     /** Environment type is either user managed or curated by the Azure ML service
- &lt;see href="https://docs.microsoft.com/en-us/azure/machine-learning/resource-curated-environments" /&gt;
+ &lt;see href="<https://docs.microsoft.com/en-us/azure/machine-learning/resource-curated-environments>" /&gt;
 
  Read-only: set by the service, never sent in a request body.*/
     pub environment_type: Option<EnvironmentType>,
     /** Name of the image that will be used for the environment.
- &lt;seealso href="https://docs.microsoft.com/en-us/azure/machine-learning/how-to-deploy-custom-docker-image#use-a-custom-base-image" /&gt;*/
+ &lt;seealso href="<https://docs.microsoft.com/en-us/azure/machine-learning/how-to-deploy-custom-docker-image#use-a-custom-base-image>" /&gt;*/
     pub image: Option<String>,
     /// Defines configuration specific to inference.
     pub inference_config: Option<InferenceContainerProperties>,
@@ -15040,9 +15040,9 @@ impl Json for ImageMetadata {
  All distributions can be specified as distribution_name(min, max) or choice(val1, val2, ..., valn)
  where distribution name can be: uniform, quniform, loguniform, etc
  For more details on how to compose distribution expressions please check the documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-tune-hyperparameters
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-tune-hyperparameters>
  For more information on the available settings please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelDistributionSettings {
     /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
@@ -15096,7 +15096,7 @@ pub struct ImageModelDistributionSettings {
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ see: <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub layers_to_freeze: Option<Option<String>>,
@@ -15110,7 +15110,7 @@ pub struct ImageModelDistributionSettings {
     pub learning_rate_scheduler: Option<Option<String>>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub model_name: Option<Option<String>>,
@@ -15361,9 +15361,9 @@ impl Json for ImageModelDistributionSettings {
  LayersToFreeze = "choice(0, 2)";
  \`\`\`&lt;/example&gt;
  For more details on how to compose distribution expressions please check the documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-tune-hyperparameters
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-tune-hyperparameters>
  For more information on the available settings please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelDistributionSettingsClassification {
     /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
@@ -15417,7 +15417,7 @@ pub struct ImageModelDistributionSettingsClassification {
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ see: <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub layers_to_freeze: Option<Option<String>>,
@@ -15431,7 +15431,7 @@ pub struct ImageModelDistributionSettingsClassification {
     pub learning_rate_scheduler: Option<Option<String>>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub model_name: Option<Option<String>>,
@@ -15724,9 +15724,9 @@ impl Json for ImageModelDistributionSettingsClassification {
  LayersToFreeze = "choice(0, 2)";
  \`\`\`&lt;/example&gt;
  For more details on how to compose distribution expressions please check the documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-tune-hyperparameters
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-tune-hyperparameters>
  For more information on the available settings please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelDistributionSettingsObjectDetection {
     /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
@@ -15780,7 +15780,7 @@ pub struct ImageModelDistributionSettingsObjectDetection {
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ see: <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub layers_to_freeze: Option<Option<String>>,
@@ -15794,7 +15794,7 @@ pub struct ImageModelDistributionSettingsObjectDetection {
     pub learning_rate_scheduler: Option<Option<String>>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub model_name: Option<Option<String>>,
@@ -16186,7 +16186,7 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
 }
 /** Settings used for training the model.
  For more information on the available settings please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelSettings {
     /** Settings for advanced scenarios.
@@ -16256,7 +16256,7 @@ pub struct ImageModelSettings {
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ see: <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub layers_to_freeze: Option<Option<i32>>,
@@ -16270,7 +16270,7 @@ pub struct ImageModelSettings {
     pub learning_rate_scheduler: Option<LearningRateScheduler>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub model_name: Option<Option<String>>,
@@ -16538,7 +16538,7 @@ impl Json for ImageModelSettings {
 }
 /** Settings used for training the model.
  For more information on the available settings please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelSettingsClassification {
     /** Settings for advanced scenarios.
@@ -16608,7 +16608,7 @@ pub struct ImageModelSettingsClassification {
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ see: <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub layers_to_freeze: Option<Option<i32>>,
@@ -16622,7 +16622,7 @@ pub struct ImageModelSettingsClassification {
     pub learning_rate_scheduler: Option<LearningRateScheduler>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub model_name: Option<Option<String>>,
@@ -16932,7 +16932,7 @@ impl Json for ImageModelSettingsClassification {
 }
 /** Settings used for training the model.
  For more information on the available settings please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.*/
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageModelSettingsObjectDetection {
     /** Settings for advanced scenarios.
@@ -17002,7 +17002,7 @@ pub struct ImageModelSettingsObjectDetection {
     /** Number of layers to freeze for the model. Must be a positive integer.
  For instance, passing 2 as value for 'seresnext' means
  freezing layer0 and layer1. For a full list of models supported and details on layer freeze, please
- see: https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ see: <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub layers_to_freeze: Option<Option<i32>>,
@@ -17016,7 +17016,7 @@ pub struct ImageModelSettingsObjectDetection {
     pub learning_rate_scheduler: Option<LearningRateScheduler>,
     /** Name of the model to use for training.
  For more information on the available models please visit the official documentation:
- https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models.
+ <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.
 
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub model_name: Option<Option<String>>,
@@ -20944,7 +20944,7 @@ pub struct MlTableData {
 
  Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
-    /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
+    /// \[Required\] Uri of the data. Example: <https://go.microsoft.com/fwlink/?linkid=2202330>
     pub data_uri: String,
     /** Uris referenced in the MLTable definition (required for lineage)
 
@@ -26162,7 +26162,7 @@ pub struct Recurrence {
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub start_time: Option<Option<String>>,
     /** Specifies time zone in which the schedule runs.
- TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11
+ TimeZone should follow Windows time zone format. Refer: <https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11>
 
  Service default: `"UTC"` (not filled in by azml: absent stays absent).*/
     pub time_zone: Option<String>,
@@ -26325,7 +26325,7 @@ impl Json for RecurrenceSchedule {
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecurrenceTrigger {
-    /** Specifies end time of schedule in ISO 8601, but without a UTC offset. Refer https://en.wikipedia.org/wiki/ISO_8601.
+    /** Specifies end time of schedule in ISO 8601, but without a UTC offset. Refer <https://en.wikipedia.org/wiki/ISO_8601>.
  Recommented format would be "2022-06-01T00:00:01"
  If not present, the schedule will run indefinitely
 
@@ -26336,7 +26336,7 @@ pub struct RecurrenceTrigger {
  Nullable (`x-nullable`): `None` is absent, `Some(None)` an explicit `null`.*/
     pub start_time: Option<Option<String>>,
     /** Specifies time zone in which the schedule runs.
- TimeZone should follow Windows time zone format. Refer: https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11
+ TimeZone should follow Windows time zone format. Refer: <https://docs.microsoft.com/en-us/windows-hardware/manufacture/desktop/default-time-zones?view=windows-11>
 
  Service default: `"UTC"` (not filled in by azml: absent stays absent).*/
     pub time_zone: Option<String>,
@@ -33322,7 +33322,7 @@ pub struct UriFileDataVersion {
 
  Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
-    /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
+    /// \[Required\] Uri of the data. Example: <https://go.microsoft.com/fwlink/?linkid=2202330>
     pub data_uri: String,
     /// What the service sent beyond the declared fields: unknown properties (written
     /// back unchanged) and required ones it left out (see `azml::json::Extra`).
@@ -33499,7 +33499,7 @@ pub struct UriFolderDataVersion {
 
  Service default: `false` (not filled in by azml: absent stays absent).*/
     pub is_archived: Option<bool>,
-    /// \[Required\] Uri of the data. Example: https://go.microsoft.com/fwlink/?linkid=2202330
+    /// \[Required\] Uri of the data. Example: <https://go.microsoft.com/fwlink/?linkid=2202330>
     pub data_uri: String,
     /// What the service sent beyond the declared fields: unknown properties (written
     /// back unchanged) and required ones it left out (see `azml::json::Extra`).
