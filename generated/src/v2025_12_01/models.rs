@@ -36,20 +36,65 @@ pub struct AadAuthTypeWorkspaceConnectionProperties {
 impl Json for AadAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
             extra: o.finish(),
         })
     }
@@ -104,21 +149,68 @@ pub struct AccessKeyAuthTypeWorkspaceConnectionProperties {
 impl Json for AccessKeyAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        let mut f_credentials = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
-            credentials: o.opt("credentials")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
+            credentials: f_credentials,
             extra: o.finish(),
         })
     }
@@ -176,21 +268,68 @@ pub struct AccountKeyAuthTypeWorkspaceConnectionProperties {
 impl Json for AccountKeyAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        let mut f_credentials = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
-            credentials: o.opt("credentials")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
+            credentials: f_credentials,
             extra: o.finish(),
         })
     }
@@ -240,9 +379,16 @@ impl std::fmt::Debug for AccountKeyDatastoreCredentials {
 impl Json for AccountKeyDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("credentialsType");
+        let mut f_secrets = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "secrets" => f_secrets = ObjReader::field("secrets", v)?,
+                "credentialsType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            secrets: o.req("secrets")?,
+            secrets: o.required("secrets", f_secrets)?,
             extra: o.finish(),
         })
     }
@@ -280,9 +426,16 @@ impl std::fmt::Debug for AccountKeyDatastoreSecrets {
 impl Json for AccountKeyDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("secretsType");
+        let mut f_key = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "key" => f_key = ObjReader::field("key", v)?,
+                "secretsType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            key: o.opt("key")?,
+            key: f_key,
             extra: o.finish(),
         })
     }
@@ -310,8 +463,20 @@ pub struct AcrDetails {
 impl Json for AcrDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_system_created_acr_account = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "systemCreatedAcrAccount" => {
+                    f_system_created_acr_account = ObjReader::field(
+                        "systemCreatedAcrAccount",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            system_created_acr_account: o.opt("systemCreatedAcrAccount")?,
+            system_created_acr_account: f_system_created_acr_account,
             extra: o.finish(),
         })
     }
@@ -411,18 +576,53 @@ pub struct Aks {
 impl Json for Aks {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_compute_location = None;
+        let mut f_provisioning_state = None;
+        let mut f_description = None;
+        let mut f_created_on = None;
+        let mut f_modified_on = None;
+        let mut f_resource_id = None;
+        let mut f_provisioning_errors = None;
+        let mut f_is_attached_compute = None;
+        let mut f_disable_local_auth = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeLocation" => {
+                    f_compute_location = ObjReader::field("computeLocation", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "createdOn" => f_created_on = ObjReader::field("createdOn", v)?,
+                "modifiedOn" => f_modified_on = ObjReader::field("modifiedOn", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                "provisioningErrors" => {
+                    f_provisioning_errors = ObjReader::field("provisioningErrors", v)?;
+                }
+                "isAttachedCompute" => {
+                    f_is_attached_compute = ObjReader::field("isAttachedCompute", v)?;
+                }
+                "disableLocalAuth" => {
+                    f_disable_local_auth = ObjReader::field("disableLocalAuth", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_location: o.opt("computeLocation")?,
-            provisioning_state: o.opt("provisioningState")?,
-            description: o.opt("description")?,
-            created_on: o.opt("createdOn")?,
-            modified_on: o.opt("modifiedOn")?,
-            resource_id: o.opt("resourceId")?,
-            provisioning_errors: o.opt("provisioningErrors")?,
-            is_attached_compute: o.opt("isAttachedCompute")?,
-            disable_local_auth: o.opt("disableLocalAuth")?,
-            properties: o.opt("properties")?,
+            compute_location: f_compute_location,
+            provisioning_state: f_provisioning_state,
+            description: f_description,
+            created_on: f_created_on,
+            modified_on: f_modified_on,
+            resource_id: f_resource_id,
+            provisioning_errors: f_provisioning_errors,
+            is_attached_compute: f_is_attached_compute,
+            disable_local_auth: f_disable_local_auth,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -491,11 +691,31 @@ impl std::fmt::Debug for AksComputeSecrets {
 impl Json for AksComputeSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_user_kube_config = None;
+        let mut f_admin_kube_config = None;
+        let mut f_image_pull_secret_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "userKubeConfig" => {
+                    f_user_kube_config = ObjReader::field("userKubeConfig", v)?;
+                }
+                "adminKubeConfig" => {
+                    f_admin_kube_config = ObjReader::field("adminKubeConfig", v)?;
+                }
+                "imagePullSecretName" => {
+                    f_image_pull_secret_name = ObjReader::field(
+                        "imagePullSecretName",
+                        v,
+                    )?;
+                }
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            user_kube_config: o.opt("userKubeConfig")?,
-            admin_kube_config: o.opt("adminKubeConfig")?,
-            image_pull_secret_name: o.opt("imagePullSecretName")?,
+            user_kube_config: f_user_kube_config,
+            admin_kube_config: f_admin_kube_config,
+            image_pull_secret_name: f_image_pull_secret_name,
             extra: o.finish(),
         })
     }
@@ -529,11 +749,26 @@ pub struct AksNetworkingConfiguration {
 impl Json for AksNetworkingConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_subnet_id = None;
+        let mut f_service_cidr = None;
+        let mut f_dns_service_ip = None;
+        let mut f_docker_bridge_cidr = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "subnetId" => f_subnet_id = ObjReader::field("subnetId", v)?,
+                "serviceCidr" => f_service_cidr = ObjReader::field("serviceCidr", v)?,
+                "dnsServiceIP" => f_dns_service_ip = ObjReader::field("dnsServiceIP", v)?,
+                "dockerBridgeCidr" => {
+                    f_docker_bridge_cidr = ObjReader::field("dockerBridgeCidr", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            subnet_id: o.opt("subnetId")?,
-            service_cidr: o.opt("serviceCidr")?,
-            dns_service_ip: o.opt("dnsServiceIP")?,
-            docker_bridge_cidr: o.opt("dockerBridgeCidr")?,
+            subnet_id: f_subnet_id,
+            service_cidr: f_service_cidr,
+            dns_service_ip: f_dns_service_ip,
+            docker_bridge_cidr: f_docker_bridge_cidr,
             extra: o.finish(),
         })
     }
@@ -597,16 +832,54 @@ pub struct AksSchemaProperties {
 impl Json for AksSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_cluster_fqdn = None;
+        let mut f_system_services = None;
+        let mut f_agent_count = None;
+        let mut f_agent_vm_size = None;
+        let mut f_cluster_purpose = None;
+        let mut f_ssl_configuration = None;
+        let mut f_aks_networking_configuration = None;
+        let mut f_load_balancer_type = None;
+        let mut f_load_balancer_subnet = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "clusterFqdn" => f_cluster_fqdn = ObjReader::field("clusterFqdn", v)?,
+                "systemServices" => {
+                    f_system_services = ObjReader::field("systemServices", v)?;
+                }
+                "agentCount" => f_agent_count = ObjReader::field("agentCount", v)?,
+                "agentVmSize" => f_agent_vm_size = ObjReader::field("agentVmSize", v)?,
+                "clusterPurpose" => {
+                    f_cluster_purpose = ObjReader::field("clusterPurpose", v)?;
+                }
+                "sslConfiguration" => {
+                    f_ssl_configuration = ObjReader::field("sslConfiguration", v)?;
+                }
+                "aksNetworkingConfiguration" => {
+                    f_aks_networking_configuration = ObjReader::field(
+                        "aksNetworkingConfiguration",
+                        v,
+                    )?;
+                }
+                "loadBalancerType" => {
+                    f_load_balancer_type = ObjReader::field("loadBalancerType", v)?;
+                }
+                "loadBalancerSubnet" => {
+                    f_load_balancer_subnet = ObjReader::field("loadBalancerSubnet", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            cluster_fqdn: o.opt("clusterFqdn")?,
-            system_services: o.opt("systemServices")?,
-            agent_count: o.opt("agentCount")?,
-            agent_vm_size: o.opt("agentVmSize")?,
-            cluster_purpose: o.opt("clusterPurpose")?,
-            ssl_configuration: o.opt("sslConfiguration")?,
-            aks_networking_configuration: o.opt("aksNetworkingConfiguration")?,
-            load_balancer_type: o.opt("loadBalancerType")?,
-            load_balancer_subnet: o.opt("loadBalancerSubnet")?,
+            cluster_fqdn: f_cluster_fqdn,
+            system_services: f_system_services,
+            agent_count: f_agent_count,
+            agent_vm_size: f_agent_vm_size,
+            cluster_purpose: f_cluster_purpose,
+            ssl_configuration: f_ssl_configuration,
+            aks_networking_configuration: f_aks_networking_configuration,
+            load_balancer_type: f_load_balancer_type,
+            load_balancer_subnet: f_load_balancer_subnet,
             extra: o.finish(),
         })
     }
@@ -636,7 +909,12 @@ pub struct AllFeatures {
 impl Json for AllFeatures {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("filterType");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "filterType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -658,7 +936,12 @@ pub struct AllNodes {
 impl Json for AllNodes {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("nodesValueType");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "nodesValueType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -761,18 +1044,53 @@ pub struct AmlCompute {
 impl Json for AmlCompute {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_compute_location = None;
+        let mut f_provisioning_state = None;
+        let mut f_description = None;
+        let mut f_created_on = None;
+        let mut f_modified_on = None;
+        let mut f_resource_id = None;
+        let mut f_provisioning_errors = None;
+        let mut f_is_attached_compute = None;
+        let mut f_disable_local_auth = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeLocation" => {
+                    f_compute_location = ObjReader::field("computeLocation", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "createdOn" => f_created_on = ObjReader::field("createdOn", v)?,
+                "modifiedOn" => f_modified_on = ObjReader::field("modifiedOn", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                "provisioningErrors" => {
+                    f_provisioning_errors = ObjReader::field("provisioningErrors", v)?;
+                }
+                "isAttachedCompute" => {
+                    f_is_attached_compute = ObjReader::field("isAttachedCompute", v)?;
+                }
+                "disableLocalAuth" => {
+                    f_disable_local_auth = ObjReader::field("disableLocalAuth", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_location: o.opt("computeLocation")?,
-            provisioning_state: o.opt("provisioningState")?,
-            description: o.opt("description")?,
-            created_on: o.opt("createdOn")?,
-            modified_on: o.opt("modifiedOn")?,
-            resource_id: o.opt("resourceId")?,
-            provisioning_errors: o.opt("provisioningErrors")?,
-            is_attached_compute: o.opt("isAttachedCompute")?,
-            disable_local_auth: o.opt("disableLocalAuth")?,
-            properties: o.opt("properties")?,
+            compute_location: f_compute_location,
+            provisioning_state: f_provisioning_state,
+            description: f_description,
+            created_on: f_created_on,
+            modified_on: f_modified_on,
+            resource_id: f_resource_id,
+            provisioning_errors: f_provisioning_errors,
+            is_attached_compute: f_is_attached_compute,
+            disable_local_auth: f_disable_local_auth,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -835,13 +1153,34 @@ pub struct AmlComputeNodeInformation {
 impl Json for AmlComputeNodeInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_node_id = None;
+        let mut f_private_ip_address = None;
+        let mut f_public_ip_address = None;
+        let mut f_port = None;
+        let mut f_node_state = None;
+        let mut f_run_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "nodeId" => f_node_id = ObjReader::field("nodeId", v)?,
+                "privateIpAddress" => {
+                    f_private_ip_address = ObjReader::field("privateIpAddress", v)?;
+                }
+                "publicIpAddress" => {
+                    f_public_ip_address = ObjReader::field("publicIpAddress", v)?;
+                }
+                "port" => f_port = ObjReader::field("port", v)?,
+                "nodeState" => f_node_state = ObjReader::field("nodeState", v)?,
+                "runId" => f_run_id = ObjReader::field("runId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            node_id: o.opt("nodeId")?,
-            private_ip_address: o.opt("privateIpAddress")?,
-            public_ip_address: o.opt("publicIpAddress")?,
-            port: o.opt("port")?,
-            node_state: o.opt("nodeState")?,
-            run_id: o.opt("runId")?,
+            node_id: f_node_id,
+            private_ip_address: f_private_ip_address,
+            public_ip_address: f_public_ip_address,
+            port: f_port,
+            node_state: f_node_state,
+            run_id: f_run_id,
             extra: o.finish(),
         })
     }
@@ -877,9 +1216,18 @@ pub struct AmlComputeNodesInformation {
 impl Json for AmlComputeNodesInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_nodes = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "nodes" => f_nodes = ObjReader::field("nodes", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            nodes: o.opt("nodes")?,
-            next_link: o.opt("nextLink")?,
+            nodes: f_nodes,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -971,24 +1319,94 @@ pub struct AmlComputeProperties {
 impl Json for AmlComputeProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_os_type = None;
+        let mut f_vm_size = None;
+        let mut f_vm_priority = None;
+        let mut f_virtual_machine_image = None;
+        let mut f_isolated_network = None;
+        let mut f_scale_settings = None;
+        let mut f_user_account_credentials = None;
+        let mut f_subnet = None;
+        let mut f_remote_login_port_public_access = None;
+        let mut f_allocation_state = None;
+        let mut f_allocation_state_transition_time = None;
+        let mut f_errors = None;
+        let mut f_current_node_count = None;
+        let mut f_target_node_count = None;
+        let mut f_node_state_counts = None;
+        let mut f_enable_node_public_ip = None;
+        let mut f_property_bag = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "osType" => f_os_type = ObjReader::field("osType", v)?,
+                "vmSize" => f_vm_size = ObjReader::field("vmSize", v)?,
+                "vmPriority" => f_vm_priority = ObjReader::field("vmPriority", v)?,
+                "virtualMachineImage" => {
+                    f_virtual_machine_image = ObjReader::field("virtualMachineImage", v)?;
+                }
+                "isolatedNetwork" => {
+                    f_isolated_network = ObjReader::field("isolatedNetwork", v)?;
+                }
+                "scaleSettings" => {
+                    f_scale_settings = ObjReader::field("scaleSettings", v)?;
+                }
+                "userAccountCredentials" => {
+                    f_user_account_credentials = ObjReader::field(
+                        "userAccountCredentials",
+                        v,
+                    )?;
+                }
+                "subnet" => f_subnet = ObjReader::field("subnet", v)?,
+                "remoteLoginPortPublicAccess" => {
+                    f_remote_login_port_public_access = ObjReader::field(
+                        "remoteLoginPortPublicAccess",
+                        v,
+                    )?;
+                }
+                "allocationState" => {
+                    f_allocation_state = ObjReader::field("allocationState", v)?;
+                }
+                "allocationStateTransitionTime" => {
+                    f_allocation_state_transition_time = ObjReader::field(
+                        "allocationStateTransitionTime",
+                        v,
+                    )?;
+                }
+                "errors" => f_errors = ObjReader::field("errors", v)?,
+                "currentNodeCount" => {
+                    f_current_node_count = ObjReader::field("currentNodeCount", v)?;
+                }
+                "targetNodeCount" => {
+                    f_target_node_count = ObjReader::field("targetNodeCount", v)?;
+                }
+                "nodeStateCounts" => {
+                    f_node_state_counts = ObjReader::field("nodeStateCounts", v)?;
+                }
+                "enableNodePublicIp" => {
+                    f_enable_node_public_ip = ObjReader::field("enableNodePublicIp", v)?;
+                }
+                "propertyBag" => f_property_bag = ObjReader::field("propertyBag", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            os_type: o.opt("osType")?,
-            vm_size: o.opt("vmSize")?,
-            vm_priority: o.opt("vmPriority")?,
-            virtual_machine_image: o.opt("virtualMachineImage")?,
-            isolated_network: o.opt("isolatedNetwork")?,
-            scale_settings: o.opt("scaleSettings")?,
-            user_account_credentials: o.opt("userAccountCredentials")?,
-            subnet: o.opt("subnet")?,
-            remote_login_port_public_access: o.opt("remoteLoginPortPublicAccess")?,
-            allocation_state: o.opt("allocationState")?,
-            allocation_state_transition_time: o.opt("allocationStateTransitionTime")?,
-            errors: o.opt("errors")?,
-            current_node_count: o.opt("currentNodeCount")?,
-            target_node_count: o.opt("targetNodeCount")?,
-            node_state_counts: o.opt("nodeStateCounts")?,
-            enable_node_public_ip: o.opt("enableNodePublicIp")?,
-            property_bag: o.opt("propertyBag")?,
+            os_type: f_os_type,
+            vm_size: f_vm_size,
+            vm_priority: f_vm_priority,
+            virtual_machine_image: f_virtual_machine_image,
+            isolated_network: f_isolated_network,
+            scale_settings: f_scale_settings,
+            user_account_credentials: f_user_account_credentials,
+            subnet: f_subnet,
+            remote_login_port_public_access: f_remote_login_port_public_access,
+            allocation_state: f_allocation_state,
+            allocation_state_transition_time: f_allocation_state_transition_time,
+            errors: f_errors,
+            current_node_count: f_current_node_count,
+            target_node_count: f_target_node_count,
+            node_state_counts: f_node_state_counts,
+            enable_node_public_ip: f_enable_node_public_ip,
+            property_bag: f_property_bag,
             extra: o.finish(),
         })
     }
@@ -1027,7 +1445,12 @@ pub struct AmlToken {
 impl Json for AmlToken {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("identityType");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "identityType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -1049,7 +1472,12 @@ pub struct AmlTokenComputeIdentity {
 impl Json for AmlTokenComputeIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeIdentityType");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeIdentityType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -1077,10 +1505,21 @@ pub struct AmlUserFeature {
 impl Json for AmlUserFeature {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_display_name = None;
+        let mut f_description = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "displayName" => f_display_name = ObjReader::field("displayName", v)?,
+                "description" => f_description = ObjReader::field("description", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            display_name: o.opt("displayName")?,
-            description: o.opt("description")?,
+            id: f_id,
+            display_name: f_display_name,
+            description: f_description,
             extra: o.finish(),
         })
     }
@@ -1105,7 +1544,12 @@ pub struct AnonymousAccessCredential {
 impl Json for AnonymousAccessCredential {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("credentialType");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "credentialType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -1167,21 +1611,68 @@ pub struct ApiKeyAuthWorkspaceConnectionProperties {
 impl Json for ApiKeyAuthWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        let mut f_credentials = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
-            credentials: o.opt("credentials")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
+            credentials: f_credentials,
             extra: o.finish(),
         })
     }
@@ -1267,8 +1758,15 @@ pub struct ArmResourceId {
 impl Json for ArmResourceId {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_resource_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            resource_id: o.opt("resourceId")?,
+            resource_id: f_resource_id,
             extra: o.finish(),
         })
     }
@@ -1310,12 +1808,27 @@ pub struct AssetBase {
 impl Json for AssetBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_anonymous = None;
+        let mut f_is_archived = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isAnonymous" => f_is_anonymous = ObjReader::field("isAnonymous", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_anonymous: o.opt("isAnonymous")?,
-            is_archived: o.opt("isArchived")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_anonymous: f_is_anonymous,
+            is_archived: f_is_archived,
             extra: o.finish(),
         })
     }
@@ -1369,13 +1882,32 @@ pub struct AssetContainer {
 impl Json for AssetContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_archived = None;
+        let mut f_latest_version = None;
+        let mut f_next_version = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "latestVersion" => {
+                    f_latest_version = ObjReader::field("latestVersion", v)?;
+                }
+                "nextVersion" => f_next_version = ObjReader::field("nextVersion", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_archived: o.opt("isArchived")?,
-            latest_version: o.opt("latestVersion")?,
-            next_version: o.opt("nextVersion")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_archived: f_is_archived,
+            latest_version: f_latest_version,
+            next_version: f_next_version,
             extra: o.finish(),
         })
     }
@@ -1533,9 +2065,18 @@ pub struct AssignedUser {
 impl Json for AssignedUser {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_object_id = None;
+        let mut f_tenant_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "objectId" => f_object_id = ObjReader::field("objectId", v)?,
+                "tenantId" => f_tenant_id = ObjReader::field("tenantId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            object_id: o.req("objectId")?,
-            tenant_id: o.req("tenantId")?,
+            object_id: o.required("objectId", f_object_id)?,
+            tenant_id: o.required("tenantId", f_tenant_id)?,
             extra: o.finish(),
         })
     }
@@ -1559,7 +2100,12 @@ pub struct AutoForecastHorizon {
 impl Json for AutoForecastHorizon {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("mode");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "mode" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -1656,26 +2202,80 @@ pub struct AutoMlJob {
 impl Json for AutoMlJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_component_id = None;
+        let mut f_compute_id = None;
+        let mut f_display_name = None;
+        let mut f_experiment_name = None;
+        let mut f_identity = None;
+        let mut f_is_archived = None;
+        let mut f_notification_setting = None;
+        let mut f_services = None;
+        let mut f_status = None;
+        let mut f_environment_id = None;
+        let mut f_environment_variables = None;
+        let mut f_outputs = None;
+        let mut f_queue_settings = None;
+        let mut f_resources = None;
+        let mut f_task_details = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "componentId" => f_component_id = ObjReader::field("componentId", v)?,
+                "computeId" => f_compute_id = ObjReader::field("computeId", v)?,
+                "displayName" => f_display_name = ObjReader::field("displayName", v)?,
+                "experimentName" => {
+                    f_experiment_name = ObjReader::field("experimentName", v)?;
+                }
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "notificationSetting" => {
+                    f_notification_setting = ObjReader::field("notificationSetting", v)?;
+                }
+                "services" => f_services = ObjReader::field("services", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                "environmentId" => {
+                    f_environment_id = ObjReader::field("environmentId", v)?;
+                }
+                "environmentVariables" => {
+                    f_environment_variables = ObjReader::field(
+                        "environmentVariables",
+                        v,
+                    )?;
+                }
+                "outputs" => f_outputs = ObjReader::field("outputs", v)?,
+                "queueSettings" => {
+                    f_queue_settings = ObjReader::field("queueSettings", v)?;
+                }
+                "resources" => f_resources = ObjReader::field("resources", v)?,
+                "taskDetails" => f_task_details = ObjReader::field("taskDetails", v)?,
+                "jobType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            component_id: o.opt("componentId")?,
-            compute_id: o.opt("computeId")?,
-            display_name: o.opt("displayName")?,
-            experiment_name: o.opt("experimentName")?,
-            identity: o.opt("identity")?,
-            is_archived: o.opt("isArchived")?,
-            notification_setting: o.opt("notificationSetting")?,
-            services: o.opt("services")?,
-            status: o.opt("status")?,
-            environment_id: o.opt("environmentId")?,
-            environment_variables: o.opt("environmentVariables")?,
-            outputs: o.opt("outputs")?,
-            queue_settings: o.opt("queueSettings")?,
-            resources: o.opt("resources")?,
-            task_details: o.req("taskDetails")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            component_id: f_component_id,
+            compute_id: f_compute_id,
+            display_name: f_display_name,
+            experiment_name: f_experiment_name,
+            identity: f_identity,
+            is_archived: f_is_archived,
+            notification_setting: f_notification_setting,
+            services: f_services,
+            status: f_status,
+            environment_id: f_environment_id,
+            environment_variables: f_environment_variables,
+            outputs: f_outputs,
+            queue_settings: f_queue_settings,
+            resources: f_resources,
+            task_details: o.required("taskDetails", f_task_details)?,
             extra: o.finish(),
         })
     }
@@ -1858,7 +2458,12 @@ pub struct AutoNCrossValidations {
 impl Json for AutoNCrossValidations {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("mode");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "mode" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -1882,9 +2487,20 @@ pub struct AutoPauseProperties {
 impl Json for AutoPauseProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_delay_in_minutes = None;
+        let mut f_enabled = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "delayInMinutes" => {
+                    f_delay_in_minutes = ObjReader::field("delayInMinutes", v)?;
+                }
+                "enabled" => f_enabled = ObjReader::field("enabled", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            delay_in_minutes: o.opt("delayInMinutes")?,
-            enabled: o.opt("enabled")?,
+            delay_in_minutes: f_delay_in_minutes,
+            enabled: f_enabled,
             extra: o.finish(),
         })
     }
@@ -1956,10 +2572,21 @@ pub struct AutoScaleProperties {
 impl Json for AutoScaleProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_min_node_count = None;
+        let mut f_enabled = None;
+        let mut f_max_node_count = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "minNodeCount" => f_min_node_count = ObjReader::field("minNodeCount", v)?,
+                "enabled" => f_enabled = ObjReader::field("enabled", v)?,
+                "maxNodeCount" => f_max_node_count = ObjReader::field("maxNodeCount", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            min_node_count: o.opt("minNodeCount")?,
-            enabled: o.opt("enabled")?,
-            max_node_count: o.opt("maxNodeCount")?,
+            min_node_count: f_min_node_count,
+            enabled: f_enabled,
+            max_node_count: f_max_node_count,
             extra: o.finish(),
         })
     }
@@ -1983,7 +2610,12 @@ pub struct AutoSeasonality {
 impl Json for AutoSeasonality {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("mode");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "mode" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -2004,7 +2636,12 @@ pub struct AutoTargetLags {
 impl Json for AutoTargetLags {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("mode");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "mode" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -2026,7 +2663,12 @@ pub struct AutoTargetRollingWindowSize {
 impl Json for AutoTargetRollingWindowSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("mode");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "mode" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -2143,20 +2785,60 @@ pub struct AzureBlobDatastore {
 impl Json for AzureBlobDatastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("datastoreType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_credentials = None;
+        let mut f_is_default = None;
+        let mut f_resource_group = None;
+        let mut f_subscription_id = None;
+        let mut f_account_name = None;
+        let mut f_container_name = None;
+        let mut f_endpoint = None;
+        let mut f_protocol = None;
+        let mut f_service_data_access_auth_identity = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "isDefault" => f_is_default = ObjReader::field("isDefault", v)?,
+                "resourceGroup" => {
+                    f_resource_group = ObjReader::field("resourceGroup", v)?;
+                }
+                "subscriptionId" => {
+                    f_subscription_id = ObjReader::field("subscriptionId", v)?;
+                }
+                "accountName" => f_account_name = ObjReader::field("accountName", v)?,
+                "containerName" => {
+                    f_container_name = ObjReader::field("containerName", v)?;
+                }
+                "endpoint" => f_endpoint = ObjReader::field("endpoint", v)?,
+                "protocol" => f_protocol = ObjReader::field("protocol", v)?,
+                "serviceDataAccessAuthIdentity" => {
+                    f_service_data_access_auth_identity = ObjReader::field(
+                        "serviceDataAccessAuthIdentity",
+                        v,
+                    )?;
+                }
+                "datastoreType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            credentials: o.req("credentials")?,
-            is_default: o.opt("isDefault")?,
-            resource_group: o.opt("resourceGroup")?,
-            subscription_id: o.opt("subscriptionId")?,
-            account_name: o.opt("accountName")?,
-            container_name: o.opt("containerName")?,
-            endpoint: o.opt("endpoint")?,
-            protocol: o.opt("protocol")?,
-            service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            credentials: o.required("credentials", f_credentials)?,
+            is_default: f_is_default,
+            resource_group: f_resource_group,
+            subscription_id: f_subscription_id,
+            account_name: f_account_name,
+            container_name: f_container_name,
+            endpoint: f_endpoint,
+            protocol: f_protocol,
+            service_data_access_auth_identity: f_service_data_access_auth_identity,
             extra: o.finish(),
         })
     }
@@ -2239,17 +2921,49 @@ pub struct AzureDataLakeGen1Datastore {
 impl Json for AzureDataLakeGen1Datastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("datastoreType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_credentials = None;
+        let mut f_is_default = None;
+        let mut f_resource_group = None;
+        let mut f_subscription_id = None;
+        let mut f_service_data_access_auth_identity = None;
+        let mut f_store_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "isDefault" => f_is_default = ObjReader::field("isDefault", v)?,
+                "resourceGroup" => {
+                    f_resource_group = ObjReader::field("resourceGroup", v)?;
+                }
+                "subscriptionId" => {
+                    f_subscription_id = ObjReader::field("subscriptionId", v)?;
+                }
+                "serviceDataAccessAuthIdentity" => {
+                    f_service_data_access_auth_identity = ObjReader::field(
+                        "serviceDataAccessAuthIdentity",
+                        v,
+                    )?;
+                }
+                "storeName" => f_store_name = ObjReader::field("storeName", v)?,
+                "datastoreType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            credentials: o.req("credentials")?,
-            is_default: o.opt("isDefault")?,
-            resource_group: o.opt("resourceGroup")?,
-            subscription_id: o.opt("subscriptionId")?,
-            service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
-            store_name: o.req("storeName")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            credentials: o.required("credentials", f_credentials)?,
+            is_default: f_is_default,
+            resource_group: f_resource_group,
+            subscription_id: f_subscription_id,
+            service_data_access_auth_identity: f_service_data_access_auth_identity,
+            store_name: o.required("storeName", f_store_name)?,
             extra: o.finish(),
         })
     }
@@ -2334,20 +3048,58 @@ pub struct AzureDataLakeGen2Datastore {
 impl Json for AzureDataLakeGen2Datastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("datastoreType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_credentials = None;
+        let mut f_is_default = None;
+        let mut f_resource_group = None;
+        let mut f_subscription_id = None;
+        let mut f_account_name = None;
+        let mut f_endpoint = None;
+        let mut f_filesystem = None;
+        let mut f_protocol = None;
+        let mut f_service_data_access_auth_identity = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "isDefault" => f_is_default = ObjReader::field("isDefault", v)?,
+                "resourceGroup" => {
+                    f_resource_group = ObjReader::field("resourceGroup", v)?;
+                }
+                "subscriptionId" => {
+                    f_subscription_id = ObjReader::field("subscriptionId", v)?;
+                }
+                "accountName" => f_account_name = ObjReader::field("accountName", v)?,
+                "endpoint" => f_endpoint = ObjReader::field("endpoint", v)?,
+                "filesystem" => f_filesystem = ObjReader::field("filesystem", v)?,
+                "protocol" => f_protocol = ObjReader::field("protocol", v)?,
+                "serviceDataAccessAuthIdentity" => {
+                    f_service_data_access_auth_identity = ObjReader::field(
+                        "serviceDataAccessAuthIdentity",
+                        v,
+                    )?;
+                }
+                "datastoreType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            credentials: o.req("credentials")?,
-            is_default: o.opt("isDefault")?,
-            resource_group: o.opt("resourceGroup")?,
-            subscription_id: o.opt("subscriptionId")?,
-            account_name: o.req("accountName")?,
-            endpoint: o.opt("endpoint")?,
-            filesystem: o.req("filesystem")?,
-            protocol: o.opt("protocol")?,
-            service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            credentials: o.required("credentials", f_credentials)?,
+            is_default: f_is_default,
+            resource_group: f_resource_group,
+            subscription_id: f_subscription_id,
+            account_name: o.required("accountName", f_account_name)?,
+            endpoint: f_endpoint,
+            filesystem: o.required("filesystem", f_filesystem)?,
+            protocol: f_protocol,
+            service_data_access_auth_identity: f_service_data_access_auth_identity,
             extra: o.finish(),
         })
     }
@@ -2400,9 +3152,16 @@ pub struct AzureDevOpsWebhook {
 impl Json for AzureDevOpsWebhook {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("webhookType");
+        let mut f_event_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "eventType" => f_event_type = ObjReader::field("eventType", v)?,
+                "webhookType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            event_type: o.opt("eventType")?,
+            event_type: f_event_type,
             extra: o.finish(),
         })
     }
@@ -2468,20 +3227,60 @@ pub struct AzureFileDatastore {
 impl Json for AzureFileDatastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("datastoreType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_credentials = None;
+        let mut f_is_default = None;
+        let mut f_resource_group = None;
+        let mut f_subscription_id = None;
+        let mut f_account_name = None;
+        let mut f_endpoint = None;
+        let mut f_file_share_name = None;
+        let mut f_protocol = None;
+        let mut f_service_data_access_auth_identity = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "isDefault" => f_is_default = ObjReader::field("isDefault", v)?,
+                "resourceGroup" => {
+                    f_resource_group = ObjReader::field("resourceGroup", v)?;
+                }
+                "subscriptionId" => {
+                    f_subscription_id = ObjReader::field("subscriptionId", v)?;
+                }
+                "accountName" => f_account_name = ObjReader::field("accountName", v)?,
+                "endpoint" => f_endpoint = ObjReader::field("endpoint", v)?,
+                "fileShareName" => {
+                    f_file_share_name = ObjReader::field("fileShareName", v)?;
+                }
+                "protocol" => f_protocol = ObjReader::field("protocol", v)?,
+                "serviceDataAccessAuthIdentity" => {
+                    f_service_data_access_auth_identity = ObjReader::field(
+                        "serviceDataAccessAuthIdentity",
+                        v,
+                    )?;
+                }
+                "datastoreType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            credentials: o.req("credentials")?,
-            is_default: o.opt("isDefault")?,
-            resource_group: o.opt("resourceGroup")?,
-            subscription_id: o.opt("subscriptionId")?,
-            account_name: o.req("accountName")?,
-            endpoint: o.opt("endpoint")?,
-            file_share_name: o.req("fileShareName")?,
-            protocol: o.opt("protocol")?,
-            service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            credentials: o.required("credentials", f_credentials)?,
+            is_default: f_is_default,
+            resource_group: f_resource_group,
+            subscription_id: f_subscription_id,
+            account_name: o.required("accountName", f_account_name)?,
+            endpoint: f_endpoint,
+            file_share_name: o.required("fileShareName", f_file_share_name)?,
+            protocol: f_protocol,
+            service_data_access_auth_identity: f_service_data_access_auth_identity,
             extra: o.finish(),
         })
     }
@@ -2546,12 +3345,29 @@ pub struct BanditPolicy {
 impl Json for BanditPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("policyType");
+        let mut f_delay_evaluation = None;
+        let mut f_evaluation_interval = None;
+        let mut f_slack_amount = None;
+        let mut f_slack_factor = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "delayEvaluation" => {
+                    f_delay_evaluation = ObjReader::field("delayEvaluation", v)?;
+                }
+                "evaluationInterval" => {
+                    f_evaluation_interval = ObjReader::field("evaluationInterval", v)?;
+                }
+                "slackAmount" => f_slack_amount = ObjReader::field("slackAmount", v)?,
+                "slackFactor" => f_slack_factor = ObjReader::field("slackFactor", v)?,
+                "policyType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            delay_evaluation: o.opt("delayEvaluation")?,
-            evaluation_interval: o.opt("evaluationInterval")?,
-            slack_amount: o.opt("slackAmount")?,
-            slack_factor: o.opt("slackFactor")?,
+            delay_evaluation: f_delay_evaluation,
+            evaluation_interval: f_evaluation_interval,
+            slack_amount: f_slack_amount,
+            slack_factor: f_slack_factor,
             extra: o.finish(),
         })
     }
@@ -2606,17 +3422,42 @@ pub struct BatchDeployment {
 impl Json for BatchDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_tags = None;
+        let mut f_location = None;
+        let mut f_properties = None;
+        let mut f_identity = None;
+        let mut f_kind = None;
+        let mut f_sku = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "kind" => f_kind = ObjReader::field("kind", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            tags: o.opt("tags")?,
-            location: o.req("location")?,
-            properties: o.req("properties")?,
-            identity: o.opt("identity")?,
-            kind: o.opt("kind")?,
-            sku: o.opt("sku")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            tags: f_tags,
+            location: o.required("location", f_location)?,
+            properties: o.required("properties", f_properties)?,
+            identity: f_identity,
+            kind: f_kind,
+            sku: f_sku,
             extra: o.finish(),
         })
     }
@@ -2832,24 +3673,92 @@ pub struct BatchDeploymentProperties {
 impl Json for BatchDeploymentProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_code_configuration = None;
+        let mut f_description = None;
+        let mut f_environment_id = None;
+        let mut f_environment_variables = None;
+        let mut f_properties = None;
+        let mut f_compute = None;
+        let mut f_deployment_configuration = None;
+        let mut f_error_threshold = None;
+        let mut f_logging_level = None;
+        let mut f_max_concurrency_per_instance = None;
+        let mut f_mini_batch_size = None;
+        let mut f_model = None;
+        let mut f_output_action = None;
+        let mut f_output_file_name = None;
+        let mut f_provisioning_state = None;
+        let mut f_resources = None;
+        let mut f_retry_settings = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "codeConfiguration" => {
+                    f_code_configuration = ObjReader::field("codeConfiguration", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "environmentId" => {
+                    f_environment_id = ObjReader::field("environmentId", v)?;
+                }
+                "environmentVariables" => {
+                    f_environment_variables = ObjReader::field(
+                        "environmentVariables",
+                        v,
+                    )?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "compute" => f_compute = ObjReader::field("compute", v)?,
+                "deploymentConfiguration" => {
+                    f_deployment_configuration = ObjReader::field(
+                        "deploymentConfiguration",
+                        v,
+                    )?;
+                }
+                "errorThreshold" => {
+                    f_error_threshold = ObjReader::field("errorThreshold", v)?;
+                }
+                "loggingLevel" => f_logging_level = ObjReader::field("loggingLevel", v)?,
+                "maxConcurrencyPerInstance" => {
+                    f_max_concurrency_per_instance = ObjReader::field(
+                        "maxConcurrencyPerInstance",
+                        v,
+                    )?;
+                }
+                "miniBatchSize" => {
+                    f_mini_batch_size = ObjReader::field("miniBatchSize", v)?;
+                }
+                "model" => f_model = ObjReader::field("model", v)?,
+                "outputAction" => f_output_action = ObjReader::field("outputAction", v)?,
+                "outputFileName" => {
+                    f_output_file_name = ObjReader::field("outputFileName", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "resources" => f_resources = ObjReader::field("resources", v)?,
+                "retrySettings" => {
+                    f_retry_settings = ObjReader::field("retrySettings", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            code_configuration: o.opt("codeConfiguration")?,
-            description: o.opt("description")?,
-            environment_id: o.opt("environmentId")?,
-            environment_variables: o.opt("environmentVariables")?,
-            properties: o.opt("properties")?,
-            compute: o.opt("compute")?,
-            deployment_configuration: o.opt("deploymentConfiguration")?,
-            error_threshold: o.opt("errorThreshold")?,
-            logging_level: o.opt("loggingLevel")?,
-            max_concurrency_per_instance: o.opt("maxConcurrencyPerInstance")?,
-            mini_batch_size: o.opt("miniBatchSize")?,
-            model: o.opt("model")?,
-            output_action: o.opt("outputAction")?,
-            output_file_name: o.opt("outputFileName")?,
-            provisioning_state: o.opt("provisioningState")?,
-            resources: o.opt("resources")?,
-            retry_settings: o.opt("retrySettings")?,
+            code_configuration: f_code_configuration,
+            description: f_description,
+            environment_id: f_environment_id,
+            environment_variables: f_environment_variables,
+            properties: f_properties,
+            compute: f_compute,
+            deployment_configuration: f_deployment_configuration,
+            error_threshold: f_error_threshold,
+            logging_level: f_logging_level,
+            max_concurrency_per_instance: f_max_concurrency_per_instance,
+            mini_batch_size: f_mini_batch_size,
+            model: f_model,
+            output_action: f_output_action,
+            output_file_name: f_output_file_name,
+            provisioning_state: f_provisioning_state,
+            resources: f_resources,
+            retry_settings: f_retry_settings,
             extra: o.finish(),
         })
     }
@@ -2892,9 +3801,18 @@ pub struct BatchDeploymentTrackedResourceArmPaginatedResult {
 impl Json for BatchDeploymentTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -2946,17 +3864,42 @@ pub struct BatchEndpoint {
 impl Json for BatchEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_tags = None;
+        let mut f_location = None;
+        let mut f_properties = None;
+        let mut f_identity = None;
+        let mut f_kind = None;
+        let mut f_sku = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "kind" => f_kind = ObjReader::field("kind", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            tags: o.opt("tags")?,
-            location: o.req("location")?,
-            properties: o.req("properties")?,
-            identity: o.opt("identity")?,
-            kind: o.opt("kind")?,
-            sku: o.opt("sku")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            tags: f_tags,
+            location: o.required("location", f_location)?,
+            properties: o.required("properties", f_properties)?,
+            identity: f_identity,
+            kind: f_kind,
+            sku: f_sku,
             extra: o.finish(),
         })
     }
@@ -3005,8 +3948,17 @@ pub struct BatchEndpointDefaults {
 impl Json for BatchEndpointDefaults {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_deployment_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "deploymentName" => {
+                    f_deployment_name = ObjReader::field("deploymentName", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            deployment_name: o.opt("deploymentName")?,
+            deployment_name: f_deployment_name,
             extra: o.finish(),
         })
     }
@@ -3083,15 +4035,38 @@ impl std::fmt::Debug for BatchEndpointProperties {
 impl Json for BatchEndpointProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_auth_mode = None;
+        let mut f_description = None;
+        let mut f_keys = None;
+        let mut f_properties = None;
+        let mut f_scoring_uri = None;
+        let mut f_swagger_uri = None;
+        let mut f_defaults = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "authMode" => f_auth_mode = ObjReader::field("authMode", v)?,
+                "description" => f_description = ObjReader::field("description", v)?,
+                "keys" => f_keys = ObjReader::field("keys", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "scoringUri" => f_scoring_uri = ObjReader::field("scoringUri", v)?,
+                "swaggerUri" => f_swagger_uri = ObjReader::field("swaggerUri", v)?,
+                "defaults" => f_defaults = ObjReader::field("defaults", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            auth_mode: o.req("authMode")?,
-            description: o.opt("description")?,
-            keys: o.opt("keys")?,
-            properties: o.opt("properties")?,
-            scoring_uri: o.opt("scoringUri")?,
-            swagger_uri: o.opt("swaggerUri")?,
-            defaults: o.opt("defaults")?,
-            provisioning_state: o.opt("provisioningState")?,
+            auth_mode: o.required("authMode", f_auth_mode)?,
+            description: f_description,
+            keys: f_keys,
+            properties: f_properties,
+            scoring_uri: f_scoring_uri,
+            swagger_uri: f_swagger_uri,
+            defaults: f_defaults,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -3135,9 +4110,18 @@ pub struct BatchEndpointTrackedResourceArmPaginatedResult {
 impl Json for BatchEndpointTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -3273,12 +4257,25 @@ pub struct BatchPipelineComponentDeploymentConfiguration {
 impl Json for BatchPipelineComponentDeploymentConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("deploymentConfigurationType");
+        let mut f_component_id = None;
+        let mut f_description = None;
+        let mut f_settings = None;
+        let mut f_tags = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "componentId" => f_component_id = ObjReader::field("componentId", v)?,
+                "description" => f_description = ObjReader::field("description", v)?,
+                "settings" => f_settings = ObjReader::field("settings", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "deploymentConfigurationType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            component_id: o.opt("componentId")?,
-            description: o.opt("description")?,
-            settings: o.opt("settings")?,
-            tags: o.opt("tags")?,
+            component_id: f_component_id,
+            description: f_description,
+            settings: f_settings,
+            tags: f_tags,
             extra: o.finish(),
         })
     }
@@ -3313,9 +4310,18 @@ pub struct BatchRetrySettings {
 impl Json for BatchRetrySettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_max_retries = None;
+        let mut f_timeout = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "maxRetries" => f_max_retries = ObjReader::field("maxRetries", v)?,
+                "timeout" => f_timeout = ObjReader::field("timeout", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            max_retries: o.opt("maxRetries")?,
-            timeout: o.opt("timeout")?,
+            max_retries: f_max_retries,
+            timeout: f_timeout,
             extra: o.finish(),
         })
     }
@@ -3339,7 +4345,12 @@ pub struct BayesianSamplingAlgorithm {
 impl Json for BayesianSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("samplingAlgorithmType");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "samplingAlgorithmType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -3413,10 +4424,23 @@ pub struct BindOptions {
 impl Json for BindOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_propagation = None;
+        let mut f_create_host_path = None;
+        let mut f_selinux = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "propagation" => f_propagation = ObjReader::field("propagation", v)?,
+                "createHostPath" => {
+                    f_create_host_path = ObjReader::field("createHostPath", v)?;
+                }
+                "selinux" => f_selinux = ObjReader::field("selinux", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            propagation: o.opt("propagation")?,
-            create_host_path: o.opt("createHostPath")?,
-            selinux: o.opt("selinux")?,
+            propagation: f_propagation,
+            create_host_path: f_create_host_path,
+            selinux: f_selinux,
             extra: o.finish(),
         })
     }
@@ -3453,10 +4477,26 @@ pub struct BlobReferenceForConsumptionDto {
 impl Json for BlobReferenceForConsumptionDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_blob_uri = None;
+        let mut f_credential = None;
+        let mut f_storage_account_arm_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "blobUri" => f_blob_uri = ObjReader::field("blobUri", v)?,
+                "credential" => f_credential = ObjReader::field("credential", v)?,
+                "storageAccountArmId" => {
+                    f_storage_account_arm_id = ObjReader::field(
+                        "storageAccountArmId",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            blob_uri: o.opt("blobUri")?,
-            credential: o.opt("credential")?,
-            storage_account_arm_id: o.opt("storageAccountArmId")?,
+            blob_uri: f_blob_uri,
+            credential: f_credential,
+            storage_account_arm_id: f_storage_account_arm_id,
             extra: o.finish(),
         })
     }
@@ -3566,9 +4606,20 @@ pub struct BuildContext {
 impl Json for BuildContext {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_context_uri = None;
+        let mut f_dockerfile_path = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "contextUri" => f_context_uri = ObjReader::field("contextUri", v)?,
+                "dockerfilePath" => {
+                    f_dockerfile_path = ObjReader::field("dockerfilePath", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            context_uri: o.req("contextUri")?,
-            dockerfile_path: o.opt("dockerfilePath")?,
+            context_uri: o.required("contextUri", f_context_uri)?,
+            dockerfile_path: f_dockerfile_path,
             extra: o.finish(),
         })
     }
@@ -3659,12 +4710,27 @@ pub struct CapabilityHost {
 impl Json for CapabilityHost {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -3781,19 +4847,76 @@ pub struct CapabilityHostProperties {
 impl Json for CapabilityHostProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_aca_environment_connections = None;
+        let mut f_ai_services_connections = None;
+        let mut f_capability_host_kind = None;
+        let mut f_customer_subnet = None;
+        let mut f_provisioning_state = None;
+        let mut f_storage_connections = None;
+        let mut f_thread_storage_connections = None;
+        let mut f_vector_store_connections = None;
+        let mut f_messages = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "acaEnvironmentConnections" => {
+                    f_aca_environment_connections = ObjReader::field(
+                        "acaEnvironmentConnections",
+                        v,
+                    )?;
+                }
+                "aiServicesConnections" => {
+                    f_ai_services_connections = ObjReader::field(
+                        "aiServicesConnections",
+                        v,
+                    )?;
+                }
+                "capabilityHostKind" => {
+                    f_capability_host_kind = ObjReader::field("capabilityHostKind", v)?;
+                }
+                "customerSubnet" => {
+                    f_customer_subnet = ObjReader::field("customerSubnet", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "storageConnections" => {
+                    f_storage_connections = ObjReader::field("storageConnections", v)?;
+                }
+                "threadStorageConnections" => {
+                    f_thread_storage_connections = ObjReader::field(
+                        "threadStorageConnections",
+                        v,
+                    )?;
+                }
+                "vectorStoreConnections" => {
+                    f_vector_store_connections = ObjReader::field(
+                        "vectorStoreConnections",
+                        v,
+                    )?;
+                }
+                "messages" => f_messages = ObjReader::field("messages", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            aca_environment_connections: o.opt("acaEnvironmentConnections")?,
-            ai_services_connections: o.opt("aiServicesConnections")?,
-            capability_host_kind: o.opt("capabilityHostKind")?,
-            customer_subnet: o.opt("customerSubnet")?,
-            provisioning_state: o.opt("provisioningState")?,
-            storage_connections: o.opt("storageConnections")?,
-            thread_storage_connections: o.opt("threadStorageConnections")?,
-            vector_store_connections: o.opt("vectorStoreConnections")?,
-            messages: o.opt("messages")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            aca_environment_connections: f_aca_environment_connections,
+            ai_services_connections: f_ai_services_connections,
+            capability_host_kind: f_capability_host_kind,
+            customer_subnet: f_customer_subnet,
+            provisioning_state: f_provisioning_state,
+            storage_connections: f_storage_connections,
+            thread_storage_connections: f_thread_storage_connections,
+            vector_store_connections: f_vector_store_connections,
+            messages: f_messages,
             extra: o.finish(),
         })
     }
@@ -3941,10 +5064,19 @@ pub struct CategoricalDataDriftMetricThreshold {
 impl Json for CategoricalDataDriftMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("dataType");
+        let mut f_threshold = None;
+        let mut f_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "threshold" => f_threshold = ObjReader::field("threshold", v)?,
+                "metric" => f_metric = ObjReader::field("metric", v)?,
+                "dataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            threshold: o.opt("threshold")?,
-            metric: o.req("metric")?,
+            threshold: f_threshold,
+            metric: o.required("metric", f_metric)?,
             extra: o.finish(),
         })
     }
@@ -4026,10 +5158,19 @@ pub struct CategoricalDataQualityMetricThreshold {
 impl Json for CategoricalDataQualityMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("dataType");
+        let mut f_threshold = None;
+        let mut f_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "threshold" => f_threshold = ObjReader::field("threshold", v)?,
+                "metric" => f_metric = ObjReader::field("metric", v)?,
+                "dataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            threshold: o.opt("threshold")?,
-            metric: o.req("metric")?,
+            threshold: f_threshold,
+            metric: o.required("metric", f_metric)?,
             extra: o.finish(),
         })
     }
@@ -4111,10 +5252,19 @@ pub struct CategoricalPredictionDriftMetricThreshold {
 impl Json for CategoricalPredictionDriftMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("dataType");
+        let mut f_threshold = None;
+        let mut f_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "threshold" => f_threshold = ObjReader::field("threshold", v)?,
+                "metric" => f_metric = ObjReader::field("metric", v)?,
+                "dataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            threshold: o.opt("threshold")?,
-            metric: o.req("metric")?,
+            threshold: f_threshold,
+            metric: o.required("metric", f_metric)?,
             extra: o.finish(),
         })
     }
@@ -4176,14 +5326,31 @@ impl std::fmt::Debug for CertificateDatastoreCredentials {
 impl Json for CertificateDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("credentialsType");
+        let mut f_authority_url = None;
+        let mut f_client_id = None;
+        let mut f_resource_url = None;
+        let mut f_secrets = None;
+        let mut f_tenant_id = None;
+        let mut f_thumbprint = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "authorityUrl" => f_authority_url = ObjReader::field("authorityUrl", v)?,
+                "clientId" => f_client_id = ObjReader::field("clientId", v)?,
+                "resourceUrl" => f_resource_url = ObjReader::field("resourceUrl", v)?,
+                "secrets" => f_secrets = ObjReader::field("secrets", v)?,
+                "tenantId" => f_tenant_id = ObjReader::field("tenantId", v)?,
+                "thumbprint" => f_thumbprint = ObjReader::field("thumbprint", v)?,
+                "credentialsType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            authority_url: o.opt("authorityUrl")?,
-            client_id: o.req("clientId")?,
-            resource_url: o.opt("resourceUrl")?,
-            secrets: o.req("secrets")?,
-            tenant_id: o.req("tenantId")?,
-            thumbprint: o.req("thumbprint")?,
+            authority_url: f_authority_url,
+            client_id: o.required("clientId", f_client_id)?,
+            resource_url: f_resource_url,
+            secrets: o.required("secrets", f_secrets)?,
+            tenant_id: o.required("tenantId", f_tenant_id)?,
+            thumbprint: o.required("thumbprint", f_thumbprint)?,
             extra: o.finish(),
         })
     }
@@ -4216,9 +5383,16 @@ pub struct CertificateDatastoreSecrets {
 impl Json for CertificateDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("secretsType");
+        let mut f_certificate = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "certificate" => f_certificate = ObjReader::field("certificate", v)?,
+                "secretsType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            certificate: o.opt("certificate")?,
+            certificate: f_certificate,
             extra: o.finish(),
         })
     }
@@ -4306,23 +5480,83 @@ pub struct Classification {
 impl Json for Classification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("taskType");
+        let mut f_log_verbosity = None;
+        let mut f_target_column_name = None;
+        let mut f_training_data = None;
+        let mut f_cv_split_column_names = None;
+        let mut f_featurization_settings = None;
+        let mut f_limit_settings = None;
+        let mut f_n_cross_validations = None;
+        let mut f_test_data = None;
+        let mut f_test_data_size = None;
+        let mut f_validation_data = None;
+        let mut f_validation_data_size = None;
+        let mut f_weight_column_name = None;
+        let mut f_positive_label = None;
+        let mut f_primary_metric = None;
+        let mut f_training_settings = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "logVerbosity" => f_log_verbosity = ObjReader::field("logVerbosity", v)?,
+                "targetColumnName" => {
+                    f_target_column_name = ObjReader::field("targetColumnName", v)?;
+                }
+                "trainingData" => f_training_data = ObjReader::field("trainingData", v)?,
+                "cvSplitColumnNames" => {
+                    f_cv_split_column_names = ObjReader::field("cvSplitColumnNames", v)?;
+                }
+                "featurizationSettings" => {
+                    f_featurization_settings = ObjReader::field(
+                        "featurizationSettings",
+                        v,
+                    )?;
+                }
+                "limitSettings" => {
+                    f_limit_settings = ObjReader::field("limitSettings", v)?;
+                }
+                "nCrossValidations" => {
+                    f_n_cross_validations = ObjReader::field("nCrossValidations", v)?;
+                }
+                "testData" => f_test_data = ObjReader::field("testData", v)?,
+                "testDataSize" => f_test_data_size = ObjReader::field("testDataSize", v)?,
+                "validationData" => {
+                    f_validation_data = ObjReader::field("validationData", v)?;
+                }
+                "validationDataSize" => {
+                    f_validation_data_size = ObjReader::field("validationDataSize", v)?;
+                }
+                "weightColumnName" => {
+                    f_weight_column_name = ObjReader::field("weightColumnName", v)?;
+                }
+                "positiveLabel" => {
+                    f_positive_label = ObjReader::field("positiveLabel", v)?;
+                }
+                "primaryMetric" => {
+                    f_primary_metric = ObjReader::field("primaryMetric", v)?;
+                }
+                "trainingSettings" => {
+                    f_training_settings = ObjReader::field("trainingSettings", v)?;
+                }
+                "taskType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            log_verbosity: o.opt("logVerbosity")?,
-            target_column_name: o.opt("targetColumnName")?,
-            training_data: o.req("trainingData")?,
-            cv_split_column_names: o.opt("cvSplitColumnNames")?,
-            featurization_settings: o.opt("featurizationSettings")?,
-            limit_settings: o.opt("limitSettings")?,
-            n_cross_validations: o.opt("nCrossValidations")?,
-            test_data: o.opt("testData")?,
-            test_data_size: o.opt("testDataSize")?,
-            validation_data: o.opt("validationData")?,
-            validation_data_size: o.opt("validationDataSize")?,
-            weight_column_name: o.opt("weightColumnName")?,
-            positive_label: o.opt("positiveLabel")?,
-            primary_metric: o.opt("primaryMetric")?,
-            training_settings: o.opt("trainingSettings")?,
+            log_verbosity: f_log_verbosity,
+            target_column_name: f_target_column_name,
+            training_data: o.required("trainingData", f_training_data)?,
+            cv_split_column_names: f_cv_split_column_names,
+            featurization_settings: f_featurization_settings,
+            limit_settings: f_limit_settings,
+            n_cross_validations: f_n_cross_validations,
+            test_data: f_test_data,
+            test_data_size: f_test_data_size,
+            validation_data: f_validation_data,
+            validation_data_size: f_validation_data_size,
+            weight_column_name: f_weight_column_name,
+            positive_label: f_positive_label,
+            primary_metric: f_primary_metric,
+            training_settings: f_training_settings,
             extra: o.finish(),
         })
     }
@@ -4750,16 +5984,75 @@ pub struct ClassificationTrainingSettings {
 impl Json for ClassificationTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_enable_dnn_training = None;
+        let mut f_enable_model_explainability = None;
+        let mut f_enable_onnx_compatible_models = None;
+        let mut f_enable_stack_ensemble = None;
+        let mut f_enable_vote_ensemble = None;
+        let mut f_ensemble_model_download_timeout = None;
+        let mut f_stack_ensemble_settings = None;
+        let mut f_allowed_training_algorithms = None;
+        let mut f_blocked_training_algorithms = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "enableDnnTraining" => {
+                    f_enable_dnn_training = ObjReader::field("enableDnnTraining", v)?;
+                }
+                "enableModelExplainability" => {
+                    f_enable_model_explainability = ObjReader::field(
+                        "enableModelExplainability",
+                        v,
+                    )?;
+                }
+                "enableOnnxCompatibleModels" => {
+                    f_enable_onnx_compatible_models = ObjReader::field(
+                        "enableOnnxCompatibleModels",
+                        v,
+                    )?;
+                }
+                "enableStackEnsemble" => {
+                    f_enable_stack_ensemble = ObjReader::field("enableStackEnsemble", v)?;
+                }
+                "enableVoteEnsemble" => {
+                    f_enable_vote_ensemble = ObjReader::field("enableVoteEnsemble", v)?;
+                }
+                "ensembleModelDownloadTimeout" => {
+                    f_ensemble_model_download_timeout = ObjReader::field(
+                        "ensembleModelDownloadTimeout",
+                        v,
+                    )?;
+                }
+                "stackEnsembleSettings" => {
+                    f_stack_ensemble_settings = ObjReader::field(
+                        "stackEnsembleSettings",
+                        v,
+                    )?;
+                }
+                "allowedTrainingAlgorithms" => {
+                    f_allowed_training_algorithms = ObjReader::field(
+                        "allowedTrainingAlgorithms",
+                        v,
+                    )?;
+                }
+                "blockedTrainingAlgorithms" => {
+                    f_blocked_training_algorithms = ObjReader::field(
+                        "blockedTrainingAlgorithms",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            enable_dnn_training: o.opt("enableDnnTraining")?,
-            enable_model_explainability: o.opt("enableModelExplainability")?,
-            enable_onnx_compatible_models: o.opt("enableOnnxCompatibleModels")?,
-            enable_stack_ensemble: o.opt("enableStackEnsemble")?,
-            enable_vote_ensemble: o.opt("enableVoteEnsemble")?,
-            ensemble_model_download_timeout: o.opt("ensembleModelDownloadTimeout")?,
-            stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
-            allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
-            blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            enable_dnn_training: f_enable_dnn_training,
+            enable_model_explainability: f_enable_model_explainability,
+            enable_onnx_compatible_models: f_enable_onnx_compatible_models,
+            enable_stack_ensemble: f_enable_stack_ensemble,
+            enable_vote_ensemble: f_enable_vote_ensemble,
+            ensemble_model_download_timeout: f_ensemble_model_download_timeout,
+            stack_ensemble_settings: f_stack_ensemble_settings,
+            allowed_training_algorithms: f_allowed_training_algorithms,
+            blocked_training_algorithms: f_blocked_training_algorithms,
             extra: o.finish(),
         })
     }
@@ -4843,8 +6136,15 @@ pub struct ClusterUpdateParameters {
 impl Json for ClusterUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            properties: o.opt("properties")?,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -4869,8 +6169,15 @@ pub struct ClusterUpdateProperties {
 impl Json for ClusterUpdateProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            properties: o.opt("properties")?,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -4899,9 +6206,20 @@ pub struct CodeConfiguration {
 impl Json for CodeConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_code_id = None;
+        let mut f_scoring_script = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "codeId" => f_code_id = ObjReader::field("codeId", v)?,
+                "scoringScript" => {
+                    f_scoring_script = ObjReader::field("scoringScript", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            code_id: o.opt("codeId")?,
-            scoring_script: o.req("scoringScript")?,
+            code_id: f_code_id,
+            scoring_script: o.required("scoringScript", f_scoring_script)?,
             extra: o.finish(),
         })
     }
@@ -4943,12 +6261,27 @@ pub struct CodeContainer {
 impl Json for CodeContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -5007,14 +6340,37 @@ pub struct CodeContainerProperties {
 impl Json for CodeContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_archived = None;
+        let mut f_latest_version = None;
+        let mut f_next_version = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "latestVersion" => {
+                    f_latest_version = ObjReader::field("latestVersion", v)?;
+                }
+                "nextVersion" => f_next_version = ObjReader::field("nextVersion", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_archived: o.opt("isArchived")?,
-            latest_version: o.opt("latestVersion")?,
-            next_version: o.opt("nextVersion")?,
-            provisioning_state: o.opt("provisioningState")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_archived: f_is_archived,
+            latest_version: f_latest_version,
+            next_version: f_next_version,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -5047,9 +6403,18 @@ pub struct CodeContainerResourceArmPaginatedResult {
 impl Json for CodeContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -5091,12 +6456,27 @@ pub struct CodeVersion {
 impl Json for CodeVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -5151,14 +6531,35 @@ pub struct CodeVersionProperties {
 impl Json for CodeVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_anonymous = None;
+        let mut f_is_archived = None;
+        let mut f_code_uri = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isAnonymous" => f_is_anonymous = ObjReader::field("isAnonymous", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "codeUri" => f_code_uri = ObjReader::field("codeUri", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_anonymous: o.opt("isAnonymous")?,
-            is_archived: o.opt("isArchived")?,
-            code_uri: o.opt("codeUri")?,
-            provisioning_state: o.opt("provisioningState")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_anonymous: f_is_anonymous,
+            is_archived: f_is_archived,
+            code_uri: f_code_uri,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -5191,9 +6592,18 @@ pub struct CodeVersionResourceArmPaginatedResult {
 impl Json for CodeVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -5232,11 +6642,26 @@ pub struct Collection {
 impl Json for Collection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_client_id = None;
+        let mut f_data_collection_mode = None;
+        let mut f_data_id = None;
+        let mut f_sampling_rate = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "clientId" => f_client_id = ObjReader::field("clientId", v)?,
+                "dataCollectionMode" => {
+                    f_data_collection_mode = ObjReader::field("dataCollectionMode", v)?;
+                }
+                "dataId" => f_data_id = ObjReader::field("dataId", v)?,
+                "samplingRate" => f_sampling_rate = ObjReader::field("samplingRate", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            client_id: o.opt("clientId")?,
-            data_collection_mode: o.opt("dataCollectionMode")?,
-            data_id: o.opt("dataId")?,
-            sampling_rate: o.opt("samplingRate")?,
+            client_id: f_client_id,
+            data_collection_mode: f_data_collection_mode,
+            data_id: f_data_id,
+            sampling_rate: f_sampling_rate,
             extra: o.finish(),
         })
     }
@@ -5269,9 +6694,18 @@ pub struct ColumnTransformer {
 impl Json for ColumnTransformer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_fields = None;
+        let mut f_parameters = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "fields" => f_fields = ObjReader::field("fields", v)?,
+                "parameters" => f_parameters = ObjReader::field("parameters", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            fields: o.opt("fields")?,
-            parameters: o.opt("parameters")?,
+            fields: f_fields,
+            parameters: f_parameters,
             extra: o.finish(),
         })
     }
@@ -5385,31 +6819,95 @@ pub struct CommandJob {
 impl Json for CommandJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_component_id = None;
+        let mut f_compute_id = None;
+        let mut f_display_name = None;
+        let mut f_experiment_name = None;
+        let mut f_identity = None;
+        let mut f_is_archived = None;
+        let mut f_notification_setting = None;
+        let mut f_services = None;
+        let mut f_status = None;
+        let mut f_code_id = None;
+        let mut f_command = None;
+        let mut f_distribution = None;
+        let mut f_environment_id = None;
+        let mut f_environment_variables = None;
+        let mut f_inputs = None;
+        let mut f_limits = None;
+        let mut f_outputs = None;
+        let mut f_parameters = None;
+        let mut f_queue_settings = None;
+        let mut f_resources = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "componentId" => f_component_id = ObjReader::field("componentId", v)?,
+                "computeId" => f_compute_id = ObjReader::field("computeId", v)?,
+                "displayName" => f_display_name = ObjReader::field("displayName", v)?,
+                "experimentName" => {
+                    f_experiment_name = ObjReader::field("experimentName", v)?;
+                }
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "notificationSetting" => {
+                    f_notification_setting = ObjReader::field("notificationSetting", v)?;
+                }
+                "services" => f_services = ObjReader::field("services", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                "codeId" => f_code_id = ObjReader::field("codeId", v)?,
+                "command" => f_command = ObjReader::field("command", v)?,
+                "distribution" => f_distribution = ObjReader::field("distribution", v)?,
+                "environmentId" => {
+                    f_environment_id = ObjReader::field("environmentId", v)?;
+                }
+                "environmentVariables" => {
+                    f_environment_variables = ObjReader::field(
+                        "environmentVariables",
+                        v,
+                    )?;
+                }
+                "inputs" => f_inputs = ObjReader::field("inputs", v)?,
+                "limits" => f_limits = ObjReader::field("limits", v)?,
+                "outputs" => f_outputs = ObjReader::field("outputs", v)?,
+                "parameters" => f_parameters = ObjReader::field("parameters", v)?,
+                "queueSettings" => {
+                    f_queue_settings = ObjReader::field("queueSettings", v)?;
+                }
+                "resources" => f_resources = ObjReader::field("resources", v)?,
+                "jobType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            component_id: o.opt("componentId")?,
-            compute_id: o.opt("computeId")?,
-            display_name: o.opt("displayName")?,
-            experiment_name: o.opt("experimentName")?,
-            identity: o.opt("identity")?,
-            is_archived: o.opt("isArchived")?,
-            notification_setting: o.opt("notificationSetting")?,
-            services: o.opt("services")?,
-            status: o.opt("status")?,
-            code_id: o.opt("codeId")?,
-            command: o.req("command")?,
-            distribution: o.opt("distribution")?,
-            environment_id: o.req("environmentId")?,
-            environment_variables: o.opt("environmentVariables")?,
-            inputs: o.opt("inputs")?,
-            limits: o.opt("limits")?,
-            outputs: o.opt("outputs")?,
-            parameters: o.opt("parameters")?,
-            queue_settings: o.opt("queueSettings")?,
-            resources: o.opt("resources")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            component_id: f_component_id,
+            compute_id: f_compute_id,
+            display_name: f_display_name,
+            experiment_name: f_experiment_name,
+            identity: f_identity,
+            is_archived: f_is_archived,
+            notification_setting: f_notification_setting,
+            services: f_services,
+            status: f_status,
+            code_id: f_code_id,
+            command: o.required("command", f_command)?,
+            distribution: f_distribution,
+            environment_id: o.required("environmentId", f_environment_id)?,
+            environment_variables: f_environment_variables,
+            inputs: f_inputs,
+            limits: f_limits,
+            outputs: f_outputs,
+            parameters: f_parameters,
+            queue_settings: f_queue_settings,
+            resources: f_resources,
             extra: o.finish(),
         })
     }
@@ -5459,9 +6957,16 @@ pub struct CommandJobLimits {
 impl Json for CommandJobLimits {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobLimitsType");
+        let mut f_timeout = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "timeout" => f_timeout = ObjReader::field("timeout", v)?,
+                "jobLimitsType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            timeout: o.opt("timeout")?,
+            timeout: f_timeout,
             extra: o.finish(),
         })
     }
@@ -5503,12 +7008,27 @@ pub struct ComponentContainer {
 impl Json for ComponentContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -5568,14 +7088,37 @@ pub struct ComponentContainerProperties {
 impl Json for ComponentContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_archived = None;
+        let mut f_latest_version = None;
+        let mut f_next_version = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "latestVersion" => {
+                    f_latest_version = ObjReader::field("latestVersion", v)?;
+                }
+                "nextVersion" => f_next_version = ObjReader::field("nextVersion", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_archived: o.opt("isArchived")?,
-            latest_version: o.opt("latestVersion")?,
-            next_version: o.opt("nextVersion")?,
-            provisioning_state: o.opt("provisioningState")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_archived: f_is_archived,
+            latest_version: f_latest_version,
+            next_version: f_next_version,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -5608,9 +7151,18 @@ pub struct ComponentContainerResourceArmPaginatedResult {
 impl Json for ComponentContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -5652,12 +7204,27 @@ pub struct ComponentVersion {
 impl Json for ComponentVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -5711,14 +7278,37 @@ pub struct ComponentVersionProperties {
 impl Json for ComponentVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_anonymous = None;
+        let mut f_is_archived = None;
+        let mut f_component_spec = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isAnonymous" => f_is_anonymous = ObjReader::field("isAnonymous", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "componentSpec" => {
+                    f_component_spec = ObjReader::field("componentSpec", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_anonymous: o.opt("isAnonymous")?,
-            is_archived: o.opt("isArchived")?,
-            component_spec: o.opt("componentSpec")?,
-            provisioning_state: o.opt("provisioningState")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_anonymous: f_is_anonymous,
+            is_archived: f_is_archived,
+            component_spec: f_component_spec,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -5751,9 +7341,18 @@ pub struct ComponentVersionResourceArmPaginatedResult {
 impl Json for ComponentVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -5921,18 +7520,53 @@ pub struct ComputeInstance {
 impl Json for ComputeInstance {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_compute_location = None;
+        let mut f_provisioning_state = None;
+        let mut f_description = None;
+        let mut f_created_on = None;
+        let mut f_modified_on = None;
+        let mut f_resource_id = None;
+        let mut f_provisioning_errors = None;
+        let mut f_is_attached_compute = None;
+        let mut f_disable_local_auth = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeLocation" => {
+                    f_compute_location = ObjReader::field("computeLocation", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "createdOn" => f_created_on = ObjReader::field("createdOn", v)?,
+                "modifiedOn" => f_modified_on = ObjReader::field("modifiedOn", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                "provisioningErrors" => {
+                    f_provisioning_errors = ObjReader::field("provisioningErrors", v)?;
+                }
+                "isAttachedCompute" => {
+                    f_is_attached_compute = ObjReader::field("isAttachedCompute", v)?;
+                }
+                "disableLocalAuth" => {
+                    f_disable_local_auth = ObjReader::field("disableLocalAuth", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_location: o.opt("computeLocation")?,
-            provisioning_state: o.opt("provisioningState")?,
-            description: o.opt("description")?,
-            created_on: o.opt("createdOn")?,
-            modified_on: o.opt("modifiedOn")?,
-            resource_id: o.opt("resourceId")?,
-            provisioning_errors: o.opt("provisioningErrors")?,
-            is_attached_compute: o.opt("isAttachedCompute")?,
-            disable_local_auth: o.opt("disableLocalAuth")?,
-            properties: o.opt("properties")?,
+            compute_location: f_compute_location,
+            provisioning_state: f_provisioning_state,
+            description: f_description,
+            created_on: f_created_on,
+            modified_on: f_modified_on,
+            resource_id: f_resource_id,
+            provisioning_errors: f_provisioning_errors,
+            is_attached_compute: f_is_attached_compute,
+            disable_local_auth: f_disable_local_auth,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -5969,9 +7603,18 @@ pub struct ComputeInstanceApplication {
 impl Json for ComputeInstanceApplication {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_display_name = None;
+        let mut f_endpoint_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "displayName" => f_display_name = ObjReader::field("displayName", v)?,
+                "endpointUri" => f_endpoint_uri = ObjReader::field("endpointUri", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            display_name: o.opt("displayName")?,
-            endpoint_uri: o.opt("endpointUri")?,
+            display_name: f_display_name,
+            endpoint_uri: f_endpoint_uri,
             extra: o.finish(),
         })
     }
@@ -6007,9 +7650,22 @@ pub struct ComputeInstanceConnectivityEndpoints {
 impl Json for ComputeInstanceConnectivityEndpoints {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_public_ip_address = None;
+        let mut f_private_ip_address = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "publicIpAddress" => {
+                    f_public_ip_address = ObjReader::field("publicIpAddress", v)?;
+                }
+                "privateIpAddress" => {
+                    f_private_ip_address = ObjReader::field("privateIpAddress", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            public_ip_address: o.opt("publicIpAddress")?,
-            private_ip_address: o.opt("privateIpAddress")?,
+            public_ip_address: f_public_ip_address,
+            private_ip_address: f_private_ip_address,
             extra: o.finish(),
         })
     }
@@ -6047,13 +7703,30 @@ pub struct ComputeInstanceContainer {
 impl Json for ComputeInstanceContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_name = None;
+        let mut f_autosave = None;
+        let mut f_gpu = None;
+        let mut f_network = None;
+        let mut f_environment = None;
+        let mut f_services = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "name" => f_name = ObjReader::field("name", v)?,
+                "autosave" => f_autosave = ObjReader::field("autosave", v)?,
+                "gpu" => f_gpu = ObjReader::field("gpu", v)?,
+                "network" => f_network = ObjReader::field("network", v)?,
+                "environment" => f_environment = ObjReader::field("environment", v)?,
+                "services" => f_services = ObjReader::field("services", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            name: o.opt("name")?,
-            autosave: o.opt("autosave")?,
-            gpu: o.opt("gpu")?,
-            network: o.opt("network")?,
-            environment: o.opt("environment")?,
-            services: o.opt("services")?,
+            name: f_name,
+            autosave: f_autosave,
+            gpu: f_gpu,
+            network: f_network,
+            environment: f_environment,
+            services: f_services,
             extra: o.finish(),
         })
     }
@@ -6097,10 +7770,21 @@ pub struct ComputeInstanceCreatedBy {
 impl Json for ComputeInstanceCreatedBy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_user_name = None;
+        let mut f_user_org_id = None;
+        let mut f_user_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "userName" => f_user_name = ObjReader::field("userName", v)?,
+                "userOrgId" => f_user_org_id = ObjReader::field("userOrgId", v)?,
+                "userId" => f_user_id = ObjReader::field("userId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            user_name: o.opt("userName")?,
-            user_org_id: o.opt("userOrgId")?,
-            user_id: o.opt("userId")?,
+            user_name: f_user_name,
+            user_org_id: f_user_org_id,
+            user_id: f_user_id,
             extra: o.finish(),
         })
     }
@@ -6135,11 +7819,26 @@ pub struct ComputeInstanceDataDisk {
 impl Json for ComputeInstanceDataDisk {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_caching = None;
+        let mut f_disk_size_gb = None;
+        let mut f_lun = None;
+        let mut f_storage_account_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "caching" => f_caching = ObjReader::field("caching", v)?,
+                "diskSizeGB" => f_disk_size_gb = ObjReader::field("diskSizeGB", v)?,
+                "lun" => f_lun = ObjReader::field("lun", v)?,
+                "storageAccountType" => {
+                    f_storage_account_type = ObjReader::field("storageAccountType", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            caching: o.opt("caching")?,
-            disk_size_gb: o.opt("diskSizeGB")?,
-            lun: o.opt("lun")?,
-            storage_account_type: o.opt("storageAccountType")?,
+            caching: f_caching,
+            disk_size_gb: f_disk_size_gb,
+            lun: f_lun,
+            storage_account_type: f_storage_account_type,
             extra: o.finish(),
         })
     }
@@ -6185,17 +7884,42 @@ pub struct ComputeInstanceDataMount {
 impl Json for ComputeInstanceDataMount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_source = None;
+        let mut f_source_type = None;
+        let mut f_mount_name = None;
+        let mut f_mount_action = None;
+        let mut f_mount_mode = None;
+        let mut f_created_by = None;
+        let mut f_mount_path = None;
+        let mut f_mount_state = None;
+        let mut f_mounted_on = None;
+        let mut f_error = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "source" => f_source = ObjReader::field("source", v)?,
+                "sourceType" => f_source_type = ObjReader::field("sourceType", v)?,
+                "mountName" => f_mount_name = ObjReader::field("mountName", v)?,
+                "mountAction" => f_mount_action = ObjReader::field("mountAction", v)?,
+                "mountMode" => f_mount_mode = ObjReader::field("mountMode", v)?,
+                "createdBy" => f_created_by = ObjReader::field("createdBy", v)?,
+                "mountPath" => f_mount_path = ObjReader::field("mountPath", v)?,
+                "mountState" => f_mount_state = ObjReader::field("mountState", v)?,
+                "mountedOn" => f_mounted_on = ObjReader::field("mountedOn", v)?,
+                "error" => f_error = ObjReader::field("error", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            source: o.opt("source")?,
-            source_type: o.opt("sourceType")?,
-            mount_name: o.opt("mountName")?,
-            mount_action: o.opt("mountAction")?,
-            mount_mode: o.opt("mountMode")?,
-            created_by: o.opt("createdBy")?,
-            mount_path: o.opt("mountPath")?,
-            mount_state: o.opt("mountState")?,
-            mounted_on: o.opt("mountedOn")?,
-            error: o.opt("error")?,
+            source: f_source,
+            source_type: f_source_type,
+            mount_name: f_mount_name,
+            mount_action: f_mount_action,
+            mount_mode: f_mount_mode,
+            created_by: f_created_by,
+            mount_path: f_mount_path,
+            mount_state: f_mount_state,
+            mounted_on: f_mounted_on,
+            error: f_error,
             extra: o.finish(),
         })
     }
@@ -6231,9 +7955,18 @@ pub struct ComputeInstanceEnvironmentInfo {
 impl Json for ComputeInstanceEnvironmentInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_name = None;
+        let mut f_version = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "name" => f_name = ObjReader::field("name", v)?,
+                "version" => f_version = ObjReader::field("version", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            name: o.opt("name")?,
-            version: o.opt("version")?,
+            name: f_name,
+            version: f_version,
             extra: o.finish(),
         })
     }
@@ -6265,11 +7998,32 @@ pub struct ComputeInstanceLastOperation {
 impl Json for ComputeInstanceLastOperation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_operation_name = None;
+        let mut f_operation_time = None;
+        let mut f_operation_status = None;
+        let mut f_operation_trigger = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "operationName" => {
+                    f_operation_name = ObjReader::field("operationName", v)?;
+                }
+                "operationTime" => {
+                    f_operation_time = ObjReader::field("operationTime", v)?;
+                }
+                "operationStatus" => {
+                    f_operation_status = ObjReader::field("operationStatus", v)?;
+                }
+                "operationTrigger" => {
+                    f_operation_trigger = ObjReader::field("operationTrigger", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            operation_name: o.opt("operationName")?,
-            operation_time: o.opt("operationTime")?,
-            operation_status: o.opt("operationStatus")?,
-            operation_trigger: o.opt("operationTrigger")?,
+            operation_name: f_operation_name,
+            operation_time: f_operation_time,
+            operation_status: f_operation_status,
+            operation_trigger: f_operation_trigger,
             extra: o.finish(),
         })
     }
@@ -6399,32 +8153,114 @@ pub struct ComputeInstanceProperties {
 impl Json for ComputeInstanceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_vm_size = None;
+        let mut f_subnet = None;
+        let mut f_application_sharing_policy = None;
+        let mut f_ssh_settings = None;
+        let mut f_custom_services = None;
+        let mut f_os_image_metadata = None;
+        let mut f_connectivity_endpoints = None;
+        let mut f_applications = None;
+        let mut f_created_by = None;
+        let mut f_errors = None;
+        let mut f_state = None;
+        let mut f_compute_instance_authorization_type = None;
+        let mut f_enable_sso = None;
+        let mut f_personal_compute_instance_settings = None;
+        let mut f_setup_scripts = None;
+        let mut f_last_operation = None;
+        let mut f_schedules = None;
+        let mut f_idle_time_before_shutdown = None;
+        let mut f_enable_node_public_ip = None;
+        let mut f_containers = None;
+        let mut f_data_disks = None;
+        let mut f_data_mounts = None;
+        let mut f_versions = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "vmSize" => f_vm_size = ObjReader::field("vmSize", v)?,
+                "subnet" => f_subnet = ObjReader::field("subnet", v)?,
+                "applicationSharingPolicy" => {
+                    f_application_sharing_policy = ObjReader::field(
+                        "applicationSharingPolicy",
+                        v,
+                    )?;
+                }
+                "sshSettings" => f_ssh_settings = ObjReader::field("sshSettings", v)?,
+                "customServices" => {
+                    f_custom_services = ObjReader::field("customServices", v)?;
+                }
+                "osImageMetadata" => {
+                    f_os_image_metadata = ObjReader::field("osImageMetadata", v)?;
+                }
+                "connectivityEndpoints" => {
+                    f_connectivity_endpoints = ObjReader::field(
+                        "connectivityEndpoints",
+                        v,
+                    )?;
+                }
+                "applications" => f_applications = ObjReader::field("applications", v)?,
+                "createdBy" => f_created_by = ObjReader::field("createdBy", v)?,
+                "errors" => f_errors = ObjReader::field("errors", v)?,
+                "state" => f_state = ObjReader::field("state", v)?,
+                "computeInstanceAuthorizationType" => {
+                    f_compute_instance_authorization_type = ObjReader::field(
+                        "computeInstanceAuthorizationType",
+                        v,
+                    )?;
+                }
+                "enableSSO" => f_enable_sso = ObjReader::field("enableSSO", v)?,
+                "personalComputeInstanceSettings" => {
+                    f_personal_compute_instance_settings = ObjReader::field(
+                        "personalComputeInstanceSettings",
+                        v,
+                    )?;
+                }
+                "setupScripts" => f_setup_scripts = ObjReader::field("setupScripts", v)?,
+                "lastOperation" => {
+                    f_last_operation = ObjReader::field("lastOperation", v)?;
+                }
+                "schedules" => f_schedules = ObjReader::field("schedules", v)?,
+                "idleTimeBeforeShutdown" => {
+                    f_idle_time_before_shutdown = ObjReader::field(
+                        "idleTimeBeforeShutdown",
+                        v,
+                    )?;
+                }
+                "enableNodePublicIp" => {
+                    f_enable_node_public_ip = ObjReader::field("enableNodePublicIp", v)?;
+                }
+                "containers" => f_containers = ObjReader::field("containers", v)?,
+                "dataDisks" => f_data_disks = ObjReader::field("dataDisks", v)?,
+                "dataMounts" => f_data_mounts = ObjReader::field("dataMounts", v)?,
+                "versions" => f_versions = ObjReader::field("versions", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            vm_size: o.opt("vmSize")?,
-            subnet: o.opt("subnet")?,
-            application_sharing_policy: o.opt("applicationSharingPolicy")?,
-            ssh_settings: o.opt("sshSettings")?,
-            custom_services: o.opt("customServices")?,
-            os_image_metadata: o.opt("osImageMetadata")?,
-            connectivity_endpoints: o.opt("connectivityEndpoints")?,
-            applications: o.opt("applications")?,
-            created_by: o.opt("createdBy")?,
-            errors: o.opt("errors")?,
-            state: o.opt("state")?,
-            compute_instance_authorization_type: o
-                .opt("computeInstanceAuthorizationType")?,
-            enable_sso: o.opt("enableSSO")?,
-            personal_compute_instance_settings: o
-                .opt("personalComputeInstanceSettings")?,
-            setup_scripts: o.opt("setupScripts")?,
-            last_operation: o.opt("lastOperation")?,
-            schedules: o.opt("schedules")?,
-            idle_time_before_shutdown: o.opt("idleTimeBeforeShutdown")?,
-            enable_node_public_ip: o.opt("enableNodePublicIp")?,
-            containers: o.opt("containers")?,
-            data_disks: o.opt("dataDisks")?,
-            data_mounts: o.opt("dataMounts")?,
-            versions: o.opt("versions")?,
+            vm_size: f_vm_size,
+            subnet: f_subnet,
+            application_sharing_policy: f_application_sharing_policy,
+            ssh_settings: f_ssh_settings,
+            custom_services: f_custom_services,
+            os_image_metadata: f_os_image_metadata,
+            connectivity_endpoints: f_connectivity_endpoints,
+            applications: f_applications,
+            created_by: f_created_by,
+            errors: f_errors,
+            state: f_state,
+            compute_instance_authorization_type: f_compute_instance_authorization_type,
+            enable_sso: f_enable_sso,
+            personal_compute_instance_settings: f_personal_compute_instance_settings,
+            setup_scripts: f_setup_scripts,
+            last_operation: f_last_operation,
+            schedules: f_schedules,
+            idle_time_before_shutdown: f_idle_time_before_shutdown,
+            enable_node_public_ip: f_enable_node_public_ip,
+            containers: f_containers,
+            data_disks: f_data_disks,
+            data_mounts: f_data_mounts,
+            versions: f_versions,
             extra: o.finish(),
         })
     }
@@ -6530,11 +8366,30 @@ pub struct ComputeInstanceSshSettings {
 impl Json for ComputeInstanceSshSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_ssh_public_access = None;
+        let mut f_admin_user_name = None;
+        let mut f_ssh_port = None;
+        let mut f_admin_public_key = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "sshPublicAccess" => {
+                    f_ssh_public_access = ObjReader::field("sshPublicAccess", v)?;
+                }
+                "adminUserName" => {
+                    f_admin_user_name = ObjReader::field("adminUserName", v)?;
+                }
+                "sshPort" => f_ssh_port = ObjReader::field("sshPort", v)?,
+                "adminPublicKey" => {
+                    f_admin_public_key = ObjReader::field("adminPublicKey", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            ssh_public_access: o.opt("sshPublicAccess")?,
-            admin_user_name: o.opt("adminUserName")?,
-            ssh_port: o.opt("sshPort")?,
-            admin_public_key: o.opt("adminPublicKey")?,
+            ssh_public_access: f_ssh_public_access,
+            admin_user_name: f_admin_user_name,
+            ssh_port: f_ssh_port,
+            admin_public_key: f_admin_public_key,
             extra: o.finish(),
         })
     }
@@ -6665,8 +8520,15 @@ pub struct ComputeInstanceVersion {
 impl Json for ComputeInstanceVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_runtime = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "runtime" => f_runtime = ObjReader::field("runtime", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            runtime: o.opt("runtime")?,
+            runtime: f_runtime,
             extra: o.finish(),
         })
     }
@@ -6802,11 +8664,24 @@ pub struct ComputeRecurrenceSchedule {
 impl Json for ComputeRecurrenceSchedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_hours = None;
+        let mut f_minutes = None;
+        let mut f_month_days = None;
+        let mut f_week_days = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "hours" => f_hours = ObjReader::field("hours", v)?,
+                "minutes" => f_minutes = ObjReader::field("minutes", v)?,
+                "monthDays" => f_month_days = ObjReader::field("monthDays", v)?,
+                "weekDays" => f_week_days = ObjReader::field("weekDays", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            hours: o.req("hours")?,
-            minutes: o.req("minutes")?,
-            month_days: o.opt("monthDays")?,
-            week_days: o.opt("weekDays")?,
+            hours: o.required("hours", f_hours)?,
+            minutes: o.required("minutes", f_minutes)?,
+            month_days: f_month_days,
+            week_days: f_week_days,
             extra: o.finish(),
         })
     }
@@ -6862,16 +8737,39 @@ pub struct ComputeResource {
 impl Json for ComputeResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        let mut f_location = None;
+        let mut f_tags = None;
+        let mut f_sku = None;
+        let mut f_identity = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.opt("properties")?,
-            location: o.opt("location")?,
-            tags: o.opt("tags")?,
-            sku: o.opt("sku")?,
-            identity: o.opt("identity")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: f_properties,
+            location: f_location,
+            tags: f_tags,
+            sku: f_sku,
+            identity: f_identity,
             extra: o.finish(),
         })
     }
@@ -6902,8 +8800,17 @@ pub struct ComputeRuntimeDto {
 impl Json for ComputeRuntimeDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_spark_runtime_version = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "sparkRuntimeVersion" => {
+                    f_spark_runtime_version = ObjReader::field("sparkRuntimeVersion", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            spark_runtime_version: o.opt("sparkRuntimeVersion")?,
+            spark_runtime_version: f_spark_runtime_version,
             extra: o.finish(),
         })
     }
@@ -6928,8 +8835,17 @@ pub struct ComputeSchedules {
 impl Json for ComputeSchedules {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_compute_start_stop = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeStartStop" => {
+                    f_compute_start_stop = ObjReader::field("computeStartStop", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_start_stop: o.opt("computeStartStop")?,
+            compute_start_stop: f_compute_start_stop,
             extra: o.finish(),
         })
     }
@@ -7039,15 +8955,38 @@ pub struct ComputeStartStopSchedule {
 impl Json for ComputeStartStopSchedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_provisioning_status = None;
+        let mut f_status = None;
+        let mut f_action = None;
+        let mut f_trigger_type = None;
+        let mut f_recurrence = None;
+        let mut f_cron = None;
+        let mut f_schedule = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "provisioningStatus" => {
+                    f_provisioning_status = ObjReader::field("provisioningStatus", v)?;
+                }
+                "status" => f_status = ObjReader::field("status", v)?,
+                "action" => f_action = ObjReader::field("action", v)?,
+                "triggerType" => f_trigger_type = ObjReader::field("triggerType", v)?,
+                "recurrence" => f_recurrence = ObjReader::field("recurrence", v)?,
+                "cron" => f_cron = ObjReader::field("cron", v)?,
+                "schedule" => f_schedule = ObjReader::field("schedule", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            provisioning_status: o.opt("provisioningStatus")?,
-            status: o.opt("status")?,
-            action: o.opt("action")?,
-            trigger_type: o.opt("triggerType")?,
-            recurrence: o.opt("recurrence")?,
-            cron: o.opt("cron")?,
-            schedule: o.opt("schedule")?,
+            id: f_id,
+            provisioning_status: f_provisioning_status,
+            status: f_status,
+            action: f_action,
+            trigger_type: f_trigger_type,
+            recurrence: f_recurrence,
+            cron: f_cron,
+            schedule: f_schedule,
             extra: o.finish(),
         })
     }
@@ -7966,9 +9905,28 @@ pub struct ContainerResourceRequirements {
 impl Json for ContainerResourceRequirements {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_container_resource_limits = None;
+        let mut f_container_resource_requests = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "containerResourceLimits" => {
+                    f_container_resource_limits = ObjReader::field(
+                        "containerResourceLimits",
+                        v,
+                    )?;
+                }
+                "containerResourceRequests" => {
+                    f_container_resource_requests = ObjReader::field(
+                        "containerResourceRequests",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            container_resource_limits: o.opt("containerResourceLimits")?,
-            container_resource_requests: o.opt("containerResourceRequests")?,
+            container_resource_limits: f_container_resource_limits,
+            container_resource_requests: f_container_resource_requests,
             extra: o.finish(),
         })
     }
@@ -8006,10 +9964,21 @@ pub struct ContainerResourceSettings {
 impl Json for ContainerResourceSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_cpu = None;
+        let mut f_gpu = None;
+        let mut f_memory = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "cpu" => f_cpu = ObjReader::field("cpu", v)?,
+                "gpu" => f_gpu = ObjReader::field("gpu", v)?,
+                "memory" => f_memory = ObjReader::field("memory", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            cpu: o.opt("cpu")?,
-            gpu: o.opt("gpu")?,
-            memory: o.opt("memory")?,
+            cpu: f_cpu,
+            gpu: f_gpu,
+            memory: f_memory,
             extra: o.finish(),
         })
     }
@@ -8080,8 +10049,18 @@ pub struct ContentSafety {
 impl Json for ContentSafety {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_content_safety_status = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "contentSafetyStatus" => {
+                    f_content_safety_status = ObjReader::field("contentSafetyStatus", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            content_safety_status: o.req("contentSafetyStatus")?,
+            content_safety_status: o
+                .required("contentSafetyStatus", f_content_safety_status)?,
             extra: o.finish(),
         })
     }
@@ -8152,8 +10131,20 @@ pub struct CosmosDbSettings {
 impl Json for CosmosDbSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_collections_throughput = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "collectionsThroughput" => {
+                    f_collections_throughput = ObjReader::field(
+                        "collectionsThroughput",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            collections_throughput: o.opt("collectionsThroughput")?,
+            collections_throughput: f_collections_throughput,
             extra: o.finish(),
         })
     }
@@ -8177,9 +10168,18 @@ pub struct CreateMonitorAction {
 impl Json for CreateMonitorAction {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("actionType");
+        let mut f_monitor_definition = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "monitorDefinition" => {
+                    f_monitor_definition = ObjReader::field("monitorDefinition", v)?;
+                }
+                "actionType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            monitor_definition: o.req("monitorDefinition")?,
+            monitor_definition: o.required("monitorDefinition", f_monitor_definition)?,
             extra: o.finish(),
         })
     }
@@ -8328,10 +10328,21 @@ pub struct Cron {
 impl Json for Cron {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_start_time = None;
+        let mut f_time_zone = None;
+        let mut f_expression = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "startTime" => f_start_time = ObjReader::field("startTime", v)?,
+                "timeZone" => f_time_zone = ObjReader::field("timeZone", v)?,
+                "expression" => f_expression = ObjReader::field("expression", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            start_time: o.opt("startTime")?,
-            time_zone: o.opt("timeZone")?,
-            expression: o.opt("expression")?,
+            start_time: f_start_time,
+            time_zone: f_time_zone,
+            expression: f_expression,
             extra: o.finish(),
         })
     }
@@ -8373,12 +10384,25 @@ pub struct CronTrigger {
 impl Json for CronTrigger {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("triggerType");
+        let mut f_end_time = None;
+        let mut f_start_time = None;
+        let mut f_time_zone = None;
+        let mut f_expression = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "endTime" => f_end_time = ObjReader::field("endTime", v)?,
+                "startTime" => f_start_time = ObjReader::field("startTime", v)?,
+                "timeZone" => f_time_zone = ObjReader::field("timeZone", v)?,
+                "expression" => f_expression = ObjReader::field("expression", v)?,
+                "triggerType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            end_time: o.opt("endTime")?,
-            start_time: o.opt("startTime")?,
-            time_zone: o.opt("timeZone")?,
-            expression: o.req("expression")?,
+            end_time: f_end_time,
+            start_time: f_start_time,
+            time_zone: f_time_zone,
+            expression: o.required("expression", f_expression)?,
             extra: o.finish(),
         })
     }
@@ -8407,9 +10431,16 @@ pub struct CustomForecastHorizon {
 impl Json for CustomForecastHorizon {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("mode");
+        let mut f_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "mode" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
+            value: o.required("value", f_value)?,
             extra: o.finish(),
         })
     }
@@ -8445,8 +10476,15 @@ impl std::fmt::Debug for CustomKeys {
 impl Json for CustomKeys {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_keys = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "keys" => f_keys = ObjReader::field("keys", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            keys: o.opt("keys")?,
+            keys: f_keys,
             extra: o.finish(),
         })
     }
@@ -8495,21 +10533,68 @@ pub struct CustomKeysWorkspaceConnectionProperties {
 impl Json for CustomKeysWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        let mut f_credentials = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
-            credentials: o.opt("credentials")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
+            credentials: f_credentials,
             extra: o.finish(),
         })
     }
@@ -8550,9 +10635,18 @@ pub struct CustomMetricThreshold {
 impl Json for CustomMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_metric = None;
+        let mut f_threshold = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "metric" => f_metric = ObjReader::field("metric", v)?,
+                "threshold" => f_threshold = ObjReader::field("threshold", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            metric: o.req("metric")?,
-            threshold: o.opt("threshold")?,
+            metric: o.required("metric", f_metric)?,
+            threshold: f_threshold,
             extra: o.finish(),
         })
     }
@@ -8585,11 +10679,22 @@ pub struct CustomModelJobInput {
 impl Json for CustomModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobInputType");
+        let mut f_description = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobInputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            mode: o.opt("mode")?,
-            uri: o.req("uri")?,
+            description: f_description,
+            mode: f_mode,
+            uri: o.required("uri", f_uri)?,
             extra: o.finish(),
         })
     }
@@ -8630,12 +10735,25 @@ pub struct CustomModelJobOutput {
 impl Json for CustomModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobOutputType");
+        let mut f_description = None;
+        let mut f_asset_name = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "assetName" => f_asset_name = ObjReader::field("assetName", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobOutputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            asset_name: o.opt("assetName")?,
-            mode: o.opt("mode")?,
-            uri: o.opt("uri")?,
+            description: f_description,
+            asset_name: f_asset_name,
+            mode: f_mode,
+            uri: f_uri,
             extra: o.finish(),
         })
     }
@@ -8683,14 +10801,35 @@ pub struct CustomMonitoringSignal {
 impl Json for CustomMonitoringSignal {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("signalType");
+        let mut f_notification_types = None;
+        let mut f_properties = None;
+        let mut f_component_id = None;
+        let mut f_input_assets = None;
+        let mut f_inputs = None;
+        let mut f_metric_thresholds = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "notificationTypes" => {
+                    f_notification_types = ObjReader::field("notificationTypes", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "componentId" => f_component_id = ObjReader::field("componentId", v)?,
+                "inputAssets" => f_input_assets = ObjReader::field("inputAssets", v)?,
+                "inputs" => f_inputs = ObjReader::field("inputs", v)?,
+                "metricThresholds" => {
+                    f_metric_thresholds = ObjReader::field("metricThresholds", v)?;
+                }
+                "signalType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            notification_types: o.opt("notificationTypes")?,
-            properties: o.opt("properties")?,
-            component_id: o.req("componentId")?,
-            input_assets: o.opt("inputAssets")?,
-            inputs: o.opt("inputs")?,
-            metric_thresholds: o.req("metricThresholds")?,
+            notification_types: f_notification_types,
+            properties: f_properties,
+            component_id: o.required("componentId", f_component_id)?,
+            input_assets: f_input_assets,
+            inputs: f_inputs,
+            metric_thresholds: o.required("metricThresholds", f_metric_thresholds)?,
             extra: o.finish(),
         })
     }
@@ -8721,9 +10860,16 @@ pub struct CustomNCrossValidations {
 impl Json for CustomNCrossValidations {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("mode");
+        let mut f_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "mode" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
+            value: o.required("value", f_value)?,
             extra: o.finish(),
         })
     }
@@ -8748,9 +10894,16 @@ pub struct CustomSeasonality {
 impl Json for CustomSeasonality {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("mode");
+        let mut f_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "mode" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
+            value: o.required("value", f_value)?,
             extra: o.finish(),
         })
     }
@@ -8794,15 +10947,40 @@ pub struct CustomService {
 impl Json for CustomService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_name = None;
+        let mut f_image = None;
+        let mut f_environment_variables = None;
+        let mut f_docker = None;
+        let mut f_endpoints = None;
+        let mut f_volumes = None;
+        let mut f_kernel = None;
+        let mut rest = std::collections::BTreeMap::new();
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "name" => f_name = ObjReader::field("name", v)?,
+                "image" => f_image = ObjReader::field("image", v)?,
+                "environmentVariables" => {
+                    f_environment_variables = ObjReader::field(
+                        "environmentVariables",
+                        v,
+                    )?;
+                }
+                "docker" => f_docker = ObjReader::field("docker", v)?,
+                "endpoints" => f_endpoints = ObjReader::field("endpoints", v)?,
+                "volumes" => f_volumes = ObjReader::field("volumes", v)?,
+                "kernel" => f_kernel = ObjReader::field("kernel", v)?,
+                _ => o.additional(&mut rest, k, v)?,
+            }
+        }
         Ok(Self {
-            name: o.opt("name")?,
-            image: o.opt("image")?,
-            environment_variables: o.opt("environmentVariables")?,
-            docker: o.opt("docker")?,
-            endpoints: o.opt("endpoints")?,
-            volumes: o.opt("volumes")?,
-            kernel: o.opt("kernel")?,
-            additional_properties: o.rest()?,
+            name: f_name,
+            image: f_image,
+            environment_variables: f_environment_variables,
+            docker: f_docker,
+            endpoints: f_endpoints,
+            volumes: f_volumes,
+            kernel: f_kernel,
+            additional_properties: rest,
             extra: o.finish(),
         })
     }
@@ -8833,9 +11011,16 @@ pub struct CustomTargetLags {
 impl Json for CustomTargetLags {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("mode");
+        let mut f_values = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "values" => f_values = ObjReader::field("values", v)?,
+                "mode" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            values: o.req("values")?,
+            values: o.required("values", f_values)?,
             extra: o.finish(),
         })
     }
@@ -8860,9 +11045,16 @@ pub struct CustomTargetRollingWindowSize {
 impl Json for CustomTargetRollingWindowSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("mode");
+        let mut f_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "mode" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
+            value: o.required("value", f_value)?,
             extra: o.finish(),
         })
     }
@@ -8996,10 +11188,23 @@ pub struct DataCollector {
 impl Json for DataCollector {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_collections = None;
+        let mut f_request_logging = None;
+        let mut f_rolling_rate = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "collections" => f_collections = ObjReader::field("collections", v)?,
+                "requestLogging" => {
+                    f_request_logging = ObjReader::field("requestLogging", v)?;
+                }
+                "rollingRate" => f_rolling_rate = ObjReader::field("rollingRate", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            collections: o.req("collections")?,
-            request_logging: o.opt("requestLogging")?,
-            rolling_rate: o.opt("rollingRate")?,
+            collections: o.required("collections", f_collections)?,
+            request_logging: f_request_logging,
+            rolling_rate: f_rolling_rate,
             extra: o.finish(),
         })
     }
@@ -9042,12 +11247,27 @@ pub struct DataContainer {
 impl Json for DataContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -9111,14 +11331,35 @@ pub struct DataContainerProperties {
 impl Json for DataContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_archived = None;
+        let mut f_latest_version = None;
+        let mut f_next_version = None;
+        let mut f_data_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "latestVersion" => {
+                    f_latest_version = ObjReader::field("latestVersion", v)?;
+                }
+                "nextVersion" => f_next_version = ObjReader::field("nextVersion", v)?,
+                "dataType" => f_data_type = ObjReader::field("dataType", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_archived: o.opt("isArchived")?,
-            latest_version: o.opt("latestVersion")?,
-            next_version: o.opt("nextVersion")?,
-            data_type: o.req("dataType")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_archived: f_is_archived,
+            latest_version: f_latest_version,
+            next_version: f_next_version,
+            data_type: o.required("dataType", f_data_type)?,
             extra: o.finish(),
         })
     }
@@ -9160,9 +11401,18 @@ pub struct DataContainerResourceArmPaginatedResult {
 impl Json for DataContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -9272,16 +11522,55 @@ pub struct DataDriftMonitoringSignal {
 impl Json for DataDriftMonitoringSignal {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("signalType");
+        let mut f_notification_types = None;
+        let mut f_properties = None;
+        let mut f_feature_data_type_override = None;
+        let mut f_feature_importance_settings = None;
+        let mut f_features = None;
+        let mut f_metric_thresholds = None;
+        let mut f_production_data = None;
+        let mut f_reference_data = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "notificationTypes" => {
+                    f_notification_types = ObjReader::field("notificationTypes", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "featureDataTypeOverride" => {
+                    f_feature_data_type_override = ObjReader::field(
+                        "featureDataTypeOverride",
+                        v,
+                    )?;
+                }
+                "featureImportanceSettings" => {
+                    f_feature_importance_settings = ObjReader::field(
+                        "featureImportanceSettings",
+                        v,
+                    )?;
+                }
+                "features" => f_features = ObjReader::field("features", v)?,
+                "metricThresholds" => {
+                    f_metric_thresholds = ObjReader::field("metricThresholds", v)?;
+                }
+                "productionData" => {
+                    f_production_data = ObjReader::field("productionData", v)?;
+                }
+                "referenceData" => {
+                    f_reference_data = ObjReader::field("referenceData", v)?;
+                }
+                "signalType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            notification_types: o.opt("notificationTypes")?,
-            properties: o.opt("properties")?,
-            feature_data_type_override: o.opt("featureDataTypeOverride")?,
-            feature_importance_settings: o.opt("featureImportanceSettings")?,
-            features: o.opt("features")?,
-            metric_thresholds: o.req("metricThresholds")?,
-            production_data: o.req("productionData")?,
-            reference_data: o.req("referenceData")?,
+            notification_types: f_notification_types,
+            properties: f_properties,
+            feature_data_type_override: f_feature_data_type_override,
+            feature_importance_settings: f_feature_importance_settings,
+            features: f_features,
+            metric_thresholds: o.required("metricThresholds", f_metric_thresholds)?,
+            production_data: o.required("productionData", f_production_data)?,
+            reference_data: o.required("referenceData", f_reference_data)?,
             extra: o.finish(),
         })
     }
@@ -9356,17 +11645,50 @@ pub struct DataFactory {
 impl Json for DataFactory {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_compute_location = None;
+        let mut f_provisioning_state = None;
+        let mut f_description = None;
+        let mut f_created_on = None;
+        let mut f_modified_on = None;
+        let mut f_resource_id = None;
+        let mut f_provisioning_errors = None;
+        let mut f_is_attached_compute = None;
+        let mut f_disable_local_auth = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeLocation" => {
+                    f_compute_location = ObjReader::field("computeLocation", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "createdOn" => f_created_on = ObjReader::field("createdOn", v)?,
+                "modifiedOn" => f_modified_on = ObjReader::field("modifiedOn", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                "provisioningErrors" => {
+                    f_provisioning_errors = ObjReader::field("provisioningErrors", v)?;
+                }
+                "isAttachedCompute" => {
+                    f_is_attached_compute = ObjReader::field("isAttachedCompute", v)?;
+                }
+                "disableLocalAuth" => {
+                    f_disable_local_auth = ObjReader::field("disableLocalAuth", v)?;
+                }
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_location: o.opt("computeLocation")?,
-            provisioning_state: o.opt("provisioningState")?,
-            description: o.opt("description")?,
-            created_on: o.opt("createdOn")?,
-            modified_on: o.opt("modifiedOn")?,
-            resource_id: o.opt("resourceId")?,
-            provisioning_errors: o.opt("provisioningErrors")?,
-            is_attached_compute: o.opt("isAttachedCompute")?,
-            disable_local_auth: o.opt("disableLocalAuth")?,
+            compute_location: f_compute_location,
+            provisioning_state: f_provisioning_state,
+            description: f_description,
+            created_on: f_created_on,
+            modified_on: f_modified_on,
+            resource_id: f_resource_id,
+            provisioning_errors: f_provisioning_errors,
+            is_attached_compute: f_is_attached_compute,
+            disable_local_auth: f_disable_local_auth,
             extra: o.finish(),
         })
     }
@@ -9433,18 +11755,53 @@ pub struct DataLakeAnalytics {
 impl Json for DataLakeAnalytics {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_compute_location = None;
+        let mut f_provisioning_state = None;
+        let mut f_description = None;
+        let mut f_created_on = None;
+        let mut f_modified_on = None;
+        let mut f_resource_id = None;
+        let mut f_provisioning_errors = None;
+        let mut f_is_attached_compute = None;
+        let mut f_disable_local_auth = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeLocation" => {
+                    f_compute_location = ObjReader::field("computeLocation", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "createdOn" => f_created_on = ObjReader::field("createdOn", v)?,
+                "modifiedOn" => f_modified_on = ObjReader::field("modifiedOn", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                "provisioningErrors" => {
+                    f_provisioning_errors = ObjReader::field("provisioningErrors", v)?;
+                }
+                "isAttachedCompute" => {
+                    f_is_attached_compute = ObjReader::field("isAttachedCompute", v)?;
+                }
+                "disableLocalAuth" => {
+                    f_disable_local_auth = ObjReader::field("disableLocalAuth", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_location: o.opt("computeLocation")?,
-            provisioning_state: o.opt("provisioningState")?,
-            description: o.opt("description")?,
-            created_on: o.opt("createdOn")?,
-            modified_on: o.opt("modifiedOn")?,
-            resource_id: o.opt("resourceId")?,
-            provisioning_errors: o.opt("provisioningErrors")?,
-            is_attached_compute: o.opt("isAttachedCompute")?,
-            disable_local_auth: o.opt("disableLocalAuth")?,
-            properties: o.opt("properties")?,
+            compute_location: f_compute_location,
+            provisioning_state: f_provisioning_state,
+            description: f_description,
+            created_on: f_created_on,
+            modified_on: f_modified_on,
+            resource_id: f_resource_id,
+            provisioning_errors: f_provisioning_errors,
+            is_attached_compute: f_is_attached_compute,
+            disable_local_auth: f_disable_local_auth,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -9478,8 +11835,20 @@ pub struct DataLakeAnalyticsSchemaProperties {
 impl Json for DataLakeAnalyticsSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_data_lake_store_account_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "dataLakeStoreAccountName" => {
+                    f_data_lake_store_account_name = ObjReader::field(
+                        "dataLakeStoreAccountName",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            data_lake_store_account_name: o.opt("dataLakeStoreAccountName")?,
+            data_lake_store_account_name: f_data_lake_store_account_name,
             extra: o.finish(),
         })
     }
@@ -9510,10 +11879,19 @@ pub struct DataPathAssetReference {
 impl Json for DataPathAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("referenceType");
+        let mut f_datastore_id = None;
+        let mut f_path = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "datastoreId" => f_datastore_id = ObjReader::field("datastoreId", v)?,
+                "path" => f_path = ObjReader::field("path", v)?,
+                "referenceType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            datastore_id: o.opt("datastoreId")?,
-            path: o.opt("path")?,
+            datastore_id: f_datastore_id,
+            path: f_path,
             extra: o.finish(),
         })
     }
@@ -9624,16 +12002,55 @@ pub struct DataQualityMonitoringSignal {
 impl Json for DataQualityMonitoringSignal {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("signalType");
+        let mut f_notification_types = None;
+        let mut f_properties = None;
+        let mut f_feature_data_type_override = None;
+        let mut f_feature_importance_settings = None;
+        let mut f_features = None;
+        let mut f_metric_thresholds = None;
+        let mut f_production_data = None;
+        let mut f_reference_data = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "notificationTypes" => {
+                    f_notification_types = ObjReader::field("notificationTypes", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "featureDataTypeOverride" => {
+                    f_feature_data_type_override = ObjReader::field(
+                        "featureDataTypeOverride",
+                        v,
+                    )?;
+                }
+                "featureImportanceSettings" => {
+                    f_feature_importance_settings = ObjReader::field(
+                        "featureImportanceSettings",
+                        v,
+                    )?;
+                }
+                "features" => f_features = ObjReader::field("features", v)?,
+                "metricThresholds" => {
+                    f_metric_thresholds = ObjReader::field("metricThresholds", v)?;
+                }
+                "productionData" => {
+                    f_production_data = ObjReader::field("productionData", v)?;
+                }
+                "referenceData" => {
+                    f_reference_data = ObjReader::field("referenceData", v)?;
+                }
+                "signalType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            notification_types: o.opt("notificationTypes")?,
-            properties: o.opt("properties")?,
-            feature_data_type_override: o.opt("featureDataTypeOverride")?,
-            feature_importance_settings: o.opt("featureImportanceSettings")?,
-            features: o.opt("features")?,
-            metric_thresholds: o.req("metricThresholds")?,
-            production_data: o.req("productionData")?,
-            reference_data: o.req("referenceData")?,
+            notification_types: f_notification_types,
+            properties: f_properties,
+            feature_data_type_override: f_feature_data_type_override,
+            feature_importance_settings: f_feature_importance_settings,
+            features: f_features,
+            metric_thresholds: o.required("metricThresholds", f_metric_thresholds)?,
+            production_data: o.required("productionData", f_production_data)?,
+            reference_data: o.required("referenceData", f_reference_data)?,
             extra: o.finish(),
         })
     }
@@ -9868,12 +12285,27 @@ pub struct DataVersionBase {
 impl Json for DataVersionBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -9975,9 +12407,18 @@ pub struct DataVersionBaseResourceArmPaginatedResult {
 impl Json for DataVersionBaseResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -10036,18 +12477,53 @@ pub struct Databricks {
 impl Json for Databricks {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_compute_location = None;
+        let mut f_provisioning_state = None;
+        let mut f_description = None;
+        let mut f_created_on = None;
+        let mut f_modified_on = None;
+        let mut f_resource_id = None;
+        let mut f_provisioning_errors = None;
+        let mut f_is_attached_compute = None;
+        let mut f_disable_local_auth = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeLocation" => {
+                    f_compute_location = ObjReader::field("computeLocation", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "createdOn" => f_created_on = ObjReader::field("createdOn", v)?,
+                "modifiedOn" => f_modified_on = ObjReader::field("modifiedOn", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                "provisioningErrors" => {
+                    f_provisioning_errors = ObjReader::field("provisioningErrors", v)?;
+                }
+                "isAttachedCompute" => {
+                    f_is_attached_compute = ObjReader::field("isAttachedCompute", v)?;
+                }
+                "disableLocalAuth" => {
+                    f_disable_local_auth = ObjReader::field("disableLocalAuth", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_location: o.opt("computeLocation")?,
-            provisioning_state: o.opt("provisioningState")?,
-            description: o.opt("description")?,
-            created_on: o.opt("createdOn")?,
-            modified_on: o.opt("modifiedOn")?,
-            resource_id: o.opt("resourceId")?,
-            provisioning_errors: o.opt("provisioningErrors")?,
-            is_attached_compute: o.opt("isAttachedCompute")?,
-            disable_local_auth: o.opt("disableLocalAuth")?,
-            properties: o.opt("properties")?,
+            compute_location: f_compute_location,
+            provisioning_state: f_provisioning_state,
+            description: f_description,
+            created_on: f_created_on,
+            modified_on: f_modified_on,
+            resource_id: f_resource_id,
+            provisioning_errors: f_provisioning_errors,
+            is_attached_compute: f_is_attached_compute,
+            disable_local_auth: f_disable_local_auth,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -10100,9 +12576,21 @@ impl std::fmt::Debug for DatabricksComputeSecrets {
 impl Json for DatabricksComputeSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_databricks_access_token = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "databricksAccessToken" => {
+                    f_databricks_access_token = ObjReader::field(
+                        "databricksAccessToken",
+                        v,
+                    )?;
+                }
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            databricks_access_token: o.opt("databricksAccessToken")?,
+            databricks_access_token: f_databricks_access_token,
             extra: o.finish(),
         })
     }
@@ -10149,9 +12637,23 @@ impl std::fmt::Debug for DatabricksProperties {
 impl Json for DatabricksProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_databricks_access_token = None;
+        let mut f_workspace_url = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "databricksAccessToken" => {
+                    f_databricks_access_token = ObjReader::field(
+                        "databricksAccessToken",
+                        v,
+                    )?;
+                }
+                "workspaceUrl" => f_workspace_url = ObjReader::field("workspaceUrl", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            databricks_access_token: o.opt("databricksAccessToken")?,
-            workspace_url: o.opt("workspaceUrl")?,
+            databricks_access_token: f_databricks_access_token,
+            workspace_url: f_workspace_url,
             extra: o.finish(),
         })
     }
@@ -10183,9 +12685,18 @@ pub struct DatasetReference {
 impl Json for DatasetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_name = None;
+        let mut f_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "name" => f_name = ObjReader::field("name", v)?,
+                "id" => f_id = ObjReader::field("id", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            name: o.opt("name")?,
-            id: o.opt("id")?,
+            name: f_name,
+            id: f_id,
             extra: o.finish(),
         })
     }
@@ -10227,12 +12738,27 @@ pub struct Datastore {
 impl Json for Datastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -10438,9 +12964,18 @@ pub struct DatastoreResourceArmPaginatedResult {
 impl Json for DatastoreResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -10597,7 +13132,12 @@ pub struct DefaultScaleSettings {
 impl Json for DefaultScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("scaleType");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "scaleType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -10622,8 +13162,15 @@ pub struct DeploymentLogs {
 impl Json for DeploymentLogs {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_content = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "content" => f_content = ObjReader::field("content", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            content: o.opt("content")?,
+            content: f_content,
             extra: o.finish(),
         })
     }
@@ -10653,9 +13200,20 @@ pub struct DeploymentLogsRequest {
 impl Json for DeploymentLogsRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_container_type = None;
+        let mut f_tail = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "containerType" => {
+                    f_container_type = ObjReader::field("containerType", v)?;
+                }
+                "tail" => f_tail = ObjReader::field("tail", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            container_type: o.opt("containerType")?,
-            tail: o.opt("tail")?,
+            container_type: f_container_type,
+            tail: f_tail,
             extra: o.finish(),
         })
     }
@@ -10757,10 +13315,23 @@ pub struct DeploymentResourceConfiguration {
 impl Json for DeploymentResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_instance_count = None;
+        let mut f_instance_type = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "instanceCount" => {
+                    f_instance_count = ObjReader::field("instanceCount", v)?;
+                }
+                "instanceType" => f_instance_type = ObjReader::field("instanceType", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            instance_count: o.opt("instanceCount")?,
-            instance_type: o.opt("instanceType")?,
-            properties: o.opt("properties")?,
+            instance_count: f_instance_count,
+            instance_type: f_instance_type,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -10797,10 +13368,25 @@ pub struct DestinationAsset {
 impl Json for DestinationAsset {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_destination_name = None;
+        let mut f_destination_version = None;
+        let mut f_registry_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "destinationName" => {
+                    f_destination_name = ObjReader::field("destinationName", v)?;
+                }
+                "destinationVersion" => {
+                    f_destination_version = ObjReader::field("destinationVersion", v)?;
+                }
+                "registryName" => f_registry_name = ObjReader::field("registryName", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            destination_name: o.opt("destinationName")?,
-            destination_version: o.opt("destinationVersion")?,
-            registry_name: o.opt("registryName")?,
+            destination_name: f_destination_name,
+            destination_version: f_destination_version,
+            registry_name: f_registry_name,
             extra: o.finish(),
         })
     }
@@ -10850,17 +13436,55 @@ pub struct DiagnoseRequestProperties {
 impl Json for DiagnoseRequestProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_application_insights = None;
+        let mut f_container_registry = None;
+        let mut f_dns_resolution = None;
+        let mut f_key_vault = None;
+        let mut f_nsg = None;
+        let mut f_others = None;
+        let mut f_required_resource_providers = None;
+        let mut f_resource_lock = None;
+        let mut f_storage_account = None;
+        let mut f_udr = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "applicationInsights" => {
+                    f_application_insights = ObjReader::field("applicationInsights", v)?;
+                }
+                "containerRegistry" => {
+                    f_container_registry = ObjReader::field("containerRegistry", v)?;
+                }
+                "dnsResolution" => {
+                    f_dns_resolution = ObjReader::field("dnsResolution", v)?;
+                }
+                "keyVault" => f_key_vault = ObjReader::field("keyVault", v)?,
+                "nsg" => f_nsg = ObjReader::field("nsg", v)?,
+                "others" => f_others = ObjReader::field("others", v)?,
+                "requiredResourceProviders" => {
+                    f_required_resource_providers = ObjReader::field(
+                        "requiredResourceProviders",
+                        v,
+                    )?;
+                }
+                "resourceLock" => f_resource_lock = ObjReader::field("resourceLock", v)?,
+                "storageAccount" => {
+                    f_storage_account = ObjReader::field("storageAccount", v)?;
+                }
+                "udr" => f_udr = ObjReader::field("udr", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            application_insights: o.opt("applicationInsights")?,
-            container_registry: o.opt("containerRegistry")?,
-            dns_resolution: o.opt("dnsResolution")?,
-            key_vault: o.opt("keyVault")?,
-            nsg: o.opt("nsg")?,
-            others: o.opt("others")?,
-            required_resource_providers: o.opt("requiredResourceProviders")?,
-            resource_lock: o.opt("resourceLock")?,
-            storage_account: o.opt("storageAccount")?,
-            udr: o.opt("udr")?,
+            application_insights: f_application_insights,
+            container_registry: f_container_registry,
+            dns_resolution: f_dns_resolution,
+            key_vault: f_key_vault,
+            nsg: f_nsg,
+            others: f_others,
+            required_resource_providers: f_required_resource_providers,
+            resource_lock: f_resource_lock,
+            storage_account: f_storage_account,
+            udr: f_udr,
             extra: o.finish(),
         })
     }
@@ -10892,8 +13516,15 @@ pub struct DiagnoseResponseResult {
 impl Json for DiagnoseResponseResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.opt("value")?,
+            value: f_value,
             extra: o.finish(),
         })
     }
@@ -10924,16 +13555,73 @@ pub struct DiagnoseResponseResultValue {
 impl Json for DiagnoseResponseResultValue {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_user_defined_route_results = None;
+        let mut f_network_security_rule_results = None;
+        let mut f_resource_lock_results = None;
+        let mut f_dns_resolution_results = None;
+        let mut f_storage_account_results = None;
+        let mut f_key_vault_results = None;
+        let mut f_container_registry_results = None;
+        let mut f_application_insights_results = None;
+        let mut f_other_results = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "userDefinedRouteResults" => {
+                    f_user_defined_route_results = ObjReader::field(
+                        "userDefinedRouteResults",
+                        v,
+                    )?;
+                }
+                "networkSecurityRuleResults" => {
+                    f_network_security_rule_results = ObjReader::field(
+                        "networkSecurityRuleResults",
+                        v,
+                    )?;
+                }
+                "resourceLockResults" => {
+                    f_resource_lock_results = ObjReader::field("resourceLockResults", v)?;
+                }
+                "dnsResolutionResults" => {
+                    f_dns_resolution_results = ObjReader::field(
+                        "dnsResolutionResults",
+                        v,
+                    )?;
+                }
+                "storageAccountResults" => {
+                    f_storage_account_results = ObjReader::field(
+                        "storageAccountResults",
+                        v,
+                    )?;
+                }
+                "keyVaultResults" => {
+                    f_key_vault_results = ObjReader::field("keyVaultResults", v)?;
+                }
+                "containerRegistryResults" => {
+                    f_container_registry_results = ObjReader::field(
+                        "containerRegistryResults",
+                        v,
+                    )?;
+                }
+                "applicationInsightsResults" => {
+                    f_application_insights_results = ObjReader::field(
+                        "applicationInsightsResults",
+                        v,
+                    )?;
+                }
+                "otherResults" => f_other_results = ObjReader::field("otherResults", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            user_defined_route_results: o.opt("userDefinedRouteResults")?,
-            network_security_rule_results: o.opt("networkSecurityRuleResults")?,
-            resource_lock_results: o.opt("resourceLockResults")?,
-            dns_resolution_results: o.opt("dnsResolutionResults")?,
-            storage_account_results: o.opt("storageAccountResults")?,
-            key_vault_results: o.opt("keyVaultResults")?,
-            container_registry_results: o.opt("containerRegistryResults")?,
-            application_insights_results: o.opt("applicationInsightsResults")?,
-            other_results: o.opt("otherResults")?,
+            user_defined_route_results: f_user_defined_route_results,
+            network_security_rule_results: f_network_security_rule_results,
+            resource_lock_results: f_resource_lock_results,
+            dns_resolution_results: f_dns_resolution_results,
+            storage_account_results: f_storage_account_results,
+            key_vault_results: f_key_vault_results,
+            container_registry_results: f_container_registry_results,
+            application_insights_results: f_application_insights_results,
+            other_results: f_other_results,
             extra: o.finish(),
         })
     }
@@ -10976,10 +13664,21 @@ pub struct DiagnoseResult {
 impl Json for DiagnoseResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_code = None;
+        let mut f_level = None;
+        let mut f_message = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "code" => f_code = ObjReader::field("code", v)?,
+                "level" => f_level = ObjReader::field("level", v)?,
+                "message" => f_message = ObjReader::field("message", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            code: o.opt("code")?,
-            level: o.opt("level")?,
-            message: o.opt("message")?,
+            code: f_code,
+            level: f_level,
+            message: f_message,
             extra: o.finish(),
         })
     }
@@ -11054,8 +13753,15 @@ pub struct DiagnoseWorkspaceParameters {
 impl Json for DiagnoseWorkspaceParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.opt("value")?,
+            value: f_value,
             extra: o.finish(),
         })
     }
@@ -11192,9 +13898,17 @@ pub struct Docker {
 impl Json for Docker {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_privileged = None;
+        let mut rest = std::collections::BTreeMap::new();
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "privileged" => f_privileged = ObjReader::field("privileged", v)?,
+                _ => o.additional(&mut rest, k, v)?,
+            }
+        }
         Ok(Self {
-            privileged: o.opt("privileged")?,
-            additional_properties: o.rest()?,
+            privileged: f_privileged,
+            additional_properties: rest,
             extra: o.finish(),
         })
     }
@@ -11242,10 +13956,19 @@ impl std::fmt::Debug for DockerCredential {
 impl Json for DockerCredential {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("credentialType");
+        let mut f_password = None;
+        let mut f_user_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "password" => f_password = ObjReader::field("password", v)?,
+                "userName" => f_user_name = ObjReader::field("userName", v)?,
+                "credentialType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            password: o.opt("password")?,
-            user_name: o.opt("userName")?,
+            password: f_password,
+            user_name: f_user_name,
             extra: o.finish(),
         })
     }
@@ -11477,8 +14200,17 @@ pub struct EncryptionKeyVaultUpdateProperties {
 impl Json for EncryptionKeyVaultUpdateProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_key_identifier = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "keyIdentifier" => {
+                    f_key_identifier = ObjReader::field("keyIdentifier", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            key_identifier: o.req("keyIdentifier")?,
+            key_identifier: o.required("keyIdentifier", f_key_identifier)?,
             extra: o.finish(),
         })
     }
@@ -11515,13 +14247,45 @@ pub struct EncryptionProperty {
 impl Json for EncryptionProperty {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_cosmos_db_resource_id = None;
+        let mut f_identity = None;
+        let mut f_key_vault_properties = None;
+        let mut f_search_account_resource_id = None;
+        let mut f_status = None;
+        let mut f_storage_account_resource_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "cosmosDbResourceId" => {
+                    f_cosmos_db_resource_id = ObjReader::field("cosmosDbResourceId", v)?;
+                }
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "keyVaultProperties" => {
+                    f_key_vault_properties = ObjReader::field("keyVaultProperties", v)?;
+                }
+                "searchAccountResourceId" => {
+                    f_search_account_resource_id = ObjReader::field(
+                        "searchAccountResourceId",
+                        v,
+                    )?;
+                }
+                "status" => f_status = ObjReader::field("status", v)?,
+                "storageAccountResourceId" => {
+                    f_storage_account_resource_id = ObjReader::field(
+                        "storageAccountResourceId",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            cosmos_db_resource_id: o.opt("cosmosDbResourceId")?,
-            identity: o.opt("identity")?,
-            key_vault_properties: o.req("keyVaultProperties")?,
-            search_account_resource_id: o.opt("searchAccountResourceId")?,
-            status: o.req("status")?,
-            storage_account_resource_id: o.opt("storageAccountResourceId")?,
+            cosmos_db_resource_id: f_cosmos_db_resource_id,
+            identity: f_identity,
+            key_vault_properties: o
+                .required("keyVaultProperties", f_key_vault_properties)?,
+            search_account_resource_id: f_search_account_resource_id,
+            status: o.required("status", f_status)?,
+            storage_account_resource_id: f_storage_account_resource_id,
             extra: o.finish(),
         })
     }
@@ -11602,8 +14366,18 @@ pub struct EncryptionUpdateProperties {
 impl Json for EncryptionUpdateProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_key_vault_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "keyVaultProperties" => {
+                    f_key_vault_properties = ObjReader::field("keyVaultProperties", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            key_vault_properties: o.req("keyVaultProperties")?,
+            key_vault_properties: o
+                .required("keyVaultProperties", f_key_vault_properties)?,
             extra: o.finish(),
         })
     }
@@ -11641,12 +14415,27 @@ pub struct Endpoint {
 impl Json for Endpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_protocol = None;
+        let mut f_name = None;
+        let mut f_target = None;
+        let mut f_published = None;
+        let mut f_host_ip = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "protocol" => f_protocol = ObjReader::field("protocol", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "target" => f_target = ObjReader::field("target", v)?,
+                "published" => f_published = ObjReader::field("published", v)?,
+                "hostIp" => f_host_ip = ObjReader::field("hostIp", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            protocol: o.opt("protocol")?,
-            name: o.opt("name")?,
-            target: o.opt("target")?,
-            published: o.opt("published")?,
-            host_ip: o.opt("hostIp")?,
+            protocol: f_protocol,
+            name: f_name,
+            target: f_target,
+            published: f_published,
+            host_ip: f_host_ip,
             extra: o.finish(),
         })
     }
@@ -11704,9 +14493,18 @@ impl std::fmt::Debug for EndpointAuthKeys {
 impl Json for EndpointAuthKeys {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_primary_key = None;
+        let mut f_secondary_key = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "primaryKey" => f_primary_key = ObjReader::field("primaryKey", v)?,
+                "secondaryKey" => f_secondary_key = ObjReader::field("secondaryKey", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            primary_key: o.opt("primaryKey")?,
-            secondary_key: o.opt("secondaryKey")?,
+            primary_key: f_primary_key,
+            secondary_key: f_secondary_key,
             extra: o.finish(),
         })
     }
@@ -11818,11 +14616,31 @@ impl std::fmt::Debug for EndpointAuthToken {
 impl Json for EndpointAuthToken {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_access_token = None;
+        let mut f_expiry_time_utc = None;
+        let mut f_refresh_after_time_utc = None;
+        let mut f_token_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "accessToken" => f_access_token = ObjReader::field("accessToken", v)?,
+                "expiryTimeUtc" => {
+                    f_expiry_time_utc = ObjReader::field("expiryTimeUtc", v)?;
+                }
+                "refreshAfterTimeUtc" => {
+                    f_refresh_after_time_utc = ObjReader::field(
+                        "refreshAfterTimeUtc",
+                        v,
+                    )?;
+                }
+                "tokenType" => f_token_type = ObjReader::field("tokenType", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            access_token: o.opt("accessToken")?,
-            expiry_time_utc: o.opt("expiryTimeUtc")?,
-            refresh_after_time_utc: o.opt("refreshAfterTimeUtc")?,
-            token_type: o.opt("tokenType")?,
+            access_token: f_access_token,
+            expiry_time_utc: f_expiry_time_utc,
+            refresh_after_time_utc: f_refresh_after_time_utc,
+            token_type: f_token_type,
             extra: o.finish(),
         })
     }
@@ -11968,12 +14786,36 @@ pub struct EndpointDeploymentPropertiesBase {
 impl Json for EndpointDeploymentPropertiesBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_code_configuration = None;
+        let mut f_description = None;
+        let mut f_environment_id = None;
+        let mut f_environment_variables = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "codeConfiguration" => {
+                    f_code_configuration = ObjReader::field("codeConfiguration", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "environmentId" => {
+                    f_environment_id = ObjReader::field("environmentId", v)?;
+                }
+                "environmentVariables" => {
+                    f_environment_variables = ObjReader::field(
+                        "environmentVariables",
+                        v,
+                    )?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            code_configuration: o.opt("codeConfiguration")?,
-            description: o.opt("description")?,
-            environment_id: o.opt("environmentId")?,
-            environment_variables: o.opt("environmentVariables")?,
-            properties: o.opt("properties")?,
+            code_configuration: f_code_configuration,
+            description: f_description,
+            environment_id: f_environment_id,
+            environment_variables: f_environment_variables,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -12044,13 +14886,30 @@ impl std::fmt::Debug for EndpointPropertiesBase {
 impl Json for EndpointPropertiesBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_auth_mode = None;
+        let mut f_description = None;
+        let mut f_keys = None;
+        let mut f_properties = None;
+        let mut f_scoring_uri = None;
+        let mut f_swagger_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "authMode" => f_auth_mode = ObjReader::field("authMode", v)?,
+                "description" => f_description = ObjReader::field("description", v)?,
+                "keys" => f_keys = ObjReader::field("keys", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "scoringUri" => f_scoring_uri = ObjReader::field("scoringUri", v)?,
+                "swaggerUri" => f_swagger_uri = ObjReader::field("swaggerUri", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            auth_mode: o.req("authMode")?,
-            description: o.opt("description")?,
-            keys: o.opt("keys")?,
-            properties: o.opt("properties")?,
-            scoring_uri: o.opt("scoringUri")?,
-            swagger_uri: o.opt("swaggerUri")?,
+            auth_mode: o.required("authMode", f_auth_mode)?,
+            description: f_description,
+            keys: f_keys,
+            properties: f_properties,
+            scoring_uri: f_scoring_uri,
+            swagger_uri: f_swagger_uri,
             extra: o.finish(),
         })
     }
@@ -12152,9 +15011,25 @@ pub struct EndpointScheduleAction {
 impl Json for EndpointScheduleAction {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("actionType");
+        let mut f_endpoint_invocation_definition = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "endpointInvocationDefinition" => {
+                    f_endpoint_invocation_definition = ObjReader::field(
+                        "endpointInvocationDefinition",
+                        v,
+                    )?;
+                }
+                "actionType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            endpoint_invocation_definition: o.req("endpointInvocationDefinition")?,
+            endpoint_invocation_definition: o
+                .required(
+                    "endpointInvocationDefinition",
+                    f_endpoint_invocation_definition,
+                )?,
             extra: o.finish(),
         })
     }
@@ -12253,12 +15128,27 @@ pub struct EnvironmentContainer {
 impl Json for EnvironmentContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -12317,14 +15207,37 @@ pub struct EnvironmentContainerProperties {
 impl Json for EnvironmentContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_archived = None;
+        let mut f_latest_version = None;
+        let mut f_next_version = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "latestVersion" => {
+                    f_latest_version = ObjReader::field("latestVersion", v)?;
+                }
+                "nextVersion" => f_next_version = ObjReader::field("nextVersion", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_archived: o.opt("isArchived")?,
-            latest_version: o.opt("latestVersion")?,
-            next_version: o.opt("nextVersion")?,
-            provisioning_state: o.opt("provisioningState")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_archived: f_is_archived,
+            latest_version: f_latest_version,
+            next_version: f_next_version,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -12357,9 +15270,18 @@ pub struct EnvironmentContainerResourceArmPaginatedResult {
 impl Json for EnvironmentContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -12435,10 +15357,20 @@ pub struct EnvironmentVariable {
 impl Json for EnvironmentVariable {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_type_ = None;
+        let mut f_value = None;
+        let mut rest = std::collections::BTreeMap::new();
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "value" => f_value = ObjReader::field("value", v)?,
+                _ => o.additional(&mut rest, k, v)?,
+            }
+        }
         Ok(Self {
-            type_: o.opt("type")?,
-            value: o.opt("value")?,
-            additional_properties: o.rest()?,
+            type_: f_type_,
+            value: f_value,
+            additional_properties: rest,
             extra: o.finish(),
         })
     }
@@ -12522,12 +15454,27 @@ pub struct EnvironmentVersion {
 impl Json for EnvironmentVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -12605,21 +15552,60 @@ pub struct EnvironmentVersionProperties {
 impl Json for EnvironmentVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_anonymous = None;
+        let mut f_is_archived = None;
+        let mut f_auto_rebuild = None;
+        let mut f_build = None;
+        let mut f_conda_file = None;
+        let mut f_environment_type = None;
+        let mut f_image = None;
+        let mut f_inference_config = None;
+        let mut f_os_type = None;
+        let mut f_provisioning_state = None;
+        let mut f_stage = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isAnonymous" => f_is_anonymous = ObjReader::field("isAnonymous", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "autoRebuild" => f_auto_rebuild = ObjReader::field("autoRebuild", v)?,
+                "build" => f_build = ObjReader::field("build", v)?,
+                "condaFile" => f_conda_file = ObjReader::field("condaFile", v)?,
+                "environmentType" => {
+                    f_environment_type = ObjReader::field("environmentType", v)?;
+                }
+                "image" => f_image = ObjReader::field("image", v)?,
+                "inferenceConfig" => {
+                    f_inference_config = ObjReader::field("inferenceConfig", v)?;
+                }
+                "osType" => f_os_type = ObjReader::field("osType", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "stage" => f_stage = ObjReader::field("stage", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_anonymous: o.opt("isAnonymous")?,
-            is_archived: o.opt("isArchived")?,
-            auto_rebuild: o.opt("autoRebuild")?,
-            build: o.opt("build")?,
-            conda_file: o.opt("condaFile")?,
-            environment_type: o.opt("environmentType")?,
-            image: o.opt("image")?,
-            inference_config: o.opt("inferenceConfig")?,
-            os_type: o.opt("osType")?,
-            provisioning_state: o.opt("provisioningState")?,
-            stage: o.opt("stage")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_anonymous: f_is_anonymous,
+            is_archived: f_is_archived,
+            auto_rebuild: f_auto_rebuild,
+            build: f_build,
+            conda_file: f_conda_file,
+            environment_type: f_environment_type,
+            image: f_image,
+            inference_config: f_inference_config,
+            os_type: f_os_type,
+            provisioning_state: f_provisioning_state,
+            stage: f_stage,
             extra: o.finish(),
         })
     }
@@ -12659,9 +15645,18 @@ pub struct EnvironmentVersionResourceArmPaginatedResult {
 impl Json for EnvironmentVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -12693,9 +15688,18 @@ pub struct ErrorAdditionalInfo {
 impl Json for ErrorAdditionalInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_type_ = None;
+        let mut f_info = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "info" => f_info = ObjReader::field("info", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            type_: o.opt("type")?,
-            info: o.opt("info")?,
+            type_: f_type_,
+            info: f_info,
             extra: o.finish(),
         })
     }
@@ -12739,12 +15743,29 @@ pub struct ErrorDetail {
 impl Json for ErrorDetail {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_code = None;
+        let mut f_message = None;
+        let mut f_target = None;
+        let mut f_details = None;
+        let mut f_additional_info = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "code" => f_code = ObjReader::field("code", v)?,
+                "message" => f_message = ObjReader::field("message", v)?,
+                "target" => f_target = ObjReader::field("target", v)?,
+                "details" => f_details = ObjReader::field("details", v)?,
+                "additionalInfo" => {
+                    f_additional_info = ObjReader::field("additionalInfo", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            code: o.opt("code")?,
-            message: o.opt("message")?,
-            target: o.opt("target")?,
-            details: o.opt("details")?,
-            additional_info: o.opt("additionalInfo")?,
+            code: f_code,
+            message: f_message,
+            target: f_target,
+            details: f_details,
+            additional_info: f_additional_info,
             extra: o.finish(),
         })
     }
@@ -12773,8 +15794,15 @@ pub struct ErrorResponse {
 impl Json for ErrorResponse {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_error = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "error" => f_error = ObjReader::field("error", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            error: o.opt("error")?,
+            error: f_error,
             extra: o.finish(),
         })
     }
@@ -12803,10 +15831,21 @@ pub struct EstimatedVmPrice {
 impl Json for EstimatedVmPrice {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_retail_price = None;
+        let mut f_os_type = None;
+        let mut f_vm_tier = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "retailPrice" => f_retail_price = ObjReader::field("retailPrice", v)?,
+                "osType" => f_os_type = ObjReader::field("osType", v)?,
+                "vmTier" => f_vm_tier = ObjReader::field("vmTier", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            retail_price: o.req("retailPrice")?,
-            os_type: o.req("osType")?,
-            vm_tier: o.req("vmTier")?,
+            retail_price: o.required("retailPrice", f_retail_price)?,
+            os_type: o.required("osType", f_os_type)?,
+            vm_tier: o.required("vmTier", f_vm_tier)?,
             extra: o.finish(),
         })
     }
@@ -12842,10 +15881,25 @@ pub struct EstimatedVmPrices {
 impl Json for EstimatedVmPrices {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_billing_currency = None;
+        let mut f_unit_of_measure = None;
+        let mut f_values = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "billingCurrency" => {
+                    f_billing_currency = ObjReader::field("billingCurrency", v)?;
+                }
+                "unitOfMeasure" => {
+                    f_unit_of_measure = ObjReader::field("unitOfMeasure", v)?;
+                }
+                "values" => f_values = ObjReader::field("values", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            billing_currency: o.req("billingCurrency")?,
-            unit_of_measure: o.req("unitOfMeasure")?,
-            values: o.req("values")?,
+            billing_currency: o.required("billingCurrency", f_billing_currency)?,
+            unit_of_measure: o.required("unitOfMeasure", f_unit_of_measure)?,
+            values: o.required("values", f_values)?,
             extra: o.finish(),
         })
     }
@@ -12875,8 +15929,15 @@ pub struct ExternalFqdnResponse {
 impl Json for ExternalFqdnResponse {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.opt("value")?,
+            value: f_value,
             extra: o.finish(),
         })
     }
@@ -12917,12 +15978,27 @@ pub struct Feature {
 impl Json for Feature {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -12970,15 +16046,53 @@ pub struct FeatureAttributionDriftMonitoringSignal {
 impl Json for FeatureAttributionDriftMonitoringSignal {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("signalType");
+        let mut f_notification_types = None;
+        let mut f_properties = None;
+        let mut f_feature_data_type_override = None;
+        let mut f_feature_importance_settings = None;
+        let mut f_metric_threshold = None;
+        let mut f_production_data = None;
+        let mut f_reference_data = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "notificationTypes" => {
+                    f_notification_types = ObjReader::field("notificationTypes", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "featureDataTypeOverride" => {
+                    f_feature_data_type_override = ObjReader::field(
+                        "featureDataTypeOverride",
+                        v,
+                    )?;
+                }
+                "featureImportanceSettings" => {
+                    f_feature_importance_settings = ObjReader::field(
+                        "featureImportanceSettings",
+                        v,
+                    )?;
+                }
+                "metricThreshold" => {
+                    f_metric_threshold = ObjReader::field("metricThreshold", v)?;
+                }
+                "productionData" => {
+                    f_production_data = ObjReader::field("productionData", v)?;
+                }
+                "referenceData" => {
+                    f_reference_data = ObjReader::field("referenceData", v)?;
+                }
+                "signalType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            notification_types: o.opt("notificationTypes")?,
-            properties: o.opt("properties")?,
-            feature_data_type_override: o.opt("featureDataTypeOverride")?,
-            feature_importance_settings: o.req("featureImportanceSettings")?,
-            metric_threshold: o.req("metricThreshold")?,
-            production_data: o.req("productionData")?,
-            reference_data: o.req("referenceData")?,
+            notification_types: f_notification_types,
+            properties: f_properties,
+            feature_data_type_override: f_feature_data_type_override,
+            feature_importance_settings: o
+                .required("featureImportanceSettings", f_feature_importance_settings)?,
+            metric_threshold: o.required("metricThreshold", f_metric_threshold)?,
+            production_data: o.required("productionData", f_production_data)?,
+            reference_data: o.required("referenceData", f_reference_data)?,
             extra: o.finish(),
         })
     }
@@ -13066,9 +16180,18 @@ pub struct FeatureAttributionMetricThreshold {
 impl Json for FeatureAttributionMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_metric = None;
+        let mut f_threshold = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "metric" => f_metric = ObjReader::field("metric", v)?,
+                "threshold" => f_threshold = ObjReader::field("threshold", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            metric: o.req("metric")?,
-            threshold: o.opt("threshold")?,
+            metric: o.required("metric", f_metric)?,
+            threshold: f_threshold,
             extra: o.finish(),
         })
     }
@@ -13217,9 +16340,18 @@ pub struct FeatureImportanceSettings {
 impl Json for FeatureImportanceSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_mode = None;
+        let mut f_target_column = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "targetColumn" => f_target_column = ObjReader::field("targetColumn", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            mode: o.opt("mode")?,
-            target_column: o.opt("targetColumn")?,
+            mode: f_mode,
+            target_column: f_target_column,
             extra: o.finish(),
         })
     }
@@ -13308,12 +16440,27 @@ pub struct FeatureProperties {
 impl Json for FeatureProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_data_type = None;
+        let mut f_feature_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "dataType" => f_data_type = ObjReader::field("dataType", v)?,
+                "featureName" => f_feature_name = ObjReader::field("featureName", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            data_type: o.opt("dataType")?,
-            feature_name: o.opt("featureName")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            data_type: f_data_type,
+            feature_name: f_feature_name,
             extra: o.finish(),
         })
     }
@@ -13344,9 +16491,18 @@ pub struct FeatureResourceArmPaginatedResult {
 impl Json for FeatureResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -13372,10 +16528,33 @@ pub struct FeatureStoreSettings {
 impl Json for FeatureStoreSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_compute_runtime = None;
+        let mut f_offline_store_connection_name = None;
+        let mut f_online_store_connection_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeRuntime" => {
+                    f_compute_runtime = ObjReader::field("computeRuntime", v)?;
+                }
+                "offlineStoreConnectionName" => {
+                    f_offline_store_connection_name = ObjReader::field(
+                        "offlineStoreConnectionName",
+                        v,
+                    )?;
+                }
+                "onlineStoreConnectionName" => {
+                    f_online_store_connection_name = ObjReader::field(
+                        "onlineStoreConnectionName",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_runtime: o.opt("computeRuntime")?,
-            offline_store_connection_name: o.opt("offlineStoreConnectionName")?,
-            online_store_connection_name: o.opt("onlineStoreConnectionName")?,
+            compute_runtime: f_compute_runtime,
+            offline_store_connection_name: f_offline_store_connection_name,
+            online_store_connection_name: f_online_store_connection_name,
             extra: o.finish(),
         })
     }
@@ -13401,9 +16580,16 @@ pub struct FeatureSubset {
 impl Json for FeatureSubset {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("filterType");
+        let mut f_features = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "features" => f_features = ObjReader::field("features", v)?,
+                "filterType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            features: o.req("features")?,
+            features: o.required("features", f_features)?,
             extra: o.finish(),
         })
     }
@@ -13435,9 +16621,22 @@ pub struct FeatureWindow {
 impl Json for FeatureWindow {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_feature_window_end = None;
+        let mut f_feature_window_start = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "featureWindowEnd" => {
+                    f_feature_window_end = ObjReader::field("featureWindowEnd", v)?;
+                }
+                "featureWindowStart" => {
+                    f_feature_window_start = ObjReader::field("featureWindowStart", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            feature_window_end: o.opt("featureWindowEnd")?,
-            feature_window_start: o.opt("featureWindowStart")?,
+            feature_window_end: f_feature_window_end,
+            feature_window_start: f_feature_window_start,
             extra: o.finish(),
         })
     }
@@ -13479,12 +16678,27 @@ pub struct FeaturesetContainer {
 impl Json for FeaturesetContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -13543,14 +16757,37 @@ pub struct FeaturesetContainerProperties {
 impl Json for FeaturesetContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_archived = None;
+        let mut f_latest_version = None;
+        let mut f_next_version = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "latestVersion" => {
+                    f_latest_version = ObjReader::field("latestVersion", v)?;
+                }
+                "nextVersion" => f_next_version = ObjReader::field("nextVersion", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_archived: o.opt("isArchived")?,
-            latest_version: o.opt("latestVersion")?,
-            next_version: o.opt("nextVersion")?,
-            provisioning_state: o.opt("provisioningState")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_archived: f_is_archived,
+            latest_version: f_latest_version,
+            next_version: f_next_version,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -13583,9 +16820,18 @@ pub struct FeaturesetContainerResourceArmPaginatedResult {
 impl Json for FeaturesetContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -13613,8 +16859,15 @@ pub struct FeaturesetSpecification {
 impl Json for FeaturesetSpecification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_path = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "path" => f_path = ObjReader::field("path", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            path: o.opt("path")?,
+            path: f_path,
             extra: o.finish(),
         })
     }
@@ -13655,12 +16908,27 @@ pub struct FeaturesetVersion {
 impl Json for FeaturesetVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -13707,16 +16975,48 @@ pub struct FeaturesetVersionBackfillRequest {
 impl Json for FeaturesetVersionBackfillRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_data_availability_status = None;
+        let mut f_description = None;
+        let mut f_display_name = None;
+        let mut f_feature_window = None;
+        let mut f_job_id = None;
+        let mut f_properties = None;
+        let mut f_resource = None;
+        let mut f_spark_configuration = None;
+        let mut f_tags = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "dataAvailabilityStatus" => {
+                    f_data_availability_status = ObjReader::field(
+                        "dataAvailabilityStatus",
+                        v,
+                    )?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "displayName" => f_display_name = ObjReader::field("displayName", v)?,
+                "featureWindow" => {
+                    f_feature_window = ObjReader::field("featureWindow", v)?;
+                }
+                "jobId" => f_job_id = ObjReader::field("jobId", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "resource" => f_resource = ObjReader::field("resource", v)?,
+                "sparkConfiguration" => {
+                    f_spark_configuration = ObjReader::field("sparkConfiguration", v)?;
+                }
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            data_availability_status: o.opt("dataAvailabilityStatus")?,
-            description: o.opt("description")?,
-            display_name: o.opt("displayName")?,
-            feature_window: o.opt("featureWindow")?,
-            job_id: o.opt("jobId")?,
-            properties: o.opt("properties")?,
-            resource: o.opt("resource")?,
-            spark_configuration: o.opt("sparkConfiguration")?,
-            tags: o.opt("tags")?,
+            data_availability_status: f_data_availability_status,
+            description: f_description,
+            display_name: f_display_name,
+            feature_window: f_feature_window,
+            job_id: f_job_id,
+            properties: f_properties,
+            resource: f_resource,
+            spark_configuration: f_spark_configuration,
+            tags: f_tags,
             extra: o.finish(),
         })
     }
@@ -13751,8 +17051,15 @@ pub struct FeaturesetVersionBackfillResponse {
 impl Json for FeaturesetVersionBackfillResponse {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_job_ids = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "jobIds" => f_job_ids = ObjReader::field("jobIds", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            job_ids: o.opt("jobIds")?,
+            job_ids: f_job_ids,
             extra: o.finish(),
         })
     }
@@ -13815,17 +17122,51 @@ pub struct FeaturesetVersionProperties {
 impl Json for FeaturesetVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_anonymous = None;
+        let mut f_is_archived = None;
+        let mut f_entities = None;
+        let mut f_materialization_settings = None;
+        let mut f_provisioning_state = None;
+        let mut f_specification = None;
+        let mut f_stage = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isAnonymous" => f_is_anonymous = ObjReader::field("isAnonymous", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "entities" => f_entities = ObjReader::field("entities", v)?,
+                "materializationSettings" => {
+                    f_materialization_settings = ObjReader::field(
+                        "materializationSettings",
+                        v,
+                    )?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "specification" => {
+                    f_specification = ObjReader::field("specification", v)?;
+                }
+                "stage" => f_stage = ObjReader::field("stage", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_anonymous: o.opt("isAnonymous")?,
-            is_archived: o.opt("isArchived")?,
-            entities: o.opt("entities")?,
-            materialization_settings: o.opt("materializationSettings")?,
-            provisioning_state: o.opt("provisioningState")?,
-            specification: o.opt("specification")?,
-            stage: o.opt("stage")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_anonymous: f_is_anonymous,
+            is_archived: f_is_archived,
+            entities: f_entities,
+            materialization_settings: f_materialization_settings,
+            provisioning_state: f_provisioning_state,
+            specification: f_specification,
+            stage: f_stage,
             extra: o.finish(),
         })
     }
@@ -13861,9 +17202,18 @@ pub struct FeaturesetVersionResourceArmPaginatedResult {
 impl Json for FeaturesetVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -13905,12 +17255,27 @@ pub struct FeaturestoreEntityContainer {
 impl Json for FeaturestoreEntityContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -13969,14 +17334,37 @@ pub struct FeaturestoreEntityContainerProperties {
 impl Json for FeaturestoreEntityContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_archived = None;
+        let mut f_latest_version = None;
+        let mut f_next_version = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "latestVersion" => {
+                    f_latest_version = ObjReader::field("latestVersion", v)?;
+                }
+                "nextVersion" => f_next_version = ObjReader::field("nextVersion", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_archived: o.opt("isArchived")?,
-            latest_version: o.opt("latestVersion")?,
-            next_version: o.opt("nextVersion")?,
-            provisioning_state: o.opt("provisioningState")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_archived: f_is_archived,
+            latest_version: f_latest_version,
+            next_version: f_next_version,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -14009,9 +17397,18 @@ pub struct FeaturestoreEntityContainerResourceArmPaginatedResult {
 impl Json for FeaturestoreEntityContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -14053,12 +17450,27 @@ pub struct FeaturestoreEntityVersion {
 impl Json for FeaturestoreEntityVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -14117,15 +17529,38 @@ pub struct FeaturestoreEntityVersionProperties {
 impl Json for FeaturestoreEntityVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_anonymous = None;
+        let mut f_is_archived = None;
+        let mut f_index_columns = None;
+        let mut f_provisioning_state = None;
+        let mut f_stage = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isAnonymous" => f_is_anonymous = ObjReader::field("isAnonymous", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "indexColumns" => f_index_columns = ObjReader::field("indexColumns", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "stage" => f_stage = ObjReader::field("stage", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_anonymous: o.opt("isAnonymous")?,
-            is_archived: o.opt("isArchived")?,
-            index_columns: o.opt("indexColumns")?,
-            provisioning_state: o.opt("provisioningState")?,
-            stage: o.opt("stage")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_anonymous: f_is_anonymous,
+            is_archived: f_is_archived,
+            index_columns: f_index_columns,
+            provisioning_state: f_provisioning_state,
+            stage: f_stage,
             extra: o.finish(),
         })
     }
@@ -14159,9 +17594,18 @@ pub struct FeaturestoreEntityVersionResourceArmPaginatedResult {
 impl Json for FeaturestoreEntityVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -14240,8 +17684,17 @@ pub struct FeaturizationSettings {
 impl Json for FeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_dataset_language = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "datasetLanguage" => {
+                    f_dataset_language = ObjReader::field("datasetLanguage", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            dataset_language: o.opt("datasetLanguage")?,
+            dataset_language: f_dataset_language,
             extra: o.finish(),
         })
     }
@@ -14321,12 +17774,25 @@ pub struct FixedInputData {
 impl Json for FixedInputData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("inputDataType");
+        let mut f_columns = None;
+        let mut f_data_context = None;
+        let mut f_job_input_type = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "columns" => f_columns = ObjReader::field("columns", v)?,
+                "dataContext" => f_data_context = ObjReader::field("dataContext", v)?,
+                "jobInputType" => f_job_input_type = ObjReader::field("jobInputType", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "inputDataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            columns: o.opt("columns")?,
-            data_context: o.opt("dataContext")?,
-            job_input_type: o.req("jobInputType")?,
-            uri: o.req("uri")?,
+            columns: f_columns,
+            data_context: f_data_context,
+            job_input_type: o.required("jobInputType", f_job_input_type)?,
+            uri: o.required("uri", f_uri)?,
             extra: o.finish(),
         })
     }
@@ -14362,8 +17828,15 @@ pub struct FlavorData {
 impl Json for FlavorData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_data = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "data" => f_data = ObjReader::field("data", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            data: o.opt("data")?,
+            data: f_data,
             extra: o.finish(),
         })
     }
@@ -14553,23 +18026,83 @@ pub struct Forecasting {
 impl Json for Forecasting {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("taskType");
+        let mut f_log_verbosity = None;
+        let mut f_target_column_name = None;
+        let mut f_training_data = None;
+        let mut f_cv_split_column_names = None;
+        let mut f_featurization_settings = None;
+        let mut f_limit_settings = None;
+        let mut f_n_cross_validations = None;
+        let mut f_test_data = None;
+        let mut f_test_data_size = None;
+        let mut f_validation_data = None;
+        let mut f_validation_data_size = None;
+        let mut f_weight_column_name = None;
+        let mut f_forecasting_settings = None;
+        let mut f_primary_metric = None;
+        let mut f_training_settings = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "logVerbosity" => f_log_verbosity = ObjReader::field("logVerbosity", v)?,
+                "targetColumnName" => {
+                    f_target_column_name = ObjReader::field("targetColumnName", v)?;
+                }
+                "trainingData" => f_training_data = ObjReader::field("trainingData", v)?,
+                "cvSplitColumnNames" => {
+                    f_cv_split_column_names = ObjReader::field("cvSplitColumnNames", v)?;
+                }
+                "featurizationSettings" => {
+                    f_featurization_settings = ObjReader::field(
+                        "featurizationSettings",
+                        v,
+                    )?;
+                }
+                "limitSettings" => {
+                    f_limit_settings = ObjReader::field("limitSettings", v)?;
+                }
+                "nCrossValidations" => {
+                    f_n_cross_validations = ObjReader::field("nCrossValidations", v)?;
+                }
+                "testData" => f_test_data = ObjReader::field("testData", v)?,
+                "testDataSize" => f_test_data_size = ObjReader::field("testDataSize", v)?,
+                "validationData" => {
+                    f_validation_data = ObjReader::field("validationData", v)?;
+                }
+                "validationDataSize" => {
+                    f_validation_data_size = ObjReader::field("validationDataSize", v)?;
+                }
+                "weightColumnName" => {
+                    f_weight_column_name = ObjReader::field("weightColumnName", v)?;
+                }
+                "forecastingSettings" => {
+                    f_forecasting_settings = ObjReader::field("forecastingSettings", v)?;
+                }
+                "primaryMetric" => {
+                    f_primary_metric = ObjReader::field("primaryMetric", v)?;
+                }
+                "trainingSettings" => {
+                    f_training_settings = ObjReader::field("trainingSettings", v)?;
+                }
+                "taskType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            log_verbosity: o.opt("logVerbosity")?,
-            target_column_name: o.opt("targetColumnName")?,
-            training_data: o.req("trainingData")?,
-            cv_split_column_names: o.opt("cvSplitColumnNames")?,
-            featurization_settings: o.opt("featurizationSettings")?,
-            limit_settings: o.opt("limitSettings")?,
-            n_cross_validations: o.opt("nCrossValidations")?,
-            test_data: o.opt("testData")?,
-            test_data_size: o.opt("testDataSize")?,
-            validation_data: o.opt("validationData")?,
-            validation_data_size: o.opt("validationDataSize")?,
-            weight_column_name: o.opt("weightColumnName")?,
-            forecasting_settings: o.opt("forecastingSettings")?,
-            primary_metric: o.opt("primaryMetric")?,
-            training_settings: o.opt("trainingSettings")?,
+            log_verbosity: f_log_verbosity,
+            target_column_name: f_target_column_name,
+            training_data: o.required("trainingData", f_training_data)?,
+            cv_split_column_names: f_cv_split_column_names,
+            featurization_settings: f_featurization_settings,
+            limit_settings: f_limit_settings,
+            n_cross_validations: f_n_cross_validations,
+            test_data: f_test_data,
+            test_data_size: f_test_data_size,
+            validation_data: f_validation_data,
+            validation_data_size: f_validation_data_size,
+            weight_column_name: f_weight_column_name,
+            forecasting_settings: f_forecasting_settings,
+            primary_metric: f_primary_metric,
+            training_settings: f_training_settings,
             extra: o.finish(),
         })
     }
@@ -14835,20 +18368,80 @@ pub struct ForecastingSettings {
 impl Json for ForecastingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_country_or_region_for_holidays = None;
+        let mut f_cv_step_size = None;
+        let mut f_feature_lags = None;
+        let mut f_forecast_horizon = None;
+        let mut f_frequency = None;
+        let mut f_seasonality = None;
+        let mut f_short_series_handling_config = None;
+        let mut f_target_aggregate_function = None;
+        let mut f_target_lags = None;
+        let mut f_target_rolling_window_size = None;
+        let mut f_time_column_name = None;
+        let mut f_time_series_id_column_names = None;
+        let mut f_use_stl = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "countryOrRegionForHolidays" => {
+                    f_country_or_region_for_holidays = ObjReader::field(
+                        "countryOrRegionForHolidays",
+                        v,
+                    )?;
+                }
+                "cvStepSize" => f_cv_step_size = ObjReader::field("cvStepSize", v)?,
+                "featureLags" => f_feature_lags = ObjReader::field("featureLags", v)?,
+                "forecastHorizon" => {
+                    f_forecast_horizon = ObjReader::field("forecastHorizon", v)?;
+                }
+                "frequency" => f_frequency = ObjReader::field("frequency", v)?,
+                "seasonality" => f_seasonality = ObjReader::field("seasonality", v)?,
+                "shortSeriesHandlingConfig" => {
+                    f_short_series_handling_config = ObjReader::field(
+                        "shortSeriesHandlingConfig",
+                        v,
+                    )?;
+                }
+                "targetAggregateFunction" => {
+                    f_target_aggregate_function = ObjReader::field(
+                        "targetAggregateFunction",
+                        v,
+                    )?;
+                }
+                "targetLags" => f_target_lags = ObjReader::field("targetLags", v)?,
+                "targetRollingWindowSize" => {
+                    f_target_rolling_window_size = ObjReader::field(
+                        "targetRollingWindowSize",
+                        v,
+                    )?;
+                }
+                "timeColumnName" => {
+                    f_time_column_name = ObjReader::field("timeColumnName", v)?;
+                }
+                "timeSeriesIdColumnNames" => {
+                    f_time_series_id_column_names = ObjReader::field(
+                        "timeSeriesIdColumnNames",
+                        v,
+                    )?;
+                }
+                "useStl" => f_use_stl = ObjReader::field("useStl", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            country_or_region_for_holidays: o.opt("countryOrRegionForHolidays")?,
-            cv_step_size: o.opt("cvStepSize")?,
-            feature_lags: o.opt("featureLags")?,
-            forecast_horizon: o.opt("forecastHorizon")?,
-            frequency: o.opt("frequency")?,
-            seasonality: o.opt("seasonality")?,
-            short_series_handling_config: o.opt("shortSeriesHandlingConfig")?,
-            target_aggregate_function: o.opt("targetAggregateFunction")?,
-            target_lags: o.opt("targetLags")?,
-            target_rolling_window_size: o.opt("targetRollingWindowSize")?,
-            time_column_name: o.opt("timeColumnName")?,
-            time_series_id_column_names: o.opt("timeSeriesIdColumnNames")?,
-            use_stl: o.opt("useStl")?,
+            country_or_region_for_holidays: f_country_or_region_for_holidays,
+            cv_step_size: f_cv_step_size,
+            feature_lags: f_feature_lags,
+            forecast_horizon: f_forecast_horizon,
+            frequency: f_frequency,
+            seasonality: f_seasonality,
+            short_series_handling_config: f_short_series_handling_config,
+            target_aggregate_function: f_target_aggregate_function,
+            target_lags: f_target_lags,
+            target_rolling_window_size: f_target_rolling_window_size,
+            time_column_name: f_time_column_name,
+            time_series_id_column_names: f_time_series_id_column_names,
+            use_stl: f_use_stl,
             extra: o.finish(),
         })
     }
@@ -14920,16 +18513,75 @@ pub struct ForecastingTrainingSettings {
 impl Json for ForecastingTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_enable_dnn_training = None;
+        let mut f_enable_model_explainability = None;
+        let mut f_enable_onnx_compatible_models = None;
+        let mut f_enable_stack_ensemble = None;
+        let mut f_enable_vote_ensemble = None;
+        let mut f_ensemble_model_download_timeout = None;
+        let mut f_stack_ensemble_settings = None;
+        let mut f_allowed_training_algorithms = None;
+        let mut f_blocked_training_algorithms = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "enableDnnTraining" => {
+                    f_enable_dnn_training = ObjReader::field("enableDnnTraining", v)?;
+                }
+                "enableModelExplainability" => {
+                    f_enable_model_explainability = ObjReader::field(
+                        "enableModelExplainability",
+                        v,
+                    )?;
+                }
+                "enableOnnxCompatibleModels" => {
+                    f_enable_onnx_compatible_models = ObjReader::field(
+                        "enableOnnxCompatibleModels",
+                        v,
+                    )?;
+                }
+                "enableStackEnsemble" => {
+                    f_enable_stack_ensemble = ObjReader::field("enableStackEnsemble", v)?;
+                }
+                "enableVoteEnsemble" => {
+                    f_enable_vote_ensemble = ObjReader::field("enableVoteEnsemble", v)?;
+                }
+                "ensembleModelDownloadTimeout" => {
+                    f_ensemble_model_download_timeout = ObjReader::field(
+                        "ensembleModelDownloadTimeout",
+                        v,
+                    )?;
+                }
+                "stackEnsembleSettings" => {
+                    f_stack_ensemble_settings = ObjReader::field(
+                        "stackEnsembleSettings",
+                        v,
+                    )?;
+                }
+                "allowedTrainingAlgorithms" => {
+                    f_allowed_training_algorithms = ObjReader::field(
+                        "allowedTrainingAlgorithms",
+                        v,
+                    )?;
+                }
+                "blockedTrainingAlgorithms" => {
+                    f_blocked_training_algorithms = ObjReader::field(
+                        "blockedTrainingAlgorithms",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            enable_dnn_training: o.opt("enableDnnTraining")?,
-            enable_model_explainability: o.opt("enableModelExplainability")?,
-            enable_onnx_compatible_models: o.opt("enableOnnxCompatibleModels")?,
-            enable_stack_ensemble: o.opt("enableStackEnsemble")?,
-            enable_vote_ensemble: o.opt("enableVoteEnsemble")?,
-            ensemble_model_download_timeout: o.opt("ensembleModelDownloadTimeout")?,
-            stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
-            allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
-            blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            enable_dnn_training: f_enable_dnn_training,
+            enable_model_explainability: f_enable_model_explainability,
+            enable_onnx_compatible_models: f_enable_onnx_compatible_models,
+            enable_stack_ensemble: f_enable_stack_ensemble,
+            enable_vote_ensemble: f_enable_vote_ensemble,
+            ensemble_model_download_timeout: f_ensemble_model_download_timeout,
+            stack_ensemble_settings: f_stack_ensemble_settings,
+            allowed_training_algorithms: f_allowed_training_algorithms,
+            blocked_training_algorithms: f_blocked_training_algorithms,
             extra: o.finish(),
         })
     }
@@ -14961,9 +18613,20 @@ pub struct FqdnEndpoint {
 impl Json for FqdnEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_domain_name = None;
+        let mut f_endpoint_details = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "domainName" => f_domain_name = ObjReader::field("domainName", v)?,
+                "endpointDetails" => {
+                    f_endpoint_details = ObjReader::field("endpointDetails", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            domain_name: o.opt("domainName")?,
-            endpoint_details: o.opt("endpointDetails")?,
+            domain_name: f_domain_name,
+            endpoint_details: f_endpoint_details,
             extra: o.finish(),
         })
     }
@@ -14987,8 +18650,15 @@ pub struct FqdnEndpointDetail {
 impl Json for FqdnEndpointDetail {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_port = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "port" => f_port = ObjReader::field("port", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            port: o.opt("port")?,
+            port: f_port,
             extra: o.finish(),
         })
     }
@@ -15012,9 +18682,18 @@ pub struct FqdnEndpoints {
 impl Json for FqdnEndpoints {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_category = None;
+        let mut f_endpoints = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "endpoints" => f_endpoints = ObjReader::field("endpoints", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            endpoints: o.opt("endpoints")?,
+            category: f_category,
+            endpoints: f_endpoints,
             extra: o.finish(),
         })
     }
@@ -15039,8 +18718,15 @@ pub struct FqdnEndpointsPropertyBag {
 impl Json for FqdnEndpointsPropertyBag {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            properties: o.opt("properties")?,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -15074,13 +18760,32 @@ pub struct FqdnOutboundRule {
 impl Json for FqdnOutboundRule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("type");
+        let mut f_category = None;
+        let mut f_status = None;
+        let mut f_error_information = None;
+        let mut f_parent_rule_names = None;
+        let mut f_destination = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                "errorInformation" => {
+                    f_error_information = ObjReader::field("errorInformation", v)?;
+                }
+                "parentRuleNames" => {
+                    f_parent_rule_names = ObjReader::field("parentRuleNames", v)?;
+                }
+                "destination" => f_destination = ObjReader::field("destination", v)?,
+                "type" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            status: o.opt("status")?,
-            error_information: o.opt("errorInformation")?,
-            parent_rule_names: o.opt("parentRuleNames")?,
-            destination: o.opt("destination")?,
+            category: f_category,
+            status: f_status,
+            error_information: f_error_information,
+            parent_rule_names: f_parent_rule_names,
+            destination: f_destination,
             extra: o.finish(),
         })
     }
@@ -15119,10 +18824,26 @@ pub struct GetBlobReferenceForConsumptionDto {
 impl Json for GetBlobReferenceForConsumptionDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_blob_uri = None;
+        let mut f_credential = None;
+        let mut f_storage_account_arm_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "blobUri" => f_blob_uri = ObjReader::field("blobUri", v)?,
+                "credential" => f_credential = ObjReader::field("credential", v)?,
+                "storageAccountArmId" => {
+                    f_storage_account_arm_id = ObjReader::field(
+                        "storageAccountArmId",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            blob_uri: o.opt("blobUri")?,
-            credential: o.opt("credential")?,
-            storage_account_arm_id: o.opt("storageAccountArmId")?,
+            blob_uri: f_blob_uri,
+            credential: f_credential,
+            storage_account_arm_id: f_storage_account_arm_id,
             extra: o.finish(),
         })
     }
@@ -15155,9 +18876,18 @@ pub struct GetBlobReferenceSasRequestDto {
 impl Json for GetBlobReferenceSasRequestDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_asset_id = None;
+        let mut f_blob_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "assetId" => f_asset_id = ObjReader::field("assetId", v)?,
+                "blobUri" => f_blob_uri = ObjReader::field("blobUri", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            asset_id: o.opt("assetId")?,
-            blob_uri: o.opt("blobUri")?,
+            asset_id: f_asset_id,
+            blob_uri: f_blob_uri,
             extra: o.finish(),
         })
     }
@@ -15187,8 +18917,20 @@ pub struct GetBlobReferenceSasResponseDto {
 impl Json for GetBlobReferenceSasResponseDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_blob_reference_for_consumption = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "blobReferenceForConsumption" => {
+                    f_blob_reference_for_consumption = ObjReader::field(
+                        "blobReferenceForConsumption",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            blob_reference_for_consumption: o.opt("blobReferenceForConsumption")?,
+            blob_reference_for_consumption: f_blob_reference_for_consumption,
             extra: o.finish(),
         })
     }
@@ -15256,7 +18998,12 @@ pub struct GridSamplingAlgorithm {
 impl Json for GridSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("samplingAlgorithmType");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "samplingAlgorithmType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -15313,18 +19060,53 @@ pub struct HdInsight {
 impl Json for HdInsight {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_compute_location = None;
+        let mut f_provisioning_state = None;
+        let mut f_description = None;
+        let mut f_created_on = None;
+        let mut f_modified_on = None;
+        let mut f_resource_id = None;
+        let mut f_provisioning_errors = None;
+        let mut f_is_attached_compute = None;
+        let mut f_disable_local_auth = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeLocation" => {
+                    f_compute_location = ObjReader::field("computeLocation", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "createdOn" => f_created_on = ObjReader::field("createdOn", v)?,
+                "modifiedOn" => f_modified_on = ObjReader::field("modifiedOn", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                "provisioningErrors" => {
+                    f_provisioning_errors = ObjReader::field("provisioningErrors", v)?;
+                }
+                "isAttachedCompute" => {
+                    f_is_attached_compute = ObjReader::field("isAttachedCompute", v)?;
+                }
+                "disableLocalAuth" => {
+                    f_disable_local_auth = ObjReader::field("disableLocalAuth", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_location: o.opt("computeLocation")?,
-            provisioning_state: o.opt("provisioningState")?,
-            description: o.opt("description")?,
-            created_on: o.opt("createdOn")?,
-            modified_on: o.opt("modifiedOn")?,
-            resource_id: o.opt("resourceId")?,
-            provisioning_errors: o.opt("provisioningErrors")?,
-            is_attached_compute: o.opt("isAttachedCompute")?,
-            disable_local_auth: o.opt("disableLocalAuth")?,
-            properties: o.opt("properties")?,
+            compute_location: f_compute_location,
+            provisioning_state: f_provisioning_state,
+            description: f_description,
+            created_on: f_created_on,
+            modified_on: f_modified_on,
+            resource_id: f_resource_id,
+            provisioning_errors: f_provisioning_errors,
+            is_attached_compute: f_is_attached_compute,
+            disable_local_auth: f_disable_local_auth,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -15363,10 +19145,26 @@ pub struct HdInsightProperties {
 impl Json for HdInsightProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_ssh_port = None;
+        let mut f_address = None;
+        let mut f_administrator_account = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "sshPort" => f_ssh_port = ObjReader::field("sshPort", v)?,
+                "address" => f_address = ObjReader::field("address", v)?,
+                "administratorAccount" => {
+                    f_administrator_account = ObjReader::field(
+                        "administratorAccount",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            ssh_port: o.opt("sshPort")?,
-            address: o.opt("address")?,
-            administrator_account: o.opt("administratorAccount")?,
+            ssh_port: f_ssh_port,
+            address: f_address,
+            administrator_account: f_administrator_account,
             extra: o.finish(),
         })
     }
@@ -15393,9 +19191,16 @@ pub struct IdAssetReference {
 impl Json for IdAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("referenceType");
+        let mut f_asset_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "assetId" => f_asset_id = ObjReader::field("assetId", v)?,
+                "referenceType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            asset_id: o.req("assetId")?,
+            asset_id: o.required("assetId", f_asset_id)?,
             extra: o.finish(),
         })
     }
@@ -15530,8 +19335,20 @@ pub struct IdentityForCmk {
 impl Json for IdentityForCmk {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_user_assigned_identity = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "userAssignedIdentity" => {
+                    f_user_assigned_identity = ObjReader::field(
+                        "userAssignedIdentity",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            user_assigned_identity: o.opt("userAssignedIdentity")?,
+            user_assigned_identity: f_user_assigned_identity,
             extra: o.finish(),
         })
     }
@@ -15563,11 +19380,23 @@ pub struct Image {
 impl Json for Image {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_type_ = None;
+        let mut f_reference = None;
+        let mut f_version = None;
+        let mut rest = std::collections::BTreeMap::new();
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "reference" => f_reference = ObjReader::field("reference", v)?,
+                "version" => f_version = ObjReader::field("version", v)?,
+                _ => o.additional(&mut rest, k, v)?,
+            }
+        }
         Ok(Self {
-            type_: o.opt("type")?,
-            reference: o.opt("reference")?,
-            version: o.opt("version")?,
-            additional_properties: o.rest()?,
+            type_: f_type_,
+            reference: f_reference,
+            version: f_version,
+            additional_properties: rest,
             extra: o.finish(),
         })
     }
@@ -15633,18 +19462,57 @@ pub struct ImageClassification {
 impl Json for ImageClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("taskType");
+        let mut f_log_verbosity = None;
+        let mut f_target_column_name = None;
+        let mut f_training_data = None;
+        let mut f_model_settings = None;
+        let mut f_search_space = None;
+        let mut f_limit_settings = None;
+        let mut f_sweep_settings = None;
+        let mut f_validation_data = None;
+        let mut f_validation_data_size = None;
+        let mut f_primary_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "logVerbosity" => f_log_verbosity = ObjReader::field("logVerbosity", v)?,
+                "targetColumnName" => {
+                    f_target_column_name = ObjReader::field("targetColumnName", v)?;
+                }
+                "trainingData" => f_training_data = ObjReader::field("trainingData", v)?,
+                "modelSettings" => {
+                    f_model_settings = ObjReader::field("modelSettings", v)?;
+                }
+                "searchSpace" => f_search_space = ObjReader::field("searchSpace", v)?,
+                "limitSettings" => {
+                    f_limit_settings = ObjReader::field("limitSettings", v)?;
+                }
+                "sweepSettings" => {
+                    f_sweep_settings = ObjReader::field("sweepSettings", v)?;
+                }
+                "validationData" => {
+                    f_validation_data = ObjReader::field("validationData", v)?;
+                }
+                "validationDataSize" => {
+                    f_validation_data_size = ObjReader::field("validationDataSize", v)?;
+                }
+                "primaryMetric" => {
+                    f_primary_metric = ObjReader::field("primaryMetric", v)?;
+                }
+                "taskType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            log_verbosity: o.opt("logVerbosity")?,
-            target_column_name: o.opt("targetColumnName")?,
-            training_data: o.req("trainingData")?,
-            model_settings: o.opt("modelSettings")?,
-            search_space: o.opt("searchSpace")?,
-            limit_settings: o.req("limitSettings")?,
-            sweep_settings: o.opt("sweepSettings")?,
-            validation_data: o.opt("validationData")?,
-            validation_data_size: o.opt("validationDataSize")?,
-            primary_metric: o.opt("primaryMetric")?,
+            log_verbosity: f_log_verbosity,
+            target_column_name: f_target_column_name,
+            training_data: o.required("trainingData", f_training_data)?,
+            model_settings: f_model_settings,
+            search_space: f_search_space,
+            limit_settings: o.required("limitSettings", f_limit_settings)?,
+            sweep_settings: f_sweep_settings,
+            validation_data: f_validation_data,
+            validation_data_size: f_validation_data_size,
+            primary_metric: f_primary_metric,
             extra: o.finish(),
         })
     }
@@ -15717,18 +19585,57 @@ pub struct ImageClassificationMultilabel {
 impl Json for ImageClassificationMultilabel {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("taskType");
+        let mut f_log_verbosity = None;
+        let mut f_target_column_name = None;
+        let mut f_training_data = None;
+        let mut f_model_settings = None;
+        let mut f_search_space = None;
+        let mut f_limit_settings = None;
+        let mut f_sweep_settings = None;
+        let mut f_validation_data = None;
+        let mut f_validation_data_size = None;
+        let mut f_primary_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "logVerbosity" => f_log_verbosity = ObjReader::field("logVerbosity", v)?,
+                "targetColumnName" => {
+                    f_target_column_name = ObjReader::field("targetColumnName", v)?;
+                }
+                "trainingData" => f_training_data = ObjReader::field("trainingData", v)?,
+                "modelSettings" => {
+                    f_model_settings = ObjReader::field("modelSettings", v)?;
+                }
+                "searchSpace" => f_search_space = ObjReader::field("searchSpace", v)?,
+                "limitSettings" => {
+                    f_limit_settings = ObjReader::field("limitSettings", v)?;
+                }
+                "sweepSettings" => {
+                    f_sweep_settings = ObjReader::field("sweepSettings", v)?;
+                }
+                "validationData" => {
+                    f_validation_data = ObjReader::field("validationData", v)?;
+                }
+                "validationDataSize" => {
+                    f_validation_data_size = ObjReader::field("validationDataSize", v)?;
+                }
+                "primaryMetric" => {
+                    f_primary_metric = ObjReader::field("primaryMetric", v)?;
+                }
+                "taskType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            log_verbosity: o.opt("logVerbosity")?,
-            target_column_name: o.opt("targetColumnName")?,
-            training_data: o.req("trainingData")?,
-            model_settings: o.opt("modelSettings")?,
-            search_space: o.opt("searchSpace")?,
-            limit_settings: o.req("limitSettings")?,
-            sweep_settings: o.opt("sweepSettings")?,
-            validation_data: o.opt("validationData")?,
-            validation_data_size: o.opt("validationDataSize")?,
-            primary_metric: o.opt("primaryMetric")?,
+            log_verbosity: f_log_verbosity,
+            target_column_name: f_target_column_name,
+            training_data: o.required("trainingData", f_training_data)?,
+            model_settings: f_model_settings,
+            search_space: f_search_space,
+            limit_settings: o.required("limitSettings", f_limit_settings)?,
+            sweep_settings: f_sweep_settings,
+            validation_data: f_validation_data,
+            validation_data_size: f_validation_data_size,
+            primary_metric: f_primary_metric,
             extra: o.finish(),
         })
     }
@@ -15801,18 +19708,57 @@ pub struct ImageInstanceSegmentation {
 impl Json for ImageInstanceSegmentation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("taskType");
+        let mut f_log_verbosity = None;
+        let mut f_target_column_name = None;
+        let mut f_training_data = None;
+        let mut f_model_settings = None;
+        let mut f_search_space = None;
+        let mut f_limit_settings = None;
+        let mut f_sweep_settings = None;
+        let mut f_validation_data = None;
+        let mut f_validation_data_size = None;
+        let mut f_primary_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "logVerbosity" => f_log_verbosity = ObjReader::field("logVerbosity", v)?,
+                "targetColumnName" => {
+                    f_target_column_name = ObjReader::field("targetColumnName", v)?;
+                }
+                "trainingData" => f_training_data = ObjReader::field("trainingData", v)?,
+                "modelSettings" => {
+                    f_model_settings = ObjReader::field("modelSettings", v)?;
+                }
+                "searchSpace" => f_search_space = ObjReader::field("searchSpace", v)?,
+                "limitSettings" => {
+                    f_limit_settings = ObjReader::field("limitSettings", v)?;
+                }
+                "sweepSettings" => {
+                    f_sweep_settings = ObjReader::field("sweepSettings", v)?;
+                }
+                "validationData" => {
+                    f_validation_data = ObjReader::field("validationData", v)?;
+                }
+                "validationDataSize" => {
+                    f_validation_data_size = ObjReader::field("validationDataSize", v)?;
+                }
+                "primaryMetric" => {
+                    f_primary_metric = ObjReader::field("primaryMetric", v)?;
+                }
+                "taskType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            log_verbosity: o.opt("logVerbosity")?,
-            target_column_name: o.opt("targetColumnName")?,
-            training_data: o.req("trainingData")?,
-            model_settings: o.opt("modelSettings")?,
-            search_space: o.opt("searchSpace")?,
-            limit_settings: o.req("limitSettings")?,
-            sweep_settings: o.opt("sweepSettings")?,
-            validation_data: o.opt("validationData")?,
-            validation_data_size: o.opt("validationDataSize")?,
-            primary_metric: o.opt("primaryMetric")?,
+            log_verbosity: f_log_verbosity,
+            target_column_name: f_target_column_name,
+            training_data: o.required("trainingData", f_training_data)?,
+            model_settings: f_model_settings,
+            search_space: f_search_space,
+            limit_settings: o.required("limitSettings", f_limit_settings)?,
+            sweep_settings: f_sweep_settings,
+            validation_data: f_validation_data,
+            validation_data_size: f_validation_data_size,
+            primary_metric: f_primary_metric,
             extra: o.finish(),
         })
     }
@@ -15857,10 +19803,23 @@ pub struct ImageLimitSettings {
 impl Json for ImageLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_max_concurrent_trials = None;
+        let mut f_max_trials = None;
+        let mut f_timeout = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "maxConcurrentTrials" => {
+                    f_max_concurrent_trials = ObjReader::field("maxConcurrentTrials", v)?;
+                }
+                "maxTrials" => f_max_trials = ObjReader::field("maxTrials", v)?,
+                "timeout" => f_timeout = ObjReader::field("timeout", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            max_concurrent_trials: o.opt("maxConcurrentTrials")?,
-            max_trials: o.opt("maxTrials")?,
-            timeout: o.opt("timeout")?,
+            max_concurrent_trials: f_max_concurrent_trials,
+            max_trials: f_max_trials,
+            timeout: f_timeout,
             extra: o.finish(),
         })
     }
@@ -15895,11 +19854,35 @@ pub struct ImageMetadata {
 impl Json for ImageMetadata {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_current_image_version = None;
+        let mut f_latest_image_version = None;
+        let mut f_is_latest_os_image_version = None;
+        let mut f_os_patching_status = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "currentImageVersion" => {
+                    f_current_image_version = ObjReader::field("currentImageVersion", v)?;
+                }
+                "latestImageVersion" => {
+                    f_latest_image_version = ObjReader::field("latestImageVersion", v)?;
+                }
+                "isLatestOsImageVersion" => {
+                    f_is_latest_os_image_version = ObjReader::field(
+                        "isLatestOsImageVersion",
+                        v,
+                    )?;
+                }
+                "osPatchingStatus" => {
+                    f_os_patching_status = ObjReader::field("osPatchingStatus", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            current_image_version: o.opt("currentImageVersion")?,
-            latest_image_version: o.opt("latestImageVersion")?,
-            is_latest_os_image_version: o.opt("isLatestOsImageVersion")?,
-            os_patching_status: o.opt("osPatchingStatus")?,
+            current_image_version: f_current_image_version,
+            latest_image_version: f_latest_image_version,
+            is_latest_os_image_version: f_is_latest_os_image_version,
+            os_patching_status: f_os_patching_status,
             extra: o.finish(),
         })
     }
@@ -16059,35 +20042,146 @@ pub struct ImageModelDistributionSettings {
 impl Json for ImageModelDistributionSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_ams_gradient = None;
+        let mut f_augmentations = None;
+        let mut f_beta1 = None;
+        let mut f_beta2 = None;
+        let mut f_distributed = None;
+        let mut f_early_stopping = None;
+        let mut f_early_stopping_delay = None;
+        let mut f_early_stopping_patience = None;
+        let mut f_enable_onnx_normalization = None;
+        let mut f_evaluation_frequency = None;
+        let mut f_gradient_accumulation_step = None;
+        let mut f_layers_to_freeze = None;
+        let mut f_learning_rate = None;
+        let mut f_learning_rate_scheduler = None;
+        let mut f_model_name = None;
+        let mut f_momentum = None;
+        let mut f_nesterov = None;
+        let mut f_number_of_epochs = None;
+        let mut f_number_of_workers = None;
+        let mut f_optimizer = None;
+        let mut f_random_seed = None;
+        let mut f_step_lr_gamma = None;
+        let mut f_step_lr_step_size = None;
+        let mut f_training_batch_size = None;
+        let mut f_validation_batch_size = None;
+        let mut f_warmup_cosine_lr_cycles = None;
+        let mut f_warmup_cosine_lr_warmup_epochs = None;
+        let mut f_weight_decay = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "amsGradient" => f_ams_gradient = ObjReader::field("amsGradient", v)?,
+                "augmentations" => {
+                    f_augmentations = ObjReader::field("augmentations", v)?;
+                }
+                "beta1" => f_beta1 = ObjReader::field("beta1", v)?,
+                "beta2" => f_beta2 = ObjReader::field("beta2", v)?,
+                "distributed" => f_distributed = ObjReader::field("distributed", v)?,
+                "earlyStopping" => {
+                    f_early_stopping = ObjReader::field("earlyStopping", v)?;
+                }
+                "earlyStoppingDelay" => {
+                    f_early_stopping_delay = ObjReader::field("earlyStoppingDelay", v)?;
+                }
+                "earlyStoppingPatience" => {
+                    f_early_stopping_patience = ObjReader::field(
+                        "earlyStoppingPatience",
+                        v,
+                    )?;
+                }
+                "enableOnnxNormalization" => {
+                    f_enable_onnx_normalization = ObjReader::field(
+                        "enableOnnxNormalization",
+                        v,
+                    )?;
+                }
+                "evaluationFrequency" => {
+                    f_evaluation_frequency = ObjReader::field("evaluationFrequency", v)?;
+                }
+                "gradientAccumulationStep" => {
+                    f_gradient_accumulation_step = ObjReader::field(
+                        "gradientAccumulationStep",
+                        v,
+                    )?;
+                }
+                "layersToFreeze" => {
+                    f_layers_to_freeze = ObjReader::field("layersToFreeze", v)?;
+                }
+                "learningRate" => f_learning_rate = ObjReader::field("learningRate", v)?,
+                "learningRateScheduler" => {
+                    f_learning_rate_scheduler = ObjReader::field(
+                        "learningRateScheduler",
+                        v,
+                    )?;
+                }
+                "modelName" => f_model_name = ObjReader::field("modelName", v)?,
+                "momentum" => f_momentum = ObjReader::field("momentum", v)?,
+                "nesterov" => f_nesterov = ObjReader::field("nesterov", v)?,
+                "numberOfEpochs" => {
+                    f_number_of_epochs = ObjReader::field("numberOfEpochs", v)?;
+                }
+                "numberOfWorkers" => {
+                    f_number_of_workers = ObjReader::field("numberOfWorkers", v)?;
+                }
+                "optimizer" => f_optimizer = ObjReader::field("optimizer", v)?,
+                "randomSeed" => f_random_seed = ObjReader::field("randomSeed", v)?,
+                "stepLRGamma" => f_step_lr_gamma = ObjReader::field("stepLRGamma", v)?,
+                "stepLRStepSize" => {
+                    f_step_lr_step_size = ObjReader::field("stepLRStepSize", v)?;
+                }
+                "trainingBatchSize" => {
+                    f_training_batch_size = ObjReader::field("trainingBatchSize", v)?;
+                }
+                "validationBatchSize" => {
+                    f_validation_batch_size = ObjReader::field("validationBatchSize", v)?;
+                }
+                "warmupCosineLRCycles" => {
+                    f_warmup_cosine_lr_cycles = ObjReader::field(
+                        "warmupCosineLRCycles",
+                        v,
+                    )?;
+                }
+                "warmupCosineLRWarmupEpochs" => {
+                    f_warmup_cosine_lr_warmup_epochs = ObjReader::field(
+                        "warmupCosineLRWarmupEpochs",
+                        v,
+                    )?;
+                }
+                "weightDecay" => f_weight_decay = ObjReader::field("weightDecay", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            ams_gradient: o.opt("amsGradient")?,
-            augmentations: o.opt("augmentations")?,
-            beta1: o.opt("beta1")?,
-            beta2: o.opt("beta2")?,
-            distributed: o.opt("distributed")?,
-            early_stopping: o.opt("earlyStopping")?,
-            early_stopping_delay: o.opt("earlyStoppingDelay")?,
-            early_stopping_patience: o.opt("earlyStoppingPatience")?,
-            enable_onnx_normalization: o.opt("enableOnnxNormalization")?,
-            evaluation_frequency: o.opt("evaluationFrequency")?,
-            gradient_accumulation_step: o.opt("gradientAccumulationStep")?,
-            layers_to_freeze: o.opt("layersToFreeze")?,
-            learning_rate: o.opt("learningRate")?,
-            learning_rate_scheduler: o.opt("learningRateScheduler")?,
-            model_name: o.opt("modelName")?,
-            momentum: o.opt("momentum")?,
-            nesterov: o.opt("nesterov")?,
-            number_of_epochs: o.opt("numberOfEpochs")?,
-            number_of_workers: o.opt("numberOfWorkers")?,
-            optimizer: o.opt("optimizer")?,
-            random_seed: o.opt("randomSeed")?,
-            step_lr_gamma: o.opt("stepLRGamma")?,
-            step_lr_step_size: o.opt("stepLRStepSize")?,
-            training_batch_size: o.opt("trainingBatchSize")?,
-            validation_batch_size: o.opt("validationBatchSize")?,
-            warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
-            warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
-            weight_decay: o.opt("weightDecay")?,
+            ams_gradient: f_ams_gradient,
+            augmentations: f_augmentations,
+            beta1: f_beta1,
+            beta2: f_beta2,
+            distributed: f_distributed,
+            early_stopping: f_early_stopping,
+            early_stopping_delay: f_early_stopping_delay,
+            early_stopping_patience: f_early_stopping_patience,
+            enable_onnx_normalization: f_enable_onnx_normalization,
+            evaluation_frequency: f_evaluation_frequency,
+            gradient_accumulation_step: f_gradient_accumulation_step,
+            layers_to_freeze: f_layers_to_freeze,
+            learning_rate: f_learning_rate,
+            learning_rate_scheduler: f_learning_rate_scheduler,
+            model_name: f_model_name,
+            momentum: f_momentum,
+            nesterov: f_nesterov,
+            number_of_epochs: f_number_of_epochs,
+            number_of_workers: f_number_of_workers,
+            optimizer: f_optimizer,
+            random_seed: f_random_seed,
+            step_lr_gamma: f_step_lr_gamma,
+            step_lr_step_size: f_step_lr_step_size,
+            training_batch_size: f_training_batch_size,
+            validation_batch_size: f_validation_batch_size,
+            warmup_cosine_lr_cycles: f_warmup_cosine_lr_cycles,
+            warmup_cosine_lr_warmup_epochs: f_warmup_cosine_lr_warmup_epochs,
+            weight_decay: f_weight_decay,
             extra: o.finish(),
         })
     }
@@ -16286,39 +20380,167 @@ pub struct ImageModelDistributionSettingsClassification {
 impl Json for ImageModelDistributionSettingsClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_ams_gradient = None;
+        let mut f_augmentations = None;
+        let mut f_beta1 = None;
+        let mut f_beta2 = None;
+        let mut f_distributed = None;
+        let mut f_early_stopping = None;
+        let mut f_early_stopping_delay = None;
+        let mut f_early_stopping_patience = None;
+        let mut f_enable_onnx_normalization = None;
+        let mut f_evaluation_frequency = None;
+        let mut f_gradient_accumulation_step = None;
+        let mut f_layers_to_freeze = None;
+        let mut f_learning_rate = None;
+        let mut f_learning_rate_scheduler = None;
+        let mut f_model_name = None;
+        let mut f_momentum = None;
+        let mut f_nesterov = None;
+        let mut f_number_of_epochs = None;
+        let mut f_number_of_workers = None;
+        let mut f_optimizer = None;
+        let mut f_random_seed = None;
+        let mut f_step_lr_gamma = None;
+        let mut f_step_lr_step_size = None;
+        let mut f_training_batch_size = None;
+        let mut f_validation_batch_size = None;
+        let mut f_warmup_cosine_lr_cycles = None;
+        let mut f_warmup_cosine_lr_warmup_epochs = None;
+        let mut f_weight_decay = None;
+        let mut f_training_crop_size = None;
+        let mut f_validation_crop_size = None;
+        let mut f_validation_resize_size = None;
+        let mut f_weighted_loss = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "amsGradient" => f_ams_gradient = ObjReader::field("amsGradient", v)?,
+                "augmentations" => {
+                    f_augmentations = ObjReader::field("augmentations", v)?;
+                }
+                "beta1" => f_beta1 = ObjReader::field("beta1", v)?,
+                "beta2" => f_beta2 = ObjReader::field("beta2", v)?,
+                "distributed" => f_distributed = ObjReader::field("distributed", v)?,
+                "earlyStopping" => {
+                    f_early_stopping = ObjReader::field("earlyStopping", v)?;
+                }
+                "earlyStoppingDelay" => {
+                    f_early_stopping_delay = ObjReader::field("earlyStoppingDelay", v)?;
+                }
+                "earlyStoppingPatience" => {
+                    f_early_stopping_patience = ObjReader::field(
+                        "earlyStoppingPatience",
+                        v,
+                    )?;
+                }
+                "enableOnnxNormalization" => {
+                    f_enable_onnx_normalization = ObjReader::field(
+                        "enableOnnxNormalization",
+                        v,
+                    )?;
+                }
+                "evaluationFrequency" => {
+                    f_evaluation_frequency = ObjReader::field("evaluationFrequency", v)?;
+                }
+                "gradientAccumulationStep" => {
+                    f_gradient_accumulation_step = ObjReader::field(
+                        "gradientAccumulationStep",
+                        v,
+                    )?;
+                }
+                "layersToFreeze" => {
+                    f_layers_to_freeze = ObjReader::field("layersToFreeze", v)?;
+                }
+                "learningRate" => f_learning_rate = ObjReader::field("learningRate", v)?,
+                "learningRateScheduler" => {
+                    f_learning_rate_scheduler = ObjReader::field(
+                        "learningRateScheduler",
+                        v,
+                    )?;
+                }
+                "modelName" => f_model_name = ObjReader::field("modelName", v)?,
+                "momentum" => f_momentum = ObjReader::field("momentum", v)?,
+                "nesterov" => f_nesterov = ObjReader::field("nesterov", v)?,
+                "numberOfEpochs" => {
+                    f_number_of_epochs = ObjReader::field("numberOfEpochs", v)?;
+                }
+                "numberOfWorkers" => {
+                    f_number_of_workers = ObjReader::field("numberOfWorkers", v)?;
+                }
+                "optimizer" => f_optimizer = ObjReader::field("optimizer", v)?,
+                "randomSeed" => f_random_seed = ObjReader::field("randomSeed", v)?,
+                "stepLRGamma" => f_step_lr_gamma = ObjReader::field("stepLRGamma", v)?,
+                "stepLRStepSize" => {
+                    f_step_lr_step_size = ObjReader::field("stepLRStepSize", v)?;
+                }
+                "trainingBatchSize" => {
+                    f_training_batch_size = ObjReader::field("trainingBatchSize", v)?;
+                }
+                "validationBatchSize" => {
+                    f_validation_batch_size = ObjReader::field("validationBatchSize", v)?;
+                }
+                "warmupCosineLRCycles" => {
+                    f_warmup_cosine_lr_cycles = ObjReader::field(
+                        "warmupCosineLRCycles",
+                        v,
+                    )?;
+                }
+                "warmupCosineLRWarmupEpochs" => {
+                    f_warmup_cosine_lr_warmup_epochs = ObjReader::field(
+                        "warmupCosineLRWarmupEpochs",
+                        v,
+                    )?;
+                }
+                "weightDecay" => f_weight_decay = ObjReader::field("weightDecay", v)?,
+                "trainingCropSize" => {
+                    f_training_crop_size = ObjReader::field("trainingCropSize", v)?;
+                }
+                "validationCropSize" => {
+                    f_validation_crop_size = ObjReader::field("validationCropSize", v)?;
+                }
+                "validationResizeSize" => {
+                    f_validation_resize_size = ObjReader::field(
+                        "validationResizeSize",
+                        v,
+                    )?;
+                }
+                "weightedLoss" => f_weighted_loss = ObjReader::field("weightedLoss", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            ams_gradient: o.opt("amsGradient")?,
-            augmentations: o.opt("augmentations")?,
-            beta1: o.opt("beta1")?,
-            beta2: o.opt("beta2")?,
-            distributed: o.opt("distributed")?,
-            early_stopping: o.opt("earlyStopping")?,
-            early_stopping_delay: o.opt("earlyStoppingDelay")?,
-            early_stopping_patience: o.opt("earlyStoppingPatience")?,
-            enable_onnx_normalization: o.opt("enableOnnxNormalization")?,
-            evaluation_frequency: o.opt("evaluationFrequency")?,
-            gradient_accumulation_step: o.opt("gradientAccumulationStep")?,
-            layers_to_freeze: o.opt("layersToFreeze")?,
-            learning_rate: o.opt("learningRate")?,
-            learning_rate_scheduler: o.opt("learningRateScheduler")?,
-            model_name: o.opt("modelName")?,
-            momentum: o.opt("momentum")?,
-            nesterov: o.opt("nesterov")?,
-            number_of_epochs: o.opt("numberOfEpochs")?,
-            number_of_workers: o.opt("numberOfWorkers")?,
-            optimizer: o.opt("optimizer")?,
-            random_seed: o.opt("randomSeed")?,
-            step_lr_gamma: o.opt("stepLRGamma")?,
-            step_lr_step_size: o.opt("stepLRStepSize")?,
-            training_batch_size: o.opt("trainingBatchSize")?,
-            validation_batch_size: o.opt("validationBatchSize")?,
-            warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
-            warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
-            weight_decay: o.opt("weightDecay")?,
-            training_crop_size: o.opt("trainingCropSize")?,
-            validation_crop_size: o.opt("validationCropSize")?,
-            validation_resize_size: o.opt("validationResizeSize")?,
-            weighted_loss: o.opt("weightedLoss")?,
+            ams_gradient: f_ams_gradient,
+            augmentations: f_augmentations,
+            beta1: f_beta1,
+            beta2: f_beta2,
+            distributed: f_distributed,
+            early_stopping: f_early_stopping,
+            early_stopping_delay: f_early_stopping_delay,
+            early_stopping_patience: f_early_stopping_patience,
+            enable_onnx_normalization: f_enable_onnx_normalization,
+            evaluation_frequency: f_evaluation_frequency,
+            gradient_accumulation_step: f_gradient_accumulation_step,
+            layers_to_freeze: f_layers_to_freeze,
+            learning_rate: f_learning_rate,
+            learning_rate_scheduler: f_learning_rate_scheduler,
+            model_name: f_model_name,
+            momentum: f_momentum,
+            nesterov: f_nesterov,
+            number_of_epochs: f_number_of_epochs,
+            number_of_workers: f_number_of_workers,
+            optimizer: f_optimizer,
+            random_seed: f_random_seed,
+            step_lr_gamma: f_step_lr_gamma,
+            step_lr_step_size: f_step_lr_step_size,
+            training_batch_size: f_training_batch_size,
+            validation_batch_size: f_validation_batch_size,
+            warmup_cosine_lr_cycles: f_warmup_cosine_lr_cycles,
+            warmup_cosine_lr_warmup_epochs: f_warmup_cosine_lr_warmup_epochs,
+            weight_decay: f_weight_decay,
+            training_crop_size: f_training_crop_size,
+            validation_crop_size: f_validation_crop_size,
+            validation_resize_size: f_validation_resize_size,
+            weighted_loss: f_weighted_loss,
             extra: o.finish(),
         })
     }
@@ -16574,48 +20796,211 @@ pub struct ImageModelDistributionSettingsObjectDetection {
 impl Json for ImageModelDistributionSettingsObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_ams_gradient = None;
+        let mut f_augmentations = None;
+        let mut f_beta1 = None;
+        let mut f_beta2 = None;
+        let mut f_distributed = None;
+        let mut f_early_stopping = None;
+        let mut f_early_stopping_delay = None;
+        let mut f_early_stopping_patience = None;
+        let mut f_enable_onnx_normalization = None;
+        let mut f_evaluation_frequency = None;
+        let mut f_gradient_accumulation_step = None;
+        let mut f_layers_to_freeze = None;
+        let mut f_learning_rate = None;
+        let mut f_learning_rate_scheduler = None;
+        let mut f_model_name = None;
+        let mut f_momentum = None;
+        let mut f_nesterov = None;
+        let mut f_number_of_epochs = None;
+        let mut f_number_of_workers = None;
+        let mut f_optimizer = None;
+        let mut f_random_seed = None;
+        let mut f_step_lr_gamma = None;
+        let mut f_step_lr_step_size = None;
+        let mut f_training_batch_size = None;
+        let mut f_validation_batch_size = None;
+        let mut f_warmup_cosine_lr_cycles = None;
+        let mut f_warmup_cosine_lr_warmup_epochs = None;
+        let mut f_weight_decay = None;
+        let mut f_box_detections_per_image = None;
+        let mut f_box_score_threshold = None;
+        let mut f_image_size = None;
+        let mut f_max_size = None;
+        let mut f_min_size = None;
+        let mut f_model_size = None;
+        let mut f_multi_scale = None;
+        let mut f_nms_iou_threshold = None;
+        let mut f_tile_grid_size = None;
+        let mut f_tile_overlap_ratio = None;
+        let mut f_tile_predictions_nms_threshold = None;
+        let mut f_validation_iou_threshold = None;
+        let mut f_validation_metric_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "amsGradient" => f_ams_gradient = ObjReader::field("amsGradient", v)?,
+                "augmentations" => {
+                    f_augmentations = ObjReader::field("augmentations", v)?;
+                }
+                "beta1" => f_beta1 = ObjReader::field("beta1", v)?,
+                "beta2" => f_beta2 = ObjReader::field("beta2", v)?,
+                "distributed" => f_distributed = ObjReader::field("distributed", v)?,
+                "earlyStopping" => {
+                    f_early_stopping = ObjReader::field("earlyStopping", v)?;
+                }
+                "earlyStoppingDelay" => {
+                    f_early_stopping_delay = ObjReader::field("earlyStoppingDelay", v)?;
+                }
+                "earlyStoppingPatience" => {
+                    f_early_stopping_patience = ObjReader::field(
+                        "earlyStoppingPatience",
+                        v,
+                    )?;
+                }
+                "enableOnnxNormalization" => {
+                    f_enable_onnx_normalization = ObjReader::field(
+                        "enableOnnxNormalization",
+                        v,
+                    )?;
+                }
+                "evaluationFrequency" => {
+                    f_evaluation_frequency = ObjReader::field("evaluationFrequency", v)?;
+                }
+                "gradientAccumulationStep" => {
+                    f_gradient_accumulation_step = ObjReader::field(
+                        "gradientAccumulationStep",
+                        v,
+                    )?;
+                }
+                "layersToFreeze" => {
+                    f_layers_to_freeze = ObjReader::field("layersToFreeze", v)?;
+                }
+                "learningRate" => f_learning_rate = ObjReader::field("learningRate", v)?,
+                "learningRateScheduler" => {
+                    f_learning_rate_scheduler = ObjReader::field(
+                        "learningRateScheduler",
+                        v,
+                    )?;
+                }
+                "modelName" => f_model_name = ObjReader::field("modelName", v)?,
+                "momentum" => f_momentum = ObjReader::field("momentum", v)?,
+                "nesterov" => f_nesterov = ObjReader::field("nesterov", v)?,
+                "numberOfEpochs" => {
+                    f_number_of_epochs = ObjReader::field("numberOfEpochs", v)?;
+                }
+                "numberOfWorkers" => {
+                    f_number_of_workers = ObjReader::field("numberOfWorkers", v)?;
+                }
+                "optimizer" => f_optimizer = ObjReader::field("optimizer", v)?,
+                "randomSeed" => f_random_seed = ObjReader::field("randomSeed", v)?,
+                "stepLRGamma" => f_step_lr_gamma = ObjReader::field("stepLRGamma", v)?,
+                "stepLRStepSize" => {
+                    f_step_lr_step_size = ObjReader::field("stepLRStepSize", v)?;
+                }
+                "trainingBatchSize" => {
+                    f_training_batch_size = ObjReader::field("trainingBatchSize", v)?;
+                }
+                "validationBatchSize" => {
+                    f_validation_batch_size = ObjReader::field("validationBatchSize", v)?;
+                }
+                "warmupCosineLRCycles" => {
+                    f_warmup_cosine_lr_cycles = ObjReader::field(
+                        "warmupCosineLRCycles",
+                        v,
+                    )?;
+                }
+                "warmupCosineLRWarmupEpochs" => {
+                    f_warmup_cosine_lr_warmup_epochs = ObjReader::field(
+                        "warmupCosineLRWarmupEpochs",
+                        v,
+                    )?;
+                }
+                "weightDecay" => f_weight_decay = ObjReader::field("weightDecay", v)?,
+                "boxDetectionsPerImage" => {
+                    f_box_detections_per_image = ObjReader::field(
+                        "boxDetectionsPerImage",
+                        v,
+                    )?;
+                }
+                "boxScoreThreshold" => {
+                    f_box_score_threshold = ObjReader::field("boxScoreThreshold", v)?;
+                }
+                "imageSize" => f_image_size = ObjReader::field("imageSize", v)?,
+                "maxSize" => f_max_size = ObjReader::field("maxSize", v)?,
+                "minSize" => f_min_size = ObjReader::field("minSize", v)?,
+                "modelSize" => f_model_size = ObjReader::field("modelSize", v)?,
+                "multiScale" => f_multi_scale = ObjReader::field("multiScale", v)?,
+                "nmsIouThreshold" => {
+                    f_nms_iou_threshold = ObjReader::field("nmsIouThreshold", v)?;
+                }
+                "tileGridSize" => f_tile_grid_size = ObjReader::field("tileGridSize", v)?,
+                "tileOverlapRatio" => {
+                    f_tile_overlap_ratio = ObjReader::field("tileOverlapRatio", v)?;
+                }
+                "tilePredictionsNmsThreshold" => {
+                    f_tile_predictions_nms_threshold = ObjReader::field(
+                        "tilePredictionsNmsThreshold",
+                        v,
+                    )?;
+                }
+                "validationIouThreshold" => {
+                    f_validation_iou_threshold = ObjReader::field(
+                        "validationIouThreshold",
+                        v,
+                    )?;
+                }
+                "validationMetricType" => {
+                    f_validation_metric_type = ObjReader::field(
+                        "validationMetricType",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            ams_gradient: o.opt("amsGradient")?,
-            augmentations: o.opt("augmentations")?,
-            beta1: o.opt("beta1")?,
-            beta2: o.opt("beta2")?,
-            distributed: o.opt("distributed")?,
-            early_stopping: o.opt("earlyStopping")?,
-            early_stopping_delay: o.opt("earlyStoppingDelay")?,
-            early_stopping_patience: o.opt("earlyStoppingPatience")?,
-            enable_onnx_normalization: o.opt("enableOnnxNormalization")?,
-            evaluation_frequency: o.opt("evaluationFrequency")?,
-            gradient_accumulation_step: o.opt("gradientAccumulationStep")?,
-            layers_to_freeze: o.opt("layersToFreeze")?,
-            learning_rate: o.opt("learningRate")?,
-            learning_rate_scheduler: o.opt("learningRateScheduler")?,
-            model_name: o.opt("modelName")?,
-            momentum: o.opt("momentum")?,
-            nesterov: o.opt("nesterov")?,
-            number_of_epochs: o.opt("numberOfEpochs")?,
-            number_of_workers: o.opt("numberOfWorkers")?,
-            optimizer: o.opt("optimizer")?,
-            random_seed: o.opt("randomSeed")?,
-            step_lr_gamma: o.opt("stepLRGamma")?,
-            step_lr_step_size: o.opt("stepLRStepSize")?,
-            training_batch_size: o.opt("trainingBatchSize")?,
-            validation_batch_size: o.opt("validationBatchSize")?,
-            warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
-            warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
-            weight_decay: o.opt("weightDecay")?,
-            box_detections_per_image: o.opt("boxDetectionsPerImage")?,
-            box_score_threshold: o.opt("boxScoreThreshold")?,
-            image_size: o.opt("imageSize")?,
-            max_size: o.opt("maxSize")?,
-            min_size: o.opt("minSize")?,
-            model_size: o.opt("modelSize")?,
-            multi_scale: o.opt("multiScale")?,
-            nms_iou_threshold: o.opt("nmsIouThreshold")?,
-            tile_grid_size: o.opt("tileGridSize")?,
-            tile_overlap_ratio: o.opt("tileOverlapRatio")?,
-            tile_predictions_nms_threshold: o.opt("tilePredictionsNmsThreshold")?,
-            validation_iou_threshold: o.opt("validationIouThreshold")?,
-            validation_metric_type: o.opt("validationMetricType")?,
+            ams_gradient: f_ams_gradient,
+            augmentations: f_augmentations,
+            beta1: f_beta1,
+            beta2: f_beta2,
+            distributed: f_distributed,
+            early_stopping: f_early_stopping,
+            early_stopping_delay: f_early_stopping_delay,
+            early_stopping_patience: f_early_stopping_patience,
+            enable_onnx_normalization: f_enable_onnx_normalization,
+            evaluation_frequency: f_evaluation_frequency,
+            gradient_accumulation_step: f_gradient_accumulation_step,
+            layers_to_freeze: f_layers_to_freeze,
+            learning_rate: f_learning_rate,
+            learning_rate_scheduler: f_learning_rate_scheduler,
+            model_name: f_model_name,
+            momentum: f_momentum,
+            nesterov: f_nesterov,
+            number_of_epochs: f_number_of_epochs,
+            number_of_workers: f_number_of_workers,
+            optimizer: f_optimizer,
+            random_seed: f_random_seed,
+            step_lr_gamma: f_step_lr_gamma,
+            step_lr_step_size: f_step_lr_step_size,
+            training_batch_size: f_training_batch_size,
+            validation_batch_size: f_validation_batch_size,
+            warmup_cosine_lr_cycles: f_warmup_cosine_lr_cycles,
+            warmup_cosine_lr_warmup_epochs: f_warmup_cosine_lr_warmup_epochs,
+            weight_decay: f_weight_decay,
+            box_detections_per_image: f_box_detections_per_image,
+            box_score_threshold: f_box_score_threshold,
+            image_size: f_image_size,
+            max_size: f_max_size,
+            min_size: f_min_size,
+            model_size: f_model_size,
+            multi_scale: f_multi_scale,
+            nms_iou_threshold: f_nms_iou_threshold,
+            tile_grid_size: f_tile_grid_size,
+            tile_overlap_ratio: f_tile_overlap_ratio,
+            tile_predictions_nms_threshold: f_tile_predictions_nms_threshold,
+            validation_iou_threshold: f_validation_iou_threshold,
+            validation_metric_type: f_validation_metric_type,
             extra: o.finish(),
         })
     }
@@ -16817,39 +21202,166 @@ pub struct ImageModelSettings {
 impl Json for ImageModelSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_advanced_settings = None;
+        let mut f_ams_gradient = None;
+        let mut f_augmentations = None;
+        let mut f_beta1 = None;
+        let mut f_beta2 = None;
+        let mut f_checkpoint_frequency = None;
+        let mut f_checkpoint_model = None;
+        let mut f_checkpoint_run_id = None;
+        let mut f_distributed = None;
+        let mut f_early_stopping = None;
+        let mut f_early_stopping_delay = None;
+        let mut f_early_stopping_patience = None;
+        let mut f_enable_onnx_normalization = None;
+        let mut f_evaluation_frequency = None;
+        let mut f_gradient_accumulation_step = None;
+        let mut f_layers_to_freeze = None;
+        let mut f_learning_rate = None;
+        let mut f_learning_rate_scheduler = None;
+        let mut f_model_name = None;
+        let mut f_momentum = None;
+        let mut f_nesterov = None;
+        let mut f_number_of_epochs = None;
+        let mut f_number_of_workers = None;
+        let mut f_optimizer = None;
+        let mut f_random_seed = None;
+        let mut f_step_lr_gamma = None;
+        let mut f_step_lr_step_size = None;
+        let mut f_training_batch_size = None;
+        let mut f_validation_batch_size = None;
+        let mut f_warmup_cosine_lr_cycles = None;
+        let mut f_warmup_cosine_lr_warmup_epochs = None;
+        let mut f_weight_decay = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "advancedSettings" => {
+                    f_advanced_settings = ObjReader::field("advancedSettings", v)?;
+                }
+                "amsGradient" => f_ams_gradient = ObjReader::field("amsGradient", v)?,
+                "augmentations" => {
+                    f_augmentations = ObjReader::field("augmentations", v)?;
+                }
+                "beta1" => f_beta1 = ObjReader::field("beta1", v)?,
+                "beta2" => f_beta2 = ObjReader::field("beta2", v)?,
+                "checkpointFrequency" => {
+                    f_checkpoint_frequency = ObjReader::field("checkpointFrequency", v)?;
+                }
+                "checkpointModel" => {
+                    f_checkpoint_model = ObjReader::field("checkpointModel", v)?;
+                }
+                "checkpointRunId" => {
+                    f_checkpoint_run_id = ObjReader::field("checkpointRunId", v)?;
+                }
+                "distributed" => f_distributed = ObjReader::field("distributed", v)?,
+                "earlyStopping" => {
+                    f_early_stopping = ObjReader::field("earlyStopping", v)?;
+                }
+                "earlyStoppingDelay" => {
+                    f_early_stopping_delay = ObjReader::field("earlyStoppingDelay", v)?;
+                }
+                "earlyStoppingPatience" => {
+                    f_early_stopping_patience = ObjReader::field(
+                        "earlyStoppingPatience",
+                        v,
+                    )?;
+                }
+                "enableOnnxNormalization" => {
+                    f_enable_onnx_normalization = ObjReader::field(
+                        "enableOnnxNormalization",
+                        v,
+                    )?;
+                }
+                "evaluationFrequency" => {
+                    f_evaluation_frequency = ObjReader::field("evaluationFrequency", v)?;
+                }
+                "gradientAccumulationStep" => {
+                    f_gradient_accumulation_step = ObjReader::field(
+                        "gradientAccumulationStep",
+                        v,
+                    )?;
+                }
+                "layersToFreeze" => {
+                    f_layers_to_freeze = ObjReader::field("layersToFreeze", v)?;
+                }
+                "learningRate" => f_learning_rate = ObjReader::field("learningRate", v)?,
+                "learningRateScheduler" => {
+                    f_learning_rate_scheduler = ObjReader::field(
+                        "learningRateScheduler",
+                        v,
+                    )?;
+                }
+                "modelName" => f_model_name = ObjReader::field("modelName", v)?,
+                "momentum" => f_momentum = ObjReader::field("momentum", v)?,
+                "nesterov" => f_nesterov = ObjReader::field("nesterov", v)?,
+                "numberOfEpochs" => {
+                    f_number_of_epochs = ObjReader::field("numberOfEpochs", v)?;
+                }
+                "numberOfWorkers" => {
+                    f_number_of_workers = ObjReader::field("numberOfWorkers", v)?;
+                }
+                "optimizer" => f_optimizer = ObjReader::field("optimizer", v)?,
+                "randomSeed" => f_random_seed = ObjReader::field("randomSeed", v)?,
+                "stepLRGamma" => f_step_lr_gamma = ObjReader::field("stepLRGamma", v)?,
+                "stepLRStepSize" => {
+                    f_step_lr_step_size = ObjReader::field("stepLRStepSize", v)?;
+                }
+                "trainingBatchSize" => {
+                    f_training_batch_size = ObjReader::field("trainingBatchSize", v)?;
+                }
+                "validationBatchSize" => {
+                    f_validation_batch_size = ObjReader::field("validationBatchSize", v)?;
+                }
+                "warmupCosineLRCycles" => {
+                    f_warmup_cosine_lr_cycles = ObjReader::field(
+                        "warmupCosineLRCycles",
+                        v,
+                    )?;
+                }
+                "warmupCosineLRWarmupEpochs" => {
+                    f_warmup_cosine_lr_warmup_epochs = ObjReader::field(
+                        "warmupCosineLRWarmupEpochs",
+                        v,
+                    )?;
+                }
+                "weightDecay" => f_weight_decay = ObjReader::field("weightDecay", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            advanced_settings: o.opt("advancedSettings")?,
-            ams_gradient: o.opt("amsGradient")?,
-            augmentations: o.opt("augmentations")?,
-            beta1: o.opt("beta1")?,
-            beta2: o.opt("beta2")?,
-            checkpoint_frequency: o.opt("checkpointFrequency")?,
-            checkpoint_model: o.opt("checkpointModel")?,
-            checkpoint_run_id: o.opt("checkpointRunId")?,
-            distributed: o.opt("distributed")?,
-            early_stopping: o.opt("earlyStopping")?,
-            early_stopping_delay: o.opt("earlyStoppingDelay")?,
-            early_stopping_patience: o.opt("earlyStoppingPatience")?,
-            enable_onnx_normalization: o.opt("enableOnnxNormalization")?,
-            evaluation_frequency: o.opt("evaluationFrequency")?,
-            gradient_accumulation_step: o.opt("gradientAccumulationStep")?,
-            layers_to_freeze: o.opt("layersToFreeze")?,
-            learning_rate: o.opt("learningRate")?,
-            learning_rate_scheduler: o.opt("learningRateScheduler")?,
-            model_name: o.opt("modelName")?,
-            momentum: o.opt("momentum")?,
-            nesterov: o.opt("nesterov")?,
-            number_of_epochs: o.opt("numberOfEpochs")?,
-            number_of_workers: o.opt("numberOfWorkers")?,
-            optimizer: o.opt("optimizer")?,
-            random_seed: o.opt("randomSeed")?,
-            step_lr_gamma: o.opt("stepLRGamma")?,
-            step_lr_step_size: o.opt("stepLRStepSize")?,
-            training_batch_size: o.opt("trainingBatchSize")?,
-            validation_batch_size: o.opt("validationBatchSize")?,
-            warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
-            warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
-            weight_decay: o.opt("weightDecay")?,
+            advanced_settings: f_advanced_settings,
+            ams_gradient: f_ams_gradient,
+            augmentations: f_augmentations,
+            beta1: f_beta1,
+            beta2: f_beta2,
+            checkpoint_frequency: f_checkpoint_frequency,
+            checkpoint_model: f_checkpoint_model,
+            checkpoint_run_id: f_checkpoint_run_id,
+            distributed: f_distributed,
+            early_stopping: f_early_stopping,
+            early_stopping_delay: f_early_stopping_delay,
+            early_stopping_patience: f_early_stopping_patience,
+            enable_onnx_normalization: f_enable_onnx_normalization,
+            evaluation_frequency: f_evaluation_frequency,
+            gradient_accumulation_step: f_gradient_accumulation_step,
+            layers_to_freeze: f_layers_to_freeze,
+            learning_rate: f_learning_rate,
+            learning_rate_scheduler: f_learning_rate_scheduler,
+            model_name: f_model_name,
+            momentum: f_momentum,
+            nesterov: f_nesterov,
+            number_of_epochs: f_number_of_epochs,
+            number_of_workers: f_number_of_workers,
+            optimizer: f_optimizer,
+            random_seed: f_random_seed,
+            step_lr_gamma: f_step_lr_gamma,
+            step_lr_step_size: f_step_lr_step_size,
+            training_batch_size: f_training_batch_size,
+            validation_batch_size: f_validation_batch_size,
+            warmup_cosine_lr_cycles: f_warmup_cosine_lr_cycles,
+            warmup_cosine_lr_warmup_epochs: f_warmup_cosine_lr_warmup_epochs,
+            weight_decay: f_weight_decay,
             extra: o.finish(),
         })
     }
@@ -17059,43 +21571,187 @@ pub struct ImageModelSettingsClassification {
 impl Json for ImageModelSettingsClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_advanced_settings = None;
+        let mut f_ams_gradient = None;
+        let mut f_augmentations = None;
+        let mut f_beta1 = None;
+        let mut f_beta2 = None;
+        let mut f_checkpoint_frequency = None;
+        let mut f_checkpoint_model = None;
+        let mut f_checkpoint_run_id = None;
+        let mut f_distributed = None;
+        let mut f_early_stopping = None;
+        let mut f_early_stopping_delay = None;
+        let mut f_early_stopping_patience = None;
+        let mut f_enable_onnx_normalization = None;
+        let mut f_evaluation_frequency = None;
+        let mut f_gradient_accumulation_step = None;
+        let mut f_layers_to_freeze = None;
+        let mut f_learning_rate = None;
+        let mut f_learning_rate_scheduler = None;
+        let mut f_model_name = None;
+        let mut f_momentum = None;
+        let mut f_nesterov = None;
+        let mut f_number_of_epochs = None;
+        let mut f_number_of_workers = None;
+        let mut f_optimizer = None;
+        let mut f_random_seed = None;
+        let mut f_step_lr_gamma = None;
+        let mut f_step_lr_step_size = None;
+        let mut f_training_batch_size = None;
+        let mut f_validation_batch_size = None;
+        let mut f_warmup_cosine_lr_cycles = None;
+        let mut f_warmup_cosine_lr_warmup_epochs = None;
+        let mut f_weight_decay = None;
+        let mut f_training_crop_size = None;
+        let mut f_validation_crop_size = None;
+        let mut f_validation_resize_size = None;
+        let mut f_weighted_loss = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "advancedSettings" => {
+                    f_advanced_settings = ObjReader::field("advancedSettings", v)?;
+                }
+                "amsGradient" => f_ams_gradient = ObjReader::field("amsGradient", v)?,
+                "augmentations" => {
+                    f_augmentations = ObjReader::field("augmentations", v)?;
+                }
+                "beta1" => f_beta1 = ObjReader::field("beta1", v)?,
+                "beta2" => f_beta2 = ObjReader::field("beta2", v)?,
+                "checkpointFrequency" => {
+                    f_checkpoint_frequency = ObjReader::field("checkpointFrequency", v)?;
+                }
+                "checkpointModel" => {
+                    f_checkpoint_model = ObjReader::field("checkpointModel", v)?;
+                }
+                "checkpointRunId" => {
+                    f_checkpoint_run_id = ObjReader::field("checkpointRunId", v)?;
+                }
+                "distributed" => f_distributed = ObjReader::field("distributed", v)?,
+                "earlyStopping" => {
+                    f_early_stopping = ObjReader::field("earlyStopping", v)?;
+                }
+                "earlyStoppingDelay" => {
+                    f_early_stopping_delay = ObjReader::field("earlyStoppingDelay", v)?;
+                }
+                "earlyStoppingPatience" => {
+                    f_early_stopping_patience = ObjReader::field(
+                        "earlyStoppingPatience",
+                        v,
+                    )?;
+                }
+                "enableOnnxNormalization" => {
+                    f_enable_onnx_normalization = ObjReader::field(
+                        "enableOnnxNormalization",
+                        v,
+                    )?;
+                }
+                "evaluationFrequency" => {
+                    f_evaluation_frequency = ObjReader::field("evaluationFrequency", v)?;
+                }
+                "gradientAccumulationStep" => {
+                    f_gradient_accumulation_step = ObjReader::field(
+                        "gradientAccumulationStep",
+                        v,
+                    )?;
+                }
+                "layersToFreeze" => {
+                    f_layers_to_freeze = ObjReader::field("layersToFreeze", v)?;
+                }
+                "learningRate" => f_learning_rate = ObjReader::field("learningRate", v)?,
+                "learningRateScheduler" => {
+                    f_learning_rate_scheduler = ObjReader::field(
+                        "learningRateScheduler",
+                        v,
+                    )?;
+                }
+                "modelName" => f_model_name = ObjReader::field("modelName", v)?,
+                "momentum" => f_momentum = ObjReader::field("momentum", v)?,
+                "nesterov" => f_nesterov = ObjReader::field("nesterov", v)?,
+                "numberOfEpochs" => {
+                    f_number_of_epochs = ObjReader::field("numberOfEpochs", v)?;
+                }
+                "numberOfWorkers" => {
+                    f_number_of_workers = ObjReader::field("numberOfWorkers", v)?;
+                }
+                "optimizer" => f_optimizer = ObjReader::field("optimizer", v)?,
+                "randomSeed" => f_random_seed = ObjReader::field("randomSeed", v)?,
+                "stepLRGamma" => f_step_lr_gamma = ObjReader::field("stepLRGamma", v)?,
+                "stepLRStepSize" => {
+                    f_step_lr_step_size = ObjReader::field("stepLRStepSize", v)?;
+                }
+                "trainingBatchSize" => {
+                    f_training_batch_size = ObjReader::field("trainingBatchSize", v)?;
+                }
+                "validationBatchSize" => {
+                    f_validation_batch_size = ObjReader::field("validationBatchSize", v)?;
+                }
+                "warmupCosineLRCycles" => {
+                    f_warmup_cosine_lr_cycles = ObjReader::field(
+                        "warmupCosineLRCycles",
+                        v,
+                    )?;
+                }
+                "warmupCosineLRWarmupEpochs" => {
+                    f_warmup_cosine_lr_warmup_epochs = ObjReader::field(
+                        "warmupCosineLRWarmupEpochs",
+                        v,
+                    )?;
+                }
+                "weightDecay" => f_weight_decay = ObjReader::field("weightDecay", v)?,
+                "trainingCropSize" => {
+                    f_training_crop_size = ObjReader::field("trainingCropSize", v)?;
+                }
+                "validationCropSize" => {
+                    f_validation_crop_size = ObjReader::field("validationCropSize", v)?;
+                }
+                "validationResizeSize" => {
+                    f_validation_resize_size = ObjReader::field(
+                        "validationResizeSize",
+                        v,
+                    )?;
+                }
+                "weightedLoss" => f_weighted_loss = ObjReader::field("weightedLoss", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            advanced_settings: o.opt("advancedSettings")?,
-            ams_gradient: o.opt("amsGradient")?,
-            augmentations: o.opt("augmentations")?,
-            beta1: o.opt("beta1")?,
-            beta2: o.opt("beta2")?,
-            checkpoint_frequency: o.opt("checkpointFrequency")?,
-            checkpoint_model: o.opt("checkpointModel")?,
-            checkpoint_run_id: o.opt("checkpointRunId")?,
-            distributed: o.opt("distributed")?,
-            early_stopping: o.opt("earlyStopping")?,
-            early_stopping_delay: o.opt("earlyStoppingDelay")?,
-            early_stopping_patience: o.opt("earlyStoppingPatience")?,
-            enable_onnx_normalization: o.opt("enableOnnxNormalization")?,
-            evaluation_frequency: o.opt("evaluationFrequency")?,
-            gradient_accumulation_step: o.opt("gradientAccumulationStep")?,
-            layers_to_freeze: o.opt("layersToFreeze")?,
-            learning_rate: o.opt("learningRate")?,
-            learning_rate_scheduler: o.opt("learningRateScheduler")?,
-            model_name: o.opt("modelName")?,
-            momentum: o.opt("momentum")?,
-            nesterov: o.opt("nesterov")?,
-            number_of_epochs: o.opt("numberOfEpochs")?,
-            number_of_workers: o.opt("numberOfWorkers")?,
-            optimizer: o.opt("optimizer")?,
-            random_seed: o.opt("randomSeed")?,
-            step_lr_gamma: o.opt("stepLRGamma")?,
-            step_lr_step_size: o.opt("stepLRStepSize")?,
-            training_batch_size: o.opt("trainingBatchSize")?,
-            validation_batch_size: o.opt("validationBatchSize")?,
-            warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
-            warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
-            weight_decay: o.opt("weightDecay")?,
-            training_crop_size: o.opt("trainingCropSize")?,
-            validation_crop_size: o.opt("validationCropSize")?,
-            validation_resize_size: o.opt("validationResizeSize")?,
-            weighted_loss: o.opt("weightedLoss")?,
+            advanced_settings: f_advanced_settings,
+            ams_gradient: f_ams_gradient,
+            augmentations: f_augmentations,
+            beta1: f_beta1,
+            beta2: f_beta2,
+            checkpoint_frequency: f_checkpoint_frequency,
+            checkpoint_model: f_checkpoint_model,
+            checkpoint_run_id: f_checkpoint_run_id,
+            distributed: f_distributed,
+            early_stopping: f_early_stopping,
+            early_stopping_delay: f_early_stopping_delay,
+            early_stopping_patience: f_early_stopping_patience,
+            enable_onnx_normalization: f_enable_onnx_normalization,
+            evaluation_frequency: f_evaluation_frequency,
+            gradient_accumulation_step: f_gradient_accumulation_step,
+            layers_to_freeze: f_layers_to_freeze,
+            learning_rate: f_learning_rate,
+            learning_rate_scheduler: f_learning_rate_scheduler,
+            model_name: f_model_name,
+            momentum: f_momentum,
+            nesterov: f_nesterov,
+            number_of_epochs: f_number_of_epochs,
+            number_of_workers: f_number_of_workers,
+            optimizer: f_optimizer,
+            random_seed: f_random_seed,
+            step_lr_gamma: f_step_lr_gamma,
+            step_lr_step_size: f_step_lr_step_size,
+            training_batch_size: f_training_batch_size,
+            validation_batch_size: f_validation_batch_size,
+            warmup_cosine_lr_cycles: f_warmup_cosine_lr_cycles,
+            warmup_cosine_lr_warmup_epochs: f_warmup_cosine_lr_warmup_epochs,
+            weight_decay: f_weight_decay,
+            training_crop_size: f_training_crop_size,
+            validation_crop_size: f_validation_crop_size,
+            validation_resize_size: f_validation_resize_size,
+            weighted_loss: f_weighted_loss,
             extra: o.finish(),
         })
     }
@@ -17359,52 +22015,231 @@ pub struct ImageModelSettingsObjectDetection {
 impl Json for ImageModelSettingsObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_advanced_settings = None;
+        let mut f_ams_gradient = None;
+        let mut f_augmentations = None;
+        let mut f_beta1 = None;
+        let mut f_beta2 = None;
+        let mut f_checkpoint_frequency = None;
+        let mut f_checkpoint_model = None;
+        let mut f_checkpoint_run_id = None;
+        let mut f_distributed = None;
+        let mut f_early_stopping = None;
+        let mut f_early_stopping_delay = None;
+        let mut f_early_stopping_patience = None;
+        let mut f_enable_onnx_normalization = None;
+        let mut f_evaluation_frequency = None;
+        let mut f_gradient_accumulation_step = None;
+        let mut f_layers_to_freeze = None;
+        let mut f_learning_rate = None;
+        let mut f_learning_rate_scheduler = None;
+        let mut f_model_name = None;
+        let mut f_momentum = None;
+        let mut f_nesterov = None;
+        let mut f_number_of_epochs = None;
+        let mut f_number_of_workers = None;
+        let mut f_optimizer = None;
+        let mut f_random_seed = None;
+        let mut f_step_lr_gamma = None;
+        let mut f_step_lr_step_size = None;
+        let mut f_training_batch_size = None;
+        let mut f_validation_batch_size = None;
+        let mut f_warmup_cosine_lr_cycles = None;
+        let mut f_warmup_cosine_lr_warmup_epochs = None;
+        let mut f_weight_decay = None;
+        let mut f_box_detections_per_image = None;
+        let mut f_box_score_threshold = None;
+        let mut f_image_size = None;
+        let mut f_max_size = None;
+        let mut f_min_size = None;
+        let mut f_model_size = None;
+        let mut f_multi_scale = None;
+        let mut f_nms_iou_threshold = None;
+        let mut f_tile_grid_size = None;
+        let mut f_tile_overlap_ratio = None;
+        let mut f_tile_predictions_nms_threshold = None;
+        let mut f_validation_iou_threshold = None;
+        let mut f_validation_metric_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "advancedSettings" => {
+                    f_advanced_settings = ObjReader::field("advancedSettings", v)?;
+                }
+                "amsGradient" => f_ams_gradient = ObjReader::field("amsGradient", v)?,
+                "augmentations" => {
+                    f_augmentations = ObjReader::field("augmentations", v)?;
+                }
+                "beta1" => f_beta1 = ObjReader::field("beta1", v)?,
+                "beta2" => f_beta2 = ObjReader::field("beta2", v)?,
+                "checkpointFrequency" => {
+                    f_checkpoint_frequency = ObjReader::field("checkpointFrequency", v)?;
+                }
+                "checkpointModel" => {
+                    f_checkpoint_model = ObjReader::field("checkpointModel", v)?;
+                }
+                "checkpointRunId" => {
+                    f_checkpoint_run_id = ObjReader::field("checkpointRunId", v)?;
+                }
+                "distributed" => f_distributed = ObjReader::field("distributed", v)?,
+                "earlyStopping" => {
+                    f_early_stopping = ObjReader::field("earlyStopping", v)?;
+                }
+                "earlyStoppingDelay" => {
+                    f_early_stopping_delay = ObjReader::field("earlyStoppingDelay", v)?;
+                }
+                "earlyStoppingPatience" => {
+                    f_early_stopping_patience = ObjReader::field(
+                        "earlyStoppingPatience",
+                        v,
+                    )?;
+                }
+                "enableOnnxNormalization" => {
+                    f_enable_onnx_normalization = ObjReader::field(
+                        "enableOnnxNormalization",
+                        v,
+                    )?;
+                }
+                "evaluationFrequency" => {
+                    f_evaluation_frequency = ObjReader::field("evaluationFrequency", v)?;
+                }
+                "gradientAccumulationStep" => {
+                    f_gradient_accumulation_step = ObjReader::field(
+                        "gradientAccumulationStep",
+                        v,
+                    )?;
+                }
+                "layersToFreeze" => {
+                    f_layers_to_freeze = ObjReader::field("layersToFreeze", v)?;
+                }
+                "learningRate" => f_learning_rate = ObjReader::field("learningRate", v)?,
+                "learningRateScheduler" => {
+                    f_learning_rate_scheduler = ObjReader::field(
+                        "learningRateScheduler",
+                        v,
+                    )?;
+                }
+                "modelName" => f_model_name = ObjReader::field("modelName", v)?,
+                "momentum" => f_momentum = ObjReader::field("momentum", v)?,
+                "nesterov" => f_nesterov = ObjReader::field("nesterov", v)?,
+                "numberOfEpochs" => {
+                    f_number_of_epochs = ObjReader::field("numberOfEpochs", v)?;
+                }
+                "numberOfWorkers" => {
+                    f_number_of_workers = ObjReader::field("numberOfWorkers", v)?;
+                }
+                "optimizer" => f_optimizer = ObjReader::field("optimizer", v)?,
+                "randomSeed" => f_random_seed = ObjReader::field("randomSeed", v)?,
+                "stepLRGamma" => f_step_lr_gamma = ObjReader::field("stepLRGamma", v)?,
+                "stepLRStepSize" => {
+                    f_step_lr_step_size = ObjReader::field("stepLRStepSize", v)?;
+                }
+                "trainingBatchSize" => {
+                    f_training_batch_size = ObjReader::field("trainingBatchSize", v)?;
+                }
+                "validationBatchSize" => {
+                    f_validation_batch_size = ObjReader::field("validationBatchSize", v)?;
+                }
+                "warmupCosineLRCycles" => {
+                    f_warmup_cosine_lr_cycles = ObjReader::field(
+                        "warmupCosineLRCycles",
+                        v,
+                    )?;
+                }
+                "warmupCosineLRWarmupEpochs" => {
+                    f_warmup_cosine_lr_warmup_epochs = ObjReader::field(
+                        "warmupCosineLRWarmupEpochs",
+                        v,
+                    )?;
+                }
+                "weightDecay" => f_weight_decay = ObjReader::field("weightDecay", v)?,
+                "boxDetectionsPerImage" => {
+                    f_box_detections_per_image = ObjReader::field(
+                        "boxDetectionsPerImage",
+                        v,
+                    )?;
+                }
+                "boxScoreThreshold" => {
+                    f_box_score_threshold = ObjReader::field("boxScoreThreshold", v)?;
+                }
+                "imageSize" => f_image_size = ObjReader::field("imageSize", v)?,
+                "maxSize" => f_max_size = ObjReader::field("maxSize", v)?,
+                "minSize" => f_min_size = ObjReader::field("minSize", v)?,
+                "modelSize" => f_model_size = ObjReader::field("modelSize", v)?,
+                "multiScale" => f_multi_scale = ObjReader::field("multiScale", v)?,
+                "nmsIouThreshold" => {
+                    f_nms_iou_threshold = ObjReader::field("nmsIouThreshold", v)?;
+                }
+                "tileGridSize" => f_tile_grid_size = ObjReader::field("tileGridSize", v)?,
+                "tileOverlapRatio" => {
+                    f_tile_overlap_ratio = ObjReader::field("tileOverlapRatio", v)?;
+                }
+                "tilePredictionsNmsThreshold" => {
+                    f_tile_predictions_nms_threshold = ObjReader::field(
+                        "tilePredictionsNmsThreshold",
+                        v,
+                    )?;
+                }
+                "validationIouThreshold" => {
+                    f_validation_iou_threshold = ObjReader::field(
+                        "validationIouThreshold",
+                        v,
+                    )?;
+                }
+                "validationMetricType" => {
+                    f_validation_metric_type = ObjReader::field(
+                        "validationMetricType",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            advanced_settings: o.opt("advancedSettings")?,
-            ams_gradient: o.opt("amsGradient")?,
-            augmentations: o.opt("augmentations")?,
-            beta1: o.opt("beta1")?,
-            beta2: o.opt("beta2")?,
-            checkpoint_frequency: o.opt("checkpointFrequency")?,
-            checkpoint_model: o.opt("checkpointModel")?,
-            checkpoint_run_id: o.opt("checkpointRunId")?,
-            distributed: o.opt("distributed")?,
-            early_stopping: o.opt("earlyStopping")?,
-            early_stopping_delay: o.opt("earlyStoppingDelay")?,
-            early_stopping_patience: o.opt("earlyStoppingPatience")?,
-            enable_onnx_normalization: o.opt("enableOnnxNormalization")?,
-            evaluation_frequency: o.opt("evaluationFrequency")?,
-            gradient_accumulation_step: o.opt("gradientAccumulationStep")?,
-            layers_to_freeze: o.opt("layersToFreeze")?,
-            learning_rate: o.opt("learningRate")?,
-            learning_rate_scheduler: o.opt("learningRateScheduler")?,
-            model_name: o.opt("modelName")?,
-            momentum: o.opt("momentum")?,
-            nesterov: o.opt("nesterov")?,
-            number_of_epochs: o.opt("numberOfEpochs")?,
-            number_of_workers: o.opt("numberOfWorkers")?,
-            optimizer: o.opt("optimizer")?,
-            random_seed: o.opt("randomSeed")?,
-            step_lr_gamma: o.opt("stepLRGamma")?,
-            step_lr_step_size: o.opt("stepLRStepSize")?,
-            training_batch_size: o.opt("trainingBatchSize")?,
-            validation_batch_size: o.opt("validationBatchSize")?,
-            warmup_cosine_lr_cycles: o.opt("warmupCosineLRCycles")?,
-            warmup_cosine_lr_warmup_epochs: o.opt("warmupCosineLRWarmupEpochs")?,
-            weight_decay: o.opt("weightDecay")?,
-            box_detections_per_image: o.opt("boxDetectionsPerImage")?,
-            box_score_threshold: o.opt("boxScoreThreshold")?,
-            image_size: o.opt("imageSize")?,
-            max_size: o.opt("maxSize")?,
-            min_size: o.opt("minSize")?,
-            model_size: o.opt("modelSize")?,
-            multi_scale: o.opt("multiScale")?,
-            nms_iou_threshold: o.opt("nmsIouThreshold")?,
-            tile_grid_size: o.opt("tileGridSize")?,
-            tile_overlap_ratio: o.opt("tileOverlapRatio")?,
-            tile_predictions_nms_threshold: o.opt("tilePredictionsNmsThreshold")?,
-            validation_iou_threshold: o.opt("validationIouThreshold")?,
-            validation_metric_type: o.opt("validationMetricType")?,
+            advanced_settings: f_advanced_settings,
+            ams_gradient: f_ams_gradient,
+            augmentations: f_augmentations,
+            beta1: f_beta1,
+            beta2: f_beta2,
+            checkpoint_frequency: f_checkpoint_frequency,
+            checkpoint_model: f_checkpoint_model,
+            checkpoint_run_id: f_checkpoint_run_id,
+            distributed: f_distributed,
+            early_stopping: f_early_stopping,
+            early_stopping_delay: f_early_stopping_delay,
+            early_stopping_patience: f_early_stopping_patience,
+            enable_onnx_normalization: f_enable_onnx_normalization,
+            evaluation_frequency: f_evaluation_frequency,
+            gradient_accumulation_step: f_gradient_accumulation_step,
+            layers_to_freeze: f_layers_to_freeze,
+            learning_rate: f_learning_rate,
+            learning_rate_scheduler: f_learning_rate_scheduler,
+            model_name: f_model_name,
+            momentum: f_momentum,
+            nesterov: f_nesterov,
+            number_of_epochs: f_number_of_epochs,
+            number_of_workers: f_number_of_workers,
+            optimizer: f_optimizer,
+            random_seed: f_random_seed,
+            step_lr_gamma: f_step_lr_gamma,
+            step_lr_step_size: f_step_lr_step_size,
+            training_batch_size: f_training_batch_size,
+            validation_batch_size: f_validation_batch_size,
+            warmup_cosine_lr_cycles: f_warmup_cosine_lr_cycles,
+            warmup_cosine_lr_warmup_epochs: f_warmup_cosine_lr_warmup_epochs,
+            weight_decay: f_weight_decay,
+            box_detections_per_image: f_box_detections_per_image,
+            box_score_threshold: f_box_score_threshold,
+            image_size: f_image_size,
+            max_size: f_max_size,
+            min_size: f_min_size,
+            model_size: f_model_size,
+            multi_scale: f_multi_scale,
+            nms_iou_threshold: f_nms_iou_threshold,
+            tile_grid_size: f_tile_grid_size,
+            tile_overlap_ratio: f_tile_overlap_ratio,
+            tile_predictions_nms_threshold: f_tile_predictions_nms_threshold,
+            validation_iou_threshold: f_validation_iou_threshold,
+            validation_metric_type: f_validation_metric_type,
             extra: o.finish(),
         })
     }
@@ -17511,18 +22346,57 @@ pub struct ImageObjectDetection {
 impl Json for ImageObjectDetection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("taskType");
+        let mut f_log_verbosity = None;
+        let mut f_target_column_name = None;
+        let mut f_training_data = None;
+        let mut f_model_settings = None;
+        let mut f_search_space = None;
+        let mut f_limit_settings = None;
+        let mut f_sweep_settings = None;
+        let mut f_validation_data = None;
+        let mut f_validation_data_size = None;
+        let mut f_primary_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "logVerbosity" => f_log_verbosity = ObjReader::field("logVerbosity", v)?,
+                "targetColumnName" => {
+                    f_target_column_name = ObjReader::field("targetColumnName", v)?;
+                }
+                "trainingData" => f_training_data = ObjReader::field("trainingData", v)?,
+                "modelSettings" => {
+                    f_model_settings = ObjReader::field("modelSettings", v)?;
+                }
+                "searchSpace" => f_search_space = ObjReader::field("searchSpace", v)?,
+                "limitSettings" => {
+                    f_limit_settings = ObjReader::field("limitSettings", v)?;
+                }
+                "sweepSettings" => {
+                    f_sweep_settings = ObjReader::field("sweepSettings", v)?;
+                }
+                "validationData" => {
+                    f_validation_data = ObjReader::field("validationData", v)?;
+                }
+                "validationDataSize" => {
+                    f_validation_data_size = ObjReader::field("validationDataSize", v)?;
+                }
+                "primaryMetric" => {
+                    f_primary_metric = ObjReader::field("primaryMetric", v)?;
+                }
+                "taskType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            log_verbosity: o.opt("logVerbosity")?,
-            target_column_name: o.opt("targetColumnName")?,
-            training_data: o.req("trainingData")?,
-            model_settings: o.opt("modelSettings")?,
-            search_space: o.opt("searchSpace")?,
-            limit_settings: o.req("limitSettings")?,
-            sweep_settings: o.opt("sweepSettings")?,
-            validation_data: o.opt("validationData")?,
-            validation_data_size: o.opt("validationDataSize")?,
-            primary_metric: o.opt("primaryMetric")?,
+            log_verbosity: f_log_verbosity,
+            target_column_name: f_target_column_name,
+            training_data: o.required("trainingData", f_training_data)?,
+            model_settings: f_model_settings,
+            search_space: f_search_space,
+            limit_settings: o.required("limitSettings", f_limit_settings)?,
+            sweep_settings: f_sweep_settings,
+            validation_data: f_validation_data,
+            validation_data_size: f_validation_data_size,
+            primary_metric: f_primary_metric,
             extra: o.finish(),
         })
     }
@@ -17561,9 +22435,22 @@ pub struct ImageSweepSettings {
 impl Json for ImageSweepSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_early_termination = None;
+        let mut f_sampling_algorithm = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "earlyTermination" => {
+                    f_early_termination = ObjReader::field("earlyTermination", v)?;
+                }
+                "samplingAlgorithm" => {
+                    f_sampling_algorithm = ObjReader::field("samplingAlgorithm", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            early_termination: o.opt("earlyTermination")?,
-            sampling_algorithm: o.req("samplingAlgorithm")?,
+            early_termination: f_early_termination,
+            sampling_algorithm: o.required("samplingAlgorithm", f_sampling_algorithm)?,
             extra: o.finish(),
         })
     }
@@ -17644,9 +22531,18 @@ pub struct IndexColumn {
 impl Json for IndexColumn {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_column_name = None;
+        let mut f_data_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "columnName" => f_column_name = ObjReader::field("columnName", v)?,
+                "dataType" => f_data_type = ObjReader::field("dataType", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            column_name: o.opt("columnName")?,
-            data_type: o.opt("dataType")?,
+            column_name: f_column_name,
+            data_type: f_data_type,
             extra: o.finish(),
         })
     }
@@ -17679,11 +22575,28 @@ pub struct InferenceContainerProperties {
 impl Json for InferenceContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_liveness_route = None;
+        let mut f_readiness_route = None;
+        let mut f_scoring_route = None;
+        let mut f_startup_route = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "livenessRoute" => {
+                    f_liveness_route = ObjReader::field("livenessRoute", v)?;
+                }
+                "readinessRoute" => {
+                    f_readiness_route = ObjReader::field("readinessRoute", v)?;
+                }
+                "scoringRoute" => f_scoring_route = ObjReader::field("scoringRoute", v)?,
+                "startupRoute" => f_startup_route = ObjReader::field("startupRoute", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            liveness_route: o.opt("livenessRoute")?,
-            readiness_route: o.opt("readinessRoute")?,
-            scoring_route: o.opt("scoringRoute")?,
-            startup_route: o.opt("startupRoute")?,
+            liveness_route: f_liveness_route,
+            readiness_route: f_readiness_route,
+            scoring_route: f_scoring_route,
+            startup_route: f_startup_route,
             extra: o.finish(),
         })
     }
@@ -17820,9 +22733,18 @@ pub struct InstanceTypeSchema {
 impl Json for InstanceTypeSchema {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_node_selector = None;
+        let mut f_resources = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "nodeSelector" => f_node_selector = ObjReader::field("nodeSelector", v)?,
+                "resources" => f_resources = ObjReader::field("resources", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            node_selector: o.opt("nodeSelector")?,
-            resources: o.opt("resources")?,
+            node_selector: f_node_selector,
+            resources: f_resources,
             extra: o.finish(),
         })
     }
@@ -17850,9 +22772,18 @@ pub struct InstanceTypeSchemaResources {
 impl Json for InstanceTypeSchemaResources {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_requests = None;
+        let mut f_limits = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "requests" => f_requests = ObjReader::field("requests", v)?,
+                "limits" => f_limits = ObjReader::field("limits", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            requests: o.opt("requests")?,
-            limits: o.opt("limits")?,
+            requests: f_requests,
+            limits: f_limits,
             extra: o.finish(),
         })
     }
@@ -17943,12 +22874,27 @@ pub struct JobBase {
 impl Json for JobBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -18058,9 +23004,18 @@ pub struct JobBaseResourceArmPaginatedResult {
 impl Json for JobBaseResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -18512,13 +23467,34 @@ pub struct JobResourceConfiguration {
 impl Json for JobResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_instance_count = None;
+        let mut f_instance_type = None;
+        let mut f_properties = None;
+        let mut f_docker_args = None;
+        let mut f_docker_args_list = None;
+        let mut f_shm_size = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "instanceCount" => {
+                    f_instance_count = ObjReader::field("instanceCount", v)?;
+                }
+                "instanceType" => f_instance_type = ObjReader::field("instanceType", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "dockerArgs" => f_docker_args = ObjReader::field("dockerArgs", v)?,
+                "dockerArgsList" => {
+                    f_docker_args_list = ObjReader::field("dockerArgsList", v)?;
+                }
+                "shmSize" => f_shm_size = ObjReader::field("shmSize", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            instance_count: o.opt("instanceCount")?,
-            instance_type: o.opt("instanceType")?,
-            properties: o.opt("properties")?,
-            docker_args: o.opt("dockerArgs")?,
-            docker_args_list: o.opt("dockerArgsList")?,
-            shm_size: o.opt("shmSize")?,
+            instance_count: f_instance_count,
+            instance_type: f_instance_type,
+            properties: f_properties,
+            docker_args: f_docker_args,
+            docker_args_list: f_docker_args_list,
+            shm_size: f_shm_size,
             extra: o.finish(),
         })
     }
@@ -18547,9 +23523,18 @@ pub struct JobScheduleAction {
 impl Json for JobScheduleAction {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("actionType");
+        let mut f_job_definition = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "jobDefinition" => {
+                    f_job_definition = ObjReader::field("jobDefinition", v)?;
+                }
+                "actionType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            job_definition: o.req("jobDefinition")?,
+            job_definition: o.required("jobDefinition", f_job_definition)?,
             extra: o.finish(),
         })
     }
@@ -18609,14 +23594,35 @@ pub struct JobService {
 impl Json for JobService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_endpoint = None;
+        let mut f_error_message = None;
+        let mut f_job_service_type = None;
+        let mut f_nodes = None;
+        let mut f_port = None;
+        let mut f_properties = None;
+        let mut f_status = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "endpoint" => f_endpoint = ObjReader::field("endpoint", v)?,
+                "errorMessage" => f_error_message = ObjReader::field("errorMessage", v)?,
+                "jobServiceType" => {
+                    f_job_service_type = ObjReader::field("jobServiceType", v)?;
+                }
+                "nodes" => f_nodes = ObjReader::field("nodes", v)?,
+                "port" => f_port = ObjReader::field("port", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            endpoint: o.opt("endpoint")?,
-            error_message: o.opt("errorMessage")?,
-            job_service_type: o.opt("jobServiceType")?,
-            nodes: o.opt("nodes")?,
-            port: o.opt("port")?,
-            properties: o.opt("properties")?,
-            status: o.opt("status")?,
+            endpoint: f_endpoint,
+            error_message: f_error_message,
+            job_service_type: f_job_service_type,
+            nodes: f_nodes,
+            port: f_port,
+            properties: f_properties,
+            status: f_status,
             extra: o.finish(),
         })
     }
@@ -18859,10 +23865,21 @@ pub struct JupyterKernelConfig {
 impl Json for JupyterKernelConfig {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_argv = None;
+        let mut f_display_name = None;
+        let mut f_language = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "argv" => f_argv = ObjReader::field("argv", v)?,
+                "displayName" => f_display_name = ObjReader::field("displayName", v)?,
+                "language" => f_language = ObjReader::field("language", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            argv: o.opt("argv")?,
-            display_name: o.opt("displayName")?,
-            language: o.opt("language")?,
+            argv: f_argv,
+            display_name: f_display_name,
+            language: f_language,
             extra: o.finish(),
         })
     }
@@ -18938,10 +23955,27 @@ pub struct KeyVaultProperties {
 impl Json for KeyVaultProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_identity_client_id = None;
+        let mut f_key_identifier = None;
+        let mut f_key_vault_arm_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "identityClientId" => {
+                    f_identity_client_id = ObjReader::field("identityClientId", v)?;
+                }
+                "keyIdentifier" => {
+                    f_key_identifier = ObjReader::field("keyIdentifier", v)?;
+                }
+                "keyVaultArmId" => {
+                    f_key_vault_arm_id = ObjReader::field("keyVaultArmId", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            identity_client_id: o.opt("identityClientId")?,
-            key_identifier: o.req("keyIdentifier")?,
-            key_vault_arm_id: o.req("keyVaultArmId")?,
+            identity_client_id: f_identity_client_id,
+            key_identifier: o.required("keyIdentifier", f_key_identifier)?,
+            key_vault_arm_id: o.required("keyVaultArmId", f_key_vault_arm_id)?,
             extra: o.finish(),
         })
     }
@@ -19002,18 +24036,53 @@ pub struct Kubernetes {
 impl Json for Kubernetes {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_compute_location = None;
+        let mut f_provisioning_state = None;
+        let mut f_description = None;
+        let mut f_created_on = None;
+        let mut f_modified_on = None;
+        let mut f_resource_id = None;
+        let mut f_provisioning_errors = None;
+        let mut f_is_attached_compute = None;
+        let mut f_disable_local_auth = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeLocation" => {
+                    f_compute_location = ObjReader::field("computeLocation", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "createdOn" => f_created_on = ObjReader::field("createdOn", v)?,
+                "modifiedOn" => f_modified_on = ObjReader::field("modifiedOn", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                "provisioningErrors" => {
+                    f_provisioning_errors = ObjReader::field("provisioningErrors", v)?;
+                }
+                "isAttachedCompute" => {
+                    f_is_attached_compute = ObjReader::field("isAttachedCompute", v)?;
+                }
+                "disableLocalAuth" => {
+                    f_disable_local_auth = ObjReader::field("disableLocalAuth", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_location: o.opt("computeLocation")?,
-            provisioning_state: o.opt("provisioningState")?,
-            description: o.opt("description")?,
-            created_on: o.opt("createdOn")?,
-            modified_on: o.opt("modifiedOn")?,
-            resource_id: o.opt("resourceId")?,
-            provisioning_errors: o.opt("provisioningErrors")?,
-            is_attached_compute: o.opt("isAttachedCompute")?,
-            disable_local_auth: o.opt("disableLocalAuth")?,
-            properties: o.opt("properties")?,
+            compute_location: f_compute_location,
+            provisioning_state: f_provisioning_state,
+            description: f_description,
+            created_on: f_created_on,
+            modified_on: f_modified_on,
+            resource_id: f_resource_id,
+            provisioning_errors: f_provisioning_errors,
+            is_attached_compute: f_is_attached_compute,
+            disable_local_auth: f_disable_local_auth,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -19125,26 +24194,102 @@ pub struct KubernetesOnlineDeployment {
 impl Json for KubernetesOnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("endpointComputeType");
+        let mut f_code_configuration = None;
+        let mut f_description = None;
+        let mut f_environment_id = None;
+        let mut f_environment_variables = None;
+        let mut f_properties = None;
+        let mut f_app_insights_enabled = None;
+        let mut f_data_collector = None;
+        let mut f_egress_public_network_access = None;
+        let mut f_instance_type = None;
+        let mut f_liveness_probe = None;
+        let mut f_model = None;
+        let mut f_model_mount_path = None;
+        let mut f_provisioning_state = None;
+        let mut f_readiness_probe = None;
+        let mut f_request_settings = None;
+        let mut f_scale_settings = None;
+        let mut f_startup_probe = None;
+        let mut f_container_resource_requirements = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "codeConfiguration" => {
+                    f_code_configuration = ObjReader::field("codeConfiguration", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "environmentId" => {
+                    f_environment_id = ObjReader::field("environmentId", v)?;
+                }
+                "environmentVariables" => {
+                    f_environment_variables = ObjReader::field(
+                        "environmentVariables",
+                        v,
+                    )?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "appInsightsEnabled" => {
+                    f_app_insights_enabled = ObjReader::field("appInsightsEnabled", v)?;
+                }
+                "dataCollector" => {
+                    f_data_collector = ObjReader::field("dataCollector", v)?;
+                }
+                "egressPublicNetworkAccess" => {
+                    f_egress_public_network_access = ObjReader::field(
+                        "egressPublicNetworkAccess",
+                        v,
+                    )?;
+                }
+                "instanceType" => f_instance_type = ObjReader::field("instanceType", v)?,
+                "livenessProbe" => {
+                    f_liveness_probe = ObjReader::field("livenessProbe", v)?;
+                }
+                "model" => f_model = ObjReader::field("model", v)?,
+                "modelMountPath" => {
+                    f_model_mount_path = ObjReader::field("modelMountPath", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "readinessProbe" => {
+                    f_readiness_probe = ObjReader::field("readinessProbe", v)?;
+                }
+                "requestSettings" => {
+                    f_request_settings = ObjReader::field("requestSettings", v)?;
+                }
+                "scaleSettings" => {
+                    f_scale_settings = ObjReader::field("scaleSettings", v)?;
+                }
+                "startupProbe" => f_startup_probe = ObjReader::field("startupProbe", v)?,
+                "containerResourceRequirements" => {
+                    f_container_resource_requirements = ObjReader::field(
+                        "containerResourceRequirements",
+                        v,
+                    )?;
+                }
+                "endpointComputeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            code_configuration: o.opt("codeConfiguration")?,
-            description: o.opt("description")?,
-            environment_id: o.opt("environmentId")?,
-            environment_variables: o.opt("environmentVariables")?,
-            properties: o.opt("properties")?,
-            app_insights_enabled: o.opt("appInsightsEnabled")?,
-            data_collector: o.opt("dataCollector")?,
-            egress_public_network_access: o.opt("egressPublicNetworkAccess")?,
-            instance_type: o.opt("instanceType")?,
-            liveness_probe: o.opt("livenessProbe")?,
-            model: o.opt("model")?,
-            model_mount_path: o.opt("modelMountPath")?,
-            provisioning_state: o.opt("provisioningState")?,
-            readiness_probe: o.opt("readinessProbe")?,
-            request_settings: o.opt("requestSettings")?,
-            scale_settings: o.opt("scaleSettings")?,
-            startup_probe: o.opt("startupProbe")?,
-            container_resource_requirements: o.opt("containerResourceRequirements")?,
+            code_configuration: f_code_configuration,
+            description: f_description,
+            environment_id: f_environment_id,
+            environment_variables: f_environment_variables,
+            properties: f_properties,
+            app_insights_enabled: f_app_insights_enabled,
+            data_collector: f_data_collector,
+            egress_public_network_access: f_egress_public_network_access,
+            instance_type: f_instance_type,
+            liveness_probe: f_liveness_probe,
+            model: f_model,
+            model_mount_path: f_model_mount_path,
+            provisioning_state: f_provisioning_state,
+            readiness_probe: f_readiness_probe,
+            request_settings: f_request_settings,
+            scale_settings: f_scale_settings,
+            startup_probe: f_startup_probe,
+            container_resource_requirements: f_container_resource_requirements,
             extra: o.finish(),
         })
     }
@@ -19247,15 +24392,60 @@ impl std::fmt::Debug for KubernetesProperties {
 impl Json for KubernetesProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_relay_connection_string = None;
+        let mut f_service_bus_connection_string = None;
+        let mut f_extension_principal_id = None;
+        let mut f_extension_instance_release_train = None;
+        let mut f_vc_name = None;
+        let mut f_namespace = None;
+        let mut f_default_instance_type = None;
+        let mut f_instance_types = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "relayConnectionString" => {
+                    f_relay_connection_string = ObjReader::field(
+                        "relayConnectionString",
+                        v,
+                    )?;
+                }
+                "serviceBusConnectionString" => {
+                    f_service_bus_connection_string = ObjReader::field(
+                        "serviceBusConnectionString",
+                        v,
+                    )?;
+                }
+                "extensionPrincipalId" => {
+                    f_extension_principal_id = ObjReader::field(
+                        "extensionPrincipalId",
+                        v,
+                    )?;
+                }
+                "extensionInstanceReleaseTrain" => {
+                    f_extension_instance_release_train = ObjReader::field(
+                        "extensionInstanceReleaseTrain",
+                        v,
+                    )?;
+                }
+                "vcName" => f_vc_name = ObjReader::field("vcName", v)?,
+                "namespace" => f_namespace = ObjReader::field("namespace", v)?,
+                "defaultInstanceType" => {
+                    f_default_instance_type = ObjReader::field("defaultInstanceType", v)?;
+                }
+                "instanceTypes" => {
+                    f_instance_types = ObjReader::field("instanceTypes", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            relay_connection_string: o.opt("relayConnectionString")?,
-            service_bus_connection_string: o.opt("serviceBusConnectionString")?,
-            extension_principal_id: o.opt("extensionPrincipalId")?,
-            extension_instance_release_train: o.opt("extensionInstanceReleaseTrain")?,
-            vc_name: o.opt("vcName")?,
-            namespace: o.opt("namespace")?,
-            default_instance_type: o.opt("defaultInstanceType")?,
-            instance_types: o.opt("instanceTypes")?,
+            relay_connection_string: f_relay_connection_string,
+            service_bus_connection_string: f_service_bus_connection_string,
+            extension_principal_id: f_extension_principal_id,
+            extension_instance_release_train: f_extension_instance_release_train,
+            vc_name: f_vc_name,
+            namespace: f_namespace,
+            default_instance_type: f_default_instance_type,
+            instance_types: f_instance_types,
             extra: o.finish(),
         })
     }
@@ -19286,9 +24476,16 @@ pub struct LakeHouseArtifact {
 impl Json for LakeHouseArtifact {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("artifactType");
+        let mut f_artifact_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "artifactName" => f_artifact_name = ObjReader::field("artifactName", v)?,
+                "artifactType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            artifact_name: o.req("artifactName")?,
+            artifact_name: o.required("artifactName", f_artifact_name)?,
             extra: o.finish(),
         })
     }
@@ -19367,9 +24564,18 @@ pub struct ListAmlUserFeatureResult {
 impl Json for ListAmlUserFeatureResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -19423,9 +24629,22 @@ impl std::fmt::Debug for ListNotebookKeysResult {
 impl Json for ListNotebookKeysResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_primary_access_key = None;
+        let mut f_secondary_access_key = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "primaryAccessKey" => {
+                    f_primary_access_key = ObjReader::field("primaryAccessKey", v)?;
+                }
+                "secondaryAccessKey" => {
+                    f_secondary_access_key = ObjReader::field("secondaryAccessKey", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            primary_access_key: o.opt("primaryAccessKey")?,
-            secondary_access_key: o.opt("secondaryAccessKey")?,
+            primary_access_key: f_primary_access_key,
+            secondary_access_key: f_secondary_access_key,
             extra: o.finish(),
         })
     }
@@ -19467,8 +24686,17 @@ impl std::fmt::Debug for ListStorageAccountKeysResult {
 impl Json for ListStorageAccountKeysResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_user_storage_key = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "userStorageKey" => {
+                    f_user_storage_key = ObjReader::field("userStorageKey", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            user_storage_key: o.opt("userStorageKey")?,
+            user_storage_key: f_user_storage_key,
             extra: o.finish(),
         })
     }
@@ -19497,9 +24725,18 @@ pub struct ListUsagesResult {
 impl Json for ListUsagesResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -19621,12 +24858,43 @@ impl std::fmt::Debug for ListWorkspaceKeysResult {
 impl Json for ListWorkspaceKeysResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_app_insights_instrumentation_key = None;
+        let mut f_container_registry_credentials = None;
+        let mut f_notebook_access_keys = None;
+        let mut f_user_storage_arm_id = None;
+        let mut f_user_storage_key = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "appInsightsInstrumentationKey" => {
+                    f_app_insights_instrumentation_key = ObjReader::field(
+                        "appInsightsInstrumentationKey",
+                        v,
+                    )?;
+                }
+                "containerRegistryCredentials" => {
+                    f_container_registry_credentials = ObjReader::field(
+                        "containerRegistryCredentials",
+                        v,
+                    )?;
+                }
+                "notebookAccessKeys" => {
+                    f_notebook_access_keys = ObjReader::field("notebookAccessKeys", v)?;
+                }
+                "userStorageArmId" => {
+                    f_user_storage_arm_id = ObjReader::field("userStorageArmId", v)?;
+                }
+                "userStorageKey" => {
+                    f_user_storage_key = ObjReader::field("userStorageKey", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            app_insights_instrumentation_key: o.opt("appInsightsInstrumentationKey")?,
-            container_registry_credentials: o.opt("containerRegistryCredentials")?,
-            notebook_access_keys: o.opt("notebookAccessKeys")?,
-            user_storage_arm_id: o.opt("userStorageArmId")?,
-            user_storage_key: o.opt("userStorageKey")?,
+            app_insights_instrumentation_key: f_app_insights_instrumentation_key,
+            container_registry_credentials: f_container_registry_credentials,
+            notebook_access_keys: f_notebook_access_keys,
+            user_storage_arm_id: f_user_storage_arm_id,
+            user_storage_key: f_user_storage_key,
             extra: o.finish(),
         })
     }
@@ -19659,9 +24927,18 @@ pub struct ListWorkspaceQuotas {
 impl Json for ListWorkspaceQuotas {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -19691,10 +24968,19 @@ pub struct LiteralJobInput {
 impl Json for LiteralJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobInputType");
+        let mut f_description = None;
+        let mut f_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "value" => f_value = ObjReader::field("value", v)?,
+                "jobInputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            value: o.req("value")?,
+            description: f_description,
+            value: o.required("value", f_value)?,
             extra: o.finish(),
         })
     }
@@ -19829,9 +25115,16 @@ pub struct ManagedComputeIdentity {
 impl Json for ManagedComputeIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeIdentityType");
+        let mut f_identity = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "computeIdentityType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            identity: o.opt("identity")?,
+            identity: f_identity,
             extra: o.finish(),
         })
     }
@@ -19867,11 +25160,22 @@ pub struct ManagedIdentity {
 impl Json for ManagedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("identityType");
+        let mut f_client_id = None;
+        let mut f_object_id = None;
+        let mut f_resource_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "clientId" => f_client_id = ObjReader::field("clientId", v)?,
+                "objectId" => f_object_id = ObjReader::field("objectId", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                "identityType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            client_id: o.opt("clientId")?,
-            object_id: o.opt("objectId")?,
-            resource_id: o.opt("resourceId")?,
+            client_id: f_client_id,
+            object_id: f_object_id,
+            resource_id: f_resource_id,
             extra: o.finish(),
         })
     }
@@ -19917,21 +25221,68 @@ pub struct ManagedIdentityAuthTypeWorkspaceConnectionProperties {
 impl Json for ManagedIdentityAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        let mut f_credentials = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
-            credentials: o.opt("credentials")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
+            credentials: f_credentials,
             extra: o.finish(),
         })
     }
@@ -19987,13 +25338,50 @@ pub struct ManagedIdentityCredential {
 impl Json for ManagedIdentityCredential {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("credentialType");
+        let mut f_managed_identity_type = None;
+        let mut f_user_managed_identity_client_id = None;
+        let mut f_user_managed_identity_principal_id = None;
+        let mut f_user_managed_identity_resource_id = None;
+        let mut f_user_managed_identity_tenant_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "managedIdentityType" => {
+                    f_managed_identity_type = ObjReader::field("managedIdentityType", v)?;
+                }
+                "userManagedIdentityClientId" => {
+                    f_user_managed_identity_client_id = ObjReader::field(
+                        "userManagedIdentityClientId",
+                        v,
+                    )?;
+                }
+                "userManagedIdentityPrincipalId" => {
+                    f_user_managed_identity_principal_id = ObjReader::field(
+                        "userManagedIdentityPrincipalId",
+                        v,
+                    )?;
+                }
+                "userManagedIdentityResourceId" => {
+                    f_user_managed_identity_resource_id = ObjReader::field(
+                        "userManagedIdentityResourceId",
+                        v,
+                    )?;
+                }
+                "userManagedIdentityTenantId" => {
+                    f_user_managed_identity_tenant_id = ObjReader::field(
+                        "userManagedIdentityTenantId",
+                        v,
+                    )?;
+                }
+                "credentialType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            managed_identity_type: o.opt("managedIdentityType")?,
-            user_managed_identity_client_id: o.opt("userManagedIdentityClientId")?,
-            user_managed_identity_principal_id: o.opt("userManagedIdentityPrincipalId")?,
-            user_managed_identity_resource_id: o.opt("userManagedIdentityResourceId")?,
-            user_managed_identity_tenant_id: o.opt("userManagedIdentityTenantId")?,
+            managed_identity_type: f_managed_identity_type,
+            user_managed_identity_client_id: f_user_managed_identity_client_id,
+            user_managed_identity_principal_id: f_user_managed_identity_principal_id,
+            user_managed_identity_resource_id: f_user_managed_identity_resource_id,
+            user_managed_identity_tenant_id: f_user_managed_identity_tenant_id,
             extra: o.finish(),
         })
     }
@@ -20070,8 +25458,15 @@ pub struct ManagedNetworkProvisionOptions {
 impl Json for ManagedNetworkProvisionOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_include_spark = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "includeSpark" => f_include_spark = ObjReader::field("includeSpark", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            include_spark: o.opt("includeSpark")?,
+            include_spark: f_include_spark,
             extra: o.finish(),
         })
     }
@@ -20097,9 +25492,18 @@ pub struct ManagedNetworkProvisionStatus {
 impl Json for ManagedNetworkProvisionStatus {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_spark_ready = None;
+        let mut f_status = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "sparkReady" => f_spark_ready = ObjReader::field("sparkReady", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            spark_ready: o.opt("sparkReady")?,
-            status: o.opt("status")?,
+            spark_ready: f_spark_ready,
+            status: f_status,
             extra: o.finish(),
         })
     }
@@ -20147,15 +25551,52 @@ pub struct ManagedNetworkSettings {
 impl Json for ManagedNetworkSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_enable_network_monitor = None;
+        let mut f_isolation_mode = None;
+        let mut f_network_id = None;
+        let mut f_outbound_rules = None;
+        let mut f_status = None;
+        let mut f_firewall_sku = None;
+        let mut f_managed_network_kind = None;
+        let mut f_firewall_public_ip_address = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "enableNetworkMonitor" => {
+                    f_enable_network_monitor = ObjReader::field(
+                        "enableNetworkMonitor",
+                        v,
+                    )?;
+                }
+                "isolationMode" => {
+                    f_isolation_mode = ObjReader::field("isolationMode", v)?;
+                }
+                "networkId" => f_network_id = ObjReader::field("networkId", v)?,
+                "outboundRules" => {
+                    f_outbound_rules = ObjReader::field("outboundRules", v)?;
+                }
+                "status" => f_status = ObjReader::field("status", v)?,
+                "firewallSku" => f_firewall_sku = ObjReader::field("firewallSku", v)?,
+                "managedNetworkKind" => {
+                    f_managed_network_kind = ObjReader::field("managedNetworkKind", v)?;
+                }
+                "firewallPublicIpAddress" => {
+                    f_firewall_public_ip_address = ObjReader::field(
+                        "firewallPublicIpAddress",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            enable_network_monitor: o.opt("enableNetworkMonitor")?,
-            isolation_mode: o.opt("isolationMode")?,
-            network_id: o.opt("networkId")?,
-            outbound_rules: o.opt("outboundRules")?,
-            status: o.opt("status")?,
-            firewall_sku: o.opt("firewallSku")?,
-            managed_network_kind: o.opt("managedNetworkKind")?,
-            firewall_public_ip_address: o.opt("firewallPublicIpAddress")?,
+            enable_network_monitor: f_enable_network_monitor,
+            isolation_mode: f_isolation_mode,
+            network_id: f_network_id,
+            outbound_rules: f_outbound_rules,
+            status: f_status,
+            firewall_sku: f_firewall_sku,
+            managed_network_kind: f_managed_network_kind,
+            firewall_public_ip_address: f_firewall_public_ip_address,
             extra: o.finish(),
         })
     }
@@ -20305,25 +25746,94 @@ pub struct ManagedOnlineDeployment {
 impl Json for ManagedOnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("endpointComputeType");
+        let mut f_code_configuration = None;
+        let mut f_description = None;
+        let mut f_environment_id = None;
+        let mut f_environment_variables = None;
+        let mut f_properties = None;
+        let mut f_app_insights_enabled = None;
+        let mut f_data_collector = None;
+        let mut f_egress_public_network_access = None;
+        let mut f_instance_type = None;
+        let mut f_liveness_probe = None;
+        let mut f_model = None;
+        let mut f_model_mount_path = None;
+        let mut f_provisioning_state = None;
+        let mut f_readiness_probe = None;
+        let mut f_request_settings = None;
+        let mut f_scale_settings = None;
+        let mut f_startup_probe = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "codeConfiguration" => {
+                    f_code_configuration = ObjReader::field("codeConfiguration", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "environmentId" => {
+                    f_environment_id = ObjReader::field("environmentId", v)?;
+                }
+                "environmentVariables" => {
+                    f_environment_variables = ObjReader::field(
+                        "environmentVariables",
+                        v,
+                    )?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "appInsightsEnabled" => {
+                    f_app_insights_enabled = ObjReader::field("appInsightsEnabled", v)?;
+                }
+                "dataCollector" => {
+                    f_data_collector = ObjReader::field("dataCollector", v)?;
+                }
+                "egressPublicNetworkAccess" => {
+                    f_egress_public_network_access = ObjReader::field(
+                        "egressPublicNetworkAccess",
+                        v,
+                    )?;
+                }
+                "instanceType" => f_instance_type = ObjReader::field("instanceType", v)?,
+                "livenessProbe" => {
+                    f_liveness_probe = ObjReader::field("livenessProbe", v)?;
+                }
+                "model" => f_model = ObjReader::field("model", v)?,
+                "modelMountPath" => {
+                    f_model_mount_path = ObjReader::field("modelMountPath", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "readinessProbe" => {
+                    f_readiness_probe = ObjReader::field("readinessProbe", v)?;
+                }
+                "requestSettings" => {
+                    f_request_settings = ObjReader::field("requestSettings", v)?;
+                }
+                "scaleSettings" => {
+                    f_scale_settings = ObjReader::field("scaleSettings", v)?;
+                }
+                "startupProbe" => f_startup_probe = ObjReader::field("startupProbe", v)?,
+                "endpointComputeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            code_configuration: o.opt("codeConfiguration")?,
-            description: o.opt("description")?,
-            environment_id: o.opt("environmentId")?,
-            environment_variables: o.opt("environmentVariables")?,
-            properties: o.opt("properties")?,
-            app_insights_enabled: o.opt("appInsightsEnabled")?,
-            data_collector: o.opt("dataCollector")?,
-            egress_public_network_access: o.opt("egressPublicNetworkAccess")?,
-            instance_type: o.opt("instanceType")?,
-            liveness_probe: o.opt("livenessProbe")?,
-            model: o.opt("model")?,
-            model_mount_path: o.opt("modelMountPath")?,
-            provisioning_state: o.opt("provisioningState")?,
-            readiness_probe: o.opt("readinessProbe")?,
-            request_settings: o.opt("requestSettings")?,
-            scale_settings: o.opt("scaleSettings")?,
-            startup_probe: o.opt("startupProbe")?,
+            code_configuration: f_code_configuration,
+            description: f_description,
+            environment_id: f_environment_id,
+            environment_variables: f_environment_variables,
+            properties: f_properties,
+            app_insights_enabled: f_app_insights_enabled,
+            data_collector: f_data_collector,
+            egress_public_network_access: f_egress_public_network_access,
+            instance_type: f_instance_type,
+            liveness_probe: f_liveness_probe,
+            model: f_model,
+            model_mount_path: f_model_mount_path,
+            provisioning_state: f_provisioning_state,
+            readiness_probe: f_readiness_probe,
+            request_settings: f_request_settings,
+            scale_settings: f_scale_settings,
+            startup_probe: f_startup_probe,
             extra: o.finish(),
         })
     }
@@ -20461,8 +25971,15 @@ pub struct ManagedResourceGroupAssignedIdentities {
 impl Json for ManagedResourceGroupAssignedIdentities {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_principal_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "principalId" => f_principal_id = ObjReader::field("principalId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            principal_id: o.opt("principalId")?,
+            principal_id: f_principal_id,
             extra: o.finish(),
         })
     }
@@ -20489,8 +26006,17 @@ pub struct ManagedResourceGroupSettings {
 impl Json for ManagedResourceGroupSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_assigned_identities = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "assignedIdentities" => {
+                    f_assigned_identities = ObjReader::field("assignedIdentities", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            assigned_identities: o.opt("assignedIdentities")?,
+            assigned_identities: f_assigned_identities,
             extra: o.finish(),
         })
     }
@@ -20527,11 +26053,29 @@ pub struct ManagedServiceIdentity {
 impl Json for ManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_principal_id = None;
+        let mut f_tenant_id = None;
+        let mut f_type_ = None;
+        let mut f_user_assigned_identities = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "principalId" => f_principal_id = ObjReader::field("principalId", v)?,
+                "tenantId" => f_tenant_id = ObjReader::field("tenantId", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "userAssignedIdentities" => {
+                    f_user_assigned_identities = ObjReader::field(
+                        "userAssignedIdentities",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            principal_id: o.opt("principalId")?,
-            tenant_id: o.opt("tenantId")?,
-            type_: o.req("type")?,
-            user_assigned_identities: o.opt("userAssignedIdentities")?,
+            principal_id: f_principal_id,
+            tenant_id: f_tenant_id,
+            type_: o.required("type", f_type_)?,
+            user_assigned_identities: f_user_assigned_identities,
             extra: o.finish(),
         })
     }
@@ -20633,10 +26177,21 @@ pub struct MarketplacePlan {
 impl Json for MarketplacePlan {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_offer_id = None;
+        let mut f_plan_id = None;
+        let mut f_publisher_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "offerId" => f_offer_id = ObjReader::field("offerId", v)?,
+                "planId" => f_plan_id = ObjReader::field("planId", v)?,
+                "publisherId" => f_publisher_id = ObjReader::field("publisherId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            offer_id: o.opt("offerId")?,
-            plan_id: o.opt("planId")?,
-            publisher_id: o.opt("publisherId")?,
+            offer_id: f_offer_id,
+            plan_id: f_plan_id,
+            publisher_id: f_publisher_id,
             extra: o.finish(),
         })
     }
@@ -20679,12 +26234,27 @@ pub struct MarketplaceSubscription {
 impl Json for MarketplaceSubscription {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -20726,11 +26296,33 @@ pub struct MarketplaceSubscriptionProperties {
 impl Json for MarketplaceSubscriptionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_marketplace_plan = None;
+        let mut f_marketplace_subscription_status = None;
+        let mut f_model_id = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "marketplacePlan" => {
+                    f_marketplace_plan = ObjReader::field("marketplacePlan", v)?;
+                }
+                "marketplaceSubscriptionStatus" => {
+                    f_marketplace_subscription_status = ObjReader::field(
+                        "marketplaceSubscriptionStatus",
+                        v,
+                    )?;
+                }
+                "modelId" => f_model_id = ObjReader::field("modelId", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            marketplace_plan: o.opt("marketplacePlan")?,
-            marketplace_subscription_status: o.opt("marketplaceSubscriptionStatus")?,
-            model_id: o.req("modelId")?,
-            provisioning_state: o.opt("provisioningState")?,
+            marketplace_plan: f_marketplace_plan,
+            marketplace_subscription_status: f_marketplace_subscription_status,
+            model_id: o.required("modelId", f_model_id)?,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -20820,9 +26412,18 @@ pub struct MarketplaceSubscriptionResourceArmPaginatedResult {
 impl Json for MarketplaceSubscriptionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -20902,8 +26503,15 @@ pub struct MaterializationComputeResource {
 impl Json for MaterializationComputeResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_instance_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "instanceType" => f_instance_type = ObjReader::field("instanceType", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            instance_type: o.opt("instanceType")?,
+            instance_type: f_instance_type,
             extra: o.finish(),
         })
     }
@@ -20947,12 +26555,29 @@ pub struct MaterializationSettings {
 impl Json for MaterializationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_notification = None;
+        let mut f_resource = None;
+        let mut f_schedule = None;
+        let mut f_spark_configuration = None;
+        let mut f_store_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "notification" => f_notification = ObjReader::field("notification", v)?,
+                "resource" => f_resource = ObjReader::field("resource", v)?,
+                "schedule" => f_schedule = ObjReader::field("schedule", v)?,
+                "sparkConfiguration" => {
+                    f_spark_configuration = ObjReader::field("sparkConfiguration", v)?;
+                }
+                "storeType" => f_store_type = ObjReader::field("storeType", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            notification: o.opt("notification")?,
-            resource: o.opt("resource")?,
-            schedule: o.opt("schedule")?,
-            spark_configuration: o.opt("sparkConfiguration")?,
-            store_type: o.opt("storeType")?,
+            notification: f_notification,
+            resource: f_resource,
+            schedule: f_schedule,
+            spark_configuration: f_spark_configuration,
+            store_type: f_store_type,
             extra: o.finish(),
         })
     }
@@ -21040,10 +26665,23 @@ pub struct MedianStoppingPolicy {
 impl Json for MedianStoppingPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("policyType");
+        let mut f_delay_evaluation = None;
+        let mut f_evaluation_interval = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "delayEvaluation" => {
+                    f_delay_evaluation = ObjReader::field("delayEvaluation", v)?;
+                }
+                "evaluationInterval" => {
+                    f_evaluation_interval = ObjReader::field("evaluationInterval", v)?;
+                }
+                "policyType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            delay_evaluation: o.opt("delayEvaluation")?,
-            evaluation_interval: o.opt("evaluationInterval")?,
+            delay_evaluation: f_delay_evaluation,
+            evaluation_interval: f_evaluation_interval,
             extra: o.finish(),
         })
     }
@@ -21077,11 +26715,22 @@ pub struct MlFlowModelJobInput {
 impl Json for MlFlowModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobInputType");
+        let mut f_description = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobInputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            mode: o.opt("mode")?,
-            uri: o.req("uri")?,
+            description: f_description,
+            mode: f_mode,
+            uri: o.required("uri", f_uri)?,
             extra: o.finish(),
         })
     }
@@ -21122,12 +26771,25 @@ pub struct MlFlowModelJobOutput {
 impl Json for MlFlowModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobOutputType");
+        let mut f_description = None;
+        let mut f_asset_name = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "assetName" => f_asset_name = ObjReader::field("assetName", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobOutputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            asset_name: o.opt("assetName")?,
-            mode: o.opt("mode")?,
-            uri: o.opt("uri")?,
+            description: f_description,
+            asset_name: f_asset_name,
+            mode: f_mode,
+            uri: f_uri,
             extra: o.finish(),
         })
     }
@@ -21180,15 +26842,36 @@ pub struct MlTableData {
 impl Json for MlTableData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("dataType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_anonymous = None;
+        let mut f_is_archived = None;
+        let mut f_data_uri = None;
+        let mut f_referenced_uris = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isAnonymous" => f_is_anonymous = ObjReader::field("isAnonymous", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "dataUri" => f_data_uri = ObjReader::field("dataUri", v)?,
+                "referencedUris" => {
+                    f_referenced_uris = ObjReader::field("referencedUris", v)?;
+                }
+                "dataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_anonymous: o.opt("isAnonymous")?,
-            is_archived: o.opt("isArchived")?,
-            data_uri: o.req("dataUri")?,
-            referenced_uris: o.opt("referencedUris")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_anonymous: f_is_anonymous,
+            is_archived: f_is_archived,
+            data_uri: o.required("dataUri", f_data_uri)?,
+            referenced_uris: f_referenced_uris,
             extra: o.finish(),
         })
     }
@@ -21227,11 +26910,22 @@ pub struct MlTableJobInput {
 impl Json for MlTableJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobInputType");
+        let mut f_description = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobInputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            mode: o.opt("mode")?,
-            uri: o.req("uri")?,
+            description: f_description,
+            mode: f_mode,
+            uri: o.required("uri", f_uri)?,
             extra: o.finish(),
         })
     }
@@ -21272,12 +26966,25 @@ pub struct MlTableJobOutput {
 impl Json for MlTableJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobOutputType");
+        let mut f_description = None;
+        let mut f_asset_name = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "assetName" => f_asset_name = ObjReader::field("assetName", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobOutputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            asset_name: o.opt("assetName")?,
-            mode: o.opt("mode")?,
-            uri: o.opt("uri")?,
+            description: f_description,
+            asset_name: f_asset_name,
+            mode: f_mode,
+            uri: f_uri,
             extra: o.finish(),
         })
     }
@@ -21322,12 +27029,27 @@ pub struct ModelContainer {
 impl Json for ModelContainer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -21385,14 +27107,37 @@ pub struct ModelContainerProperties {
 impl Json for ModelContainerProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_archived = None;
+        let mut f_latest_version = None;
+        let mut f_next_version = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "latestVersion" => {
+                    f_latest_version = ObjReader::field("latestVersion", v)?;
+                }
+                "nextVersion" => f_next_version = ObjReader::field("nextVersion", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_archived: o.opt("isArchived")?,
-            latest_version: o.opt("latestVersion")?,
-            next_version: o.opt("nextVersion")?,
-            provisioning_state: o.opt("provisioningState")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_archived: f_is_archived,
+            latest_version: f_latest_version,
+            next_version: f_next_version,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -21425,9 +27170,18 @@ pub struct ModelContainerResourceArmPaginatedResult {
 impl Json for ModelContainerResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -21454,8 +27208,15 @@ pub struct ModelSettings {
 impl Json for ModelSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_model_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "modelId" => f_model_id = ObjReader::field("modelId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            model_id: o.opt("modelId")?,
+            model_id: f_model_id,
             extra: o.finish(),
         })
     }
@@ -21598,12 +27359,27 @@ pub struct ModelVersion {
 impl Json for ModelVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -21678,19 +27454,50 @@ pub struct ModelVersionProperties {
 impl Json for ModelVersionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_anonymous = None;
+        let mut f_is_archived = None;
+        let mut f_flavors = None;
+        let mut f_job_name = None;
+        let mut f_model_type = None;
+        let mut f_model_uri = None;
+        let mut f_provisioning_state = None;
+        let mut f_stage = None;
+        let mut f_datasets = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isAnonymous" => f_is_anonymous = ObjReader::field("isAnonymous", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "flavors" => f_flavors = ObjReader::field("flavors", v)?,
+                "jobName" => f_job_name = ObjReader::field("jobName", v)?,
+                "modelType" => f_model_type = ObjReader::field("modelType", v)?,
+                "modelUri" => f_model_uri = ObjReader::field("modelUri", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "stage" => f_stage = ObjReader::field("stage", v)?,
+                "datasets" => f_datasets = ObjReader::field("datasets", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_anonymous: o.opt("isAnonymous")?,
-            is_archived: o.opt("isArchived")?,
-            flavors: o.opt("flavors")?,
-            job_name: o.opt("jobName")?,
-            model_type: o.opt("modelType")?,
-            model_uri: o.opt("modelUri")?,
-            provisioning_state: o.opt("provisioningState")?,
-            stage: o.opt("stage")?,
-            datasets: o.opt("datasets")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_anonymous: f_is_anonymous,
+            is_archived: f_is_archived,
+            flavors: f_flavors,
+            job_name: f_job_name,
+            model_type: f_model_type,
+            model_uri: f_model_uri,
+            provisioning_state: f_provisioning_state,
+            stage: f_stage,
+            datasets: f_datasets,
             extra: o.finish(),
         })
     }
@@ -21728,9 +27535,18 @@ pub struct ModelVersionResourceArmPaginatedResult {
 impl Json for ModelVersionResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -21960,11 +27776,37 @@ pub struct MonitorDefinition {
 impl Json for MonitorDefinition {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_alert_notification_settings = None;
+        let mut f_compute_configuration = None;
+        let mut f_monitoring_target = None;
+        let mut f_signals = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "alertNotificationSettings" => {
+                    f_alert_notification_settings = ObjReader::field(
+                        "alertNotificationSettings",
+                        v,
+                    )?;
+                }
+                "computeConfiguration" => {
+                    f_compute_configuration = ObjReader::field(
+                        "computeConfiguration",
+                        v,
+                    )?;
+                }
+                "monitoringTarget" => {
+                    f_monitoring_target = ObjReader::field("monitoringTarget", v)?;
+                }
+                "signals" => f_signals = ObjReader::field("signals", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            alert_notification_settings: o.opt("alertNotificationSettings")?,
-            compute_configuration: o.req("computeConfiguration")?,
-            monitoring_target: o.opt("monitoringTarget")?,
-            signals: o.req("signals")?,
+            alert_notification_settings: f_alert_notification_settings,
+            compute_configuration: o
+                .required("computeConfiguration", f_compute_configuration)?,
+            monitoring_target: f_monitoring_target,
+            signals: o.required("signals", f_signals)?,
             extra: o.finish(),
         })
     }
@@ -21999,8 +27841,15 @@ pub struct MonitorEmailNotificationSettings {
 impl Json for MonitorEmailNotificationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_emails = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "emails" => f_emails = ObjReader::field("emails", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            emails: o.opt("emails")?,
+            emails: f_emails,
             extra: o.finish(),
         })
     }
@@ -22026,8 +27875,20 @@ pub struct MonitorNotificationSettings {
 impl Json for MonitorNotificationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_email_notification_settings = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "emailNotificationSettings" => {
+                    f_email_notification_settings = ObjReader::field(
+                        "emailNotificationSettings",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            email_notification_settings: o.opt("emailNotificationSettings")?,
+            email_notification_settings: f_email_notification_settings,
             extra: o.finish(),
         })
     }
@@ -22056,11 +27917,26 @@ pub struct MonitorServerlessSparkCompute {
 impl Json for MonitorServerlessSparkCompute {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_compute_identity = None;
+        let mut f_instance_type = None;
+        let mut f_runtime_version = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeIdentity" => {
+                    f_compute_identity = ObjReader::field("computeIdentity", v)?;
+                }
+                "instanceType" => f_instance_type = ObjReader::field("instanceType", v)?,
+                "runtimeVersion" => {
+                    f_runtime_version = ObjReader::field("runtimeVersion", v)?;
+                }
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_identity: o.req("computeIdentity")?,
-            instance_type: o.req("instanceType")?,
-            runtime_version: o.req("runtimeVersion")?,
+            compute_identity: o.required("computeIdentity", f_compute_identity)?,
+            instance_type: o.required("instanceType", f_instance_type)?,
+            runtime_version: o.required("runtimeVersion", f_runtime_version)?,
             extra: o.finish(),
         })
     }
@@ -22549,10 +28425,21 @@ pub struct MonitoringTarget {
 impl Json for MonitoringTarget {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_deployment_id = None;
+        let mut f_model_id = None;
+        let mut f_task_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "deploymentId" => f_deployment_id = ObjReader::field("deploymentId", v)?,
+                "modelId" => f_model_id = ObjReader::field("modelId", v)?,
+                "taskType" => f_task_type = ObjReader::field("taskType", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            deployment_id: o.opt("deploymentId")?,
-            model_id: o.opt("modelId")?,
-            task_type: o.req("taskType")?,
+            deployment_id: f_deployment_id,
+            model_id: f_model_id,
+            task_type: o.required("taskType", f_task_type)?,
             extra: o.finish(),
         })
     }
@@ -22585,8 +28472,15 @@ pub struct MonitoringThreshold {
 impl Json for MonitoringThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.opt("value")?,
+            value: f_value,
             extra: o.finish(),
         })
     }
@@ -22764,9 +28658,21 @@ pub struct Mpi {
 impl Json for Mpi {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("distributionType");
+        let mut f_process_count_per_instance = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "processCountPerInstance" => {
+                    f_process_count_per_instance = ObjReader::field(
+                        "processCountPerInstance",
+                        v,
+                    )?;
+                }
+                "distributionType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            process_count_per_instance: o.opt("processCountPerInstance")?,
+            process_count_per_instance: f_process_count_per_instance,
             extra: o.finish(),
         })
     }
@@ -22941,8 +28847,17 @@ pub struct NlpVerticalFeaturizationSettings {
 impl Json for NlpVerticalFeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_dataset_language = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "datasetLanguage" => {
+                    f_dataset_language = ObjReader::field("datasetLanguage", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            dataset_language: o.opt("datasetLanguage")?,
+            dataset_language: f_dataset_language,
             extra: o.finish(),
         })
     }
@@ -22977,10 +28892,23 @@ pub struct NlpVerticalLimitSettings {
 impl Json for NlpVerticalLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_max_concurrent_trials = None;
+        let mut f_max_trials = None;
+        let mut f_timeout = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "maxConcurrentTrials" => {
+                    f_max_concurrent_trials = ObjReader::field("maxConcurrentTrials", v)?;
+                }
+                "maxTrials" => f_max_trials = ObjReader::field("maxTrials", v)?,
+                "timeout" => f_timeout = ObjReader::field("timeout", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            max_concurrent_trials: o.opt("maxConcurrentTrials")?,
-            max_trials: o.opt("maxTrials")?,
-            timeout: o.opt("timeout")?,
+            max_concurrent_trials: f_max_concurrent_trials,
+            max_trials: f_max_trials,
+            timeout: f_timeout,
             extra: o.finish(),
         })
     }
@@ -23090,13 +29018,42 @@ pub struct NodeStateCounts {
 impl Json for NodeStateCounts {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_idle_node_count = None;
+        let mut f_running_node_count = None;
+        let mut f_preparing_node_count = None;
+        let mut f_unusable_node_count = None;
+        let mut f_leaving_node_count = None;
+        let mut f_preempted_node_count = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "idleNodeCount" => {
+                    f_idle_node_count = ObjReader::field("idleNodeCount", v)?;
+                }
+                "runningNodeCount" => {
+                    f_running_node_count = ObjReader::field("runningNodeCount", v)?;
+                }
+                "preparingNodeCount" => {
+                    f_preparing_node_count = ObjReader::field("preparingNodeCount", v)?;
+                }
+                "unusableNodeCount" => {
+                    f_unusable_node_count = ObjReader::field("unusableNodeCount", v)?;
+                }
+                "leavingNodeCount" => {
+                    f_leaving_node_count = ObjReader::field("leavingNodeCount", v)?;
+                }
+                "preemptedNodeCount" => {
+                    f_preempted_node_count = ObjReader::field("preemptedNodeCount", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            idle_node_count: o.opt("idleNodeCount")?,
-            running_node_count: o.opt("runningNodeCount")?,
-            preparing_node_count: o.opt("preparingNodeCount")?,
-            unusable_node_count: o.opt("unusableNodeCount")?,
-            leaving_node_count: o.opt("leavingNodeCount")?,
-            preempted_node_count: o.opt("preemptedNodeCount")?,
+            idle_node_count: f_idle_node_count,
+            running_node_count: f_running_node_count,
+            preparing_node_count: f_preparing_node_count,
+            unusable_node_count: f_unusable_node_count,
+            leaving_node_count: f_leaving_node_count,
+            preempted_node_count: f_preempted_node_count,
             extra: o.finish(),
         })
     }
@@ -23232,20 +29189,65 @@ pub struct NoneAuthTypeWorkspaceConnectionProperties {
 impl Json for NoneAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
             extra: o.finish(),
         })
     }
@@ -23280,7 +29282,12 @@ pub struct NoneDatastoreCredentials {
 impl Json for NoneDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("credentialsType");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "credentialsType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -23351,15 +29358,38 @@ impl std::fmt::Debug for NotebookAccessTokenResult {
 impl Json for NotebookAccessTokenResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_access_token = None;
+        let mut f_expires_in = None;
+        let mut f_host_name = None;
+        let mut f_notebook_resource_id = None;
+        let mut f_public_dns = None;
+        let mut f_refresh_token = None;
+        let mut f_scope = None;
+        let mut f_token_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "accessToken" => f_access_token = ObjReader::field("accessToken", v)?,
+                "expiresIn" => f_expires_in = ObjReader::field("expiresIn", v)?,
+                "hostName" => f_host_name = ObjReader::field("hostName", v)?,
+                "notebookResourceId" => {
+                    f_notebook_resource_id = ObjReader::field("notebookResourceId", v)?;
+                }
+                "publicDns" => f_public_dns = ObjReader::field("publicDns", v)?,
+                "refreshToken" => f_refresh_token = ObjReader::field("refreshToken", v)?,
+                "scope" => f_scope = ObjReader::field("scope", v)?,
+                "tokenType" => f_token_type = ObjReader::field("tokenType", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            access_token: o.opt("accessToken")?,
-            expires_in: o.opt("expiresIn")?,
-            host_name: o.opt("hostName")?,
-            notebook_resource_id: o.opt("notebookResourceId")?,
-            public_dns: o.opt("publicDns")?,
-            refresh_token: o.opt("refreshToken")?,
-            scope: o.opt("scope")?,
-            token_type: o.opt("tokenType")?,
+            access_token: f_access_token,
+            expires_in: f_expires_in,
+            host_name: f_host_name,
+            notebook_resource_id: f_notebook_resource_id,
+            public_dns: f_public_dns,
+            refresh_token: f_refresh_token,
+            scope: f_scope,
+            token_type: f_token_type,
             extra: o.finish(),
         })
     }
@@ -23390,9 +29420,18 @@ pub struct NotebookPreparationError {
 impl Json for NotebookPreparationError {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_error_message = None;
+        let mut f_status_code = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "errorMessage" => f_error_message = ObjReader::field("errorMessage", v)?,
+                "statusCode" => f_status_code = ObjReader::field("statusCode", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            error_message: o.opt("errorMessage")?,
-            status_code: o.opt("statusCode")?,
+            error_message: f_error_message,
+            status_code: f_status_code,
             extra: o.finish(),
         })
     }
@@ -23421,11 +29460,34 @@ pub struct NotebookResourceInfo {
 impl Json for NotebookResourceInfo {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_fqdn = None;
+        let mut f_is_private_link_enabled = None;
+        let mut f_notebook_preparation_error = None;
+        let mut f_resource_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "fqdn" => f_fqdn = ObjReader::field("fqdn", v)?,
+                "isPrivateLinkEnabled" => {
+                    f_is_private_link_enabled = ObjReader::field(
+                        "isPrivateLinkEnabled",
+                        v,
+                    )?;
+                }
+                "notebookPreparationError" => {
+                    f_notebook_preparation_error = ObjReader::field(
+                        "notebookPreparationError",
+                        v,
+                    )?;
+                }
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            fqdn: o.opt("fqdn")?,
-            is_private_link_enabled: o.opt("isPrivateLinkEnabled")?,
-            notebook_preparation_error: o.opt("notebookPreparationError")?,
-            resource_id: o.opt("resourceId")?,
+            fqdn: f_fqdn,
+            is_private_link_enabled: f_is_private_link_enabled,
+            notebook_preparation_error: f_notebook_preparation_error,
+            resource_id: f_resource_id,
             extra: o.finish(),
         })
     }
@@ -23463,10 +29525,21 @@ pub struct NotificationSetting {
 impl Json for NotificationSetting {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_email_on = None;
+        let mut f_emails = None;
+        let mut f_webhooks = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "emailOn" => f_email_on = ObjReader::field("emailOn", v)?,
+                "emails" => f_emails = ObjReader::field("emails", v)?,
+                "webhooks" => f_webhooks = ObjReader::field("webhooks", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            email_on: o.opt("emailOn")?,
-            emails: o.opt("emails")?,
-            webhooks: o.opt("webhooks")?,
+            email_on: f_email_on,
+            emails: f_emails,
+            webhooks: f_webhooks,
             extra: o.finish(),
         })
     }
@@ -23548,10 +29621,19 @@ pub struct NumericalDataDriftMetricThreshold {
 impl Json for NumericalDataDriftMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("dataType");
+        let mut f_threshold = None;
+        let mut f_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "threshold" => f_threshold = ObjReader::field("threshold", v)?,
+                "metric" => f_metric = ObjReader::field("metric", v)?,
+                "dataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            threshold: o.opt("threshold")?,
-            metric: o.req("metric")?,
+            threshold: f_threshold,
+            metric: o.required("metric", f_metric)?,
             extra: o.finish(),
         })
     }
@@ -23633,10 +29715,19 @@ pub struct NumericalDataQualityMetricThreshold {
 impl Json for NumericalDataQualityMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("dataType");
+        let mut f_threshold = None;
+        let mut f_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "threshold" => f_threshold = ObjReader::field("threshold", v)?,
+                "metric" => f_metric = ObjReader::field("metric", v)?,
+                "dataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            threshold: o.opt("threshold")?,
-            metric: o.req("metric")?,
+            threshold: f_threshold,
+            metric: o.required("metric", f_metric)?,
             extra: o.finish(),
         })
     }
@@ -23722,10 +29813,19 @@ pub struct NumericalPredictionDriftMetricThreshold {
 impl Json for NumericalPredictionDriftMetricThreshold {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("dataType");
+        let mut f_threshold = None;
+        let mut f_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "threshold" => f_threshold = ObjReader::field("threshold", v)?,
+                "metric" => f_metric = ObjReader::field("metric", v)?,
+                "dataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            threshold: o.opt("threshold")?,
-            metric: o.req("metric")?,
+            threshold: f_threshold,
+            metric: o.required("metric", f_metric)?,
             extra: o.finish(),
         })
     }
@@ -23774,21 +29874,68 @@ pub struct OAuth2AuthTypeWorkspaceConnectionProperties {
 impl Json for OAuth2AuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        let mut f_credentials = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
-            credentials: o.opt("credentials")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
+            credentials: f_credentials,
             extra: o.finish(),
         })
     }
@@ -23870,9 +30017,20 @@ pub struct Objective {
 impl Json for Objective {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_goal = None;
+        let mut f_primary_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "goal" => f_goal = ObjReader::field("goal", v)?,
+                "primaryMetric" => {
+                    f_primary_metric = ObjReader::field("primaryMetric", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            goal: o.req("goal")?,
-            primary_metric: o.req("primaryMetric")?,
+            goal: o.required("goal", f_goal)?,
+            primary_metric: o.required("primaryMetric", f_primary_metric)?,
             extra: o.finish(),
         })
     }
@@ -24021,17 +30179,51 @@ pub struct OneLakeDatastore {
 impl Json for OneLakeDatastore {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("datastoreType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_credentials = None;
+        let mut f_is_default = None;
+        let mut f_artifact = None;
+        let mut f_endpoint = None;
+        let mut f_one_lake_workspace_name = None;
+        let mut f_service_data_access_auth_identity = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "isDefault" => f_is_default = ObjReader::field("isDefault", v)?,
+                "artifact" => f_artifact = ObjReader::field("artifact", v)?,
+                "endpoint" => f_endpoint = ObjReader::field("endpoint", v)?,
+                "oneLakeWorkspaceName" => {
+                    f_one_lake_workspace_name = ObjReader::field(
+                        "oneLakeWorkspaceName",
+                        v,
+                    )?;
+                }
+                "serviceDataAccessAuthIdentity" => {
+                    f_service_data_access_auth_identity = ObjReader::field(
+                        "serviceDataAccessAuthIdentity",
+                        v,
+                    )?;
+                }
+                "datastoreType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            credentials: o.req("credentials")?,
-            is_default: o.opt("isDefault")?,
-            artifact: o.req("artifact")?,
-            endpoint: o.opt("endpoint")?,
-            one_lake_workspace_name: o.req("oneLakeWorkspaceName")?,
-            service_data_access_auth_identity: o.opt("serviceDataAccessAuthIdentity")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            credentials: o.required("credentials", f_credentials)?,
+            is_default: f_is_default,
+            artifact: o.required("artifact", f_artifact)?,
+            endpoint: f_endpoint,
+            one_lake_workspace_name: o
+                .required("oneLakeWorkspaceName", f_one_lake_workspace_name)?,
+            service_data_access_auth_identity: f_service_data_access_auth_identity,
             extra: o.finish(),
         })
     }
@@ -24102,17 +30294,42 @@ pub struct OnlineDeployment {
 impl Json for OnlineDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_tags = None;
+        let mut f_location = None;
+        let mut f_properties = None;
+        let mut f_identity = None;
+        let mut f_kind = None;
+        let mut f_sku = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "kind" => f_kind = ObjReader::field("kind", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            tags: o.opt("tags")?,
-            location: o.req("location")?,
-            properties: o.req("properties")?,
-            identity: o.opt("identity")?,
-            kind: o.opt("kind")?,
-            sku: o.opt("sku")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            tags: f_tags,
+            location: o.required("location", f_location)?,
+            properties: o.required("properties", f_properties)?,
+            identity: f_identity,
+            kind: f_kind,
+            sku: f_sku,
             extra: o.finish(),
         })
     }
@@ -24218,9 +30435,18 @@ pub struct OnlineDeploymentTrackedResourceArmPaginatedResult {
 impl Json for OnlineDeploymentTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -24272,17 +30498,42 @@ pub struct OnlineEndpoint {
 impl Json for OnlineEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_tags = None;
+        let mut f_location = None;
+        let mut f_properties = None;
+        let mut f_identity = None;
+        let mut f_kind = None;
+        let mut f_sku = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "kind" => f_kind = ObjReader::field("kind", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            tags: o.opt("tags")?,
-            location: o.req("location")?,
-            properties: o.req("properties")?,
-            identity: o.opt("identity")?,
-            kind: o.opt("kind")?,
-            sku: o.opt("sku")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            tags: f_tags,
+            location: o.required("location", f_location)?,
+            properties: o.required("properties", f_properties)?,
+            identity: f_identity,
+            kind: f_kind,
+            sku: f_sku,
             extra: o.finish(),
         })
     }
@@ -24396,18 +30647,51 @@ impl std::fmt::Debug for OnlineEndpointProperties {
 impl Json for OnlineEndpointProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_auth_mode = None;
+        let mut f_description = None;
+        let mut f_keys = None;
+        let mut f_properties = None;
+        let mut f_scoring_uri = None;
+        let mut f_swagger_uri = None;
+        let mut f_compute = None;
+        let mut f_mirror_traffic = None;
+        let mut f_provisioning_state = None;
+        let mut f_public_network_access = None;
+        let mut f_traffic = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "authMode" => f_auth_mode = ObjReader::field("authMode", v)?,
+                "description" => f_description = ObjReader::field("description", v)?,
+                "keys" => f_keys = ObjReader::field("keys", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "scoringUri" => f_scoring_uri = ObjReader::field("scoringUri", v)?,
+                "swaggerUri" => f_swagger_uri = ObjReader::field("swaggerUri", v)?,
+                "compute" => f_compute = ObjReader::field("compute", v)?,
+                "mirrorTraffic" => {
+                    f_mirror_traffic = ObjReader::field("mirrorTraffic", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "publicNetworkAccess" => {
+                    f_public_network_access = ObjReader::field("publicNetworkAccess", v)?;
+                }
+                "traffic" => f_traffic = ObjReader::field("traffic", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            auth_mode: o.req("authMode")?,
-            description: o.opt("description")?,
-            keys: o.opt("keys")?,
-            properties: o.opt("properties")?,
-            scoring_uri: o.opt("scoringUri")?,
-            swagger_uri: o.opt("swaggerUri")?,
-            compute: o.opt("compute")?,
-            mirror_traffic: o.opt("mirrorTraffic")?,
-            provisioning_state: o.opt("provisioningState")?,
-            public_network_access: o.opt("publicNetworkAccess")?,
-            traffic: o.opt("traffic")?,
+            auth_mode: o.required("authMode", f_auth_mode)?,
+            description: f_description,
+            keys: f_keys,
+            properties: f_properties,
+            scoring_uri: f_scoring_uri,
+            swagger_uri: f_swagger_uri,
+            compute: f_compute,
+            mirror_traffic: f_mirror_traffic,
+            provisioning_state: f_provisioning_state,
+            public_network_access: f_public_network_access,
+            traffic: f_traffic,
             extra: o.finish(),
         })
     }
@@ -24457,9 +30741,18 @@ pub struct OnlineEndpointTrackedResourceArmPaginatedResult {
 impl Json for OnlineEndpointTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -24498,11 +30791,28 @@ pub struct OnlineRequestSettings {
 impl Json for OnlineRequestSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_max_concurrent_requests_per_instance = None;
+        let mut f_max_queue_wait = None;
+        let mut f_request_timeout = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "maxConcurrentRequestsPerInstance" => {
+                    f_max_concurrent_requests_per_instance = ObjReader::field(
+                        "maxConcurrentRequestsPerInstance",
+                        v,
+                    )?;
+                }
+                "maxQueueWait" => f_max_queue_wait = ObjReader::field("maxQueueWait", v)?,
+                "requestTimeout" => {
+                    f_request_timeout = ObjReader::field("requestTimeout", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            max_concurrent_requests_per_instance: o
-                .opt("maxConcurrentRequestsPerInstance")?,
-            max_queue_wait: o.opt("maxQueueWait")?,
-            request_timeout: o.opt("requestTimeout")?,
+            max_concurrent_requests_per_instance: f_max_concurrent_requests_per_instance,
+            max_queue_wait: f_max_queue_wait,
+            request_timeout: f_request_timeout,
             extra: o.finish(),
         })
     }
@@ -24652,12 +30962,27 @@ pub struct Operation {
 impl Json for Operation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_name = None;
+        let mut f_is_data_action = None;
+        let mut f_display = None;
+        let mut f_origin = None;
+        let mut f_action_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "name" => f_name = ObjReader::field("name", v)?,
+                "isDataAction" => f_is_data_action = ObjReader::field("isDataAction", v)?,
+                "display" => f_display = ObjReader::field("display", v)?,
+                "origin" => f_origin = ObjReader::field("origin", v)?,
+                "actionType" => f_action_type = ObjReader::field("actionType", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            name: o.opt("name")?,
-            is_data_action: o.opt("isDataAction")?,
-            display: o.opt("display")?,
-            origin: o.opt("origin")?,
-            action_type: o.opt("actionType")?,
+            name: f_name,
+            is_data_action: f_is_data_action,
+            display: f_display,
+            origin: f_origin,
+            action_type: f_action_type,
             extra: o.finish(),
         })
     }
@@ -24700,11 +31025,24 @@ pub struct OperationDisplay {
 impl Json for OperationDisplay {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_provider = None;
+        let mut f_resource = None;
+        let mut f_operation = None;
+        let mut f_description = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "provider" => f_provider = ObjReader::field("provider", v)?,
+                "resource" => f_resource = ObjReader::field("resource", v)?,
+                "operation" => f_operation = ObjReader::field("operation", v)?,
+                "description" => f_description = ObjReader::field("description", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            provider: o.opt("provider")?,
-            resource: o.opt("resource")?,
-            operation: o.opt("operation")?,
-            description: o.opt("description")?,
+            provider: f_provider,
+            resource: f_resource,
+            operation: f_operation,
+            description: f_description,
             extra: o.finish(),
         })
     }
@@ -24734,9 +31072,18 @@ pub struct OperationListResult {
 impl Json for OperationListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -25061,12 +31408,35 @@ pub struct OsPatchingStatus {
 impl Json for OsPatchingStatus {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_patch_status = None;
+        let mut f_latest_patch_time = None;
+        let mut f_reboot_pending = None;
+        let mut f_scheduled_reboot_time = None;
+        let mut f_os_patching_errors = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "patchStatus" => f_patch_status = ObjReader::field("patchStatus", v)?,
+                "latestPatchTime" => {
+                    f_latest_patch_time = ObjReader::field("latestPatchTime", v)?;
+                }
+                "rebootPending" => {
+                    f_reboot_pending = ObjReader::field("rebootPending", v)?;
+                }
+                "scheduledRebootTime" => {
+                    f_scheduled_reboot_time = ObjReader::field("scheduledRebootTime", v)?;
+                }
+                "osPatchingErrors" => {
+                    f_os_patching_errors = ObjReader::field("osPatchingErrors", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            patch_status: o.opt("patchStatus")?,
-            latest_patch_time: o.opt("latestPatchTime")?,
-            reboot_pending: o.opt("rebootPending")?,
-            scheduled_reboot_time: o.opt("scheduledRebootTime")?,
-            os_patching_errors: o.opt("osPatchingErrors")?,
+            patch_status: f_patch_status,
+            latest_patch_time: f_latest_patch_time,
+            reboot_pending: f_reboot_pending,
+            scheduled_reboot_time: f_scheduled_reboot_time,
+            os_patching_errors: f_os_patching_errors,
             extra: o.finish(),
         })
     }
@@ -25221,12 +31591,27 @@ pub struct OutboundRuleBasicResource {
 impl Json for OutboundRuleBasicResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -25264,9 +31649,18 @@ pub struct OutboundRuleListResult {
 impl Json for OutboundRuleListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -25347,10 +31741,19 @@ pub struct OutputPathAssetReference {
 impl Json for OutputPathAssetReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("referenceType");
+        let mut f_job_id = None;
+        let mut f_path = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "jobId" => f_job_id = ObjReader::field("jobId", v)?,
+                "path" => f_path = ObjReader::field("path", v)?,
+                "referenceType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            job_id: o.opt("jobId")?,
-            path: o.opt("path")?,
+            job_id: f_job_id,
+            path: f_path,
             extra: o.finish(),
         })
     }
@@ -25379,9 +31782,18 @@ pub struct PaginatedComputeResourcesList {
 impl Json for PaginatedComputeResourcesList {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -25409,8 +31821,15 @@ pub struct PartialBatchDeployment {
 impl Json for PartialBatchDeployment {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
+            description: f_description,
             extra: o.finish(),
         })
     }
@@ -25437,9 +31856,18 @@ pub struct PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties {
 impl Json for PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
+            properties: f_properties,
+            tags: f_tags,
             extra: o.finish(),
         })
     }
@@ -25469,9 +31897,23 @@ pub struct PartialManagedServiceIdentity {
 impl Json for PartialManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_type_ = None;
+        let mut f_user_assigned_identities = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "userAssignedIdentities" => {
+                    f_user_assigned_identities = ObjReader::field(
+                        "userAssignedIdentities",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            type_: o.opt("type")?,
-            user_assigned_identities: o.opt("userAssignedIdentities")?,
+            type_: f_type_,
+            user_assigned_identities: f_user_assigned_identities,
             extra: o.finish(),
         })
     }
@@ -25497,8 +31939,15 @@ pub struct PartialMinimalTrackedResource {
 impl Json for PartialMinimalTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_tags = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            tags: o.opt("tags")?,
+            tags: f_tags,
             extra: o.finish(),
         })
     }
@@ -25525,9 +31974,18 @@ pub struct PartialMinimalTrackedResourceWithIdentity {
 impl Json for PartialMinimalTrackedResourceWithIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_tags = None;
+        let mut f_identity = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            tags: o.opt("tags")?,
-            identity: o.opt("identity")?,
+            tags: f_tags,
+            identity: f_identity,
             extra: o.finish(),
         })
     }
@@ -25555,9 +32013,18 @@ pub struct PartialMinimalTrackedResourceWithSku {
 impl Json for PartialMinimalTrackedResourceWithSku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_tags = None;
+        let mut f_sku = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            tags: o.opt("tags")?,
-            sku: o.opt("sku")?,
+            tags: f_tags,
+            sku: f_sku,
             extra: o.finish(),
         })
     }
@@ -25587,10 +32054,21 @@ pub struct PartialMinimalTrackedResourceWithSkuAndIdentity {
 impl Json for PartialMinimalTrackedResourceWithSkuAndIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_tags = None;
+        let mut f_identity = None;
+        let mut f_sku = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            tags: o.opt("tags")?,
-            identity: o.opt("identity")?,
-            sku: o.opt("sku")?,
+            tags: f_tags,
+            identity: f_identity,
+            sku: f_sku,
             extra: o.finish(),
         })
     }
@@ -25621,10 +32099,21 @@ pub struct PartialRegistryPartialTrackedResource {
 impl Json for PartialRegistryPartialTrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_identity = None;
+        let mut f_sku = None;
+        let mut f_tags = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            identity: o.opt("identity")?,
-            sku: o.opt("sku")?,
-            tags: o.opt("tags")?,
+            identity: f_identity,
+            sku: f_sku,
+            tags: f_tags,
             extra: o.finish(),
         })
     }
@@ -25659,12 +32148,27 @@ pub struct PartialSku {
 impl Json for PartialSku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_capacity = None;
+        let mut f_family = None;
+        let mut f_name = None;
+        let mut f_size = None;
+        let mut f_tier = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "capacity" => f_capacity = ObjReader::field("capacity", v)?,
+                "family" => f_family = ObjReader::field("family", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "size" => f_size = ObjReader::field("size", v)?,
+                "tier" => f_tier = ObjReader::field("tier", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            capacity: o.opt("capacity")?,
-            family: o.opt("family")?,
-            name: o.opt("name")?,
-            size: o.opt("size")?,
-            tier: o.opt("tier")?,
+            capacity: f_capacity,
+            family: f_family,
+            name: f_name,
+            size: f_size,
+            tier: f_tier,
             extra: o.finish(),
         })
     }
@@ -25711,9 +32215,18 @@ impl std::fmt::Debug for Password {
 impl Json for Password {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_name = None;
+        let mut f_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "name" => f_name = ObjReader::field("name", v)?,
+                "value" => f_value = ObjReader::field("value", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            name: o.opt("name")?,
-            value: o.opt("value")?,
+            name: f_name,
+            value: f_value,
             extra: o.finish(),
         })
     }
@@ -25757,21 +32270,68 @@ pub struct PatAuthTypeWorkspaceConnectionProperties {
 impl Json for PatAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        let mut f_credentials = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
-            credentials: o.opt("credentials")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
+            credentials: f_credentials,
             extra: o.finish(),
         })
     }
@@ -25959,9 +32519,22 @@ pub struct PendingUploadRequestDto {
 impl Json for PendingUploadRequestDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_pending_upload_id = None;
+        let mut f_pending_upload_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "pendingUploadId" => {
+                    f_pending_upload_id = ObjReader::field("pendingUploadId", v)?;
+                }
+                "pendingUploadType" => {
+                    f_pending_upload_type = ObjReader::field("pendingUploadType", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            pending_upload_id: o.opt("pendingUploadId")?,
-            pending_upload_type: o.opt("pendingUploadType")?,
+            pending_upload_id: f_pending_upload_id,
+            pending_upload_type: f_pending_upload_type,
             extra: o.finish(),
         })
     }
@@ -25996,10 +32569,30 @@ pub struct PendingUploadResponseDto {
 impl Json for PendingUploadResponseDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_blob_reference_for_consumption = None;
+        let mut f_pending_upload_id = None;
+        let mut f_pending_upload_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "blobReferenceForConsumption" => {
+                    f_blob_reference_for_consumption = ObjReader::field(
+                        "blobReferenceForConsumption",
+                        v,
+                    )?;
+                }
+                "pendingUploadId" => {
+                    f_pending_upload_id = ObjReader::field("pendingUploadId", v)?;
+                }
+                "pendingUploadType" => {
+                    f_pending_upload_type = ObjReader::field("pendingUploadType", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            blob_reference_for_consumption: o.opt("blobReferenceForConsumption")?,
-            pending_upload_id: o.opt("pendingUploadId")?,
-            pending_upload_type: o.opt("pendingUploadType")?,
+            blob_reference_for_consumption: f_blob_reference_for_consumption,
+            pending_upload_id: f_pending_upload_id,
+            pending_upload_type: f_pending_upload_type,
             extra: o.finish(),
         })
     }
@@ -26071,8 +32664,15 @@ pub struct PersonalComputeInstanceSettings {
 impl Json for PersonalComputeInstanceSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_assigned_user = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "assignedUser" => f_assigned_user = ObjReader::field("assignedUser", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            assigned_user: o.opt("assignedUser")?,
+            assigned_user: f_assigned_user,
             extra: o.finish(),
         })
     }
@@ -26163,25 +32763,68 @@ pub struct PipelineJob {
 impl Json for PipelineJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_component_id = None;
+        let mut f_compute_id = None;
+        let mut f_display_name = None;
+        let mut f_experiment_name = None;
+        let mut f_identity = None;
+        let mut f_is_archived = None;
+        let mut f_notification_setting = None;
+        let mut f_services = None;
+        let mut f_status = None;
+        let mut f_inputs = None;
+        let mut f_jobs = None;
+        let mut f_outputs = None;
+        let mut f_settings = None;
+        let mut f_source_job_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "componentId" => f_component_id = ObjReader::field("componentId", v)?,
+                "computeId" => f_compute_id = ObjReader::field("computeId", v)?,
+                "displayName" => f_display_name = ObjReader::field("displayName", v)?,
+                "experimentName" => {
+                    f_experiment_name = ObjReader::field("experimentName", v)?;
+                }
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "notificationSetting" => {
+                    f_notification_setting = ObjReader::field("notificationSetting", v)?;
+                }
+                "services" => f_services = ObjReader::field("services", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                "inputs" => f_inputs = ObjReader::field("inputs", v)?,
+                "jobs" => f_jobs = ObjReader::field("jobs", v)?,
+                "outputs" => f_outputs = ObjReader::field("outputs", v)?,
+                "settings" => f_settings = ObjReader::field("settings", v)?,
+                "sourceJobId" => f_source_job_id = ObjReader::field("sourceJobId", v)?,
+                "jobType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            component_id: o.opt("componentId")?,
-            compute_id: o.opt("computeId")?,
-            display_name: o.opt("displayName")?,
-            experiment_name: o.opt("experimentName")?,
-            identity: o.opt("identity")?,
-            is_archived: o.opt("isArchived")?,
-            notification_setting: o.opt("notificationSetting")?,
-            services: o.opt("services")?,
-            status: o.opt("status")?,
-            inputs: o.opt("inputs")?,
-            jobs: o.opt("jobs")?,
-            outputs: o.opt("outputs")?,
-            settings: o.opt("settings")?,
-            source_job_id: o.opt("sourceJobId")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            component_id: f_component_id,
+            compute_id: f_compute_id,
+            display_name: f_display_name,
+            experiment_name: f_experiment_name,
+            identity: f_identity,
+            is_archived: f_is_archived,
+            notification_setting: f_notification_setting,
+            services: f_services,
+            status: f_status,
+            inputs: f_inputs,
+            jobs: f_jobs,
+            outputs: f_outputs,
+            settings: f_settings,
+            source_job_id: f_source_job_id,
             extra: o.finish(),
         })
     }
@@ -26303,14 +32946,44 @@ pub struct PredictionDriftMonitoringSignal {
 impl Json for PredictionDriftMonitoringSignal {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("signalType");
+        let mut f_notification_types = None;
+        let mut f_properties = None;
+        let mut f_feature_data_type_override = None;
+        let mut f_metric_thresholds = None;
+        let mut f_production_data = None;
+        let mut f_reference_data = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "notificationTypes" => {
+                    f_notification_types = ObjReader::field("notificationTypes", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "featureDataTypeOverride" => {
+                    f_feature_data_type_override = ObjReader::field(
+                        "featureDataTypeOverride",
+                        v,
+                    )?;
+                }
+                "metricThresholds" => {
+                    f_metric_thresholds = ObjReader::field("metricThresholds", v)?;
+                }
+                "productionData" => {
+                    f_production_data = ObjReader::field("productionData", v)?;
+                }
+                "referenceData" => {
+                    f_reference_data = ObjReader::field("referenceData", v)?;
+                }
+                "signalType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            notification_types: o.opt("notificationTypes")?,
-            properties: o.opt("properties")?,
-            feature_data_type_override: o.opt("featureDataTypeOverride")?,
-            metric_thresholds: o.req("metricThresholds")?,
-            production_data: o.req("productionData")?,
-            reference_data: o.req("referenceData")?,
+            notification_types: f_notification_types,
+            properties: f_properties,
+            feature_data_type_override: f_feature_data_type_override,
+            metric_thresholds: o.required("metricThresholds", f_metric_thresholds)?,
+            production_data: o.required("productionData", f_production_data)?,
+            reference_data: o.required("referenceData", f_reference_data)?,
             extra: o.finish(),
         })
     }
@@ -26351,8 +33024,15 @@ pub struct PrivateEndpoint {
 impl Json for PrivateEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
+            id: f_id,
             extra: o.finish(),
         })
     }
@@ -26402,16 +33082,39 @@ pub struct PrivateEndpointConnection {
 impl Json for PrivateEndpointConnection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        let mut f_identity = None;
+        let mut f_sku = None;
+        let mut f_location = None;
+        let mut f_tags = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.opt("properties")?,
-            identity: o.opt("identity")?,
-            sku: o.opt("sku")?,
-            location: o.opt("location")?,
-            tags: o.opt("tags")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: f_properties,
+            identity: f_identity,
+            sku: f_sku,
+            location: f_location,
+            tags: f_tags,
             extra: o.finish(),
         })
     }
@@ -26445,9 +33148,18 @@ pub struct PrivateEndpointConnectionListResult {
 impl Json for PrivateEndpointConnectionListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.opt("value")?,
-            next_link: o.opt("nextLink")?,
+            value: f_value,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -26478,11 +33190,30 @@ pub struct PrivateEndpointConnectionProperties {
 impl Json for PrivateEndpointConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_private_endpoint = None;
+        let mut f_private_link_service_connection_state = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "privateEndpoint" => {
+                    f_private_endpoint = ObjReader::field("privateEndpoint", v)?;
+                }
+                "privateLinkServiceConnectionState" => {
+                    f_private_link_service_connection_state = ObjReader::field(
+                        "privateLinkServiceConnectionState",
+                        v,
+                    )?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            private_endpoint: o.opt("privateEndpoint")?,
-            private_link_service_connection_state: o
-                .opt("privateLinkServiceConnectionState")?,
-            provisioning_state: o.opt("provisioningState")?,
+            private_endpoint: f_private_endpoint,
+            private_link_service_connection_state: f_private_link_service_connection_state,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -26569,11 +33300,28 @@ pub struct PrivateEndpointDestination {
 impl Json for PrivateEndpointDestination {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_service_resource_id = None;
+        let mut f_spark_enabled = None;
+        let mut f_spark_status = None;
+        let mut f_subresource_target = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "serviceResourceId" => {
+                    f_service_resource_id = ObjReader::field("serviceResourceId", v)?;
+                }
+                "sparkEnabled" => f_spark_enabled = ObjReader::field("sparkEnabled", v)?,
+                "sparkStatus" => f_spark_status = ObjReader::field("sparkStatus", v)?,
+                "subresourceTarget" => {
+                    f_subresource_target = ObjReader::field("subresourceTarget", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            service_resource_id: o.opt("serviceResourceId")?,
-            spark_enabled: o.opt("sparkEnabled")?,
-            spark_status: o.opt("sparkStatus")?,
-            subresource_target: o.opt("subresourceTarget")?,
+            service_resource_id: f_service_resource_id,
+            spark_enabled: f_spark_enabled,
+            spark_status: f_spark_status,
+            subresource_target: f_subresource_target,
             extra: o.finish(),
         })
     }
@@ -26612,14 +33360,35 @@ pub struct PrivateEndpointOutboundRule {
 impl Json for PrivateEndpointOutboundRule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("type");
+        let mut f_category = None;
+        let mut f_status = None;
+        let mut f_error_information = None;
+        let mut f_parent_rule_names = None;
+        let mut f_destination = None;
+        let mut f_fqdns = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                "errorInformation" => {
+                    f_error_information = ObjReader::field("errorInformation", v)?;
+                }
+                "parentRuleNames" => {
+                    f_parent_rule_names = ObjReader::field("parentRuleNames", v)?;
+                }
+                "destination" => f_destination = ObjReader::field("destination", v)?,
+                "fqdns" => f_fqdns = ObjReader::field("fqdns", v)?,
+                "type" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            status: o.opt("status")?,
-            error_information: o.opt("errorInformation")?,
-            parent_rule_names: o.opt("parentRuleNames")?,
-            destination: o.opt("destination")?,
-            fqdns: o.opt("fqdns")?,
+            category: f_category,
+            status: f_status,
+            error_information: f_error_information,
+            parent_rule_names: f_parent_rule_names,
+            destination: f_destination,
+            fqdns: f_fqdns,
             extra: o.finish(),
         })
     }
@@ -26656,9 +33425,18 @@ pub struct PrivateEndpointResource {
 impl Json for PrivateEndpointResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_subnet_arm_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "subnetArmId" => f_subnet_arm_id = ObjReader::field("subnetArmId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            subnet_arm_id: o.opt("subnetArmId")?,
+            id: f_id,
+            subnet_arm_id: f_subnet_arm_id,
             extra: o.finish(),
         })
     }
@@ -26708,16 +33486,39 @@ pub struct PrivateLinkResource {
 impl Json for PrivateLinkResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_identity = None;
+        let mut f_location = None;
+        let mut f_properties = None;
+        let mut f_sku = None;
+        let mut f_tags = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            identity: o.opt("identity")?,
-            location: o.opt("location")?,
-            properties: o.opt("properties")?,
-            sku: o.opt("sku")?,
-            tags: o.opt("tags")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            identity: f_identity,
+            location: f_location,
+            properties: f_properties,
+            sku: f_sku,
+            tags: f_tags,
             extra: o.finish(),
         })
     }
@@ -26751,9 +33552,18 @@ pub struct PrivateLinkResourceListResult {
 impl Json for PrivateLinkResourceListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.opt("value")?,
-            next_link: o.opt("nextLink")?,
+            value: f_value,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -26783,10 +33593,25 @@ pub struct PrivateLinkResourceProperties {
 impl Json for PrivateLinkResourceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_group_id = None;
+        let mut f_required_members = None;
+        let mut f_required_zone_names = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "groupId" => f_group_id = ObjReader::field("groupId", v)?,
+                "requiredMembers" => {
+                    f_required_members = ObjReader::field("requiredMembers", v)?;
+                }
+                "requiredZoneNames" => {
+                    f_required_zone_names = ObjReader::field("requiredZoneNames", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            group_id: o.opt("groupId")?,
-            required_members: o.opt("requiredMembers")?,
-            required_zone_names: o.opt("requiredZoneNames")?,
+            group_id: f_group_id,
+            required_members: f_required_members,
+            required_zone_names: f_required_zone_names,
             extra: o.finish(),
         })
     }
@@ -26817,10 +33642,23 @@ pub struct PrivateLinkServiceConnectionState {
 impl Json for PrivateLinkServiceConnectionState {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_actions_required = None;
+        let mut f_description = None;
+        let mut f_status = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "actionsRequired" => {
+                    f_actions_required = ObjReader::field("actionsRequired", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            actions_required: o.opt("actionsRequired")?,
-            description: o.opt("description")?,
-            status: o.opt("status")?,
+            actions_required: f_actions_required,
+            description: f_description,
+            status: f_status,
             extra: o.finish(),
         })
     }
@@ -26865,12 +33703,31 @@ pub struct ProbeSettings {
 impl Json for ProbeSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_failure_threshold = None;
+        let mut f_initial_delay = None;
+        let mut f_period = None;
+        let mut f_success_threshold = None;
+        let mut f_timeout = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "failureThreshold" => {
+                    f_failure_threshold = ObjReader::field("failureThreshold", v)?;
+                }
+                "initialDelay" => f_initial_delay = ObjReader::field("initialDelay", v)?,
+                "period" => f_period = ObjReader::field("period", v)?,
+                "successThreshold" => {
+                    f_success_threshold = ObjReader::field("successThreshold", v)?;
+                }
+                "timeout" => f_timeout = ObjReader::field("timeout", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            failure_threshold: o.opt("failureThreshold")?,
-            initial_delay: o.opt("initialDelay")?,
-            period: o.opt("period")?,
-            success_threshold: o.opt("successThreshold")?,
-            timeout: o.opt("timeout")?,
+            failure_threshold: f_failure_threshold,
+            initial_delay: f_initial_delay,
+            period: f_period,
+            success_threshold: f_success_threshold,
+            timeout: f_timeout,
             extra: o.finish(),
         })
     }
@@ -27076,11 +33933,24 @@ pub struct ProxyResource {
 impl Json for ProxyResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
             extra: o.finish(),
         })
     }
@@ -27200,9 +34070,21 @@ pub struct PyTorch {
 impl Json for PyTorch {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("distributionType");
+        let mut f_process_count_per_instance = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "processCountPerInstance" => {
+                    f_process_count_per_instance = ObjReader::field(
+                        "processCountPerInstance",
+                        v,
+                    )?;
+                }
+                "distributionType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            process_count_per_instance: o.opt("processCountPerInstance")?,
+            process_count_per_instance: f_process_count_per_instance,
             extra: o.finish(),
         })
     }
@@ -27229,8 +34111,15 @@ pub struct QueueSettings {
 impl Json for QueueSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_job_tier = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "jobTier" => f_job_tier = ObjReader::field("jobTier", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            job_tier: o.opt("jobTier")?,
+            job_tier: f_job_tier,
             extra: o.finish(),
         })
     }
@@ -27261,11 +34150,24 @@ pub struct QuotaBaseProperties {
 impl Json for QuotaBaseProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_type_ = None;
+        let mut f_limit = None;
+        let mut f_unit = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "limit" => f_limit = ObjReader::field("limit", v)?,
+                "unit" => f_unit = ObjReader::field("unit", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            type_: o.opt("type")?,
-            limit: o.opt("limit")?,
-            unit: o.opt("unit")?,
+            id: f_id,
+            type_: f_type_,
+            limit: f_limit,
+            unit: f_unit,
             extra: o.finish(),
         })
     }
@@ -27336,9 +34238,18 @@ pub struct QuotaUpdateParameters {
 impl Json for QuotaUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_location = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.opt("value")?,
-            location: o.opt("location")?,
+            value: f_value,
+            location: f_location,
             extra: o.finish(),
         })
     }
@@ -27370,10 +34281,19 @@ pub struct RandomSamplingAlgorithm {
 impl Json for RandomSamplingAlgorithm {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("samplingAlgorithmType");
+        let mut f_rule = None;
+        let mut f_seed = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "rule" => f_rule = ObjReader::field("rule", v)?,
+                "seed" => f_seed = ObjReader::field("seed", v)?,
+                "samplingAlgorithmType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            rule: o.opt("rule")?,
-            seed: o.opt("seed")?,
+            rule: f_rule,
+            seed: f_seed,
             extra: o.finish(),
         })
     }
@@ -27458,12 +34378,27 @@ pub struct Recurrence {
 impl Json for Recurrence {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_frequency = None;
+        let mut f_interval = None;
+        let mut f_start_time = None;
+        let mut f_time_zone = None;
+        let mut f_schedule = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "frequency" => f_frequency = ObjReader::field("frequency", v)?,
+                "interval" => f_interval = ObjReader::field("interval", v)?,
+                "startTime" => f_start_time = ObjReader::field("startTime", v)?,
+                "timeZone" => f_time_zone = ObjReader::field("timeZone", v)?,
+                "schedule" => f_schedule = ObjReader::field("schedule", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            frequency: o.opt("frequency")?,
-            interval: o.opt("interval")?,
-            start_time: o.opt("startTime")?,
-            time_zone: o.opt("timeZone")?,
-            schedule: o.opt("schedule")?,
+            frequency: f_frequency,
+            interval: f_interval,
+            start_time: f_start_time,
+            time_zone: f_time_zone,
+            schedule: f_schedule,
             extra: o.finish(),
         })
     }
@@ -27558,11 +34493,24 @@ pub struct RecurrenceSchedule {
 impl Json for RecurrenceSchedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_hours = None;
+        let mut f_minutes = None;
+        let mut f_month_days = None;
+        let mut f_week_days = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "hours" => f_hours = ObjReader::field("hours", v)?,
+                "minutes" => f_minutes = ObjReader::field("minutes", v)?,
+                "monthDays" => f_month_days = ObjReader::field("monthDays", v)?,
+                "weekDays" => f_week_days = ObjReader::field("weekDays", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            hours: o.req("hours")?,
-            minutes: o.req("minutes")?,
-            month_days: o.opt("monthDays")?,
-            week_days: o.opt("weekDays")?,
+            hours: o.required("hours", f_hours)?,
+            minutes: o.required("minutes", f_minutes)?,
+            month_days: f_month_days,
+            week_days: f_week_days,
             extra: o.finish(),
         })
     }
@@ -27610,14 +34558,31 @@ pub struct RecurrenceTrigger {
 impl Json for RecurrenceTrigger {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("triggerType");
+        let mut f_end_time = None;
+        let mut f_start_time = None;
+        let mut f_time_zone = None;
+        let mut f_frequency = None;
+        let mut f_interval = None;
+        let mut f_schedule = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "endTime" => f_end_time = ObjReader::field("endTime", v)?,
+                "startTime" => f_start_time = ObjReader::field("startTime", v)?,
+                "timeZone" => f_time_zone = ObjReader::field("timeZone", v)?,
+                "frequency" => f_frequency = ObjReader::field("frequency", v)?,
+                "interval" => f_interval = ObjReader::field("interval", v)?,
+                "schedule" => f_schedule = ObjReader::field("schedule", v)?,
+                "triggerType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            end_time: o.opt("endTime")?,
-            start_time: o.opt("startTime")?,
-            time_zone: o.opt("timeZone")?,
-            frequency: o.req("frequency")?,
-            interval: o.req("interval")?,
-            schedule: o.opt("schedule")?,
+            end_time: f_end_time,
+            start_time: f_start_time,
+            time_zone: f_time_zone,
+            frequency: o.required("frequency", f_frequency)?,
+            interval: o.required("interval", f_interval)?,
+            schedule: f_schedule,
             extra: o.finish(),
         })
     }
@@ -27708,9 +34673,18 @@ pub struct RegenerateEndpointKeysRequest {
 impl Json for RegenerateEndpointKeysRequest {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_key_type = None;
+        let mut f_key_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "keyType" => f_key_type = ObjReader::field("keyType", v)?,
+                "keyValue" => f_key_value = ObjReader::field("keyValue", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            key_type: o.req("keyType")?,
-            key_value: o.opt("keyValue")?,
+            key_type: o.required("keyType", f_key_type)?,
+            key_value: f_key_value,
             extra: o.finish(),
         })
     }
@@ -27768,17 +34742,42 @@ pub struct Registry {
 impl Json for Registry {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_tags = None;
+        let mut f_location = None;
+        let mut f_properties = None;
+        let mut f_identity = None;
+        let mut f_kind = None;
+        let mut f_sku = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "kind" => f_kind = ObjReader::field("kind", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            tags: o.opt("tags")?,
-            location: o.req("location")?,
-            properties: o.req("properties")?,
-            identity: o.opt("identity")?,
-            kind: o.opt("kind")?,
-            sku: o.opt("sku")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            tags: f_tags,
+            location: o.required("location", f_location)?,
+            properties: o.required("properties", f_properties)?,
+            identity: f_identity,
+            kind: f_kind,
+            sku: f_sku,
             extra: o.finish(),
         })
     }
@@ -27832,10 +34831,21 @@ impl std::fmt::Debug for RegistryListCredentialsResult {
 impl Json for RegistryListCredentialsResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_location = None;
+        let mut f_passwords = None;
+        let mut f_username = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "location" => f_location = ObjReader::field("location", v)?,
+                "passwords" => f_passwords = ObjReader::field("passwords", v)?,
+                "username" => f_username = ObjReader::field("username", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            location: o.opt("location")?,
-            passwords: o.opt("passwords")?,
-            username: o.opt("username")?,
+            location: f_location,
+            passwords: f_passwords,
+            username: f_username,
             extra: o.finish(),
         })
     }
@@ -27874,11 +34884,29 @@ pub struct RegistryPartialManagedServiceIdentity {
 impl Json for RegistryPartialManagedServiceIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_principal_id = None;
+        let mut f_tenant_id = None;
+        let mut f_type_ = None;
+        let mut f_user_assigned_identities = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "principalId" => f_principal_id = ObjReader::field("principalId", v)?,
+                "tenantId" => f_tenant_id = ObjReader::field("tenantId", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "userAssignedIdentities" => {
+                    f_user_assigned_identities = ObjReader::field(
+                        "userAssignedIdentities",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            principal_id: o.opt("principalId")?,
-            tenant_id: o.opt("tenantId")?,
-            type_: o.req("type")?,
-            user_assigned_identities: o.opt("userAssignedIdentities")?,
+            principal_id: f_principal_id,
+            tenant_id: f_tenant_id,
+            type_: o.required("type", f_type_)?,
+            user_assigned_identities: f_user_assigned_identities,
             extra: o.finish(),
         })
     }
@@ -27925,10 +34953,21 @@ pub struct RegistryPrivateEndpointConnection {
 impl Json for RegistryPrivateEndpointConnection {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_location = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            location: o.opt("location")?,
-            properties: o.opt("properties")?,
+            id: f_id,
+            location: f_location,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -27971,12 +35010,33 @@ pub struct RegistryPrivateEndpointConnectionProperties {
 impl Json for RegistryPrivateEndpointConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_group_ids = None;
+        let mut f_private_endpoint = None;
+        let mut f_registry_private_link_service_connection_state = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "groupIds" => f_group_ids = ObjReader::field("groupIds", v)?,
+                "privateEndpoint" => {
+                    f_private_endpoint = ObjReader::field("privateEndpoint", v)?;
+                }
+                "registryPrivateLinkServiceConnectionState" => {
+                    f_registry_private_link_service_connection_state = ObjReader::field(
+                        "registryPrivateLinkServiceConnectionState",
+                        v,
+                    )?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            group_ids: o.opt("groupIds")?,
-            private_endpoint: o.opt("privateEndpoint")?,
-            registry_private_link_service_connection_state: o
-                .opt("registryPrivateLinkServiceConnectionState")?,
-            provisioning_state: o.opt("provisioningState")?,
+            group_ids: f_group_ids,
+            private_endpoint: f_private_endpoint,
+            registry_private_link_service_connection_state: f_registry_private_link_service_connection_state,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -28015,10 +35075,23 @@ pub struct RegistryPrivateLinkServiceConnectionState {
 impl Json for RegistryPrivateLinkServiceConnectionState {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_actions_required = None;
+        let mut f_description = None;
+        let mut f_status = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "actionsRequired" => {
+                    f_actions_required = ObjReader::field("actionsRequired", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            actions_required: o.opt("actionsRequired")?,
-            description: o.opt("description")?,
-            status: o.opt("status")?,
+            actions_required: f_actions_required,
+            description: f_description,
+            status: f_status,
             extra: o.finish(),
         })
     }
@@ -28078,16 +35151,62 @@ pub struct RegistryProperties {
 impl Json for RegistryProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_discovery_url = None;
+        let mut f_intellectual_property_publisher = None;
+        let mut f_managed_resource_group = None;
+        let mut f_managed_resource_group_settings = None;
+        let mut f_ml_flow_registry_uri = None;
+        let mut f_registry_private_endpoint_connections = None;
+        let mut f_public_network_access = None;
+        let mut f_region_details = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "discoveryUrl" => f_discovery_url = ObjReader::field("discoveryUrl", v)?,
+                "intellectualPropertyPublisher" => {
+                    f_intellectual_property_publisher = ObjReader::field(
+                        "intellectualPropertyPublisher",
+                        v,
+                    )?;
+                }
+                "managedResourceGroup" => {
+                    f_managed_resource_group = ObjReader::field(
+                        "managedResourceGroup",
+                        v,
+                    )?;
+                }
+                "managedResourceGroupSettings" => {
+                    f_managed_resource_group_settings = ObjReader::field(
+                        "managedResourceGroupSettings",
+                        v,
+                    )?;
+                }
+                "mlFlowRegistryUri" => {
+                    f_ml_flow_registry_uri = ObjReader::field("mlFlowRegistryUri", v)?;
+                }
+                "registryPrivateEndpointConnections" => {
+                    f_registry_private_endpoint_connections = ObjReader::field(
+                        "registryPrivateEndpointConnections",
+                        v,
+                    )?;
+                }
+                "publicNetworkAccess" => {
+                    f_public_network_access = ObjReader::field("publicNetworkAccess", v)?;
+                }
+                "regionDetails" => {
+                    f_region_details = ObjReader::field("regionDetails", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            discovery_url: o.opt("discoveryUrl")?,
-            intellectual_property_publisher: o.opt("intellectualPropertyPublisher")?,
-            managed_resource_group: o.opt("managedResourceGroup")?,
-            managed_resource_group_settings: o.opt("managedResourceGroupSettings")?,
-            ml_flow_registry_uri: o.opt("mlFlowRegistryUri")?,
-            registry_private_endpoint_connections: o
-                .opt("registryPrivateEndpointConnections")?,
-            public_network_access: o.opt("publicNetworkAccess")?,
-            region_details: o.opt("regionDetails")?,
+            discovery_url: f_discovery_url,
+            intellectual_property_publisher: f_intellectual_property_publisher,
+            managed_resource_group: f_managed_resource_group,
+            managed_resource_group_settings: f_managed_resource_group_settings,
+            ml_flow_registry_uri: f_ml_flow_registry_uri,
+            registry_private_endpoint_connections: f_registry_private_endpoint_connections,
+            public_network_access: f_public_network_access,
+            region_details: f_region_details,
             extra: o.finish(),
         })
     }
@@ -28132,10 +35251,26 @@ pub struct RegistryRegionArmDetails {
 impl Json for RegistryRegionArmDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_acr_details = None;
+        let mut f_location = None;
+        let mut f_storage_account_details = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "acrDetails" => f_acr_details = ObjReader::field("acrDetails", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "storageAccountDetails" => {
+                    f_storage_account_details = ObjReader::field(
+                        "storageAccountDetails",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            acr_details: o.opt("acrDetails")?,
-            location: o.opt("location")?,
-            storage_account_details: o.opt("storageAccountDetails")?,
+            acr_details: f_acr_details,
+            location: f_location,
+            storage_account_details: f_storage_account_details,
             extra: o.finish(),
         })
     }
@@ -28164,9 +35299,18 @@ pub struct RegistryTrackedResourceArmPaginatedResult {
 impl Json for RegistryTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -28250,22 +35394,78 @@ pub struct Regression {
 impl Json for Regression {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("taskType");
+        let mut f_log_verbosity = None;
+        let mut f_target_column_name = None;
+        let mut f_training_data = None;
+        let mut f_cv_split_column_names = None;
+        let mut f_featurization_settings = None;
+        let mut f_limit_settings = None;
+        let mut f_n_cross_validations = None;
+        let mut f_test_data = None;
+        let mut f_test_data_size = None;
+        let mut f_validation_data = None;
+        let mut f_validation_data_size = None;
+        let mut f_weight_column_name = None;
+        let mut f_primary_metric = None;
+        let mut f_training_settings = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "logVerbosity" => f_log_verbosity = ObjReader::field("logVerbosity", v)?,
+                "targetColumnName" => {
+                    f_target_column_name = ObjReader::field("targetColumnName", v)?;
+                }
+                "trainingData" => f_training_data = ObjReader::field("trainingData", v)?,
+                "cvSplitColumnNames" => {
+                    f_cv_split_column_names = ObjReader::field("cvSplitColumnNames", v)?;
+                }
+                "featurizationSettings" => {
+                    f_featurization_settings = ObjReader::field(
+                        "featurizationSettings",
+                        v,
+                    )?;
+                }
+                "limitSettings" => {
+                    f_limit_settings = ObjReader::field("limitSettings", v)?;
+                }
+                "nCrossValidations" => {
+                    f_n_cross_validations = ObjReader::field("nCrossValidations", v)?;
+                }
+                "testData" => f_test_data = ObjReader::field("testData", v)?,
+                "testDataSize" => f_test_data_size = ObjReader::field("testDataSize", v)?,
+                "validationData" => {
+                    f_validation_data = ObjReader::field("validationData", v)?;
+                }
+                "validationDataSize" => {
+                    f_validation_data_size = ObjReader::field("validationDataSize", v)?;
+                }
+                "weightColumnName" => {
+                    f_weight_column_name = ObjReader::field("weightColumnName", v)?;
+                }
+                "primaryMetric" => {
+                    f_primary_metric = ObjReader::field("primaryMetric", v)?;
+                }
+                "trainingSettings" => {
+                    f_training_settings = ObjReader::field("trainingSettings", v)?;
+                }
+                "taskType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            log_verbosity: o.opt("logVerbosity")?,
-            target_column_name: o.opt("targetColumnName")?,
-            training_data: o.req("trainingData")?,
-            cv_split_column_names: o.opt("cvSplitColumnNames")?,
-            featurization_settings: o.opt("featurizationSettings")?,
-            limit_settings: o.opt("limitSettings")?,
-            n_cross_validations: o.opt("nCrossValidations")?,
-            test_data: o.opt("testData")?,
-            test_data_size: o.opt("testDataSize")?,
-            validation_data: o.opt("validationData")?,
-            validation_data_size: o.opt("validationDataSize")?,
-            weight_column_name: o.opt("weightColumnName")?,
-            primary_metric: o.opt("primaryMetric")?,
-            training_settings: o.opt("trainingSettings")?,
+            log_verbosity: f_log_verbosity,
+            target_column_name: f_target_column_name,
+            training_data: o.required("trainingData", f_training_data)?,
+            cv_split_column_names: f_cv_split_column_names,
+            featurization_settings: f_featurization_settings,
+            limit_settings: f_limit_settings,
+            n_cross_validations: f_n_cross_validations,
+            test_data: f_test_data,
+            test_data_size: f_test_data_size,
+            validation_data: f_validation_data,
+            validation_data_size: f_validation_data_size,
+            weight_column_name: f_weight_column_name,
+            primary_metric: f_primary_metric,
+            training_settings: f_training_settings,
             extra: o.finish(),
         })
     }
@@ -28475,16 +35675,75 @@ pub struct RegressionTrainingSettings {
 impl Json for RegressionTrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_enable_dnn_training = None;
+        let mut f_enable_model_explainability = None;
+        let mut f_enable_onnx_compatible_models = None;
+        let mut f_enable_stack_ensemble = None;
+        let mut f_enable_vote_ensemble = None;
+        let mut f_ensemble_model_download_timeout = None;
+        let mut f_stack_ensemble_settings = None;
+        let mut f_allowed_training_algorithms = None;
+        let mut f_blocked_training_algorithms = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "enableDnnTraining" => {
+                    f_enable_dnn_training = ObjReader::field("enableDnnTraining", v)?;
+                }
+                "enableModelExplainability" => {
+                    f_enable_model_explainability = ObjReader::field(
+                        "enableModelExplainability",
+                        v,
+                    )?;
+                }
+                "enableOnnxCompatibleModels" => {
+                    f_enable_onnx_compatible_models = ObjReader::field(
+                        "enableOnnxCompatibleModels",
+                        v,
+                    )?;
+                }
+                "enableStackEnsemble" => {
+                    f_enable_stack_ensemble = ObjReader::field("enableStackEnsemble", v)?;
+                }
+                "enableVoteEnsemble" => {
+                    f_enable_vote_ensemble = ObjReader::field("enableVoteEnsemble", v)?;
+                }
+                "ensembleModelDownloadTimeout" => {
+                    f_ensemble_model_download_timeout = ObjReader::field(
+                        "ensembleModelDownloadTimeout",
+                        v,
+                    )?;
+                }
+                "stackEnsembleSettings" => {
+                    f_stack_ensemble_settings = ObjReader::field(
+                        "stackEnsembleSettings",
+                        v,
+                    )?;
+                }
+                "allowedTrainingAlgorithms" => {
+                    f_allowed_training_algorithms = ObjReader::field(
+                        "allowedTrainingAlgorithms",
+                        v,
+                    )?;
+                }
+                "blockedTrainingAlgorithms" => {
+                    f_blocked_training_algorithms = ObjReader::field(
+                        "blockedTrainingAlgorithms",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            enable_dnn_training: o.opt("enableDnnTraining")?,
-            enable_model_explainability: o.opt("enableModelExplainability")?,
-            enable_onnx_compatible_models: o.opt("enableOnnxCompatibleModels")?,
-            enable_stack_ensemble: o.opt("enableStackEnsemble")?,
-            enable_vote_ensemble: o.opt("enableVoteEnsemble")?,
-            ensemble_model_download_timeout: o.opt("ensembleModelDownloadTimeout")?,
-            stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
-            allowed_training_algorithms: o.opt("allowedTrainingAlgorithms")?,
-            blocked_training_algorithms: o.opt("blockedTrainingAlgorithms")?,
+            enable_dnn_training: f_enable_dnn_training,
+            enable_model_explainability: f_enable_model_explainability,
+            enable_onnx_compatible_models: f_enable_onnx_compatible_models,
+            enable_stack_ensemble: f_enable_stack_ensemble,
+            enable_vote_ensemble: f_enable_vote_ensemble,
+            ensemble_model_download_timeout: f_ensemble_model_download_timeout,
+            stack_ensemble_settings: f_stack_ensemble_settings,
+            allowed_training_algorithms: f_allowed_training_algorithms,
+            blocked_training_algorithms: f_blocked_training_algorithms,
             extra: o.finish(),
         })
     }
@@ -28567,8 +35826,17 @@ pub struct RequestLogging {
 impl Json for RequestLogging {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_capture_headers = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "captureHeaders" => {
+                    f_capture_headers = ObjReader::field("captureHeaders", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            capture_headers: o.opt("captureHeaders")?,
+            capture_headers: f_capture_headers,
             extra: o.finish(),
         })
     }
@@ -28607,11 +35875,24 @@ pub struct Resource {
 impl Json for Resource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
             extra: o.finish(),
         })
     }
@@ -28648,10 +35929,21 @@ pub struct ResourceBase {
 impl Json for ResourceBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
             extra: o.finish(),
         })
     }
@@ -28689,10 +35981,23 @@ pub struct ResourceConfiguration {
 impl Json for ResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_instance_count = None;
+        let mut f_instance_type = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "instanceCount" => {
+                    f_instance_count = ObjReader::field("instanceCount", v)?;
+                }
+                "instanceType" => f_instance_type = ObjReader::field("instanceType", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            instance_count: o.opt("instanceCount")?,
-            instance_type: o.opt("instanceType")?,
-            properties: o.opt("properties")?,
+            instance_count: f_instance_count,
+            instance_type: f_instance_type,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -28719,8 +36024,15 @@ pub struct ResourceId {
 impl Json for ResourceId {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.req("id")?,
+            id: o.required("id", f_id)?,
             extra: o.finish(),
         })
     }
@@ -28751,9 +36063,20 @@ pub struct ResourceName {
 impl Json for ResourceName {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_localized_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "localizedValue" => {
+                    f_localized_value = ObjReader::field("localizedValue", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.opt("value")?,
-            localized_value: o.opt("localizedValue")?,
+            value: f_value,
+            localized_value: f_localized_value,
             extra: o.finish(),
         })
     }
@@ -28801,13 +36124,35 @@ pub struct ResourceQuota {
 impl Json for ResourceQuota {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_aml_workspace_location = None;
+        let mut f_type_ = None;
+        let mut f_name = None;
+        let mut f_limit = None;
+        let mut f_unit = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "amlWorkspaceLocation" => {
+                    f_aml_workspace_location = ObjReader::field(
+                        "amlWorkspaceLocation",
+                        v,
+                    )?;
+                }
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "limit" => f_limit = ObjReader::field("limit", v)?,
+                "unit" => f_unit = ObjReader::field("unit", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            aml_workspace_location: o.opt("amlWorkspaceLocation")?,
-            type_: o.opt("type")?,
-            name: o.opt("name")?,
-            limit: o.opt("limit")?,
-            unit: o.opt("unit")?,
+            id: f_id,
+            aml_workspace_location: f_aml_workspace_location,
+            type_: f_type_,
+            name: f_name,
+            limit: f_limit,
+            unit: f_unit,
             extra: o.finish(),
         })
     }
@@ -28855,15 +36200,39 @@ pub struct RollingInputData {
 impl Json for RollingInputData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("inputDataType");
+        let mut f_columns = None;
+        let mut f_data_context = None;
+        let mut f_job_input_type = None;
+        let mut f_uri = None;
+        let mut f_preprocessing_component_id = None;
+        let mut f_window_offset = None;
+        let mut f_window_size = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "columns" => f_columns = ObjReader::field("columns", v)?,
+                "dataContext" => f_data_context = ObjReader::field("dataContext", v)?,
+                "jobInputType" => f_job_input_type = ObjReader::field("jobInputType", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "preprocessingComponentId" => {
+                    f_preprocessing_component_id = ObjReader::field(
+                        "preprocessingComponentId",
+                        v,
+                    )?;
+                }
+                "windowOffset" => f_window_offset = ObjReader::field("windowOffset", v)?,
+                "windowSize" => f_window_size = ObjReader::field("windowSize", v)?,
+                "inputDataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            columns: o.opt("columns")?,
-            data_context: o.opt("dataContext")?,
-            job_input_type: o.req("jobInputType")?,
-            uri: o.req("uri")?,
-            preprocessing_component_id: o.opt("preprocessingComponentId")?,
-            window_offset: o.req("windowOffset")?,
-            window_size: o.req("windowSize")?,
+            columns: f_columns,
+            data_context: f_data_context,
+            job_input_type: o.required("jobInputType", f_job_input_type)?,
+            uri: o.required("uri", f_uri)?,
+            preprocessing_component_id: f_preprocessing_component_id,
+            window_offset: o.required("windowOffset", f_window_offset)?,
+            window_size: o.required("windowSize", f_window_size)?,
             extra: o.finish(),
         })
     }
@@ -28965,9 +36334,18 @@ pub struct Route {
 impl Json for Route {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_path = None;
+        let mut f_port = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "path" => f_path = ObjReader::field("path", v)?,
+                "port" => f_port = ObjReader::field("port", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            path: o.req("path")?,
-            port: o.req("port")?,
+            path: o.required("path", f_path)?,
+            port: o.required("port", f_port)?,
             extra: o.finish(),
         })
     }
@@ -29331,21 +36709,68 @@ pub struct SasAuthTypeWorkspaceConnectionProperties {
 impl Json for SasAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        let mut f_credentials = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
-            credentials: o.opt("credentials")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
+            credentials: f_credentials,
             extra: o.finish(),
         })
     }
@@ -29385,9 +36810,16 @@ pub struct SasCredential {
 impl Json for SasCredential {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("credentialType");
+        let mut f_sas_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "sasUri" => f_sas_uri = ObjReader::field("sasUri", v)?,
+                "credentialType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            sas_uri: o.opt("sasUri")?,
+            sas_uri: f_sas_uri,
             extra: o.finish(),
         })
     }
@@ -29429,9 +36861,16 @@ impl std::fmt::Debug for SasCredentialDto {
 impl Json for SasCredentialDto {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("credentialType");
+        let mut f_sas_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "sasUri" => f_sas_uri = ObjReader::field("sasUri", v)?,
+                "credentialType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            sas_uri: o.opt("sasUri")?,
+            sas_uri: f_sas_uri,
             extra: o.finish(),
         })
     }
@@ -29469,9 +36908,16 @@ impl std::fmt::Debug for SasDatastoreCredentials {
 impl Json for SasDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("credentialsType");
+        let mut f_secrets = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "secrets" => f_secrets = ObjReader::field("secrets", v)?,
+                "credentialsType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            secrets: o.req("secrets")?,
+            secrets: o.required("secrets", f_secrets)?,
             extra: o.finish(),
         })
     }
@@ -29512,9 +36958,16 @@ impl std::fmt::Debug for SasDatastoreSecrets {
 impl Json for SasDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("secretsType");
+        let mut f_sas_token = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "sasToken" => f_sas_token = ObjReader::field("sasToken", v)?,
+                "secretsType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            sas_token: o.opt("sasToken")?,
+            sas_token: f_sas_token,
             extra: o.finish(),
         })
     }
@@ -29546,10 +36999,26 @@ pub struct ScaleSettings {
 impl Json for ScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_max_node_count = None;
+        let mut f_min_node_count = None;
+        let mut f_node_idle_time_before_scale_down = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "maxNodeCount" => f_max_node_count = ObjReader::field("maxNodeCount", v)?,
+                "minNodeCount" => f_min_node_count = ObjReader::field("minNodeCount", v)?,
+                "nodeIdleTimeBeforeScaleDown" => {
+                    f_node_idle_time_before_scale_down = ObjReader::field(
+                        "nodeIdleTimeBeforeScaleDown",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            max_node_count: o.req("maxNodeCount")?,
-            min_node_count: o.opt("minNodeCount")?,
-            node_idle_time_before_scale_down: o.opt("nodeIdleTimeBeforeScaleDown")?,
+            max_node_count: o.required("maxNodeCount", f_max_node_count)?,
+            min_node_count: f_min_node_count,
+            node_idle_time_before_scale_down: f_node_idle_time_before_scale_down,
             extra: o.finish(),
         })
     }
@@ -29575,8 +37044,17 @@ pub struct ScaleSettingsInformation {
 impl Json for ScaleSettingsInformation {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_scale_settings = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "scaleSettings" => {
+                    f_scale_settings = ObjReader::field("scaleSettings", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            scale_settings: o.opt("scaleSettings")?,
+            scale_settings: f_scale_settings,
             extra: o.finish(),
         })
     }
@@ -29661,12 +37139,27 @@ pub struct Schedule {
 impl Json for Schedule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -29820,10 +37313,23 @@ pub struct ScheduleBase {
 impl Json for ScheduleBase {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_provisioning_status = None;
+        let mut f_status = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "provisioningStatus" => {
+                    f_provisioning_status = ObjReader::field("provisioningStatus", v)?;
+                }
+                "status" => f_status = ObjReader::field("status", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            provisioning_status: o.opt("provisioningStatus")?,
-            status: o.opt("status")?,
+            id: f_id,
+            provisioning_status: f_provisioning_status,
+            status: f_status,
             extra: o.finish(),
         })
     }
@@ -29925,15 +37431,38 @@ pub struct ScheduleProperties {
 impl Json for ScheduleProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_action = None;
+        let mut f_display_name = None;
+        let mut f_is_enabled = None;
+        let mut f_provisioning_state = None;
+        let mut f_trigger = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "action" => f_action = ObjReader::field("action", v)?,
+                "displayName" => f_display_name = ObjReader::field("displayName", v)?,
+                "isEnabled" => f_is_enabled = ObjReader::field("isEnabled", v)?,
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "trigger" => f_trigger = ObjReader::field("trigger", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            action: o.req("action")?,
-            display_name: o.opt("displayName")?,
-            is_enabled: o.opt("isEnabled")?,
-            provisioning_state: o.opt("provisioningState")?,
-            trigger: o.req("trigger")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            action: o.required("action", f_action)?,
+            display_name: f_display_name,
+            is_enabled: f_is_enabled,
+            provisioning_state: f_provisioning_state,
+            trigger: o.required("trigger", f_trigger)?,
             extra: o.finish(),
         })
     }
@@ -30086,9 +37615,18 @@ pub struct ScheduleResourceArmPaginatedResult {
 impl Json for ScheduleResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -30165,11 +37703,26 @@ pub struct ScriptReference {
 impl Json for ScriptReference {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_script_source = None;
+        let mut f_script_data = None;
+        let mut f_script_arguments = None;
+        let mut f_timeout = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "scriptSource" => f_script_source = ObjReader::field("scriptSource", v)?,
+                "scriptData" => f_script_data = ObjReader::field("scriptData", v)?,
+                "scriptArguments" => {
+                    f_script_arguments = ObjReader::field("scriptArguments", v)?;
+                }
+                "timeout" => f_timeout = ObjReader::field("timeout", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            script_source: o.opt("scriptSource")?,
-            script_data: o.opt("scriptData")?,
-            script_arguments: o.opt("scriptArguments")?,
-            timeout: o.opt("timeout")?,
+            script_source: f_script_source,
+            script_data: f_script_data,
+            script_arguments: f_script_arguments,
+            timeout: f_timeout,
             extra: o.finish(),
         })
     }
@@ -30199,9 +37752,22 @@ pub struct ScriptsToExecute {
 impl Json for ScriptsToExecute {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_startup_script = None;
+        let mut f_creation_script = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "startupScript" => {
+                    f_startup_script = ObjReader::field("startupScript", v)?;
+                }
+                "creationScript" => {
+                    f_creation_script = ObjReader::field("creationScript", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            startup_script: o.opt("startupScript")?,
-            creation_script: o.opt("creationScript")?,
+            startup_script: f_startup_script,
+            creation_script: f_creation_script,
             extra: o.finish(),
         })
     }
@@ -30348,9 +37914,22 @@ impl std::fmt::Debug for SecretExpiry {
 impl Json for SecretExpiry {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_expirable_secret = None;
+        let mut f_expire_after_hours = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "expirableSecret" => {
+                    f_expirable_secret = ObjReader::field("expirableSecret", v)?;
+                }
+                "expireAfterHours" => {
+                    f_expire_after_hours = ObjReader::field("expireAfterHours", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            expirable_secret: o.opt("expirableSecret")?,
-            expire_after_hours: o.opt("expireAfterHours")?,
+            expirable_secret: f_expirable_secret,
+            expire_after_hours: f_expire_after_hours,
             extra: o.finish(),
         })
     }
@@ -30430,9 +38009,28 @@ pub struct ServerlessComputeSettings {
 impl Json for ServerlessComputeSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_serverless_compute_custom_subnet = None;
+        let mut f_serverless_compute_no_public_ip = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "serverlessComputeCustomSubnet" => {
+                    f_serverless_compute_custom_subnet = ObjReader::field(
+                        "serverlessComputeCustomSubnet",
+                        v,
+                    )?;
+                }
+                "serverlessComputeNoPublicIP" => {
+                    f_serverless_compute_no_public_ip = ObjReader::field(
+                        "serverlessComputeNoPublicIP",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            serverless_compute_custom_subnet: o.opt("serverlessComputeCustomSubnet")?,
-            serverless_compute_no_public_ip: o.opt("serverlessComputeNoPublicIP")?,
+            serverless_compute_custom_subnet: f_serverless_compute_custom_subnet,
+            serverless_compute_no_public_ip: f_serverless_compute_no_public_ip,
             extra: o.finish(),
         })
     }
@@ -30484,17 +38082,42 @@ pub struct ServerlessEndpoint {
 impl Json for ServerlessEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_tags = None;
+        let mut f_location = None;
+        let mut f_properties = None;
+        let mut f_identity = None;
+        let mut f_kind = None;
+        let mut f_sku = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "kind" => f_kind = ObjReader::field("kind", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            tags: o.opt("tags")?,
-            location: o.req("location")?,
-            properties: o.req("properties")?,
-            identity: o.opt("identity")?,
-            kind: o.opt("kind")?,
-            sku: o.opt("sku")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            tags: f_tags,
+            location: o.required("location", f_location)?,
+            properties: o.required("properties", f_properties)?,
+            identity: f_identity,
+            kind: f_kind,
+            sku: f_sku,
             extra: o.finish(),
         })
     }
@@ -30567,14 +38190,48 @@ pub struct ServerlessEndpointProperties {
 impl Json for ServerlessEndpointProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_auth_mode = None;
+        let mut f_content_safety = None;
+        let mut f_endpoint_state = None;
+        let mut f_inference_endpoint = None;
+        let mut f_marketplace_subscription_id = None;
+        let mut f_model_settings = None;
+        let mut f_provisioning_state = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "authMode" => f_auth_mode = ObjReader::field("authMode", v)?,
+                "contentSafety" => {
+                    f_content_safety = ObjReader::field("contentSafety", v)?;
+                }
+                "endpointState" => {
+                    f_endpoint_state = ObjReader::field("endpointState", v)?;
+                }
+                "inferenceEndpoint" => {
+                    f_inference_endpoint = ObjReader::field("inferenceEndpoint", v)?;
+                }
+                "marketplaceSubscriptionId" => {
+                    f_marketplace_subscription_id = ObjReader::field(
+                        "marketplaceSubscriptionId",
+                        v,
+                    )?;
+                }
+                "modelSettings" => {
+                    f_model_settings = ObjReader::field("modelSettings", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            auth_mode: o.req("authMode")?,
-            content_safety: o.opt("contentSafety")?,
-            endpoint_state: o.opt("endpointState")?,
-            inference_endpoint: o.opt("inferenceEndpoint")?,
-            marketplace_subscription_id: o.opt("marketplaceSubscriptionId")?,
-            model_settings: o.opt("modelSettings")?,
-            provisioning_state: o.opt("provisioningState")?,
+            auth_mode: o.required("authMode", f_auth_mode)?,
+            content_safety: f_content_safety,
+            endpoint_state: f_endpoint_state,
+            inference_endpoint: f_inference_endpoint,
+            marketplace_subscription_id: f_marketplace_subscription_id,
+            model_settings: f_model_settings,
+            provisioning_state: f_provisioning_state,
             extra: o.finish(),
         })
     }
@@ -30689,9 +38346,18 @@ pub struct ServerlessEndpointTrackedResourceArmPaginatedResult {
 impl Json for ServerlessEndpointTrackedResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -30724,9 +38390,18 @@ pub struct ServerlessInferenceEndpoint {
 impl Json for ServerlessInferenceEndpoint {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_headers = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "headers" => f_headers = ObjReader::field("headers", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            headers: o.opt("headers")?,
-            uri: o.req("uri")?,
+            headers: f_headers,
+            uri: o.required("uri", f_uri)?,
             extra: o.finish(),
         })
     }
@@ -30849,8 +38524,15 @@ pub struct ServiceManagedResourcesSettings {
 impl Json for ServiceManagedResourcesSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_cosmos_db = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "cosmosDb" => f_cosmos_db = ObjReader::field("cosmosDb", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            cosmos_db: o.opt("cosmosDb")?,
+            cosmos_db: f_cosmos_db,
             extra: o.finish(),
         })
     }
@@ -30893,21 +38575,68 @@ pub struct ServicePrincipalAuthTypeWorkspaceConnectionProperties {
 impl Json for ServicePrincipalAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        let mut f_credentials = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
-            credentials: o.opt("credentials")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
+            credentials: f_credentials,
             extra: o.finish(),
         })
     }
@@ -30973,13 +38702,28 @@ impl std::fmt::Debug for ServicePrincipalDatastoreCredentials {
 impl Json for ServicePrincipalDatastoreCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("credentialsType");
+        let mut f_authority_url = None;
+        let mut f_client_id = None;
+        let mut f_resource_url = None;
+        let mut f_secrets = None;
+        let mut f_tenant_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "authorityUrl" => f_authority_url = ObjReader::field("authorityUrl", v)?,
+                "clientId" => f_client_id = ObjReader::field("clientId", v)?,
+                "resourceUrl" => f_resource_url = ObjReader::field("resourceUrl", v)?,
+                "secrets" => f_secrets = ObjReader::field("secrets", v)?,
+                "tenantId" => f_tenant_id = ObjReader::field("tenantId", v)?,
+                "credentialsType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            authority_url: o.opt("authorityUrl")?,
-            client_id: o.req("clientId")?,
-            resource_url: o.opt("resourceUrl")?,
-            secrets: o.req("secrets")?,
-            tenant_id: o.req("tenantId")?,
+            authority_url: f_authority_url,
+            client_id: o.required("clientId", f_client_id)?,
+            resource_url: f_resource_url,
+            secrets: o.required("secrets", f_secrets)?,
+            tenant_id: o.required("tenantId", f_tenant_id)?,
             extra: o.finish(),
         })
     }
@@ -31024,9 +38768,16 @@ impl std::fmt::Debug for ServicePrincipalDatastoreSecrets {
 impl Json for ServicePrincipalDatastoreSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("secretsType");
+        let mut f_client_secret = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "clientSecret" => f_client_secret = ObjReader::field("clientSecret", v)?,
+                "secretsType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            client_secret: o.opt("clientSecret")?,
+            client_secret: f_client_secret,
             extra: o.finish(),
         })
     }
@@ -31057,12 +38808,29 @@ pub struct ServiceTagDestination {
 impl Json for ServiceTagDestination {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_action = None;
+        let mut f_address_prefixes = None;
+        let mut f_port_ranges = None;
+        let mut f_protocol = None;
+        let mut f_service_tag = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "action" => f_action = ObjReader::field("action", v)?,
+                "addressPrefixes" => {
+                    f_address_prefixes = ObjReader::field("addressPrefixes", v)?;
+                }
+                "portRanges" => f_port_ranges = ObjReader::field("portRanges", v)?,
+                "protocol" => f_protocol = ObjReader::field("protocol", v)?,
+                "serviceTag" => f_service_tag = ObjReader::field("serviceTag", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            action: o.opt("action")?,
-            address_prefixes: o.opt("addressPrefixes")?,
-            port_ranges: o.opt("portRanges")?,
-            protocol: o.opt("protocol")?,
-            service_tag: o.opt("serviceTag")?,
+            action: f_action,
+            address_prefixes: f_address_prefixes,
+            port_ranges: f_port_ranges,
+            protocol: f_protocol,
+            service_tag: f_service_tag,
             extra: o.finish(),
         })
     }
@@ -31101,13 +38869,32 @@ pub struct ServiceTagOutboundRule {
 impl Json for ServiceTagOutboundRule {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("type");
+        let mut f_category = None;
+        let mut f_status = None;
+        let mut f_error_information = None;
+        let mut f_parent_rule_names = None;
+        let mut f_destination = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                "errorInformation" => {
+                    f_error_information = ObjReader::field("errorInformation", v)?;
+                }
+                "parentRuleNames" => {
+                    f_parent_rule_names = ObjReader::field("parentRuleNames", v)?;
+                }
+                "destination" => f_destination = ObjReader::field("destination", v)?,
+                "type" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            status: o.opt("status")?,
-            error_information: o.opt("errorInformation")?,
-            parent_rule_names: o.opt("parentRuleNames")?,
-            destination: o.opt("destination")?,
+            category: f_category,
+            status: f_status,
+            error_information: f_error_information,
+            parent_rule_names: f_parent_rule_names,
+            destination: f_destination,
             extra: o.finish(),
         })
     }
@@ -31137,8 +38924,15 @@ pub struct SetupScripts {
 impl Json for SetupScripts {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_scripts = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "scripts" => f_scripts = ObjReader::field("scripts", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            scripts: o.opt("scripts")?,
+            scripts: f_scripts,
             extra: o.finish(),
         })
     }
@@ -31166,9 +38960,18 @@ pub struct SharedPrivateLinkResource {
 impl Json for SharedPrivateLinkResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_name = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "name" => f_name = ObjReader::field("name", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            name: o.opt("name")?,
-            properties: o.opt("properties")?,
+            name: f_name,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -31200,11 +39003,31 @@ pub struct SharedPrivateLinkResourceProperty {
 impl Json for SharedPrivateLinkResourceProperty {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_group_id = None;
+        let mut f_private_link_resource_id = None;
+        let mut f_request_message = None;
+        let mut f_status = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "groupId" => f_group_id = ObjReader::field("groupId", v)?,
+                "privateLinkResourceId" => {
+                    f_private_link_resource_id = ObjReader::field(
+                        "privateLinkResourceId",
+                        v,
+                    )?;
+                }
+                "requestMessage" => {
+                    f_request_message = ObjReader::field("requestMessage", v)?;
+                }
+                "status" => f_status = ObjReader::field("status", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            group_id: o.opt("groupId")?,
-            private_link_resource_id: o.opt("privateLinkResourceId")?,
-            request_message: o.opt("requestMessage")?,
-            status: o.opt("status")?,
+            group_id: f_group_id,
+            private_link_resource_id: f_private_link_resource_id,
+            request_message: f_request_message,
+            status: f_status,
             extra: o.finish(),
         })
     }
@@ -31293,12 +39116,27 @@ pub struct Sku {
 impl Json for Sku {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_name = None;
+        let mut f_tier = None;
+        let mut f_size = None;
+        let mut f_family = None;
+        let mut f_capacity = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "name" => f_name = ObjReader::field("name", v)?,
+                "tier" => f_tier = ObjReader::field("tier", v)?,
+                "size" => f_size = ObjReader::field("size", v)?,
+                "family" => f_family = ObjReader::field("family", v)?,
+                "capacity" => f_capacity = ObjReader::field("capacity", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            name: o.req("name")?,
-            tier: o.opt("tier")?,
-            size: o.opt("size")?,
-            family: o.opt("family")?,
-            capacity: o.opt("capacity")?,
+            name: o.required("name", f_name)?,
+            tier: f_tier,
+            size: f_size,
+            family: f_family,
+            capacity: f_capacity,
             extra: o.finish(),
         })
     }
@@ -31341,11 +39179,24 @@ pub struct SkuCapacity {
 impl Json for SkuCapacity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_default = None;
+        let mut f_maximum = None;
+        let mut f_minimum = None;
+        let mut f_scale_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "default" => f_default = ObjReader::field("default", v)?,
+                "maximum" => f_maximum = ObjReader::field("maximum", v)?,
+                "minimum" => f_minimum = ObjReader::field("minimum", v)?,
+                "scaleType" => f_scale_type = ObjReader::field("scaleType", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            default: o.opt("default")?,
-            maximum: o.opt("maximum")?,
-            minimum: o.opt("minimum")?,
-            scale_type: o.opt("scaleType")?,
+            default: f_default,
+            maximum: f_maximum,
+            minimum: f_minimum,
+            scale_type: f_scale_type,
             extra: o.finish(),
         })
     }
@@ -31385,10 +39236,21 @@ pub struct SkuResource {
 impl Json for SkuResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_capacity = None;
+        let mut f_resource_type = None;
+        let mut f_sku = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "capacity" => f_capacity = ObjReader::field("capacity", v)?,
+                "resourceType" => f_resource_type = ObjReader::field("resourceType", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            capacity: o.opt("capacity")?,
-            resource_type: o.opt("resourceType")?,
-            sku: o.opt("sku")?,
+            capacity: f_capacity,
+            resource_type: f_resource_type,
+            sku: f_sku,
             extra: o.finish(),
         })
     }
@@ -31417,9 +39279,18 @@ pub struct SkuResourceArmPaginatedResult {
 impl Json for SkuResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -31498,9 +39369,18 @@ pub struct SkuSetting {
 impl Json for SkuSetting {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_name = None;
+        let mut f_tier = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "name" => f_name = ObjReader::field("name", v)?,
+                "tier" => f_tier = ObjReader::field("tier", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            name: o.req("name")?,
-            tier: o.opt("tier")?,
+            name: o.required("name", f_name)?,
+            tier: f_tier,
             extra: o.finish(),
         })
     }
@@ -31783,34 +39663,104 @@ pub struct SparkJob {
 impl Json for SparkJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_component_id = None;
+        let mut f_compute_id = None;
+        let mut f_display_name = None;
+        let mut f_experiment_name = None;
+        let mut f_identity = None;
+        let mut f_is_archived = None;
+        let mut f_notification_setting = None;
+        let mut f_services = None;
+        let mut f_status = None;
+        let mut f_archives = None;
+        let mut f_args = None;
+        let mut f_code_id = None;
+        let mut f_conf = None;
+        let mut f_entry = None;
+        let mut f_environment_id = None;
+        let mut f_environment_variables = None;
+        let mut f_files = None;
+        let mut f_inputs = None;
+        let mut f_jars = None;
+        let mut f_outputs = None;
+        let mut f_py_files = None;
+        let mut f_queue_settings = None;
+        let mut f_resources = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "componentId" => f_component_id = ObjReader::field("componentId", v)?,
+                "computeId" => f_compute_id = ObjReader::field("computeId", v)?,
+                "displayName" => f_display_name = ObjReader::field("displayName", v)?,
+                "experimentName" => {
+                    f_experiment_name = ObjReader::field("experimentName", v)?;
+                }
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "notificationSetting" => {
+                    f_notification_setting = ObjReader::field("notificationSetting", v)?;
+                }
+                "services" => f_services = ObjReader::field("services", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                "archives" => f_archives = ObjReader::field("archives", v)?,
+                "args" => f_args = ObjReader::field("args", v)?,
+                "codeId" => f_code_id = ObjReader::field("codeId", v)?,
+                "conf" => f_conf = ObjReader::field("conf", v)?,
+                "entry" => f_entry = ObjReader::field("entry", v)?,
+                "environmentId" => {
+                    f_environment_id = ObjReader::field("environmentId", v)?;
+                }
+                "environmentVariables" => {
+                    f_environment_variables = ObjReader::field(
+                        "environmentVariables",
+                        v,
+                    )?;
+                }
+                "files" => f_files = ObjReader::field("files", v)?,
+                "inputs" => f_inputs = ObjReader::field("inputs", v)?,
+                "jars" => f_jars = ObjReader::field("jars", v)?,
+                "outputs" => f_outputs = ObjReader::field("outputs", v)?,
+                "pyFiles" => f_py_files = ObjReader::field("pyFiles", v)?,
+                "queueSettings" => {
+                    f_queue_settings = ObjReader::field("queueSettings", v)?;
+                }
+                "resources" => f_resources = ObjReader::field("resources", v)?,
+                "jobType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            component_id: o.opt("componentId")?,
-            compute_id: o.opt("computeId")?,
-            display_name: o.opt("displayName")?,
-            experiment_name: o.opt("experimentName")?,
-            identity: o.opt("identity")?,
-            is_archived: o.opt("isArchived")?,
-            notification_setting: o.opt("notificationSetting")?,
-            services: o.opt("services")?,
-            status: o.opt("status")?,
-            archives: o.opt("archives")?,
-            args: o.opt("args")?,
-            code_id: o.req("codeId")?,
-            conf: o.opt("conf")?,
-            entry: o.req("entry")?,
-            environment_id: o.opt("environmentId")?,
-            environment_variables: o.opt("environmentVariables")?,
-            files: o.opt("files")?,
-            inputs: o.opt("inputs")?,
-            jars: o.opt("jars")?,
-            outputs: o.opt("outputs")?,
-            py_files: o.opt("pyFiles")?,
-            queue_settings: o.opt("queueSettings")?,
-            resources: o.opt("resources")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            component_id: f_component_id,
+            compute_id: f_compute_id,
+            display_name: f_display_name,
+            experiment_name: f_experiment_name,
+            identity: f_identity,
+            is_archived: f_is_archived,
+            notification_setting: f_notification_setting,
+            services: f_services,
+            status: f_status,
+            archives: f_archives,
+            args: f_args,
+            code_id: o.required("codeId", f_code_id)?,
+            conf: f_conf,
+            entry: o.required("entry", f_entry)?,
+            environment_id: f_environment_id,
+            environment_variables: f_environment_variables,
+            files: f_files,
+            inputs: f_inputs,
+            jars: f_jars,
+            outputs: f_outputs,
+            py_files: f_py_files,
+            queue_settings: f_queue_settings,
+            resources: f_resources,
             extra: o.finish(),
         })
     }
@@ -31990,9 +39940,16 @@ pub struct SparkJobPythonEntry {
 impl Json for SparkJobPythonEntry {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("sparkJobEntryType");
+        let mut f_file = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "file" => f_file = ObjReader::field("file", v)?,
+                "sparkJobEntryType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            file: o.req("file")?,
+            file: o.required("file", f_file)?,
             extra: o.finish(),
         })
     }
@@ -32017,9 +39974,16 @@ pub struct SparkJobScalaEntry {
 impl Json for SparkJobScalaEntry {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("sparkJobEntryType");
+        let mut f_class_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "className" => f_class_name = ObjReader::field("className", v)?,
+                "sparkJobEntryType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            class_name: o.req("className")?,
+            class_name: o.required("className", f_class_name)?,
             extra: o.finish(),
         })
     }
@@ -32050,9 +40014,20 @@ pub struct SparkResourceConfiguration {
 impl Json for SparkResourceConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_instance_type = None;
+        let mut f_runtime_version = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "instanceType" => f_instance_type = ObjReader::field("instanceType", v)?,
+                "runtimeVersion" => {
+                    f_runtime_version = ObjReader::field("runtimeVersion", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            instance_type: o.opt("instanceType")?,
-            runtime_version: o.opt("runtimeVersion")?,
+            instance_type: f_instance_type,
+            runtime_version: f_runtime_version,
             extra: o.finish(),
         })
     }
@@ -32211,13 +40186,37 @@ impl std::fmt::Debug for SslConfiguration {
 impl Json for SslConfiguration {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_status = None;
+        let mut f_cert = None;
+        let mut f_key = None;
+        let mut f_cname = None;
+        let mut f_leaf_domain_label = None;
+        let mut f_overwrite_existing_domain = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "status" => f_status = ObjReader::field("status", v)?,
+                "cert" => f_cert = ObjReader::field("cert", v)?,
+                "key" => f_key = ObjReader::field("key", v)?,
+                "cname" => f_cname = ObjReader::field("cname", v)?,
+                "leafDomainLabel" => {
+                    f_leaf_domain_label = ObjReader::field("leafDomainLabel", v)?;
+                }
+                "overwriteExistingDomain" => {
+                    f_overwrite_existing_domain = ObjReader::field(
+                        "overwriteExistingDomain",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            status: o.opt("status")?,
-            cert: o.opt("cert")?,
-            key: o.opt("key")?,
-            cname: o.opt("cname")?,
-            leaf_domain_label: o.opt("leafDomainLabel")?,
-            overwrite_existing_domain: o.opt("overwriteExistingDomain")?,
+            status: f_status,
+            cert: f_cert,
+            key: f_key,
+            cname: f_cname,
+            leaf_domain_label: f_leaf_domain_label,
+            overwrite_existing_domain: f_overwrite_existing_domain,
             extra: o.finish(),
         })
     }
@@ -32255,11 +40254,36 @@ pub struct StackEnsembleSettings {
 impl Json for StackEnsembleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_stack_meta_learner_k_wargs = None;
+        let mut f_stack_meta_learner_train_percentage = None;
+        let mut f_stack_meta_learner_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "stackMetaLearnerKWargs" => {
+                    f_stack_meta_learner_k_wargs = ObjReader::field(
+                        "stackMetaLearnerKWargs",
+                        v,
+                    )?;
+                }
+                "stackMetaLearnerTrainPercentage" => {
+                    f_stack_meta_learner_train_percentage = ObjReader::field(
+                        "stackMetaLearnerTrainPercentage",
+                        v,
+                    )?;
+                }
+                "stackMetaLearnerType" => {
+                    f_stack_meta_learner_type = ObjReader::field(
+                        "stackMetaLearnerType",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            stack_meta_learner_k_wargs: o.opt("stackMetaLearnerKWargs")?,
-            stack_meta_learner_train_percentage: o
-                .opt("stackMetaLearnerTrainPercentage")?,
-            stack_meta_learner_type: o.opt("stackMetaLearnerType")?,
+            stack_meta_learner_k_wargs: f_stack_meta_learner_k_wargs,
+            stack_meta_learner_train_percentage: f_stack_meta_learner_train_percentage,
+            stack_meta_learner_type: f_stack_meta_learner_type,
             extra: o.finish(),
         })
     }
@@ -32376,15 +40400,39 @@ pub struct StaticInputData {
 impl Json for StaticInputData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("inputDataType");
+        let mut f_columns = None;
+        let mut f_data_context = None;
+        let mut f_job_input_type = None;
+        let mut f_uri = None;
+        let mut f_preprocessing_component_id = None;
+        let mut f_window_end = None;
+        let mut f_window_start = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "columns" => f_columns = ObjReader::field("columns", v)?,
+                "dataContext" => f_data_context = ObjReader::field("dataContext", v)?,
+                "jobInputType" => f_job_input_type = ObjReader::field("jobInputType", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "preprocessingComponentId" => {
+                    f_preprocessing_component_id = ObjReader::field(
+                        "preprocessingComponentId",
+                        v,
+                    )?;
+                }
+                "windowEnd" => f_window_end = ObjReader::field("windowEnd", v)?,
+                "windowStart" => f_window_start = ObjReader::field("windowStart", v)?,
+                "inputDataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            columns: o.opt("columns")?,
-            data_context: o.opt("dataContext")?,
-            job_input_type: o.req("jobInputType")?,
-            uri: o.req("uri")?,
-            preprocessing_component_id: o.opt("preprocessingComponentId")?,
-            window_end: o.req("windowEnd")?,
-            window_start: o.req("windowStart")?,
+            columns: f_columns,
+            data_context: f_data_context,
+            job_input_type: o.required("jobInputType", f_job_input_type)?,
+            uri: o.required("uri", f_uri)?,
+            preprocessing_component_id: f_preprocessing_component_id,
+            window_end: o.required("windowEnd", f_window_end)?,
+            window_start: o.required("windowStart", f_window_start)?,
             extra: o.finish(),
         })
     }
@@ -32555,8 +40603,20 @@ pub struct StorageAccountDetails {
 impl Json for StorageAccountDetails {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_system_created_storage_account = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "systemCreatedStorageAccount" => {
+                    f_system_created_storage_account = ObjReader::field(
+                        "systemCreatedStorageAccount",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            system_created_storage_account: o.opt("systemCreatedStorageAccount")?,
+            system_created_storage_account: f_system_created_storage_account,
             extra: o.finish(),
         })
     }
@@ -32700,29 +40760,86 @@ pub struct SweepJob {
 impl Json for SweepJob {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_component_id = None;
+        let mut f_compute_id = None;
+        let mut f_display_name = None;
+        let mut f_experiment_name = None;
+        let mut f_identity = None;
+        let mut f_is_archived = None;
+        let mut f_notification_setting = None;
+        let mut f_services = None;
+        let mut f_status = None;
+        let mut f_early_termination = None;
+        let mut f_inputs = None;
+        let mut f_limits = None;
+        let mut f_objective = None;
+        let mut f_outputs = None;
+        let mut f_queue_settings = None;
+        let mut f_sampling_algorithm = None;
+        let mut f_search_space = None;
+        let mut f_trial = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "componentId" => f_component_id = ObjReader::field("componentId", v)?,
+                "computeId" => f_compute_id = ObjReader::field("computeId", v)?,
+                "displayName" => f_display_name = ObjReader::field("displayName", v)?,
+                "experimentName" => {
+                    f_experiment_name = ObjReader::field("experimentName", v)?;
+                }
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "notificationSetting" => {
+                    f_notification_setting = ObjReader::field("notificationSetting", v)?;
+                }
+                "services" => f_services = ObjReader::field("services", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                "earlyTermination" => {
+                    f_early_termination = ObjReader::field("earlyTermination", v)?;
+                }
+                "inputs" => f_inputs = ObjReader::field("inputs", v)?,
+                "limits" => f_limits = ObjReader::field("limits", v)?,
+                "objective" => f_objective = ObjReader::field("objective", v)?,
+                "outputs" => f_outputs = ObjReader::field("outputs", v)?,
+                "queueSettings" => {
+                    f_queue_settings = ObjReader::field("queueSettings", v)?;
+                }
+                "samplingAlgorithm" => {
+                    f_sampling_algorithm = ObjReader::field("samplingAlgorithm", v)?;
+                }
+                "searchSpace" => f_search_space = ObjReader::field("searchSpace", v)?,
+                "trial" => f_trial = ObjReader::field("trial", v)?,
+                "jobType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            component_id: o.opt("componentId")?,
-            compute_id: o.opt("computeId")?,
-            display_name: o.opt("displayName")?,
-            experiment_name: o.opt("experimentName")?,
-            identity: o.opt("identity")?,
-            is_archived: o.opt("isArchived")?,
-            notification_setting: o.opt("notificationSetting")?,
-            services: o.opt("services")?,
-            status: o.opt("status")?,
-            early_termination: o.opt("earlyTermination")?,
-            inputs: o.opt("inputs")?,
-            limits: o.opt("limits")?,
-            objective: o.req("objective")?,
-            outputs: o.opt("outputs")?,
-            queue_settings: o.opt("queueSettings")?,
-            sampling_algorithm: o.req("samplingAlgorithm")?,
-            search_space: o.req("searchSpace")?,
-            trial: o.req("trial")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            component_id: f_component_id,
+            compute_id: f_compute_id,
+            display_name: f_display_name,
+            experiment_name: f_experiment_name,
+            identity: f_identity,
+            is_archived: f_is_archived,
+            notification_setting: f_notification_setting,
+            services: f_services,
+            status: f_status,
+            early_termination: f_early_termination,
+            inputs: f_inputs,
+            limits: f_limits,
+            objective: o.required("objective", f_objective)?,
+            outputs: f_outputs,
+            queue_settings: f_queue_settings,
+            sampling_algorithm: o.required("samplingAlgorithm", f_sampling_algorithm)?,
+            search_space: o.required("searchSpace", f_search_space)?,
+            trial: o.required("trial", f_trial)?,
             extra: o.finish(),
         })
     }
@@ -32805,12 +40922,29 @@ pub struct SweepJobLimits {
 impl Json for SweepJobLimits {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobLimitsType");
+        let mut f_timeout = None;
+        let mut f_max_concurrent_trials = None;
+        let mut f_max_total_trials = None;
+        let mut f_trial_timeout = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "timeout" => f_timeout = ObjReader::field("timeout", v)?,
+                "maxConcurrentTrials" => {
+                    f_max_concurrent_trials = ObjReader::field("maxConcurrentTrials", v)?;
+                }
+                "maxTotalTrials" => {
+                    f_max_total_trials = ObjReader::field("maxTotalTrials", v)?;
+                }
+                "trialTimeout" => f_trial_timeout = ObjReader::field("trialTimeout", v)?,
+                "jobLimitsType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            timeout: o.opt("timeout")?,
-            max_concurrent_trials: o.opt("maxConcurrentTrials")?,
-            max_total_trials: o.opt("maxTotalTrials")?,
-            trial_timeout: o.opt("trialTimeout")?,
+            timeout: f_timeout,
+            max_concurrent_trials: f_max_concurrent_trials,
+            max_total_trials: f_max_total_trials,
+            trial_timeout: f_trial_timeout,
             extra: o.finish(),
         })
     }
@@ -32872,18 +41006,53 @@ pub struct SynapseSpark {
 impl Json for SynapseSpark {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_compute_location = None;
+        let mut f_provisioning_state = None;
+        let mut f_description = None;
+        let mut f_created_on = None;
+        let mut f_modified_on = None;
+        let mut f_resource_id = None;
+        let mut f_provisioning_errors = None;
+        let mut f_is_attached_compute = None;
+        let mut f_disable_local_auth = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeLocation" => {
+                    f_compute_location = ObjReader::field("computeLocation", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "createdOn" => f_created_on = ObjReader::field("createdOn", v)?,
+                "modifiedOn" => f_modified_on = ObjReader::field("modifiedOn", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                "provisioningErrors" => {
+                    f_provisioning_errors = ObjReader::field("provisioningErrors", v)?;
+                }
+                "isAttachedCompute" => {
+                    f_is_attached_compute = ObjReader::field("isAttachedCompute", v)?;
+                }
+                "disableLocalAuth" => {
+                    f_disable_local_auth = ObjReader::field("disableLocalAuth", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_location: o.opt("computeLocation")?,
-            provisioning_state: o.opt("provisioningState")?,
-            description: o.opt("description")?,
-            created_on: o.opt("createdOn")?,
-            modified_on: o.opt("modifiedOn")?,
-            resource_id: o.opt("resourceId")?,
-            provisioning_errors: o.opt("provisioningErrors")?,
-            is_attached_compute: o.opt("isAttachedCompute")?,
-            disable_local_auth: o.opt("disableLocalAuth")?,
-            properties: o.opt("properties")?,
+            compute_location: f_compute_location,
+            provisioning_state: f_provisioning_state,
+            description: f_description,
+            created_on: f_created_on,
+            modified_on: f_modified_on,
+            resource_id: f_resource_id,
+            provisioning_errors: f_provisioning_errors,
+            is_attached_compute: f_is_attached_compute,
+            disable_local_auth: f_disable_local_auth,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -32935,17 +41104,54 @@ pub struct SynapseSparkProperties {
 impl Json for SynapseSparkProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_auto_scale_properties = None;
+        let mut f_auto_pause_properties = None;
+        let mut f_spark_version = None;
+        let mut f_node_count = None;
+        let mut f_node_size = None;
+        let mut f_node_size_family = None;
+        let mut f_subscription_id = None;
+        let mut f_resource_group = None;
+        let mut f_workspace_name = None;
+        let mut f_pool_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "autoScaleProperties" => {
+                    f_auto_scale_properties = ObjReader::field("autoScaleProperties", v)?;
+                }
+                "autoPauseProperties" => {
+                    f_auto_pause_properties = ObjReader::field("autoPauseProperties", v)?;
+                }
+                "sparkVersion" => f_spark_version = ObjReader::field("sparkVersion", v)?,
+                "nodeCount" => f_node_count = ObjReader::field("nodeCount", v)?,
+                "nodeSize" => f_node_size = ObjReader::field("nodeSize", v)?,
+                "nodeSizeFamily" => {
+                    f_node_size_family = ObjReader::field("nodeSizeFamily", v)?;
+                }
+                "subscriptionId" => {
+                    f_subscription_id = ObjReader::field("subscriptionId", v)?;
+                }
+                "resourceGroup" => {
+                    f_resource_group = ObjReader::field("resourceGroup", v)?;
+                }
+                "workspaceName" => {
+                    f_workspace_name = ObjReader::field("workspaceName", v)?;
+                }
+                "poolName" => f_pool_name = ObjReader::field("poolName", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            auto_scale_properties: o.opt("autoScaleProperties")?,
-            auto_pause_properties: o.opt("autoPauseProperties")?,
-            spark_version: o.opt("sparkVersion")?,
-            node_count: o.opt("nodeCount")?,
-            node_size: o.opt("nodeSize")?,
-            node_size_family: o.opt("nodeSizeFamily")?,
-            subscription_id: o.opt("subscriptionId")?,
-            resource_group: o.opt("resourceGroup")?,
-            workspace_name: o.opt("workspaceName")?,
-            pool_name: o.opt("poolName")?,
+            auto_scale_properties: f_auto_scale_properties,
+            auto_pause_properties: f_auto_pause_properties,
+            spark_version: f_spark_version,
+            node_count: f_node_count,
+            node_size: f_node_size,
+            node_size_family: f_node_size_family,
+            subscription_id: f_subscription_id,
+            resource_group: f_resource_group,
+            workspace_name: f_workspace_name,
+            pool_name: f_pool_name,
             extra: o.finish(),
         })
     }
@@ -32988,10 +41194,27 @@ pub struct SystemCreatedAcrAccount {
 impl Json for SystemCreatedAcrAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_acr_account_name = None;
+        let mut f_acr_account_sku = None;
+        let mut f_arm_resource_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "acrAccountName" => {
+                    f_acr_account_name = ObjReader::field("acrAccountName", v)?;
+                }
+                "acrAccountSku" => {
+                    f_acr_account_sku = ObjReader::field("acrAccountSku", v)?;
+                }
+                "armResourceId" => {
+                    f_arm_resource_id = ObjReader::field("armResourceId", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            acr_account_name: o.opt("acrAccountName")?,
-            acr_account_sku: o.opt("acrAccountSku")?,
-            arm_resource_id: o.opt("armResourceId")?,
+            acr_account_name: f_acr_account_name,
+            acr_account_sku: f_acr_account_sku,
+            arm_resource_id: f_arm_resource_id,
             extra: o.finish(),
         })
     }
@@ -33039,12 +41262,43 @@ pub struct SystemCreatedStorageAccount {
 impl Json for SystemCreatedStorageAccount {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_allow_blob_public_access = None;
+        let mut f_arm_resource_id = None;
+        let mut f_storage_account_hns_enabled = None;
+        let mut f_storage_account_name = None;
+        let mut f_storage_account_type = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "allowBlobPublicAccess" => {
+                    f_allow_blob_public_access = ObjReader::field(
+                        "allowBlobPublicAccess",
+                        v,
+                    )?;
+                }
+                "armResourceId" => {
+                    f_arm_resource_id = ObjReader::field("armResourceId", v)?;
+                }
+                "storageAccountHnsEnabled" => {
+                    f_storage_account_hns_enabled = ObjReader::field(
+                        "storageAccountHnsEnabled",
+                        v,
+                    )?;
+                }
+                "storageAccountName" => {
+                    f_storage_account_name = ObjReader::field("storageAccountName", v)?;
+                }
+                "storageAccountType" => {
+                    f_storage_account_type = ObjReader::field("storageAccountType", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            allow_blob_public_access: o.opt("allowBlobPublicAccess")?,
-            arm_resource_id: o.opt("armResourceId")?,
-            storage_account_hns_enabled: o.opt("storageAccountHnsEnabled")?,
-            storage_account_name: o.opt("storageAccountName")?,
-            storage_account_type: o.opt("storageAccountType")?,
+            allow_blob_public_access: f_allow_blob_public_access,
+            arm_resource_id: f_arm_resource_id,
+            storage_account_hns_enabled: f_storage_account_hns_enabled,
+            storage_account_name: f_storage_account_name,
+            storage_account_type: f_storage_account_type,
             extra: o.finish(),
         })
     }
@@ -33083,13 +41337,38 @@ pub struct SystemData {
 impl Json for SystemData {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_created_by = None;
+        let mut f_created_by_type = None;
+        let mut f_created_at = None;
+        let mut f_last_modified_by = None;
+        let mut f_last_modified_by_type = None;
+        let mut f_last_modified_at = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "createdBy" => f_created_by = ObjReader::field("createdBy", v)?,
+                "createdByType" => {
+                    f_created_by_type = ObjReader::field("createdByType", v)?;
+                }
+                "createdAt" => f_created_at = ObjReader::field("createdAt", v)?,
+                "lastModifiedBy" => {
+                    f_last_modified_by = ObjReader::field("lastModifiedBy", v)?;
+                }
+                "lastModifiedByType" => {
+                    f_last_modified_by_type = ObjReader::field("lastModifiedByType", v)?;
+                }
+                "lastModifiedAt" => {
+                    f_last_modified_at = ObjReader::field("lastModifiedAt", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            created_by: o.opt("createdBy")?,
-            created_by_type: o.opt("createdByType")?,
-            created_at: o.opt("createdAt")?,
-            last_modified_by: o.opt("lastModifiedBy")?,
-            last_modified_by_type: o.opt("lastModifiedByType")?,
-            last_modified_at: o.opt("lastModifiedAt")?,
+            created_by: f_created_by,
+            created_by_type: f_created_by_type,
+            created_at: f_created_at,
+            last_modified_by: f_last_modified_by,
+            last_modified_by_type: f_last_modified_by_type,
+            last_modified_at: f_last_modified_at,
             extra: o.finish(),
         })
     }
@@ -33178,10 +41457,25 @@ pub struct SystemService {
 impl Json for SystemService {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_system_service_type = None;
+        let mut f_public_ip_address = None;
+        let mut f_version = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "systemServiceType" => {
+                    f_system_service_type = ObjReader::field("systemServiceType", v)?;
+                }
+                "publicIpAddress" => {
+                    f_public_ip_address = ObjReader::field("publicIpAddress", v)?;
+                }
+                "version" => f_version = ObjReader::field("version", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            system_service_type: o.opt("systemServiceType")?,
-            public_ip_address: o.opt("publicIpAddress")?,
-            version: o.opt("version")?,
+            system_service_type: f_system_service_type,
+            public_ip_address: f_public_ip_address,
+            version: f_version,
             extra: o.finish(),
         })
     }
@@ -33236,13 +41530,43 @@ pub struct TableVerticalFeaturizationSettings {
 impl Json for TableVerticalFeaturizationSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_dataset_language = None;
+        let mut f_blocked_transformers = None;
+        let mut f_column_name_and_types = None;
+        let mut f_enable_dnn_featurization = None;
+        let mut f_mode = None;
+        let mut f_transformer_params = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "datasetLanguage" => {
+                    f_dataset_language = ObjReader::field("datasetLanguage", v)?;
+                }
+                "blockedTransformers" => {
+                    f_blocked_transformers = ObjReader::field("blockedTransformers", v)?;
+                }
+                "columnNameAndTypes" => {
+                    f_column_name_and_types = ObjReader::field("columnNameAndTypes", v)?;
+                }
+                "enableDnnFeaturization" => {
+                    f_enable_dnn_featurization = ObjReader::field(
+                        "enableDnnFeaturization",
+                        v,
+                    )?;
+                }
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "transformerParams" => {
+                    f_transformer_params = ObjReader::field("transformerParams", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            dataset_language: o.opt("datasetLanguage")?,
-            blocked_transformers: o.opt("blockedTransformers")?,
-            column_name_and_types: o.opt("columnNameAndTypes")?,
-            enable_dnn_featurization: o.opt("enableDnnFeaturization")?,
-            mode: o.opt("mode")?,
-            transformer_params: o.opt("transformerParams")?,
+            dataset_language: f_dataset_language,
+            blocked_transformers: f_blocked_transformers,
+            column_name_and_types: f_column_name_and_types,
+            enable_dnn_featurization: f_enable_dnn_featurization,
+            mode: f_mode,
+            transformer_params: f_transformer_params,
             extra: o.finish(),
         })
     }
@@ -33298,14 +41622,42 @@ pub struct TableVerticalLimitSettings {
 impl Json for TableVerticalLimitSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_enable_early_termination = None;
+        let mut f_exit_score = None;
+        let mut f_max_concurrent_trials = None;
+        let mut f_max_cores_per_trial = None;
+        let mut f_max_trials = None;
+        let mut f_timeout = None;
+        let mut f_trial_timeout = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "enableEarlyTermination" => {
+                    f_enable_early_termination = ObjReader::field(
+                        "enableEarlyTermination",
+                        v,
+                    )?;
+                }
+                "exitScore" => f_exit_score = ObjReader::field("exitScore", v)?,
+                "maxConcurrentTrials" => {
+                    f_max_concurrent_trials = ObjReader::field("maxConcurrentTrials", v)?;
+                }
+                "maxCoresPerTrial" => {
+                    f_max_cores_per_trial = ObjReader::field("maxCoresPerTrial", v)?;
+                }
+                "maxTrials" => f_max_trials = ObjReader::field("maxTrials", v)?,
+                "timeout" => f_timeout = ObjReader::field("timeout", v)?,
+                "trialTimeout" => f_trial_timeout = ObjReader::field("trialTimeout", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            enable_early_termination: o.opt("enableEarlyTermination")?,
-            exit_score: o.opt("exitScore")?,
-            max_concurrent_trials: o.opt("maxConcurrentTrials")?,
-            max_cores_per_trial: o.opt("maxCoresPerTrial")?,
-            max_trials: o.opt("maxTrials")?,
-            timeout: o.opt("timeout")?,
-            trial_timeout: o.opt("trialTimeout")?,
+            enable_early_termination: f_enable_early_termination,
+            exit_score: f_exit_score,
+            max_concurrent_trials: f_max_concurrent_trials,
+            max_cores_per_trial: f_max_cores_per_trial,
+            max_trials: f_max_trials,
+            timeout: f_timeout,
+            trial_timeout: f_trial_timeout,
             extra: o.finish(),
         })
     }
@@ -33610,12 +41962,32 @@ pub struct TargetUtilizationScaleSettings {
 impl Json for TargetUtilizationScaleSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("scaleType");
+        let mut f_max_instances = None;
+        let mut f_min_instances = None;
+        let mut f_polling_interval = None;
+        let mut f_target_utilization_percentage = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "maxInstances" => f_max_instances = ObjReader::field("maxInstances", v)?,
+                "minInstances" => f_min_instances = ObjReader::field("minInstances", v)?,
+                "pollingInterval" => {
+                    f_polling_interval = ObjReader::field("pollingInterval", v)?;
+                }
+                "targetUtilizationPercentage" => {
+                    f_target_utilization_percentage = ObjReader::field(
+                        "targetUtilizationPercentage",
+                        v,
+                    )?;
+                }
+                "scaleType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            max_instances: o.opt("maxInstances")?,
-            min_instances: o.opt("minInstances")?,
-            polling_interval: o.opt("pollingInterval")?,
-            target_utilization_percentage: o.opt("targetUtilizationPercentage")?,
+            max_instances: f_max_instances,
+            min_instances: f_min_instances,
+            polling_interval: f_polling_interval,
+            target_utilization_percentage: f_target_utilization_percentage,
             extra: o.finish(),
         })
     }
@@ -33735,10 +42107,24 @@ pub struct TensorFlow {
 impl Json for TensorFlow {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("distributionType");
+        let mut f_parameter_server_count = None;
+        let mut f_worker_count = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "parameterServerCount" => {
+                    f_parameter_server_count = ObjReader::field(
+                        "parameterServerCount",
+                        v,
+                    )?;
+                }
+                "workerCount" => f_worker_count = ObjReader::field("workerCount", v)?,
+                "distributionType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            parameter_server_count: o.opt("parameterServerCount")?,
-            worker_count: o.opt("workerCount")?,
+            parameter_server_count: f_parameter_server_count,
+            worker_count: f_worker_count,
             extra: o.finish(),
         })
     }
@@ -33791,15 +42177,47 @@ pub struct TextClassification {
 impl Json for TextClassification {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("taskType");
+        let mut f_log_verbosity = None;
+        let mut f_target_column_name = None;
+        let mut f_training_data = None;
+        let mut f_featurization_settings = None;
+        let mut f_limit_settings = None;
+        let mut f_validation_data = None;
+        let mut f_primary_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "logVerbosity" => f_log_verbosity = ObjReader::field("logVerbosity", v)?,
+                "targetColumnName" => {
+                    f_target_column_name = ObjReader::field("targetColumnName", v)?;
+                }
+                "trainingData" => f_training_data = ObjReader::field("trainingData", v)?,
+                "featurizationSettings" => {
+                    f_featurization_settings = ObjReader::field(
+                        "featurizationSettings",
+                        v,
+                    )?;
+                }
+                "limitSettings" => {
+                    f_limit_settings = ObjReader::field("limitSettings", v)?;
+                }
+                "validationData" => {
+                    f_validation_data = ObjReader::field("validationData", v)?;
+                }
+                "primaryMetric" => {
+                    f_primary_metric = ObjReader::field("primaryMetric", v)?;
+                }
+                "taskType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            log_verbosity: o.opt("logVerbosity")?,
-            target_column_name: o.opt("targetColumnName")?,
-            training_data: o.req("trainingData")?,
-            featurization_settings: o.opt("featurizationSettings")?,
-            limit_settings: o.opt("limitSettings")?,
-            validation_data: o.opt("validationData")?,
-            primary_metric: o.opt("primaryMetric")?,
+            log_verbosity: f_log_verbosity,
+            target_column_name: f_target_column_name,
+            training_data: o.required("trainingData", f_training_data)?,
+            featurization_settings: f_featurization_settings,
+            limit_settings: f_limit_settings,
+            validation_data: f_validation_data,
+            primary_metric: f_primary_metric,
             extra: o.finish(),
         })
     }
@@ -33858,15 +42276,47 @@ pub struct TextClassificationMultilabel {
 impl Json for TextClassificationMultilabel {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("taskType");
+        let mut f_log_verbosity = None;
+        let mut f_target_column_name = None;
+        let mut f_training_data = None;
+        let mut f_featurization_settings = None;
+        let mut f_limit_settings = None;
+        let mut f_validation_data = None;
+        let mut f_primary_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "logVerbosity" => f_log_verbosity = ObjReader::field("logVerbosity", v)?,
+                "targetColumnName" => {
+                    f_target_column_name = ObjReader::field("targetColumnName", v)?;
+                }
+                "trainingData" => f_training_data = ObjReader::field("trainingData", v)?,
+                "featurizationSettings" => {
+                    f_featurization_settings = ObjReader::field(
+                        "featurizationSettings",
+                        v,
+                    )?;
+                }
+                "limitSettings" => {
+                    f_limit_settings = ObjReader::field("limitSettings", v)?;
+                }
+                "validationData" => {
+                    f_validation_data = ObjReader::field("validationData", v)?;
+                }
+                "primaryMetric" => {
+                    f_primary_metric = ObjReader::field("primaryMetric", v)?;
+                }
+                "taskType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            log_verbosity: o.opt("logVerbosity")?,
-            target_column_name: o.opt("targetColumnName")?,
-            training_data: o.req("trainingData")?,
-            featurization_settings: o.opt("featurizationSettings")?,
-            limit_settings: o.opt("limitSettings")?,
-            validation_data: o.opt("validationData")?,
-            primary_metric: o.opt("primaryMetric")?,
+            log_verbosity: f_log_verbosity,
+            target_column_name: f_target_column_name,
+            training_data: o.required("trainingData", f_training_data)?,
+            featurization_settings: f_featurization_settings,
+            limit_settings: f_limit_settings,
+            validation_data: f_validation_data,
+            primary_metric: f_primary_metric,
             extra: o.finish(),
         })
     }
@@ -33926,15 +42376,47 @@ pub struct TextNer {
 impl Json for TextNer {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("taskType");
+        let mut f_log_verbosity = None;
+        let mut f_target_column_name = None;
+        let mut f_training_data = None;
+        let mut f_featurization_settings = None;
+        let mut f_limit_settings = None;
+        let mut f_validation_data = None;
+        let mut f_primary_metric = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "logVerbosity" => f_log_verbosity = ObjReader::field("logVerbosity", v)?,
+                "targetColumnName" => {
+                    f_target_column_name = ObjReader::field("targetColumnName", v)?;
+                }
+                "trainingData" => f_training_data = ObjReader::field("trainingData", v)?,
+                "featurizationSettings" => {
+                    f_featurization_settings = ObjReader::field(
+                        "featurizationSettings",
+                        v,
+                    )?;
+                }
+                "limitSettings" => {
+                    f_limit_settings = ObjReader::field("limitSettings", v)?;
+                }
+                "validationData" => {
+                    f_validation_data = ObjReader::field("validationData", v)?;
+                }
+                "primaryMetric" => {
+                    f_primary_metric = ObjReader::field("primaryMetric", v)?;
+                }
+                "taskType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            log_verbosity: o.opt("logVerbosity")?,
-            target_column_name: o.opt("targetColumnName")?,
-            training_data: o.req("trainingData")?,
-            featurization_settings: o.opt("featurizationSettings")?,
-            limit_settings: o.opt("limitSettings")?,
-            validation_data: o.opt("validationData")?,
-            primary_metric: o.opt("primaryMetric")?,
+            log_verbosity: f_log_verbosity,
+            target_column_name: f_target_column_name,
+            training_data: o.required("trainingData", f_training_data)?,
+            featurization_settings: f_featurization_settings,
+            limit_settings: f_limit_settings,
+            validation_data: f_validation_data,
+            primary_metric: f_primary_metric,
             extra: o.finish(),
         })
     }
@@ -33965,8 +42447,15 @@ pub struct TmpfsOptions {
 impl Json for TmpfsOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_size = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "size" => f_size = ObjReader::field("size", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            size: o.opt("size")?,
+            size: f_size,
             extra: o.finish(),
         })
     }
@@ -33992,9 +42481,16 @@ pub struct TopNFeaturesByAttribution {
 impl Json for TopNFeaturesByAttribution {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("filterType");
+        let mut f_top = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "top" => f_top = ObjReader::field("top", v)?,
+                "filterType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            top: o.opt("top")?,
+            top: f_top,
             extra: o.finish(),
         })
     }
@@ -34038,13 +42534,30 @@ pub struct TrackedResource {
 impl Json for TrackedResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_tags = None;
+        let mut f_location = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            tags: o.opt("tags")?,
-            location: o.req("location")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            tags: f_tags,
+            location: o.required("location", f_location)?,
             extra: o.finish(),
         })
     }
@@ -34101,14 +42614,59 @@ pub struct TrainingSettings {
 impl Json for TrainingSettings {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_enable_dnn_training = None;
+        let mut f_enable_model_explainability = None;
+        let mut f_enable_onnx_compatible_models = None;
+        let mut f_enable_stack_ensemble = None;
+        let mut f_enable_vote_ensemble = None;
+        let mut f_ensemble_model_download_timeout = None;
+        let mut f_stack_ensemble_settings = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "enableDnnTraining" => {
+                    f_enable_dnn_training = ObjReader::field("enableDnnTraining", v)?;
+                }
+                "enableModelExplainability" => {
+                    f_enable_model_explainability = ObjReader::field(
+                        "enableModelExplainability",
+                        v,
+                    )?;
+                }
+                "enableOnnxCompatibleModels" => {
+                    f_enable_onnx_compatible_models = ObjReader::field(
+                        "enableOnnxCompatibleModels",
+                        v,
+                    )?;
+                }
+                "enableStackEnsemble" => {
+                    f_enable_stack_ensemble = ObjReader::field("enableStackEnsemble", v)?;
+                }
+                "enableVoteEnsemble" => {
+                    f_enable_vote_ensemble = ObjReader::field("enableVoteEnsemble", v)?;
+                }
+                "ensembleModelDownloadTimeout" => {
+                    f_ensemble_model_download_timeout = ObjReader::field(
+                        "ensembleModelDownloadTimeout",
+                        v,
+                    )?;
+                }
+                "stackEnsembleSettings" => {
+                    f_stack_ensemble_settings = ObjReader::field(
+                        "stackEnsembleSettings",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            enable_dnn_training: o.opt("enableDnnTraining")?,
-            enable_model_explainability: o.opt("enableModelExplainability")?,
-            enable_onnx_compatible_models: o.opt("enableOnnxCompatibleModels")?,
-            enable_stack_ensemble: o.opt("enableStackEnsemble")?,
-            enable_vote_ensemble: o.opt("enableVoteEnsemble")?,
-            ensemble_model_download_timeout: o.opt("ensembleModelDownloadTimeout")?,
-            stack_ensemble_settings: o.opt("stackEnsembleSettings")?,
+            enable_dnn_training: f_enable_dnn_training,
+            enable_model_explainability: f_enable_model_explainability,
+            enable_onnx_compatible_models: f_enable_onnx_compatible_models,
+            enable_stack_ensemble: f_enable_stack_ensemble,
+            enable_vote_ensemble: f_enable_vote_ensemble,
+            ensemble_model_download_timeout: f_ensemble_model_download_timeout,
+            stack_ensemble_settings: f_stack_ensemble_settings,
             extra: o.finish(),
         })
     }
@@ -34157,13 +42715,37 @@ pub struct TrialComponent {
 impl Json for TrialComponent {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_code_id = None;
+        let mut f_command = None;
+        let mut f_distribution = None;
+        let mut f_environment_id = None;
+        let mut f_environment_variables = None;
+        let mut f_resources = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "codeId" => f_code_id = ObjReader::field("codeId", v)?,
+                "command" => f_command = ObjReader::field("command", v)?,
+                "distribution" => f_distribution = ObjReader::field("distribution", v)?,
+                "environmentId" => {
+                    f_environment_id = ObjReader::field("environmentId", v)?;
+                }
+                "environmentVariables" => {
+                    f_environment_variables = ObjReader::field(
+                        "environmentVariables",
+                        v,
+                    )?;
+                }
+                "resources" => f_resources = ObjReader::field("resources", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            code_id: o.opt("codeId")?,
-            command: o.req("command")?,
-            distribution: o.opt("distribution")?,
-            environment_id: o.req("environmentId")?,
-            environment_variables: o.opt("environmentVariables")?,
-            resources: o.opt("resources")?,
+            code_id: f_code_id,
+            command: o.required("command", f_command)?,
+            distribution: f_distribution,
+            environment_id: o.required("environmentId", f_environment_id)?,
+            environment_variables: f_environment_variables,
+            resources: f_resources,
             extra: o.finish(),
         })
     }
@@ -34299,11 +42881,22 @@ pub struct TritonModelJobInput {
 impl Json for TritonModelJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobInputType");
+        let mut f_description = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobInputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            mode: o.opt("mode")?,
-            uri: o.req("uri")?,
+            description: f_description,
+            mode: f_mode,
+            uri: o.required("uri", f_uri)?,
             extra: o.finish(),
         })
     }
@@ -34344,12 +42937,25 @@ pub struct TritonModelJobOutput {
 impl Json for TritonModelJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobOutputType");
+        let mut f_description = None;
+        let mut f_asset_name = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "assetName" => f_asset_name = ObjReader::field("assetName", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobOutputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            asset_name: o.opt("assetName")?,
-            mode: o.opt("mode")?,
-            uri: o.opt("uri")?,
+            description: f_description,
+            asset_name: f_asset_name,
+            mode: f_mode,
+            uri: f_uri,
             extra: o.finish(),
         })
     }
@@ -34388,11 +42994,31 @@ pub struct TruncationSelectionPolicy {
 impl Json for TruncationSelectionPolicy {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("policyType");
+        let mut f_delay_evaluation = None;
+        let mut f_evaluation_interval = None;
+        let mut f_truncation_percentage = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "delayEvaluation" => {
+                    f_delay_evaluation = ObjReader::field("delayEvaluation", v)?;
+                }
+                "evaluationInterval" => {
+                    f_evaluation_interval = ObjReader::field("evaluationInterval", v)?;
+                }
+                "truncationPercentage" => {
+                    f_truncation_percentage = ObjReader::field(
+                        "truncationPercentage",
+                        v,
+                    )?;
+                }
+                "policyType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            delay_evaluation: o.opt("delayEvaluation")?,
-            evaluation_interval: o.opt("evaluationInterval")?,
-            truncation_percentage: o.opt("truncationPercentage")?,
+            delay_evaluation: f_delay_evaluation,
+            evaluation_interval: f_evaluation_interval,
+            truncation_percentage: f_truncation_percentage,
             extra: o.finish(),
         })
     }
@@ -34522,12 +43148,27 @@ pub struct UpdateWorkspaceQuotas {
 impl Json for UpdateWorkspaceQuotas {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_type_ = None;
+        let mut f_limit = None;
+        let mut f_unit = None;
+        let mut f_status = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "limit" => f_limit = ObjReader::field("limit", v)?,
+                "unit" => f_unit = ObjReader::field("unit", v)?,
+                "status" => f_status = ObjReader::field("status", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            type_: o.opt("type")?,
-            limit: o.opt("limit")?,
-            unit: o.opt("unit")?,
-            status: o.opt("status")?,
+            id: f_id,
+            type_: f_type_,
+            limit: f_limit,
+            unit: f_unit,
+            status: f_status,
             extra: o.finish(),
         })
     }
@@ -34562,9 +43203,18 @@ pub struct UpdateWorkspaceQuotasResult {
 impl Json for UpdateWorkspaceQuotasResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.opt("value")?,
-            next_link: o.opt("nextLink")?,
+            value: f_value,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -34610,14 +43260,31 @@ pub struct UriFileDataVersion {
 impl Json for UriFileDataVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("dataType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_anonymous = None;
+        let mut f_is_archived = None;
+        let mut f_data_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isAnonymous" => f_is_anonymous = ObjReader::field("isAnonymous", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "dataUri" => f_data_uri = ObjReader::field("dataUri", v)?,
+                "dataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_anonymous: o.opt("isAnonymous")?,
-            is_archived: o.opt("isArchived")?,
-            data_uri: o.req("dataUri")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_anonymous: f_is_anonymous,
+            is_archived: f_is_archived,
+            data_uri: o.required("dataUri", f_data_uri)?,
             extra: o.finish(),
         })
     }
@@ -34655,11 +43322,22 @@ pub struct UriFileJobInput {
 impl Json for UriFileJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobInputType");
+        let mut f_description = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobInputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            mode: o.opt("mode")?,
-            uri: o.req("uri")?,
+            description: f_description,
+            mode: f_mode,
+            uri: o.required("uri", f_uri)?,
             extra: o.finish(),
         })
     }
@@ -34700,12 +43378,25 @@ pub struct UriFileJobOutput {
 impl Json for UriFileJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobOutputType");
+        let mut f_description = None;
+        let mut f_asset_name = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "assetName" => f_asset_name = ObjReader::field("assetName", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobOutputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            asset_name: o.opt("assetName")?,
-            mode: o.opt("mode")?,
-            uri: o.opt("uri")?,
+            description: f_description,
+            asset_name: f_asset_name,
+            mode: f_mode,
+            uri: f_uri,
             extra: o.finish(),
         })
     }
@@ -34754,14 +43445,31 @@ pub struct UriFolderDataVersion {
 impl Json for UriFolderDataVersion {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("dataType");
+        let mut f_description = None;
+        let mut f_properties = None;
+        let mut f_tags = None;
+        let mut f_is_anonymous = None;
+        let mut f_is_archived = None;
+        let mut f_data_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                "isAnonymous" => f_is_anonymous = ObjReader::field("isAnonymous", v)?,
+                "isArchived" => f_is_archived = ObjReader::field("isArchived", v)?,
+                "dataUri" => f_data_uri = ObjReader::field("dataUri", v)?,
+                "dataType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            properties: o.opt("properties")?,
-            tags: o.opt("tags")?,
-            is_anonymous: o.opt("isAnonymous")?,
-            is_archived: o.opt("isArchived")?,
-            data_uri: o.req("dataUri")?,
+            description: f_description,
+            properties: f_properties,
+            tags: f_tags,
+            is_anonymous: f_is_anonymous,
+            is_archived: f_is_archived,
+            data_uri: o.required("dataUri", f_data_uri)?,
             extra: o.finish(),
         })
     }
@@ -34799,11 +43507,22 @@ pub struct UriFolderJobInput {
 impl Json for UriFolderJobInput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobInputType");
+        let mut f_description = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobInputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            mode: o.opt("mode")?,
-            uri: o.req("uri")?,
+            description: f_description,
+            mode: f_mode,
+            uri: o.required("uri", f_uri)?,
             extra: o.finish(),
         })
     }
@@ -34844,12 +43563,25 @@ pub struct UriFolderJobOutput {
 impl Json for UriFolderJobOutput {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("jobOutputType");
+        let mut f_description = None;
+        let mut f_asset_name = None;
+        let mut f_mode = None;
+        let mut f_uri = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "description" => f_description = ObjReader::field("description", v)?,
+                "assetName" => f_asset_name = ObjReader::field("assetName", v)?,
+                "mode" => f_mode = ObjReader::field("mode", v)?,
+                "uri" => f_uri = ObjReader::field("uri", v)?,
+                "jobOutputType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            description: o.opt("description")?,
-            asset_name: o.opt("assetName")?,
-            mode: o.opt("mode")?,
-            uri: o.opt("uri")?,
+            description: f_description,
+            asset_name: f_asset_name,
+            mode: f_mode,
+            uri: f_uri,
             extra: o.finish(),
         })
     }
@@ -34904,14 +43636,38 @@ pub struct Usage {
 impl Json for Usage {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_aml_workspace_location = None;
+        let mut f_type_ = None;
+        let mut f_unit = None;
+        let mut f_current_value = None;
+        let mut f_limit = None;
+        let mut f_name = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "amlWorkspaceLocation" => {
+                    f_aml_workspace_location = ObjReader::field(
+                        "amlWorkspaceLocation",
+                        v,
+                    )?;
+                }
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "unit" => f_unit = ObjReader::field("unit", v)?,
+                "currentValue" => f_current_value = ObjReader::field("currentValue", v)?,
+                "limit" => f_limit = ObjReader::field("limit", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            aml_workspace_location: o.opt("amlWorkspaceLocation")?,
-            type_: o.opt("type")?,
-            unit: o.opt("unit")?,
-            current_value: o.opt("currentValue")?,
-            limit: o.opt("limit")?,
-            name: o.opt("name")?,
+            id: f_id,
+            aml_workspace_location: f_aml_workspace_location,
+            type_: f_type_,
+            unit: f_unit,
+            current_value: f_current_value,
+            limit: f_limit,
+            name: f_name,
             extra: o.finish(),
         })
     }
@@ -34948,9 +43704,20 @@ pub struct UsageName {
 impl Json for UsageName {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_localized_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "localizedValue" => {
+                    f_localized_value = ObjReader::field("localizedValue", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.opt("value")?,
-            localized_value: o.opt("localizedValue")?,
+            value: f_value,
+            localized_value: f_localized_value,
             extra: o.finish(),
         })
     }
@@ -35097,10 +43864,30 @@ impl std::fmt::Debug for UserAccountCredentials {
 impl Json for UserAccountCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_admin_user_name = None;
+        let mut f_admin_user_ssh_public_key = None;
+        let mut f_admin_user_password = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "adminUserName" => {
+                    f_admin_user_name = ObjReader::field("adminUserName", v)?;
+                }
+                "adminUserSshPublicKey" => {
+                    f_admin_user_ssh_public_key = ObjReader::field(
+                        "adminUserSshPublicKey",
+                        v,
+                    )?;
+                }
+                "adminUserPassword" => {
+                    f_admin_user_password = ObjReader::field("adminUserPassword", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            admin_user_name: o.req("adminUserName")?,
-            admin_user_ssh_public_key: o.opt("adminUserSshPublicKey")?,
-            admin_user_password: o.opt("adminUserPassword")?,
+            admin_user_name: o.required("adminUserName", f_admin_user_name)?,
+            admin_user_ssh_public_key: f_admin_user_ssh_public_key,
+            admin_user_password: f_admin_user_password,
             extra: o.finish(),
         })
     }
@@ -35133,9 +43920,18 @@ pub struct UserAssignedIdentity {
 impl Json for UserAssignedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_principal_id = None;
+        let mut f_client_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "principalId" => f_principal_id = ObjReader::field("principalId", v)?,
+                "clientId" => f_client_id = ObjReader::field("clientId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            principal_id: o.opt("principalId")?,
-            client_id: o.opt("clientId")?,
+            principal_id: f_principal_id,
+            client_id: f_client_id,
             extra: o.finish(),
         })
     }
@@ -35159,7 +43955,12 @@ pub struct UserIdentity {
 impl Json for UserIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("identityType");
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "identityType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self { extra: o.finish() })
     }
     fn to_json(&self) -> Value {
@@ -35201,21 +44002,68 @@ pub struct UsernamePasswordAuthTypeWorkspaceConnectionProperties {
 impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("authType");
+        let mut f_category = None;
+        let mut f_created_by_workspace_arm_id = None;
+        let mut f_error = None;
+        let mut f_expiry_time = None;
+        let mut f_group = None;
+        let mut f_is_shared_to_all = None;
+        let mut f_metadata = None;
+        let mut f_pe_requirement = None;
+        let mut f_pe_status = None;
+        let mut f_shared_user_list = None;
+        let mut f_target = None;
+        let mut f_use_workspace_managed_identity = None;
+        let mut f_credentials = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "category" => f_category = ObjReader::field("category", v)?,
+                "createdByWorkspaceArmId" => {
+                    f_created_by_workspace_arm_id = ObjReader::field(
+                        "createdByWorkspaceArmId",
+                        v,
+                    )?;
+                }
+                "error" => f_error = ObjReader::field("error", v)?,
+                "expiryTime" => f_expiry_time = ObjReader::field("expiryTime", v)?,
+                "group" => f_group = ObjReader::field("group", v)?,
+                "isSharedToAll" => {
+                    f_is_shared_to_all = ObjReader::field("isSharedToAll", v)?;
+                }
+                "metadata" => f_metadata = ObjReader::field("metadata", v)?,
+                "peRequirement" => {
+                    f_pe_requirement = ObjReader::field("peRequirement", v)?;
+                }
+                "peStatus" => f_pe_status = ObjReader::field("peStatus", v)?,
+                "sharedUserList" => {
+                    f_shared_user_list = ObjReader::field("sharedUserList", v)?;
+                }
+                "target" => f_target = ObjReader::field("target", v)?,
+                "useWorkspaceManagedIdentity" => {
+                    f_use_workspace_managed_identity = ObjReader::field(
+                        "useWorkspaceManagedIdentity",
+                        v,
+                    )?;
+                }
+                "credentials" => f_credentials = ObjReader::field("credentials", v)?,
+                "authType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            category: o.opt("category")?,
-            created_by_workspace_arm_id: o.opt("createdByWorkspaceArmId")?,
-            error: o.opt("error")?,
-            expiry_time: o.opt("expiryTime")?,
-            group: o.opt("group")?,
-            is_shared_to_all: o.opt("isSharedToAll")?,
-            metadata: o.opt("metadata")?,
-            pe_requirement: o.opt("peRequirement")?,
-            pe_status: o.opt("peStatus")?,
-            shared_user_list: o.opt("sharedUserList")?,
-            target: o.opt("target")?,
-            use_workspace_managed_identity: o.opt("useWorkspaceManagedIdentity")?,
-            credentials: o.opt("credentials")?,
+            category: f_category,
+            created_by_workspace_arm_id: f_created_by_workspace_arm_id,
+            error: f_error,
+            expiry_time: f_expiry_time,
+            group: f_group,
+            is_shared_to_all: f_is_shared_to_all,
+            metadata: f_metadata,
+            pe_requirement: f_pe_requirement,
+            pe_status: f_pe_status,
+            shared_user_list: f_shared_user_list,
+            target: f_target,
+            use_workspace_managed_identity: f_use_workspace_managed_identity,
+            credentials: f_credentials,
             extra: o.finish(),
         })
     }
@@ -35339,18 +44187,53 @@ pub struct VirtualMachine {
 impl Json for VirtualMachine {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_compute_location = None;
+        let mut f_provisioning_state = None;
+        let mut f_description = None;
+        let mut f_created_on = None;
+        let mut f_modified_on = None;
+        let mut f_resource_id = None;
+        let mut f_provisioning_errors = None;
+        let mut f_is_attached_compute = None;
+        let mut f_disable_local_auth = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "computeLocation" => {
+                    f_compute_location = ObjReader::field("computeLocation", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "createdOn" => f_created_on = ObjReader::field("createdOn", v)?,
+                "modifiedOn" => f_modified_on = ObjReader::field("modifiedOn", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                "provisioningErrors" => {
+                    f_provisioning_errors = ObjReader::field("provisioningErrors", v)?;
+                }
+                "isAttachedCompute" => {
+                    f_is_attached_compute = ObjReader::field("isAttachedCompute", v)?;
+                }
+                "disableLocalAuth" => {
+                    f_disable_local_auth = ObjReader::field("disableLocalAuth", v)?;
+                }
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            compute_location: o.opt("computeLocation")?,
-            provisioning_state: o.opt("provisioningState")?,
-            description: o.opt("description")?,
-            created_on: o.opt("createdOn")?,
-            modified_on: o.opt("modifiedOn")?,
-            resource_id: o.opt("resourceId")?,
-            provisioning_errors: o.opt("provisioningErrors")?,
-            is_attached_compute: o.opt("isAttachedCompute")?,
-            disable_local_auth: o.opt("disableLocalAuth")?,
-            properties: o.opt("properties")?,
+            compute_location: f_compute_location,
+            provisioning_state: f_provisioning_state,
+            description: f_description,
+            created_on: f_created_on,
+            modified_on: f_modified_on,
+            resource_id: f_resource_id,
+            provisioning_errors: f_provisioning_errors,
+            is_attached_compute: f_is_attached_compute,
+            disable_local_auth: f_disable_local_auth,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -35385,8 +44268,15 @@ pub struct VirtualMachineImage {
 impl Json for VirtualMachineImage {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.req("id")?,
+            id: o.required("id", f_id)?,
             extra: o.finish(),
         })
     }
@@ -35420,13 +44310,44 @@ pub struct VirtualMachineSchemaProperties {
 impl Json for VirtualMachineSchemaProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_virtual_machine_size = None;
+        let mut f_ssh_port = None;
+        let mut f_notebook_server_port = None;
+        let mut f_address = None;
+        let mut f_administrator_account = None;
+        let mut f_is_notebook_instance_compute = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "virtualMachineSize" => {
+                    f_virtual_machine_size = ObjReader::field("virtualMachineSize", v)?;
+                }
+                "sshPort" => f_ssh_port = ObjReader::field("sshPort", v)?,
+                "notebookServerPort" => {
+                    f_notebook_server_port = ObjReader::field("notebookServerPort", v)?;
+                }
+                "address" => f_address = ObjReader::field("address", v)?,
+                "administratorAccount" => {
+                    f_administrator_account = ObjReader::field(
+                        "administratorAccount",
+                        v,
+                    )?;
+                }
+                "isNotebookInstanceCompute" => {
+                    f_is_notebook_instance_compute = ObjReader::field(
+                        "isNotebookInstanceCompute",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            virtual_machine_size: o.opt("virtualMachineSize")?,
-            ssh_port: o.opt("sshPort")?,
-            notebook_server_port: o.opt("notebookServerPort")?,
-            address: o.opt("address")?,
-            administrator_account: o.opt("administratorAccount")?,
-            is_notebook_instance_compute: o.opt("isNotebookInstanceCompute")?,
+            virtual_machine_size: f_virtual_machine_size,
+            ssh_port: f_ssh_port,
+            notebook_server_port: f_notebook_server_port,
+            address: f_address,
+            administrator_account: f_administrator_account,
+            is_notebook_instance_compute: f_is_notebook_instance_compute,
             extra: o.finish(),
         })
     }
@@ -35456,9 +44377,21 @@ pub struct VirtualMachineSecrets {
 impl Json for VirtualMachineSecrets {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
-        o.skip("computeType");
+        let mut f_administrator_account = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "administratorAccount" => {
+                    f_administrator_account = ObjReader::field(
+                        "administratorAccount",
+                        v,
+                    )?;
+                }
+                "computeType" => {}
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            administrator_account: o.opt("administratorAccount")?,
+            administrator_account: f_administrator_account,
             extra: o.finish(),
         })
     }
@@ -35522,18 +44455,59 @@ pub struct VirtualMachineSize {
 impl Json for VirtualMachineSize {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_name = None;
+        let mut f_family = None;
+        let mut f_v_cp_us = None;
+        let mut f_gpus = None;
+        let mut f_os_vhd_size_mb = None;
+        let mut f_max_resource_volume_mb = None;
+        let mut f_memory_gb = None;
+        let mut f_low_priority_capable = None;
+        let mut f_premium_io = None;
+        let mut f_estimated_vm_prices = None;
+        let mut f_supported_compute_types = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "name" => f_name = ObjReader::field("name", v)?,
+                "family" => f_family = ObjReader::field("family", v)?,
+                "vCPUs" => f_v_cp_us = ObjReader::field("vCPUs", v)?,
+                "gpus" => f_gpus = ObjReader::field("gpus", v)?,
+                "osVhdSizeMB" => f_os_vhd_size_mb = ObjReader::field("osVhdSizeMB", v)?,
+                "maxResourceVolumeMB" => {
+                    f_max_resource_volume_mb = ObjReader::field(
+                        "maxResourceVolumeMB",
+                        v,
+                    )?;
+                }
+                "memoryGB" => f_memory_gb = ObjReader::field("memoryGB", v)?,
+                "lowPriorityCapable" => {
+                    f_low_priority_capable = ObjReader::field("lowPriorityCapable", v)?;
+                }
+                "premiumIO" => f_premium_io = ObjReader::field("premiumIO", v)?,
+                "estimatedVMPrices" => {
+                    f_estimated_vm_prices = ObjReader::field("estimatedVMPrices", v)?;
+                }
+                "supportedComputeTypes" => {
+                    f_supported_compute_types = ObjReader::field(
+                        "supportedComputeTypes",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            name: o.opt("name")?,
-            family: o.opt("family")?,
-            v_cp_us: o.opt("vCPUs")?,
-            gpus: o.opt("gpus")?,
-            os_vhd_size_mb: o.opt("osVhdSizeMB")?,
-            max_resource_volume_mb: o.opt("maxResourceVolumeMB")?,
-            memory_gb: o.opt("memoryGB")?,
-            low_priority_capable: o.opt("lowPriorityCapable")?,
-            premium_io: o.opt("premiumIO")?,
-            estimated_vm_prices: o.opt("estimatedVMPrices")?,
-            supported_compute_types: o.opt("supportedComputeTypes")?,
+            name: f_name,
+            family: f_family,
+            v_cp_us: f_v_cp_us,
+            gpus: f_gpus,
+            os_vhd_size_mb: f_os_vhd_size_mb,
+            max_resource_volume_mb: f_max_resource_volume_mb,
+            memory_gb: f_memory_gb,
+            low_priority_capable: f_low_priority_capable,
+            premium_io: f_premium_io,
+            estimated_vm_prices: f_estimated_vm_prices,
+            supported_compute_types: f_supported_compute_types,
             extra: o.finish(),
         })
     }
@@ -35568,8 +44542,15 @@ pub struct VirtualMachineSizeListResult {
 impl Json for VirtualMachineSizeListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.opt("value")?,
+            value: f_value,
             extra: o.finish(),
         })
     }
@@ -35632,11 +44613,28 @@ impl std::fmt::Debug for VirtualMachineSshCredentials {
 impl Json for VirtualMachineSshCredentials {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_username = None;
+        let mut f_password = None;
+        let mut f_public_key_data = None;
+        let mut f_private_key_data = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "username" => f_username = ObjReader::field("username", v)?,
+                "password" => f_password = ObjReader::field("password", v)?,
+                "publicKeyData" => {
+                    f_public_key_data = ObjReader::field("publicKeyData", v)?;
+                }
+                "privateKeyData" => {
+                    f_private_key_data = ObjReader::field("privateKeyData", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            username: o.opt("username")?,
-            password: o.opt("password")?,
-            public_key_data: o.opt("publicKeyData")?,
-            private_key_data: o.opt("privateKeyData")?,
+            username: f_username,
+            password: f_password,
+            public_key_data: f_public_key_data,
+            private_key_data: f_private_key_data,
             extra: o.finish(),
         })
     }
@@ -35828,15 +44826,36 @@ pub struct VolumeDefinition {
 impl Json for VolumeDefinition {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_type_ = None;
+        let mut f_read_only = None;
+        let mut f_source = None;
+        let mut f_target = None;
+        let mut f_consistency = None;
+        let mut f_bind = None;
+        let mut f_volume = None;
+        let mut f_tmpfs = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "readOnly" => f_read_only = ObjReader::field("readOnly", v)?,
+                "source" => f_source = ObjReader::field("source", v)?,
+                "target" => f_target = ObjReader::field("target", v)?,
+                "consistency" => f_consistency = ObjReader::field("consistency", v)?,
+                "bind" => f_bind = ObjReader::field("bind", v)?,
+                "volume" => f_volume = ObjReader::field("volume", v)?,
+                "tmpfs" => f_tmpfs = ObjReader::field("tmpfs", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            type_: o.opt("type")?,
-            read_only: o.opt("readOnly")?,
-            source: o.opt("source")?,
-            target: o.opt("target")?,
-            consistency: o.opt("consistency")?,
-            bind: o.opt("bind")?,
-            volume: o.opt("volume")?,
-            tmpfs: o.opt("tmpfs")?,
+            type_: f_type_,
+            read_only: f_read_only,
+            source: f_source,
+            target: f_target,
+            consistency: f_consistency,
+            bind: f_bind,
+            volume: f_volume,
+            tmpfs: f_tmpfs,
             extra: o.finish(),
         })
     }
@@ -35922,8 +44941,15 @@ pub struct VolumeOptions {
 impl Json for VolumeOptions {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_nocopy = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "nocopy" => f_nocopy = ObjReader::field("nocopy", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            nocopy: o.opt("nocopy")?,
+            nocopy: f_nocopy,
             extra: o.finish(),
         })
     }
@@ -36129,17 +45155,42 @@ pub struct Workspace {
 impl Json for Workspace {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        let mut f_identity = None;
+        let mut f_kind = None;
+        let mut f_location = None;
+        let mut f_sku = None;
+        let mut f_tags = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "kind" => f_kind = ObjReader::field("kind", v)?,
+                "location" => f_location = ObjReader::field("location", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
-            identity: o.opt("identity")?,
-            kind: o.opt("kind")?,
-            location: o.opt("location")?,
-            sku: o.opt("sku")?,
-            tags: o.opt("tags")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
+            identity: f_identity,
+            kind: f_kind,
+            location: f_location,
+            sku: f_sku,
+            tags: f_tags,
             extra: o.finish(),
         })
     }
@@ -36187,9 +45238,20 @@ impl std::fmt::Debug for WorkspaceConnectionAccessKey {
 impl Json for WorkspaceConnectionAccessKey {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_access_key_id = None;
+        let mut f_secret_access_key = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "accessKeyId" => f_access_key_id = ObjReader::field("accessKeyId", v)?,
+                "secretAccessKey" => {
+                    f_secret_access_key = ObjReader::field("secretAccessKey", v)?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            access_key_id: o.opt("accessKeyId")?,
-            secret_access_key: o.opt("secretAccessKey")?,
+            access_key_id: f_access_key_id,
+            secret_access_key: f_secret_access_key,
             extra: o.finish(),
         })
     }
@@ -36225,8 +45287,15 @@ impl std::fmt::Debug for WorkspaceConnectionAccountKey {
 impl Json for WorkspaceConnectionAccountKey {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_key = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "key" => f_key = ObjReader::field("key", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            key: o.opt("key")?,
+            key: f_key,
             extra: o.finish(),
         })
     }
@@ -36261,8 +45330,15 @@ impl std::fmt::Debug for WorkspaceConnectionApiKey {
 impl Json for WorkspaceConnectionApiKey {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_key = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "key" => f_key = ObjReader::field("key", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            key: o.opt("key")?,
+            key: f_key,
             extra: o.finish(),
         })
     }
@@ -36286,9 +45362,18 @@ pub struct WorkspaceConnectionManagedIdentity {
 impl Json for WorkspaceConnectionManagedIdentity {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_client_id = None;
+        let mut f_resource_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "clientId" => f_client_id = ObjReader::field("clientId", v)?,
+                "resourceId" => f_resource_id = ObjReader::field("resourceId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            client_id: o.opt("clientId")?,
-            resource_id: o.opt("resourceId")?,
+            client_id: f_client_id,
+            resource_id: f_resource_id,
             extra: o.finish(),
         })
     }
@@ -36370,15 +45455,38 @@ impl std::fmt::Debug for WorkspaceConnectionOAuth2 {
 impl Json for WorkspaceConnectionOAuth2 {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_auth_url = None;
+        let mut f_client_id = None;
+        let mut f_client_secret = None;
+        let mut f_developer_token = None;
+        let mut f_password = None;
+        let mut f_refresh_token = None;
+        let mut f_tenant_id = None;
+        let mut f_username = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "authUrl" => f_auth_url = ObjReader::field("authUrl", v)?,
+                "clientId" => f_client_id = ObjReader::field("clientId", v)?,
+                "clientSecret" => f_client_secret = ObjReader::field("clientSecret", v)?,
+                "developerToken" => {
+                    f_developer_token = ObjReader::field("developerToken", v)?;
+                }
+                "password" => f_password = ObjReader::field("password", v)?,
+                "refreshToken" => f_refresh_token = ObjReader::field("refreshToken", v)?,
+                "tenantId" => f_tenant_id = ObjReader::field("tenantId", v)?,
+                "username" => f_username = ObjReader::field("username", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            auth_url: o.opt("authUrl")?,
-            client_id: o.opt("clientId")?,
-            client_secret: o.opt("clientSecret")?,
-            developer_token: o.opt("developerToken")?,
-            password: o.opt("password")?,
-            refresh_token: o.opt("refreshToken")?,
-            tenant_id: o.opt("tenantId")?,
-            username: o.opt("username")?,
+            auth_url: f_auth_url,
+            client_id: f_client_id,
+            client_secret: f_client_secret,
+            developer_token: f_developer_token,
+            password: f_password,
+            refresh_token: f_refresh_token,
+            tenant_id: f_tenant_id,
+            username: f_username,
             extra: o.finish(),
         })
     }
@@ -36419,8 +45527,15 @@ impl std::fmt::Debug for WorkspaceConnectionPersonalAccessToken {
 impl Json for WorkspaceConnectionPersonalAccessToken {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_pat = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "pat" => f_pat = ObjReader::field("pat", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            pat: o.opt("pat")?,
+            pat: f_pat,
             extra: o.finish(),
         })
     }
@@ -36653,12 +45768,27 @@ pub struct WorkspaceConnectionPropertiesV2BasicResource {
 impl Json for WorkspaceConnectionPropertiesV2BasicResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_name = None;
+        let mut f_type_ = None;
+        let mut f_system_data = None;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "name" => f_name = ObjReader::field("name", v)?,
+                "type" => f_type_ = ObjReader::field("type", v)?,
+                "systemData" => f_system_data = ObjReader::field("systemData", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            name: o.opt("name")?,
-            type_: o.opt("type")?,
-            system_data: o.opt("systemData")?,
-            properties: o.req("properties")?,
+            id: f_id,
+            name: f_name,
+            type_: f_type_,
+            system_data: f_system_data,
+            properties: o.required("properties", f_properties)?,
             extra: o.finish(),
         })
     }
@@ -36696,9 +45826,18 @@ pub struct WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
 impl Json for WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -36740,10 +45879,21 @@ impl std::fmt::Debug for WorkspaceConnectionServicePrincipal {
 impl Json for WorkspaceConnectionServicePrincipal {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_client_id = None;
+        let mut f_client_secret = None;
+        let mut f_tenant_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "clientId" => f_client_id = ObjReader::field("clientId", v)?,
+                "clientSecret" => f_client_secret = ObjReader::field("clientSecret", v)?,
+                "tenantId" => f_tenant_id = ObjReader::field("tenantId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            client_id: o.opt("clientId")?,
-            client_secret: o.opt("clientSecret")?,
-            tenant_id: o.opt("tenantId")?,
+            client_id: f_client_id,
+            client_secret: f_client_secret,
+            tenant_id: f_tenant_id,
             extra: o.finish(),
         })
     }
@@ -36779,8 +45929,15 @@ impl std::fmt::Debug for WorkspaceConnectionSharedAccessSignature {
 impl Json for WorkspaceConnectionSharedAccessSignature {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_sas = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "sas" => f_sas = ObjReader::field("sas", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            sas: o.opt("sas")?,
+            sas: f_sas,
             extra: o.finish(),
         })
     }
@@ -36805,8 +45962,15 @@ pub struct WorkspaceConnectionUpdateParameter {
 impl Json for WorkspaceConnectionUpdateParameter {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_properties = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            properties: o.opt("properties")?,
+            properties: f_properties,
             extra: o.finish(),
         })
     }
@@ -36855,10 +46019,23 @@ impl std::fmt::Debug for WorkspaceConnectionUsernamePassword {
 impl Json for WorkspaceConnectionUsernamePassword {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_password = None;
+        let mut f_security_token = None;
+        let mut f_username = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "password" => f_password = ObjReader::field("password", v)?,
+                "securityToken" => {
+                    f_security_token = ObjReader::field("securityToken", v)?;
+                }
+                "username" => f_username = ObjReader::field("username", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            password: o.opt("password")?,
-            security_token: o.opt("securityToken")?,
-            username: o.opt("username")?,
+            password: f_password,
+            security_token: f_security_token,
+            username: f_username,
             extra: o.finish(),
         })
     }
@@ -36885,10 +46062,28 @@ pub struct WorkspaceHubConfig {
 impl Json for WorkspaceHubConfig {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_additional_workspace_storage_accounts = None;
+        let mut f_default_workspace_resource_group = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "additionalWorkspaceStorageAccounts" => {
+                    f_additional_workspace_storage_accounts = ObjReader::field(
+                        "additionalWorkspaceStorageAccounts",
+                        v,
+                    )?;
+                }
+                "defaultWorkspaceResourceGroup" => {
+                    f_default_workspace_resource_group = ObjReader::field(
+                        "defaultWorkspaceResourceGroup",
+                        v,
+                    )?;
+                }
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            additional_workspace_storage_accounts: o
-                .opt("additionalWorkspaceStorageAccounts")?,
-            default_workspace_resource_group: o.opt("defaultWorkspaceResourceGroup")?,
+            additional_workspace_storage_accounts: f_additional_workspace_storage_accounts,
+            default_workspace_resource_group: f_default_workspace_resource_group,
             extra: o.finish(),
         })
     }
@@ -36919,9 +46114,18 @@ pub struct WorkspaceListResult {
 impl Json for WorkspaceListResult {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_value = None;
+        let mut f_next_link = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "value" => f_value = ObjReader::field("value", v)?,
+                "nextLink" => f_next_link = ObjReader::field("nextLink", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            value: o.req("value")?,
-            next_link: o.opt("nextLink")?,
+            value: o.required("value", f_value)?,
+            next_link: f_next_link,
             extra: o.finish(),
         })
     }
@@ -36953,9 +46157,18 @@ pub struct WorkspacePrivateEndpointResource {
 impl Json for WorkspacePrivateEndpointResource {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_id = None;
+        let mut f_subnet_arm_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "id" => f_id = ObjReader::field("id", v)?,
+                "subnetArmId" => f_subnet_arm_id = ObjReader::field("subnetArmId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            id: o.opt("id")?,
-            subnet_arm_id: o.opt("subnetArmId")?,
+            id: f_id,
+            subnet_arm_id: f_subnet_arm_id,
             extra: o.finish(),
         })
     }
@@ -37061,45 +46274,200 @@ pub struct WorkspaceProperties {
 impl Json for WorkspaceProperties {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_allow_public_access_when_behind_vnet = None;
+        let mut f_application_insights = None;
+        let mut f_associated_workspaces = None;
+        let mut f_container_registry = None;
+        let mut f_description = None;
+        let mut f_discovery_url = None;
+        let mut f_enable_data_isolation = None;
+        let mut f_enable_service_side_cmk_encryption = None;
+        let mut f_encryption = None;
+        let mut f_feature_store_settings = None;
+        let mut f_friendly_name = None;
+        let mut f_hbi_workspace = None;
+        let mut f_hub_resource_id = None;
+        let mut f_image_build_compute = None;
+        let mut f_key_vault = None;
+        let mut f_managed_network = None;
+        let mut f_ml_flow_tracking_uri = None;
+        let mut f_notebook_info = None;
+        let mut f_primary_user_assigned_identity = None;
+        let mut f_private_endpoint_connections = None;
+        let mut f_private_link_count = None;
+        let mut f_provision_network_now = None;
+        let mut f_provisioning_state = None;
+        let mut f_public_network_access = None;
+        let mut f_serverless_compute_settings = None;
+        let mut f_service_managed_resources_settings = None;
+        let mut f_service_provisioned_resource_group = None;
+        let mut f_shared_private_link_resources = None;
+        let mut f_storage_account = None;
+        let mut f_storage_hns_enabled = None;
+        let mut f_system_datastores_auth_mode = None;
+        let mut f_tenant_id = None;
+        let mut f_v1_legacy_mode = None;
+        let mut f_workspace_hub_config = None;
+        let mut f_workspace_id = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "allowPublicAccessWhenBehindVnet" => {
+                    f_allow_public_access_when_behind_vnet = ObjReader::field(
+                        "allowPublicAccessWhenBehindVnet",
+                        v,
+                    )?;
+                }
+                "applicationInsights" => {
+                    f_application_insights = ObjReader::field("applicationInsights", v)?;
+                }
+                "associatedWorkspaces" => {
+                    f_associated_workspaces = ObjReader::field(
+                        "associatedWorkspaces",
+                        v,
+                    )?;
+                }
+                "containerRegistry" => {
+                    f_container_registry = ObjReader::field("containerRegistry", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "discoveryUrl" => f_discovery_url = ObjReader::field("discoveryUrl", v)?,
+                "enableDataIsolation" => {
+                    f_enable_data_isolation = ObjReader::field("enableDataIsolation", v)?;
+                }
+                "enableServiceSideCMKEncryption" => {
+                    f_enable_service_side_cmk_encryption = ObjReader::field(
+                        "enableServiceSideCMKEncryption",
+                        v,
+                    )?;
+                }
+                "encryption" => f_encryption = ObjReader::field("encryption", v)?,
+                "featureStoreSettings" => {
+                    f_feature_store_settings = ObjReader::field(
+                        "featureStoreSettings",
+                        v,
+                    )?;
+                }
+                "friendlyName" => f_friendly_name = ObjReader::field("friendlyName", v)?,
+                "hbiWorkspace" => f_hbi_workspace = ObjReader::field("hbiWorkspace", v)?,
+                "hubResourceId" => {
+                    f_hub_resource_id = ObjReader::field("hubResourceId", v)?;
+                }
+                "imageBuildCompute" => {
+                    f_image_build_compute = ObjReader::field("imageBuildCompute", v)?;
+                }
+                "keyVault" => f_key_vault = ObjReader::field("keyVault", v)?,
+                "managedNetwork" => {
+                    f_managed_network = ObjReader::field("managedNetwork", v)?;
+                }
+                "mlFlowTrackingUri" => {
+                    f_ml_flow_tracking_uri = ObjReader::field("mlFlowTrackingUri", v)?;
+                }
+                "notebookInfo" => f_notebook_info = ObjReader::field("notebookInfo", v)?,
+                "primaryUserAssignedIdentity" => {
+                    f_primary_user_assigned_identity = ObjReader::field(
+                        "primaryUserAssignedIdentity",
+                        v,
+                    )?;
+                }
+                "privateEndpointConnections" => {
+                    f_private_endpoint_connections = ObjReader::field(
+                        "privateEndpointConnections",
+                        v,
+                    )?;
+                }
+                "privateLinkCount" => {
+                    f_private_link_count = ObjReader::field("privateLinkCount", v)?;
+                }
+                "provisionNetworkNow" => {
+                    f_provision_network_now = ObjReader::field("provisionNetworkNow", v)?;
+                }
+                "provisioningState" => {
+                    f_provisioning_state = ObjReader::field("provisioningState", v)?;
+                }
+                "publicNetworkAccess" => {
+                    f_public_network_access = ObjReader::field("publicNetworkAccess", v)?;
+                }
+                "serverlessComputeSettings" => {
+                    f_serverless_compute_settings = ObjReader::field(
+                        "serverlessComputeSettings",
+                        v,
+                    )?;
+                }
+                "serviceManagedResourcesSettings" => {
+                    f_service_managed_resources_settings = ObjReader::field(
+                        "serviceManagedResourcesSettings",
+                        v,
+                    )?;
+                }
+                "serviceProvisionedResourceGroup" => {
+                    f_service_provisioned_resource_group = ObjReader::field(
+                        "serviceProvisionedResourceGroup",
+                        v,
+                    )?;
+                }
+                "sharedPrivateLinkResources" => {
+                    f_shared_private_link_resources = ObjReader::field(
+                        "sharedPrivateLinkResources",
+                        v,
+                    )?;
+                }
+                "storageAccount" => {
+                    f_storage_account = ObjReader::field("storageAccount", v)?;
+                }
+                "storageHnsEnabled" => {
+                    f_storage_hns_enabled = ObjReader::field("storageHnsEnabled", v)?;
+                }
+                "systemDatastoresAuthMode" => {
+                    f_system_datastores_auth_mode = ObjReader::field(
+                        "systemDatastoresAuthMode",
+                        v,
+                    )?;
+                }
+                "tenantId" => f_tenant_id = ObjReader::field("tenantId", v)?,
+                "v1LegacyMode" => f_v1_legacy_mode = ObjReader::field("v1LegacyMode", v)?,
+                "workspaceHubConfig" => {
+                    f_workspace_hub_config = ObjReader::field("workspaceHubConfig", v)?;
+                }
+                "workspaceId" => f_workspace_id = ObjReader::field("workspaceId", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            allow_public_access_when_behind_vnet: o
-                .opt("allowPublicAccessWhenBehindVnet")?,
-            application_insights: o.opt("applicationInsights")?,
-            associated_workspaces: o.opt("associatedWorkspaces")?,
-            container_registry: o.opt("containerRegistry")?,
-            description: o.opt("description")?,
-            discovery_url: o.opt("discoveryUrl")?,
-            enable_data_isolation: o.opt("enableDataIsolation")?,
-            enable_service_side_cmk_encryption: o.opt("enableServiceSideCMKEncryption")?,
-            encryption: o.opt("encryption")?,
-            feature_store_settings: o.opt("featureStoreSettings")?,
-            friendly_name: o.opt("friendlyName")?,
-            hbi_workspace: o.opt("hbiWorkspace")?,
-            hub_resource_id: o.opt("hubResourceId")?,
-            image_build_compute: o.opt("imageBuildCompute")?,
-            key_vault: o.opt("keyVault")?,
-            managed_network: o.opt("managedNetwork")?,
-            ml_flow_tracking_uri: o.opt("mlFlowTrackingUri")?,
-            notebook_info: o.opt("notebookInfo")?,
-            primary_user_assigned_identity: o.opt("primaryUserAssignedIdentity")?,
-            private_endpoint_connections: o.opt("privateEndpointConnections")?,
-            private_link_count: o.opt("privateLinkCount")?,
-            provision_network_now: o.opt("provisionNetworkNow")?,
-            provisioning_state: o.opt("provisioningState")?,
-            public_network_access: o.opt("publicNetworkAccess")?,
-            serverless_compute_settings: o.opt("serverlessComputeSettings")?,
-            service_managed_resources_settings: o
-                .opt("serviceManagedResourcesSettings")?,
-            service_provisioned_resource_group: o
-                .opt("serviceProvisionedResourceGroup")?,
-            shared_private_link_resources: o.opt("sharedPrivateLinkResources")?,
-            storage_account: o.opt("storageAccount")?,
-            storage_hns_enabled: o.opt("storageHnsEnabled")?,
-            system_datastores_auth_mode: o.opt("systemDatastoresAuthMode")?,
-            tenant_id: o.opt("tenantId")?,
-            v1_legacy_mode: o.opt("v1LegacyMode")?,
-            workspace_hub_config: o.opt("workspaceHubConfig")?,
-            workspace_id: o.opt("workspaceId")?,
+            allow_public_access_when_behind_vnet: f_allow_public_access_when_behind_vnet,
+            application_insights: f_application_insights,
+            associated_workspaces: f_associated_workspaces,
+            container_registry: f_container_registry,
+            description: f_description,
+            discovery_url: f_discovery_url,
+            enable_data_isolation: f_enable_data_isolation,
+            enable_service_side_cmk_encryption: f_enable_service_side_cmk_encryption,
+            encryption: f_encryption,
+            feature_store_settings: f_feature_store_settings,
+            friendly_name: f_friendly_name,
+            hbi_workspace: f_hbi_workspace,
+            hub_resource_id: f_hub_resource_id,
+            image_build_compute: f_image_build_compute,
+            key_vault: f_key_vault,
+            managed_network: f_managed_network,
+            ml_flow_tracking_uri: f_ml_flow_tracking_uri,
+            notebook_info: f_notebook_info,
+            primary_user_assigned_identity: f_primary_user_assigned_identity,
+            private_endpoint_connections: f_private_endpoint_connections,
+            private_link_count: f_private_link_count,
+            provision_network_now: f_provision_network_now,
+            provisioning_state: f_provisioning_state,
+            public_network_access: f_public_network_access,
+            serverless_compute_settings: f_serverless_compute_settings,
+            service_managed_resources_settings: f_service_managed_resources_settings,
+            service_provisioned_resource_group: f_service_provisioned_resource_group,
+            shared_private_link_resources: f_shared_private_link_resources,
+            storage_account: f_storage_account,
+            storage_hns_enabled: f_storage_hns_enabled,
+            system_datastores_auth_mode: f_system_datastores_auth_mode,
+            tenant_id: f_tenant_id,
+            v1_legacy_mode: f_v1_legacy_mode,
+            workspace_hub_config: f_workspace_hub_config,
+            workspace_id: f_workspace_id,
             extra: o.finish(),
         })
     }
@@ -37195,23 +46563,94 @@ pub struct WorkspacePropertiesUpdateParameters {
 impl Json for WorkspacePropertiesUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_application_insights = None;
+        let mut f_container_registry = None;
+        let mut f_description = None;
+        let mut f_enable_data_isolation = None;
+        let mut f_encryption = None;
+        let mut f_feature_store_settings = None;
+        let mut f_friendly_name = None;
+        let mut f_image_build_compute = None;
+        let mut f_managed_network = None;
+        let mut f_primary_user_assigned_identity = None;
+        let mut f_public_network_access = None;
+        let mut f_serverless_compute_settings = None;
+        let mut f_service_managed_resources_settings = None;
+        let mut f_system_datastores_auth_mode = None;
+        let mut f_v1_legacy_mode = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "applicationInsights" => {
+                    f_application_insights = ObjReader::field("applicationInsights", v)?;
+                }
+                "containerRegistry" => {
+                    f_container_registry = ObjReader::field("containerRegistry", v)?;
+                }
+                "description" => f_description = ObjReader::field("description", v)?,
+                "enableDataIsolation" => {
+                    f_enable_data_isolation = ObjReader::field("enableDataIsolation", v)?;
+                }
+                "encryption" => f_encryption = ObjReader::field("encryption", v)?,
+                "featureStoreSettings" => {
+                    f_feature_store_settings = ObjReader::field(
+                        "featureStoreSettings",
+                        v,
+                    )?;
+                }
+                "friendlyName" => f_friendly_name = ObjReader::field("friendlyName", v)?,
+                "imageBuildCompute" => {
+                    f_image_build_compute = ObjReader::field("imageBuildCompute", v)?;
+                }
+                "managedNetwork" => {
+                    f_managed_network = ObjReader::field("managedNetwork", v)?;
+                }
+                "primaryUserAssignedIdentity" => {
+                    f_primary_user_assigned_identity = ObjReader::field(
+                        "primaryUserAssignedIdentity",
+                        v,
+                    )?;
+                }
+                "publicNetworkAccess" => {
+                    f_public_network_access = ObjReader::field("publicNetworkAccess", v)?;
+                }
+                "serverlessComputeSettings" => {
+                    f_serverless_compute_settings = ObjReader::field(
+                        "serverlessComputeSettings",
+                        v,
+                    )?;
+                }
+                "serviceManagedResourcesSettings" => {
+                    f_service_managed_resources_settings = ObjReader::field(
+                        "serviceManagedResourcesSettings",
+                        v,
+                    )?;
+                }
+                "systemDatastoresAuthMode" => {
+                    f_system_datastores_auth_mode = ObjReader::field(
+                        "systemDatastoresAuthMode",
+                        v,
+                    )?;
+                }
+                "v1LegacyMode" => f_v1_legacy_mode = ObjReader::field("v1LegacyMode", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            application_insights: o.opt("applicationInsights")?,
-            container_registry: o.opt("containerRegistry")?,
-            description: o.opt("description")?,
-            enable_data_isolation: o.opt("enableDataIsolation")?,
-            encryption: o.opt("encryption")?,
-            feature_store_settings: o.opt("featureStoreSettings")?,
-            friendly_name: o.opt("friendlyName")?,
-            image_build_compute: o.opt("imageBuildCompute")?,
-            managed_network: o.opt("managedNetwork")?,
-            primary_user_assigned_identity: o.opt("primaryUserAssignedIdentity")?,
-            public_network_access: o.opt("publicNetworkAccess")?,
-            serverless_compute_settings: o.opt("serverlessComputeSettings")?,
-            service_managed_resources_settings: o
-                .opt("serviceManagedResourcesSettings")?,
-            system_datastores_auth_mode: o.opt("systemDatastoresAuthMode")?,
-            v1_legacy_mode: o.opt("v1LegacyMode")?,
+            application_insights: f_application_insights,
+            container_registry: f_container_registry,
+            description: f_description,
+            enable_data_isolation: f_enable_data_isolation,
+            encryption: f_encryption,
+            feature_store_settings: f_feature_store_settings,
+            friendly_name: f_friendly_name,
+            image_build_compute: f_image_build_compute,
+            managed_network: f_managed_network,
+            primary_user_assigned_identity: f_primary_user_assigned_identity,
+            public_network_access: f_public_network_access,
+            serverless_compute_settings: f_serverless_compute_settings,
+            service_managed_resources_settings: f_service_managed_resources_settings,
+            system_datastores_auth_mode: f_system_datastores_auth_mode,
+            v1_legacy_mode: f_v1_legacy_mode,
             extra: o.finish(),
         })
     }
@@ -37260,11 +46699,24 @@ pub struct WorkspaceUpdateParameters {
 impl Json for WorkspaceUpdateParameters {
     fn from_json(v: Value) -> Result<Self, DecodeError> {
         let mut o = ObjReader::new(v)?;
+        let mut f_identity = None;
+        let mut f_properties = None;
+        let mut f_sku = None;
+        let mut f_tags = None;
+        while let Some((k, v)) = o.next_entry() {
+            match k.as_str() {
+                "identity" => f_identity = ObjReader::field("identity", v)?,
+                "properties" => f_properties = ObjReader::field("properties", v)?,
+                "sku" => f_sku = ObjReader::field("sku", v)?,
+                "tags" => f_tags = ObjReader::field("tags", v)?,
+                _ => o.unknown(k, v),
+            }
+        }
         Ok(Self {
-            identity: o.opt("identity")?,
-            properties: o.opt("properties")?,
-            sku: o.opt("sku")?,
-            tags: o.opt("tags")?,
+            identity: f_identity,
+            properties: f_properties,
+            sku: f_sku,
+            tags: f_tags,
             extra: o.finish(),
         })
     }
