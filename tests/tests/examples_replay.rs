@@ -28,13 +28,13 @@ use serde_json::Value;
 async fn call(version: &str, base: &str, op: &str, params: &Value) -> Result<Reply, String> {
     match version {
         "2023-04-01" => {
-            let c = azml::v2023_04_01::Client::new(base, Pipeline::new());
+            let c = azml::v2023_04_01::Client::with_endpoint(base, Pipeline::new());
             let mut slot = None;
             let reply = azml::v2023_04_01::dispatch::call(&c, op, params, &mut slot)?.await;
             reply
         }
         "2023-10-01" => {
-            let c = azml::v2023_10_01::Client::new(base, Pipeline::new());
+            let c = azml::v2023_10_01::Client::with_endpoint(base, Pipeline::new());
             let mut slot = None;
             let reply = azml::v2023_10_01::dispatch::call(&c, op, params, &mut slot)?.await;
             reply
