@@ -149,7 +149,7 @@ pub fn emit(
                 let doc = op
                     .params
                     .iter()
-                    .find(|p| p.rust == name.to_string() || snake(&p.wire) == name.to_string())
+                    .find(|p| *name == p.rust || *name == snake(&p.wire))
                     .and_then(|p| p.doc.clone())
                     .map(|d| format!(" {}", crate::emit_models::escape_doc(&d)))
                     .unwrap_or_else(|| format!(" `{name}`"));
