@@ -43,6 +43,8 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
     crate::emit_calls::rewrite(api, &mut parsed)?;
     let wrappers = lro_wrappers(api, &module, &parsed)?;
     let pagers = pager_wrappers(api, &module, &parsed)?;
+    let groups = group_clients(api, &module, &parsed, wrappers.iter().chain(&pagers))?;
+    crate::emit_groups::rename_constructor(&mut parsed);
     Ok(quote! {
         #![allow(clippy::all, missing_docs, unused_imports, mismatched_lifetime_syntaxes)]
         #parsed
@@ -72,7 +74,57 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
                 &self.inner
             }
         }
+
+        #groups
     })
+}
+
+/// The group clients ([`crate::emit_groups`]) over the flat methods: progenitor's and the
+/// poller/pager `wrappers`.
+fn group_clients<'w>(
+    api: &Api,
+    module: &str,
+    parsed: &syn::File,
+    wrappers: impl Iterator<Item = &'w TokenStream>,
+) -> Result<TokenStream, Error> {
+    let mut all = methods(parsed);
+    for w in wrappers {
+        let f: syn::ImplItemFn = syn::parse2(w.clone())
+            .map_err(|e| Error::new(format!("internal: wrapper does not parse: {e}")))?;
+        all.insert(f.sig.ident.to_string(), f);
+    }
+    let mut pagers = std::collections::BTreeMap::new();
+    for op in api
+        .operations
+        .iter()
+        .filter(|o| o.pageable.is_some() && o.lro.is_none())
+    {
+        let pageable = op.pageable.as_ref().expect("filtered");
+        let item_name = pageable.item_name.clone();
+        let next = match &pageable.next_link {
+            Some(n) => quote!(Some(#n)),
+            None => quote!(None),
+        };
+        let first_page = match first_page_parts(api, op, pageable) {
+            Some((items, next_link)) => {
+                quote!(Ok(crate::pager::Page { items: #items, next_link: #next_link }))
+            }
+            None => {
+                quote!(crate::pager::Page::from_json(crate::json::Json::to_json(&page), #item_name, #next))
+            }
+        };
+        pagers.insert(
+            op.id.clone(),
+            crate::emit_groups::PagerParts {
+                first: format_ident!("{}", openapi::progenitor_id(op)),
+                item: page_item(api, op, module),
+                item_name,
+                next,
+                first_page,
+            },
+        );
+    }
+    crate::emit_groups::emit(api, &all, &pagers)
 }
 
 /// Progenitor's inherent `Client` methods by name (trait impls skipped).
@@ -379,6 +431,7 @@ pub fn emit_versions(modules: &[(String, String)]) -> TokenStream {
                 operations: #id::OPERATIONS,
                 definitions: #id::models::DEFINITIONS,
                 roundtrip: #id::models::__roundtrip,
+                #[cfg(feature = "testing")]
                 replay: #id::dispatch::replay,
             },
         }

@@ -7,7 +7,8 @@
 //!   `parameters` object of a spec example, keyed by wire name — and returns the status and
 //!   the body decoded as the operation's declared response type and encoded again.
 //!   Long-running operations call `<op>_initial`, so nothing polls. The example-replay tests
-//!   use it; it is `#[doc(hidden)]`.
+//!   and the `testing` fake use it; it is `#[doc(hidden)]` and compiled only with the cargo
+//!   feature `testing` (off by default), so users' default builds carry no test-only table.
 //!
 //! `call` is a plain function returning a boxed future built by two generic helpers, not an
 //! `async` block per operation: that keeps its compile cost small (one `async` coroutine per
@@ -190,9 +191,12 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
         #![allow(clippy::all, unused_imports)]
         //! Operation tables keyed by progenitor's operation id: the read-only shape of each
         //! request body (used by the generated methods) and a JSON-parameter dispatcher (used by the
-        //! example-replay tests). Generated; not part of the public API.
+        //! example-replay tests, feature `testing`). Generated; not part of the public API.
+        #[cfg(feature = "testing")]
         use crate::json::dispatch::{drive_raw, drive_typed, hold, opt, opt_str, req, req_str, Call, Slot};
+        #[cfg(feature = "testing")]
         use serde_json::Value;
+        #[cfg(feature = "testing")]
         use super::Client;
 
         /// Where the read-only properties of an operation's request body are.
@@ -205,8 +209,9 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
 
         /// [`call`] on a fresh client for `base`, owning its arguments (the version registry's
         /// `replay`).
+        #[cfg(feature = "testing")]
         pub fn replay(base: &str, operation_id: &str, p: Value) -> Call<'static> {
-            let c = Client::new(base, crate::runtime::Pipeline::new());
+            let c = Client::with_endpoint(base, crate::runtime::Pipeline::new());
             let operation_id = operation_id.to_string();
             Box::pin(async move {
                 let mut slot = None;
@@ -219,6 +224,7 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
         /// operations) with parameters keyed by wire name, as in a spec example's
         /// `parameters`; `slot` holds the decoded arguments the call borrows. The future
         /// yields the status and the decoded-and-re-encoded body.
+        #[cfg(feature = "testing")]
         pub fn call<'a>(c: &'a Client, operation_id: &str, p: &'a Value, slot: &'a mut Slot) -> Result<Call<'a>, String> {
             Ok(match operation_id {
                 #(#arms)*

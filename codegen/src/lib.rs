@@ -12,6 +12,7 @@ pub mod diff;
 pub mod emit_calls;
 pub mod emit_client;
 pub mod emit_dispatch;
+pub mod emit_groups;
 pub mod emit_models;
 pub mod format;
 pub mod guard;

@@ -25,6 +25,7 @@ pub const VERSIONS: &[crate::VersionInfo] = &[
         operations: v2023_04_01::OPERATIONS,
         definitions: v2023_04_01::models::DEFINITIONS,
         roundtrip: v2023_04_01::models::__roundtrip,
+        #[cfg(feature = "testing")]
         replay: v2023_04_01::dispatch::replay,
     },
     #[cfg(any(feature = "all-versions", feature = "v2023_10_01"))]
@@ -34,6 +35,7 @@ pub const VERSIONS: &[crate::VersionInfo] = &[
         operations: v2023_10_01::OPERATIONS,
         definitions: v2023_10_01::models::DEFINITIONS,
         roundtrip: v2023_10_01::models::__roundtrip,
+        #[cfg(feature = "testing")]
         replay: v2023_10_01::dispatch::replay,
     },
     #[cfg(any(feature = "all-versions", feature = "v2025_12_01"))]
@@ -43,6 +45,7 @@ pub const VERSIONS: &[crate::VersionInfo] = &[
         operations: v2025_12_01::OPERATIONS,
         definitions: v2025_12_01::models::DEFINITIONS,
         roundtrip: v2025_12_01::models::__roundtrip,
+        #[cfg(feature = "testing")]
         replay: v2025_12_01::dispatch::replay,
     },
 ];

@@ -1,11 +1,10 @@
-//! Feature `azure-core`: an `azure_core` credential (here a test implementation of its
-//! `TokenCredential` trait, as `azure_identity`'s credentials are) drives azml's pipeline:
+//! An `azure_core` credential (here a test implementation of its `TokenCredential` trait,
+//! as `azure_identity`'s credentials are) drives azml's pipeline with no adapter:
 //! its token reaches ARM, it is asked for the ARM scope, and azml's cache applies.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use azml::azure_core_adapter::AzureCoreCredential;
 use azml::runtime::Pipeline;
 use azml::v2023_04_01::Client;
 use azml_tests::mock::{MockArm, Response};
@@ -52,7 +51,7 @@ async fn azure_core_credentials_authenticate_the_client() {
     let pipeline = Pipeline::builder()
         .endpoint(&mock.base)
         .scope("https://management.azure.com/.default")
-        .credential(Arc::new(AzureCoreCredential::new(identity.clone())))
+        .credential(identity.clone())
         .build()
         .unwrap();
     let client = Client::with_pipeline(pipeline);

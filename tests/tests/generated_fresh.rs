@@ -47,6 +47,41 @@ fn generated_code_is_fresh() {
     );
 }
 
+/// `generated/` holds only generated code plus its thin hand-written `lib.rs`; the runtime
+/// lives in `runtime/` (crate `azml-runtime`).
+#[test]
+fn generated_src_holds_only_generated_code() {
+    let root = repo_root();
+    let generated: BTreeSet<String> = azml_codegen::generate(&config(), &spec_root())
+        .unwrap()
+        .into_iter()
+        .map(|f| f.path)
+        .collect();
+    let mut hand_written = Vec::new();
+    let mut stack = vec![root.join("generated/src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let rel = p
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if rel != "generated/src/lib.rs" && !generated.contains(&rel) {
+                hand_written.push(rel);
+            }
+        }
+    }
+    assert!(
+        hand_written.is_empty(),
+        "hand-written code belongs in runtime/ (azml-runtime): {hand_written:?}"
+    );
+}
+
 #[test]
 fn generation_is_deterministic_and_headed() {
     let a = azml_codegen::generate(&config(), &spec_root()).unwrap();

@@ -13,7 +13,7 @@ use serde_json::json;
 const WS: &str = "/subscriptions/sub1/resourceGroups/rg1/providers/Microsoft.MachineLearningServices/workspaces/ws1";
 
 fn client(mock: &MockArm) -> Client {
-    Client::new(
+    Client::with_endpoint(
         &mock.base,
         Pipeline::new().with_poll_interval(Duration::from_millis(5)),
     )
@@ -324,7 +324,7 @@ async fn retry_after_sets_the_poll_interval() {
             .header("retry-after", "0"),
     })
     .await;
-    let slow = Client::new(
+    let slow = Client::with_endpoint(
         &mock.base,
         Pipeline::new().with_poll_interval(Duration::from_secs(3600)),
     );

@@ -14,7 +14,7 @@ const WS: &str = "/subscriptions/sub1/resourceGroups/rg1/providers/Microsoft.Mac
 const UAI: &str = "/subscriptions/sub1/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1";
 
 fn client(mock: &MockArm) -> Client {
-    Client::new(
+    Client::with_endpoint(
         &mock.base,
         Pipeline::new().with_poll_interval(Duration::from_millis(5)),
     )

@@ -19,7 +19,7 @@ const WS: &str =
     "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws1";
 
 fn client(mock: &MockArm) -> Client {
-    Client::new(&mock.base, Pipeline::new())
+    Client::with_endpoint(&mock.base, Pipeline::new())
 }
 
 fn future_compute(name: &str) -> Value {

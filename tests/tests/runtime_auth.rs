@@ -217,7 +217,7 @@ async fn token_goes_only_to_the_configured_https_endpoint() {
         .credential(credential(&arm))
         .build()
         .unwrap();
-    let c = Client::new(&other.base, pipeline);
+    let c = Client::with_endpoint(&other.base, pipeline);
     let err: azml::Error = c.workspaces_get("s", "rg", "ws1").await.unwrap_err();
     assert!(matches!(err, azml::Error::Refused(_)), "{err:?}");
     // Both hosts are 127.0.0.1: only the ports tell them apart, so the message has them.

@@ -214,8 +214,9 @@ async fn plain_lro_pager_and_token_calls_return_the_same_error_type() {
         Secret::new("s3cret"),
     ));
     let token: Error = credential
-        .get_token(&["https://management.azure.com/.default"])
+        .get_token(&["https://management.azure.com/.default"], None)
         .await
+        .map_err(Error::from)
         .unwrap_err();
     let Error::Authentication(a) = &token else {
         panic!("expected an authentication error, got {token:?}")

@@ -61,8 +61,9 @@ async fn token_endpoint_redirect_is_not_followed() {
         .await;
         let credential = ClientSecretCredential::new(&idp.base, "t", "c", Secret::new(PASSWORD));
         let err = credential
-            .get_token(&["https://management.azure.com/.default"])
+            .get_token(&["https://management.azure.com/.default"], None)
             .await
+            .map_err(Error::from)
             .unwrap_err();
         assert_redirect(&err, status, &other);
         assert_eq!(
@@ -168,8 +169,9 @@ async fn plain_http_authority_host_is_refused_before_any_request() {
         Secret::new(PASSWORD),
     ));
     let err = credential
-        .get_token(&["https://management.azure.com/.default"])
+        .get_token(&["https://management.azure.com/.default"], None)
         .await
+        .map_err(Error::from)
         .unwrap_err();
     let Error::Refused(r) = &err else {
         panic!("expected a refusal, got {err:?}")

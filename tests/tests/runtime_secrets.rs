@@ -96,14 +96,15 @@ async fn no_secret_in_logs_debug_or_errors() {
         .await
         .unwrap_err();
     seen.push(format!("{err} {err:?}"));
-    let refused: azml::Error = Client::new("https://elsewhere.example.com", pipeline.clone())
-        .workspaces_get("s", "rg", "ws1")
-        .await
-        .unwrap_err();
+    let refused: azml::Error =
+        Client::with_endpoint("https://elsewhere.example.com", pipeline.clone())
+            .workspaces_get("s", "rg", "ws1")
+            .await
+            .unwrap_err();
     seen.push(format!("{refused} {refused:?}"));
     seen.push(format!(
         "{credential:?} {pipeline:?} {client:?} {:?}",
-        credential.get_token(&["x/.default"]).await.unwrap()
+        credential.get_token(&["x/.default"], None).await.unwrap()
     ));
 
     // The token really was used, so its absence below means something.
@@ -148,8 +149,9 @@ async fn no_secret_across_redirects_and_timeouts() {
     })
     .await;
     let err = ClientSecretCredential::new(&idp.base, "t", "c", Secret::new(CLIENT_SECRET))
-        .get_token(&["x/.default"])
+        .get_token(&["x/.default"], None)
         .await
+        .map_err(azml::Error::from)
         .unwrap_err();
     seen.push(format!("{err} {err:?}"));
 

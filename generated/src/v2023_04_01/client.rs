@@ -57,12 +57,8 @@ pub struct Client {
     pub(crate) inner: crate::runtime::Pipeline,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::runtime::Pipeline) -> Self {
+    /// A client for `baseurl` (a fake ARM in tests) over `inner`; the token, if any, goes only to `inner`'s endpoint.
+    pub fn with_endpoint(baseurl: &str, inner: crate::runtime::Pipeline) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(120u64);
@@ -12626,4 +12622,5468 @@ impl Client {
     pub fn pipeline(&self) -> &crate::runtime::Pipeline {
         &self.inner
     }
+}
+impl Client {
+    /// A client for `subscription_id`, authenticated by `credential` (any
+    /// `azure_core` credential: `azure_identity`'s, or azml's
+    /// [`crate::auth::ClientSecretCredential`]); `options` default to the public
+    /// cloud. Fails on a bad endpoint or application id.
+    pub fn new(
+        credential: std::sync::Arc<dyn crate::auth::TokenCredential>,
+        subscription_id: &str,
+        options: Option<crate::ClientOptions>,
+    ) -> Result<Self, crate::Error> {
+        let pipeline = options
+            .unwrap_or_default()
+            .into_pipeline(Some(credential), subscription_id)?;
+        Ok(Self::with_pipeline(pipeline))
+    }
+    /// The subscription every group method addresses.
+    pub fn subscription_id(&self) -> &str {
+        self.inner.subscription_id()
+    }
+    /// Resumes a long-running operation from its [`crate::lro::Poller::resume_token`]
+    /// on this client's endpoint and pipeline; the result type is the one of the
+    /// operation that made the token (inferred where the poller is awaited).
+    pub fn resume_poller<T: crate::json::Json>(
+        &self,
+        token: &str,
+    ) -> Result<crate::lro::Poller<T>, crate::Error> {
+        crate::lro::Poller::resume(self.inner.clone(), &self.baseurl, token)
+    }
+    /// The `BatchDeployments` operations.
+    pub fn batch_deployments(&self) -> BatchDeploymentsClient<'_> {
+        BatchDeploymentsClient {
+            client: self,
+        }
+    }
+    /// The `BatchEndpoints` operations.
+    pub fn batch_endpoints(&self) -> BatchEndpointsClient<'_> {
+        BatchEndpointsClient {
+            client: self,
+        }
+    }
+    /// The `CodeContainers` operations.
+    pub fn code_containers(&self) -> CodeContainersClient<'_> {
+        CodeContainersClient {
+            client: self,
+        }
+    }
+    /// The `CodeVersions` operations.
+    pub fn code_versions(&self) -> CodeVersionsClient<'_> {
+        CodeVersionsClient { client: self }
+    }
+    /// The `ComponentContainers` operations.
+    pub fn component_containers(&self) -> ComponentContainersClient<'_> {
+        ComponentContainersClient {
+            client: self,
+        }
+    }
+    /// The `ComponentVersions` operations.
+    pub fn component_versions(&self) -> ComponentVersionsClient<'_> {
+        ComponentVersionsClient {
+            client: self,
+        }
+    }
+    /// The `Compute` operations.
+    pub fn compute(&self) -> ComputeClient<'_> {
+        ComputeClient { client: self }
+    }
+    /// The `DataContainers` operations.
+    pub fn data_containers(&self) -> DataContainersClient<'_> {
+        DataContainersClient {
+            client: self,
+        }
+    }
+    /// The `DataVersions` operations.
+    pub fn data_versions(&self) -> DataVersionsClient<'_> {
+        DataVersionsClient { client: self }
+    }
+    /// The `Datastores` operations.
+    pub fn datastores(&self) -> DatastoresClient<'_> {
+        DatastoresClient { client: self }
+    }
+    /// The `EnvironmentContainers` operations.
+    pub fn environment_containers(&self) -> EnvironmentContainersClient<'_> {
+        EnvironmentContainersClient {
+            client: self,
+        }
+    }
+    /// The `EnvironmentVersions` operations.
+    pub fn environment_versions(&self) -> EnvironmentVersionsClient<'_> {
+        EnvironmentVersionsClient {
+            client: self,
+        }
+    }
+    /// The `Jobs` operations.
+    pub fn jobs(&self) -> JobsClient<'_> {
+        JobsClient { client: self }
+    }
+    /// The `ModelContainers` operations.
+    pub fn model_containers(&self) -> ModelContainersClient<'_> {
+        ModelContainersClient {
+            client: self,
+        }
+    }
+    /// The `ModelVersions` operations.
+    pub fn model_versions(&self) -> ModelVersionsClient<'_> {
+        ModelVersionsClient {
+            client: self,
+        }
+    }
+    /// The `OnlineDeployments` operations.
+    pub fn online_deployments(&self) -> OnlineDeploymentsClient<'_> {
+        OnlineDeploymentsClient {
+            client: self,
+        }
+    }
+    /// The `OnlineEndpoints` operations.
+    pub fn online_endpoints(&self) -> OnlineEndpointsClient<'_> {
+        OnlineEndpointsClient {
+            client: self,
+        }
+    }
+    /// The `Operations` operations.
+    pub fn operations(&self) -> OperationsClient<'_> {
+        OperationsClient { client: self }
+    }
+    /// The `PrivateEndpointConnections` operations.
+    pub fn private_endpoint_connections(&self) -> PrivateEndpointConnectionsClient<'_> {
+        PrivateEndpointConnectionsClient {
+            client: self,
+        }
+    }
+    /// The `PrivateLinkResources` operations.
+    pub fn private_link_resources(&self) -> PrivateLinkResourcesClient<'_> {
+        PrivateLinkResourcesClient {
+            client: self,
+        }
+    }
+    /// The `Quotas` operations.
+    pub fn quotas(&self) -> QuotasClient<'_> {
+        QuotasClient { client: self }
+    }
+    /// The `Registries` operations.
+    pub fn registries(&self) -> RegistriesClient<'_> {
+        RegistriesClient { client: self }
+    }
+    /// The `RegistryCodeContainers` operations.
+    pub fn registry_code_containers(&self) -> RegistryCodeContainersClient<'_> {
+        RegistryCodeContainersClient {
+            client: self,
+        }
+    }
+    /// The `RegistryCodeVersions` operations.
+    pub fn registry_code_versions(&self) -> RegistryCodeVersionsClient<'_> {
+        RegistryCodeVersionsClient {
+            client: self,
+        }
+    }
+    /// The `RegistryComponentContainers` operations.
+    pub fn registry_component_containers(
+        &self,
+    ) -> RegistryComponentContainersClient<'_> {
+        RegistryComponentContainersClient {
+            client: self,
+        }
+    }
+    /// The `RegistryComponentVersions` operations.
+    pub fn registry_component_versions(&self) -> RegistryComponentVersionsClient<'_> {
+        RegistryComponentVersionsClient {
+            client: self,
+        }
+    }
+    /// The `RegistryDataContainers` operations.
+    pub fn registry_data_containers(&self) -> RegistryDataContainersClient<'_> {
+        RegistryDataContainersClient {
+            client: self,
+        }
+    }
+    /// The `RegistryDataVersions` operations.
+    pub fn registry_data_versions(&self) -> RegistryDataVersionsClient<'_> {
+        RegistryDataVersionsClient {
+            client: self,
+        }
+    }
+    /// The `RegistryEnvironmentContainers` operations.
+    pub fn registry_environment_containers(
+        &self,
+    ) -> RegistryEnvironmentContainersClient<'_> {
+        RegistryEnvironmentContainersClient {
+            client: self,
+        }
+    }
+    /// The `RegistryEnvironmentVersions` operations.
+    pub fn registry_environment_versions(
+        &self,
+    ) -> RegistryEnvironmentVersionsClient<'_> {
+        RegistryEnvironmentVersionsClient {
+            client: self,
+        }
+    }
+    /// The `RegistryModelContainers` operations.
+    pub fn registry_model_containers(&self) -> RegistryModelContainersClient<'_> {
+        RegistryModelContainersClient {
+            client: self,
+        }
+    }
+    /// The `RegistryModelVersions` operations.
+    pub fn registry_model_versions(&self) -> RegistryModelVersionsClient<'_> {
+        RegistryModelVersionsClient {
+            client: self,
+        }
+    }
+    /// The `Schedules` operations.
+    pub fn schedules(&self) -> SchedulesClient<'_> {
+        SchedulesClient { client: self }
+    }
+    /// The `Usages` operations.
+    pub fn usages(&self) -> UsagesClient<'_> {
+        UsagesClient { client: self }
+    }
+    /// The `VirtualMachineSizes` operations.
+    pub fn virtual_machine_sizes(&self) -> VirtualMachineSizesClient<'_> {
+        VirtualMachineSizesClient {
+            client: self,
+        }
+    }
+    /// The `WorkspaceConnections` operations.
+    pub fn workspace_connections(&self) -> WorkspaceConnectionsClient<'_> {
+        WorkspaceConnectionsClient {
+            client: self,
+        }
+    }
+    /// The `WorkspaceFeatures` operations.
+    pub fn workspace_features(&self) -> WorkspaceFeaturesClient<'_> {
+        WorkspaceFeaturesClient {
+            client: self,
+        }
+    }
+    /// The `Workspaces` operations.
+    pub fn workspaces(&self) -> WorkspacesClient<'_> {
+        WorkspacesClient { client: self }
+    }
+}
+/// The `BatchDeployments_*` operations of the spec; from [`Client::batch_deployments`].
+#[derive(Clone, Copy, Debug)]
+pub struct BatchDeploymentsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> BatchDeploymentsClient<'a> {
+    /// `BatchDeployments_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}/deployments`); see [`Client::batch_deployments_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        endpoint_name: &str,
+        options: Option<BatchDeploymentsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::BatchDeploymentTrackedResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let endpoint_name = endpoint_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .batch_deployments_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        &endpoint_name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.top,
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `BatchDeployments_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}/deployments/{deploymentName}`); see [`Client::batch_deployments_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.batch_deployments_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            deployment_name,
+        )
+    }
+    /// `BatchDeployments_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}/deployments/{deploymentName}`); see [`Client::batch_deployments_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::BatchDeploymentTrackedResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.batch_deployments_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            deployment_name,
+        )
+    }
+    /// `BatchDeployments_Update` (PATCH `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}/deployments/{deploymentName}`); see [`Client::batch_deployments_update`].
+    pub fn update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+        body: &'a crate::v2023_04_01::models::PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<
+                crate::v2023_04_01::models::BatchDeploymentTrackedResource,
+            >,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.batch_deployments_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            deployment_name,
+            body,
+        )
+    }
+    /// `BatchDeployments_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}/deployments/{deploymentName}`); see [`Client::batch_deployments_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+        body: &'a crate::v2023_04_01::models::BatchDeploymentTrackedResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<
+                crate::v2023_04_01::models::BatchDeploymentTrackedResource,
+            >,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.batch_deployments_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            deployment_name,
+            body,
+        )
+    }
+}
+/// The `BatchEndpoints_*` operations of the spec; from [`Client::batch_endpoints`].
+#[derive(Clone, Copy, Debug)]
+pub struct BatchEndpointsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> BatchEndpointsClient<'a> {
+    /// `BatchEndpoints_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints`); see [`Client::batch_endpoints_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<BatchEndpointsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::BatchEndpointTrackedResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .batch_endpoints_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.skip.as_deref(),
+                        o.count,
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `BatchEndpoints_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}`); see [`Client::batch_endpoints_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.batch_endpoints_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+        )
+    }
+    /// `BatchEndpoints_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}`); see [`Client::batch_endpoints_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::BatchEndpointTrackedResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.batch_endpoints_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+        )
+    }
+    /// `BatchEndpoints_Update` (PATCH `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}`); see [`Client::batch_endpoints_update`].
+    pub fn update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        body: &'a crate::v2023_04_01::models::PartialMinimalTrackedResourceWithIdentity,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::BatchEndpointTrackedResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.batch_endpoints_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            body,
+        )
+    }
+    /// `BatchEndpoints_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}`); see [`Client::batch_endpoints_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        body: &'a crate::v2023_04_01::models::BatchEndpointTrackedResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::BatchEndpointTrackedResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.batch_endpoints_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            body,
+        )
+    }
+    /// `BatchEndpoints_ListKeys` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/batchEndpoints/{endpointName}/listkeys`); see [`Client::batch_endpoints_list_keys`].
+    pub fn list_keys(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::EndpointAuthKeys>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.batch_endpoints_list_keys(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+        )
+    }
+}
+/// The `CodeContainers_*` operations of the spec; from [`Client::code_containers`].
+#[derive(Clone, Copy, Debug)]
+pub struct CodeContainersClient<'a> {
+    client: &'a Client,
+}
+impl<'a> CodeContainersClient<'a> {
+    /// `CodeContainers_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes`); see [`Client::code_containers_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<CodeContainersListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::CodeContainerResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .code_containers_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.skip.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `CodeContainers_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes/{name}`); see [`Client::code_containers_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.code_containers_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `CodeContainers_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes/{name}`); see [`Client::code_containers_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::CodeContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.code_containers_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `CodeContainers_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes/{name}`); see [`Client::code_containers_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        body: &'a crate::v2023_04_01::models::CodeContainerResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::CodeContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.code_containers_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            body,
+        )
+    }
+}
+/// The `CodeVersions_*` operations of the spec; from [`Client::code_versions`].
+#[derive(Clone, Copy, Debug)]
+pub struct CodeVersionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> CodeVersionsClient<'a> {
+    /// `CodeVersions_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes/{name}/versions`); see [`Client::code_versions_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        name: &str,
+        options: Option<CodeVersionsListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::CodeVersionResource> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let name = name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .code_versions_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        &name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.top,
+                        o.hash.as_deref(),
+                        o.hash_version.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `CodeVersions_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes/{name}/versions/{version}`); see [`Client::code_versions_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.code_versions_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+        )
+    }
+    /// `CodeVersions_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes/{name}/versions/{version}`); see [`Client::code_versions_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::CodeVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.code_versions_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+        )
+    }
+    /// `CodeVersions_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes/{name}/versions/{version}`); see [`Client::code_versions_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::CodeVersionResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::CodeVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.code_versions_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+            body,
+        )
+    }
+    /// `CodeVersions_CreateOrGetPendingUpload` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes/{name}/versions/{version}/startPendingUpload`); see [`Client::code_versions_create_or_get_pending_upload`].
+    pub fn create_or_get_pending_upload(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.code_versions_create_or_get_pending_upload(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+            body,
+        )
+    }
+}
+/// The `ComponentContainers_*` operations of the spec; from [`Client::component_containers`].
+#[derive(Clone, Copy, Debug)]
+pub struct ComponentContainersClient<'a> {
+    client: &'a Client,
+}
+impl<'a> ComponentContainersClient<'a> {
+    /// `ComponentContainers_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/components`); see [`Client::component_containers_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<ComponentContainersListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::ComponentContainerResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .component_containers_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.skip.as_deref(),
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `ComponentContainers_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/components/{name}`); see [`Client::component_containers_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.component_containers_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `ComponentContainers_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/components/{name}`); see [`Client::component_containers_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ComponentContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.component_containers_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `ComponentContainers_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/components/{name}`); see [`Client::component_containers_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        body: &'a crate::v2023_04_01::models::ComponentContainerResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ComponentContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.component_containers_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            body,
+        )
+    }
+}
+/// The `ComponentVersions_*` operations of the spec; from [`Client::component_versions`].
+#[derive(Clone, Copy, Debug)]
+pub struct ComponentVersionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> ComponentVersionsClient<'a> {
+    /// `ComponentVersions_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/components/{name}/versions`); see [`Client::component_versions_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        name: &str,
+        options: Option<ComponentVersionsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::ComponentVersionResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let name = name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .component_versions_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        &name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.top,
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `ComponentVersions_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/components/{name}/versions/{version}`); see [`Client::component_versions_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.component_versions_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+        )
+    }
+    /// `ComponentVersions_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/components/{name}/versions/{version}`); see [`Client::component_versions_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ComponentVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.component_versions_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+        )
+    }
+    /// `ComponentVersions_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/components/{name}/versions/{version}`); see [`Client::component_versions_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::ComponentVersionResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ComponentVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.component_versions_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+            body,
+        )
+    }
+}
+/// The `Compute_*` operations of the spec; from [`Client::compute`].
+#[derive(Clone, Copy, Debug)]
+pub struct ComputeClient<'a> {
+    client: &'a Client,
+}
+impl<'a> ComputeClient<'a> {
+    /// `Compute_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes`); see [`Client::compute_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<ComputeListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::ComputeResource> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .compute_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.skip.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `Compute_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}`); see [`Client::compute_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ComputeResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.compute_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            compute_name,
+        )
+    }
+    /// `Compute_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}`); see [`Client::compute_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+        body: &'a crate::v2023_04_01::models::ComputeResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::ComputeResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.compute_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            compute_name,
+            body,
+        )
+    }
+    /// `Compute_Update` (PATCH `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}`); see [`Client::compute_update`].
+    pub fn update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+        body: &'a crate::v2023_04_01::models::ClusterUpdateParameters,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::ComputeResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.compute_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            compute_name,
+            body,
+        )
+    }
+    /// `Compute_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}`); see [`Client::compute_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+        underlying_resource_action: &'a crate::v2023_04_01::models::UnderlyingResourceAction,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.compute_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            compute_name,
+            underlying_resource_action,
+        )
+    }
+    /// `Compute_ListNodes` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}/listNodes`); see [`Client::compute_list_nodes`].
+    pub fn list_nodes(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        compute_name: &str,
+        options: Option<ComputeListNodesOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::AmlComputeNodeInformation,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "nodes",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let compute_name = compute_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "nodes",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .compute_list_nodes_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        &compute_name,
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.nodes.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `Compute_ListKeys` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}/listKeys`); see [`Client::compute_list_keys`].
+    pub fn list_keys(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ComputeSecrets>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.compute_list_keys(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            compute_name,
+        )
+    }
+    /// `Compute_Start` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}/start`); see [`Client::compute_start`].
+    pub fn start(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.compute_start(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            compute_name,
+        )
+    }
+    /// `Compute_Stop` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}/stop`); see [`Client::compute_stop`].
+    pub fn stop(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.compute_stop(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            compute_name,
+        )
+    }
+    /// `Compute_Restart` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}/restart`); see [`Client::compute_restart`].
+    pub fn restart(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        compute_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.compute_restart(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            compute_name,
+        )
+    }
+}
+/// The `DataContainers_*` operations of the spec; from [`Client::data_containers`].
+#[derive(Clone, Copy, Debug)]
+pub struct DataContainersClient<'a> {
+    client: &'a Client,
+}
+impl<'a> DataContainersClient<'a> {
+    /// `DataContainers_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/data`); see [`Client::data_containers_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<DataContainersListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::DataContainerResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .data_containers_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.skip.as_deref(),
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `DataContainers_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/data/{name}`); see [`Client::data_containers_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.data_containers_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `DataContainers_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/data/{name}`); see [`Client::data_containers_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::DataContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.data_containers_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `DataContainers_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/data/{name}`); see [`Client::data_containers_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        body: &'a crate::v2023_04_01::models::DataContainerResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::DataContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.data_containers_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            body,
+        )
+    }
+}
+/// The `DataVersions_*` operations of the spec; from [`Client::data_versions`].
+#[derive(Clone, Copy, Debug)]
+pub struct DataVersionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> DataVersionsClient<'a> {
+    /// `DataVersions_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/data/{name}/versions`); see [`Client::data_versions_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        name: &str,
+        options: Option<DataVersionsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::DataVersionBaseResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let name = name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .data_versions_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        &name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.tags.as_deref(),
+                        o.top,
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `DataVersions_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/data/{name}/versions/{version}`); see [`Client::data_versions_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.data_versions_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+        )
+    }
+    /// `DataVersions_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/data/{name}/versions/{version}`); see [`Client::data_versions_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::DataVersionBaseResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.data_versions_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+        )
+    }
+    /// `DataVersions_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/data/{name}/versions/{version}`); see [`Client::data_versions_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::DataVersionBaseResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::DataVersionBaseResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.data_versions_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+            body,
+        )
+    }
+}
+/// The `Datastores_*` operations of the spec; from [`Client::datastores`].
+#[derive(Clone, Copy, Debug)]
+pub struct DatastoresClient<'a> {
+    client: &'a Client,
+}
+impl<'a> DatastoresClient<'a> {
+    /// `Datastores_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/datastores`); see [`Client::datastores_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<DatastoresListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::DatastoreResource> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .datastores_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.skip.as_deref(),
+                        o.count,
+                        o.is_default,
+                        o.names.as_ref(),
+                        o.order_by.as_deref(),
+                        o.order_by_asc,
+                        o.search_text.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `Datastores_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/datastores/{name}`); see [`Client::datastores_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.datastores_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `Datastores_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/datastores/{name}`); see [`Client::datastores_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::DatastoreResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.datastores_get(c.subscription_id(), resource_group_name, workspace_name, name)
+    }
+    /// `Datastores_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/datastores/{name}`); see [`Client::datastores_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        body: &'a crate::v2023_04_01::models::DatastoreResource,
+        options: Option<DatastoresCreateOrUpdateOptions>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::DatastoreResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        async move {
+            let o = options.unwrap_or_default();
+            c.datastores_create_or_update(
+                    c.subscription_id(),
+                    resource_group_name,
+                    workspace_name,
+                    name,
+                    o.skip_validation,
+                    body,
+                )
+                .await
+        }
+    }
+    /// `Datastores_ListSecrets` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/datastores/{name}/listSecrets`); see [`Client::datastores_list_secrets`].
+    pub fn list_secrets(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::DatastoreSecrets>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.datastores_list_secrets(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+}
+/// The `EnvironmentContainers_*` operations of the spec; from [`Client::environment_containers`].
+#[derive(Clone, Copy, Debug)]
+pub struct EnvironmentContainersClient<'a> {
+    client: &'a Client,
+}
+impl<'a> EnvironmentContainersClient<'a> {
+    /// `EnvironmentContainers_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/environments`); see [`Client::environment_containers_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<EnvironmentContainersListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::EnvironmentContainerResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .environment_containers_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.skip.as_deref(),
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `EnvironmentContainers_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/environments/{name}`); see [`Client::environment_containers_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.environment_containers_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `EnvironmentContainers_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/environments/{name}`); see [`Client::environment_containers_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::EnvironmentContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.environment_containers_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `EnvironmentContainers_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/environments/{name}`); see [`Client::environment_containers_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        body: &'a crate::v2023_04_01::models::EnvironmentContainerResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::EnvironmentContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.environment_containers_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            body,
+        )
+    }
+}
+/// The `EnvironmentVersions_*` operations of the spec; from [`Client::environment_versions`].
+#[derive(Clone, Copy, Debug)]
+pub struct EnvironmentVersionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> EnvironmentVersionsClient<'a> {
+    /// `EnvironmentVersions_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/environments/{name}/versions`); see [`Client::environment_versions_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        name: &str,
+        options: Option<EnvironmentVersionsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::EnvironmentVersionResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let name = name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .environment_versions_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        &name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.top,
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `EnvironmentVersions_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/environments/{name}/versions/{version}`); see [`Client::environment_versions_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.environment_versions_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+        )
+    }
+    /// `EnvironmentVersions_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/environments/{name}/versions/{version}`); see [`Client::environment_versions_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::EnvironmentVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.environment_versions_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+        )
+    }
+    /// `EnvironmentVersions_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/environments/{name}/versions/{version}`); see [`Client::environment_versions_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::EnvironmentVersionResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::EnvironmentVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.environment_versions_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+            body,
+        )
+    }
+}
+/// The `Jobs_*` operations of the spec; from [`Client::jobs`].
+#[derive(Clone, Copy, Debug)]
+pub struct JobsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> JobsClient<'a> {
+    /// `Jobs_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs`); see [`Client::jobs_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<JobsListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::JobBaseResource> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .jobs_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.skip.as_deref(),
+                        o.job_type.as_deref(),
+                        o.list_view_type.as_ref(),
+                        o.tag.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `Jobs_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs/{id}`); see [`Client::jobs_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        id: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.jobs_delete(c.subscription_id(), resource_group_name, workspace_name, id)
+    }
+    /// `Jobs_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs/{id}`); see [`Client::jobs_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        id: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::JobBaseResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.jobs_get(c.subscription_id(), resource_group_name, workspace_name, id)
+    }
+    /// `Jobs_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs/{id}`); see [`Client::jobs_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        id: &'a str,
+        body: &'a crate::v2023_04_01::models::JobBaseResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::JobBaseResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.jobs_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            id,
+            body,
+        )
+    }
+    /// `Jobs_Cancel` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs/{id}/cancel`); see [`Client::jobs_cancel`].
+    pub fn cancel(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        id: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.jobs_cancel(c.subscription_id(), resource_group_name, workspace_name, id)
+    }
+}
+/// The `ModelContainers_*` operations of the spec; from [`Client::model_containers`].
+#[derive(Clone, Copy, Debug)]
+pub struct ModelContainersClient<'a> {
+    client: &'a Client,
+}
+impl<'a> ModelContainersClient<'a> {
+    /// `ModelContainers_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/models`); see [`Client::model_containers_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<ModelContainersListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::ModelContainerResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .model_containers_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.skip.as_deref(),
+                        o.count,
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `ModelContainers_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/models/{name}`); see [`Client::model_containers_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.model_containers_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `ModelContainers_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/models/{name}`); see [`Client::model_containers_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ModelContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.model_containers_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `ModelContainers_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/models/{name}`); see [`Client::model_containers_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        body: &'a crate::v2023_04_01::models::ModelContainerResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ModelContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.model_containers_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            body,
+        )
+    }
+}
+/// The `ModelVersions_*` operations of the spec; from [`Client::model_versions`].
+#[derive(Clone, Copy, Debug)]
+pub struct ModelVersionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> ModelVersionsClient<'a> {
+    /// `ModelVersions_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/models/{name}/versions`); see [`Client::model_versions_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        name: &str,
+        options: Option<ModelVersionsListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::ModelVersionResource> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let name = name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .model_versions_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        &name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.top,
+                        o.description.as_deref(),
+                        o.feed.as_deref(),
+                        o.list_view_type.as_ref(),
+                        o.offset,
+                        o.properties.as_deref(),
+                        o.tags.as_deref(),
+                        o.version.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `ModelVersions_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/models/{name}/versions/{version}`); see [`Client::model_versions_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.model_versions_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+        )
+    }
+    /// `ModelVersions_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/models/{name}/versions/{version}`); see [`Client::model_versions_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ModelVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.model_versions_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+        )
+    }
+    /// `ModelVersions_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/models/{name}/versions/{version}`); see [`Client::model_versions_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::ModelVersionResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ModelVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.model_versions_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            version,
+            body,
+        )
+    }
+}
+/// The `OnlineDeployments_*` operations of the spec; from [`Client::online_deployments`].
+#[derive(Clone, Copy, Debug)]
+pub struct OnlineDeploymentsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> OnlineDeploymentsClient<'a> {
+    /// `OnlineDeployments_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments`); see [`Client::online_deployments_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        endpoint_name: &str,
+        options: Option<OnlineDeploymentsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::OnlineDeploymentTrackedResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let endpoint_name = endpoint_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .online_deployments_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        &endpoint_name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.top,
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `OnlineDeployments_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments/{deploymentName}`); see [`Client::online_deployments_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_deployments_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            deployment_name,
+        )
+    }
+    /// `OnlineDeployments_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments/{deploymentName}`); see [`Client::online_deployments_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::OnlineDeploymentTrackedResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_deployments_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            deployment_name,
+        )
+    }
+    /// `OnlineDeployments_Update` (PATCH `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments/{deploymentName}`); see [`Client::online_deployments_update`].
+    pub fn update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+        body: &'a crate::v2023_04_01::models::PartialMinimalTrackedResourceWithSku,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<
+                crate::v2023_04_01::models::OnlineDeploymentTrackedResource,
+            >,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_deployments_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            deployment_name,
+            body,
+        )
+    }
+    /// `OnlineDeployments_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments/{deploymentName}`); see [`Client::online_deployments_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+        body: &'a crate::v2023_04_01::models::OnlineDeploymentTrackedResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<
+                crate::v2023_04_01::models::OnlineDeploymentTrackedResource,
+            >,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_deployments_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            deployment_name,
+            body,
+        )
+    }
+    /// `OnlineDeployments_GetLogs` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments/{deploymentName}/getLogs`); see [`Client::online_deployments_get_logs`].
+    pub fn get_logs(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        deployment_name: &'a str,
+        body: &'a crate::v2023_04_01::models::DeploymentLogsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::DeploymentLogs>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_deployments_get_logs(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            deployment_name,
+            body,
+        )
+    }
+    /// `OnlineDeployments_ListSkus` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/deployments/{deploymentName}/skus`); see [`Client::online_deployments_list_skus`].
+    pub fn list_skus(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        endpoint_name: &str,
+        deployment_name: &str,
+        options: Option<OnlineDeploymentsListSkusOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::SkuResource> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let endpoint_name = endpoint_name.to_owned();
+        let deployment_name = deployment_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .online_deployments_list_skus_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        &endpoint_name,
+                        &deployment_name,
+                        o.skip.as_deref(),
+                        o.count,
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+}
+/// The `OnlineEndpoints_*` operations of the spec; from [`Client::online_endpoints`].
+#[derive(Clone, Copy, Debug)]
+pub struct OnlineEndpointsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> OnlineEndpointsClient<'a> {
+    /// `OnlineEndpoints_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints`); see [`Client::online_endpoints_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<OnlineEndpointsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::OnlineEndpointTrackedResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .online_endpoints_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.skip.as_deref(),
+                        o.compute_type.as_ref(),
+                        o.count,
+                        o.name.as_deref(),
+                        o.order_by.as_ref(),
+                        o.properties.as_deref(),
+                        o.tags.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `OnlineEndpoints_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}`); see [`Client::online_endpoints_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_endpoints_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+        )
+    }
+    /// `OnlineEndpoints_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}`); see [`Client::online_endpoints_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::OnlineEndpointTrackedResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_endpoints_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+        )
+    }
+    /// `OnlineEndpoints_Update` (PATCH `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}`); see [`Client::online_endpoints_update`].
+    pub fn update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        body: &'a crate::v2023_04_01::models::PartialMinimalTrackedResourceWithIdentity,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<
+                crate::v2023_04_01::models::OnlineEndpointTrackedResource,
+            >,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_endpoints_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            body,
+        )
+    }
+    /// `OnlineEndpoints_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}`); see [`Client::online_endpoints_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        body: &'a crate::v2023_04_01::models::OnlineEndpointTrackedResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<
+                crate::v2023_04_01::models::OnlineEndpointTrackedResource,
+            >,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_endpoints_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            body,
+        )
+    }
+    /// `OnlineEndpoints_ListKeys` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/listKeys`); see [`Client::online_endpoints_list_keys`].
+    pub fn list_keys(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::EndpointAuthKeys>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_endpoints_list_keys(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+        )
+    }
+    /// `OnlineEndpoints_RegenerateKeys` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/regenerateKeys`); see [`Client::online_endpoints_regenerate_keys`].
+    pub fn regenerate_keys(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+        body: &'a crate::v2023_04_01::models::RegenerateEndpointKeysRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_endpoints_regenerate_keys(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+            body,
+        )
+    }
+    /// `OnlineEndpoints_GetToken` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/onlineEndpoints/{endpointName}/token`); see [`Client::online_endpoints_get_token`].
+    pub fn get_token(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        endpoint_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::EndpointAuthToken>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.online_endpoints_get_token(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            endpoint_name,
+        )
+    }
+}
+/// The `Operations_*` operations of the spec; from [`Client::operations`].
+#[derive(Clone, Copy, Debug)]
+pub struct OperationsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> OperationsClient<'a> {
+    /// `Operations_List` (GET `/providers/Microsoft.MachineLearningServices/operations`); see [`Client::operations_list`].
+    pub fn list(
+        &self,
+        options: Option<OperationsListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::AmlOperation> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                None,
+                link,
+            );
+        }
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            None,
+            async move {
+                let page = c.operations_list_first_page().await?.into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: None,
+                })
+            },
+        )
+    }
+}
+/// The `PrivateEndpointConnections_*` operations of the spec; from [`Client::private_endpoint_connections`].
+#[derive(Clone, Copy, Debug)]
+pub struct PrivateEndpointConnectionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> PrivateEndpointConnectionsClient<'a> {
+    /// `PrivateEndpointConnections_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/privateEndpointConnections`); see [`Client::private_endpoint_connections_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<PrivateEndpointConnectionsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::PrivateEndpointConnection,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                None,
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            None,
+            async move {
+                let page = c
+                    .private_endpoint_connections_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: None,
+                })
+            },
+        )
+    }
+    /// `PrivateEndpointConnections_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/privateEndpointConnections/{privateEndpointConnectionName}`); see [`Client::private_endpoint_connections_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        private_endpoint_connection_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::PrivateEndpointConnection>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.private_endpoint_connections_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            private_endpoint_connection_name,
+        )
+    }
+    /// `PrivateEndpointConnections_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/privateEndpointConnections/{privateEndpointConnectionName}`); see [`Client::private_endpoint_connections_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        private_endpoint_connection_name: &'a str,
+        body: &'a crate::v2023_04_01::models::PrivateEndpointConnection,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::PrivateEndpointConnection>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.private_endpoint_connections_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            private_endpoint_connection_name,
+            body,
+        )
+    }
+    /// `PrivateEndpointConnections_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/privateEndpointConnections/{privateEndpointConnectionName}`); see [`Client::private_endpoint_connections_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        private_endpoint_connection_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.private_endpoint_connections_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            private_endpoint_connection_name,
+        )
+    }
+}
+/// The `PrivateLinkResources_*` operations of the spec; from [`Client::private_link_resources`].
+#[derive(Clone, Copy, Debug)]
+pub struct PrivateLinkResourcesClient<'a> {
+    client: &'a Client,
+}
+impl<'a> PrivateLinkResourcesClient<'a> {
+    /// `PrivateLinkResources_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/privateLinkResources`); see [`Client::private_link_resources_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::PrivateLinkResourceListResult>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.private_link_resources_list(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+        )
+    }
+}
+/// The `Quotas_*` operations of the spec; from [`Client::quotas`].
+#[derive(Clone, Copy, Debug)]
+pub struct QuotasClient<'a> {
+    client: &'a Client,
+}
+impl<'a> QuotasClient<'a> {
+    /// `Quotas_Update` (POST `/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/updateQuotas`); see [`Client::quotas_update`].
+    pub fn update(
+        &self,
+        location: &'a str,
+        body: &'a crate::v2023_04_01::models::QuotaUpdateParameters,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::UpdateWorkspaceQuotasResult>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.quotas_update(c.subscription_id(), location, body)
+    }
+    /// `Quotas_List` (GET `/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/quotas`); see [`Client::quotas_list`].
+    pub fn list(
+        &self,
+        location: &str,
+        options: Option<QuotasListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::ResourceQuota> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let location = location.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .quotas_list_first_page(c.subscription_id(), &location)
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+}
+/// The `Registries_*` operations of the spec; from [`Client::registries`].
+#[derive(Clone, Copy, Debug)]
+pub struct RegistriesClient<'a> {
+    client: &'a Client,
+}
+impl<'a> RegistriesClient<'a> {
+    /// `Registries_ListBySubscription` (GET `/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/registries`); see [`Client::registries_list_by_subscription`].
+    pub fn list_by_subscription(
+        &self,
+        options: Option<RegistriesListBySubscriptionOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::RegistryTrackedResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registries_list_by_subscription_first_page(c.subscription_id())
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `Registries_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries`); see [`Client::registries_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        options: Option<RegistriesListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::RegistryTrackedResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registries_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `Registries_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}`); see [`Client::registries_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.registries_delete(c.subscription_id(), resource_group_name, registry_name)
+    }
+    /// `Registries_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}`); see [`Client::registries_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::RegistryTrackedResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registries_get(c.subscription_id(), resource_group_name, registry_name)
+    }
+    /// `Registries_Update` (PATCH `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}`); see [`Client::registries_update`].
+    pub fn update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        body: &'a crate::v2023_04_01::models::PartialRegistryPartialTrackedResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::RegistryTrackedResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registries_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            body,
+        )
+    }
+    /// `Registries_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}`); see [`Client::registries_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        body: &'a crate::v2023_04_01::models::RegistryTrackedResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::RegistryTrackedResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registries_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            body,
+        )
+    }
+    /// `Registries_RemoveRegions` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/removeRegions`); see [`Client::registries_remove_regions`].
+    pub fn remove_regions(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        body: &'a crate::v2023_04_01::models::RegistryTrackedResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<
+                Option<crate::v2023_04_01::models::RegistryTrackedResource>,
+            >,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registries_remove_regions(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            body,
+        )
+    }
+}
+/// The `RegistryCodeContainers_*` operations of the spec; from [`Client::registry_code_containers`].
+#[derive(Clone, Copy, Debug)]
+pub struct RegistryCodeContainersClient<'a> {
+    client: &'a Client,
+}
+impl<'a> RegistryCodeContainersClient<'a> {
+    /// `RegistryCodeContainers_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes`); see [`Client::registry_code_containers_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        registry_name: &str,
+        options: Option<RegistryCodeContainersListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::CodeContainerResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let registry_name = registry_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registry_code_containers_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &registry_name,
+                        o.skip.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `RegistryCodeContainers_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}`); see [`Client::registry_code_containers_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_code_containers_delete(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            code_name,
+        )
+    }
+    /// `RegistryCodeContainers_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}`); see [`Client::registry_code_containers_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::CodeContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_code_containers_get(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            code_name,
+        )
+    }
+    /// `RegistryCodeContainers_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}`); see [`Client::registry_code_containers_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+        body: &'a crate::v2023_04_01::models::CodeContainerResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::CodeContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_code_containers_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            code_name,
+            body,
+        )
+    }
+}
+/// The `RegistryCodeVersions_*` operations of the spec; from [`Client::registry_code_versions`].
+#[derive(Clone, Copy, Debug)]
+pub struct RegistryCodeVersionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> RegistryCodeVersionsClient<'a> {
+    /// `RegistryCodeVersions_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}/versions`); see [`Client::registry_code_versions_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        registry_name: &str,
+        code_name: &str,
+        options: Option<RegistryCodeVersionsListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::CodeVersionResource> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let registry_name = registry_name.to_owned();
+        let code_name = code_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registry_code_versions_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &registry_name,
+                        &code_name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.top,
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `RegistryCodeVersions_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}/versions/{version}`); see [`Client::registry_code_versions_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_code_versions_delete(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            code_name,
+            version,
+        )
+    }
+    /// `RegistryCodeVersions_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}/versions/{version}`); see [`Client::registry_code_versions_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::CodeVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_code_versions_get(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            code_name,
+            version,
+        )
+    }
+    /// `RegistryCodeVersions_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}/versions/{version}`); see [`Client::registry_code_versions_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::CodeVersionResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::CodeVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_code_versions_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            code_name,
+            version,
+            body,
+        )
+    }
+    /// `RegistryCodeVersions_CreateOrGetPendingUpload` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/codes/{codeName}/versions/{version}/startPendingUpload`); see [`Client::registry_code_versions_create_or_get_pending_upload`].
+    pub fn create_or_get_pending_upload(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        code_name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_code_versions_create_or_get_pending_upload(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            code_name,
+            version,
+            body,
+        )
+    }
+}
+/// The `RegistryComponentContainers_*` operations of the spec; from [`Client::registry_component_containers`].
+#[derive(Clone, Copy, Debug)]
+pub struct RegistryComponentContainersClient<'a> {
+    client: &'a Client,
+}
+impl<'a> RegistryComponentContainersClient<'a> {
+    /// `RegistryComponentContainers_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components`); see [`Client::registry_component_containers_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        registry_name: &str,
+        options: Option<RegistryComponentContainersListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::ComponentContainerResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let registry_name = registry_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registry_component_containers_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &registry_name,
+                        o.skip.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `RegistryComponentContainers_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}`); see [`Client::registry_component_containers_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        component_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_component_containers_delete(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            component_name,
+        )
+    }
+    /// `RegistryComponentContainers_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}`); see [`Client::registry_component_containers_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        component_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ComponentContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_component_containers_get(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            component_name,
+        )
+    }
+    /// `RegistryComponentContainers_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}`); see [`Client::registry_component_containers_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        component_name: &'a str,
+        body: &'a crate::v2023_04_01::models::ComponentContainerResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::ComponentContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_component_containers_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            component_name,
+            body,
+        )
+    }
+}
+/// The `RegistryComponentVersions_*` operations of the spec; from [`Client::registry_component_versions`].
+#[derive(Clone, Copy, Debug)]
+pub struct RegistryComponentVersionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> RegistryComponentVersionsClient<'a> {
+    /// `RegistryComponentVersions_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}/versions`); see [`Client::registry_component_versions_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        registry_name: &str,
+        component_name: &str,
+        options: Option<RegistryComponentVersionsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::ComponentVersionResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let registry_name = registry_name.to_owned();
+        let component_name = component_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registry_component_versions_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &registry_name,
+                        &component_name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.top,
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `RegistryComponentVersions_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}/versions/{version}`); see [`Client::registry_component_versions_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        component_name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_component_versions_delete(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            component_name,
+            version,
+        )
+    }
+    /// `RegistryComponentVersions_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}/versions/{version}`); see [`Client::registry_component_versions_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        component_name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ComponentVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_component_versions_get(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            component_name,
+            version,
+        )
+    }
+    /// `RegistryComponentVersions_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/components/{componentName}/versions/{version}`); see [`Client::registry_component_versions_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        component_name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::ComponentVersionResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::ComponentVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_component_versions_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            component_name,
+            version,
+            body,
+        )
+    }
+}
+/// The `RegistryDataContainers_*` operations of the spec; from [`Client::registry_data_containers`].
+#[derive(Clone, Copy, Debug)]
+pub struct RegistryDataContainersClient<'a> {
+    client: &'a Client,
+}
+impl<'a> RegistryDataContainersClient<'a> {
+    /// `RegistryDataContainers_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data`); see [`Client::registry_data_containers_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        registry_name: &str,
+        options: Option<RegistryDataContainersListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::DataContainerResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let registry_name = registry_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registry_data_containers_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &registry_name,
+                        o.skip.as_deref(),
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `RegistryDataContainers_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}`); see [`Client::registry_data_containers_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_data_containers_delete(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            name,
+        )
+    }
+    /// `RegistryDataContainers_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}`); see [`Client::registry_data_containers_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::DataContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_data_containers_get(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            name,
+        )
+    }
+    /// `RegistryDataContainers_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}`); see [`Client::registry_data_containers_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+        body: &'a crate::v2023_04_01::models::DataContainerResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::DataContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_data_containers_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            name,
+            body,
+        )
+    }
+}
+/// The `RegistryDataVersions_*` operations of the spec; from [`Client::registry_data_versions`].
+#[derive(Clone, Copy, Debug)]
+pub struct RegistryDataVersionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> RegistryDataVersionsClient<'a> {
+    /// `RegistryDataVersions_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}/versions`); see [`Client::registry_data_versions_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        registry_name: &str,
+        name: &str,
+        options: Option<RegistryDataVersionsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::DataVersionBaseResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let registry_name = registry_name.to_owned();
+        let name = name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registry_data_versions_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &registry_name,
+                        &name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.tags.as_deref(),
+                        o.top,
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `RegistryDataVersions_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}/versions/{version}`); see [`Client::registry_data_versions_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_data_versions_delete(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            name,
+            version,
+        )
+    }
+    /// `RegistryDataVersions_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}/versions/{version}`); see [`Client::registry_data_versions_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::DataVersionBaseResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_data_versions_get(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            name,
+            version,
+        )
+    }
+    /// `RegistryDataVersions_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}/versions/{version}`); see [`Client::registry_data_versions_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::DataVersionBaseResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::DataVersionBaseResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_data_versions_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            name,
+            version,
+            body,
+        )
+    }
+    /// `RegistryDataVersions_CreateOrGetPendingUpload` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/data/{name}/versions/{version}/startPendingUpload`); see [`Client::registry_data_versions_create_or_get_pending_upload`].
+    pub fn create_or_get_pending_upload(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_data_versions_create_or_get_pending_upload(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            name,
+            version,
+            body,
+        )
+    }
+}
+/// The `RegistryEnvironmentContainers_*` operations of the spec; from [`Client::registry_environment_containers`].
+#[derive(Clone, Copy, Debug)]
+pub struct RegistryEnvironmentContainersClient<'a> {
+    client: &'a Client,
+}
+impl<'a> RegistryEnvironmentContainersClient<'a> {
+    /// `RegistryEnvironmentContainers_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments`); see [`Client::registry_environment_containers_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        registry_name: &str,
+        options: Option<RegistryEnvironmentContainersListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::EnvironmentContainerResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let registry_name = registry_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registry_environment_containers_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &registry_name,
+                        o.skip.as_deref(),
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `RegistryEnvironmentContainers_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}`); see [`Client::registry_environment_containers_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        environment_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_environment_containers_delete(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            environment_name,
+        )
+    }
+    /// `RegistryEnvironmentContainers_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}`); see [`Client::registry_environment_containers_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        environment_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::EnvironmentContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_environment_containers_get(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            environment_name,
+        )
+    }
+    /// `RegistryEnvironmentContainers_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}`); see [`Client::registry_environment_containers_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        environment_name: &'a str,
+        body: &'a crate::v2023_04_01::models::EnvironmentContainerResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::EnvironmentContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_environment_containers_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            environment_name,
+            body,
+        )
+    }
+}
+/// The `RegistryEnvironmentVersions_*` operations of the spec; from [`Client::registry_environment_versions`].
+#[derive(Clone, Copy, Debug)]
+pub struct RegistryEnvironmentVersionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> RegistryEnvironmentVersionsClient<'a> {
+    /// `RegistryEnvironmentVersions_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}/versions`); see [`Client::registry_environment_versions_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        registry_name: &str,
+        environment_name: &str,
+        options: Option<RegistryEnvironmentVersionsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::EnvironmentVersionResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let registry_name = registry_name.to_owned();
+        let environment_name = environment_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registry_environment_versions_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &registry_name,
+                        &environment_name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.top,
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `RegistryEnvironmentVersions_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}/versions/{version}`); see [`Client::registry_environment_versions_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        environment_name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_environment_versions_delete(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            environment_name,
+            version,
+        )
+    }
+    /// `RegistryEnvironmentVersions_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}/versions/{version}`); see [`Client::registry_environment_versions_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        environment_name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::EnvironmentVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_environment_versions_get(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            environment_name,
+            version,
+        )
+    }
+    /// `RegistryEnvironmentVersions_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/environments/{environmentName}/versions/{version}`); see [`Client::registry_environment_versions_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        environment_name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::EnvironmentVersionResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::EnvironmentVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_environment_versions_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            environment_name,
+            version,
+            body,
+        )
+    }
+}
+/// The `RegistryModelContainers_*` operations of the spec; from [`Client::registry_model_containers`].
+#[derive(Clone, Copy, Debug)]
+pub struct RegistryModelContainersClient<'a> {
+    client: &'a Client,
+}
+impl<'a> RegistryModelContainersClient<'a> {
+    /// `RegistryModelContainers_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models`); see [`Client::registry_model_containers_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        registry_name: &str,
+        options: Option<RegistryModelContainersListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::ModelContainerResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let registry_name = registry_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registry_model_containers_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &registry_name,
+                        o.skip.as_deref(),
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `RegistryModelContainers_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}`); see [`Client::registry_model_containers_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_model_containers_delete(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            model_name,
+        )
+    }
+    /// `RegistryModelContainers_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}`); see [`Client::registry_model_containers_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ModelContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_model_containers_get(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            model_name,
+        )
+    }
+    /// `RegistryModelContainers_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}`); see [`Client::registry_model_containers_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+        body: &'a crate::v2023_04_01::models::ModelContainerResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::ModelContainerResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_model_containers_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            model_name,
+            body,
+        )
+    }
+}
+/// The `RegistryModelVersions_*` operations of the spec; from [`Client::registry_model_versions`].
+#[derive(Clone, Copy, Debug)]
+pub struct RegistryModelVersionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> RegistryModelVersionsClient<'a> {
+    /// `RegistryModelVersions_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}/versions`); see [`Client::registry_model_versions_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        registry_name: &str,
+        model_name: &str,
+        options: Option<RegistryModelVersionsListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::ModelVersionResource> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let registry_name = registry_name.to_owned();
+        let model_name = model_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .registry_model_versions_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &registry_name,
+                        &model_name,
+                        o.order_by.as_deref(),
+                        o.skip.as_deref(),
+                        o.top,
+                        o.description.as_deref(),
+                        o.list_view_type.as_ref(),
+                        o.properties.as_deref(),
+                        o.tags.as_deref(),
+                        o.version.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `RegistryModelVersions_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}/versions/{version}`); see [`Client::registry_model_versions_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_model_versions_delete(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            model_name,
+            version,
+        )
+    }
+    /// `RegistryModelVersions_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}/versions/{version}`); see [`Client::registry_model_versions_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+        version: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ModelVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_model_versions_get(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            model_name,
+            version,
+        )
+    }
+    /// `RegistryModelVersions_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}/versions/{version}`); see [`Client::registry_model_versions_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::ModelVersionResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::ModelVersionResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_model_versions_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            model_name,
+            version,
+            body,
+        )
+    }
+    /// `RegistryModelVersions_CreateOrGetPendingUpload` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/registries/{registryName}/models/{modelName}/versions/{version}/startPendingUpload`); see [`Client::registry_model_versions_create_or_get_pending_upload`].
+    pub fn create_or_get_pending_upload(
+        &self,
+        resource_group_name: &'a str,
+        registry_name: &'a str,
+        model_name: &'a str,
+        version: &'a str,
+        body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.registry_model_versions_create_or_get_pending_upload(
+            c.subscription_id(),
+            resource_group_name,
+            registry_name,
+            model_name,
+            version,
+            body,
+        )
+    }
+}
+/// The `Schedules_*` operations of the spec; from [`Client::schedules`].
+#[derive(Clone, Copy, Debug)]
+pub struct SchedulesClient<'a> {
+    client: &'a Client,
+}
+impl<'a> SchedulesClient<'a> {
+    /// `Schedules_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/schedules`); see [`Client::schedules_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<SchedulesListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::ScheduleResource> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .schedules_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.skip.as_deref(),
+                        o.list_view_type.as_ref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `Schedules_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/schedules/{name}`); see [`Client::schedules_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.schedules_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+        )
+    }
+    /// `Schedules_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/schedules/{name}`); see [`Client::schedules_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ScheduleResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.schedules_get(c.subscription_id(), resource_group_name, workspace_name, name)
+    }
+    /// `Schedules_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/schedules/{name}`); see [`Client::schedules_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        name: &'a str,
+        body: &'a crate::v2023_04_01::models::ScheduleResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::ScheduleResource>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.schedules_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            name,
+            body,
+        )
+    }
+}
+/// The `Usages_*` operations of the spec; from [`Client::usages`].
+#[derive(Clone, Copy, Debug)]
+pub struct UsagesClient<'a> {
+    client: &'a Client,
+}
+impl<'a> UsagesClient<'a> {
+    /// `Usages_List` (GET `/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/usages`); see [`Client::usages_list`].
+    pub fn list(
+        &self,
+        location: &str,
+        options: Option<UsagesListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::Usage> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let location = location.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .usages_list_first_page(c.subscription_id(), &location)
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+}
+/// The `VirtualMachineSizes_*` operations of the spec; from [`Client::virtual_machine_sizes`].
+#[derive(Clone, Copy, Debug)]
+pub struct VirtualMachineSizesClient<'a> {
+    client: &'a Client,
+}
+impl<'a> VirtualMachineSizesClient<'a> {
+    /// `VirtualMachineSizes_List` (GET `/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/vmSizes`); see [`Client::virtual_machine_sizes_list`].
+    pub fn list(
+        &self,
+        location: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::VirtualMachineSizeListResult>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.virtual_machine_sizes_list(c.subscription_id(), location)
+    }
+}
+/// The `WorkspaceConnections_*` operations of the spec; from [`Client::workspace_connections`].
+#[derive(Clone, Copy, Debug)]
+pub struct WorkspaceConnectionsClient<'a> {
+    client: &'a Client,
+}
+impl<'a> WorkspaceConnectionsClient<'a> {
+    /// `WorkspaceConnections_Create` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections/{connectionName}`); see [`Client::workspace_connections_create`].
+    pub fn create(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        connection_name: &'a str,
+        body: &'a crate::v2023_04_01::models::WorkspaceConnectionPropertiesV2BasicResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<
+                crate::v2023_04_01::models::WorkspaceConnectionPropertiesV2BasicResource,
+            >,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspace_connections_create(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            connection_name,
+            body,
+        )
+    }
+    /// `WorkspaceConnections_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections/{connectionName}`); see [`Client::workspace_connections_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        connection_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<
+                crate::v2023_04_01::models::WorkspaceConnectionPropertiesV2BasicResource,
+            >,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspace_connections_get(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            connection_name,
+        )
+    }
+    /// `WorkspaceConnections_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections/{connectionName}`); see [`Client::workspace_connections_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        connection_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspace_connections_delete(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            connection_name,
+        )
+    }
+    /// `WorkspaceConnections_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/connections`); see [`Client::workspace_connections_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<WorkspaceConnectionsListOptions>,
+    ) -> crate::pager::Pager<
+        'static,
+        crate::v2023_04_01::models::WorkspaceConnectionPropertiesV2BasicResource,
+    > {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .workspace_connections_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                        o.category.as_deref(),
+                        o.target.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+}
+/// The `WorkspaceFeatures_*` operations of the spec; from [`Client::workspace_features`].
+#[derive(Clone, Copy, Debug)]
+pub struct WorkspaceFeaturesClient<'a> {
+    client: &'a Client,
+}
+impl<'a> WorkspaceFeaturesClient<'a> {
+    /// `WorkspaceFeatures_List` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/features`); see [`Client::workspace_features_list`].
+    pub fn list(
+        &self,
+        resource_group_name: &str,
+        workspace_name: &str,
+        options: Option<WorkspaceFeaturesListOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::AmlUserFeature> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let workspace_name = workspace_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .workspace_features_list_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        &workspace_name,
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+}
+/// The `Workspaces_*` operations of the spec; from [`Client::workspaces`].
+#[derive(Clone, Copy, Debug)]
+pub struct WorkspacesClient<'a> {
+    client: &'a Client,
+}
+impl<'a> WorkspacesClient<'a> {
+    /// `Workspaces_Get` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}`); see [`Client::workspaces_get`].
+    pub fn get(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::Workspace>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_get(c.subscription_id(), resource_group_name, workspace_name)
+    }
+    /// `Workspaces_CreateOrUpdate` (PUT `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}`); see [`Client::workspaces_create_or_update`].
+    pub fn create_or_update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        body: &'a crate::v2023_04_01::models::Workspace,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::Workspace>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_create_or_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            body,
+        )
+    }
+    /// `Workspaces_Delete` (DELETE `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}`); see [`Client::workspaces_delete`].
+    pub fn delete(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_delete(c.subscription_id(), resource_group_name, workspace_name)
+    }
+    /// `Workspaces_Update` (PATCH `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}`); see [`Client::workspaces_update`].
+    pub fn update(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        body: &'a crate::v2023_04_01::models::WorkspaceUpdateParameters,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<crate::v2023_04_01::models::Workspace>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_update(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            body,
+        )
+    }
+    /// `Workspaces_ListByResourceGroup` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces`); see [`Client::workspaces_list_by_resource_group`].
+    pub fn list_by_resource_group(
+        &self,
+        resource_group_name: &str,
+        options: Option<WorkspacesListByResourceGroupOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::Workspace> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let resource_group_name = resource_group_name.to_owned();
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .workspaces_list_by_resource_group_first_page(
+                        c.subscription_id(),
+                        &resource_group_name,
+                        o.skip.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `Workspaces_Diagnose` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/diagnose`); see [`Client::workspaces_diagnose`].
+    pub fn diagnose(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+        body: &'a crate::v2023_04_01::models::DiagnoseWorkspaceParameters,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<
+                Option<crate::v2023_04_01::models::DiagnoseResponseResult>,
+            >,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_diagnose(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+            body,
+        )
+    }
+    /// `Workspaces_ListKeys` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/listKeys`); see [`Client::workspaces_list_keys`].
+    pub fn list_keys(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ListWorkspaceKeysResult>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_list_keys(c.subscription_id(), resource_group_name, workspace_name)
+    }
+    /// `Workspaces_ResyncKeys` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/resyncKeys`); see [`Client::workspaces_resync_keys`].
+    pub fn resync_keys(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::lro::Poller<()>, crate::Error>,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_resync_keys(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+        )
+    }
+    /// `Workspaces_ListBySubscription` (GET `/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/workspaces`); see [`Client::workspaces_list_by_subscription`].
+    pub fn list_by_subscription(
+        &self,
+        options: Option<WorkspacesListBySubscriptionOptions>,
+    ) -> crate::pager::Pager<'static, crate::v2023_04_01::models::Workspace> {
+        let c = self.client.clone();
+        let o = options.unwrap_or_default();
+        if let Some(link) = o.continuation.clone() {
+            return crate::pager::Pager::resume(
+                c.inner.clone(),
+                &c.baseurl,
+                "value",
+                Some("nextLink"),
+                link,
+            );
+        }
+        let (inner, base) = (c.inner.clone(), c.baseurl.clone());
+        crate::pager::Pager::new(
+            inner,
+            &base,
+            "value",
+            Some("nextLink"),
+            async move {
+                let page = c
+                    .workspaces_list_by_subscription_first_page(
+                        c.subscription_id(),
+                        o.skip.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok(crate::pager::Page {
+                    items: page.value.unwrap_or_default(),
+                    next_link: page.next_link,
+                })
+            },
+        )
+    }
+    /// `Workspaces_ListNotebookAccessToken` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/listNotebookAccessToken`); see [`Client::workspaces_list_notebook_access_token`].
+    pub fn list_notebook_access_token(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::NotebookAccessTokenResult>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_list_notebook_access_token(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+        )
+    }
+    /// `Workspaces_PrepareNotebook` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/prepareNotebook`); see [`Client::workspaces_prepare_notebook`].
+    pub fn prepare_notebook(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::lro::Poller<Option<crate::v2023_04_01::models::NotebookResourceInfo>>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_prepare_notebook(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+        )
+    }
+    /// `Workspaces_ListStorageAccountKeys` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/listStorageAccountKeys`); see [`Client::workspaces_list_storage_account_keys`].
+    pub fn list_storage_account_keys(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ListStorageAccountKeysResult>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_list_storage_account_keys(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+        )
+    }
+    /// `Workspaces_ListNotebookKeys` (POST `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/listNotebookKeys`); see [`Client::workspaces_list_notebook_keys`].
+    pub fn list_notebook_keys(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ListNotebookKeysResult>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_list_notebook_keys(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+        )
+    }
+    /// `Workspaces_ListOutboundNetworkDependenciesEndpoints` (GET `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/outboundNetworkDependenciesEndpoints`); see [`Client::workspaces_list_outbound_network_dependencies_endpoints`].
+    pub fn list_outbound_network_dependencies_endpoints(
+        &self,
+        resource_group_name: &'a str,
+        workspace_name: &'a str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<crate::v2023_04_01::models::ExternalFqdnResponse>,
+            crate::Error,
+        >,
+    > + Send + 'a {
+        let c = self.client;
+        c.workspaces_list_outbound_network_dependencies_endpoints(
+            c.subscription_id(),
+            resource_group_name,
+            workspace_name,
+        )
+    }
+}
+/// Optional parameters of [`OperationsClient::list`] (`Operations_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OperationsListOptions {
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`WorkspacesClient::list_by_resource_group`] (`Workspaces_ListByResourceGroup`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListByResourceGroupOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`UsagesClient::list`] (`Usages_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UsagesListOptions {
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`QuotasClient::list`] (`Quotas_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QuotasListOptions {
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`WorkspacesClient::list_by_subscription`] (`Workspaces_ListBySubscription`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListBySubscriptionOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`ComputeClient::list`] (`Compute_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`ComputeClient::list_nodes`] (`Compute_ListNodes`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeListNodesOptions {
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`PrivateEndpointConnectionsClient::list`] (`PrivateEndpointConnections_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateEndpointConnectionsListOptions {
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`WorkspaceConnectionsClient::list`] (`WorkspaceConnections_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsListOptions {
+    /// Category of the workspace connection.
+    pub category: Option<String>,
+    /// Target of the workspace connection.
+    pub target: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistryCodeContainersClient::list`] (`RegistryCodeContainers_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeContainersListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistryCodeVersionsClient::list`] (`RegistryCodeVersions_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsListOptions {
+    /// Ordering of list.
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Maximum number of records to return.
+    pub top: Option<i32>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistryComponentContainersClient::list`] (`RegistryComponentContainers_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentContainersListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistryComponentVersionsClient::list`] (`RegistryComponentVersions_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentVersionsListOptions {
+    /// Ordering of list.
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Maximum number of records to return.
+    pub top: Option<i32>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistryDataContainersClient::list`] (`RegistryDataContainers_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataContainersListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistryDataVersionsClient::list`] (`RegistryDataVersions_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsListOptions {
+    /// Please choose OrderBy value from \['createdtime', 'modifiedtime'\]
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
+    pub tags: Option<String>,
+    /** Top count of results, top count cannot be greater than the page size.
+ If topCount &gt; page size, results with be default page size count will be returned*/
+    pub top: Option<i32>,
+    /// \[ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All\]View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistryEnvironmentContainersClient::list`] (`RegistryEnvironmentContainers_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentContainersListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistryEnvironmentVersionsClient::list`] (`RegistryEnvironmentVersions_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentVersionsListOptions {
+    /// Ordering of list.
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Maximum number of records to return.
+    pub top: Option<i32>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistryModelContainersClient::list`] (`RegistryModelContainers_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelContainersListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistryModelVersionsClient::list`] (`RegistryModelVersions_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsListOptions {
+    /// Ordering of list.
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Maximum number of records to return.
+    pub top: Option<i32>,
+    /// Model description.
+    pub description: Option<String>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Comma-separated list of property names (and optionally values). Example: prop1,prop2=value2
+    pub properties: Option<String>,
+    /// Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
+    pub tags: Option<String>,
+    /// Version identifier.
+    pub version: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`BatchEndpointsClient::list`] (`BatchEndpoints_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Number of endpoints to be retrieved in a page of results.
+    pub count: Option<i32>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`BatchDeploymentsClient::list`] (`BatchDeployments_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsListOptions {
+    /// Ordering of list.
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Top of list.
+    pub top: Option<i32>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`CodeContainersClient::list`] (`CodeContainers_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeContainersListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`CodeVersionsClient::list`] (`CodeVersions_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsListOptions {
+    /// Ordering of list.
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Maximum number of records to return.
+    pub top: Option<i32>,
+    /// If specified, return CodeVersion assets with specified content hash value, regardless of name
+    pub hash: Option<String>,
+    /// Hash algorithm version when listing by hash
+    pub hash_version: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`ComponentContainersClient::list`] (`ComponentContainers_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentContainersListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`ComponentVersionsClient::list`] (`ComponentVersions_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentVersionsListOptions {
+    /// Ordering of list.
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Maximum number of records to return.
+    pub top: Option<i32>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`DataContainersClient::list`] (`DataContainers_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataContainersListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`DataVersionsClient::list`] (`DataVersions_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataVersionsListOptions {
+    /// Please choose OrderBy value from \['createdtime', 'modifiedtime'\]
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
+    pub tags: Option<String>,
+    /** Top count of results, top count cannot be greater than the page size.
+ If topCount &gt; page size, results with be default page size count will be returned*/
+    pub top: Option<i32>,
+    /// \[ListViewType.ActiveOnly, ListViewType.ArchivedOnly, ListViewType.All\]View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`DatastoresClient::list`] (`Datastores_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatastoresListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Maximum number of results to return.
+    pub count: Option<i32>,
+    /// Filter down to the workspace default datastore.
+    pub is_default: Option<bool>,
+    /// Names of datastores to return.
+    pub names: Option<::std::vec::Vec<::std::string::String>>,
+    /// Order by property (createdtime | modifiedtime | name).
+    pub order_by: Option<String>,
+    /// Order by property in ascending order.
+    pub order_by_asc: Option<bool>,
+    /// Text to search for in the datastore names.
+    pub search_text: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`DatastoresClient::create_or_update`] (`Datastores_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatastoresCreateOrUpdateOptions {
+    /// Flag to skip validation.
+    pub skip_validation: Option<bool>,
+}
+/// Optional parameters of [`EnvironmentContainersClient::list`] (`EnvironmentContainers_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentContainersListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`EnvironmentVersionsClient::list`] (`EnvironmentVersions_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentVersionsListOptions {
+    /// Ordering of list.
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Maximum number of records to return.
+    pub top: Option<i32>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`JobsClient::list`] (`Jobs_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Type of job to be returned.
+    pub job_type: Option<String>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Jobs returned will have this tag key.
+    pub tag: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`ModelContainersClient::list`] (`ModelContainers_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelContainersListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Maximum number of results to return.
+    pub count: Option<i32>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`ModelVersionsClient::list`] (`ModelVersions_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelVersionsListOptions {
+    /// Ordering of list.
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Maximum number of records to return.
+    pub top: Option<i32>,
+    /// Model description.
+    pub description: Option<String>,
+    /// Name of the feed.
+    pub feed: Option<String>,
+    /// View type for including/excluding (for example) archived entities.
+    pub list_view_type: Option<crate::v2023_04_01::models::ListViewType2>,
+    /// Number of initial results to skip.
+    pub offset: Option<i32>,
+    /// Comma-separated list of property names (and optionally values). Example: prop1,prop2=value2
+    pub properties: Option<String>,
+    /// Comma-separated list of tag names (and optionally values). Example: tag1,tag2=value2
+    pub tags: Option<String>,
+    /// Model version.
+    pub version: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`OnlineEndpointsClient::list`] (`OnlineEndpoints_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// EndpointComputeType to be filtered by.
+    pub compute_type: Option<crate::v2023_04_01::models::EndpointComputeType2>,
+    /// Number of endpoints to be retrieved in a page of results.
+    pub count: Option<i32>,
+    /// Name of the endpoint.
+    pub name: Option<String>,
+    /// The option to order the response.
+    pub order_by: Option<crate::v2023_04_01::models::OrderString2>,
+    /// A set of properties with which to filter the returned models. It is a comma separated string of properties key and/or properties key=value Example: propKey1,propKey2,propKey3=value3 .
+    pub properties: Option<String>,
+    /// A set of tags with which to filter the returned models. It is a comma separated string of tags key or tags key=value. Example: tagKey1,tagKey2,tagKey3=value3 .
+    pub tags: Option<String>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`OnlineDeploymentsClient::list`] (`OnlineDeployments_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsListOptions {
+    /// Ordering of list.
+    pub order_by: Option<String>,
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Top of list.
+    pub top: Option<i32>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`OnlineDeploymentsClient::list_skus`] (`OnlineDeployments_ListSkus`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsListSkusOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Number of Skus to be retrieved in a page of results.
+    pub count: Option<i32>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`SchedulesClient::list`] (`Schedules_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchedulesListOptions {
+    /// Continuation token for pagination.
+    pub skip: Option<String>,
+    /// Status filter for schedule.
+    pub list_view_type: Option<crate::v2023_04_01::models::ScheduleListViewType2>,
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistriesClient::list_by_subscription`] (`Registries_ListBySubscription`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesListBySubscriptionOptions {
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`RegistriesClient::list`] (`Registries_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesListOptions {
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
+}
+/// Optional parameters of [`WorkspaceFeaturesClient::list`] (`WorkspaceFeatures_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceFeaturesListOptions {
+    /// Resume from this `nextLink` (a [`crate::pager::Pager::continuation`])
+    /// instead of sending the first request.
+    pub continuation: Option<String>,
 }

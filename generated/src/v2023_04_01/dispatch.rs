@@ -9,11 +9,14 @@
 #![allow(clippy::all, unused_imports)]
 //! Operation tables keyed by progenitor's operation id: the read-only shape of each
 //! request body (used by the generated methods) and a JSON-parameter dispatcher (used by the
-//! example-replay tests). Generated; not part of the public API.
+//! example-replay tests, feature `testing`). Generated; not part of the public API.
+#[cfg(feature = "testing")]
 use crate::json::dispatch::{
     drive_raw, drive_typed, hold, opt, opt_str, req, req_str, Call, Slot,
 };
+#[cfg(feature = "testing")]
 use serde_json::Value;
+#[cfg(feature = "testing")]
 use super::Client;
 /// Where the read-only properties of an operation's request body are.
 pub fn request_shape(operation_id: &str) -> Option<&'static crate::json::Shape> {
@@ -130,8 +133,9 @@ pub fn request_shape(operation_id: &str) -> Option<&'static crate::json::Shape> 
 }
 /// [`call`] on a fresh client for `base`, owning its arguments (the version registry's
 /// `replay`).
+#[cfg(feature = "testing")]
 pub fn replay(base: &str, operation_id: &str, p: Value) -> Call<'static> {
-    let c = Client::new(base, crate::runtime::Pipeline::new());
+    let c = Client::with_endpoint(base, crate::runtime::Pipeline::new());
     let operation_id = operation_id.to_string();
     Box::pin(async move {
         let mut slot = None;
@@ -143,6 +147,7 @@ pub fn replay(base: &str, operation_id: &str, p: Value) -> Call<'static> {
 /// operations) with parameters keyed by wire name, as in a spec example's
 /// `parameters`; `slot` holds the decoded arguments the call borrows. The future
 /// yields the status and the decoded-and-re-encoded body.
+#[cfg(feature = "testing")]
 pub fn call<'a>(
     c: &'a Client,
     operation_id: &str,

@@ -484,6 +484,32 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A credential's error: azml's own credentials' errors come back as they were; any other
+/// `azure_core` error is an [`Error::Authentication`] with it as `source()`.
+impl From<azure_core::Error> for Error {
+    fn from(e: azure_core::Error) -> Self {
+        match e.into_inner() {
+            Ok(inner) => match inner.downcast::<Error>() {
+                Ok(own) => *own,
+                Err(other) => Error::Authentication(Box::new(AuthenticationError {
+                    host: None,
+                    status: None,
+                    error: None,
+                    description: None,
+                    source: Some(other),
+                })),
+            },
+            Err(e) => Error::Authentication(Box::new(AuthenticationError {
+                host: None,
+                status: None,
+                error: None,
+                description: None,
+                source: Some(Box::new(e)),
+            })),
+        }
+    }
+}
+
 impl From<reqwest::Error> for Error {
     /// Errors building a request (the URL or a header); sending goes through the runtime,
     /// which classifies transport failures itself.

@@ -856,7 +856,8 @@ pub fn strip_request_body(request: &mut reqwest::Request, shape: &Shape) {
 
 /// Support for the generated `dispatch` modules: call an operation by id with parameters
 /// given as JSON (the `parameters` of a spec example) and get the decoded response back as
-/// JSON. Used by the example-replay tests.
+/// JSON. Used by the example-replay tests and the `testing` fake (cargo feature `testing`).
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod dispatch {
     use super::{DecodeError, Json};
@@ -986,13 +987,13 @@ pub fn deserialize<'de, T: Json, D: serde::Deserializer<'de>>(d: D) -> Result<T,
 #[doc(hidden)]
 macro_rules! serde_via_json {
     ($($t:ty),* $(,)?) => {$(
-        impl ::serde::Serialize for $t {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        impl $crate::serde::Serialize for $t {
+            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
                 $crate::json::serialize(self, s)
             }
         }
-        impl<'de> ::serde::Deserialize<'de> for $t {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        impl<'de> $crate::serde::Deserialize<'de> for $t {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
                 $crate::json::deserialize(d)
             }
         }

@@ -2,10 +2,16 @@
 //! follows `nextLink` (an absolute URL on the configured endpoint) until it is absent, null or
 //! empty. [`Pager::into_pages`] gives whole pages instead. A `nextLinkName: null` operation is
 //! a single page. A `nextLink` seen before is an error, not a loop.
+//!
+//! A pager made by a group client (`client.workspaces().list(..)`) owns everything it needs
+//! (`Pager<'static, T>`), so it can be moved into `tokio::spawn`. [`Pager::continuation`] is
+//! the `nextLink` of the last page fetched; [`Pager::resume`] (or the operation's
+//! `continuation` option) starts from it.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use futures_util::stream::{BoxStream, Stream, StreamExt};
@@ -28,6 +34,7 @@ pub struct Page<T> {
 pub struct Pager<'a, T> {
     pages: BoxStream<'a, Result<Page<T>, Error>>,
     buffer: VecDeque<T>,
+    continuation: Arc<Mutex<Option<String>>>,
 }
 
 type FirstPage<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
@@ -45,6 +52,7 @@ struct Walk<'a, T> {
     item_name: &'static str,
     next_link_name: Option<&'static str>,
     seen: BTreeSet<String>,
+    continuation: Arc<Mutex<Option<String>>>,
 }
 
 impl<'a, T: Json + Send + 'a> Pager<'a, T> {
@@ -58,13 +66,50 @@ impl<'a, T: Json + Send + 'a> Pager<'a, T> {
         next_link_name: Option<&'static str>,
         first: impl Future<Output = Result<Page<T>, Error>> + Send + 'a,
     ) -> Self {
+        Self::start(
+            Cursor::First(Box::pin(first)),
+            pipeline,
+            base_url,
+            item_name,
+            next_link_name,
+        )
+    }
+
+    /// Pages starting from a `nextLink` (a [`Pager::continuation`]), checked like every
+    /// `nextLink`: HTTPS on the client's endpoint.
+    #[doc(hidden)]
+    pub fn resume(
+        pipeline: Pipeline,
+        base_url: &str,
+        item_name: &'static str,
+        next_link_name: Option<&'static str>,
+        next_link: String,
+    ) -> Self {
+        Self::start(
+            Cursor::Next(next_link),
+            pipeline,
+            base_url,
+            item_name,
+            next_link_name,
+        )
+    }
+
+    fn start(
+        cursor: Cursor<'a, T>,
+        pipeline: Pipeline,
+        base_url: &str,
+        item_name: &'static str,
+        next_link_name: Option<&'static str>,
+    ) -> Self {
+        let continuation = Arc::new(Mutex::new(None));
         let walk = Walk {
-            cursor: Cursor::First(Box::pin(first)),
+            cursor,
             pipeline,
             base_url: base_url.to_string(),
             item_name,
             next_link_name,
             seen: BTreeSet::new(),
+            continuation: continuation.clone(),
         };
         let pages = futures_util::stream::unfold(walk, |mut w| async move {
             let page = match std::mem::replace(&mut w.cursor, Cursor::Done) {
@@ -79,6 +124,7 @@ impl<'a, T: Json + Send + 'a> Pager<'a, T> {
                 if let Some(next) = &p.next_link {
                     w.cursor = Cursor::Next(next.clone());
                 }
+                *w.continuation.lock().unwrap_or_else(|e| e.into_inner()) = p.next_link.clone();
             }
             Some((page, w))
         })
@@ -86,7 +132,19 @@ impl<'a, T: Json + Send + 'a> Pager<'a, T> {
         Pager {
             pages,
             buffer: VecDeque::new(),
+            continuation,
         }
+    }
+
+    /// The `nextLink` of the last page fetched (`None` before the first page and after the
+    /// last): pass it to [`Pager::resume`] or the operation's `continuation` option to go on
+    /// with the pages after it, e.g. in another process. Items of the last page that were
+    /// fetched but not yet yielded are not part of it.
+    pub fn continuation(&self) -> Option<String> {
+        self.continuation
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Whole pages instead of items.

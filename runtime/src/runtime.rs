@@ -22,6 +22,9 @@ pub use crate::retry::RetryOptions;
 use crate::retry::{retry_after, retryable_status, safe_to_retry};
 use crate::transport::{self, Failure, Received, Tally};
 
+/// A boxed, sendable future.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
 /// Shared, cheaply clonable state of a client.
 #[derive(Clone)]
 pub struct Pipeline {
@@ -36,6 +39,7 @@ struct Inner {
     retry: RetryOptions,
     timeout: Duration,
     poll: PollOptions,
+    subscription_id: String,
 }
 
 /// How long-running operations are polled.
@@ -67,6 +71,7 @@ impl std::fmt::Debug for Pipeline {
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
             .field("poll", &self.inner.poll)
+            .field("subscription_id", &self.inner.subscription_id)
             .finish()
     }
 }
@@ -81,6 +86,8 @@ pub struct PipelineBuilder {
     poll: PollOptions,
     timeout: Duration,
     application_id: Option<String>,
+    http: Option<reqwest::Client>,
+    subscription_id: String,
 }
 
 impl PipelineBuilder {
@@ -141,6 +148,19 @@ impl PipelineBuilder {
         self
     }
 
+    /// Your own HTTP client instead of azml's (which never follows redirects); see
+    /// [`crate::options::ClientOptions::http_client`].
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// The subscription every operation of a client built on this pipeline addresses.
+    pub fn subscription_id(mut self, id: &str) -> Self {
+        self.subscription_id = id.to_string();
+        self
+    }
+
     /// The pipeline; fails on an endpoint that is not an HTTPS URL (plain HTTP only on
     /// loopback) or a bad application id.
     pub fn build(self) -> Result<Pipeline, Error> {
@@ -154,7 +174,10 @@ impl PipelineBuilder {
                 )));
             }
         }
-        let http = transport::http_client(self.application_id.as_deref(), self.timeout)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => transport::http_client(self.application_id.as_deref(), self.timeout)?,
+        };
         let scope = self
             .scope
             .unwrap_or_else(|| format!("{}/.default", self.endpoint.trim_end_matches('/')));
@@ -166,6 +189,7 @@ impl PipelineBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 poll: self.poll,
+                subscription_id: self.subscription_id,
             }),
         })
     }
@@ -182,6 +206,8 @@ impl Pipeline {
             poll: PollOptions::default(),
             timeout: Duration::from_secs(120),
             application_id: None,
+            http: None,
+            subscription_id: String::new(),
         }
     }
 
@@ -212,6 +238,11 @@ impl Pipeline {
     /// The configured ARM endpoint, e.g. `https://management.azure.com`.
     pub fn endpoint(&self) -> &str {
         self.inner.endpoint.as_str().trim_end_matches('/')
+    }
+
+    /// The subscription id given at construction (empty when none was).
+    pub fn subscription_id(&self) -> &str {
+        &self.inner.subscription_id
     }
 
     /// The underlying HTTP client (no redirects, azml's `User-Agent`).
@@ -321,7 +352,7 @@ pub fn send<'a>(
     request: reqwest::Request,
     api_version: &'static str,
     shape: Option<&'static crate::json::Shape>,
-) -> crate::auth::BoxFuture<'a, Result<Received, Error>> {
+) -> BoxFuture<'a, Result<Received, Error>> {
     Box::pin(send_inner(p, request, api_version, shape))
 }
 

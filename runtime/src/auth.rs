@@ -1,22 +1,24 @@
-//! Authentication for ARM: a [`TokenCredential`] trait, the service-principal
-//! [`ClientSecretCredential`] (Entra ID v2 client-credentials flow), [`EnvironmentCredential`]
-//! (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`, `AZURE_AUTHORITY_HOST`),
-//! [`Cloud`] presets, and the [`TokenCache`] every pipeline uses: it refreshes when five
-//! minutes or less remain and makes concurrent callers share one token request.
+//! Authentication for ARM. Credentials are `azure_core`'s [`TokenCredential`] (re-exported
+//! here), so any `azure_identity` credential works as is. azml keeps two of its own that
+//! implement that trait: the service-principal [`ClientSecretCredential`] (Entra ID v2
+//! client-credentials flow) and [`EnvironmentCredential`] (`AZURE_TENANT_ID`,
+//! `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`, `AZURE_AUTHORITY_HOST`) — the REST walkthrough's
+//! flow, with azml's transport rules (no redirects, HTTPS only, typed [`Error`]s) and no
+//! further dependency. Also [`Cloud`] presets, and the [`TokenCache`] every pipeline uses:
+//! it refreshes when five minutes or less remain and makes concurrent callers share one
+//! token request.
 //!
 //! Secrets (client secret, access tokens) are held in [`Secret`], whose `Debug` and
 //! `Display` never show the value.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::error::{AuthenticationError, Error, Limit};
 use crate::transport::{self, Tally};
 
-/// A boxed future, as the credential trait returns.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub use azure_core::credentials::TokenCredential;
+use azure_core::credentials::TokenRequestOptions;
 
 /// A string that must not be shown: `Debug`/`Display` print `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
@@ -55,10 +57,25 @@ pub struct AccessToken {
     pub expires_on: SystemTime,
 }
 
-/// Something that can get tokens for a scope (e.g. `https://management.azure.com/.default`).
-pub trait TokenCredential: Send + Sync + std::fmt::Debug {
-    /// Gets a fresh token (caching is the caller's business, see [`TokenCache`]).
-    fn get_token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken, Error>>;
+impl AccessToken {
+    fn from_core(t: azure_core::credentials::AccessToken) -> Self {
+        AccessToken {
+            token: Secret::new(t.token.secret()),
+            expires_on: SystemTime::from(t.expires_on),
+        }
+    }
+
+    fn into_core(self) -> azure_core::credentials::AccessToken {
+        azure_core::credentials::AccessToken::new(
+            self.token.0,
+            azure_core::time::OffsetDateTime::from(self.expires_on),
+        )
+    }
+}
+
+/// An azml error as an `azure_core` credential error (turned back by `From<azure_core::Error>`).
+fn to_core(e: Error) -> azure_core::Error {
+    azure_core::Error::new(azure_core::error::ErrorKind::Credential, e)
 }
 
 /// Sovereign-cloud presets: Entra ID authority host and ARM endpoint.
@@ -70,12 +87,16 @@ pub enum Cloud {
     China,
     /// Azure US Government.
     UsGovernment,
-    /// Any other endpoints (Azure Stack, tests).
+    /// Any other endpoints (Azure Stack, tests), each given once: the client and
+    /// [`ClientSecretCredential::for_cloud`] read them from here.
     Custom {
         /// e.g. `https://login.microsoftonline.com`.
         authority_host: String,
         /// e.g. `https://management.azure.com`.
         resource_manager: String,
+        /// The token audience, e.g. `https://management.core.windows.net/`; the scope asked
+        /// for is `{audience}/.default`.
+        audience: String,
     },
 }
 
@@ -102,9 +123,17 @@ impl Cloud {
         }
     }
 
-    /// The ARM token scope, `{arm}/.default`.
+    /// The token audience: the ARM endpoint, or a custom cloud's `audience`.
+    pub fn audience(&self) -> &str {
+        match self {
+            Cloud::Custom { audience, .. } => audience,
+            other => other.resource_manager(),
+        }
+    }
+
+    /// The ARM token scope, `{audience}/.default`.
     pub fn arm_scope(&self) -> String {
-        format!("{}/.default", self.resource_manager().trim_end_matches('/'))
+        format!("{}/.default", self.audience().trim_end_matches('/'))
     }
 }
 
@@ -152,13 +181,25 @@ impl ClientSecretCredential {
         }
     }
 
+    /// A credential against `cloud`'s authority host (the same [`Cloud`] value the client's
+    /// [`ClientOptions`](crate::options::ClientOptions) take, so a custom cloud is given once).
+    pub fn for_cloud(
+        cloud: &Cloud,
+        tenant_id: &str,
+        client_id: &str,
+        client_secret: Secret,
+    ) -> Self {
+        Self::new(cloud.authority_host(), tenant_id, client_id, client_secret)
+    }
+
     /// The same credential with another timeout for a token request.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    async fn fetch(&self, scopes: &[&str]) -> Result<AccessToken, Error> {
+    /// Requests a token for `scopes` (no caching), with azml's typed error.
+    pub async fn fetch(&self, scopes: &[&str]) -> Result<AccessToken, Error> {
         let url = transport::parse(&format!(
             "{}/{}/oauth2/v2.0/token",
             self.authority_host, self.tenant_id
@@ -218,9 +259,17 @@ impl ClientSecretCredential {
     }
 }
 
+#[async_trait::async_trait]
 impl TokenCredential for ClientSecretCredential {
-    fn get_token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        Box::pin(self.fetch(scopes))
+    async fn get_token(
+        &self,
+        scopes: &[&str],
+        _options: Option<TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+        self.fetch(scopes)
+            .await
+            .map(AccessToken::into_core)
+            .map_err(to_core)
     }
 }
 
@@ -254,9 +303,14 @@ impl EnvironmentCredential {
     }
 }
 
+#[async_trait::async_trait]
 impl TokenCredential for EnvironmentCredential {
-    fn get_token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        self.0.get_token(scopes)
+    async fn get_token(
+        &self,
+        scopes: &[&str],
+        options: Option<TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+        self.0.get_token(scopes, options).await
     }
 }
 
@@ -303,7 +357,11 @@ impl TokenCache {
                 return Ok(t.token.clone());
             }
         }
-        let fresh = self.credential.get_token(&[self.scope.as_str()]).await?;
+        let fresh = self
+            .credential
+            .get_token(&[self.scope.as_str()], None)
+            .await
+            .map(AccessToken::from_core)?;
         let token = fresh.token.clone();
         *cached = Some(fresh);
         Ok(token)

@@ -1,0 +1,28 @@
+//! # azml-runtime — the hand-written runtime of `azml`
+//!
+//! Everything the generated `azml` version modules call: the HTTP pipeline ([`runtime`]),
+//! authentication ([`auth`]), retries ([`retry`]), the transport rules ([`transport`]),
+//! response decoding ([`response`]), long-running operations ([`lro`]), pagers ([`pager`]),
+//! client options ([`ClientOptions`]), the one error type ([`Error`]), the JSON model support ([`json`]), array query
+//! parameters ([`query`]) and workspace helpers ([`workspace`]).
+//!
+//! Users import `azml`, which re-exports every module here; this crate is separate so the
+//! runtime is compiled, versioned and tested on its own, next to no generated code.
+
+pub mod auth;
+pub mod error;
+pub mod json;
+pub mod lro;
+pub mod options;
+pub mod pager;
+pub mod query;
+pub mod response;
+pub mod retry;
+pub mod runtime;
+pub mod transport;
+pub mod workspace;
+
+pub use error::Error;
+pub use options::ClientOptions;
+#[doc(hidden)]
+pub use serde;
