@@ -9,7 +9,9 @@
 //! - discriminated unions as enums with one variant per discriminator value (transitive
 //!   children included; an intermediate class of a deeper hierarchy is a union itself) and an
 //!   `Unknown(serde_json::Value)` variant that keeps what a newer service sends and writes it
-//!   back unchanged. Each variant struct carries the base's fields (`allOf` is flattened);
+//!   back unchanged. Each variant struct carries the base's fields (`allOf` is flattened) and
+//!   is boxed: variants differ a lot in size, and a list of a union would otherwise reserve
+//!   the largest variant's size for every item;
 //! - a `__read_only` module with one static [`Shape`] per model that has read-only properties
 //!   (directly or nested): the client hooks strip those from request bodies, so responses
 //!   round-trip unchanged while requests never carry read-only fields;
@@ -561,11 +563,11 @@ fn emit_union(
     let vars = variants.iter().map(|(value, ty)| {
         let id = format_ident!("{}", ty);
         let d = format!(" `{disc}: \"{value}\"`");
-        quote!(#[doc = #d] #id(#id),)
+        quote!(#[doc = #d] #id(Box<#id>),)
     });
     let reads = variants.iter().map(|(value, ty)| {
         let id = format_ident!("{}", ty);
-        quote!(Some(#value) => #id::from_json(v).map(Self::#id),)
+        quote!(Some(#value) => #id::from_json(v).map(|x| Self::#id(Box::new(x))),)
     });
     let writes = variants.iter().map(|(_, ty)| {
         let id = format_ident!("{}", ty);

@@ -1655,11 +1655,11 @@ impl Json for AssetProvisioningState {
 #[derive(Clone, PartialEq)]
 pub enum AssetReferenceBase {
     /// `referenceType: "DataPath"`
-    DataPathAssetReference(DataPathAssetReference),
+    DataPathAssetReference(Box<DataPathAssetReference>),
     /// `referenceType: "Id"`
-    IdAssetReference(IdAssetReference),
+    IdAssetReference(Box<IdAssetReference>),
     /// `referenceType: "OutputPath"`
-    OutputPathAssetReference(OutputPathAssetReference),
+    OutputPathAssetReference(Box<OutputPathAssetReference>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -1692,12 +1692,16 @@ impl Json for AssetReferenceBase {
         }
         match v.get("referenceType").and_then(Value::as_str) {
             Some("DataPath") => {
-                DataPathAssetReference::from_json(v).map(Self::DataPathAssetReference)
+                DataPathAssetReference::from_json(v)
+                    .map(|x| Self::DataPathAssetReference(Box::new(x)))
             }
-            Some("Id") => IdAssetReference::from_json(v).map(Self::IdAssetReference),
+            Some("Id") => {
+                IdAssetReference::from_json(v)
+                    .map(|x| Self::IdAssetReference(Box::new(x)))
+            }
             Some("OutputPath") => {
                 OutputPathAssetReference::from_json(v)
-                    .map(Self::OutputPathAssetReference)
+                    .map(|x| Self::OutputPathAssetReference(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -1976,25 +1980,25 @@ impl Json for AutoMlJob {
 #[derive(Clone, PartialEq)]
 pub enum AutoMlVertical {
     /// `taskType: "Classification"`
-    Classification(Classification),
+    Classification(Box<Classification>),
     /// `taskType: "Forecasting"`
-    Forecasting(Forecasting),
+    Forecasting(Box<Forecasting>),
     /// `taskType: "ImageClassification"`
-    ImageClassification(ImageClassification),
+    ImageClassification(Box<ImageClassification>),
     /// `taskType: "ImageClassificationMultilabel"`
-    ImageClassificationMultilabel(ImageClassificationMultilabel),
+    ImageClassificationMultilabel(Box<ImageClassificationMultilabel>),
     /// `taskType: "ImageInstanceSegmentation"`
-    ImageInstanceSegmentation(ImageInstanceSegmentation),
+    ImageInstanceSegmentation(Box<ImageInstanceSegmentation>),
     /// `taskType: "ImageObjectDetection"`
-    ImageObjectDetection(ImageObjectDetection),
+    ImageObjectDetection(Box<ImageObjectDetection>),
     /// `taskType: "Regression"`
-    Regression(Regression),
+    Regression(Box<Regression>),
     /// `taskType: "TextClassification"`
-    TextClassification(TextClassification),
+    TextClassification(Box<TextClassification>),
     /// `taskType: "TextClassificationMultilabel"`
-    TextClassificationMultilabel(TextClassificationMultilabel),
+    TextClassificationMultilabel(Box<TextClassificationMultilabel>),
     /// `taskType: "TextNER"`
-    TextNer(TextNer),
+    TextNer(Box<TextNer>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -2043,32 +2047,39 @@ impl Json for AutoMlVertical {
         }
         match v.get("taskType").and_then(Value::as_str) {
             Some("Classification") => {
-                Classification::from_json(v).map(Self::Classification)
+                Classification::from_json(v).map(|x| Self::Classification(Box::new(x)))
             }
-            Some("Forecasting") => Forecasting::from_json(v).map(Self::Forecasting),
+            Some("Forecasting") => {
+                Forecasting::from_json(v).map(|x| Self::Forecasting(Box::new(x)))
+            }
             Some("ImageClassification") => {
-                ImageClassification::from_json(v).map(Self::ImageClassification)
+                ImageClassification::from_json(v)
+                    .map(|x| Self::ImageClassification(Box::new(x)))
             }
             Some("ImageClassificationMultilabel") => {
                 ImageClassificationMultilabel::from_json(v)
-                    .map(Self::ImageClassificationMultilabel)
+                    .map(|x| Self::ImageClassificationMultilabel(Box::new(x)))
             }
             Some("ImageInstanceSegmentation") => {
                 ImageInstanceSegmentation::from_json(v)
-                    .map(Self::ImageInstanceSegmentation)
+                    .map(|x| Self::ImageInstanceSegmentation(Box::new(x)))
             }
             Some("ImageObjectDetection") => {
-                ImageObjectDetection::from_json(v).map(Self::ImageObjectDetection)
+                ImageObjectDetection::from_json(v)
+                    .map(|x| Self::ImageObjectDetection(Box::new(x)))
             }
-            Some("Regression") => Regression::from_json(v).map(Self::Regression),
+            Some("Regression") => {
+                Regression::from_json(v).map(|x| Self::Regression(Box::new(x)))
+            }
             Some("TextClassification") => {
-                TextClassification::from_json(v).map(Self::TextClassification)
+                TextClassification::from_json(v)
+                    .map(|x| Self::TextClassification(Box::new(x)))
             }
             Some("TextClassificationMultilabel") => {
                 TextClassificationMultilabel::from_json(v)
-                    .map(Self::TextClassificationMultilabel)
+                    .map(|x| Self::TextClassificationMultilabel(Box::new(x)))
             }
-            Some("TextNER") => TextNer::from_json(v).map(Self::TextNer),
+            Some("TextNER") => TextNer::from_json(v).map(|x| Self::TextNer(Box::new(x))),
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -6145,25 +6156,25 @@ impl Json for ComponentVersionResourceArmPaginatedResult {
 #[derive(Clone, PartialEq)]
 pub enum Compute {
     /// `computeType: "AKS"`
-    Aks(Aks),
+    Aks(Box<Aks>),
     /// `computeType: "AmlCompute"`
-    AmlCompute(AmlCompute),
+    AmlCompute(Box<AmlCompute>),
     /// `computeType: "ComputeInstance"`
-    ComputeInstance(ComputeInstance),
+    ComputeInstance(Box<ComputeInstance>),
     /// `computeType: "DataFactory"`
-    DataFactory(DataFactory),
+    DataFactory(Box<DataFactory>),
     /// `computeType: "DataLakeAnalytics"`
-    DataLakeAnalytics(DataLakeAnalytics),
+    DataLakeAnalytics(Box<DataLakeAnalytics>),
     /// `computeType: "Databricks"`
-    Databricks(Databricks),
+    Databricks(Box<Databricks>),
     /// `computeType: "HDInsight"`
-    HdInsight(HdInsight),
+    HdInsight(Box<HdInsight>),
     /// `computeType: "Kubernetes"`
-    Kubernetes(Kubernetes),
+    Kubernetes(Box<Kubernetes>),
     /// `computeType: "SynapseSpark"`
-    SynapseSpark(SynapseSpark),
+    SynapseSpark(Box<SynapseSpark>),
     /// `computeType: "VirtualMachine"`
-    VirtualMachine(VirtualMachine),
+    VirtualMachine(Box<VirtualMachine>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -6209,21 +6220,34 @@ impl Json for Compute {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("computeType").and_then(Value::as_str) {
-            Some("AKS") => Aks::from_json(v).map(Self::Aks),
-            Some("AmlCompute") => AmlCompute::from_json(v).map(Self::AmlCompute),
+            Some("AKS") => Aks::from_json(v).map(|x| Self::Aks(Box::new(x))),
+            Some("AmlCompute") => {
+                AmlCompute::from_json(v).map(|x| Self::AmlCompute(Box::new(x)))
+            }
             Some("ComputeInstance") => {
-                ComputeInstance::from_json(v).map(Self::ComputeInstance)
+                ComputeInstance::from_json(v).map(|x| Self::ComputeInstance(Box::new(x)))
             }
-            Some("DataFactory") => DataFactory::from_json(v).map(Self::DataFactory),
+            Some("DataFactory") => {
+                DataFactory::from_json(v).map(|x| Self::DataFactory(Box::new(x)))
+            }
             Some("DataLakeAnalytics") => {
-                DataLakeAnalytics::from_json(v).map(Self::DataLakeAnalytics)
+                DataLakeAnalytics::from_json(v)
+                    .map(|x| Self::DataLakeAnalytics(Box::new(x)))
             }
-            Some("Databricks") => Databricks::from_json(v).map(Self::Databricks),
-            Some("HDInsight") => HdInsight::from_json(v).map(Self::HdInsight),
-            Some("Kubernetes") => Kubernetes::from_json(v).map(Self::Kubernetes),
-            Some("SynapseSpark") => SynapseSpark::from_json(v).map(Self::SynapseSpark),
+            Some("Databricks") => {
+                Databricks::from_json(v).map(|x| Self::Databricks(Box::new(x)))
+            }
+            Some("HDInsight") => {
+                HdInsight::from_json(v).map(|x| Self::HdInsight(Box::new(x)))
+            }
+            Some("Kubernetes") => {
+                Kubernetes::from_json(v).map(|x| Self::Kubernetes(Box::new(x)))
+            }
+            Some("SynapseSpark") => {
+                SynapseSpark::from_json(v).map(|x| Self::SynapseSpark(Box::new(x)))
+            }
             Some("VirtualMachine") => {
-                VirtualMachine::from_json(v).map(Self::VirtualMachine)
+                VirtualMachine::from_json(v).map(|x| Self::VirtualMachine(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -7525,11 +7549,11 @@ impl Json for ComputeSchedules {
 #[derive(Clone, PartialEq)]
 pub enum ComputeSecrets {
     /// `computeType: "AKS"`
-    AksComputeSecrets(AksComputeSecrets),
+    AksComputeSecrets(Box<AksComputeSecrets>),
     /// `computeType: "Databricks"`
-    DatabricksComputeSecrets(DatabricksComputeSecrets),
+    DatabricksComputeSecrets(Box<DatabricksComputeSecrets>),
     /// `computeType: "VirtualMachine"`
-    VirtualMachineSecrets(VirtualMachineSecrets),
+    VirtualMachineSecrets(Box<VirtualMachineSecrets>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -7561,13 +7585,17 @@ impl Json for ComputeSecrets {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("computeType").and_then(Value::as_str) {
-            Some("AKS") => AksComputeSecrets::from_json(v).map(Self::AksComputeSecrets),
+            Some("AKS") => {
+                AksComputeSecrets::from_json(v)
+                    .map(|x| Self::AksComputeSecrets(Box::new(x)))
+            }
             Some("Databricks") => {
                 DatabricksComputeSecrets::from_json(v)
-                    .map(Self::DatabricksComputeSecrets)
+                    .map(|x| Self::DatabricksComputeSecrets(Box::new(x)))
             }
             Some("VirtualMachine") => {
-                VirtualMachineSecrets::from_json(v).map(Self::VirtualMachineSecrets)
+                VirtualMachineSecrets::from_json(v)
+                    .map(|x| Self::VirtualMachineSecrets(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -9158,13 +9186,13 @@ impl Json for DataPathAssetReference {
 #[derive(Clone, PartialEq)]
 pub enum DataReferenceCredentialDto {
     /// `credentialType: "NoCredentials"`
-    AnonymousAccessCredentialDto(AnonymousAccessCredentialDto),
+    AnonymousAccessCredentialDto(Box<AnonymousAccessCredentialDto>),
     /// `credentialType: "DockerCredentials"`
-    DockerCredentialDto(DockerCredentialDto),
+    DockerCredentialDto(Box<DockerCredentialDto>),
     /// `credentialType: "ManagedIdentity"`
-    ManagedIdentityCredentialDto(ManagedIdentityCredentialDto),
+    ManagedIdentityCredentialDto(Box<ManagedIdentityCredentialDto>),
     /// `credentialType: "SAS"`
-    SasCredentialDto(SasCredentialDto),
+    SasCredentialDto(Box<SasCredentialDto>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -9200,16 +9228,20 @@ impl Json for DataReferenceCredentialDto {
         match v.get("credentialType").and_then(Value::as_str) {
             Some("NoCredentials") => {
                 AnonymousAccessCredentialDto::from_json(v)
-                    .map(Self::AnonymousAccessCredentialDto)
+                    .map(|x| Self::AnonymousAccessCredentialDto(Box::new(x)))
             }
             Some("DockerCredentials") => {
-                DockerCredentialDto::from_json(v).map(Self::DockerCredentialDto)
+                DockerCredentialDto::from_json(v)
+                    .map(|x| Self::DockerCredentialDto(Box::new(x)))
             }
             Some("ManagedIdentity") => {
                 ManagedIdentityCredentialDto::from_json(v)
-                    .map(Self::ManagedIdentityCredentialDto)
+                    .map(|x| Self::ManagedIdentityCredentialDto(Box::new(x)))
             }
-            Some("SAS") => SasCredentialDto::from_json(v).map(Self::SasCredentialDto),
+            Some("SAS") => {
+                SasCredentialDto::from_json(v)
+                    .map(|x| Self::SasCredentialDto(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -9334,11 +9366,11 @@ impl Json for DataType {
 #[derive(Clone, PartialEq)]
 pub enum DataVersionBase {
     /// `dataType: "mltable"`
-    MlTableData(MlTableData),
+    MlTableData(Box<MlTableData>),
     /// `dataType: "uri_file"`
-    UriFileDataVersion(UriFileDataVersion),
+    UriFileDataVersion(Box<UriFileDataVersion>),
     /// `dataType: "uri_folder"`
-    UriFolderDataVersion(UriFolderDataVersion),
+    UriFolderDataVersion(Box<UriFolderDataVersion>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -9370,12 +9402,16 @@ impl Json for DataVersionBase {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("dataType").and_then(Value::as_str) {
-            Some("mltable") => MlTableData::from_json(v).map(Self::MlTableData),
+            Some("mltable") => {
+                MlTableData::from_json(v).map(|x| Self::MlTableData(Box::new(x)))
+            }
             Some("uri_file") => {
-                UriFileDataVersion::from_json(v).map(Self::UriFileDataVersion)
+                UriFileDataVersion::from_json(v)
+                    .map(|x| Self::UriFileDataVersion(Box::new(x)))
             }
             Some("uri_folder") => {
-                UriFolderDataVersion::from_json(v).map(Self::UriFolderDataVersion)
+                UriFolderDataVersion::from_json(v)
+                    .map(|x| Self::UriFolderDataVersion(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -9825,13 +9861,13 @@ impl Json for DatabricksSchema {
 #[derive(Clone, PartialEq)]
 pub enum Datastore {
     /// `datastoreType: "AzureBlob"`
-    AzureBlobDatastore(AzureBlobDatastore),
+    AzureBlobDatastore(Box<AzureBlobDatastore>),
     /// `datastoreType: "AzureDataLakeGen1"`
-    AzureDataLakeGen1Datastore(AzureDataLakeGen1Datastore),
+    AzureDataLakeGen1Datastore(Box<AzureDataLakeGen1Datastore>),
     /// `datastoreType: "AzureDataLakeGen2"`
-    AzureDataLakeGen2Datastore(AzureDataLakeGen2Datastore),
+    AzureDataLakeGen2Datastore(Box<AzureDataLakeGen2Datastore>),
     /// `datastoreType: "AzureFile"`
-    AzureFileDatastore(AzureFileDatastore),
+    AzureFileDatastore(Box<AzureFileDatastore>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -9866,18 +9902,20 @@ impl Json for Datastore {
         }
         match v.get("datastoreType").and_then(Value::as_str) {
             Some("AzureBlob") => {
-                AzureBlobDatastore::from_json(v).map(Self::AzureBlobDatastore)
+                AzureBlobDatastore::from_json(v)
+                    .map(|x| Self::AzureBlobDatastore(Box::new(x)))
             }
             Some("AzureDataLakeGen1") => {
                 AzureDataLakeGen1Datastore::from_json(v)
-                    .map(Self::AzureDataLakeGen1Datastore)
+                    .map(|x| Self::AzureDataLakeGen1Datastore(Box::new(x)))
             }
             Some("AzureDataLakeGen2") => {
                 AzureDataLakeGen2Datastore::from_json(v)
-                    .map(Self::AzureDataLakeGen2Datastore)
+                    .map(|x| Self::AzureDataLakeGen2Datastore(Box::new(x)))
             }
             Some("AzureFile") => {
-                AzureFileDatastore::from_json(v).map(Self::AzureFileDatastore)
+                AzureFileDatastore::from_json(v)
+                    .map(|x| Self::AzureFileDatastore(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -9901,15 +9939,15 @@ impl Json for Datastore {
 #[derive(Clone, PartialEq)]
 pub enum DatastoreCredentials {
     /// `credentialsType: "AccountKey"`
-    AccountKeyDatastoreCredentials(AccountKeyDatastoreCredentials),
+    AccountKeyDatastoreCredentials(Box<AccountKeyDatastoreCredentials>),
     /// `credentialsType: "Certificate"`
-    CertificateDatastoreCredentials(CertificateDatastoreCredentials),
+    CertificateDatastoreCredentials(Box<CertificateDatastoreCredentials>),
     /// `credentialsType: "None"`
-    NoneDatastoreCredentials(NoneDatastoreCredentials),
+    NoneDatastoreCredentials(Box<NoneDatastoreCredentials>),
     /// `credentialsType: "Sas"`
-    SasDatastoreCredentials(SasDatastoreCredentials),
+    SasDatastoreCredentials(Box<SasDatastoreCredentials>),
     /// `credentialsType: "ServicePrincipal"`
-    ServicePrincipalDatastoreCredentials(ServicePrincipalDatastoreCredentials),
+    ServicePrincipalDatastoreCredentials(Box<ServicePrincipalDatastoreCredentials>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -9947,22 +9985,23 @@ impl Json for DatastoreCredentials {
         match v.get("credentialsType").and_then(Value::as_str) {
             Some("AccountKey") => {
                 AccountKeyDatastoreCredentials::from_json(v)
-                    .map(Self::AccountKeyDatastoreCredentials)
+                    .map(|x| Self::AccountKeyDatastoreCredentials(Box::new(x)))
             }
             Some("Certificate") => {
                 CertificateDatastoreCredentials::from_json(v)
-                    .map(Self::CertificateDatastoreCredentials)
+                    .map(|x| Self::CertificateDatastoreCredentials(Box::new(x)))
             }
             Some("None") => {
                 NoneDatastoreCredentials::from_json(v)
-                    .map(Self::NoneDatastoreCredentials)
+                    .map(|x| Self::NoneDatastoreCredentials(Box::new(x)))
             }
             Some("Sas") => {
-                SasDatastoreCredentials::from_json(v).map(Self::SasDatastoreCredentials)
+                SasDatastoreCredentials::from_json(v)
+                    .map(|x| Self::SasDatastoreCredentials(Box::new(x)))
             }
             Some("ServicePrincipal") => {
                 ServicePrincipalDatastoreCredentials::from_json(v)
-                    .map(Self::ServicePrincipalDatastoreCredentials)
+                    .map(|x| Self::ServicePrincipalDatastoreCredentials(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -10098,13 +10137,13 @@ impl Json for DatastoreResourceArmPaginatedResult {
 #[derive(Clone, PartialEq)]
 pub enum DatastoreSecrets {
     /// `secretsType: "AccountKey"`
-    AccountKeyDatastoreSecrets(AccountKeyDatastoreSecrets),
+    AccountKeyDatastoreSecrets(Box<AccountKeyDatastoreSecrets>),
     /// `secretsType: "Certificate"`
-    CertificateDatastoreSecrets(CertificateDatastoreSecrets),
+    CertificateDatastoreSecrets(Box<CertificateDatastoreSecrets>),
     /// `secretsType: "Sas"`
-    SasDatastoreSecrets(SasDatastoreSecrets),
+    SasDatastoreSecrets(Box<SasDatastoreSecrets>),
     /// `secretsType: "ServicePrincipal"`
-    ServicePrincipalDatastoreSecrets(ServicePrincipalDatastoreSecrets),
+    ServicePrincipalDatastoreSecrets(Box<ServicePrincipalDatastoreSecrets>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -10140,18 +10179,19 @@ impl Json for DatastoreSecrets {
         match v.get("secretsType").and_then(Value::as_str) {
             Some("AccountKey") => {
                 AccountKeyDatastoreSecrets::from_json(v)
-                    .map(Self::AccountKeyDatastoreSecrets)
+                    .map(|x| Self::AccountKeyDatastoreSecrets(Box::new(x)))
             }
             Some("Certificate") => {
                 CertificateDatastoreSecrets::from_json(v)
-                    .map(Self::CertificateDatastoreSecrets)
+                    .map(|x| Self::CertificateDatastoreSecrets(Box::new(x)))
             }
             Some("Sas") => {
-                SasDatastoreSecrets::from_json(v).map(Self::SasDatastoreSecrets)
+                SasDatastoreSecrets::from_json(v)
+                    .map(|x| Self::SasDatastoreSecrets(Box::new(x)))
             }
             Some("ServicePrincipal") => {
                 ServicePrincipalDatastoreSecrets::from_json(v)
-                    .map(Self::ServicePrincipalDatastoreSecrets)
+                    .map(|x| Self::ServicePrincipalDatastoreSecrets(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -10812,11 +10852,11 @@ impl Json for DiagnoseWorkspaceParameters {
 #[derive(Clone, PartialEq)]
 pub enum DistributionConfiguration {
     /// `distributionType: "Mpi"`
-    Mpi(Mpi),
+    Mpi(Box<Mpi>),
     /// `distributionType: "PyTorch"`
-    PyTorch(PyTorch),
+    PyTorch(Box<PyTorch>),
     /// `distributionType: "TensorFlow"`
-    TensorFlow(TensorFlow),
+    TensorFlow(Box<TensorFlow>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -10848,9 +10888,11 @@ impl Json for DistributionConfiguration {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("distributionType").and_then(Value::as_str) {
-            Some("Mpi") => Mpi::from_json(v).map(Self::Mpi),
-            Some("PyTorch") => PyTorch::from_json(v).map(Self::PyTorch),
-            Some("TensorFlow") => TensorFlow::from_json(v).map(Self::TensorFlow),
+            Some("Mpi") => Mpi::from_json(v).map(|x| Self::Mpi(Box::new(x))),
+            Some("PyTorch") => PyTorch::from_json(v).map(|x| Self::PyTorch(Box::new(x))),
+            Some("TensorFlow") => {
+                TensorFlow::from_json(v).map(|x| Self::TensorFlow(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -11021,11 +11063,11 @@ impl Json for DockerCredentialDto {
 #[derive(Clone, PartialEq)]
 pub enum EarlyTerminationPolicy {
     /// `policyType: "Bandit"`
-    BanditPolicy(BanditPolicy),
+    BanditPolicy(Box<BanditPolicy>),
     /// `policyType: "MedianStopping"`
-    MedianStoppingPolicy(MedianStoppingPolicy),
+    MedianStoppingPolicy(Box<MedianStoppingPolicy>),
     /// `policyType: "TruncationSelection"`
-    TruncationSelectionPolicy(TruncationSelectionPolicy),
+    TruncationSelectionPolicy(Box<TruncationSelectionPolicy>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -11057,13 +11099,16 @@ impl Json for EarlyTerminationPolicy {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("policyType").and_then(Value::as_str) {
-            Some("Bandit") => BanditPolicy::from_json(v).map(Self::BanditPolicy),
+            Some("Bandit") => {
+                BanditPolicy::from_json(v).map(|x| Self::BanditPolicy(Box::new(x)))
+            }
             Some("MedianStopping") => {
-                MedianStoppingPolicy::from_json(v).map(Self::MedianStoppingPolicy)
+                MedianStoppingPolicy::from_json(v)
+                    .map(|x| Self::MedianStoppingPolicy(Box::new(x)))
             }
             Some("TruncationSelection") => {
                 TruncationSelectionPolicy::from_json(v)
-                    .map(Self::TruncationSelectionPolicy)
+                    .map(|x| Self::TruncationSelectionPolicy(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -13040,9 +13085,9 @@ impl Json for FlavorData {
 #[derive(Clone, PartialEq)]
 pub enum ForecastHorizon {
     /// `mode: "Auto"`
-    AutoForecastHorizon(AutoForecastHorizon),
+    AutoForecastHorizon(Box<AutoForecastHorizon>),
     /// `mode: "Custom"`
-    CustomForecastHorizon(CustomForecastHorizon),
+    CustomForecastHorizon(Box<CustomForecastHorizon>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -13073,10 +13118,12 @@ impl Json for ForecastHorizon {
         }
         match v.get("mode").and_then(Value::as_str) {
             Some("Auto") => {
-                AutoForecastHorizon::from_json(v).map(Self::AutoForecastHorizon)
+                AutoForecastHorizon::from_json(v)
+                    .map(|x| Self::AutoForecastHorizon(Box::new(x)))
             }
             Some("Custom") => {
-                CustomForecastHorizon::from_json(v).map(Self::CustomForecastHorizon)
+                CustomForecastHorizon::from_json(v)
+                    .map(|x| Self::CustomForecastHorizon(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -14282,11 +14329,11 @@ impl Json for IdAssetReference {
 #[derive(Clone, PartialEq)]
 pub enum IdentityConfiguration {
     /// `identityType: "AMLToken"`
-    AmlToken(AmlToken),
+    AmlToken(Box<AmlToken>),
     /// `identityType: "Managed"`
-    ManagedIdentity(ManagedIdentity),
+    ManagedIdentity(Box<ManagedIdentity>),
     /// `identityType: "UserIdentity"`
-    UserIdentity(UserIdentity),
+    UserIdentity(Box<UserIdentity>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -14318,9 +14365,15 @@ impl Json for IdentityConfiguration {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("identityType").and_then(Value::as_str) {
-            Some("AMLToken") => AmlToken::from_json(v).map(Self::AmlToken),
-            Some("Managed") => ManagedIdentity::from_json(v).map(Self::ManagedIdentity),
-            Some("UserIdentity") => UserIdentity::from_json(v).map(Self::UserIdentity),
+            Some("AMLToken") => {
+                AmlToken::from_json(v).map(|x| Self::AmlToken(Box::new(x)))
+            }
+            Some("Managed") => {
+                ManagedIdentity::from_json(v).map(|x| Self::ManagedIdentity(Box::new(x)))
+            }
+            Some("UserIdentity") => {
+                UserIdentity::from_json(v).map(|x| Self::UserIdentity(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -18088,13 +18141,13 @@ impl Json for IsolationMode {
 #[derive(Clone, PartialEq)]
 pub enum JobBase {
     /// `jobType: "AutoML"`
-    AutoMlJob(AutoMlJob),
+    AutoMlJob(Box<AutoMlJob>),
     /// `jobType: "Command"`
-    CommandJob(CommandJob),
+    CommandJob(Box<CommandJob>),
     /// `jobType: "Pipeline"`
-    PipelineJob(PipelineJob),
+    PipelineJob(Box<PipelineJob>),
     /// `jobType: "Sweep"`
-    SweepJob(SweepJob),
+    SweepJob(Box<SweepJob>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -18128,10 +18181,16 @@ impl Json for JobBase {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("jobType").and_then(Value::as_str) {
-            Some("AutoML") => AutoMlJob::from_json(v).map(Self::AutoMlJob),
-            Some("Command") => CommandJob::from_json(v).map(Self::CommandJob),
-            Some("Pipeline") => PipelineJob::from_json(v).map(Self::PipelineJob),
-            Some("Sweep") => SweepJob::from_json(v).map(Self::SweepJob),
+            Some("AutoML") => {
+                AutoMlJob::from_json(v).map(|x| Self::AutoMlJob(Box::new(x)))
+            }
+            Some("Command") => {
+                CommandJob::from_json(v).map(|x| Self::CommandJob(Box::new(x)))
+            }
+            Some("Pipeline") => {
+                PipelineJob::from_json(v).map(|x| Self::PipelineJob(Box::new(x)))
+            }
+            Some("Sweep") => SweepJob::from_json(v).map(|x| Self::SweepJob(Box::new(x))),
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -18265,19 +18324,19 @@ impl Json for JobBaseResourceArmPaginatedResult {
 #[derive(Clone, PartialEq)]
 pub enum JobInput {
     /// `jobInputType: "custom_model"`
-    CustomModelJobInput(CustomModelJobInput),
+    CustomModelJobInput(Box<CustomModelJobInput>),
     /// `jobInputType: "literal"`
-    LiteralJobInput(LiteralJobInput),
+    LiteralJobInput(Box<LiteralJobInput>),
     /// `jobInputType: "mlflow_model"`
-    MlFlowModelJobInput(MlFlowModelJobInput),
+    MlFlowModelJobInput(Box<MlFlowModelJobInput>),
     /// `jobInputType: "mltable"`
-    MlTableJobInput(MlTableJobInput),
+    MlTableJobInput(Box<MlTableJobInput>),
     /// `jobInputType: "triton_model"`
-    TritonModelJobInput(TritonModelJobInput),
+    TritonModelJobInput(Box<TritonModelJobInput>),
     /// `jobInputType: "uri_file"`
-    UriFileJobInput(UriFileJobInput),
+    UriFileJobInput(Box<UriFileJobInput>),
     /// `jobInputType: "uri_folder"`
-    UriFolderJobInput(UriFolderJobInput),
+    UriFolderJobInput(Box<UriFolderJobInput>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -18318,19 +18377,29 @@ impl Json for JobInput {
         }
         match v.get("jobInputType").and_then(Value::as_str) {
             Some("custom_model") => {
-                CustomModelJobInput::from_json(v).map(Self::CustomModelJobInput)
+                CustomModelJobInput::from_json(v)
+                    .map(|x| Self::CustomModelJobInput(Box::new(x)))
             }
-            Some("literal") => LiteralJobInput::from_json(v).map(Self::LiteralJobInput),
+            Some("literal") => {
+                LiteralJobInput::from_json(v).map(|x| Self::LiteralJobInput(Box::new(x)))
+            }
             Some("mlflow_model") => {
-                MlFlowModelJobInput::from_json(v).map(Self::MlFlowModelJobInput)
+                MlFlowModelJobInput::from_json(v)
+                    .map(|x| Self::MlFlowModelJobInput(Box::new(x)))
             }
-            Some("mltable") => MlTableJobInput::from_json(v).map(Self::MlTableJobInput),
+            Some("mltable") => {
+                MlTableJobInput::from_json(v).map(|x| Self::MlTableJobInput(Box::new(x)))
+            }
             Some("triton_model") => {
-                TritonModelJobInput::from_json(v).map(Self::TritonModelJobInput)
+                TritonModelJobInput::from_json(v)
+                    .map(|x| Self::TritonModelJobInput(Box::new(x)))
             }
-            Some("uri_file") => UriFileJobInput::from_json(v).map(Self::UriFileJobInput),
+            Some("uri_file") => {
+                UriFileJobInput::from_json(v).map(|x| Self::UriFileJobInput(Box::new(x)))
+            }
             Some("uri_folder") => {
-                UriFolderJobInput::from_json(v).map(Self::UriFolderJobInput)
+                UriFolderJobInput::from_json(v)
+                    .map(|x| Self::UriFolderJobInput(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -18421,9 +18490,9 @@ impl Json for JobInputType {
 #[derive(Clone, PartialEq)]
 pub enum JobLimits {
     /// `jobLimitsType: "Command"`
-    CommandJobLimits(CommandJobLimits),
+    CommandJobLimits(Box<CommandJobLimits>),
     /// `jobLimitsType: "Sweep"`
-    SweepJobLimits(SweepJobLimits),
+    SweepJobLimits(Box<SweepJobLimits>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -18453,8 +18522,13 @@ impl Json for JobLimits {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("jobLimitsType").and_then(Value::as_str) {
-            Some("Command") => CommandJobLimits::from_json(v).map(Self::CommandJobLimits),
-            Some("Sweep") => SweepJobLimits::from_json(v).map(Self::SweepJobLimits),
+            Some("Command") => {
+                CommandJobLimits::from_json(v)
+                    .map(|x| Self::CommandJobLimits(Box::new(x)))
+            }
+            Some("Sweep") => {
+                SweepJobLimits::from_json(v).map(|x| Self::SweepJobLimits(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -18519,17 +18593,17 @@ impl Json for JobLimitsType {
 #[derive(Clone, PartialEq)]
 pub enum JobOutput {
     /// `jobOutputType: "custom_model"`
-    CustomModelJobOutput(CustomModelJobOutput),
+    CustomModelJobOutput(Box<CustomModelJobOutput>),
     /// `jobOutputType: "mlflow_model"`
-    MlFlowModelJobOutput(MlFlowModelJobOutput),
+    MlFlowModelJobOutput(Box<MlFlowModelJobOutput>),
     /// `jobOutputType: "mltable"`
-    MlTableJobOutput(MlTableJobOutput),
+    MlTableJobOutput(Box<MlTableJobOutput>),
     /// `jobOutputType: "triton_model"`
-    TritonModelJobOutput(TritonModelJobOutput),
+    TritonModelJobOutput(Box<TritonModelJobOutput>),
     /// `jobOutputType: "uri_file"`
-    UriFileJobOutput(UriFileJobOutput),
+    UriFileJobOutput(Box<UriFileJobOutput>),
     /// `jobOutputType: "uri_folder"`
-    UriFolderJobOutput(UriFolderJobOutput),
+    UriFolderJobOutput(Box<UriFolderJobOutput>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -18568,20 +18642,28 @@ impl Json for JobOutput {
         }
         match v.get("jobOutputType").and_then(Value::as_str) {
             Some("custom_model") => {
-                CustomModelJobOutput::from_json(v).map(Self::CustomModelJobOutput)
+                CustomModelJobOutput::from_json(v)
+                    .map(|x| Self::CustomModelJobOutput(Box::new(x)))
             }
             Some("mlflow_model") => {
-                MlFlowModelJobOutput::from_json(v).map(Self::MlFlowModelJobOutput)
+                MlFlowModelJobOutput::from_json(v)
+                    .map(|x| Self::MlFlowModelJobOutput(Box::new(x)))
             }
-            Some("mltable") => MlTableJobOutput::from_json(v).map(Self::MlTableJobOutput),
+            Some("mltable") => {
+                MlTableJobOutput::from_json(v)
+                    .map(|x| Self::MlTableJobOutput(Box::new(x)))
+            }
             Some("triton_model") => {
-                TritonModelJobOutput::from_json(v).map(Self::TritonModelJobOutput)
+                TritonModelJobOutput::from_json(v)
+                    .map(|x| Self::TritonModelJobOutput(Box::new(x)))
             }
             Some("uri_file") => {
-                UriFileJobOutput::from_json(v).map(Self::UriFileJobOutput)
+                UriFileJobOutput::from_json(v)
+                    .map(|x| Self::UriFileJobOutput(Box::new(x)))
             }
             Some("uri_folder") => {
-                UriFolderJobOutput::from_json(v).map(Self::UriFolderJobOutput)
+                UriFolderJobOutput::from_json(v)
+                    .map(|x| Self::UriFolderJobOutput(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -21734,9 +21816,9 @@ impl Json for Mpi {
 #[derive(Clone, PartialEq)]
 pub enum NCrossValidations {
     /// `mode: "Auto"`
-    AutoNCrossValidations(AutoNCrossValidations),
+    AutoNCrossValidations(Box<AutoNCrossValidations>),
     /// `mode: "Custom"`
-    CustomNCrossValidations(CustomNCrossValidations),
+    CustomNCrossValidations(Box<CustomNCrossValidations>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -21767,10 +21849,12 @@ impl Json for NCrossValidations {
         }
         match v.get("mode").and_then(Value::as_str) {
             Some("Auto") => {
-                AutoNCrossValidations::from_json(v).map(Self::AutoNCrossValidations)
+                AutoNCrossValidations::from_json(v)
+                    .map(|x| Self::AutoNCrossValidations(Box::new(x)))
             }
             Some("Custom") => {
-                CustomNCrossValidations::from_json(v).map(Self::CustomNCrossValidations)
+                CustomNCrossValidations::from_json(v)
+                    .map(|x| Self::CustomNCrossValidations(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -22180,7 +22264,7 @@ impl Json for NodeStateCounts {
 #[derive(Clone, PartialEq)]
 pub enum Nodes {
     /// `nodesValueType: "All"`
-    AllNodes(AllNodes),
+    AllNodes(Box<AllNodes>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -22208,7 +22292,7 @@ impl Json for Nodes {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("nodesValueType").and_then(Value::as_str) {
-            Some("All") => AllNodes::from_json(v).map(Self::AllNodes),
+            Some("All") => AllNodes::from_json(v).map(|x| Self::AllNodes(Box::new(x))),
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -22628,9 +22712,9 @@ impl Json for Objective {
 #[derive(Clone, PartialEq)]
 pub enum OnlineDeployment {
     /// `endpointComputeType: "Kubernetes"`
-    KubernetesOnlineDeployment(KubernetesOnlineDeployment),
+    KubernetesOnlineDeployment(Box<KubernetesOnlineDeployment>),
     /// `endpointComputeType: "Managed"`
-    ManagedOnlineDeployment(ManagedOnlineDeployment),
+    ManagedOnlineDeployment(Box<ManagedOnlineDeployment>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -22662,10 +22746,11 @@ impl Json for OnlineDeployment {
         match v.get("endpointComputeType").and_then(Value::as_str) {
             Some("Kubernetes") => {
                 KubernetesOnlineDeployment::from_json(v)
-                    .map(Self::KubernetesOnlineDeployment)
+                    .map(|x| Self::KubernetesOnlineDeployment(Box::new(x)))
             }
             Some("Managed") => {
-                ManagedOnlineDeployment::from_json(v).map(Self::ManagedOnlineDeployment)
+                ManagedOnlineDeployment::from_json(v)
+                    .map(|x| Self::ManagedOnlineDeployment(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -23200,9 +23285,9 @@ impl Json for OnlineRequestSettings {
 #[derive(Clone, PartialEq)]
 pub enum OnlineScaleSettings {
     /// `scaleType: "Default"`
-    DefaultScaleSettings(DefaultScaleSettings),
+    DefaultScaleSettings(Box<DefaultScaleSettings>),
     /// `scaleType: "TargetUtilization"`
-    TargetUtilizationScaleSettings(TargetUtilizationScaleSettings),
+    TargetUtilizationScaleSettings(Box<TargetUtilizationScaleSettings>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -23233,11 +23318,12 @@ impl Json for OnlineScaleSettings {
         }
         match v.get("scaleType").and_then(Value::as_str) {
             Some("Default") => {
-                DefaultScaleSettings::from_json(v).map(Self::DefaultScaleSettings)
+                DefaultScaleSettings::from_json(v)
+                    .map(|x| Self::DefaultScaleSettings(Box::new(x)))
             }
             Some("TargetUtilization") => {
                 TargetUtilizationScaleSettings::from_json(v)
-                    .map(Self::TargetUtilizationScaleSettings)
+                    .map(|x| Self::TargetUtilizationScaleSettings(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -23793,11 +23879,11 @@ impl Json for OsType {
 #[derive(Clone, PartialEq)]
 pub enum OutboundRule {
     /// `type: "FQDN"`
-    FqdnOutboundRule(FqdnOutboundRule),
+    FqdnOutboundRule(Box<FqdnOutboundRule>),
     /// `type: "PrivateEndpoint"`
-    PrivateEndpointOutboundRule(PrivateEndpointOutboundRule),
+    PrivateEndpointOutboundRule(Box<PrivateEndpointOutboundRule>),
     /// `type: "ServiceTag"`
-    ServiceTagOutboundRule(ServiceTagOutboundRule),
+    ServiceTagOutboundRule(Box<ServiceTagOutboundRule>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -23829,13 +23915,17 @@ impl Json for OutboundRule {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("type").and_then(Value::as_str) {
-            Some("FQDN") => FqdnOutboundRule::from_json(v).map(Self::FqdnOutboundRule),
+            Some("FQDN") => {
+                FqdnOutboundRule::from_json(v)
+                    .map(|x| Self::FqdnOutboundRule(Box::new(x)))
+            }
             Some("PrivateEndpoint") => {
                 PrivateEndpointOutboundRule::from_json(v)
-                    .map(Self::PrivateEndpointOutboundRule)
+                    .map(|x| Self::PrivateEndpointOutboundRule(Box::new(x)))
             }
             Some("ServiceTag") => {
-                ServiceTagOutboundRule::from_json(v).map(Self::ServiceTagOutboundRule)
+                ServiceTagOutboundRule::from_json(v)
+                    .map(|x| Self::ServiceTagOutboundRule(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -28101,11 +28191,11 @@ impl Json for RuleType {
 #[derive(Clone, PartialEq)]
 pub enum SamplingAlgorithm {
     /// `samplingAlgorithmType: "Bayesian"`
-    BayesianSamplingAlgorithm(BayesianSamplingAlgorithm),
+    BayesianSamplingAlgorithm(Box<BayesianSamplingAlgorithm>),
     /// `samplingAlgorithmType: "Grid"`
-    GridSamplingAlgorithm(GridSamplingAlgorithm),
+    GridSamplingAlgorithm(Box<GridSamplingAlgorithm>),
     /// `samplingAlgorithmType: "Random"`
-    RandomSamplingAlgorithm(RandomSamplingAlgorithm),
+    RandomSamplingAlgorithm(Box<RandomSamplingAlgorithm>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -28139,13 +28229,15 @@ impl Json for SamplingAlgorithm {
         match v.get("samplingAlgorithmType").and_then(Value::as_str) {
             Some("Bayesian") => {
                 BayesianSamplingAlgorithm::from_json(v)
-                    .map(Self::BayesianSamplingAlgorithm)
+                    .map(|x| Self::BayesianSamplingAlgorithm(Box::new(x)))
             }
             Some("Grid") => {
-                GridSamplingAlgorithm::from_json(v).map(Self::GridSamplingAlgorithm)
+                GridSamplingAlgorithm::from_json(v)
+                    .map(|x| Self::GridSamplingAlgorithm(Box::new(x)))
             }
             Some("Random") => {
-                RandomSamplingAlgorithm::from_json(v).map(Self::RandomSamplingAlgorithm)
+                RandomSamplingAlgorithm::from_json(v)
+                    .map(|x| Self::RandomSamplingAlgorithm(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -28647,9 +28739,9 @@ impl Json for Schedule {
 #[derive(Clone, PartialEq)]
 pub enum ScheduleActionBase {
     /// `actionType: "InvokeBatchEndpoint"`
-    EndpointScheduleAction(EndpointScheduleAction),
+    EndpointScheduleAction(Box<EndpointScheduleAction>),
     /// `actionType: "CreateJob"`
-    JobScheduleAction(JobScheduleAction),
+    JobScheduleAction(Box<JobScheduleAction>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -28680,10 +28772,12 @@ impl Json for ScheduleActionBase {
         }
         match v.get("actionType").and_then(Value::as_str) {
             Some("InvokeBatchEndpoint") => {
-                EndpointScheduleAction::from_json(v).map(Self::EndpointScheduleAction)
+                EndpointScheduleAction::from_json(v)
+                    .map(|x| Self::EndpointScheduleAction(Box::new(x)))
             }
             Some("CreateJob") => {
-                JobScheduleAction::from_json(v).map(Self::JobScheduleAction)
+                JobScheduleAction::from_json(v)
+                    .map(|x| Self::JobScheduleAction(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -29205,9 +29299,9 @@ impl Json for ScriptsToExecute {
 #[derive(Clone, PartialEq)]
 pub enum Seasonality {
     /// `mode: "Auto"`
-    AutoSeasonality(AutoSeasonality),
+    AutoSeasonality(Box<AutoSeasonality>),
     /// `mode: "Custom"`
-    CustomSeasonality(CustomSeasonality),
+    CustomSeasonality(Box<CustomSeasonality>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -29237,9 +29331,12 @@ impl Json for Seasonality {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("mode").and_then(Value::as_str) {
-            Some("Auto") => AutoSeasonality::from_json(v).map(Self::AutoSeasonality),
+            Some("Auto") => {
+                AutoSeasonality::from_json(v).map(|x| Self::AutoSeasonality(Box::new(x)))
+            }
             Some("Custom") => {
-                CustomSeasonality::from_json(v).map(Self::CustomSeasonality)
+                CustomSeasonality::from_json(v)
+                    .map(|x| Self::CustomSeasonality(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -31853,9 +31950,9 @@ impl Json for TargetAggregationFunction {
 #[derive(Clone, PartialEq)]
 pub enum TargetLags {
     /// `mode: "Auto"`
-    AutoTargetLags(AutoTargetLags),
+    AutoTargetLags(Box<AutoTargetLags>),
     /// `mode: "Custom"`
-    CustomTargetLags(CustomTargetLags),
+    CustomTargetLags(Box<CustomTargetLags>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -31885,8 +31982,13 @@ impl Json for TargetLags {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("mode").and_then(Value::as_str) {
-            Some("Auto") => AutoTargetLags::from_json(v).map(Self::AutoTargetLags),
-            Some("Custom") => CustomTargetLags::from_json(v).map(Self::CustomTargetLags),
+            Some("Auto") => {
+                AutoTargetLags::from_json(v).map(|x| Self::AutoTargetLags(Box::new(x)))
+            }
+            Some("Custom") => {
+                CustomTargetLags::from_json(v)
+                    .map(|x| Self::CustomTargetLags(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -31952,9 +32054,9 @@ impl Json for TargetLagsMode {
 #[derive(Clone, PartialEq)]
 pub enum TargetRollingWindowSize {
     /// `mode: "Auto"`
-    AutoTargetRollingWindowSize(AutoTargetRollingWindowSize),
+    AutoTargetRollingWindowSize(Box<AutoTargetRollingWindowSize>),
     /// `mode: "Custom"`
-    CustomTargetRollingWindowSize(CustomTargetRollingWindowSize),
+    CustomTargetRollingWindowSize(Box<CustomTargetRollingWindowSize>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -31986,11 +32088,11 @@ impl Json for TargetRollingWindowSize {
         match v.get("mode").and_then(Value::as_str) {
             Some("Auto") => {
                 AutoTargetRollingWindowSize::from_json(v)
-                    .map(Self::AutoTargetRollingWindowSize)
+                    .map(|x| Self::AutoTargetRollingWindowSize(Box::new(x)))
             }
             Some("Custom") => {
                 CustomTargetRollingWindowSize::from_json(v)
-                    .map(Self::CustomTargetRollingWindowSize)
+                    .map(|x| Self::CustomTargetRollingWindowSize(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -32849,9 +32951,9 @@ impl Json for TrialComponent {
 #[derive(Clone, PartialEq)]
 pub enum TriggerBase {
     /// `triggerType: "Cron"`
-    CronTrigger(CronTrigger),
+    CronTrigger(Box<CronTrigger>),
     /// `triggerType: "Recurrence"`
-    RecurrenceTrigger(RecurrenceTrigger),
+    RecurrenceTrigger(Box<RecurrenceTrigger>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -32881,9 +32983,12 @@ impl Json for TriggerBase {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("triggerType").and_then(Value::as_str) {
-            Some("Cron") => CronTrigger::from_json(v).map(Self::CronTrigger),
+            Some("Cron") => {
+                CronTrigger::from_json(v).map(|x| Self::CronTrigger(Box::new(x)))
+            }
             Some("Recurrence") => {
-                RecurrenceTrigger::from_json(v).map(Self::RecurrenceTrigger)
+                RecurrenceTrigger::from_json(v)
+                    .map(|x| Self::RecurrenceTrigger(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -35335,17 +35440,23 @@ impl Json for WorkspaceConnectionPersonalAccessToken {
 pub enum WorkspaceConnectionPropertiesV2 {
     /// `authType: "ManagedIdentity"`
     ManagedIdentityAuthTypeWorkspaceConnectionProperties(
-        ManagedIdentityAuthTypeWorkspaceConnectionProperties,
+        Box<ManagedIdentityAuthTypeWorkspaceConnectionProperties>,
     ),
     /// `authType: "None"`
-    NoneAuthTypeWorkspaceConnectionProperties(NoneAuthTypeWorkspaceConnectionProperties),
+    NoneAuthTypeWorkspaceConnectionProperties(
+        Box<NoneAuthTypeWorkspaceConnectionProperties>,
+    ),
     /// `authType: "PAT"`
-    PatAuthTypeWorkspaceConnectionProperties(PatAuthTypeWorkspaceConnectionProperties),
+    PatAuthTypeWorkspaceConnectionProperties(
+        Box<PatAuthTypeWorkspaceConnectionProperties>,
+    ),
     /// `authType: "SAS"`
-    SasAuthTypeWorkspaceConnectionProperties(SasAuthTypeWorkspaceConnectionProperties),
+    SasAuthTypeWorkspaceConnectionProperties(
+        Box<SasAuthTypeWorkspaceConnectionProperties>,
+    ),
     /// `authType: "UsernamePassword"`
     UsernamePasswordAuthTypeWorkspaceConnectionProperties(
-        UsernamePasswordAuthTypeWorkspaceConnectionProperties,
+        Box<UsernamePasswordAuthTypeWorkspaceConnectionProperties>,
     ),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
@@ -35398,23 +35509,29 @@ impl Json for WorkspaceConnectionPropertiesV2 {
         match v.get("authType").and_then(Value::as_str) {
             Some("ManagedIdentity") => {
                 ManagedIdentityAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::ManagedIdentityAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::ManagedIdentityAuthTypeWorkspaceConnectionProperties(
+                        Box::new(x),
+                    ))
             }
             Some("None") => {
                 NoneAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::NoneAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::NoneAuthTypeWorkspaceConnectionProperties(
+                        Box::new(x),
+                    ))
             }
             Some("PAT") => {
                 PatAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::PatAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::PatAuthTypeWorkspaceConnectionProperties(Box::new(x)))
             }
             Some("SAS") => {
                 SasAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::SasAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::SasAuthTypeWorkspaceConnectionProperties(Box::new(x)))
             }
             Some("UsernamePassword") => {
                 UsernamePasswordAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::UsernamePasswordAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::UsernamePasswordAuthTypeWorkspaceConnectionProperties(
+                        Box::new(x),
+                    ))
             }
             _ => Ok(Self::Unknown(v)),
         }

@@ -1992,11 +1992,11 @@ impl Json for AssetProvisioningState {
 #[derive(Clone, PartialEq)]
 pub enum AssetReferenceBase {
     /// `referenceType: "DataPath"`
-    DataPathAssetReference(DataPathAssetReference),
+    DataPathAssetReference(Box<DataPathAssetReference>),
     /// `referenceType: "Id"`
-    IdAssetReference(IdAssetReference),
+    IdAssetReference(Box<IdAssetReference>),
     /// `referenceType: "OutputPath"`
-    OutputPathAssetReference(OutputPathAssetReference),
+    OutputPathAssetReference(Box<OutputPathAssetReference>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -2029,12 +2029,16 @@ impl Json for AssetReferenceBase {
         }
         match v.get("referenceType").and_then(Value::as_str) {
             Some("DataPath") => {
-                DataPathAssetReference::from_json(v).map(Self::DataPathAssetReference)
+                DataPathAssetReference::from_json(v)
+                    .map(|x| Self::DataPathAssetReference(Box::new(x)))
             }
-            Some("Id") => IdAssetReference::from_json(v).map(Self::IdAssetReference),
+            Some("Id") => {
+                IdAssetReference::from_json(v)
+                    .map(|x| Self::IdAssetReference(Box::new(x)))
+            }
             Some("OutputPath") => {
                 OutputPathAssetReference::from_json(v)
-                    .map(Self::OutputPathAssetReference)
+                    .map(|x| Self::OutputPathAssetReference(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -2333,25 +2337,25 @@ impl Json for AutoMlJob {
 #[derive(Clone, PartialEq)]
 pub enum AutoMlVertical {
     /// `taskType: "Classification"`
-    Classification(Classification),
+    Classification(Box<Classification>),
     /// `taskType: "Forecasting"`
-    Forecasting(Forecasting),
+    Forecasting(Box<Forecasting>),
     /// `taskType: "ImageClassification"`
-    ImageClassification(ImageClassification),
+    ImageClassification(Box<ImageClassification>),
     /// `taskType: "ImageClassificationMultilabel"`
-    ImageClassificationMultilabel(ImageClassificationMultilabel),
+    ImageClassificationMultilabel(Box<ImageClassificationMultilabel>),
     /// `taskType: "ImageInstanceSegmentation"`
-    ImageInstanceSegmentation(ImageInstanceSegmentation),
+    ImageInstanceSegmentation(Box<ImageInstanceSegmentation>),
     /// `taskType: "ImageObjectDetection"`
-    ImageObjectDetection(ImageObjectDetection),
+    ImageObjectDetection(Box<ImageObjectDetection>),
     /// `taskType: "Regression"`
-    Regression(Regression),
+    Regression(Box<Regression>),
     /// `taskType: "TextClassification"`
-    TextClassification(TextClassification),
+    TextClassification(Box<TextClassification>),
     /// `taskType: "TextClassificationMultilabel"`
-    TextClassificationMultilabel(TextClassificationMultilabel),
+    TextClassificationMultilabel(Box<TextClassificationMultilabel>),
     /// `taskType: "TextNER"`
-    TextNer(TextNer),
+    TextNer(Box<TextNer>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -2400,32 +2404,39 @@ impl Json for AutoMlVertical {
         }
         match v.get("taskType").and_then(Value::as_str) {
             Some("Classification") => {
-                Classification::from_json(v).map(Self::Classification)
+                Classification::from_json(v).map(|x| Self::Classification(Box::new(x)))
             }
-            Some("Forecasting") => Forecasting::from_json(v).map(Self::Forecasting),
+            Some("Forecasting") => {
+                Forecasting::from_json(v).map(|x| Self::Forecasting(Box::new(x)))
+            }
             Some("ImageClassification") => {
-                ImageClassification::from_json(v).map(Self::ImageClassification)
+                ImageClassification::from_json(v)
+                    .map(|x| Self::ImageClassification(Box::new(x)))
             }
             Some("ImageClassificationMultilabel") => {
                 ImageClassificationMultilabel::from_json(v)
-                    .map(Self::ImageClassificationMultilabel)
+                    .map(|x| Self::ImageClassificationMultilabel(Box::new(x)))
             }
             Some("ImageInstanceSegmentation") => {
                 ImageInstanceSegmentation::from_json(v)
-                    .map(Self::ImageInstanceSegmentation)
+                    .map(|x| Self::ImageInstanceSegmentation(Box::new(x)))
             }
             Some("ImageObjectDetection") => {
-                ImageObjectDetection::from_json(v).map(Self::ImageObjectDetection)
+                ImageObjectDetection::from_json(v)
+                    .map(|x| Self::ImageObjectDetection(Box::new(x)))
             }
-            Some("Regression") => Regression::from_json(v).map(Self::Regression),
+            Some("Regression") => {
+                Regression::from_json(v).map(|x| Self::Regression(Box::new(x)))
+            }
             Some("TextClassification") => {
-                TextClassification::from_json(v).map(Self::TextClassification)
+                TextClassification::from_json(v)
+                    .map(|x| Self::TextClassification(Box::new(x)))
             }
             Some("TextClassificationMultilabel") => {
                 TextClassificationMultilabel::from_json(v)
-                    .map(Self::TextClassificationMultilabel)
+                    .map(|x| Self::TextClassificationMultilabel(Box::new(x)))
             }
-            Some("TextNER") => TextNer::from_json(v).map(Self::TextNer),
+            Some("TextNER") => TextNer::from_json(v).map(|x| Self::TextNer(Box::new(x))),
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -3486,7 +3497,7 @@ impl Json for BatchDeployment {
 pub enum BatchDeploymentConfiguration {
     /// `deploymentConfigurationType: "PipelineComponent"`
     BatchPipelineComponentDeploymentConfiguration(
-        BatchPipelineComponentDeploymentConfiguration,
+        Box<BatchPipelineComponentDeploymentConfiguration>,
     ),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
@@ -3523,7 +3534,9 @@ impl Json for BatchDeploymentConfiguration {
         match v.get("deploymentConfigurationType").and_then(Value::as_str) {
             Some("PipelineComponent") => {
                 BatchPipelineComponentDeploymentConfiguration::from_json(v)
-                    .map(Self::BatchPipelineComponentDeploymentConfiguration)
+                    .map(|x| Self::BatchPipelineComponentDeploymentConfiguration(
+                        Box::new(x),
+                    ))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -7372,25 +7385,25 @@ impl Json for ComponentVersionResourceArmPaginatedResult {
 #[derive(Clone, PartialEq)]
 pub enum Compute {
     /// `computeType: "AKS"`
-    Aks(Aks),
+    Aks(Box<Aks>),
     /// `computeType: "AmlCompute"`
-    AmlCompute(AmlCompute),
+    AmlCompute(Box<AmlCompute>),
     /// `computeType: "ComputeInstance"`
-    ComputeInstance(ComputeInstance),
+    ComputeInstance(Box<ComputeInstance>),
     /// `computeType: "DataFactory"`
-    DataFactory(DataFactory),
+    DataFactory(Box<DataFactory>),
     /// `computeType: "DataLakeAnalytics"`
-    DataLakeAnalytics(DataLakeAnalytics),
+    DataLakeAnalytics(Box<DataLakeAnalytics>),
     /// `computeType: "Databricks"`
-    Databricks(Databricks),
+    Databricks(Box<Databricks>),
     /// `computeType: "HDInsight"`
-    HdInsight(HdInsight),
+    HdInsight(Box<HdInsight>),
     /// `computeType: "Kubernetes"`
-    Kubernetes(Kubernetes),
+    Kubernetes(Box<Kubernetes>),
     /// `computeType: "SynapseSpark"`
-    SynapseSpark(SynapseSpark),
+    SynapseSpark(Box<SynapseSpark>),
     /// `computeType: "VirtualMachine"`
-    VirtualMachine(VirtualMachine),
+    VirtualMachine(Box<VirtualMachine>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -7436,21 +7449,34 @@ impl Json for Compute {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("computeType").and_then(Value::as_str) {
-            Some("AKS") => Aks::from_json(v).map(Self::Aks),
-            Some("AmlCompute") => AmlCompute::from_json(v).map(Self::AmlCompute),
+            Some("AKS") => Aks::from_json(v).map(|x| Self::Aks(Box::new(x))),
+            Some("AmlCompute") => {
+                AmlCompute::from_json(v).map(|x| Self::AmlCompute(Box::new(x)))
+            }
             Some("ComputeInstance") => {
-                ComputeInstance::from_json(v).map(Self::ComputeInstance)
+                ComputeInstance::from_json(v).map(|x| Self::ComputeInstance(Box::new(x)))
             }
-            Some("DataFactory") => DataFactory::from_json(v).map(Self::DataFactory),
+            Some("DataFactory") => {
+                DataFactory::from_json(v).map(|x| Self::DataFactory(Box::new(x)))
+            }
             Some("DataLakeAnalytics") => {
-                DataLakeAnalytics::from_json(v).map(Self::DataLakeAnalytics)
+                DataLakeAnalytics::from_json(v)
+                    .map(|x| Self::DataLakeAnalytics(Box::new(x)))
             }
-            Some("Databricks") => Databricks::from_json(v).map(Self::Databricks),
-            Some("HDInsight") => HdInsight::from_json(v).map(Self::HdInsight),
-            Some("Kubernetes") => Kubernetes::from_json(v).map(Self::Kubernetes),
-            Some("SynapseSpark") => SynapseSpark::from_json(v).map(Self::SynapseSpark),
+            Some("Databricks") => {
+                Databricks::from_json(v).map(|x| Self::Databricks(Box::new(x)))
+            }
+            Some("HDInsight") => {
+                HdInsight::from_json(v).map(|x| Self::HdInsight(Box::new(x)))
+            }
+            Some("Kubernetes") => {
+                Kubernetes::from_json(v).map(|x| Self::Kubernetes(Box::new(x)))
+            }
+            Some("SynapseSpark") => {
+                SynapseSpark::from_json(v).map(|x| Self::SynapseSpark(Box::new(x)))
+            }
             Some("VirtualMachine") => {
-                VirtualMachine::from_json(v).map(Self::VirtualMachine)
+                VirtualMachine::from_json(v).map(|x| Self::VirtualMachine(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -8864,11 +8890,11 @@ impl Json for ComputeSchedules {
 #[derive(Clone, PartialEq)]
 pub enum ComputeSecrets {
     /// `computeType: "AKS"`
-    AksComputeSecrets(AksComputeSecrets),
+    AksComputeSecrets(Box<AksComputeSecrets>),
     /// `computeType: "Databricks"`
-    DatabricksComputeSecrets(DatabricksComputeSecrets),
+    DatabricksComputeSecrets(Box<DatabricksComputeSecrets>),
     /// `computeType: "VirtualMachine"`
-    VirtualMachineSecrets(VirtualMachineSecrets),
+    VirtualMachineSecrets(Box<VirtualMachineSecrets>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -8900,13 +8926,17 @@ impl Json for ComputeSecrets {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("computeType").and_then(Value::as_str) {
-            Some("AKS") => AksComputeSecrets::from_json(v).map(Self::AksComputeSecrets),
+            Some("AKS") => {
+                AksComputeSecrets::from_json(v)
+                    .map(|x| Self::AksComputeSecrets(Box::new(x)))
+            }
             Some("Databricks") => {
                 DatabricksComputeSecrets::from_json(v)
-                    .map(Self::DatabricksComputeSecrets)
+                    .map(|x| Self::DatabricksComputeSecrets(Box::new(x)))
             }
             Some("VirtualMachine") => {
-                VirtualMachineSecrets::from_json(v).map(Self::VirtualMachineSecrets)
+                VirtualMachineSecrets::from_json(v)
+                    .map(|x| Self::VirtualMachineSecrets(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -11431,9 +11461,9 @@ impl Json for DataContainerResourceArmPaginatedResult {
 #[derive(Clone, PartialEq)]
 pub enum DataDriftMetricThresholdBase {
     /// `dataType: "Categorical"`
-    CategoricalDataDriftMetricThreshold(CategoricalDataDriftMetricThreshold),
+    CategoricalDataDriftMetricThreshold(Box<CategoricalDataDriftMetricThreshold>),
     /// `dataType: "Numerical"`
-    NumericalDataDriftMetricThreshold(NumericalDataDriftMetricThreshold),
+    NumericalDataDriftMetricThreshold(Box<NumericalDataDriftMetricThreshold>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -11465,11 +11495,11 @@ impl Json for DataDriftMetricThresholdBase {
         match v.get("dataType").and_then(Value::as_str) {
             Some("Categorical") => {
                 CategoricalDataDriftMetricThreshold::from_json(v)
-                    .map(Self::CategoricalDataDriftMetricThreshold)
+                    .map(|x| Self::CategoricalDataDriftMetricThreshold(Box::new(x)))
             }
             Some("Numerical") => {
                 NumericalDataDriftMetricThreshold::from_json(v)
-                    .map(Self::NumericalDataDriftMetricThreshold)
+                    .map(|x| Self::NumericalDataDriftMetricThreshold(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -11911,9 +11941,9 @@ impl Json for DataPathAssetReference {
 #[derive(Clone, PartialEq)]
 pub enum DataQualityMetricThresholdBase {
     /// `dataType: "Categorical"`
-    CategoricalDataQualityMetricThreshold(CategoricalDataQualityMetricThreshold),
+    CategoricalDataQualityMetricThreshold(Box<CategoricalDataQualityMetricThreshold>),
     /// `dataType: "Numerical"`
-    NumericalDataQualityMetricThreshold(NumericalDataQualityMetricThreshold),
+    NumericalDataQualityMetricThreshold(Box<NumericalDataQualityMetricThreshold>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -11945,11 +11975,11 @@ impl Json for DataQualityMetricThresholdBase {
         match v.get("dataType").and_then(Value::as_str) {
             Some("Categorical") => {
                 CategoricalDataQualityMetricThreshold::from_json(v)
-                    .map(Self::CategoricalDataQualityMetricThreshold)
+                    .map(|x| Self::CategoricalDataQualityMetricThreshold(Box::new(x)))
             }
             Some("Numerical") => {
                 NumericalDataQualityMetricThreshold::from_json(v)
-                    .map(Self::NumericalDataQualityMetricThreshold)
+                    .map(|x| Self::NumericalDataQualityMetricThreshold(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -12087,13 +12117,13 @@ impl Json for DataQualityMonitoringSignal {
 #[derive(Clone, PartialEq)]
 pub enum DataReferenceCredential {
     /// `credentialType: "NoCredentials"`
-    AnonymousAccessCredential(AnonymousAccessCredential),
+    AnonymousAccessCredential(Box<AnonymousAccessCredential>),
     /// `credentialType: "DockerCredentials"`
-    DockerCredential(DockerCredential),
+    DockerCredential(Box<DockerCredential>),
     /// `credentialType: "ManagedIdentity"`
-    ManagedIdentityCredential(ManagedIdentityCredential),
+    ManagedIdentityCredential(Box<ManagedIdentityCredential>),
     /// `credentialType: "SAS"`
-    SasCredential(SasCredential),
+    SasCredential(Box<SasCredential>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -12129,16 +12159,19 @@ impl Json for DataReferenceCredential {
         match v.get("credentialType").and_then(Value::as_str) {
             Some("NoCredentials") => {
                 AnonymousAccessCredential::from_json(v)
-                    .map(Self::AnonymousAccessCredential)
+                    .map(|x| Self::AnonymousAccessCredential(Box::new(x)))
             }
             Some("DockerCredentials") => {
-                DockerCredential::from_json(v).map(Self::DockerCredential)
+                DockerCredential::from_json(v)
+                    .map(|x| Self::DockerCredential(Box::new(x)))
             }
             Some("ManagedIdentity") => {
                 ManagedIdentityCredential::from_json(v)
-                    .map(Self::ManagedIdentityCredential)
+                    .map(|x| Self::ManagedIdentityCredential(Box::new(x)))
             }
-            Some("SAS") => SasCredential::from_json(v).map(Self::SasCredential),
+            Some("SAS") => {
+                SasCredential::from_json(v).map(|x| Self::SasCredential(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -12335,11 +12368,11 @@ impl Json for DataVersionBase {
 #[derive(Clone, PartialEq)]
 pub enum DataVersionBaseProperties {
     /// `dataType: "mltable"`
-    MlTableData(MlTableData),
+    MlTableData(Box<MlTableData>),
     /// `dataType: "uri_file"`
-    UriFileDataVersion(UriFileDataVersion),
+    UriFileDataVersion(Box<UriFileDataVersion>),
     /// `dataType: "uri_folder"`
-    UriFolderDataVersion(UriFolderDataVersion),
+    UriFolderDataVersion(Box<UriFolderDataVersion>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -12371,12 +12404,16 @@ impl Json for DataVersionBaseProperties {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("dataType").and_then(Value::as_str) {
-            Some("mltable") => MlTableData::from_json(v).map(Self::MlTableData),
+            Some("mltable") => {
+                MlTableData::from_json(v).map(|x| Self::MlTableData(Box::new(x)))
+            }
             Some("uri_file") => {
-                UriFileDataVersion::from_json(v).map(Self::UriFileDataVersion)
+                UriFileDataVersion::from_json(v)
+                    .map(|x| Self::UriFileDataVersion(Box::new(x)))
             }
             Some("uri_folder") => {
-                UriFolderDataVersion::from_json(v).map(Self::UriFolderDataVersion)
+                UriFolderDataVersion::from_json(v)
+                    .map(|x| Self::UriFolderDataVersion(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -12788,15 +12825,15 @@ impl Json for Datastore {
 #[derive(Clone, PartialEq)]
 pub enum DatastoreCredentials {
     /// `credentialsType: "AccountKey"`
-    AccountKeyDatastoreCredentials(AccountKeyDatastoreCredentials),
+    AccountKeyDatastoreCredentials(Box<AccountKeyDatastoreCredentials>),
     /// `credentialsType: "Certificate"`
-    CertificateDatastoreCredentials(CertificateDatastoreCredentials),
+    CertificateDatastoreCredentials(Box<CertificateDatastoreCredentials>),
     /// `credentialsType: "None"`
-    NoneDatastoreCredentials(NoneDatastoreCredentials),
+    NoneDatastoreCredentials(Box<NoneDatastoreCredentials>),
     /// `credentialsType: "Sas"`
-    SasDatastoreCredentials(SasDatastoreCredentials),
+    SasDatastoreCredentials(Box<SasDatastoreCredentials>),
     /// `credentialsType: "ServicePrincipal"`
-    ServicePrincipalDatastoreCredentials(ServicePrincipalDatastoreCredentials),
+    ServicePrincipalDatastoreCredentials(Box<ServicePrincipalDatastoreCredentials>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -12834,22 +12871,23 @@ impl Json for DatastoreCredentials {
         match v.get("credentialsType").and_then(Value::as_str) {
             Some("AccountKey") => {
                 AccountKeyDatastoreCredentials::from_json(v)
-                    .map(Self::AccountKeyDatastoreCredentials)
+                    .map(|x| Self::AccountKeyDatastoreCredentials(Box::new(x)))
             }
             Some("Certificate") => {
                 CertificateDatastoreCredentials::from_json(v)
-                    .map(Self::CertificateDatastoreCredentials)
+                    .map(|x| Self::CertificateDatastoreCredentials(Box::new(x)))
             }
             Some("None") => {
                 NoneDatastoreCredentials::from_json(v)
-                    .map(Self::NoneDatastoreCredentials)
+                    .map(|x| Self::NoneDatastoreCredentials(Box::new(x)))
             }
             Some("Sas") => {
-                SasDatastoreCredentials::from_json(v).map(Self::SasDatastoreCredentials)
+                SasDatastoreCredentials::from_json(v)
+                    .map(|x| Self::SasDatastoreCredentials(Box::new(x)))
             }
             Some("ServicePrincipal") => {
                 ServicePrincipalDatastoreCredentials::from_json(v)
-                    .map(Self::ServicePrincipalDatastoreCredentials)
+                    .map(|x| Self::ServicePrincipalDatastoreCredentials(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -12874,15 +12912,15 @@ impl Json for DatastoreCredentials {
 #[derive(Clone, PartialEq)]
 pub enum DatastoreProperties {
     /// `datastoreType: "AzureBlob"`
-    AzureBlobDatastore(AzureBlobDatastore),
+    AzureBlobDatastore(Box<AzureBlobDatastore>),
     /// `datastoreType: "AzureDataLakeGen1"`
-    AzureDataLakeGen1Datastore(AzureDataLakeGen1Datastore),
+    AzureDataLakeGen1Datastore(Box<AzureDataLakeGen1Datastore>),
     /// `datastoreType: "AzureDataLakeGen2"`
-    AzureDataLakeGen2Datastore(AzureDataLakeGen2Datastore),
+    AzureDataLakeGen2Datastore(Box<AzureDataLakeGen2Datastore>),
     /// `datastoreType: "AzureFile"`
-    AzureFileDatastore(AzureFileDatastore),
+    AzureFileDatastore(Box<AzureFileDatastore>),
     /// `datastoreType: "OneLake"`
-    OneLakeDatastore(OneLakeDatastore),
+    OneLakeDatastore(Box<OneLakeDatastore>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -12919,20 +12957,25 @@ impl Json for DatastoreProperties {
         }
         match v.get("datastoreType").and_then(Value::as_str) {
             Some("AzureBlob") => {
-                AzureBlobDatastore::from_json(v).map(Self::AzureBlobDatastore)
+                AzureBlobDatastore::from_json(v)
+                    .map(|x| Self::AzureBlobDatastore(Box::new(x)))
             }
             Some("AzureDataLakeGen1") => {
                 AzureDataLakeGen1Datastore::from_json(v)
-                    .map(Self::AzureDataLakeGen1Datastore)
+                    .map(|x| Self::AzureDataLakeGen1Datastore(Box::new(x)))
             }
             Some("AzureDataLakeGen2") => {
                 AzureDataLakeGen2Datastore::from_json(v)
-                    .map(Self::AzureDataLakeGen2Datastore)
+                    .map(|x| Self::AzureDataLakeGen2Datastore(Box::new(x)))
             }
             Some("AzureFile") => {
-                AzureFileDatastore::from_json(v).map(Self::AzureFileDatastore)
+                AzureFileDatastore::from_json(v)
+                    .map(|x| Self::AzureFileDatastore(Box::new(x)))
             }
-            Some("OneLake") => OneLakeDatastore::from_json(v).map(Self::OneLakeDatastore),
+            Some("OneLake") => {
+                OneLakeDatastore::from_json(v)
+                    .map(|x| Self::OneLakeDatastore(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -12995,13 +13038,13 @@ impl Json for DatastoreResourceArmPaginatedResult {
 #[derive(Clone, PartialEq)]
 pub enum DatastoreSecrets {
     /// `secretsType: "AccountKey"`
-    AccountKeyDatastoreSecrets(AccountKeyDatastoreSecrets),
+    AccountKeyDatastoreSecrets(Box<AccountKeyDatastoreSecrets>),
     /// `secretsType: "Certificate"`
-    CertificateDatastoreSecrets(CertificateDatastoreSecrets),
+    CertificateDatastoreSecrets(Box<CertificateDatastoreSecrets>),
     /// `secretsType: "Sas"`
-    SasDatastoreSecrets(SasDatastoreSecrets),
+    SasDatastoreSecrets(Box<SasDatastoreSecrets>),
     /// `secretsType: "ServicePrincipal"`
-    ServicePrincipalDatastoreSecrets(ServicePrincipalDatastoreSecrets),
+    ServicePrincipalDatastoreSecrets(Box<ServicePrincipalDatastoreSecrets>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -13037,18 +13080,19 @@ impl Json for DatastoreSecrets {
         match v.get("secretsType").and_then(Value::as_str) {
             Some("AccountKey") => {
                 AccountKeyDatastoreSecrets::from_json(v)
-                    .map(Self::AccountKeyDatastoreSecrets)
+                    .map(|x| Self::AccountKeyDatastoreSecrets(Box::new(x)))
             }
             Some("Certificate") => {
                 CertificateDatastoreSecrets::from_json(v)
-                    .map(Self::CertificateDatastoreSecrets)
+                    .map(|x| Self::CertificateDatastoreSecrets(Box::new(x)))
             }
             Some("Sas") => {
-                SasDatastoreSecrets::from_json(v).map(Self::SasDatastoreSecrets)
+                SasDatastoreSecrets::from_json(v)
+                    .map(|x| Self::SasDatastoreSecrets(Box::new(x)))
             }
             Some("ServicePrincipal") => {
                 ServicePrincipalDatastoreSecrets::from_json(v)
-                    .map(Self::ServicePrincipalDatastoreSecrets)
+                    .map(|x| Self::ServicePrincipalDatastoreSecrets(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -13780,11 +13824,11 @@ impl Json for DiagnoseWorkspaceParameters {
 #[derive(Clone, PartialEq)]
 pub enum DistributionConfiguration {
     /// `distributionType: "Mpi"`
-    Mpi(Mpi),
+    Mpi(Box<Mpi>),
     /// `distributionType: "PyTorch"`
-    PyTorch(PyTorch),
+    PyTorch(Box<PyTorch>),
     /// `distributionType: "TensorFlow"`
-    TensorFlow(TensorFlow),
+    TensorFlow(Box<TensorFlow>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -13816,9 +13860,11 @@ impl Json for DistributionConfiguration {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("distributionType").and_then(Value::as_str) {
-            Some("Mpi") => Mpi::from_json(v).map(Self::Mpi),
-            Some("PyTorch") => PyTorch::from_json(v).map(Self::PyTorch),
-            Some("TensorFlow") => TensorFlow::from_json(v).map(Self::TensorFlow),
+            Some("Mpi") => Mpi::from_json(v).map(|x| Self::Mpi(Box::new(x))),
+            Some("PyTorch") => PyTorch::from_json(v).map(|x| Self::PyTorch(Box::new(x))),
+            Some("TensorFlow") => {
+                TensorFlow::from_json(v).map(|x| Self::TensorFlow(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -13989,11 +14035,11 @@ impl Json for DockerCredential {
 #[derive(Clone, PartialEq)]
 pub enum EarlyTerminationPolicy {
     /// `policyType: "Bandit"`
-    BanditPolicy(BanditPolicy),
+    BanditPolicy(Box<BanditPolicy>),
     /// `policyType: "MedianStopping"`
-    MedianStoppingPolicy(MedianStoppingPolicy),
+    MedianStoppingPolicy(Box<MedianStoppingPolicy>),
     /// `policyType: "TruncationSelection"`
-    TruncationSelectionPolicy(TruncationSelectionPolicy),
+    TruncationSelectionPolicy(Box<TruncationSelectionPolicy>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -14025,13 +14071,16 @@ impl Json for EarlyTerminationPolicy {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("policyType").and_then(Value::as_str) {
-            Some("Bandit") => BanditPolicy::from_json(v).map(Self::BanditPolicy),
+            Some("Bandit") => {
+                BanditPolicy::from_json(v).map(|x| Self::BanditPolicy(Box::new(x)))
+            }
             Some("MedianStopping") => {
-                MedianStoppingPolicy::from_json(v).map(Self::MedianStoppingPolicy)
+                MedianStoppingPolicy::from_json(v)
+                    .map(|x| Self::MedianStoppingPolicy(Box::new(x)))
             }
             Some("TruncationSelection") => {
                 TruncationSelectionPolicy::from_json(v)
-                    .map(Self::TruncationSelectionPolicy)
+                    .map(|x| Self::TruncationSelectionPolicy(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -17855,9 +17904,9 @@ impl Json for FlavorData {
 #[derive(Clone, PartialEq)]
 pub enum ForecastHorizon {
     /// `mode: "Auto"`
-    AutoForecastHorizon(AutoForecastHorizon),
+    AutoForecastHorizon(Box<AutoForecastHorizon>),
     /// `mode: "Custom"`
-    CustomForecastHorizon(CustomForecastHorizon),
+    CustomForecastHorizon(Box<CustomForecastHorizon>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -17888,10 +17937,12 @@ impl Json for ForecastHorizon {
         }
         match v.get("mode").and_then(Value::as_str) {
             Some("Auto") => {
-                AutoForecastHorizon::from_json(v).map(Self::AutoForecastHorizon)
+                AutoForecastHorizon::from_json(v)
+                    .map(|x| Self::AutoForecastHorizon(Box::new(x)))
             }
             Some("Custom") => {
-                CustomForecastHorizon::from_json(v).map(Self::CustomForecastHorizon)
+                CustomForecastHorizon::from_json(v)
+                    .map(|x| Self::CustomForecastHorizon(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -19220,11 +19271,11 @@ impl Json for IdAssetReference {
 #[derive(Clone, PartialEq)]
 pub enum IdentityConfiguration {
     /// `identityType: "AMLToken"`
-    AmlToken(AmlToken),
+    AmlToken(Box<AmlToken>),
     /// `identityType: "Managed"`
-    ManagedIdentity(ManagedIdentity),
+    ManagedIdentity(Box<ManagedIdentity>),
     /// `identityType: "UserIdentity"`
-    UserIdentity(UserIdentity),
+    UserIdentity(Box<UserIdentity>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -19256,9 +19307,15 @@ impl Json for IdentityConfiguration {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("identityType").and_then(Value::as_str) {
-            Some("AMLToken") => AmlToken::from_json(v).map(Self::AmlToken),
-            Some("Managed") => ManagedIdentity::from_json(v).map(Self::ManagedIdentity),
-            Some("UserIdentity") => UserIdentity::from_json(v).map(Self::UserIdentity),
+            Some("AMLToken") => {
+                AmlToken::from_json(v).map(|x| Self::AmlToken(Box::new(x)))
+            }
+            Some("Managed") => {
+                ManagedIdentity::from_json(v).map(|x| Self::ManagedIdentity(Box::new(x)))
+            }
+            Some("UserIdentity") => {
+                UserIdentity::from_json(v).map(|x| Self::UserIdentity(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -22924,15 +22981,15 @@ impl Json for JobBase {
 #[derive(Clone, PartialEq)]
 pub enum JobBaseProperties {
     /// `jobType: "AutoML"`
-    AutoMlJob(AutoMlJob),
+    AutoMlJob(Box<AutoMlJob>),
     /// `jobType: "Command"`
-    CommandJob(CommandJob),
+    CommandJob(Box<CommandJob>),
     /// `jobType: "Pipeline"`
-    PipelineJob(PipelineJob),
+    PipelineJob(Box<PipelineJob>),
     /// `jobType: "Spark"`
-    SparkJob(SparkJob),
+    SparkJob(Box<SparkJob>),
     /// `jobType: "Sweep"`
-    SweepJob(SweepJob),
+    SweepJob(Box<SweepJob>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -22968,11 +23025,17 @@ impl Json for JobBaseProperties {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("jobType").and_then(Value::as_str) {
-            Some("AutoML") => AutoMlJob::from_json(v).map(Self::AutoMlJob),
-            Some("Command") => CommandJob::from_json(v).map(Self::CommandJob),
-            Some("Pipeline") => PipelineJob::from_json(v).map(Self::PipelineJob),
-            Some("Spark") => SparkJob::from_json(v).map(Self::SparkJob),
-            Some("Sweep") => SweepJob::from_json(v).map(Self::SweepJob),
+            Some("AutoML") => {
+                AutoMlJob::from_json(v).map(|x| Self::AutoMlJob(Box::new(x)))
+            }
+            Some("Command") => {
+                CommandJob::from_json(v).map(|x| Self::CommandJob(Box::new(x)))
+            }
+            Some("Pipeline") => {
+                PipelineJob::from_json(v).map(|x| Self::PipelineJob(Box::new(x)))
+            }
+            Some("Spark") => SparkJob::from_json(v).map(|x| Self::SparkJob(Box::new(x))),
+            Some("Sweep") => SweepJob::from_json(v).map(|x| Self::SweepJob(Box::new(x))),
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -23035,19 +23098,19 @@ impl Json for JobBaseResourceArmPaginatedResult {
 #[derive(Clone, PartialEq)]
 pub enum JobInput {
     /// `jobInputType: "custom_model"`
-    CustomModelJobInput(CustomModelJobInput),
+    CustomModelJobInput(Box<CustomModelJobInput>),
     /// `jobInputType: "literal"`
-    LiteralJobInput(LiteralJobInput),
+    LiteralJobInput(Box<LiteralJobInput>),
     /// `jobInputType: "mlflow_model"`
-    MlFlowModelJobInput(MlFlowModelJobInput),
+    MlFlowModelJobInput(Box<MlFlowModelJobInput>),
     /// `jobInputType: "mltable"`
-    MlTableJobInput(MlTableJobInput),
+    MlTableJobInput(Box<MlTableJobInput>),
     /// `jobInputType: "triton_model"`
-    TritonModelJobInput(TritonModelJobInput),
+    TritonModelJobInput(Box<TritonModelJobInput>),
     /// `jobInputType: "uri_file"`
-    UriFileJobInput(UriFileJobInput),
+    UriFileJobInput(Box<UriFileJobInput>),
     /// `jobInputType: "uri_folder"`
-    UriFolderJobInput(UriFolderJobInput),
+    UriFolderJobInput(Box<UriFolderJobInput>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -23088,19 +23151,29 @@ impl Json for JobInput {
         }
         match v.get("jobInputType").and_then(Value::as_str) {
             Some("custom_model") => {
-                CustomModelJobInput::from_json(v).map(Self::CustomModelJobInput)
+                CustomModelJobInput::from_json(v)
+                    .map(|x| Self::CustomModelJobInput(Box::new(x)))
             }
-            Some("literal") => LiteralJobInput::from_json(v).map(Self::LiteralJobInput),
+            Some("literal") => {
+                LiteralJobInput::from_json(v).map(|x| Self::LiteralJobInput(Box::new(x)))
+            }
             Some("mlflow_model") => {
-                MlFlowModelJobInput::from_json(v).map(Self::MlFlowModelJobInput)
+                MlFlowModelJobInput::from_json(v)
+                    .map(|x| Self::MlFlowModelJobInput(Box::new(x)))
             }
-            Some("mltable") => MlTableJobInput::from_json(v).map(Self::MlTableJobInput),
+            Some("mltable") => {
+                MlTableJobInput::from_json(v).map(|x| Self::MlTableJobInput(Box::new(x)))
+            }
             Some("triton_model") => {
-                TritonModelJobInput::from_json(v).map(Self::TritonModelJobInput)
+                TritonModelJobInput::from_json(v)
+                    .map(|x| Self::TritonModelJobInput(Box::new(x)))
             }
-            Some("uri_file") => UriFileJobInput::from_json(v).map(Self::UriFileJobInput),
+            Some("uri_file") => {
+                UriFileJobInput::from_json(v).map(|x| Self::UriFileJobInput(Box::new(x)))
+            }
             Some("uri_folder") => {
-                UriFolderJobInput::from_json(v).map(Self::UriFolderJobInput)
+                UriFolderJobInput::from_json(v)
+                    .map(|x| Self::UriFolderJobInput(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -23191,9 +23264,9 @@ impl Json for JobInputType {
 #[derive(Clone, PartialEq)]
 pub enum JobLimits {
     /// `jobLimitsType: "Command"`
-    CommandJobLimits(CommandJobLimits),
+    CommandJobLimits(Box<CommandJobLimits>),
     /// `jobLimitsType: "Sweep"`
-    SweepJobLimits(SweepJobLimits),
+    SweepJobLimits(Box<SweepJobLimits>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -23223,8 +23296,13 @@ impl Json for JobLimits {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("jobLimitsType").and_then(Value::as_str) {
-            Some("Command") => CommandJobLimits::from_json(v).map(Self::CommandJobLimits),
-            Some("Sweep") => SweepJobLimits::from_json(v).map(Self::SweepJobLimits),
+            Some("Command") => {
+                CommandJobLimits::from_json(v)
+                    .map(|x| Self::CommandJobLimits(Box::new(x)))
+            }
+            Some("Sweep") => {
+                SweepJobLimits::from_json(v).map(|x| Self::SweepJobLimits(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -23289,17 +23367,17 @@ impl Json for JobLimitsType {
 #[derive(Clone, PartialEq)]
 pub enum JobOutput {
     /// `jobOutputType: "custom_model"`
-    CustomModelJobOutput(CustomModelJobOutput),
+    CustomModelJobOutput(Box<CustomModelJobOutput>),
     /// `jobOutputType: "mlflow_model"`
-    MlFlowModelJobOutput(MlFlowModelJobOutput),
+    MlFlowModelJobOutput(Box<MlFlowModelJobOutput>),
     /// `jobOutputType: "mltable"`
-    MlTableJobOutput(MlTableJobOutput),
+    MlTableJobOutput(Box<MlTableJobOutput>),
     /// `jobOutputType: "triton_model"`
-    TritonModelJobOutput(TritonModelJobOutput),
+    TritonModelJobOutput(Box<TritonModelJobOutput>),
     /// `jobOutputType: "uri_file"`
-    UriFileJobOutput(UriFileJobOutput),
+    UriFileJobOutput(Box<UriFileJobOutput>),
     /// `jobOutputType: "uri_folder"`
-    UriFolderJobOutput(UriFolderJobOutput),
+    UriFolderJobOutput(Box<UriFolderJobOutput>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -23338,20 +23416,28 @@ impl Json for JobOutput {
         }
         match v.get("jobOutputType").and_then(Value::as_str) {
             Some("custom_model") => {
-                CustomModelJobOutput::from_json(v).map(Self::CustomModelJobOutput)
+                CustomModelJobOutput::from_json(v)
+                    .map(|x| Self::CustomModelJobOutput(Box::new(x)))
             }
             Some("mlflow_model") => {
-                MlFlowModelJobOutput::from_json(v).map(Self::MlFlowModelJobOutput)
+                MlFlowModelJobOutput::from_json(v)
+                    .map(|x| Self::MlFlowModelJobOutput(Box::new(x)))
             }
-            Some("mltable") => MlTableJobOutput::from_json(v).map(Self::MlTableJobOutput),
+            Some("mltable") => {
+                MlTableJobOutput::from_json(v)
+                    .map(|x| Self::MlTableJobOutput(Box::new(x)))
+            }
             Some("triton_model") => {
-                TritonModelJobOutput::from_json(v).map(Self::TritonModelJobOutput)
+                TritonModelJobOutput::from_json(v)
+                    .map(|x| Self::TritonModelJobOutput(Box::new(x)))
             }
             Some("uri_file") => {
-                UriFileJobOutput::from_json(v).map(Self::UriFileJobOutput)
+                UriFileJobOutput::from_json(v)
+                    .map(|x| Self::UriFileJobOutput(Box::new(x)))
             }
             Some("uri_folder") => {
-                UriFolderJobOutput::from_json(v).map(Self::UriFolderJobOutput)
+                UriFolderJobOutput::from_json(v)
+                    .map(|x| Self::UriFolderJobOutput(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -27566,7 +27652,7 @@ impl Json for ModelVersionResourceArmPaginatedResult {
 #[derive(Clone, PartialEq)]
 pub enum MonitorComputeConfigurationBase {
     /// `computeType: "ServerlessSpark"`
-    MonitorServerlessSparkCompute(MonitorServerlessSparkCompute),
+    MonitorServerlessSparkCompute(Box<MonitorServerlessSparkCompute>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -27596,7 +27682,7 @@ impl Json for MonitorComputeConfigurationBase {
         match v.get("computeType").and_then(Value::as_str) {
             Some("ServerlessSpark") => {
                 MonitorServerlessSparkCompute::from_json(v)
-                    .map(Self::MonitorServerlessSparkCompute)
+                    .map(|x| Self::MonitorServerlessSparkCompute(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -27617,9 +27703,9 @@ impl Json for MonitorComputeConfigurationBase {
 #[derive(Clone, PartialEq)]
 pub enum MonitorComputeIdentityBase {
     /// `computeIdentityType: "AmlToken"`
-    AmlTokenComputeIdentity(AmlTokenComputeIdentity),
+    AmlTokenComputeIdentity(Box<AmlTokenComputeIdentity>),
     /// `computeIdentityType: "ManagedIdentity"`
-    ManagedComputeIdentity(ManagedComputeIdentity),
+    ManagedComputeIdentity(Box<ManagedComputeIdentity>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -27650,10 +27736,12 @@ impl Json for MonitorComputeIdentityBase {
         }
         match v.get("computeIdentityType").and_then(Value::as_str) {
             Some("AmlToken") => {
-                AmlTokenComputeIdentity::from_json(v).map(Self::AmlTokenComputeIdentity)
+                AmlTokenComputeIdentity::from_json(v)
+                    .map(|x| Self::AmlTokenComputeIdentity(Box::new(x)))
             }
             Some("ManagedIdentity") => {
-                ManagedComputeIdentity::from_json(v).map(Self::ManagedComputeIdentity)
+                ManagedComputeIdentity::from_json(v)
+                    .map(|x| Self::ManagedComputeIdentity(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -28006,11 +28094,11 @@ impl Json for MonitoringFeatureDataType {
 #[derive(Clone, PartialEq)]
 pub enum MonitoringFeatureFilterBase {
     /// `filterType: "AllFeatures"`
-    AllFeatures(AllFeatures),
+    AllFeatures(Box<AllFeatures>),
     /// `filterType: "FeatureSubset"`
-    FeatureSubset(FeatureSubset),
+    FeatureSubset(Box<FeatureSubset>),
     /// `filterType: "TopNByAttribution"`
-    TopNFeaturesByAttribution(TopNFeaturesByAttribution),
+    TopNFeaturesByAttribution(Box<TopNFeaturesByAttribution>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -28042,11 +28130,15 @@ impl Json for MonitoringFeatureFilterBase {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("filterType").and_then(Value::as_str) {
-            Some("AllFeatures") => AllFeatures::from_json(v).map(Self::AllFeatures),
-            Some("FeatureSubset") => FeatureSubset::from_json(v).map(Self::FeatureSubset),
+            Some("AllFeatures") => {
+                AllFeatures::from_json(v).map(|x| Self::AllFeatures(Box::new(x)))
+            }
+            Some("FeatureSubset") => {
+                FeatureSubset::from_json(v).map(|x| Self::FeatureSubset(Box::new(x)))
+            }
             Some("TopNByAttribution") => {
                 TopNFeaturesByAttribution::from_json(v)
-                    .map(Self::TopNFeaturesByAttribution)
+                    .map(|x| Self::TopNFeaturesByAttribution(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -28117,11 +28209,11 @@ impl Json for MonitoringFeatureFilterType {
 #[derive(Clone, PartialEq)]
 pub enum MonitoringInputDataBase {
     /// `inputDataType: "Fixed"`
-    FixedInputData(FixedInputData),
+    FixedInputData(Box<FixedInputData>),
     /// `inputDataType: "Rolling"`
-    RollingInputData(RollingInputData),
+    RollingInputData(Box<RollingInputData>),
     /// `inputDataType: "Static"`
-    StaticInputData(StaticInputData),
+    StaticInputData(Box<StaticInputData>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -28153,9 +28245,16 @@ impl Json for MonitoringInputDataBase {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("inputDataType").and_then(Value::as_str) {
-            Some("Fixed") => FixedInputData::from_json(v).map(Self::FixedInputData),
-            Some("Rolling") => RollingInputData::from_json(v).map(Self::RollingInputData),
-            Some("Static") => StaticInputData::from_json(v).map(Self::StaticInputData),
+            Some("Fixed") => {
+                FixedInputData::from_json(v).map(|x| Self::FixedInputData(Box::new(x)))
+            }
+            Some("Rolling") => {
+                RollingInputData::from_json(v)
+                    .map(|x| Self::RollingInputData(Box::new(x)))
+            }
+            Some("Static") => {
+                StaticInputData::from_json(v).map(|x| Self::StaticInputData(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -28265,15 +28364,17 @@ impl Json for MonitoringNotificationType {
 #[derive(Clone, PartialEq)]
 pub enum MonitoringSignalBase {
     /// `signalType: "Custom"`
-    CustomMonitoringSignal(CustomMonitoringSignal),
+    CustomMonitoringSignal(Box<CustomMonitoringSignal>),
     /// `signalType: "DataDrift"`
-    DataDriftMonitoringSignal(DataDriftMonitoringSignal),
+    DataDriftMonitoringSignal(Box<DataDriftMonitoringSignal>),
     /// `signalType: "DataQuality"`
-    DataQualityMonitoringSignal(DataQualityMonitoringSignal),
+    DataQualityMonitoringSignal(Box<DataQualityMonitoringSignal>),
     /// `signalType: "FeatureAttributionDrift"`
-    FeatureAttributionDriftMonitoringSignal(FeatureAttributionDriftMonitoringSignal),
+    FeatureAttributionDriftMonitoringSignal(
+        Box<FeatureAttributionDriftMonitoringSignal>,
+    ),
     /// `signalType: "PredictionDrift"`
-    PredictionDriftMonitoringSignal(PredictionDriftMonitoringSignal),
+    PredictionDriftMonitoringSignal(Box<PredictionDriftMonitoringSignal>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -28314,23 +28415,24 @@ impl Json for MonitoringSignalBase {
         }
         match v.get("signalType").and_then(Value::as_str) {
             Some("Custom") => {
-                CustomMonitoringSignal::from_json(v).map(Self::CustomMonitoringSignal)
+                CustomMonitoringSignal::from_json(v)
+                    .map(|x| Self::CustomMonitoringSignal(Box::new(x)))
             }
             Some("DataDrift") => {
                 DataDriftMonitoringSignal::from_json(v)
-                    .map(Self::DataDriftMonitoringSignal)
+                    .map(|x| Self::DataDriftMonitoringSignal(Box::new(x)))
             }
             Some("DataQuality") => {
                 DataQualityMonitoringSignal::from_json(v)
-                    .map(Self::DataQualityMonitoringSignal)
+                    .map(|x| Self::DataQualityMonitoringSignal(Box::new(x)))
             }
             Some("FeatureAttributionDrift") => {
                 FeatureAttributionDriftMonitoringSignal::from_json(v)
-                    .map(Self::FeatureAttributionDriftMonitoringSignal)
+                    .map(|x| Self::FeatureAttributionDriftMonitoringSignal(Box::new(x)))
             }
             Some("PredictionDrift") => {
                 PredictionDriftMonitoringSignal::from_json(v)
-                    .map(Self::PredictionDriftMonitoringSignal)
+                    .map(|x| Self::PredictionDriftMonitoringSignal(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -28692,9 +28794,9 @@ impl Json for Mpi {
 #[derive(Clone, PartialEq)]
 pub enum NCrossValidations {
     /// `mode: "Auto"`
-    AutoNCrossValidations(AutoNCrossValidations),
+    AutoNCrossValidations(Box<AutoNCrossValidations>),
     /// `mode: "Custom"`
-    CustomNCrossValidations(CustomNCrossValidations),
+    CustomNCrossValidations(Box<CustomNCrossValidations>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -28725,10 +28827,12 @@ impl Json for NCrossValidations {
         }
         match v.get("mode").and_then(Value::as_str) {
             Some("Auto") => {
-                AutoNCrossValidations::from_json(v).map(Self::AutoNCrossValidations)
+                AutoNCrossValidations::from_json(v)
+                    .map(|x| Self::AutoNCrossValidations(Box::new(x)))
             }
             Some("Custom") => {
-                CustomNCrossValidations::from_json(v).map(Self::CustomNCrossValidations)
+                CustomNCrossValidations::from_json(v)
+                    .map(|x| Self::CustomNCrossValidations(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -29077,7 +29181,7 @@ impl Json for NodeStateCounts {
 #[derive(Clone, PartialEq)]
 pub enum Nodes {
     /// `nodesValueType: "All"`
-    AllNodes(AllNodes),
+    AllNodes(Box<AllNodes>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -29105,7 +29209,7 @@ impl Json for Nodes {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("nodesValueType").and_then(Value::as_str) {
-            Some("All") => AllNodes::from_json(v).map(Self::AllNodes),
+            Some("All") => AllNodes::from_json(v).map(|x| Self::AllNodes(Box::new(x))),
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -30054,7 +30158,7 @@ impl Json for Objective {
 #[derive(Clone, PartialEq)]
 pub enum OneLakeArtifact {
     /// `artifactType: "LakeHouse"`
-    LakeHouseArtifact(LakeHouseArtifact),
+    LakeHouseArtifact(Box<LakeHouseArtifact>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -30083,7 +30187,8 @@ impl Json for OneLakeArtifact {
         }
         match v.get("artifactType").and_then(Value::as_str) {
             Some("LakeHouse") => {
-                LakeHouseArtifact::from_json(v).map(Self::LakeHouseArtifact)
+                LakeHouseArtifact::from_json(v)
+                    .map(|x| Self::LakeHouseArtifact(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -30368,9 +30473,9 @@ impl Json for OnlineDeployment {
 #[derive(Clone, PartialEq)]
 pub enum OnlineDeploymentProperties {
     /// `endpointComputeType: "Kubernetes"`
-    KubernetesOnlineDeployment(KubernetesOnlineDeployment),
+    KubernetesOnlineDeployment(Box<KubernetesOnlineDeployment>),
     /// `endpointComputeType: "Managed"`
-    ManagedOnlineDeployment(ManagedOnlineDeployment),
+    ManagedOnlineDeployment(Box<ManagedOnlineDeployment>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -30402,10 +30507,11 @@ impl Json for OnlineDeploymentProperties {
         match v.get("endpointComputeType").and_then(Value::as_str) {
             Some("Kubernetes") => {
                 KubernetesOnlineDeployment::from_json(v)
-                    .map(Self::KubernetesOnlineDeployment)
+                    .map(|x| Self::KubernetesOnlineDeployment(Box::new(x)))
             }
             Some("Managed") => {
-                ManagedOnlineDeployment::from_json(v).map(Self::ManagedOnlineDeployment)
+                ManagedOnlineDeployment::from_json(v)
+                    .map(|x| Self::ManagedOnlineDeployment(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -30836,9 +30942,9 @@ impl Json for OnlineRequestSettings {
 #[derive(Clone, PartialEq)]
 pub enum OnlineScaleSettings {
     /// `scaleType: "Default"`
-    DefaultScaleSettings(DefaultScaleSettings),
+    DefaultScaleSettings(Box<DefaultScaleSettings>),
     /// `scaleType: "TargetUtilization"`
-    TargetUtilizationScaleSettings(TargetUtilizationScaleSettings),
+    TargetUtilizationScaleSettings(Box<TargetUtilizationScaleSettings>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -30869,11 +30975,12 @@ impl Json for OnlineScaleSettings {
         }
         match v.get("scaleType").and_then(Value::as_str) {
             Some("Default") => {
-                DefaultScaleSettings::from_json(v).map(Self::DefaultScaleSettings)
+                DefaultScaleSettings::from_json(v)
+                    .map(|x| Self::DefaultScaleSettings(Box::new(x)))
             }
             Some("TargetUtilization") => {
                 TargetUtilizationScaleSettings::from_json(v)
-                    .map(Self::TargetUtilizationScaleSettings)
+                    .map(|x| Self::TargetUtilizationScaleSettings(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -31504,11 +31611,11 @@ impl Json for OsType {
 #[derive(Clone, PartialEq)]
 pub enum OutboundRule {
     /// `type: "FQDN"`
-    FqdnOutboundRule(FqdnOutboundRule),
+    FqdnOutboundRule(Box<FqdnOutboundRule>),
     /// `type: "PrivateEndpoint"`
-    PrivateEndpointOutboundRule(PrivateEndpointOutboundRule),
+    PrivateEndpointOutboundRule(Box<PrivateEndpointOutboundRule>),
     /// `type: "ServiceTag"`
-    ServiceTagOutboundRule(ServiceTagOutboundRule),
+    ServiceTagOutboundRule(Box<ServiceTagOutboundRule>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -31540,13 +31647,17 @@ impl Json for OutboundRule {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("type").and_then(Value::as_str) {
-            Some("FQDN") => FqdnOutboundRule::from_json(v).map(Self::FqdnOutboundRule),
+            Some("FQDN") => {
+                FqdnOutboundRule::from_json(v)
+                    .map(|x| Self::FqdnOutboundRule(Box::new(x)))
+            }
             Some("PrivateEndpoint") => {
                 PrivateEndpointOutboundRule::from_json(v)
-                    .map(Self::PrivateEndpointOutboundRule)
+                    .map(|x| Self::PrivateEndpointOutboundRule(Box::new(x)))
             }
             Some("ServiceTag") => {
-                ServiceTagOutboundRule::from_json(v).map(Self::ServiceTagOutboundRule)
+                ServiceTagOutboundRule::from_json(v)
+                    .map(|x| Self::ServiceTagOutboundRule(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -32419,7 +32530,7 @@ impl Json for PatchStatus {
 #[derive(Clone, PartialEq)]
 pub enum PendingUploadCredentialDto {
     /// `credentialType: "SAS"`
-    SasCredentialDto(SasCredentialDto),
+    SasCredentialDto(Box<SasCredentialDto>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -32447,7 +32558,10 @@ impl Json for PendingUploadCredentialDto {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("credentialType").and_then(Value::as_str) {
-            Some("SAS") => SasCredentialDto::from_json(v).map(Self::SasCredentialDto),
+            Some("SAS") => {
+                SasCredentialDto::from_json(v)
+                    .map(|x| Self::SasCredentialDto(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -32859,9 +32973,13 @@ impl Json for PipelineJob {
 #[derive(Clone, PartialEq)]
 pub enum PredictionDriftMetricThresholdBase {
     /// `dataType: "Categorical"`
-    CategoricalPredictionDriftMetricThreshold(CategoricalPredictionDriftMetricThreshold),
+    CategoricalPredictionDriftMetricThreshold(
+        Box<CategoricalPredictionDriftMetricThreshold>,
+    ),
     /// `dataType: "Numerical"`
-    NumericalPredictionDriftMetricThreshold(NumericalPredictionDriftMetricThreshold),
+    NumericalPredictionDriftMetricThreshold(
+        Box<NumericalPredictionDriftMetricThreshold>,
+    ),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -32897,11 +33015,13 @@ impl Json for PredictionDriftMetricThresholdBase {
         match v.get("dataType").and_then(Value::as_str) {
             Some("Categorical") => {
                 CategoricalPredictionDriftMetricThreshold::from_json(v)
-                    .map(Self::CategoricalPredictionDriftMetricThreshold)
+                    .map(|x| Self::CategoricalPredictionDriftMetricThreshold(
+                        Box::new(x),
+                    ))
             }
             Some("Numerical") => {
                 NumericalPredictionDriftMetricThreshold::from_json(v)
-                    .map(Self::NumericalPredictionDriftMetricThreshold)
+                    .map(|x| Self::NumericalPredictionDriftMetricThreshold(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -36570,11 +36690,11 @@ impl Json for RuleType {
 #[derive(Clone, PartialEq)]
 pub enum SamplingAlgorithm {
     /// `samplingAlgorithmType: "Bayesian"`
-    BayesianSamplingAlgorithm(BayesianSamplingAlgorithm),
+    BayesianSamplingAlgorithm(Box<BayesianSamplingAlgorithm>),
     /// `samplingAlgorithmType: "Grid"`
-    GridSamplingAlgorithm(GridSamplingAlgorithm),
+    GridSamplingAlgorithm(Box<GridSamplingAlgorithm>),
     /// `samplingAlgorithmType: "Random"`
-    RandomSamplingAlgorithm(RandomSamplingAlgorithm),
+    RandomSamplingAlgorithm(Box<RandomSamplingAlgorithm>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -36608,13 +36728,15 @@ impl Json for SamplingAlgorithm {
         match v.get("samplingAlgorithmType").and_then(Value::as_str) {
             Some("Bayesian") => {
                 BayesianSamplingAlgorithm::from_json(v)
-                    .map(Self::BayesianSamplingAlgorithm)
+                    .map(|x| Self::BayesianSamplingAlgorithm(Box::new(x)))
             }
             Some("Grid") => {
-                GridSamplingAlgorithm::from_json(v).map(Self::GridSamplingAlgorithm)
+                GridSamplingAlgorithm::from_json(v)
+                    .map(|x| Self::GridSamplingAlgorithm(Box::new(x)))
             }
             Some("Random") => {
-                RandomSamplingAlgorithm::from_json(v).map(Self::RandomSamplingAlgorithm)
+                RandomSamplingAlgorithm::from_json(v)
+                    .map(|x| Self::RandomSamplingAlgorithm(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -37188,11 +37310,11 @@ impl Json for Schedule {
 #[derive(Clone, PartialEq)]
 pub enum ScheduleActionBase {
     /// `actionType: "CreateMonitor"`
-    CreateMonitorAction(CreateMonitorAction),
+    CreateMonitorAction(Box<CreateMonitorAction>),
     /// `actionType: "InvokeBatchEndpoint"`
-    EndpointScheduleAction(EndpointScheduleAction),
+    EndpointScheduleAction(Box<EndpointScheduleAction>),
     /// `actionType: "CreateJob"`
-    JobScheduleAction(JobScheduleAction),
+    JobScheduleAction(Box<JobScheduleAction>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -37225,13 +37347,16 @@ impl Json for ScheduleActionBase {
         }
         match v.get("actionType").and_then(Value::as_str) {
             Some("CreateMonitor") => {
-                CreateMonitorAction::from_json(v).map(Self::CreateMonitorAction)
+                CreateMonitorAction::from_json(v)
+                    .map(|x| Self::CreateMonitorAction(Box::new(x)))
             }
             Some("InvokeBatchEndpoint") => {
-                EndpointScheduleAction::from_json(v).map(Self::EndpointScheduleAction)
+                EndpointScheduleAction::from_json(v)
+                    .map(|x| Self::EndpointScheduleAction(Box::new(x)))
             }
             Some("CreateJob") => {
-                JobScheduleAction::from_json(v).map(Self::JobScheduleAction)
+                JobScheduleAction::from_json(v)
+                    .map(|x| Self::JobScheduleAction(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -37787,9 +37912,9 @@ impl Json for ScriptsToExecute {
 #[derive(Clone, PartialEq)]
 pub enum Seasonality {
     /// `mode: "Auto"`
-    AutoSeasonality(AutoSeasonality),
+    AutoSeasonality(Box<AutoSeasonality>),
     /// `mode: "Custom"`
-    CustomSeasonality(CustomSeasonality),
+    CustomSeasonality(Box<CustomSeasonality>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -37819,9 +37944,12 @@ impl Json for Seasonality {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("mode").and_then(Value::as_str) {
-            Some("Auto") => AutoSeasonality::from_json(v).map(Self::AutoSeasonality),
+            Some("Auto") => {
+                AutoSeasonality::from_json(v).map(|x| Self::AutoSeasonality(Box::new(x)))
+            }
             Some("Custom") => {
-                CustomSeasonality::from_json(v).map(Self::CustomSeasonality)
+                CustomSeasonality::from_json(v)
+                    .map(|x| Self::CustomSeasonality(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -39833,9 +39961,9 @@ impl Json for SparkJob {
 #[derive(Clone, PartialEq)]
 pub enum SparkJobEntry {
     /// `sparkJobEntryType: "SparkJobPythonEntry"`
-    SparkJobPythonEntry(SparkJobPythonEntry),
+    SparkJobPythonEntry(Box<SparkJobPythonEntry>),
     /// `sparkJobEntryType: "SparkJobScalaEntry"`
-    SparkJobScalaEntry(SparkJobScalaEntry),
+    SparkJobScalaEntry(Box<SparkJobScalaEntry>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -39866,10 +39994,12 @@ impl Json for SparkJobEntry {
         }
         match v.get("sparkJobEntryType").and_then(Value::as_str) {
             Some("SparkJobPythonEntry") => {
-                SparkJobPythonEntry::from_json(v).map(Self::SparkJobPythonEntry)
+                SparkJobPythonEntry::from_json(v)
+                    .map(|x| Self::SparkJobPythonEntry(Box::new(x)))
             }
             Some("SparkJobScalaEntry") => {
-                SparkJobScalaEntry::from_json(v).map(Self::SparkJobScalaEntry)
+                SparkJobScalaEntry::from_json(v)
+                    .map(|x| Self::SparkJobScalaEntry(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -41739,9 +41869,9 @@ impl Json for TargetAggregationFunction {
 #[derive(Clone, PartialEq)]
 pub enum TargetLags {
     /// `mode: "Auto"`
-    AutoTargetLags(AutoTargetLags),
+    AutoTargetLags(Box<AutoTargetLags>),
     /// `mode: "Custom"`
-    CustomTargetLags(CustomTargetLags),
+    CustomTargetLags(Box<CustomTargetLags>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -41771,8 +41901,13 @@ impl Json for TargetLags {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("mode").and_then(Value::as_str) {
-            Some("Auto") => AutoTargetLags::from_json(v).map(Self::AutoTargetLags),
-            Some("Custom") => CustomTargetLags::from_json(v).map(Self::CustomTargetLags),
+            Some("Auto") => {
+                AutoTargetLags::from_json(v).map(|x| Self::AutoTargetLags(Box::new(x)))
+            }
+            Some("Custom") => {
+                CustomTargetLags::from_json(v)
+                    .map(|x| Self::CustomTargetLags(Box::new(x)))
+            }
             _ => Ok(Self::Unknown(v)),
         }
     }
@@ -41838,9 +41973,9 @@ impl Json for TargetLagsMode {
 #[derive(Clone, PartialEq)]
 pub enum TargetRollingWindowSize {
     /// `mode: "Auto"`
-    AutoTargetRollingWindowSize(AutoTargetRollingWindowSize),
+    AutoTargetRollingWindowSize(Box<AutoTargetRollingWindowSize>),
     /// `mode: "Custom"`
-    CustomTargetRollingWindowSize(CustomTargetRollingWindowSize),
+    CustomTargetRollingWindowSize(Box<CustomTargetRollingWindowSize>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -41872,11 +42007,11 @@ impl Json for TargetRollingWindowSize {
         match v.get("mode").and_then(Value::as_str) {
             Some("Auto") => {
                 AutoTargetRollingWindowSize::from_json(v)
-                    .map(Self::AutoTargetRollingWindowSize)
+                    .map(|x| Self::AutoTargetRollingWindowSize(Box::new(x)))
             }
             Some("Custom") => {
                 CustomTargetRollingWindowSize::from_json(v)
-                    .map(Self::CustomTargetRollingWindowSize)
+                    .map(|x| Self::CustomTargetRollingWindowSize(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -42768,9 +42903,9 @@ impl Json for TrialComponent {
 #[derive(Clone, PartialEq)]
 pub enum TriggerBase {
     /// `triggerType: "Cron"`
-    CronTrigger(CronTrigger),
+    CronTrigger(Box<CronTrigger>),
     /// `triggerType: "Recurrence"`
-    RecurrenceTrigger(RecurrenceTrigger),
+    RecurrenceTrigger(Box<RecurrenceTrigger>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -42800,9 +42935,12 @@ impl Json for TriggerBase {
             return Err(DecodeError::expected("an object", &v));
         }
         match v.get("triggerType").and_then(Value::as_str) {
-            Some("Cron") => CronTrigger::from_json(v).map(Self::CronTrigger),
+            Some("Cron") => {
+                CronTrigger::from_json(v).map(|x| Self::CronTrigger(Box::new(x)))
+            }
             Some("Recurrence") => {
-                RecurrenceTrigger::from_json(v).map(Self::RecurrenceTrigger)
+                RecurrenceTrigger::from_json(v)
+                    .map(|x| Self::RecurrenceTrigger(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -44968,7 +45106,7 @@ impl Json for VolumeOptions {
 #[derive(Clone, PartialEq)]
 pub enum Webhook {
     /// `webhookType: "AzureDevOps"`
-    AzureDevOpsWebhook(AzureDevOpsWebhook),
+    AzureDevOpsWebhook(Box<AzureDevOpsWebhook>),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
     Unknown(Value),
@@ -44997,7 +45135,8 @@ impl Json for Webhook {
         }
         match v.get("webhookType").and_then(Value::as_str) {
             Some("AzureDevOps") => {
-                AzureDevOpsWebhook::from_json(v).map(Self::AzureDevOpsWebhook)
+                AzureDevOpsWebhook::from_json(v)
+                    .map(|x| Self::AzureDevOpsWebhook(Box::new(x)))
             }
             _ => Ok(Self::Unknown(v)),
         }
@@ -45553,40 +45692,52 @@ impl Json for WorkspaceConnectionPersonalAccessToken {
 #[derive(Clone, PartialEq)]
 pub enum WorkspaceConnectionPropertiesV2 {
     /// `authType: "AAD"`
-    AadAuthTypeWorkspaceConnectionProperties(AadAuthTypeWorkspaceConnectionProperties),
+    AadAuthTypeWorkspaceConnectionProperties(
+        Box<AadAuthTypeWorkspaceConnectionProperties>,
+    ),
     /// `authType: "AccessKey"`
     AccessKeyAuthTypeWorkspaceConnectionProperties(
-        AccessKeyAuthTypeWorkspaceConnectionProperties,
+        Box<AccessKeyAuthTypeWorkspaceConnectionProperties>,
     ),
     /// `authType: "AccountKey"`
     AccountKeyAuthTypeWorkspaceConnectionProperties(
-        AccountKeyAuthTypeWorkspaceConnectionProperties,
+        Box<AccountKeyAuthTypeWorkspaceConnectionProperties>,
     ),
     /// `authType: "ApiKey"`
-    ApiKeyAuthWorkspaceConnectionProperties(ApiKeyAuthWorkspaceConnectionProperties),
+    ApiKeyAuthWorkspaceConnectionProperties(
+        Box<ApiKeyAuthWorkspaceConnectionProperties>,
+    ),
     /// `authType: "CustomKeys"`
-    CustomKeysWorkspaceConnectionProperties(CustomKeysWorkspaceConnectionProperties),
+    CustomKeysWorkspaceConnectionProperties(
+        Box<CustomKeysWorkspaceConnectionProperties>,
+    ),
     /// `authType: "ManagedIdentity"`
     ManagedIdentityAuthTypeWorkspaceConnectionProperties(
-        ManagedIdentityAuthTypeWorkspaceConnectionProperties,
+        Box<ManagedIdentityAuthTypeWorkspaceConnectionProperties>,
     ),
     /// `authType: "None"`
-    NoneAuthTypeWorkspaceConnectionProperties(NoneAuthTypeWorkspaceConnectionProperties),
+    NoneAuthTypeWorkspaceConnectionProperties(
+        Box<NoneAuthTypeWorkspaceConnectionProperties>,
+    ),
     /// `authType: "OAuth2"`
     OAuth2AuthTypeWorkspaceConnectionProperties(
-        OAuth2AuthTypeWorkspaceConnectionProperties,
+        Box<OAuth2AuthTypeWorkspaceConnectionProperties>,
     ),
     /// `authType: "PAT"`
-    PatAuthTypeWorkspaceConnectionProperties(PatAuthTypeWorkspaceConnectionProperties),
+    PatAuthTypeWorkspaceConnectionProperties(
+        Box<PatAuthTypeWorkspaceConnectionProperties>,
+    ),
     /// `authType: "SAS"`
-    SasAuthTypeWorkspaceConnectionProperties(SasAuthTypeWorkspaceConnectionProperties),
+    SasAuthTypeWorkspaceConnectionProperties(
+        Box<SasAuthTypeWorkspaceConnectionProperties>,
+    ),
     /// `authType: "ServicePrincipal"`
     ServicePrincipalAuthTypeWorkspaceConnectionProperties(
-        ServicePrincipalAuthTypeWorkspaceConnectionProperties,
+        Box<ServicePrincipalAuthTypeWorkspaceConnectionProperties>,
     ),
     /// `authType: "UsernamePassword"`
     UsernamePasswordAuthTypeWorkspaceConnectionProperties(
-        UsernamePasswordAuthTypeWorkspaceConnectionProperties,
+        Box<UsernamePasswordAuthTypeWorkspaceConnectionProperties>,
     ),
     /// A discriminator value this version of the client does not know; the JSON is kept
     /// unchanged and written back as it was read (`Debug` redacts credential-like keys).
@@ -45671,51 +45822,65 @@ impl Json for WorkspaceConnectionPropertiesV2 {
         match v.get("authType").and_then(Value::as_str) {
             Some("AAD") => {
                 AadAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::AadAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::AadAuthTypeWorkspaceConnectionProperties(Box::new(x)))
             }
             Some("AccessKey") => {
                 AccessKeyAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::AccessKeyAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::AccessKeyAuthTypeWorkspaceConnectionProperties(
+                        Box::new(x),
+                    ))
             }
             Some("AccountKey") => {
                 AccountKeyAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::AccountKeyAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::AccountKeyAuthTypeWorkspaceConnectionProperties(
+                        Box::new(x),
+                    ))
             }
             Some("ApiKey") => {
                 ApiKeyAuthWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::ApiKeyAuthWorkspaceConnectionProperties)
+                    .map(|x| Self::ApiKeyAuthWorkspaceConnectionProperties(Box::new(x)))
             }
             Some("CustomKeys") => {
                 CustomKeysWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::CustomKeysWorkspaceConnectionProperties)
+                    .map(|x| Self::CustomKeysWorkspaceConnectionProperties(Box::new(x)))
             }
             Some("ManagedIdentity") => {
                 ManagedIdentityAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::ManagedIdentityAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::ManagedIdentityAuthTypeWorkspaceConnectionProperties(
+                        Box::new(x),
+                    ))
             }
             Some("None") => {
                 NoneAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::NoneAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::NoneAuthTypeWorkspaceConnectionProperties(
+                        Box::new(x),
+                    ))
             }
             Some("OAuth2") => {
                 OAuth2AuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::OAuth2AuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::OAuth2AuthTypeWorkspaceConnectionProperties(
+                        Box::new(x),
+                    ))
             }
             Some("PAT") => {
                 PatAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::PatAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::PatAuthTypeWorkspaceConnectionProperties(Box::new(x)))
             }
             Some("SAS") => {
                 SasAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::SasAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::SasAuthTypeWorkspaceConnectionProperties(Box::new(x)))
             }
             Some("ServicePrincipal") => {
                 ServicePrincipalAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::ServicePrincipalAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::ServicePrincipalAuthTypeWorkspaceConnectionProperties(
+                        Box::new(x),
+                    ))
             }
             Some("UsernamePassword") => {
                 UsernamePasswordAuthTypeWorkspaceConnectionProperties::from_json(v)
-                    .map(Self::UsernamePasswordAuthTypeWorkspaceConnectionProperties)
+                    .map(|x| Self::UsernamePasswordAuthTypeWorkspaceConnectionProperties(
+                        Box::new(x),
+                    ))
             }
             _ => Ok(Self::Unknown(v)),
         }
