@@ -15,6 +15,11 @@ pub use azml_runtime::{
 };
 #[rustfmt::skip]
 mod versions;
+
+/// The README's Rust snippets, compiled as doctests (`cargo test` fails if one goes stale).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 pub use versions::*;
 
 /// Static facts about one operation, as the spec states them.
