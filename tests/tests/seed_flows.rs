@@ -8,8 +8,10 @@ mod flows;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use azml::runtime::Pipeline;
+use azml::auth::Cloud;
+use azml::runtime::PollOptions;
 use azml::v2023_10_01::Client;
+use azml::ClientOptions;
 use azml_tests::mock::{MockArm, Request, Response};
 use flows::{Target, WorkspaceKind};
 use serde_json::{json, Value};
@@ -104,14 +106,39 @@ async fn arm() -> (
     (mock, store)
 }
 
+/// An `azure_core` credential, as a user's own would be: a fixed token.
+#[derive(Debug)]
+struct FixedToken;
+
+#[async_trait::async_trait]
+impl azure_core::credentials::TokenCredential for FixedToken {
+    async fn get_token(
+        &self,
+        _: &[&str],
+        _: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+        Ok(azure_core::credentials::AccessToken::new(
+            azure_core::credentials::Secret::new("seed-token"),
+            azure_core::time::OffsetDateTime::now_utc() + azure_core::time::Duration::hours(1),
+        ))
+    }
+}
+
+/// The new surface: `Client::new(credential, subscription, options)`, ARM at the mock.
 fn client(mock: &MockArm) -> Client {
-    Client::with_pipeline(
-        Pipeline::builder()
-            .endpoint(&mock.base)
-            .poll_interval(Duration::from_millis(5))
-            .build()
-            .unwrap(),
-    )
+    let options = ClientOptions {
+        cloud: Cloud::Custom {
+            authority_host: "https://login.example".into(),
+            resource_manager: mock.base.clone(),
+            audience: "https://management.core.windows.net/".into(),
+        },
+        poll: PollOptions {
+            interval: Duration::from_millis(5),
+            ..PollOptions::default()
+        },
+        ..ClientOptions::default()
+    };
+    Client::new(Arc::new(FixedToken), &target().subscription, Some(options)).unwrap()
 }
 
 fn sent_body(mock: &MockArm, method: &str, path: &str) -> Value {

@@ -1,7 +1,7 @@
 //! The flows of Microsoft Learn's "Create, run, and delete Azure Machine Learning resources
-//! using REST" walkthrough, with its request bodies, on the typed client (api-version
-//! 2023-10-01). Used by the `seed` example (against real Azure) and by the tests (against the
-//! mock ARM).
+//! using REST" walkthrough, with its request bodies, on the typed client's operation-group
+//! clients (api-version 2023-10-01; the subscription is the client's). Used by the `seed`
+//! example (against real Azure) and by the tests (against the mock ARM).
 
 #![allow(dead_code)]
 
@@ -9,7 +9,8 @@ use azml::v2023_10_01::{models, Client};
 use azml::workspace::RegionalEndpoints;
 use serde_json::json;
 
-/// Where the flows act.
+/// Where the flows act (the client was built for `subscription`; the flows use it in
+/// resource ids).
 #[derive(Debug, Clone)]
 pub struct Target {
     /// Subscription id.
@@ -23,7 +24,8 @@ pub async fn list_workspaces(
     c: &Client,
     t: &Target,
 ) -> Result<Vec<models::Workspace>, azml::Error> {
-    c.workspaces_list_by_resource_group(&t.subscription, &t.resource_group, None)
+    c.workspaces()
+        .list_by_resource_group(&t.resource_group, None)
         .collect_all()
         .await
 }
@@ -34,7 +36,8 @@ pub async fn get_workspace(
     t: &Target,
     name: &str,
 ) -> Result<models::Workspace, azml::Error> {
-    Ok(c.workspaces_get(&t.subscription, &t.resource_group, name)
+    Ok(c.workspaces()
+        .get(&t.resource_group, name)
         .await?
         .into_inner())
 }
@@ -78,15 +81,10 @@ pub async fn create_aml_compute(
 ) -> Result<models::ComputeResource, azml::Error> {
     let body: models::ComputeResource = serde_json::from_value(aml_compute_body(location))
         .map_err(|e| azml::Error::config_from("request body", e))?;
-    c.compute_create_or_update(
-        &t.subscription,
-        &t.resource_group,
-        workspace,
-        compute,
-        &body,
-    )
-    .await?
-    .await
+    c.compute()
+        .create_or_update(&t.resource_group, workspace, compute, &body)
+        .await?
+        .await
 }
 
 /// List the computes of a workspace.
@@ -95,7 +93,8 @@ pub async fn list_computes(
     t: &Target,
     workspace: &str,
 ) -> Result<Vec<models::ComputeResource>, azml::Error> {
-    c.compute_list(&t.subscription, &t.resource_group, workspace, None)
+    c.compute()
+        .list(&t.resource_group, workspace, None)
         .collect_all()
         .await
 }
@@ -171,7 +170,8 @@ pub async fn create_workspace(
 ) -> Result<models::Workspace, azml::Error> {
     let body: models::Workspace = serde_json::from_value(workspace_body(kind, t, name, location))
         .map_err(|e| azml::Error::config_from("request body", e))?;
-    c.workspaces_create_or_update(&t.subscription, &t.resource_group, name, &body)
+    c.workspaces()
+        .create_or_update(&t.resource_group, name, &body)
         .await?
         .await
 }
@@ -184,20 +184,13 @@ pub async fn delete_compute(
     compute: &str,
 ) -> Result<(), azml::Error> {
     let action = models::UnderlyingResourceAction::Delete;
-    c.compute_delete(
-        &t.subscription,
-        &t.resource_group,
-        workspace,
-        compute,
-        &action,
-    )
-    .await?
-    .await
+    c.compute()
+        .delete(&t.resource_group, workspace, compute, &action)
+        .await?
+        .await
 }
 
 /// Delete a workspace and wait.
 pub async fn delete_workspace(c: &Client, t: &Target, name: &str) -> Result<(), azml::Error> {
-    c.workspaces_delete(&t.subscription, &t.resource_group, name)
-        .await?
-        .await
+    c.workspaces().delete(&t.resource_group, name).await?.await
 }

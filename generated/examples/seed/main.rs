@@ -6,14 +6,14 @@
 //! `AZURE_SUBSCRIPTION_ID` and `AZURE_RESOURCE_GROUP`.
 //!
 //! ```text
-//! cargo run -p azml --example seed -- list
-//! cargo run -p azml --example seed -- get <workspace>
-//! cargo run -p azml --example seed -- discover <workspace>
-//! cargo run -p azml --example seed -- create-compute <workspace> <compute> <location>
-//! cargo run -p azml --example seed -- list-computes <workspace>
-//! cargo run -p azml --example seed -- create-workspace <system|user|cmk> <name> <location>
-//! cargo run -p azml --example seed -- delete-compute <workspace> <compute>
-//! cargo run -p azml --example seed -- delete-workspace <name>
+//! cargo run -p azml --example seed --features v2023_10_01 -- list
+//! cargo run -p azml --example seed --features v2023_10_01 -- get <workspace>
+//! cargo run -p azml --example seed --features v2023_10_01 -- discover <workspace>
+//! cargo run -p azml --example seed --features v2023_10_01 -- create-compute <workspace> <compute> <location>
+//! cargo run -p azml --example seed --features v2023_10_01 -- list-computes <workspace>
+//! cargo run -p azml --example seed --features v2023_10_01 -- create-workspace <system|user|cmk> <name> <location>
+//! cargo run -p azml --example seed --features v2023_10_01 -- delete-compute <workspace> <compute>
+//! cargo run -p azml --example seed --features v2023_10_01 -- delete-workspace <name>
 //! ```
 
 mod flows;
@@ -21,7 +21,6 @@ mod flows;
 use std::sync::Arc;
 
 use azml::auth::EnvironmentCredential;
-use azml::runtime::Pipeline;
 use azml::v2023_10_01::Client;
 use flows::{Target, WorkspaceKind};
 
@@ -43,10 +42,12 @@ fn target() -> Result<Target, azml::Error> {
 }
 
 async fn run(args: &[String]) -> Result<(), azml::Error> {
-    let client = Client::with_pipeline(Pipeline::with_credential(Arc::new(
-        EnvironmentCredential::new()?,
-    )));
     let t = target()?;
+    let client = Client::new(
+        Arc::new(EnvironmentCredential::new()?),
+        &t.subscription,
+        None,
+    )?;
     let a = |i: usize| {
         args.get(i)
             .map(String::as_str)
