@@ -238,6 +238,34 @@ fn exit_codes_clean_found_and_tool_error() {
 }
 
 #[test]
+fn a_key_beside_a_ref_fails_on_breaking() {
+    let f = Fixture::new("beside");
+    let defs = |k: Value| {
+        json!({"Thing": {"properties": {"k": k}}, "Kind": {"type": "string", "enum": ["x", "y"],
+               "x-ms-enum": {"name": "Kind", "modelAsString": true}}})
+    };
+    let old = f.write(
+        "old/a.json",
+        &spec(
+            defs(json!({"$ref": "#/definitions/Kind", "readOnly": true})),
+            false,
+        ),
+    );
+    let new = f.write(
+        "new/a.json",
+        &spec(defs(json!({"$ref": "#/definitions/Kind"})), false),
+    );
+    assert_eq!(
+        code(&[&old, &new, "--fail-on", "breaking"]),
+        cli::EXIT_FOUND
+    );
+    assert_eq!(
+        code(&[&old, &old, "--fail-on", "breaking"]),
+        cli::EXIT_CLEAN
+    );
+}
+
+#[test]
 fn bad_input_gives_one_line_errors() {
     let f = Fixture::new("bad");
     let (old, _) = pair(&f);
