@@ -178,6 +178,93 @@ fn fail_on_breaking_and_major() {
         .contains("0 breaking, 0 non-breaking spec changes; generated crate: none"));
 }
 
+fn code(args: &[&str]) -> u8 {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    cli::exit_code(&cli::run(&args, &repo_root(), false))
+}
+
+#[test]
+fn exit_codes_clean_found_and_tool_error() {
+    let f = Fixture::new("exit");
+    let (old, new) = pair(&f);
+    // 0: nothing to fail on (no `--fail-on`, or nothing at or above it).
+    assert_eq!(code(&[&old, &new]), cli::EXIT_CLEAN);
+    assert_eq!(
+        code(&[&old, &old, "--fail-on", "breaking"]),
+        cli::EXIT_CLEAN
+    );
+    assert_eq!(code(&[&old, &old, "--fail-on", "major"]), cli::EXIT_CLEAN);
+    assert_eq!(code(&["--rules"]), cli::EXIT_CLEAN);
+    // 1: `--fail-on` found breaking / semver-major changes.
+    assert_eq!(
+        code(&[&old, &new, "--fail-on", "breaking"]),
+        cli::EXIT_FOUND
+    );
+    assert_eq!(code(&[&old, &new, "--fail-on=major"]), cli::EXIT_FOUND);
+    // 2: tool errors, with or without `--fail-on`.
+    assert_eq!(code(&[&old]), cli::EXIT_TOOL_ERROR);
+    assert_eq!(code(&[&old, &new, "--fast"]), cli::EXIT_TOOL_ERROR);
+    assert_eq!(
+        code(&[&old, &new, "--fail-on", "sometimes"]),
+        cli::EXIT_TOOL_ERROR
+    );
+    assert_eq!(code(&["1999-01-01", &old]), cli::EXIT_TOOL_ERROR);
+    let broken = f.write("broken/a.json", "{\"swagger\": \"2.0\", \"paths\": {,}}");
+    assert_eq!(
+        code(&[&old, &broken, "--fail-on", "breaking"]),
+        cli::EXIT_TOOL_ERROR
+    );
+    let unreadable = f.dir("missing/a.json");
+    assert_eq!(code(&[&old, &unreadable]), cli::EXIT_TOOL_ERROR);
+    // 2: a side the generator rejects: the spec diff is printed, the Rust impact is unknown;
+    // the tool error wins over a `--fail-on` finding.
+    let odd = f.write(
+        "odd/a.json",
+        &spec(
+            json!({"Thing": {"properties": {"a": {"type": "array"}}}}),
+            false,
+        ),
+    );
+    let args: Vec<String> = [old.as_str(), odd.as_str(), "--fail-on", "breaking"]
+        .map(String::from)
+        .to_vec();
+    let out = cli::run(&args, &repo_root(), false).unwrap();
+    assert!(out.stdout.contains("breaking"), "{}", out.stdout);
+    assert!(out.failure.is_some());
+    assert!(out
+        .generation_error()
+        .is_some_and(|e| e.contains("array without items")));
+    assert_eq!(out.exit_code(), cli::EXIT_TOOL_ERROR);
+}
+
+#[test]
+fn a_key_beside_a_ref_fails_on_breaking() {
+    let f = Fixture::new("beside");
+    let defs = |k: Value| {
+        json!({"Thing": {"properties": {"k": k}}, "Kind": {"type": "string", "enum": ["x", "y"],
+               "x-ms-enum": {"name": "Kind", "modelAsString": true}}})
+    };
+    let old = f.write(
+        "old/a.json",
+        &spec(
+            defs(json!({"$ref": "#/definitions/Kind", "readOnly": true})),
+            false,
+        ),
+    );
+    let new = f.write(
+        "new/a.json",
+        &spec(defs(json!({"$ref": "#/definitions/Kind"})), false),
+    );
+    assert_eq!(
+        code(&[&old, &new, "--fail-on", "breaking"]),
+        cli::EXIT_FOUND
+    );
+    assert_eq!(
+        code(&[&old, &old, "--fail-on", "breaking"]),
+        cli::EXIT_CLEAN
+    );
+}
+
 #[test]
 fn bad_input_gives_one_line_errors() {
     let f = Fixture::new("bad");

@@ -1371,3 +1371,235 @@ fn rust_impact_semver_of_field_addition_is_major_and_listed_once() {
     assert_eq!(r.semver(), Semver::Major);
     assert_eq!(r.change_semver(&r.changes[0]), Semver::Major);
 }
+
+// ---------------------------------------------------------------- keys beside a `$ref`
+
+/// `Thing.props` (response-only) and `ThingInput.shared` (request-only) are `$ref`s.
+const PROPS: &str = "/definitions/Thing/properties/props";
+const INPUT_SHARED: &str = "/definitions/ThingInput/properties/shared";
+
+/// Diffs `base()` with `old` then `new` keys written beside the `$ref` at `at`.
+fn beside_ref(f: &Fixture, at: &str, old: Value, new: Value) -> Report {
+    let with = |keys: Value| {
+        let mut v = base();
+        let target = v.pointer(&format!("{at}/$ref")).unwrap().clone();
+        let mut m = keys.as_object().unwrap().clone();
+        m.insert("$ref".into(), target);
+        set(&mut v, at, Value::Object(m));
+        v
+    };
+    f.diff(&with(old), &with(new))
+}
+
+#[test]
+fn read_only_beside_a_ref_added_removed() {
+    let f = Fixture::new("ref-readonly");
+    for (old, new) in [
+        (json!({}), json!({"readOnly": true})),
+        (json!({"readOnly": true}), json!({})),
+        (json!({"readOnly": true}), json!({"readOnly": false})),
+    ] {
+        let r = beside_ref(&f, PROPS, old, new);
+        one(&r, "1029", Severity::Breaking, &format!("{PROPS}/readOnly"));
+        only(&r, &["1029"]);
+    }
+    // Written beside the `$ref` on both sides, unchanged: nothing.
+    let r = beside_ref(
+        &f,
+        PROPS,
+        json!({"readOnly": true}),
+        json!({"readOnly": true}),
+    );
+    only(&r, &[]);
+}
+
+#[test]
+fn default_beside_a_ref_added_removed_changed() {
+    let f = Fixture::new("ref-default");
+    let (a, b) = (json!({"level": "low"}), json!({"level": "high"}));
+    for (old, new) in [
+        (json!({}), json!({"default": a})),
+        (json!({"default": a}), json!({})),
+        (json!({"default": a}), json!({"default": b})),
+    ] {
+        // Request-only: breaking.
+        let r = beside_ref(&f, INPUT_SHARED, old.clone(), new.clone());
+        one(
+            &r,
+            "1027",
+            Severity::Breaking,
+            &format!("{INPUT_SHARED}/default"),
+        );
+        only(&r, &["1027"]);
+        // Response-only: not breaking.
+        let r = beside_ref(&f, PROPS, old, new);
+        one(
+            &r,
+            "1027",
+            Severity::NonBreaking,
+            &format!("{PROPS}/default"),
+        );
+        only(&r, &["1027"]);
+    }
+}
+
+#[test]
+fn x_nullable_beside_a_ref_added_removed() {
+    let f = Fixture::new("ref-nullable");
+    let (yes, no) = (json!({"x-nullable": true}), json!({}));
+    // Becoming nullable breaks readers, becoming non-nullable breaks senders.
+    let r = beside_ref(&f, PROPS, no.clone(), yes.clone());
+    one(
+        &r,
+        "2006",
+        Severity::Breaking,
+        &format!("{PROPS}/x-nullable"),
+    );
+    only(&r, &["2006"]);
+    let r = beside_ref(&f, PROPS, yes.clone(), no.clone());
+    one(
+        &r,
+        "2006",
+        Severity::NonBreaking,
+        &format!("{PROPS}/x-nullable"),
+    );
+    let r = beside_ref(&f, INPUT_SHARED, no.clone(), yes.clone());
+    one(
+        &r,
+        "2006",
+        Severity::NonBreaking,
+        &format!("{INPUT_SHARED}/x-nullable"),
+    );
+    let r = beside_ref(&f, INPUT_SHARED, yes, json!({"x-nullable": false}));
+    one(
+        &r,
+        "2006",
+        Severity::Breaking,
+        &format!("{INPUT_SHARED}/x-nullable"),
+    );
+    only(&r, &["2006"]);
+}
+
+#[test]
+fn client_name_beside_a_ref_added_removed_changed() {
+    let f = Fixture::new("ref-client-name");
+    for (old, new) in [
+        (json!({}), json!({"x-ms-client-name": "properties"})),
+        (json!({"x-ms-client-name": "properties"}), json!({})),
+        (
+            json!({"x-ms-client-name": "properties"}),
+            json!({"x-ms-client-name": "details"}),
+        ),
+    ] {
+        let r = beside_ref(&f, PROPS, old, new);
+        one(
+            &r,
+            "2004",
+            Severity::NonBreaking,
+            &format!("{PROPS}/x-ms-client-name"),
+        );
+        only(&r, &["2004"]);
+    }
+}
+
+#[test]
+fn x_ms_secret_beside_a_ref_added_removed() {
+    let f = Fixture::new("ref-secret");
+    let (yes, no) = (json!({"x-ms-secret": true}), json!({}));
+    // A response property becoming secret is no longer returned: breaking.
+    let r = beside_ref(&f, PROPS, no.clone(), yes.clone());
+    let c = one(
+        &r,
+        "2007",
+        Severity::Breaking,
+        &format!("{PROPS}/x-ms-secret"),
+    );
+    assert!(c.message.contains("is now a secret"), "{}", c.message);
+    only(&r, &["2007"]);
+    let r = beside_ref(&f, PROPS, yes.clone(), no.clone());
+    one(
+        &r,
+        "2007",
+        Severity::NonBreaking,
+        &format!("{PROPS}/x-ms-secret"),
+    );
+    // Request-only: the client still sends it.
+    let r = beside_ref(&f, INPUT_SHARED, no, yes);
+    one(
+        &r,
+        "2007",
+        Severity::NonBreaking,
+        &format!("{INPUT_SHARED}/x-ms-secret"),
+    );
+}
+
+#[test]
+fn x_ms_mutability_beside_a_ref_added_removed_changed() {
+    let f = Fixture::new("ref-mutability");
+    let m = |v: &[&str]| json!({ "x-ms-mutability": v });
+    let all = m(&["create", "read", "update"]);
+    let cases = [
+        // Losing `read` breaks responses, not requests.
+        (
+            PROPS,
+            json!({}),
+            m(&["create", "update"]),
+            Severity::Breaking,
+        ),
+        (
+            INPUT_SHARED,
+            json!({}),
+            m(&["create", "update"]),
+            Severity::NonBreaking,
+        ),
+        // Losing `create` / `update` breaks requests, not responses.
+        (
+            INPUT_SHARED,
+            all.clone(),
+            m(&["read", "create"]),
+            Severity::Breaking,
+        ),
+        (PROPS, all.clone(), m(&["read"]), Severity::NonBreaking),
+        // Removed (absent means all three) and gained: nothing lost.
+        (PROPS, m(&["read"]), json!({}), Severity::NonBreaking),
+        (
+            INPUT_SHARED,
+            m(&["create"]),
+            m(&["create", "update"]),
+            Severity::NonBreaking,
+        ),
+    ];
+    for (at, old, new, severity) in cases {
+        let r = beside_ref(&f, at, old, new);
+        one(&r, "2008", severity, &format!("{at}/x-ms-mutability"));
+        only(&r, &["2008"]);
+    }
+    // The same set, spelled out or in another order: nothing.
+    let r = beside_ref(&f, PROPS, json!({}), m(&["update", "read", "create"]));
+    only(&r, &[]);
+}
+
+#[test]
+fn a_ref_replaced_by_an_identical_inline_schema_is_no_change() {
+    let f = Fixture::new("ref-inline");
+    let inline = json!({"properties": {"note": {"type": "string"}}});
+    let r = f.diff(&base(), &changed(&[(PROPS, inline.clone())]));
+    only(&r, &[]);
+    let r = f.diff(&changed(&[(PROPS, inline)]), &base());
+    only(&r, &[]);
+    // Keys beside the `$ref`, and the definition's own, carried into the inline schema.
+    let keys = json!({"readOnly": true, "x-ms-client-name": "details", "x-nullable": true});
+    let mut old = changed(&[("/definitions/ThingProps/x-ms-mutability", json!(["read"]))]);
+    let mut beside = keys.as_object().unwrap().clone();
+    beside.insert("$ref".into(), json!("#/definitions/ThingProps"));
+    set(&mut old, PROPS, Value::Object(beside));
+    let mut inline = keys.as_object().unwrap().clone();
+    inline.insert("x-ms-mutability".into(), json!(["read"]));
+    inline.insert("properties".into(), json!({"note": {"type": "string"}}));
+    let mut new = old.clone();
+    set(&mut new, PROPS, Value::Object(inline));
+    let r = f.diff(&old, &new);
+    only(&r, &[]);
+    let r = f.diff(&new, &old);
+    only(&r, &[]);
+}

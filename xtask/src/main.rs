@@ -4,7 +4,8 @@
 //! - `check`: fail if `generated/` differs from what `generate` would write.
 //! - `bench [runs]`: generation time, generated size, compile time and memory against autorust,
 //!   then the decode benchmark; `bench decode [runs]` runs the decode benchmark alone.
-//! - `diff <old> <new>`: spec changes between two api-versions and their Rust-level impact.
+//! - `diff <old> <new>`: spec changes between two api-versions and their Rust-level impact
+//!   (exit 0 clean, 1 found under `--fail-on`, 2 tool error).
 //! - `mutate [count] [seed]`: the seeded mutation campaign (no panic, no abort, located errors).
 
 mod bench;
@@ -91,7 +92,6 @@ fn run() -> Result<(), String> {
             bench::run(&root, runs)
         }
         Some("measure") => bench::measure(&args[1..]),
-        Some("diff") => diff::run(&root, &args[1..]),
         Some("mutate") => mutate::run(&root, &args[1..]),
         Some("mutate-worker") => mutate::worker(&root, &args[1..]),
         _ => Err("usage: cargo xtask <generate|check|bench|diff|mutate>".into()),
@@ -99,6 +99,11 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("diff") {
+        // Its own exit codes: 0 clean, 1 found under `--fail-on`, 2 tool error.
+        return diff::run(&repo_root(), &args[1..]);
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -22,6 +22,24 @@ pub const USAGE: &str = "usage: cargo xtask diff <old> <new> [--format text|mark
     [--fail-on breaking|major] [--color auto|always|never] | --rules | --schema \
     (each side: a configured api-version, a spec folder, or spec files separated by commas)";
 
+/// Exit code: no change at or above `--fail-on` (or no `--fail-on`).
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: `--fail-on` found what it looks for.
+pub const EXIT_FOUND: u8 = 1;
+/// Exit code: the tool could not do its job (bad arguments, an unreadable or broken spec, or
+/// a side the generator rejects, so the Rust-level impact is unknown).
+pub const EXIT_TOOL_ERROR: u8 = 2;
+
+/// The exit code of a [`run`] result: [`EXIT_TOOL_ERROR`] for an error or a report without
+/// its Rust-level impact (a tool error wins over a `--fail-on` finding), else
+/// [`EXIT_FOUND`] when `--fail-on` found something, else [`EXIT_CLEAN`].
+pub fn exit_code(result: &Result<Outcome, Error>) -> u8 {
+    match result {
+        Err(_) => EXIT_TOOL_ERROR,
+        Ok(o) => o.exit_code(),
+    }
+}
+
 /// What the command prints, and whether it fails (`--fail-on`).
 #[derive(Debug)]
 pub struct Outcome {
@@ -31,6 +49,29 @@ pub struct Outcome {
     pub failure: Option<String>,
     /// The report, when one was made.
     pub report: Option<Report>,
+}
+
+impl Outcome {
+    /// The exit code (see [`exit_code`]).
+    pub fn exit_code(&self) -> u8 {
+        if self.generation_error().is_some() {
+            EXIT_TOOL_ERROR
+        } else if self.failure.is_some() {
+            EXIT_FOUND
+        } else {
+            EXIT_CLEAN
+        }
+    }
+
+    /// Why the Rust-level impact is missing from the report: a side the generator rejects.
+    pub fn generation_error(&self) -> Option<&str> {
+        self.report
+            .as_ref()?
+            .rust
+            .as_ref()
+            .err()
+            .map(String::as_str)
+    }
 }
 
 /// When to fail.

@@ -3,7 +3,7 @@
 //!
 //! Two layers, one report:
 //! - **Spec changes** ([`Change`]): rules modelled on Azure's `oad` (ids 1005–1050, same names)
-//!   plus azml's own (2001–2005), evaluated on the raw Swagger of both sides ([`crate::load`]).
+//!   plus azml's own (2001–2008), evaluated on the raw Swagger of both sides ([`crate::load`]).
 //!   Definitions are identified by *name*, and `$ref`s are compared by what they point to, so a
 //!   definition moved to another file with the same content, reordered properties or edited
 //!   descriptions are no change. Severity depends on direction: each definition is classified

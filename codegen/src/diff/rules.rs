@@ -73,6 +73,9 @@ rules! {
     DISCRIMINATOR_VALUE_CHANGED = "2003" DiscriminatorValueChanged: "always";
     CLIENT_NAME_CHANGED = "2004" ClientNameChanged: "never (the wire is unchanged; the Rust name changes)";
     ADDED_DEFINITION = "2005" AddedDefinition: "never";
+    NULLABLE_CHANGED = "2006" XNullableChanged: "becoming nullable in responses, becoming non-nullable in requests";
+    SECRET_CHANGED = "2007" XmsSecretChanged: "becoming secret in responses (the service stops returning it)";
+    MUTABILITY_CHANGED = "2008" XmsMutabilityChanged: "losing `read` in responses, losing `create` or `update` in requests";
 }
 
 /// The rule table as markdown (`cargo xtask diff --rules`).

@@ -1,10 +1,14 @@
-//! Schema comparison: type, format, enum and `x-ms-enum`, constraints, defaults, read-only,
+//! Schema comparison: type, format, enum and `x-ms-enum`, constraints, annotations (defaults,
+//! read-only, nullable, client name, secret, mutability),
 //! `allOf` parents, discriminator, `additionalProperties`, and properties (flattened over
 //! `allOf`, keyed by name, so order and where a property is declared do not matter).
 //!
 //! A `$ref` to a definition is compared by the definition's key (its name): the definition's
 //! content is compared once, in [`Differ::definitions`]. A `$ref` on one side against an inline
-//! schema on the other is compared by content.
+//! schema on the other is compared by content. Keys written beside a `$ref` (`default`,
+//! `readOnly`, `x-nullable`, `x-ms-client-name`, `x-ms-secret`, `x-ms-mutability`) belong to
+//! the property and are compared over the definition's own, so moving them between the
+//! property and an identical inline schema is no change.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -152,7 +156,57 @@ fn parents(ix: &Index, h: &Here) -> BTreeSet<String> {
 }
 
 fn read_only(v: &Value) -> bool {
-    v.get("readOnly").and_then(Value::as_bool) == Some(true)
+    flag(v.get("readOnly"))
+}
+
+/// A boolean keyword that is `true`.
+fn flag(v: Option<&Value>) -> bool {
+    v.and_then(Value::as_bool) == Some(true)
+}
+
+/// `x-ms-mutability` as a set; absent means all of `create`, `read`, `update`.
+fn mutability(v: Option<&Value>) -> BTreeSet<&str> {
+    match v.and_then(Value::as_array) {
+        Some(a) => a.iter().filter_map(Value::as_str).collect(),
+        None => ["create", "read", "update"].into(),
+    }
+}
+
+/// Keys that annotate a schema position and count beside a `$ref` too.
+const ANNOTATIONS: &[&str] = &[
+    "default",
+    "readOnly",
+    "x-nullable",
+    "x-ms-client-name",
+    "x-ms-secret",
+    "x-ms-mutability",
+];
+
+/// A schema position and what it resolves to: a key written at the position (beside a `$ref`,
+/// or in an inline schema) wins over the resolved body's.
+struct Annotated<'h, 'a> {
+    site: &'h Here<'a>,
+    body: Option<&'h Here<'a>>,
+}
+
+impl<'h, 'a> Annotated<'h, 'a> {
+    fn inline(h: &'h Here<'a>) -> Self {
+        Annotated {
+            site: h,
+            body: Some(h),
+        }
+    }
+
+    /// The effective value of `key` and where it is written (the position when absent).
+    fn get(&self, key: &str) -> (Option<&'a Value>, Location) {
+        if let Some(v) = self.site.v.get(key) {
+            return (Some(v), self.site.key_loc(key));
+        }
+        match self.body.and_then(|b| Some((b.v.get(key)?, b))) {
+            Some((v, b)) => (Some(v), b.key_loc(key)),
+            None => (None, self.site.loc()),
+        }
+    }
 }
 
 /// `x-ms-enum.modelAsString == false`: unknown values are rejected by generated clients.
@@ -213,7 +267,7 @@ impl<'a> Differ<'a> {
     /// Compares the schemas at two positions (`$ref` or inline), used in `dir`.
     pub fn compare_schema(&mut self, o: Here<'a>, n: Here<'a>, dir: Dir, label: &str) {
         let (site_o, site_n) = (o.loc(), n.loc());
-        let (ro, rn) = (resolve(self.old, o), resolve(self.new, n));
+        let (ro, rn) = (resolve(self.old, o.clone()), resolve(self.new, n.clone()));
         let key = |r: &Resolved| match r {
             Resolved::Named(k, _) | Resolved::Missing(k) => Some(k.clone()),
             Resolved::Inline(_) => None,
@@ -223,6 +277,22 @@ impl<'a> Differ<'a> {
             Resolved::Named(_, h) | Resolved::Inline(h) => Some(h),
             Resolved::Missing(_) => None,
         };
+        let (ro, rn) = (body(ro), body(rn));
+        // Keys beside a `$ref` are part of the property: compared over what the definition
+        // says, so a `$ref` and an identical inline schema compare equal.
+        self.annotations(
+            &Annotated {
+                site: &o,
+                body: ro.as_ref(),
+            },
+            &Annotated {
+                site: &n,
+                body: rn.as_ref(),
+            },
+            dir,
+            label,
+            ko.is_some() && kn.is_some(),
+        );
         match (&ko, &kn) {
             (Some(a), Some(b)) if a == b => return,
             (Some(a), Some(b)) => {
@@ -237,7 +307,7 @@ impl<'a> Differ<'a> {
             }
             _ => {}
         }
-        let (Some(o), Some(n)) = (body(ro), body(rn)) else {
+        let (Some(o), Some(n)) = (ro, rn) else {
             let show = |k: &Option<String>| k.clone().unwrap_or_else(|| "an inline schema".into());
             self.emit(
                 &rules::REFERENCE_REDIRECTION,
@@ -252,13 +322,135 @@ impl<'a> Differ<'a> {
             );
             return;
         };
-        self.compare_content(&o, &n, dir, label);
+        self.compare_body(&o, &n, dir, label, false);
     }
 
-    /// Compares two schema bodies (no `$ref` at the top).
+    /// Compares two schema bodies (no `$ref` at the top), their annotations included.
     pub fn compare_content(&mut self, o: &Here<'a>, n: &Here<'a>, dir: Dir, label: &str) {
+        self.compare_body(o, n, dir, label, true);
+    }
+
+    /// Compares the annotations ([`ANNOTATIONS`]) of two schema positions. With
+    /// `siblings_only` (a `$ref` on both sides), a key is compared only where it is written
+    /// beside a `$ref` on either side: the definitions' own annotations are compared with the
+    /// definitions.
+    fn annotations(
+        &mut self,
+        o: &Annotated<'_, 'a>,
+        n: &Annotated<'_, 'a>,
+        dir: Dir,
+        label: &str,
+        siblings_only: bool,
+    ) {
+        for &key in ANNOTATIONS {
+            if siblings_only && o.site.v.get(key).is_none() && n.site.v.get(key).is_none() {
+                continue;
+            }
+            let ((ov, ol), (nv, nl)) = (o.get(key), n.get(key));
+            if ov == nv {
+                continue;
+            }
+            let (ol, nl) = (Some(ol), Some(nl));
+            match key {
+                "default" => self.emit(
+                    &rules::DEFAULT_VALUE_CHANGED,
+                    dir.has(Dir::REQUEST),
+                    ol,
+                    nl,
+                    format!(
+                        "Default of `{label}` changed from {} to {}.",
+                        show(ov),
+                        show(nv)
+                    ),
+                ),
+                "readOnly" if flag(ov) != flag(nv) => self.emit(
+                    &rules::READONLY_CHANGED,
+                    true,
+                    ol,
+                    nl,
+                    format!(
+                        "`{label}` is {} read-only.",
+                        if flag(nv) { "now" } else { "no longer" }
+                    ),
+                ),
+                "x-nullable" if flag(ov) != flag(nv) => self.emit(
+                    &rules::NULLABLE_CHANGED,
+                    if flag(nv) {
+                        dir.has(Dir::RESPONSE)
+                    } else {
+                        dir.has(Dir::REQUEST)
+                    },
+                    ol,
+                    nl,
+                    format!(
+                        "`{label}` is {} nullable (`x-nullable`).",
+                        if flag(nv) { "now" } else { "no longer" }
+                    ),
+                ),
+                "x-ms-client-name" => self.emit(
+                    &rules::CLIENT_NAME_CHANGED,
+                    false,
+                    ol,
+                    nl,
+                    format!(
+                        "Client name of `{label}` changed from {} to {}.",
+                        show(ov),
+                        show(nv)
+                    ),
+                ),
+                "x-ms-secret" if flag(ov) != flag(nv) => self.emit(
+                    &rules::SECRET_CHANGED,
+                    flag(nv) && dir.has(Dir::RESPONSE),
+                    ol,
+                    nl,
+                    format!(
+                        "`{label}` is {} a secret (`x-ms-secret`).",
+                        if flag(nv) { "now" } else { "no longer" }
+                    ),
+                ),
+                "x-ms-mutability" => {
+                    let (om, nm) = (mutability(ov), mutability(nv));
+                    if om == nm {
+                        continue;
+                    }
+                    let lost = |m: &str| om.contains(m) && !nm.contains(m);
+                    let breaking = (lost("read") && dir.has(Dir::RESPONSE))
+                        || ((lost("create") || lost("update")) && dir.has(Dir::REQUEST));
+                    let list =
+                        |m: &BTreeSet<&str>| m.iter().copied().collect::<Vec<_>>().join(", ");
+                    self.emit(
+                        &rules::MUTABILITY_CHANGED,
+                        breaking,
+                        ol,
+                        nl,
+                        format!(
+                            "`x-ms-mutability` of `{label}` changed from [{}] to [{}].",
+                            list(&om),
+                            list(&nm)
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Compares two schema bodies, their annotations only when asked (the caller compared
+    /// them over a `$ref` otherwise).
+    fn compare_body(
+        &mut self,
+        o: &Here<'a>,
+        n: &Here<'a>,
+        dir: Dir,
+        label: &str,
+        with_annotations: bool,
+    ) {
         if !self.seen.insert((o.loc(), n.loc(), dir)) {
             return;
+        }
+        if with_annotations {
+            let (ao, an) = (Annotated::inline(o), Annotated::inline(n));
+            self.annotations(&ao, &an, dir, label, false);
         }
         let (ov, nv) = (o.v, n.v);
         let (ot, nt) = (type_of(ov), type_of(nv));
@@ -291,31 +483,6 @@ impl<'a> Differ<'a> {
         }
         self.enums(o, n, dir, label);
         self.constraints(o, n, dir, label);
-        if ov.get("default") != nv.get("default") {
-            self.emit(
-                &rules::DEFAULT_VALUE_CHANGED,
-                dir.has(Dir::REQUEST),
-                Some(o.key_loc("default")),
-                Some(n.key_loc("default")),
-                format!(
-                    "Default of `{label}` changed from {} to {}.",
-                    show(ov.get("default")),
-                    show(nv.get("default"))
-                ),
-            );
-        }
-        if read_only(ov) != read_only(nv) {
-            self.emit(
-                &rules::READONLY_CHANGED,
-                true,
-                Some(o.key_loc("readOnly")),
-                Some(n.key_loc("readOnly")),
-                format!(
-                    "`{label}` is {} read-only.",
-                    if read_only(nv) { "now" } else { "no longer" }
-                ),
-            );
-        }
         let cf = |v: &Value| {
             v.get("collectionFormat")
                 .and_then(Value::as_str)
@@ -332,19 +499,6 @@ impl<'a> Differ<'a> {
                     "Collection format of `{label}` changed from `{}` to `{}`.",
                     cf(ov),
                     cf(nv)
-                ),
-            );
-        }
-        if ov.get("x-ms-client-name") != nv.get("x-ms-client-name") {
-            self.emit(
-                &rules::CLIENT_NAME_CHANGED,
-                false,
-                Some(o.key_loc("x-ms-client-name")),
-                Some(n.key_loc("x-ms-client-name")),
-                format!(
-                    "Client name of `{label}` changed from {} to {}.",
-                    show(ov.get("x-ms-client-name")),
-                    show(nv.get("x-ms-client-name"))
                 ),
             );
         }
