@@ -421,3 +421,48 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_match_by_method_and_template_most_literal_first() {
+        let state = State {
+            routes: vec![
+                Route::new("Computes_Get", "GET", "/rg/{rg}/computes/{name}"),
+                Route::new("Computes_Default", "GET", "/rg/{rg}/computes/default"),
+                Route::new("Computes_Delete", "DELETE", "/rg/{rg}/computes/{name}"),
+            ],
+            ..State::default()
+        };
+        let req = |method: &str, path: &str| FakeRequest {
+            operation_id: None,
+            method: method.into(),
+            path: path.into(),
+            params: BTreeMap::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        assert_eq!(
+            state.answer(req("GET", "/RG/r1/computes/c%201")).status,
+            501
+        );
+        assert_eq!(
+            state.answer(req("GET", "/rg/r1/computes/default")).status,
+            501
+        );
+        assert_eq!(state.answer(req("PUT", "/rg/r1/computes/c")).status, 404);
+        let seen = state.requests.lock().unwrap();
+        assert_eq!(seen[0].operation_id.as_deref(), Some("Computes_Get"));
+        assert_eq!(seen[0].params["name"], "c 1");
+        assert_eq!(seen[1].operation_id.as_deref(), Some("Computes_Default"));
+        assert_eq!(seen[2].operation_id, None);
+    }
+
+    #[test]
+    fn percent_decoding_keeps_invalid_escapes() {
+        assert_eq!(percent_decode("a%2Fb%zz%"), "a/b%zz%");
+    }
+}
