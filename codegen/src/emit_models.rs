@@ -308,8 +308,16 @@ fn emit_struct(
     discs: &[(String, String)],
     additional: &Option<Ty>,
     memo: &mut BTreeMap<String, bool>,
+    sent: &BTreeSet<String>,
 ) -> TokenStream {
     let name = format_ident!("{}", def.name);
+    // Receive-only models may gain fields in a minor release; sent ones stay buildable with
+    // a struct literal (`..Default::default()`).
+    let non_exhaustive = if sent.contains(&def.name) {
+        quote!()
+    } else {
+        quote!(#[non_exhaustive])
+    };
     let doc = doc_attr(def.doc.as_deref());
     let mut fields = Vec::new();
     // Decoding is one pass over the object's entries: each declared key fills a local
@@ -420,6 +428,7 @@ fn emit_struct(
     quote! {
         #doc
         #[derive(Clone, #debug_derive #default PartialEq)]
+        #non_exhaustive
         pub struct #name {
             #(#fields)*
             #rest_field
@@ -518,6 +527,7 @@ fn emit_enum(def: &TypeDef, values: &[EnumValue], open: bool) -> TokenStream {
         #[doc = ""]
         #[doc = #kind]
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name { #(#variants)* #other_variant }
         impl #name {
             /// The exact wire value.
@@ -586,6 +596,7 @@ fn emit_union(
         #[doc = ""]
         #[doc = #shared]
         #[derive(Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#vars)*
             /// A discriminator value this version of the client does not know; the JSON is kept
@@ -775,6 +786,7 @@ pub fn body_shape(api: &Api, ty: &Ty, ro: &BTreeSet<String>) -> Option<TokenStre
 pub fn emit(api: &Api) -> TokenStream {
     let mut items = Vec::new();
     let mut memo = BTreeMap::new();
+    let sent = api.sent_types();
     let mut serde_types = Vec::new();
     let mut table = Vec::new();
     let mut roundtrip = Vec::new();
@@ -785,7 +797,15 @@ pub fn emit(api: &Api) -> TokenStream {
                 props,
                 discriminators,
                 additional,
-            } => emit_struct(api, def, props, discriminators, additional, &mut memo),
+            } => emit_struct(
+                api,
+                def,
+                props,
+                discriminators,
+                additional,
+                &mut memo,
+                &sent,
+            ),
             Kind::Enum { values, open } => emit_enum(def, values, *open),
             Kind::Union {
                 discriminator,

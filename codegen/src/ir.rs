@@ -227,3 +227,48 @@ impl Operation {
         shapes.len() > 1
     }
 }
+
+impl Api {
+    /// Named types the client *sends*: reachable from an operation's parameters (request
+    /// bodies included) through struct properties and `additionalProperties`, union variants
+    /// and base properties, arrays, maps and aliases. The others are only ever received, so
+    /// the model emitter marks them `#[non_exhaustive]` (a new optional field is then a minor
+    /// change) while sent models stay buildable with a struct literal.
+    pub fn sent_types(&self) -> std::collections::BTreeSet<String> {
+        let mut sent = std::collections::BTreeSet::new();
+        let mut stack: Vec<Ty> = self
+            .operations
+            .iter()
+            .flat_map(|op| op.params.iter().map(|p| p.ty.clone()))
+            .collect();
+        while let Some(t) = stack.pop() {
+            match t {
+                Ty::Array(t) | Ty::Map(t) => stack.push(*t),
+                Ty::Named(n) => {
+                    let Some(def) = self.types.get(&n) else {
+                        continue;
+                    };
+                    if !sent.insert(n) {
+                        continue;
+                    }
+                    match &def.kind {
+                        Kind::Struct {
+                            props, additional, ..
+                        } => {
+                            stack.extend(props.iter().map(|p| p.ty.clone()));
+                            stack.extend(additional.iter().cloned());
+                        }
+                        Kind::Union { variants, base, .. } => {
+                            stack.extend(variants.iter().map(|(_, v)| Ty::Named(v.clone())));
+                            stack.extend(base.iter().map(|p| p.ty.clone()));
+                        }
+                        Kind::Alias(t) => stack.push(t.clone()),
+                        Kind::Enum { .. } => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        sent
+    }
+}

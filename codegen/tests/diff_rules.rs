@@ -1356,7 +1356,28 @@ fn a_definition_used_by_many_operations_reports_once() {
 
 #[test]
 fn rust_impact_semver_of_field_addition_is_major_and_listed_once() {
+    // `ThingInput` is sent (`Things_Put`'s body): a plain struct, so a new field breaks
+    // struct literals.
     let f = Fixture::new("rust");
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/ThingInput/properties/caption",
+            json!({"type": "string"}),
+        )]),
+    );
+    let rc = &r.rust.as_ref().unwrap().changes;
+    assert_eq!(rc.len(), 1, "{rc:?}");
+    assert_eq!(rc[0].item, "models::ThingInput::caption");
+    assert_eq!(rc[0].change, RustChangeKind::Added);
+    assert_eq!(r.semver(), Semver::Major);
+    assert_eq!(r.change_semver(&r.changes[0]), Semver::Major);
+}
+
+#[test]
+fn rust_impact_semver_of_field_addition_to_receive_only_model_is_minor() {
+    // `ThingProps` is only received (`Thing` is a response): `#[non_exhaustive]`.
+    let f = Fixture::new("rust-recv");
     let r = f.diff(
         &base(),
         &changed(&[(
@@ -1368,8 +1389,53 @@ fn rust_impact_semver_of_field_addition_is_major_and_listed_once() {
     assert_eq!(rc.len(), 1, "{rc:?}");
     assert_eq!(rc[0].item, "models::ThingProps::caption");
     assert_eq!(rc[0].change, RustChangeKind::Added);
+    assert_eq!(rc[0].semver, Semver::Minor);
+    assert_eq!(r.semver(), Semver::Minor);
+}
+
+#[test]
+fn rust_impact_semver_of_enum_value_addition_is_minor() {
+    let f = Fixture::new("rust-enum");
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/Thing/properties/kind/enum",
+            json!(["a", "b", "c"]),
+        )]),
+    );
+    let rc = &r.rust.as_ref().unwrap().changes;
+    assert_eq!(rc.len(), 1, "{rc:?}");
+    assert_eq!(rc[0].item, "models::Kind::C");
+    assert_eq!(rc[0].change, RustChangeKind::Added);
+    assert_eq!(rc[0].semver, Semver::Minor);
+    assert_eq!(r.semver(), Semver::Minor);
+}
+
+#[test]
+fn rust_impact_semver_of_optional_query_parameter_is_minor_with_options_struct() {
+    // `Things_Put` already has the optional `mode`: its group method takes
+    // `Option<ThingsPutOptions>`, and `force` becomes one more field.
+    let f = Fixture::new("rust-optparam");
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            &format!("{THING_PUT}/parameters/4"),
+            json!({"name": "force", "in": "query", "type": "boolean"}),
+        )]),
+    );
+    let rc = &r.rust.as_ref().unwrap().changes;
+    assert_eq!(rc.len(), 2, "{rc:?}");
+    assert!(rc.iter().all(|c| c.semver == Semver::Minor), "{rc:?}");
+    assert_eq!(r.semver(), Semver::Minor);
+    // `Things_Get` has no optional parameter: the first one adds the options argument.
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            &format!("{THING_GET}/parameters/2"),
+            json!({"name": "expand", "in": "query", "type": "string"}),
+        )]),
+    );
     assert_eq!(r.semver(), Semver::Major);
-    assert_eq!(r.change_semver(&r.changes[0]), Semver::Major);
 }
 
 // ---------------------------------------------------------------- keys beside a `$ref`

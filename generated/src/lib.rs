@@ -9,6 +9,8 @@
 //! `json`, `runtime` and the other top-level modules are the hand-written runtime, re-exported
 //! from the `azml-runtime` crate; every call returns [`Error`].
 
+#[cfg(feature = "testing")]
+pub use azml_runtime::testing;
 pub use azml_runtime::{
     auth, error, json, lro, options, pager, query, response, retry, runtime, serde_via_json,
     transport, workspace, ClientOptions, Error,
@@ -39,6 +41,14 @@ pub struct OperationInfo {
     pub final_state_via: Option<&'static str>,
     /// `x-ms-pageable`.
     pub pageable: bool,
+}
+
+/// A row of `OPERATIONS` is a route of the fake ARM (`azml::testing::FakeArm::start(OPERATIONS)`).
+#[cfg(feature = "testing")]
+impl From<&OperationInfo> for testing::Route {
+    fn from(op: &OperationInfo) -> Self {
+        testing::Route::new(op.id, op.method, op.path)
+    }
 }
 
 /// One compiled-in api-version module, as listed in [`VERSIONS`]: lets tests and tools iterate

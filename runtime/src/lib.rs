@@ -4,7 +4,8 @@
 //! authentication ([`auth`]), retries ([`retry`]), the transport rules ([`transport`]),
 //! response decoding ([`response`]), long-running operations ([`lro`]), pagers ([`pager`]),
 //! client options ([`ClientOptions`]), the one error type ([`Error`]), the JSON model support ([`json`]), array query
-//! parameters ([`query`]) and workspace helpers ([`workspace`]).
+//! parameters ([`query`]) and workspace helpers ([`workspace`]); with the `testing` feature, a fake
+//! ARM server for users' tests (`testing`).
 //!
 //! Users import `azml`, which re-exports every module here; this crate is separate so the
 //! runtime is compiled, versioned and tested on its own, next to no generated code.
@@ -19,6 +20,8 @@ pub mod query;
 pub mod response;
 pub mod retry;
 pub mod runtime;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod transport;
 pub mod workspace;
 

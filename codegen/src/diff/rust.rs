@@ -4,8 +4,19 @@
 //! and `<op>_initial`; a pageable one the `Pager` one and `<op>_first_page`) — each with its
 //! semver level under the Cargo rules for the items the generator emits:
 //! - removing or retyping anything, changing a method's parameters or return type: **major**;
-//! - adding a field or a variant: **major** too — models are plain structs and exhaustive enums
-//!   (no `#[non_exhaustive]`), so struct literals and exhaustive `match`es stop compiling;
+//! - adding a field to a model the client sends (reachable from a request, see
+//!   [`Api::sent_types`]): **major** — it is a plain struct, so struct literals stop compiling;
+//! - adding a field to a receive-only model, or a variant to an enum or union: **minor** —
+//!   those are `#[non_exhaustive]`, so no code outside the crate builds them with a literal or
+//!   matches them exhaustively; a model becoming receive-only (gaining `#[non_exhaustive]`)
+//!   is **major**, becoming sent is **minor**;
+//! - adding an optional parameter (query, header, optional body) to an operation whose group
+//!   method already takes an options struct (it had an optional parameter, or is pageable):
+//!   **minor** — the group API (`client.group().method(.., Some(XOptions { .. }))`) gains an
+//!   options field, built with `..Default::default()`; the flat positional
+//!   `Client::<op>` method does gain an argument, it is the low-level layer under the group
+//!   clients and not held to that rule. The first optional parameter of an operation (a new
+//!   `Option<XOptions>` argument) or a new required one stays **major**;
 //! - adding a type or a method: **minor**;
 //! - wire-only changes (a JSON name, a discriminator or enum wire value, `final-state-via`,
 //!   pageability): **patch**.
@@ -393,6 +404,12 @@ fn page_item(api: &Api, op: &Operation) -> String {
 struct Method {
     /// Parameter types and return type (what callers depend on).
     shape: String,
+    /// The same without the optional parameters (what the group method takes positionally).
+    required_shape: String,
+    /// Optional parameters (options-struct fields of the group method): name → type.
+    optional: BTreeMap<String, String>,
+    /// Whether the group method takes an options struct (optional parameters, or pageable).
+    has_options: bool,
     /// Readable signature.
     display: String,
     /// HTTP method and path, `final-state-via`, pageability (for display).
@@ -428,12 +445,26 @@ fn methods(api: &Api) -> BTreeMap<String, Method> {
         ];
         let mut wire_key = wire.clone();
         wire_key[0] = format!("{} {}", op.method, path_shape(&op.path));
+        let optional: BTreeMap<String, String> = op
+            .params
+            .iter()
+            .filter(|p| !p.required && p.location != ParamIn::Path)
+            .map(|p| (p.rust.clone(), ty(&p.ty)))
+            .collect();
+        let mut required_op = op.clone();
+        required_op
+            .params
+            .retain(|p| p.required || p.location == ParamIn::Path);
+        let has_options = !optional.is_empty() || op.pageable.is_some();
         let mut add = |name: String, returns: String| {
             let (shape, display) = signature(op, &returns);
             out.insert(
                 name,
                 Method {
                     shape,
+                    required_shape: signature(&required_op, &returns).0,
+                    optional: optional.clone(),
+                    has_options,
                     display,
                     wire: wire.clone(),
                     wire_key: wire_key.clone(),
@@ -513,6 +544,11 @@ pub fn diff_apis(old_side: &Side, new_side: &Side) -> Vec<RustChange> {
     let (oe, ne) = (&old_side.models, &new_side.models);
     let mut b = Builder { out: Vec::new() };
     let none = || (None, None);
+    let (old_sent, new_sent) = (old.sent_types(), new.sent_types());
+    // `#[non_exhaustive]` models: the receive-only structs (enums and unions always are).
+    let sealed = |sent: &BTreeSet<String>, t: &TypeDef| {
+        !matches!(t.kind, Kind::Struct { .. }) || !sent.contains(&t.name)
+    };
     for (name, t) in &old.types {
         if !new.types.contains_key(name) {
             let item = format!("models::{name}");
@@ -585,6 +621,28 @@ pub fn diff_apis(old_side: &Side, new_side: &Side) -> Vec<RustChange> {
                 );
             }
         }
+        let (was_sealed, is_sealed) = (sealed(&old_sent, o), sealed(&new_sent, n));
+        if was_sealed != is_sealed {
+            b.push(
+                item.clone(),
+                ItemKind::Type,
+                Changed,
+                if is_sealed {
+                    Semver::Major
+                } else {
+                    Semver::Minor
+                },
+                if is_sealed {
+                    "now receive-only: gains `#[non_exhaustive]`".to_string()
+                } else {
+                    "now sent in requests: loses `#[non_exhaustive]`".to_string()
+                },
+                Some(ol.clone()),
+                Some(nl.clone()),
+                none(),
+                BTreeSet::new(),
+            );
+        }
         let (kind, om) = members(old, old_set, o, oe.get(name));
         let (_, nm) = members(new, new_set, n, ne.get(name));
         let owner = (Some(ol.clone()), Some(nl.clone()));
@@ -606,11 +664,17 @@ pub fn diff_apis(old_side: &Side, new_side: &Side) -> Vec<RustChange> {
         for (m, i) in &nm {
             let path = format!("{item}::{m}");
             match om.get(m) {
+                // Code outside the crate neither builds a `#[non_exhaustive]` type with a
+                // literal nor matches it exhaustively.
                 None => b.push(
                     path,
                     kind,
                     Added,
-                    Semver::Major,
+                    if was_sealed && is_sealed {
+                        Semver::Minor
+                    } else {
+                        Semver::Major
+                    },
                     String::new(),
                     None,
                     Some(i.loc.clone()),
@@ -676,12 +740,21 @@ pub fn diff_apis(old_side: &Side, new_side: &Side) -> Vec<RustChange> {
             continue;
         };
         let ops = BTreeSet::from([o.op.clone(), m.op.clone()]);
+        // Only new optional parameters, and the group method already had an options struct:
+        // they are new options fields.
+        let options_only = o.has_options
+            && o.required_shape == m.required_shape
+            && o.optional.iter().all(|(k, t)| m.optional.get(k) == Some(t));
         if o.shape != m.shape {
             b.push(
                 item,
                 ItemKind::Method,
                 Retyped,
-                Semver::Major,
+                if options_only {
+                    Semver::Minor
+                } else {
+                    Semver::Major
+                },
                 format!("`{}` → `{}`", o.display, m.display),
                 Some(o.loc.clone()),
                 Some(m.loc.clone()),

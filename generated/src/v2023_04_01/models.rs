@@ -273,6 +273,7 @@ impl Json for Aks {
 }
 /// Secrets related to a Machine Learning compute based on AKS.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AksComputeSecrets {
     /** Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
 
@@ -359,6 +360,7 @@ impl Json for AksComputeSecrets {
 }
 /// Properties of AksComputeSecrets
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AksComputeSecretsProperties {
     /** Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
 
@@ -495,6 +497,7 @@ impl Json for AksNetworkingConfiguration {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AksSchema {
     /// AKS properties
     pub properties: Option<AksSchemaProperties>,
@@ -673,6 +676,7 @@ impl Json for AllNodes {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AllocationState {
     /// `Steady`
     Steady,
@@ -831,6 +835,7 @@ impl Json for AmlCompute {
 }
 /// Compute node information related to a AmlCompute.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlComputeNodeInformation {
     /** ID of the compute node.
 
@@ -916,6 +921,7 @@ impl Json for AmlComputeNodeInformation {
 }
 /// Result of AmlCompute Nodes
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlComputeNodesInformation {
     /** The collection of returned AmlCompute nodes details.
 
@@ -1153,6 +1159,7 @@ impl Json for AmlComputeProperties {
 }
 /// Properties(top level) of AmlCompute
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlComputeSchema {
     /// Properties of AmlCompute
     pub properties: Option<AmlComputeProperties>,
@@ -1186,6 +1193,7 @@ impl Json for AmlComputeSchema {
 }
 /// Azure Machine Learning workspace REST API operation
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlOperation {
     /// Operation name: {provider}/{resource}/{operation}
     pub name: Option<String>,
@@ -1231,6 +1239,7 @@ impl Json for AmlOperation {
 }
 /// Display name of operation
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlOperationDisplay {
     /// The resource provider name: Microsoft.MachineLearningExperimentation
     pub provider: Option<String>,
@@ -1282,6 +1291,7 @@ impl Json for AmlOperationDisplay {
 }
 /// An array of operations supported by the resource provider.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlOperationListResult {
     /// List of AML workspace operations supported by the AML workspace resource provider.
     pub value: Option<Vec<AmlOperation>>,
@@ -1342,6 +1352,7 @@ impl Json for AmlToken {
 }
 /// Features enabled for a workspace
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlUserFeature {
     /// Specifies the feature ID
     pub id: Option<String>,
@@ -1389,6 +1400,7 @@ impl Json for AmlUserFeature {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApplicationSharingPolicy {
     /// `Personal`
     Personal,
@@ -1467,6 +1479,7 @@ impl Json for ArmResourceId {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssetBase {
     /** The asset description text.
 
@@ -1533,6 +1546,7 @@ impl Json for AssetBase {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssetContainer {
     /** The asset description text.
 
@@ -1614,6 +1628,7 @@ impl Json for AssetContainer {
 }
 /// Asset input type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssetJobInput {
     /** Input Asset Delivery Mode.
 
@@ -1655,6 +1670,7 @@ impl Json for AssetJobInput {
 }
 /// Asset output type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssetJobOutput {
     /** Output Asset Delivery Mode.
 
@@ -1700,6 +1716,7 @@ impl Json for AssetJobOutput {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssetProvisioningState {
     /// `Succeeded`
     Succeeded,
@@ -1761,6 +1778,7 @@ impl Json for AssetProvisioningState {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AssetReferenceBase {
     /// `referenceType: "DataPath"`
     DataPathAssetReference(Box<DataPathAssetReference>),
@@ -2086,6 +2104,7 @@ impl Json for AutoMlJob {
 ///
 /// Every variant has the base's fields (`log_verbosity`, `target_column_name`, `training_data`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AutoMlVertical {
     /// `taskType: "Classification"`
     Classification(Box<Classification>),
@@ -2280,6 +2299,7 @@ impl Json for AutoPauseProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AutoRebuildSetting {
     /// `Disabled`
     Disabled,
@@ -2446,6 +2466,7 @@ impl Json for AutoTargetRollingWindowSize {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Autosave {
     /// `None`
     None,
@@ -3304,6 +3325,7 @@ impl Json for BatchDeploymentTrackedResource {
 }
 /// A paginated list of BatchDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchDeploymentTrackedResourceArmPaginatedResult {
     /// The link to the next page of BatchDeployment objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -3612,6 +3634,7 @@ impl Json for BatchEndpointTrackedResource {
 }
 /// A paginated list of BatchEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchEndpointTrackedResourceArmPaginatedResult {
     /// The link to the next page of BatchEndpoint objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -3655,6 +3678,7 @@ impl Json for BatchEndpointTrackedResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BatchLoggingLevel {
     /// `Info`
     Info,
@@ -3704,6 +3728,7 @@ impl Json for BatchLoggingLevel {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BatchOutputAction {
     /// `SummaryOnly`
     SummaryOnly,
@@ -3819,6 +3844,7 @@ impl Json for BayesianSamplingAlgorithm {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingCurrency {
     /// `USD`
     Usd,
@@ -3857,6 +3883,7 @@ impl Json for BillingCurrency {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BlobReferenceForConsumptionDto {
     /** Blob URI path for client to upload data.
  Example: <https://blob.windows.core.net/Container/Path>
@@ -3916,6 +3943,7 @@ impl Json for BlobReferenceForConsumptionDto {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BlockedTransformers {
     /// Target encoding for text data.
     TextTargetEncoder,
@@ -4038,6 +4066,7 @@ impl Json for BuildContext {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Caching {
     /// `None`
     None,
@@ -4388,6 +4417,7 @@ impl Json for Classification {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassificationModels {
     /** Logistic regression is a fundamental classification technique.
  It belongs to the group of linear classifiers and is somewhat similar to polynomial and linear regression.
@@ -4489,6 +4519,7 @@ impl Json for ClassificationModels {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassificationMultilabelPrimaryMetrics {
     /** AUC is the Area under the curve.
  This metric represents arithmetic mean of the score for each class,
@@ -4554,6 +4585,7 @@ impl Json for ClassificationMultilabelPrimaryMetrics {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassificationPrimaryMetrics {
     /** AUC is the Area under the curve.
  This metric represents arithmetic mean of the score for each class,
@@ -4751,6 +4783,7 @@ impl Json for ClassificationTrainingSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterPurpose {
     /// `FastProd`
     FastProd,
@@ -5065,6 +5098,7 @@ impl Json for CodeContainerResource {
 }
 /// A paginated list of CodeContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeContainerResourceArmPaginatedResult {
     /// The link to the next page of CodeContainer objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -5254,6 +5288,7 @@ impl Json for CodeVersionResource {
 }
 /// A paginated list of CodeVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeVersionResourceArmPaginatedResult {
     /// The link to the next page of CodeVersion objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -5578,6 +5613,7 @@ impl Json for CommandJobLimits {
 }
 /// The Private Endpoint resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CommonPrivateEndpoint {
     /** The resource identifier for private endpoint
 
@@ -5770,6 +5806,7 @@ impl Json for ComponentContainerResource {
 }
 /// A paginated list of ComponentContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComponentContainerResourceArmPaginatedResult {
     /// The link to the next page of ComponentContainer objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -5960,6 +5997,7 @@ impl Json for ComponentVersionResource {
 }
 /// A paginated list of ComponentVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComponentVersionResourceArmPaginatedResult {
     /// The link to the next page of ComponentVersion objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -6001,6 +6039,7 @@ impl Json for ComponentVersionResourceArmPaginatedResult {
 ///
 /// Every variant has the base's fields (`compute_location`, `provisioning_state`, `description`, `created_on`, `modified_on`, `resource_id`, `provisioning_errors`, `is_attached_compute`, `disable_local_auth`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Compute {
     /// `computeType: "AKS"`
     Aks(Box<Aks>),
@@ -6276,6 +6315,7 @@ impl Json for ComputeInstanceApplication {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeInstanceAuthorizationType {
     /// `personal`
     Personal,
@@ -6939,6 +6979,7 @@ impl Json for ComputeInstanceProperties {
 }
 /// Properties(top level) of ComputeInstance
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComputeInstanceSchema {
     /// Properties of ComputeInstance
     pub properties: Option<ComputeInstanceProperties>,
@@ -7037,6 +7078,7 @@ impl Json for ComputeInstanceSshSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeInstanceState {
     /// `Creating`
     Creating,
@@ -7169,6 +7211,7 @@ impl Json for ComputeInstanceVersion {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputePowerAction {
     /// `Start`
     Start,
@@ -7304,6 +7347,7 @@ impl Json for ComputeResource {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComputeResourceSchema {
     /// Compute properties
     pub properties: Option<Compute>,
@@ -7374,6 +7418,7 @@ impl Json for ComputeSchedules {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ComputeSecrets {
     /// `computeType: "AKS"`
     AksComputeSecrets(Box<AksComputeSecrets>),
@@ -7523,6 +7568,7 @@ impl Json for ComputeStartStopSchedule {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeType {
     /// `AKS`
     Aks,
@@ -7600,6 +7646,7 @@ impl Json for ComputeType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectionAuthType {
     /// `PAT`
     Pat,
@@ -7657,6 +7704,7 @@ impl Json for ConnectionAuthType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectionCategory {
     /// `PythonFeed`
     PythonFeed,
@@ -7811,6 +7859,7 @@ impl Json for ContainerResourceSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContainerType {
     /// `StorageInitializer`
     StorageInitializer,
@@ -7893,6 +7942,7 @@ impl Json for CosmosDbSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatedByType {
     /// The entity was created by a user.
     User,
@@ -7946,6 +7996,7 @@ impl Json for CreatedByType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CredentialsType {
     /// `AccountKey`
     AccountKey,
@@ -8556,6 +8607,7 @@ impl Json for DataContainerResource {
 }
 /// A paginated list of DataContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DataContainerResourceArmPaginatedResult {
     /// The link to the next page of DataContainer objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -8817,6 +8869,7 @@ impl Json for DataLakeAnalytics {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DataLakeAnalyticsSchema {
     pub properties: Option<DataLakeAnalyticsSchemaProperties>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -8933,6 +8986,7 @@ impl Json for DataPathAssetReference {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataType {
     /// `uri_file`
     UriFile,
@@ -8982,6 +9036,7 @@ impl Json for DataType {
 ///
 /// Every variant has the base's fields (`description`, `properties`, `tags`, `is_anonymous`, `is_archived`, `data_uri`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataVersionBase {
     /// `dataType: "mltable"`
     MlTableData(Box<MlTableData>),
@@ -9120,6 +9175,7 @@ impl Json for DataVersionBaseResource {
 }
 /// A paginated list of DataVersionBase entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DataVersionBaseResourceArmPaginatedResult {
     /// The link to the next page of DataVersionBase objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -9273,6 +9329,7 @@ impl Json for Databricks {
 }
 /// Secrets related to a Machine Learning compute based on Databricks.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DatabricksComputeSecrets {
     /** access token for databricks account.
 
@@ -9329,6 +9386,7 @@ impl Json for DatabricksComputeSecrets {
 }
 /// Properties of Databricks Compute Secrets
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DatabricksComputeSecretsProperties {
     /** access token for databricks account.
 
@@ -9443,6 +9501,7 @@ impl Json for DatabricksProperties {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DatabricksSchema {
     pub properties: Option<DatabricksProperties>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -9477,6 +9536,7 @@ impl Json for DatabricksSchema {
 ///
 /// Every variant has the base's fields (`description`, `properties`, `tags`, `credentials`, `is_default`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Datastore {
     /// `datastoreType: "AzureBlob"`
     AzureBlobDatastore(Box<AzureBlobDatastore>),
@@ -9555,6 +9615,7 @@ impl Json for Datastore {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DatastoreCredentials {
     /// `credentialsType: "AccountKey"`
     AccountKeyDatastoreCredentials(Box<AccountKeyDatastoreCredentials>),
@@ -9712,6 +9773,7 @@ impl Json for DatastoreResource {
 }
 /// A paginated list of Datastore entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DatastoreResourceArmPaginatedResult {
     /// The link to the next page of Datastore objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -9753,6 +9815,7 @@ impl Json for DatastoreResourceArmPaginatedResult {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DatastoreSecrets {
     /// `secretsType: "AccountKey"`
     AccountKeyDatastoreSecrets(Box<AccountKeyDatastoreSecrets>),
@@ -9831,6 +9894,7 @@ impl Json for DatastoreSecrets {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DatastoreType {
     /// `AzureBlob`
     AzureBlob,
@@ -9907,6 +9971,7 @@ impl Json for DefaultScaleSettings {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeploymentLogs {
     /** The retrieved online deployment logs.
 
@@ -9988,6 +10053,7 @@ impl Json for DeploymentLogsRequest {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeploymentProvisioningState {
     /// `Creating`
     Creating,
@@ -10196,6 +10262,7 @@ impl Json for DiagnoseRequestProperties {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DiagnoseResponseResult {
     pub value: Option<DiagnoseResponseResultValue>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -10227,6 +10294,7 @@ impl Json for DiagnoseResponseResult {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DiagnoseResponseResultValue {
     pub user_defined_route_results: Option<Vec<DiagnoseResult>>,
     pub network_security_rule_results: Option<Vec<DiagnoseResult>>,
@@ -10333,6 +10401,7 @@ impl Json for DiagnoseResponseResultValue {
 }
 /// Result of Diagnose
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DiagnoseResult {
     /** Code for workspace setup error
 
@@ -10386,6 +10455,7 @@ impl Json for DiagnoseResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiagnoseResultLevel {
     /// `Warning`
     Warning,
@@ -10468,6 +10538,7 @@ impl Json for DiagnoseWorkspaceParameters {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistributionConfiguration {
     /// `distributionType: "Mpi"`
     Mpi(Box<Mpi>),
@@ -10530,6 +10601,7 @@ impl Json for DistributionConfiguration {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistributionType {
     /// `PyTorch`
     PyTorch,
@@ -10579,6 +10651,7 @@ impl Json for DistributionType {
 ///
 /// Every variant has the base's fields (`delay_evaluation`, `evaluation_interval`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EarlyTerminationPolicy {
     /// `policyType: "Bandit"`
     BanditPolicy(Box<BanditPolicy>),
@@ -10646,6 +10719,7 @@ impl Json for EarlyTerminationPolicy {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EarlyTerminationPolicyType {
     /// `Bandit`
     Bandit,
@@ -10695,6 +10769,7 @@ impl Json for EarlyTerminationPolicyType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EgressPublicNetworkAccessType {
     /// `Enabled`
     Enabled,
@@ -10842,6 +10917,7 @@ impl Json for EncryptionProperty {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EncryptionStatus2 {
     /// `Enabled`
     Enabled,
@@ -10949,6 +11025,7 @@ impl Json for EndpointAuthKeys {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointAuthMode {
     /// `AMLToken`
     AmlToken,
@@ -10996,6 +11073,7 @@ impl Json for EndpointAuthMode {
 }
 /// Service Token
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EndpointAuthToken {
     /** Access token for endpoint authentication.
 
@@ -11085,6 +11163,7 @@ impl Json for EndpointAuthToken {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointComputeType {
     /// `Managed`
     Managed,
@@ -11134,6 +11213,7 @@ impl Json for EndpointComputeType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointComputeType2 {
     /// `Managed`
     Managed,
@@ -11181,6 +11261,7 @@ impl Json for EndpointComputeType2 {
 }
 /// Base definition for endpoint deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EndpointDeploymentPropertiesBase {
     /** Code configuration for the endpoint deployment.
 
@@ -11259,6 +11340,7 @@ impl Json for EndpointDeploymentPropertiesBase {
 }
 /// Inference Endpoint base definition
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EndpointPropertiesBase {
     /// \[Required\] Use 'Key' for key based authentication and 'AMLToken' for Azure Machine Learning token-based authentication. 'Key' doesn't expire but 'AMLToken' does.
     pub auth_mode: EndpointAuthMode,
@@ -11364,6 +11446,7 @@ impl Json for EndpointPropertiesBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointProvisioningState {
     /// `Creating`
     Creating,
@@ -11469,6 +11552,7 @@ impl Json for EndpointScheduleAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointServiceConnectionStatus {
     /// `Approved`
     Approved,
@@ -11676,6 +11760,7 @@ impl Json for EnvironmentContainerResource {
 }
 /// A paginated list of EnvironmentContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentContainerResourceArmPaginatedResult {
     /// The link to the next page of EnvironmentContainer objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -11717,6 +11802,7 @@ impl Json for EnvironmentContainerResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnvironmentType {
     /// `Curated`
     Curated,
@@ -11965,6 +12051,7 @@ impl Json for EnvironmentVersionResource {
 }
 /// A paginated list of EnvironmentVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentVersionResourceArmPaginatedResult {
     /// The link to the next page of EnvironmentVersion objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -12149,6 +12236,7 @@ impl Json for ErrorResponse {
 }
 /// The estimated price info for using a VM of a particular OS type, tier, etc.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct EstimatedVmPrice {
     /// The price charged for using the VM.
     pub retail_price: serde_json::Number,
@@ -12199,6 +12287,7 @@ impl Json for EstimatedVmPrice {
 }
 /// The estimated price info for using a VM.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct EstimatedVmPrices {
     /// Three lettered code specifying the currency of the VM price. Example: USD
     pub billing_currency: BillingCurrency,
@@ -12252,6 +12341,7 @@ impl Json for EstimatedVmPrices {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalFqdnResponse {
     pub value: Option<Vec<FqdnEndpoints>>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -12286,6 +12376,7 @@ impl Json for ExternalFqdnResponse {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeatureLags {
     /// No feature lags generated.
     None,
@@ -12331,6 +12422,7 @@ impl Json for FeatureLags {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeaturizationMode {
     /// Auto mode, system performs featurization without any custom featurization inputs.
     Auto,
@@ -12378,6 +12470,7 @@ impl Json for FeaturizationMode {
 }
 /// Featurization Configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeaturizationSettings {
     /** Dataset language, useful for the text data.
 
@@ -12451,6 +12544,7 @@ impl Json for FlavorData {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ForecastHorizon {
     /// `mode: "Auto"`
     AutoForecastHorizon(Box<AutoForecastHorizon>),
@@ -12511,6 +12605,7 @@ impl Json for ForecastHorizon {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ForecastHorizonMode {
     /// Forecast horizon to be determined automatically.
     Auto,
@@ -12734,6 +12829,7 @@ impl Json for Forecasting {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ForecastingModels {
     /** Auto-Autoregressive Integrated Moving Average (ARIMA) model uses time-series data and statistical analysis to interpret the data and make future predictions.
  This model aims to explain data by using time series data on its past values and uses linear regression to make predictions.*/
@@ -12856,6 +12952,7 @@ impl Json for ForecastingModels {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ForecastingPrimaryMetrics {
     /// The Spearman's rank coefficient of correlation is a non-parametric measure of rank correlation.
     SpearmanCorrelation,
@@ -13208,6 +13305,7 @@ impl Json for ForecastingTrainingSettings {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpoint {
     pub domain_name: Option<String>,
     pub endpoint_details: Option<Vec<FqdnEndpointDetail>>,
@@ -13246,6 +13344,7 @@ impl Json for FqdnEndpoint {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpointDetail {
     pub port: Option<i32>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -13277,6 +13376,7 @@ impl Json for FqdnEndpointDetail {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpoints {
     pub properties: Option<FqdnEndpointsProperties>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -13308,6 +13408,7 @@ impl Json for FqdnEndpoints {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpointsProperties {
     pub category: Option<String>,
     pub endpoints: Option<Vec<FqdnEndpoint>>,
@@ -13347,6 +13448,7 @@ impl Json for FqdnEndpointsProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Goal {
     /// `Minimize`
     Minimize,
@@ -13582,6 +13684,7 @@ impl Json for HdInsightProperties {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HdInsightSchema {
     pub properties: Option<HdInsightProperties>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -13651,6 +13754,7 @@ impl Json for IdAssetReference {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IdentityConfiguration {
     /// `identityType: "AMLToken"`
     AmlToken(Box<AmlToken>),
@@ -13717,6 +13821,7 @@ impl Json for IdentityConfiguration {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IdentityConfigurationType {
     /// `Managed`
     Managed,
@@ -13924,6 +14029,7 @@ impl Json for ImageClassification {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageClassificationBase {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
@@ -14321,6 +14427,7 @@ impl Json for ImageLimitSettings {
  For more information on the available settings please visit the official documentation:
  <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageModelDistributionSettings {
     /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
 
@@ -15465,6 +15572,7 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
  For more information on the available settings please visit the official documentation:
  <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageModelSettings {
     /** Settings for advanced scenarios.
 
@@ -16830,6 +16938,7 @@ impl Json for ImageObjectDetection {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageObjectDetectionBase {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
@@ -16965,6 +17074,7 @@ impl Json for ImageSweepSettings {
 /** Abstract class for AutoML tasks that train image (computer vision) models -
  such as Image Classification / Image Classification Multilabel / Image Object Detection / Image Instance Segmentation.*/
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageVertical {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
@@ -17082,6 +17192,7 @@ impl Json for InferenceContainerProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InputDeliveryMode {
     /// `ReadOnlyMount`
     ReadOnlyMount,
@@ -17145,6 +17256,7 @@ pub type InstanceResourceSchema = std::collections::BTreeMap<String, String>;
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceSegmentationPrimaryMetrics {
     /** Mean Average Precision (MAP) is the average of AP (Average Precision).
  AP is calculated for each class and averaged to get the MAP.*/
@@ -17269,6 +17381,7 @@ impl Json for InstanceTypeSchemaResources {
 ///
 /// Every variant has the base's fields (`description`, `properties`, `tags`, `component_id`, `compute_id`, `display_name`, `experiment_name`, `identity`, `is_archived`, `services`, `status`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobBase {
     /// `jobType: "AutoML"`
     AutoMlJob(Box<AutoMlJob>),
@@ -17411,6 +17524,7 @@ impl Json for JobBaseResource {
 }
 /// A paginated list of JobBase entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JobBaseResourceArmPaginatedResult {
     /// The link to the next page of JobBase objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -17452,6 +17566,7 @@ impl Json for JobBaseResourceArmPaginatedResult {
 ///
 /// Every variant has the base's fields (`description`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobInput {
     /// `jobInputType: "custom_model"`
     CustomModelJobInput(Box<CustomModelJobInput>),
@@ -17554,6 +17669,7 @@ impl Json for JobInput {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobInputType {
     /// `literal`
     Literal,
@@ -17618,6 +17734,7 @@ impl Json for JobInputType {
 ///
 /// Every variant has the base's fields (`timeout`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobLimits {
     /// `jobLimitsType: "Command"`
     CommandJobLimits(Box<CommandJobLimits>),
@@ -17676,6 +17793,7 @@ impl Json for JobLimits {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobLimitsType {
     /// `Command`
     Command,
@@ -17721,6 +17839,7 @@ impl Json for JobLimitsType {
 ///
 /// Every variant has the base's fields (`description`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobOutput {
     /// `jobOutputType: "custom_model"`
     CustomModelJobOutput(Box<CustomModelJobOutput>),
@@ -17817,6 +17936,7 @@ impl Json for JobOutput {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobOutputType {
     /// `uri_file`
     UriFile,
@@ -18077,6 +18197,7 @@ impl Json for JobService {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobStatus {
     /// Run hasn't started yet.
     NotStarted,
@@ -18171,6 +18292,7 @@ impl Json for JobStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobType {
     /// `AutoML`
     AutoMl,
@@ -18223,6 +18345,7 @@ impl Json for JobType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KeyType {
     /// `Primary`
     Primary,
@@ -18721,6 +18844,7 @@ impl Json for KubernetesProperties {
 }
 /// Kubernetes Compute Schema
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KubernetesSchema {
     /// Properties of Kubernetes
     pub properties: Option<KubernetesProperties>,
@@ -18756,6 +18880,7 @@ impl Json for KubernetesSchema {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LearningRateScheduler {
     /// No learning rate scheduler selected.
     None,
@@ -18803,6 +18928,7 @@ impl Json for LearningRateScheduler {
 }
 /// The List Aml user feature operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListAmlUserFeatureResult {
     /** The list of AML user facing features.
 
@@ -18845,6 +18971,7 @@ impl Json for ListAmlUserFeatureResult {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListNotebookKeysResult {
     /** Read-only: set by the service, never sent in a request body.
 
@@ -18910,6 +19037,7 @@ impl Json for ListNotebookKeysResult {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListStorageAccountKeysResult {
     /** Read-only: set by the service, never sent in a request body.
 
@@ -18960,6 +19088,7 @@ impl Json for ListStorageAccountKeysResult {
 }
 /// The List Usages operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListUsagesResult {
     /** The list of AML resource usages.
 
@@ -19005,6 +19134,7 @@ impl Json for ListUsagesResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListViewType2 {
     /// `ActiveOnly`
     ActiveOnly,
@@ -19051,6 +19181,7 @@ impl Json for ListViewType2 {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListWorkspaceKeysResult {
     /** Read-only: set by the service, never sent in a request body.
 
@@ -19164,6 +19295,7 @@ impl Json for ListWorkspaceKeysResult {
 }
 /// The List WorkspaceQuotasByVMFamily operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListWorkspaceQuotas {
     /** The list of Workspace Quotas by VM Family
 
@@ -19252,6 +19384,7 @@ impl Json for LiteralJobInput {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LoadBalancerType {
     /// `PublicIp`
     PublicIp,
@@ -19297,6 +19430,7 @@ impl Json for LoadBalancerType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogVerbosity {
     /// No logs emitted.
     NotSet,
@@ -19716,6 +19850,7 @@ impl Json for ManagedServiceIdentity {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedServiceIdentityType {
     /// No managed identity.
     None,
@@ -20260,6 +20395,7 @@ impl Json for ModelContainerResource {
 }
 /// A paginated list of ModelContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ModelContainerResourceArmPaginatedResult {
     /// The link to the next page of ModelContainer objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -20301,6 +20437,7 @@ impl Json for ModelContainerResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ModelSize {
     /// No value selected.
     None,
@@ -20538,6 +20675,7 @@ impl Json for ModelVersionResource {
 }
 /// A paginated list of ModelVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ModelVersionResourceArmPaginatedResult {
     /// The link to the next page of ModelVersion objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -20579,6 +20717,7 @@ impl Json for ModelVersionResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MountAction {
     /// `Mount`
     Mount,
@@ -20624,6 +20763,7 @@ impl Json for MountAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MountState {
     /// `MountRequested`
     MountRequested,
@@ -20727,6 +20867,7 @@ impl Json for Mpi {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NCrossValidations {
     /// `mode: "Auto"`
     AutoNCrossValidations(Box<AutoNCrossValidations>),
@@ -20787,6 +20928,7 @@ impl Json for NCrossValidations {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NCrossValidationsMode {
     /// Determine N-Cross validations value automatically. Supported only for 'Forecasting' AutoML task.
     Auto,
@@ -20832,6 +20974,7 @@ impl Json for NCrossValidationsMode {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Network {
     /// `Bridge`
     Bridge,
@@ -20876,6 +21019,7 @@ impl Json for Network {
 /** Abstract class for NLP related AutoML tasks.
  NLP - Natural Language Processing.*/
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NlpVertical {
     /** Featurization inputs needed for AutoML job.
 
@@ -21027,6 +21171,7 @@ impl Json for NlpVerticalLimitSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NodeState {
     /// `idle`
     Idle,
@@ -21175,6 +21320,7 @@ impl Json for NodeStateCounts {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Nodes {
     /// `nodesValueType: "All"`
     AllNodes(Box<AllNodes>),
@@ -21223,6 +21369,7 @@ impl Json for Nodes {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NodesValueType {
     /// `All`
     All,
@@ -21338,6 +21485,7 @@ impl Json for NoneDatastoreCredentials {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotebookAccessTokenResult {
     /// Read-only: set by the service, never sent in a request body.
     pub notebook_resource_id: Option<String>,
@@ -21537,6 +21685,7 @@ impl Json for NotebookResourceInfo {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ObjectDetectionPrimaryMetrics {
     /** Mean Average Precision (MAP) is the average of AP (Average Precision).
  AP is calculated for each class and averaged to get the MAP.*/
@@ -21623,6 +21772,7 @@ impl Json for Objective {
 ///
 /// Every variant has the base's fields (`code_configuration`, `description`, `environment_id`, `environment_variables`, `properties`, `app_insights_enabled`, `egress_public_network_access`, `instance_type`, `liveness_probe`, `model`, `model_mount_path`, `provisioning_state`, `readiness_probe`, `request_settings`, `scale_settings`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OnlineDeployment {
     /// `endpointComputeType: "Kubernetes"`
     KubernetesOnlineDeployment(Box<KubernetesOnlineDeployment>),
@@ -21787,6 +21937,7 @@ impl Json for OnlineDeploymentTrackedResource {
 }
 /// A paginated list of OnlineDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OnlineDeploymentTrackedResourceArmPaginatedResult {
     /// The link to the next page of OnlineDeployment objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -22092,6 +22243,7 @@ impl Json for OnlineEndpointTrackedResource {
 }
 /// A paginated list of OnlineEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OnlineEndpointTrackedResourceArmPaginatedResult {
     /// The link to the next page of OnlineEndpoint objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -22196,6 +22348,7 @@ impl Json for OnlineRequestSettings {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OnlineScaleSettings {
     /// `scaleType: "Default"`
     DefaultScaleSettings(Box<DefaultScaleSettings>),
@@ -22256,6 +22409,7 @@ impl Json for OnlineScaleSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperatingSystemType {
     /// `Linux`
     Linux,
@@ -22301,6 +22455,7 @@ impl Json for OperatingSystemType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperationName {
     /// `Create`
     Create,
@@ -22362,6 +22517,7 @@ impl Json for OperationName {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperationStatus {
     /// `InProgress`
     InProgress,
@@ -22431,6 +22587,7 @@ impl Json for OperationStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperationTrigger {
     /// `User`
     User,
@@ -22480,6 +22637,7 @@ impl Json for OperationTrigger {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderString2 {
     /// `CreatedAtDesc`
     CreatedAtDesc,
@@ -22533,6 +22691,7 @@ impl Json for OrderString2 {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OsType {
     /// `Linux`
     Linux,
@@ -22578,6 +22737,7 @@ impl Json for OsType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OutputDeliveryMode {
     /// `ReadWriteMount`
     ReadWriteMount,
@@ -22666,6 +22826,7 @@ impl Json for OutputPathAssetReference {
 }
 /// Paginated list of Machine Learning compute objects wrapped in ARM resource envelope.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedComputeResourcesList {
     /// An array of Machine Learning compute objects wrapped in ARM resource envelope.
     pub value: Option<Vec<ComputeResource>>,
@@ -22825,6 +22986,7 @@ impl Json for PartialManagedServiceIdentity {
 }
 /// Strictly used in update requests.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PartialMinimalTrackedResource {
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
@@ -23038,6 +23200,7 @@ impl Json for PartialSku {
 }
 pub type PartialUserAssignedIdentity = serde_json::Value;
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Password {
     /// Read-only: set by the service, never sent in a request body.
     pub name: Option<String>,
@@ -23144,6 +23307,7 @@ impl Json for PatAuthTypeWorkspaceConnectionProperties {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PendingUploadCredentialDto {
     /// `credentialType: "SAS"`
     SasCredentialDto(Box<SasCredentialDto>),
@@ -23195,6 +23359,7 @@ impl Json for PendingUploadCredentialDto {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PendingUploadCredentialType {
     /// `SAS`
     Sas,
@@ -23279,6 +23444,7 @@ impl Json for PendingUploadRequestDto {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PendingUploadResponseDto {
     /** Container level read, write, list SAS
 
@@ -23341,6 +23507,7 @@ impl Json for PendingUploadResponseDto {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PendingUploadType {
     /// `None`
     None,
@@ -23710,6 +23877,7 @@ impl Json for PrivateEndpointConnection {
 }
 /// List of private endpoint connection associated with the specified workspace
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateEndpointConnectionListResult {
     /// Array of private endpoint connections
     pub value: Option<Vec<PrivateEndpointConnection>>,
@@ -23806,6 +23974,7 @@ impl Json for PrivateEndpointConnectionProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateEndpointConnectionProvisioningState {
     /// `Succeeded`
     Succeeded,
@@ -23902,6 +24071,7 @@ impl Json for PrivateEndpointResource {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateEndpointServiceConnectionStatus {
     /// `Pending`
     Pending,
@@ -23957,6 +24127,7 @@ impl Json for PrivateEndpointServiceConnectionStatus {
 }
 /// A private link resource
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateLinkResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
@@ -24048,6 +24219,7 @@ impl Json for PrivateLinkResource {
 }
 /// A list of private link resources
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateLinkResourceListResult {
     /// Array of private link resources
     pub value: Option<Vec<PrivateLinkResource>>,
@@ -24081,6 +24253,7 @@ impl Json for PrivateLinkResourceListResult {
 }
 /// Properties of a private link resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateLinkResourceProperties {
     /** The private link resource group id.
 
@@ -24254,6 +24427,7 @@ impl Json for ProbeSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProvisioningState {
     /// `Unknown`
     Unknown,
@@ -24319,6 +24493,7 @@ impl Json for ProvisioningState {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProvisioningStatus {
     /// `Completed`
     Completed,
@@ -24368,6 +24543,7 @@ impl Json for ProvisioningStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PublicNetworkAccess {
     /// `Enabled`
     Enabled,
@@ -24413,6 +24589,7 @@ impl Json for PublicNetworkAccess {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PublicNetworkAccessType {
     /// `Enabled`
     Enabled,
@@ -24551,6 +24728,7 @@ impl Json for QuotaBaseProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QuotaUnit {
     /// `Count`
     Count,
@@ -24676,6 +24854,7 @@ impl Json for RandomSamplingAlgorithm {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RandomSamplingAlgorithmRule {
     /// `Random`
     Random,
@@ -24783,6 +24962,7 @@ impl Json for Recurrence {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecurrenceFrequency {
     /// Minute frequency
     Minute,
@@ -24977,6 +25157,7 @@ impl Json for RecurrenceTrigger {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReferenceType {
     /// `Id`
     Id,
@@ -25177,6 +25358,7 @@ impl Json for Registry {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegistryListCredentialsResult {
     /// Read-only: set by the service, never sent in a request body.
     pub location: Option<String>,
@@ -25633,6 +25815,7 @@ impl Json for RegistryTrackedResource {
 }
 /// A paginated list of Registry entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegistryTrackedResourceArmPaginatedResult {
     /// The link to the next page of Registry objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -25842,6 +26025,7 @@ impl Json for Regression {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RegressionModels {
     /// Elastic net is a popular type of regularized linear regression that combines two popular penalties, specifically the L1 and L2 penalty functions.
     ElasticNet,
@@ -25925,6 +26109,7 @@ impl Json for RegressionModels {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RegressionPrimaryMetrics {
     /// The Spearman's rank coefficient of correlation is a nonparametric measure of rank correlation.
     SpearmanCorrelation,
@@ -26114,6 +26299,7 @@ impl Json for RegressionTrainingSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RemoteLoginPortPublicAccess {
     /// `Enabled`
     Enabled,
@@ -26161,6 +26347,7 @@ impl Json for RemoteLoginPortPublicAccess {
 }
 /// Common fields that are returned in the response for all Azure Resource Manager resources
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Resource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
@@ -26219,6 +26406,7 @@ impl Json for Resource {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceBase {
     /** The asset description text.
 
@@ -26269,6 +26457,7 @@ impl Json for ResourceBase {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceConfiguration {
     /** Optional number of instances or nodes used by the compute target.
 
@@ -26357,6 +26546,7 @@ impl Json for ResourceId {
 }
 /// The Resource Name.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceName {
     /** The name of the resource.
 
@@ -26402,6 +26592,7 @@ impl Json for ResourceName {
 }
 /// The quota assigned to a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceQuota {
     /** Specifies the resource ID.
 
@@ -26523,6 +26714,7 @@ impl Json for Route {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SamplingAlgorithm {
     /// `samplingAlgorithmType: "Bayesian"`
     BayesianSamplingAlgorithm(Box<BayesianSamplingAlgorithm>),
@@ -26591,6 +26783,7 @@ impl Json for SamplingAlgorithm {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SamplingAlgorithmType {
     /// `Grid`
     Grid,
@@ -26692,6 +26885,7 @@ impl Json for SasAuthTypeWorkspaceConnectionProperties {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SasCredentialDto {
     /** Full SAS Uri, including the storage, container/blob path and SAS token
 
@@ -26913,6 +27107,7 @@ impl Json for ScaleSettingsInformation {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScaleType {
     /// `Default`
     Default,
@@ -27056,6 +27251,7 @@ impl Json for Schedule {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ScheduleActionBase {
     /// `actionType: "InvokeBatchEndpoint"`
     EndpointScheduleAction(Box<EndpointScheduleAction>),
@@ -27115,6 +27311,7 @@ impl Json for ScheduleActionBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleActionType {
     /// `CreateJob`
     CreateJob,
@@ -27206,6 +27403,7 @@ impl Json for ScheduleBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleListViewType2 {
     /// `EnabledOnly`
     EnabledOnly,
@@ -27255,6 +27453,7 @@ impl Json for ScheduleListViewType2 {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleProvisioningState {
     /// `Completed`
     Completed,
@@ -27303,6 +27502,7 @@ impl Json for ScheduleProvisioningState {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleProvisioningStatus {
     /// `Creating`
     Creating,
@@ -27434,6 +27634,7 @@ impl Json for ScheduleResource {
 }
 /// A paginated list of Schedule entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScheduleResourceArmPaginatedResult {
     /// The link to the next page of Schedule objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -27475,6 +27676,7 @@ impl Json for ScheduleResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleStatus {
     /// `Enabled`
     Enabled,
@@ -27616,6 +27818,7 @@ impl Json for ScriptsToExecute {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Seasonality {
     /// `mode: "Auto"`
     AutoSeasonality(Box<AutoSeasonality>),
@@ -27675,6 +27878,7 @@ impl Json for Seasonality {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SeasonalityMode {
     /// Seasonality to be determined automatically.
     Auto,
@@ -27720,6 +27924,7 @@ impl Json for SeasonalityMode {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SecretsType {
     /// `AccountKey`
     AccountKey,
@@ -27772,6 +27977,7 @@ impl Json for SecretsType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServiceDataAccessAuthIdentity {
     /// Do not use any identity for service data access.
     None,
@@ -28115,6 +28321,7 @@ impl Json for SharedPrivateLinkResourceProperty {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ShortSeriesHandlingConfiguration {
     /// Represents no/null value.
     None,
@@ -28223,6 +28430,7 @@ impl Json for Sku {
 }
 /// SKU capacity information
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuCapacity {
     /** Gets or sets the default capacity.
 
@@ -28282,6 +28490,7 @@ impl Json for SkuCapacity {
 }
 /// Fulfills ARM Contract requirement to list all available SKUS for a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuResource {
     /** Gets or sets the Sku Capacity.
 
@@ -28335,6 +28544,7 @@ impl Json for SkuResource {
 }
 /// A paginated list of SkuResource entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuResourceArmPaginatedResult {
     /// The link to the next page of SkuResource objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -28376,6 +28586,7 @@ impl Json for SkuResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SkuScaleType {
     /// Automatically scales node count.
     Automatic,
@@ -28423,6 +28634,7 @@ impl Json for SkuScaleType {
 }
 /// SkuSetting fulfills the need for stripped down SKU info in ARM contract.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuSetting {
     /// \[Required\] The name of the SKU. Ex - P3. It is typically a letter+number code.
     pub name: String,
@@ -28466,6 +28678,7 @@ impl Json for SkuSetting {
 ///
 /// Closed (`modelAsString: false`): values are case-exact; an unknown one fails decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SkuTier {
     /// The Free service tier.
     Free,
@@ -28519,6 +28732,7 @@ impl Json for SkuTier {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SourceType {
     /// `Dataset`
     Dataset,
@@ -28568,6 +28782,7 @@ impl Json for SourceType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SshPublicAccess {
     /// `Enabled`
     Enabled,
@@ -28613,6 +28828,7 @@ impl Json for SshPublicAccess {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SslConfigStatus {
     /// `Disabled`
     Disabled,
@@ -28830,6 +29046,7 @@ impl Json for StackEnsembleSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StackMetaLearnerType {
     /// `None`
     None,
@@ -28899,6 +29116,7 @@ impl Json for StackMetaLearnerType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Status {
     /// `Undefined`
     Undefined,
@@ -28974,6 +29192,7 @@ impl Json for Status {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StochasticOptimizer {
     /// No optimizer selected.
     None,
@@ -29080,6 +29299,7 @@ impl Json for StorageAccountDetails {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StorageAccountType {
     /// `Standard_LRS`
     StandardLrs,
@@ -29870,6 +30090,7 @@ impl Json for SystemService {
 }
 /// Abstract class for AutoML tasks that use table dataset as input - such as Classification/Regression/Forecasting.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableVertical {
     /** Columns to use for CVSplit data.
 
@@ -30179,6 +30400,7 @@ impl Json for TableVerticalLimitSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TargetAggregationFunction {
     /// Represent no value set.
     None,
@@ -30236,6 +30458,7 @@ impl Json for TargetAggregationFunction {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TargetLags {
     /// `mode: "Auto"`
     AutoTargetLags(Box<AutoTargetLags>),
@@ -30295,6 +30518,7 @@ impl Json for TargetLags {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TargetLagsMode {
     /// Target lags to be determined automatically.
     Auto,
@@ -30340,6 +30564,7 @@ impl Json for TargetLagsMode {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TargetRollingWindowSize {
     /// `mode: "Auto"`
     AutoTargetRollingWindowSize(Box<AutoTargetRollingWindowSize>),
@@ -30400,6 +30625,7 @@ impl Json for TargetRollingWindowSize {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TargetRollingWindowSizeMode {
     /// Determine rolling windows size automatically.
     Auto,
@@ -30512,6 +30738,7 @@ impl Json for TargetUtilizationScaleSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TaskType {
     /** Classification in machine learning and statistics is a supervised learning approach in which
  the computer program learns from the data given to it and make new observations or classifications.*/
@@ -30942,6 +31169,7 @@ impl Json for TextNer {
 }
 /// The resource model definition for an Azure Resource Manager tracked top level resource which has 'tags' and a 'location'
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrackedResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
@@ -31013,6 +31241,7 @@ impl Json for TrackedResource {
 }
 /// Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrainingSettings {
     /** Enable recommendation of DNN models.
 
@@ -31204,6 +31433,7 @@ impl Json for TrialComponent {
 ///
 /// Every variant has the base's fields (`end_time`, `start_time`, `time_zone`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TriggerBase {
     /// `triggerType: "Cron"`
     CronTrigger(Box<CronTrigger>),
@@ -31262,6 +31492,7 @@ impl Json for TriggerBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TriggerType {
     /// `Recurrence`
     Recurrence,
@@ -31471,6 +31702,7 @@ impl Json for TruncationSelectionPolicy {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UnderlyingResourceAction {
     /// `Delete`
     Delete,
@@ -31516,6 +31748,7 @@ impl Json for UnderlyingResourceAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UnitOfMeasure {
     /// `OneHour`
     OneHour,
@@ -31555,6 +31788,7 @@ impl Json for UnitOfMeasure {
 }
 /// The properties for update Quota response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateWorkspaceQuotas {
     /** Specifies the resource ID.
 
@@ -31618,6 +31852,7 @@ impl Json for UpdateWorkspaceQuotas {
 }
 /// The result of update workspace quota.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateWorkspaceQuotasResult {
     /** The list of workspace quota update result.
 
@@ -32015,6 +32250,7 @@ impl Json for UriFolderJobOutput {
 }
 /// Describes AML Resource Usage.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Usage {
     /** Specifies the resource ID.
 
@@ -32103,6 +32339,7 @@ impl Json for Usage {
 }
 /// The Usage Names.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UsageName {
     /** The name of the resource.
 
@@ -32150,6 +32387,7 @@ impl Json for UsageName {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageUnit {
     /// `Count`
     Count,
@@ -32191,6 +32429,7 @@ impl Json for UsageUnit {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UseStl {
     /// No stl decomposition.
     None,
@@ -32532,6 +32771,7 @@ impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ValidationMetricType {
     /// No metric.
     None,
@@ -32585,6 +32825,7 @@ impl Json for ValidationMetricType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ValueFormat {
     /// `JSON`
     Json,
@@ -32770,6 +33011,7 @@ impl Json for VirtualMachineImage {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSchema {
     pub properties: Option<VirtualMachineSchemaProperties>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -32878,6 +33120,7 @@ impl Json for VirtualMachineSchemaProperties {
 }
 /// Secrets related to a Machine Learning compute based on AKS.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSecrets {
     /// Admin credentials for virtual machine.
     pub administrator_account: Option<VirtualMachineSshCredentials>,
@@ -32917,6 +33160,7 @@ impl Json for VirtualMachineSecrets {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSecretsSchema {
     /// Admin credentials for virtual machine.
     pub administrator_account: Option<VirtualMachineSshCredentials>,
@@ -32955,6 +33199,7 @@ impl Json for VirtualMachineSecretsSchema {
 }
 /// Describes the properties of a VM size.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSize {
     /** The name of the virtual machine size.
 
@@ -33080,6 +33325,7 @@ impl Json for VirtualMachineSize {
 }
 /// The List Virtual Machine size operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSizeListResult {
     /// The list of virtual machine sizes supported by AmlCompute.
     pub value: Option<Vec<VirtualMachineSize>>,
@@ -33200,6 +33446,7 @@ impl Json for VirtualMachineSshCredentials {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VmPriceOsType {
     /// `Linux`
     Linux,
@@ -33245,6 +33492,7 @@ impl Json for VmPriceOsType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VmPriority {
     /// `Dedicated`
     Dedicated,
@@ -33290,6 +33538,7 @@ impl Json for VmPriority {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VmTier {
     /// `Standard`
     Standard,
@@ -33339,6 +33588,7 @@ impl Json for VmTier {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WeekDay {
     /// Monday weekday
     Monday,
@@ -33561,6 +33811,7 @@ impl Json for WorkspaceConnectionPersonalAccessToken {
 ///
 /// Every variant has the base's fields (`category`, `target`, `value`, `value_format`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WorkspaceConnectionPropertiesV2 {
     /// `authType: "ManagedIdentity"`
     ManagedIdentityAuthTypeWorkspaceConnectionProperties(
@@ -33745,6 +33996,7 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResource {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
     pub value: Option<Vec<WorkspaceConnectionPropertiesV2BasicResource>>,
     /// Read-only: set by the service, never sent in a request body.
@@ -33863,6 +34115,7 @@ impl Json for WorkspaceConnectionUsernamePassword {
 }
 /// The result of a request to list machine learning workspaces.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceListResult {
     /// The list of machine learning workspaces. Since this list may be incomplete, the nextLink field should be used to request the next list of machine learning workspaces.
     pub value: Option<Vec<Workspace>>,

@@ -159,6 +159,7 @@ impl Json for AcrDetails {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActionType {
     /// Actions are for internal-only APIs.
     Internal,
@@ -313,6 +314,7 @@ impl Json for Aks {
 }
 /// Secrets related to a Machine Learning compute based on AKS.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AksComputeSecrets {
     /** Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
 
@@ -399,6 +401,7 @@ impl Json for AksComputeSecrets {
 }
 /// Properties of AksComputeSecrets
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AksComputeSecretsProperties {
     /** Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
 
@@ -535,6 +538,7 @@ impl Json for AksNetworkingConfiguration {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AksSchema {
     /// AKS properties
     pub properties: Option<AksSchemaProperties>,
@@ -713,6 +717,7 @@ impl Json for AllNodes {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AllocationState {
     /// `Steady`
     Steady,
@@ -871,6 +876,7 @@ impl Json for AmlCompute {
 }
 /// Compute node information related to a AmlCompute.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlComputeNodeInformation {
     /** ID of the compute node.
 
@@ -956,6 +962,7 @@ impl Json for AmlComputeNodeInformation {
 }
 /// Result of AmlCompute Nodes
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlComputeNodesInformation {
     /** The collection of returned AmlCompute nodes details.
 
@@ -1193,6 +1200,7 @@ impl Json for AmlComputeProperties {
 }
 /// Properties(top level) of AmlCompute
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlComputeSchema {
     /// Properties of AmlCompute
     pub properties: Option<AmlComputeProperties>,
@@ -1252,6 +1260,7 @@ impl Json for AmlToken {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnonymousAccessCredentialDto {
     /// What the service sent beyond the declared fields: unknown properties (written
     /// back unchanged) and required ones it left out (see `azml::json::Extra`).
@@ -1281,6 +1290,7 @@ impl Json for AnonymousAccessCredentialDto {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApplicationSharingPolicy {
     /// `Personal`
     Personal,
@@ -1359,6 +1369,7 @@ impl Json for ArmResourceId {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssetBase {
     /** The asset description text.
 
@@ -1425,6 +1436,7 @@ impl Json for AssetBase {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssetContainer {
     /** The asset description text.
 
@@ -1506,6 +1518,7 @@ impl Json for AssetContainer {
 }
 /// Asset input type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssetJobInput {
     /** Input Asset Delivery Mode.
 
@@ -1547,6 +1560,7 @@ impl Json for AssetJobInput {
 }
 /// Asset output type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssetJobOutput {
     /** Output Asset Delivery Mode.
 
@@ -1592,6 +1606,7 @@ impl Json for AssetJobOutput {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssetProvisioningState {
     /// `Succeeded`
     Succeeded,
@@ -1653,6 +1668,7 @@ impl Json for AssetProvisioningState {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AssetReferenceBase {
     /// `referenceType: "DataPath"`
     DataPathAssetReference(Box<DataPathAssetReference>),
@@ -1978,6 +1994,7 @@ impl Json for AutoMlJob {
 ///
 /// Every variant has the base's fields (`log_verbosity`, `target_column_name`, `training_data`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AutoMlVertical {
     /// `taskType: "Classification"`
     Classification(Box<Classification>),
@@ -2172,6 +2189,7 @@ impl Json for AutoPauseProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AutoRebuildSetting {
     /// `Disabled`
     Disabled,
@@ -2338,6 +2356,7 @@ impl Json for AutoTargetRollingWindowSize {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Autosave {
     /// `None`
     None,
@@ -2792,6 +2811,7 @@ impl Json for AzureDataLakeGen2Datastore {
 }
 /// Base definition for Azure datastore contents configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AzureDatastore {
     /** Azure Resource Group name
 
@@ -3331,6 +3351,7 @@ impl Json for BatchDeploymentTrackedResource {
 }
 /// A paginated list of BatchDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchDeploymentTrackedResourceArmPaginatedResult {
     /// The link to the next page of BatchDeployment objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -3639,6 +3660,7 @@ impl Json for BatchEndpointTrackedResource {
 }
 /// A paginated list of BatchEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchEndpointTrackedResourceArmPaginatedResult {
     /// The link to the next page of BatchEndpoint objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -3682,6 +3704,7 @@ impl Json for BatchEndpointTrackedResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BatchLoggingLevel {
     /// `Info`
     Info,
@@ -3731,6 +3754,7 @@ impl Json for BatchLoggingLevel {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BatchOutputAction {
     /// `SummaryOnly`
     SummaryOnly,
@@ -3846,6 +3870,7 @@ impl Json for BayesianSamplingAlgorithm {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingCurrency {
     /// `USD`
     Usd,
@@ -3937,6 +3962,7 @@ impl Json for BindOptions {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BlobReferenceForConsumptionDto {
     /** Blob URI path for client to upload data.
  Example: <https://blob.windows.core.net/Container/Path>
@@ -4027,6 +4053,7 @@ impl Json for BlobReferenceSasRequestDto {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BlobReferenceSasResponseDto {
     /** Consumption context for blob data reference
 
@@ -4069,6 +4096,7 @@ impl Json for BlobReferenceSasResponseDto {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BlockedTransformers {
     /// Target encoding for text data.
     TextTargetEncoder,
@@ -4191,6 +4219,7 @@ impl Json for BuildContext {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Caching {
     /// `None`
     None,
@@ -4541,6 +4570,7 @@ impl Json for Classification {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassificationModels {
     /** Logistic regression is a fundamental classification technique.
  It belongs to the group of linear classifiers and is somewhat similar to polynomial and linear regression.
@@ -4642,6 +4672,7 @@ impl Json for ClassificationModels {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassificationMultilabelPrimaryMetrics {
     /** AUC is the Area under the curve.
  This metric represents arithmetic mean of the score for each class,
@@ -4707,6 +4738,7 @@ impl Json for ClassificationMultilabelPrimaryMetrics {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassificationPrimaryMetrics {
     /** AUC is the Area under the curve.
  This metric represents arithmetic mean of the score for each class,
@@ -4904,6 +4936,7 @@ impl Json for ClassificationTrainingSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterPurpose {
     /// `FastProd`
     FastProd,
@@ -5218,6 +5251,7 @@ impl Json for CodeContainerResource {
 }
 /// A paginated list of CodeContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeContainerResourceArmPaginatedResult {
     /// The link to the next page of CodeContainer objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -5407,6 +5441,7 @@ impl Json for CodeVersionResource {
 }
 /// A paginated list of CodeVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeVersionResourceArmPaginatedResult {
     /// The link to the next page of CodeVersion objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -5731,6 +5766,7 @@ impl Json for CommandJobLimits {
 }
 /// The Private Endpoint resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CommonPrivateEndpoint {
     /** The resource identifier for private endpoint
 
@@ -5923,6 +5959,7 @@ impl Json for ComponentContainerResource {
 }
 /// A paginated list of ComponentContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComponentContainerResourceArmPaginatedResult {
     /// The link to the next page of ComponentContainer objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -6113,6 +6150,7 @@ impl Json for ComponentVersionResource {
 }
 /// A paginated list of ComponentVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComponentVersionResourceArmPaginatedResult {
     /// The link to the next page of ComponentVersion objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -6154,6 +6192,7 @@ impl Json for ComponentVersionResourceArmPaginatedResult {
 ///
 /// Every variant has the base's fields (`compute_location`, `provisioning_state`, `description`, `created_on`, `modified_on`, `resource_id`, `provisioning_errors`, `is_attached_compute`, `disable_local_auth`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Compute {
     /// `computeType: "AKS"`
     Aks(Box<Aks>),
@@ -6429,6 +6468,7 @@ impl Json for ComputeInstanceApplication {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeInstanceAuthorizationType {
     /// `personal`
     Personal,
@@ -7112,6 +7152,7 @@ impl Json for ComputeInstanceProperties {
 }
 /// Properties(top level) of ComputeInstance
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComputeInstanceSchema {
     /// Properties of ComputeInstance
     pub properties: Option<ComputeInstanceProperties>,
@@ -7210,6 +7251,7 @@ impl Json for ComputeInstanceSshSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeInstanceState {
     /// `Creating`
     Creating,
@@ -7342,6 +7384,7 @@ impl Json for ComputeInstanceVersion {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputePowerAction {
     /// `Start`
     Start,
@@ -7477,6 +7520,7 @@ impl Json for ComputeResource {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComputeResourceSchema {
     /// Compute properties
     pub properties: Option<Compute>,
@@ -7547,6 +7591,7 @@ impl Json for ComputeSchedules {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ComputeSecrets {
     /// `computeType: "AKS"`
     AksComputeSecrets(Box<AksComputeSecrets>),
@@ -7698,6 +7743,7 @@ impl Json for ComputeStartStopSchedule {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeType {
     /// `AKS`
     Aks,
@@ -7775,6 +7821,7 @@ impl Json for ComputeType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectionAuthType {
     /// `PAT`
     Pat,
@@ -7832,6 +7879,7 @@ impl Json for ConnectionAuthType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectionCategory {
     /// `PythonFeed`
     PythonFeed,
@@ -7986,6 +8034,7 @@ impl Json for ContainerResourceSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContainerType {
     /// `StorageInitializer`
     StorageInitializer,
@@ -8068,6 +8117,7 @@ impl Json for CosmosDbSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatedByType {
     /// The entity was created by a user.
     User,
@@ -8121,6 +8171,7 @@ impl Json for CreatedByType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CredentialsType {
     /// `AccountKey`
     AccountKey,
@@ -8808,6 +8859,7 @@ impl Json for DataContainerResource {
 }
 /// A paginated list of DataContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DataContainerResourceArmPaginatedResult {
     /// The link to the next page of DataContainer objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -9069,6 +9121,7 @@ impl Json for DataLakeAnalytics {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DataLakeAnalyticsSchema {
     pub properties: Option<DataLakeAnalyticsSchemaProperties>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -9184,6 +9237,7 @@ impl Json for DataPathAssetReference {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataReferenceCredentialDto {
     /// `credentialType: "NoCredentials"`
     AnonymousAccessCredentialDto(Box<AnonymousAccessCredentialDto>),
@@ -9262,6 +9316,7 @@ impl Json for DataReferenceCredentialDto {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataReferenceCredentialType {
     /// `SAS`
     Sas,
@@ -9315,6 +9370,7 @@ impl Json for DataReferenceCredentialType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataType {
     /// `uri_file`
     UriFile,
@@ -9364,6 +9420,7 @@ impl Json for DataType {
 ///
 /// Every variant has the base's fields (`description`, `properties`, `tags`, `is_anonymous`, `is_archived`, `data_uri`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataVersionBase {
     /// `dataType: "mltable"`
     MlTableData(Box<MlTableData>),
@@ -9502,6 +9559,7 @@ impl Json for DataVersionBaseResource {
 }
 /// A paginated list of DataVersionBase entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DataVersionBaseResourceArmPaginatedResult {
     /// The link to the next page of DataVersionBase objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -9655,6 +9713,7 @@ impl Json for Databricks {
 }
 /// Secrets related to a Machine Learning compute based on Databricks.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DatabricksComputeSecrets {
     /** access token for databricks account.
 
@@ -9711,6 +9770,7 @@ impl Json for DatabricksComputeSecrets {
 }
 /// Properties of Databricks Compute Secrets
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DatabricksComputeSecretsProperties {
     /** access token for databricks account.
 
@@ -9825,6 +9885,7 @@ impl Json for DatabricksProperties {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DatabricksSchema {
     pub properties: Option<DatabricksProperties>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -9859,6 +9920,7 @@ impl Json for DatabricksSchema {
 ///
 /// Every variant has the base's fields (`description`, `properties`, `tags`, `credentials`, `is_default`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Datastore {
     /// `datastoreType: "AzureBlob"`
     AzureBlobDatastore(Box<AzureBlobDatastore>),
@@ -9937,6 +9999,7 @@ impl Json for Datastore {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DatastoreCredentials {
     /// `credentialsType: "AccountKey"`
     AccountKeyDatastoreCredentials(Box<AccountKeyDatastoreCredentials>),
@@ -10094,6 +10157,7 @@ impl Json for DatastoreResource {
 }
 /// A paginated list of Datastore entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DatastoreResourceArmPaginatedResult {
     /// The link to the next page of Datastore objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -10135,6 +10199,7 @@ impl Json for DatastoreResourceArmPaginatedResult {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DatastoreSecrets {
     /// `secretsType: "AccountKey"`
     AccountKeyDatastoreSecrets(Box<AccountKeyDatastoreSecrets>),
@@ -10213,6 +10278,7 @@ impl Json for DatastoreSecrets {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DatastoreType {
     /// `AzureBlob`
     AzureBlob,
@@ -10289,6 +10355,7 @@ impl Json for DefaultScaleSettings {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeploymentLogs {
     /** The retrieved online deployment logs.
 
@@ -10370,6 +10437,7 @@ impl Json for DeploymentLogsRequest {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeploymentProvisioningState {
     /// `Creating`
     Creating,
@@ -10578,6 +10646,7 @@ impl Json for DiagnoseRequestProperties {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DiagnoseResponseResult {
     pub value: Option<DiagnoseResponseResultValue>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -10609,6 +10678,7 @@ impl Json for DiagnoseResponseResult {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DiagnoseResponseResultValue {
     pub user_defined_route_results: Option<Vec<DiagnoseResult>>,
     pub network_security_rule_results: Option<Vec<DiagnoseResult>>,
@@ -10715,6 +10785,7 @@ impl Json for DiagnoseResponseResultValue {
 }
 /// Result of Diagnose
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DiagnoseResult {
     /** Code for workspace setup error
 
@@ -10768,6 +10839,7 @@ impl Json for DiagnoseResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiagnoseResultLevel {
     /// `Warning`
     Warning,
@@ -10850,6 +10922,7 @@ impl Json for DiagnoseWorkspaceParameters {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistributionConfiguration {
     /// `distributionType: "Mpi"`
     Mpi(Box<Mpi>),
@@ -10912,6 +10985,7 @@ impl Json for DistributionConfiguration {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistributionType {
     /// `PyTorch`
     PyTorch,
@@ -10998,6 +11072,7 @@ impl Json for Docker {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DockerCredentialDto {
     /** container registry password
 
@@ -11061,6 +11136,7 @@ impl Json for DockerCredentialDto {
 ///
 /// Every variant has the base's fields (`delay_evaluation`, `evaluation_interval`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EarlyTerminationPolicy {
     /// `policyType: "Bandit"`
     BanditPolicy(Box<BanditPolicy>),
@@ -11128,6 +11204,7 @@ impl Json for EarlyTerminationPolicy {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EarlyTerminationPolicyType {
     /// `Bandit`
     Bandit,
@@ -11177,6 +11254,7 @@ impl Json for EarlyTerminationPolicyType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EgressPublicNetworkAccessType {
     /// `Enabled`
     Enabled,
@@ -11324,6 +11402,7 @@ impl Json for EncryptionProperty {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EncryptionStatus2 {
     /// `Enabled`
     Enabled,
@@ -11494,6 +11573,7 @@ impl Json for EndpointAuthKeys {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointAuthMode {
     /// `AMLToken`
     AmlToken,
@@ -11541,6 +11621,7 @@ impl Json for EndpointAuthMode {
 }
 /// Service Token
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EndpointAuthToken {
     /** Access token for endpoint authentication.
 
@@ -11630,6 +11711,7 @@ impl Json for EndpointAuthToken {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointComputeType {
     /// `Managed`
     Managed,
@@ -11679,6 +11761,7 @@ impl Json for EndpointComputeType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointComputeType2 {
     /// `Managed`
     Managed,
@@ -11726,6 +11809,7 @@ impl Json for EndpointComputeType2 {
 }
 /// Base definition for endpoint deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EndpointDeploymentPropertiesBase {
     /** Code configuration for the endpoint deployment.
 
@@ -11804,6 +11888,7 @@ impl Json for EndpointDeploymentPropertiesBase {
 }
 /// Inference Endpoint base definition
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EndpointPropertiesBase {
     /// \[Required\] Use 'Key' for key based authentication and 'AMLToken' for Azure Machine Learning token-based authentication. 'Key' doesn't expire but 'AMLToken' does.
     pub auth_mode: EndpointAuthMode,
@@ -11909,6 +11994,7 @@ impl Json for EndpointPropertiesBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointProvisioningState {
     /// `Creating`
     Creating,
@@ -12014,6 +12100,7 @@ impl Json for EndpointScheduleAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointServiceConnectionStatus {
     /// `Approved`
     Approved,
@@ -12221,6 +12308,7 @@ impl Json for EnvironmentContainerResource {
 }
 /// A paginated list of EnvironmentContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentContainerResourceArmPaginatedResult {
     /// The link to the next page of EnvironmentContainer objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -12262,6 +12350,7 @@ impl Json for EnvironmentContainerResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnvironmentType {
     /// `Curated`
     Curated,
@@ -12353,6 +12442,7 @@ impl Json for EnvironmentVariable {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnvironmentVariableType {
     /// `local`
     Local,
@@ -12597,6 +12687,7 @@ impl Json for EnvironmentVersionResource {
 }
 /// A paginated list of EnvironmentVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentVersionResourceArmPaginatedResult {
     /// The link to the next page of EnvironmentVersion objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -12781,6 +12872,7 @@ impl Json for ErrorResponse {
 }
 /// The estimated price info for using a VM of a particular OS type, tier, etc.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct EstimatedVmPrice {
     /// The price charged for using the VM.
     pub retail_price: serde_json::Number,
@@ -12831,6 +12923,7 @@ impl Json for EstimatedVmPrice {
 }
 /// The estimated price info for using a VM.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct EstimatedVmPrices {
     /// Three lettered code specifying the currency of the VM price. Example: USD
     pub billing_currency: BillingCurrency,
@@ -12884,6 +12977,7 @@ impl Json for EstimatedVmPrices {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalFqdnResponse {
     pub value: Option<Vec<FqdnEndpoints>>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -12918,6 +13012,7 @@ impl Json for ExternalFqdnResponse {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeatureLags {
     /// No feature lags generated.
     None,
@@ -12963,6 +13058,7 @@ impl Json for FeatureLags {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeaturizationMode {
     /// Auto mode, system performs featurization without any custom featurization inputs.
     Auto,
@@ -13010,6 +13106,7 @@ impl Json for FeaturizationMode {
 }
 /// Featurization Configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeaturizationSettings {
     /** Dataset language, useful for the text data.
 
@@ -13083,6 +13180,7 @@ impl Json for FlavorData {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ForecastHorizon {
     /// `mode: "Auto"`
     AutoForecastHorizon(Box<AutoForecastHorizon>),
@@ -13143,6 +13241,7 @@ impl Json for ForecastHorizon {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ForecastHorizonMode {
     /// Forecast horizon to be determined automatically.
     Auto,
@@ -13366,6 +13465,7 @@ impl Json for Forecasting {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ForecastingModels {
     /** Auto-Autoregressive Integrated Moving Average (ARIMA) model uses time-series data and statistical analysis to interpret the data and make future predictions.
  This model aims to explain data by using time series data on its past values and uses linear regression to make predictions.*/
@@ -13488,6 +13588,7 @@ impl Json for ForecastingModels {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ForecastingPrimaryMetrics {
     /// The Spearman's rank coefficient of correlation is a non-parametric measure of rank correlation.
     SpearmanCorrelation,
@@ -13840,6 +13941,7 @@ impl Json for ForecastingTrainingSettings {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpoint {
     pub domain_name: Option<String>,
     pub endpoint_details: Option<Vec<FqdnEndpointDetail>>,
@@ -13878,6 +13980,7 @@ impl Json for FqdnEndpoint {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpointDetail {
     pub port: Option<i32>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -13909,6 +14012,7 @@ impl Json for FqdnEndpointDetail {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpoints {
     pub properties: Option<FqdnEndpointsProperties>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -13940,6 +14044,7 @@ impl Json for FqdnEndpoints {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpointsProperties {
     pub category: Option<String>,
     pub endpoints: Option<Vec<FqdnEndpoint>>,
@@ -14023,6 +14128,7 @@ impl Json for FqdnOutboundRule {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Goal {
     /// `Minimize`
     Minimize,
@@ -14258,6 +14364,7 @@ impl Json for HdInsightProperties {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HdInsightSchema {
     pub properties: Option<HdInsightProperties>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -14327,6 +14434,7 @@ impl Json for IdAssetReference {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IdentityConfiguration {
     /// `identityType: "AMLToken"`
     AmlToken(Box<AmlToken>),
@@ -14393,6 +14501,7 @@ impl Json for IdentityConfiguration {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IdentityConfigurationType {
     /// `Managed`
     Managed,
@@ -14646,6 +14755,7 @@ impl Json for ImageClassification {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageClassificationBase {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
@@ -15097,6 +15207,7 @@ impl Json for ImageMetadata {
  For more information on the available settings please visit the official documentation:
  <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageModelDistributionSettings {
     /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
 
@@ -16241,6 +16352,7 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
  For more information on the available settings please visit the official documentation:
  <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageModelSettings {
     /** Settings for advanced scenarios.
 
@@ -17606,6 +17718,7 @@ impl Json for ImageObjectDetection {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageObjectDetectionBase {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
@@ -17742,6 +17855,7 @@ impl Json for ImageSweepSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ImageType {
     /// `docker`
     Docker,
@@ -17786,6 +17900,7 @@ impl Json for ImageType {
 /** Abstract class for AutoML tasks that train image (computer vision) models -
  such as Image Classification / Image Classification Multilabel / Image Object Detection / Image Instance Segmentation.*/
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageVertical {
     /// \[Required\] Limit settings for the AutoML job.
     pub limit_settings: ImageLimitSettings,
@@ -17903,6 +18018,7 @@ impl Json for InferenceContainerProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InputDeliveryMode {
     /// `ReadOnlyMount`
     ReadOnlyMount,
@@ -17966,6 +18082,7 @@ pub type InstanceResourceSchema = std::collections::BTreeMap<String, String>;
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceSegmentationPrimaryMetrics {
     /** Mean Average Precision (MAP) is the average of AP (Average Precision).
  AP is calculated for each class and averaged to get the MAP.*/
@@ -18090,6 +18207,7 @@ impl Json for InstanceTypeSchemaResources {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IsolationMode {
     /// `Disabled`
     Disabled,
@@ -18139,6 +18257,7 @@ impl Json for IsolationMode {
 ///
 /// Every variant has the base's fields (`description`, `properties`, `tags`, `component_id`, `compute_id`, `display_name`, `experiment_name`, `identity`, `is_archived`, `services`, `status`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobBase {
     /// `jobType: "AutoML"`
     AutoMlJob(Box<AutoMlJob>),
@@ -18281,6 +18400,7 @@ impl Json for JobBaseResource {
 }
 /// A paginated list of JobBase entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JobBaseResourceArmPaginatedResult {
     /// The link to the next page of JobBase objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -18322,6 +18442,7 @@ impl Json for JobBaseResourceArmPaginatedResult {
 ///
 /// Every variant has the base's fields (`description`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobInput {
     /// `jobInputType: "custom_model"`
     CustomModelJobInput(Box<CustomModelJobInput>),
@@ -18424,6 +18545,7 @@ impl Json for JobInput {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobInputType {
     /// `literal`
     Literal,
@@ -18488,6 +18610,7 @@ impl Json for JobInputType {
 ///
 /// Every variant has the base's fields (`timeout`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobLimits {
     /// `jobLimitsType: "Command"`
     CommandJobLimits(Box<CommandJobLimits>),
@@ -18546,6 +18669,7 @@ impl Json for JobLimits {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobLimitsType {
     /// `Command`
     Command,
@@ -18591,6 +18715,7 @@ impl Json for JobLimitsType {
 ///
 /// Every variant has the base's fields (`description`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobOutput {
     /// `jobOutputType: "custom_model"`
     CustomModelJobOutput(Box<CustomModelJobOutput>),
@@ -18687,6 +18812,7 @@ impl Json for JobOutput {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobOutputType {
     /// `uri_file`
     UriFile,
@@ -18947,6 +19073,7 @@ impl Json for JobService {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobStatus {
     /// Run hasn't started yet.
     NotStarted,
@@ -19041,6 +19168,7 @@ impl Json for JobStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobType {
     /// `AutoML`
     AutoMl,
@@ -19093,6 +19221,7 @@ impl Json for JobType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KeyType {
     /// `Primary`
     Primary,
@@ -19591,6 +19720,7 @@ impl Json for KubernetesProperties {
 }
 /// Kubernetes Compute Schema
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KubernetesSchema {
     /// Properties of Kubernetes
     pub properties: Option<KubernetesProperties>,
@@ -19626,6 +19756,7 @@ impl Json for KubernetesSchema {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LearningRateScheduler {
     /// No learning rate scheduler selected.
     None,
@@ -19672,6 +19803,7 @@ impl Json for LearningRateScheduler {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListNotebookKeysResult {
     /** Read-only: set by the service, never sent in a request body.
 
@@ -19737,6 +19869,7 @@ impl Json for ListNotebookKeysResult {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListStorageAccountKeysResult {
     /** Read-only: set by the service, never sent in a request body.
 
@@ -19787,6 +19920,7 @@ impl Json for ListStorageAccountKeysResult {
 }
 /// The List Usages operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListUsagesResult {
     /** The list of AML resource usages.
 
@@ -19832,6 +19966,7 @@ impl Json for ListUsagesResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListViewType2 {
     /// `ActiveOnly`
     ActiveOnly,
@@ -19878,6 +20013,7 @@ impl Json for ListViewType2 {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListWorkspaceKeysResult {
     /** Read-only: set by the service, never sent in a request body.
 
@@ -19991,6 +20127,7 @@ impl Json for ListWorkspaceKeysResult {
 }
 /// The List WorkspaceQuotasByVMFamily operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListWorkspaceQuotas {
     /** The list of Workspace Quotas by VM Family
 
@@ -20079,6 +20216,7 @@ impl Json for LiteralJobInput {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LoadBalancerType {
     /// `PublicIp`
     PublicIp,
@@ -20124,6 +20262,7 @@ impl Json for LoadBalancerType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogVerbosity {
     /// No logs emitted.
     NotSet,
@@ -20290,6 +20429,7 @@ impl Json for ManagedIdentityAuthTypeWorkspaceConnectionProperties {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedIdentityCredentialDto {
     /** Type of managed identity
 
@@ -20508,6 +20648,7 @@ impl Json for ManagedNetworkSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedNetworkStatus {
     /// `Inactive`
     Inactive,
@@ -20803,6 +20944,7 @@ impl Json for ManagedServiceIdentity {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedServiceIdentityType {
     /// No managed identity.
     None,
@@ -21347,6 +21489,7 @@ impl Json for ModelContainerResource {
 }
 /// A paginated list of ModelContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ModelContainerResourceArmPaginatedResult {
     /// The link to the next page of ModelContainer objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -21388,6 +21531,7 @@ impl Json for ModelContainerResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ModelSize {
     /// No value selected.
     None,
@@ -21625,6 +21769,7 @@ impl Json for ModelVersionResource {
 }
 /// A paginated list of ModelVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ModelVersionResourceArmPaginatedResult {
     /// The link to the next page of ModelVersion objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -21666,6 +21811,7 @@ impl Json for ModelVersionResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MountAction {
     /// `Mount`
     Mount,
@@ -21711,6 +21857,7 @@ impl Json for MountAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MountState {
     /// `MountRequested`
     MountRequested,
@@ -21814,6 +21961,7 @@ impl Json for Mpi {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NCrossValidations {
     /// `mode: "Auto"`
     AutoNCrossValidations(Box<AutoNCrossValidations>),
@@ -21874,6 +22022,7 @@ impl Json for NCrossValidations {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NCrossValidationsMode {
     /// Determine N-Cross validations value automatically. Supported only for 'Forecasting' AutoML task.
     Auto,
@@ -21919,6 +22068,7 @@ impl Json for NCrossValidationsMode {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Network {
     /// `Bridge`
     Bridge,
@@ -21963,6 +22113,7 @@ impl Json for Network {
 /** Abstract class for NLP related AutoML tasks.
  NLP - Natural Language Processing.*/
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NlpVertical {
     /** Featurization inputs needed for AutoML job.
 
@@ -22114,6 +22265,7 @@ impl Json for NlpVerticalLimitSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NodeState {
     /// `idle`
     Idle,
@@ -22262,6 +22414,7 @@ impl Json for NodeStateCounts {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Nodes {
     /// `nodesValueType: "All"`
     AllNodes(Box<AllNodes>),
@@ -22310,6 +22463,7 @@ impl Json for Nodes {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NodesValueType {
     /// `All`
     All,
@@ -22425,6 +22579,7 @@ impl Json for NoneDatastoreCredentials {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotebookAccessTokenResult {
     /// Read-only: set by the service, never sent in a request body.
     pub notebook_resource_id: Option<String>,
@@ -22624,6 +22779,7 @@ impl Json for NotebookResourceInfo {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ObjectDetectionPrimaryMetrics {
     /** Mean Average Precision (MAP) is the average of AP (Average Precision).
  AP is calculated for each class and averaged to get the MAP.*/
@@ -22710,6 +22866,7 @@ impl Json for Objective {
 ///
 /// Every variant has the base's fields (`code_configuration`, `description`, `environment_id`, `environment_variables`, `properties`, `app_insights_enabled`, `egress_public_network_access`, `instance_type`, `liveness_probe`, `model`, `model_mount_path`, `provisioning_state`, `readiness_probe`, `request_settings`, `scale_settings`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OnlineDeployment {
     /// `endpointComputeType: "Kubernetes"`
     KubernetesOnlineDeployment(Box<KubernetesOnlineDeployment>),
@@ -22874,6 +23031,7 @@ impl Json for OnlineDeploymentTrackedResource {
 }
 /// A paginated list of OnlineDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OnlineDeploymentTrackedResourceArmPaginatedResult {
     /// The link to the next page of OnlineDeployment objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -23179,6 +23337,7 @@ impl Json for OnlineEndpointTrackedResource {
 }
 /// A paginated list of OnlineEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OnlineEndpointTrackedResourceArmPaginatedResult {
     /// The link to the next page of OnlineEndpoint objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -23283,6 +23442,7 @@ impl Json for OnlineRequestSettings {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OnlineScaleSettings {
     /// `scaleType: "Default"`
     DefaultScaleSettings(Box<DefaultScaleSettings>),
@@ -23343,6 +23503,7 @@ impl Json for OnlineScaleSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperatingSystemType {
     /// `Linux`
     Linux,
@@ -23386,6 +23547,7 @@ impl Json for OperatingSystemType {
 }
 /// Details of a REST API operation, returned from the Resource Provider Operations API
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Operation {
     /** The name of the operation, as per Resource-Based Access Control (RBAC). Examples: "Microsoft.Compute/virtualMachines/write", "Microsoft.Compute/virtualMachines/capture/action"
 
@@ -23451,6 +23613,7 @@ impl Json for Operation {
 }
 /// Localized display information for and operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OperationDisplay {
     /** The localized friendly form of the resource provider name, e.g. "Microsoft Monitoring Insights" or "Microsoft Compute".
 
@@ -23510,6 +23673,7 @@ impl Json for OperationDisplay {
 }
 /// A list of REST API operations supported by an Azure Resource Provider. It contains an URL link to get the next set of results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OperationListResult {
     /// The Operation items on this page
     pub value: Vec<Operation>,
@@ -23551,6 +23715,7 @@ impl Json for OperationListResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperationName {
     /// `Create`
     Create,
@@ -23612,6 +23777,7 @@ impl Json for OperationName {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperationStatus {
     /// `InProgress`
     InProgress,
@@ -23681,6 +23847,7 @@ impl Json for OperationStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperationTrigger {
     /// `User`
     User,
@@ -23730,6 +23897,7 @@ impl Json for OperationTrigger {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderString2 {
     /// `CreatedAtDesc`
     CreatedAtDesc,
@@ -23783,6 +23951,7 @@ impl Json for OrderString2 {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Origin {
     /// Indicates the operation is initiated by a user.
     User,
@@ -23832,6 +24001,7 @@ impl Json for Origin {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OsType {
     /// `Linux`
     Linux,
@@ -23877,6 +24047,7 @@ impl Json for OsType {
 ///
 /// Every variant has the base's fields (`category`, `status`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OutboundRule {
     /// `type: "FQDN"`
     FqdnOutboundRule(Box<FqdnOutboundRule>),
@@ -24015,6 +24186,7 @@ impl Json for OutboundRuleBasicResource {
 }
 /// List of outbound rules for the managed network of a machine learning workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OutboundRuleListResult {
     /// The link to the next page constructed using the continuationToken.  If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -24056,6 +24228,7 @@ impl Json for OutboundRuleListResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OutputDeliveryMode {
     /// `ReadWriteMount`
     ReadWriteMount,
@@ -24144,6 +24317,7 @@ impl Json for OutputPathAssetReference {
 }
 /// Paginated list of Machine Learning compute objects wrapped in ARM resource envelope.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedComputeResourcesList {
     /// An array of Machine Learning compute objects wrapped in ARM resource envelope.
     pub value: Option<Vec<ComputeResource>>,
@@ -24303,6 +24477,7 @@ impl Json for PartialManagedServiceIdentity {
 }
 /// Strictly used in update requests.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PartialMinimalTrackedResource {
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
@@ -24516,6 +24691,7 @@ impl Json for PartialSku {
 }
 pub type PartialUserAssignedIdentity = serde_json::Value;
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Password {
     /// Read-only: set by the service, never sent in a request body.
     pub name: Option<String>,
@@ -24666,6 +24842,7 @@ impl Json for PendingUploadRequestDto {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PendingUploadResponseDto {
     /** Container level read, write, list SAS
 
@@ -24728,6 +24905,7 @@ impl Json for PendingUploadResponseDto {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PendingUploadType {
     /// `None`
     None,
@@ -25089,6 +25267,7 @@ impl Json for PrivateEndpointConnection {
 }
 /// List of private endpoint connection associated with the specified workspace
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateEndpointConnectionListResult {
     /// Array of private endpoint connections
     pub value: Option<Vec<PrivateEndpointConnection>>,
@@ -25185,6 +25364,7 @@ impl Json for PrivateEndpointConnectionProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateEndpointConnectionProvisioningState {
     /// `Succeeded`
     Succeeded,
@@ -25376,6 +25556,7 @@ impl Json for PrivateEndpointResource {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateEndpointServiceConnectionStatus {
     /// `Pending`
     Pending,
@@ -25431,6 +25612,7 @@ impl Json for PrivateEndpointServiceConnectionStatus {
 }
 /// A private link resource
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateLinkResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
@@ -25522,6 +25704,7 @@ impl Json for PrivateLinkResource {
 }
 /// A list of private link resources
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateLinkResourceListResult {
     /// Array of private link resources
     pub value: Option<Vec<PrivateLinkResource>>,
@@ -25555,6 +25738,7 @@ impl Json for PrivateLinkResourceListResult {
 }
 /// Properties of a private link resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateLinkResourceProperties {
     /** The private link resource group id.
 
@@ -25728,6 +25912,7 @@ impl Json for ProbeSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Protocol {
     /// `tcp`
     Tcp,
@@ -25777,6 +25962,7 @@ impl Json for Protocol {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProvisioningState {
     /// `Unknown`
     Unknown,
@@ -25842,6 +26028,7 @@ impl Json for ProvisioningState {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProvisioningStatus {
     /// `Completed`
     Completed,
@@ -25891,6 +26078,7 @@ impl Json for ProvisioningStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PublicNetworkAccess {
     /// `Enabled`
     Enabled,
@@ -25936,6 +26124,7 @@ impl Json for PublicNetworkAccess {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PublicNetworkAccessType {
     /// `Enabled`
     Enabled,
@@ -26074,6 +26263,7 @@ impl Json for QuotaBaseProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QuotaUnit {
     /// `Count`
     Count,
@@ -26199,6 +26389,7 @@ impl Json for RandomSamplingAlgorithm {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RandomSamplingAlgorithmRule {
     /// `Random`
     Random,
@@ -26306,6 +26497,7 @@ impl Json for Recurrence {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecurrenceFrequency {
     /// Minute frequency
     Minute,
@@ -26500,6 +26692,7 @@ impl Json for RecurrenceTrigger {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReferenceType {
     /// `Id`
     Id,
@@ -26700,6 +26893,7 @@ impl Json for Registry {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegistryListCredentialsResult {
     /// Read-only: set by the service, never sent in a request body.
     pub location: Option<String>,
@@ -27156,6 +27350,7 @@ impl Json for RegistryTrackedResource {
 }
 /// A paginated list of Registry entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegistryTrackedResourceArmPaginatedResult {
     /// The link to the next page of Registry objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -27365,6 +27560,7 @@ impl Json for Regression {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RegressionModels {
     /// Elastic net is a popular type of regularized linear regression that combines two popular penalties, specifically the L1 and L2 penalty functions.
     ElasticNet,
@@ -27448,6 +27644,7 @@ impl Json for RegressionModels {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RegressionPrimaryMetrics {
     /// The Spearman's rank coefficient of correlation is a nonparametric measure of rank correlation.
     SpearmanCorrelation,
@@ -27637,6 +27834,7 @@ impl Json for RegressionTrainingSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RemoteLoginPortPublicAccess {
     /// `Enabled`
     Enabled,
@@ -27684,6 +27882,7 @@ impl Json for RemoteLoginPortPublicAccess {
 }
 /// Common fields that are returned in the response for all Azure Resource Manager resources
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Resource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
@@ -27742,6 +27941,7 @@ impl Json for Resource {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceBase {
     /** The asset description text.
 
@@ -27792,6 +27992,7 @@ impl Json for ResourceBase {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceConfiguration {
     /** Optional number of instances or nodes used by the compute target.
 
@@ -27880,6 +28081,7 @@ impl Json for ResourceId {
 }
 /// The Resource Name.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceName {
     /** The name of the resource.
 
@@ -27925,6 +28127,7 @@ impl Json for ResourceName {
 }
 /// The quota assigned to a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceQuota {
     /** Specifies the resource ID.
 
@@ -28045,6 +28248,7 @@ impl Json for Route {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RuleCategory {
     /// `Required`
     Required,
@@ -28094,6 +28298,7 @@ impl Json for RuleCategory {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RuleStatus {
     /// `Inactive`
     Inactive,
@@ -28139,6 +28344,7 @@ impl Json for RuleStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RuleType {
     /// `FQDN`
     Fqdn,
@@ -28189,6 +28395,7 @@ impl Json for RuleType {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SamplingAlgorithm {
     /// `samplingAlgorithmType: "Bayesian"`
     BayesianSamplingAlgorithm(Box<BayesianSamplingAlgorithm>),
@@ -28257,6 +28464,7 @@ impl Json for SamplingAlgorithm {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SamplingAlgorithmType {
     /// `Grid`
     Grid,
@@ -28358,6 +28566,7 @@ impl Json for SasAuthTypeWorkspaceConnectionProperties {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SasCredentialDto {
     /** Full SAS Uri, including the storage, container/blob path and SAS token
 
@@ -28594,6 +28803,7 @@ impl Json for ScaleSettingsInformation {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScaleType {
     /// `Default`
     Default,
@@ -28737,6 +28947,7 @@ impl Json for Schedule {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ScheduleActionBase {
     /// `actionType: "InvokeBatchEndpoint"`
     EndpointScheduleAction(Box<EndpointScheduleAction>),
@@ -28796,6 +29007,7 @@ impl Json for ScheduleActionBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleActionType {
     /// `CreateJob`
     CreateJob,
@@ -28887,6 +29099,7 @@ impl Json for ScheduleBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleListViewType2 {
     /// `EnabledOnly`
     EnabledOnly,
@@ -28936,6 +29149,7 @@ impl Json for ScheduleListViewType2 {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleProvisioningState {
     /// `Completed`
     Completed,
@@ -28984,6 +29198,7 @@ impl Json for ScheduleProvisioningState {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleProvisioningStatus {
     /// `Creating`
     Creating,
@@ -29115,6 +29330,7 @@ impl Json for ScheduleResource {
 }
 /// A paginated list of Schedule entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScheduleResourceArmPaginatedResult {
     /// The link to the next page of Schedule objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -29156,6 +29372,7 @@ impl Json for ScheduleResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleStatus {
     /// `Enabled`
     Enabled,
@@ -29297,6 +29514,7 @@ impl Json for ScriptsToExecute {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Seasonality {
     /// `mode: "Auto"`
     AutoSeasonality(Box<AutoSeasonality>),
@@ -29356,6 +29574,7 @@ impl Json for Seasonality {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SeasonalityMode {
     /// Seasonality to be determined automatically.
     Auto,
@@ -29401,6 +29620,7 @@ impl Json for SeasonalityMode {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SecretsType {
     /// `AccountKey`
     AccountKey,
@@ -29453,6 +29673,7 @@ impl Json for SecretsType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServiceDataAccessAuthIdentity {
     /// Do not use any identity for service data access.
     None,
@@ -29840,6 +30061,7 @@ impl Json for SharedPrivateLinkResourceProperty {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ShortSeriesHandlingConfiguration {
     /// Represents no/null value.
     None,
@@ -29948,6 +30170,7 @@ impl Json for Sku {
 }
 /// SKU capacity information
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuCapacity {
     /** Gets or sets the default capacity.
 
@@ -30007,6 +30230,7 @@ impl Json for SkuCapacity {
 }
 /// Fulfills ARM Contract requirement to list all available SKUS for a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuResource {
     /** Gets or sets the Sku Capacity.
 
@@ -30060,6 +30284,7 @@ impl Json for SkuResource {
 }
 /// A paginated list of SkuResource entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuResourceArmPaginatedResult {
     /// The link to the next page of SkuResource objects. If null, there are no additional pages.
     pub next_link: Option<String>,
@@ -30101,6 +30326,7 @@ impl Json for SkuResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SkuScaleType {
     /// Automatically scales node count.
     Automatic,
@@ -30148,6 +30374,7 @@ impl Json for SkuScaleType {
 }
 /// SkuSetting fulfills the need for stripped down SKU info in ARM contract.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuSetting {
     /// \[Required\] The name of the SKU. Ex - P3. It is typically a letter+number code.
     pub name: String,
@@ -30191,6 +30418,7 @@ impl Json for SkuSetting {
 ///
 /// Closed (`modelAsString: false`): values are case-exact; an unknown one fails decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SkuTier {
     /// The Free service tier.
     Free,
@@ -30244,6 +30472,7 @@ impl Json for SkuTier {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SourceType {
     /// `Dataset`
     Dataset,
@@ -30293,6 +30522,7 @@ impl Json for SourceType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SshPublicAccess {
     /// `Enabled`
     Enabled,
@@ -30338,6 +30568,7 @@ impl Json for SshPublicAccess {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SslConfigStatus {
     /// `Disabled`
     Disabled,
@@ -30555,6 +30786,7 @@ impl Json for StackEnsembleSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StackMetaLearnerType {
     /// `None`
     None,
@@ -30624,6 +30856,7 @@ impl Json for StackMetaLearnerType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Status {
     /// `Undefined`
     Undefined,
@@ -30699,6 +30932,7 @@ impl Json for Status {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StochasticOptimizer {
     /// No optimizer selected.
     None,
@@ -30792,6 +31026,7 @@ impl Json for StorageAccountDetails {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StorageAccountType {
     /// `Standard_LRS`
     StandardLrs,
@@ -31582,6 +31817,7 @@ impl Json for SystemService {
 }
 /// Abstract class for AutoML tasks that use table dataset as input - such as Classification/Regression/Forecasting.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableVertical {
     /** Columns to use for CVSplit data.
 
@@ -31891,6 +32127,7 @@ impl Json for TableVerticalLimitSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TargetAggregationFunction {
     /// Represent no value set.
     None,
@@ -31948,6 +32185,7 @@ impl Json for TargetAggregationFunction {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TargetLags {
     /// `mode: "Auto"`
     AutoTargetLags(Box<AutoTargetLags>),
@@ -32007,6 +32245,7 @@ impl Json for TargetLags {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TargetLagsMode {
     /// Target lags to be determined automatically.
     Auto,
@@ -32052,6 +32291,7 @@ impl Json for TargetLagsMode {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TargetRollingWindowSize {
     /// `mode: "Auto"`
     AutoTargetRollingWindowSize(Box<AutoTargetRollingWindowSize>),
@@ -32112,6 +32352,7 @@ impl Json for TargetRollingWindowSize {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TargetRollingWindowSizeMode {
     /// Determine rolling windows size automatically.
     Auto,
@@ -32224,6 +32465,7 @@ impl Json for TargetUtilizationScaleSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TaskType {
     /** Classification in machine learning and statistics is a supervised learning approach in which
  the computer program learns from the data given to it and make new observations or classifications.*/
@@ -32687,6 +32929,7 @@ impl Json for TmpfsOptions {
 }
 /// The resource model definition for an Azure Resource Manager tracked top level resource which has 'tags' and a 'location'
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrackedResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
@@ -32758,6 +33001,7 @@ impl Json for TrackedResource {
 }
 /// Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrainingSettings {
     /** Enable recommendation of DNN models.
 
@@ -32949,6 +33193,7 @@ impl Json for TrialComponent {
 ///
 /// Every variant has the base's fields (`end_time`, `start_time`, `time_zone`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TriggerBase {
     /// `triggerType: "Cron"`
     CronTrigger(Box<CronTrigger>),
@@ -33007,6 +33252,7 @@ impl Json for TriggerBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TriggerType {
     /// `Recurrence`
     Recurrence,
@@ -33216,6 +33462,7 @@ impl Json for TruncationSelectionPolicy {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UnderlyingResourceAction {
     /// `Delete`
     Delete,
@@ -33261,6 +33508,7 @@ impl Json for UnderlyingResourceAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UnitOfMeasure {
     /// `OneHour`
     OneHour,
@@ -33300,6 +33548,7 @@ impl Json for UnitOfMeasure {
 }
 /// The properties for update Quota response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateWorkspaceQuotas {
     /** Specifies the resource ID.
 
@@ -33363,6 +33612,7 @@ impl Json for UpdateWorkspaceQuotas {
 }
 /// The result of update workspace quota.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateWorkspaceQuotasResult {
     /** The list of workspace quota update result.
 
@@ -33760,6 +34010,7 @@ impl Json for UriFolderJobOutput {
 }
 /// Describes AML Resource Usage.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Usage {
     /** Specifies the resource ID.
 
@@ -33848,6 +34099,7 @@ impl Json for Usage {
 }
 /// The Usage Names.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UsageName {
     /** The name of the resource.
 
@@ -33895,6 +34147,7 @@ impl Json for UsageName {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageUnit {
     /// `Count`
     Count,
@@ -33936,6 +34189,7 @@ impl Json for UsageUnit {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UseStl {
     /// No stl decomposition.
     None,
@@ -34241,6 +34495,7 @@ impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ValidationMetricType {
     /// No metric.
     None,
@@ -34294,6 +34549,7 @@ impl Json for ValidationMetricType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ValueFormat {
     /// `JSON`
     Json,
@@ -34479,6 +34735,7 @@ impl Json for VirtualMachineImage {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSchema {
     pub properties: Option<VirtualMachineSchemaProperties>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -34587,6 +34844,7 @@ impl Json for VirtualMachineSchemaProperties {
 }
 /// Secrets related to a Machine Learning compute based on AKS.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSecrets {
     /// Admin credentials for virtual machine.
     pub administrator_account: Option<VirtualMachineSshCredentials>,
@@ -34626,6 +34884,7 @@ impl Json for VirtualMachineSecrets {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSecretsSchema {
     /// Admin credentials for virtual machine.
     pub administrator_account: Option<VirtualMachineSshCredentials>,
@@ -34664,6 +34923,7 @@ impl Json for VirtualMachineSecretsSchema {
 }
 /// Describes the properties of a VM size.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSize {
     /** The name of the virtual machine size.
 
@@ -34789,6 +35049,7 @@ impl Json for VirtualMachineSize {
 }
 /// The List Virtual Machine size operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSizeListResult {
     /// The list of virtual machine sizes supported by AmlCompute.
     pub value: Option<Vec<VirtualMachineSize>>,
@@ -34909,6 +35170,7 @@ impl Json for VirtualMachineSshCredentials {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VmPriceOsType {
     /// `Linux`
     Linux,
@@ -34954,6 +35216,7 @@ impl Json for VmPriceOsType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VmPriority {
     /// `Dedicated`
     Dedicated,
@@ -34999,6 +35262,7 @@ impl Json for VmPriority {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VmTier {
     /// `Standard`
     Standard,
@@ -35127,6 +35391,7 @@ impl Json for VolumeDefinition {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VolumeDefinitionType {
     /// `bind`
     Bind,
@@ -35215,6 +35480,7 @@ impl Json for VolumeOptions {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WeekDay {
     /// Monday weekday
     Monday,
@@ -35437,6 +35703,7 @@ impl Json for WorkspaceConnectionPersonalAccessToken {
 ///
 /// Every variant has the base's fields (`category`, `target`, `value`, `value_format`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WorkspaceConnectionPropertiesV2 {
     /// `authType: "ManagedIdentity"`
     ManagedIdentityAuthTypeWorkspaceConnectionProperties(
@@ -35621,6 +35888,7 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResource {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
     pub value: Option<Vec<WorkspaceConnectionPropertiesV2BasicResource>>,
     /// Read-only: set by the service, never sent in a request body.
@@ -35739,6 +36007,7 @@ impl Json for WorkspaceConnectionUsernamePassword {
 }
 /// The result of a request to list machine learning workspaces.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceListResult {
     /// The list of machine learning workspaces. Since this list may be incomplete, the nextLink field should be used to request the next list of machine learning workspaces.
     pub value: Option<Vec<Workspace>>,

@@ -493,6 +493,7 @@ impl Json for AcrDetails {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActionType {
     /// Actions are for internal-only APIs.
     Internal,
@@ -647,6 +648,7 @@ impl Json for Aks {
 }
 /// Secrets related to a Machine Learning compute based on AKS.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AksComputeSecrets {
     /** Content of kubeconfig file that can be used to connect to the Kubernetes cluster.
 
@@ -957,6 +959,7 @@ impl Json for AllNodes {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AllocationState {
     /// `Steady`
     Steady,
@@ -1115,6 +1118,7 @@ impl Json for AmlCompute {
 }
 /// Compute node information related to a AmlCompute.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlComputeNodeInformation {
     /** ID of the compute node.
 
@@ -1200,6 +1204,7 @@ impl Json for AmlComputeNodeInformation {
 }
 /// Result of AmlCompute Nodes
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlComputeNodesInformation {
     /** The collection of returned AmlCompute nodes details.
 
@@ -1491,6 +1496,7 @@ impl Json for AmlTokenComputeIdentity {
 }
 /// Features enabled for a workspace
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AmlUserFeature {
     /// Specifies the feature ID
     pub id: Option<String>,
@@ -1536,6 +1542,7 @@ impl Json for AmlUserFeature {
 }
 /// Access credential with no credentials
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AnonymousAccessCredential {
     /// What the service sent beyond the declared fields: unknown properties (written
     /// back unchanged) and required ones it left out (see `azml::json::Extra`).
@@ -1702,6 +1709,7 @@ impl Json for ApiKeyAuthWorkspaceConnectionProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApplicationSharingPolicy {
     /// `Personal`
     Personal,
@@ -1780,6 +1788,7 @@ impl Json for ArmResourceId {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssetBase {
     /** The asset description text.
 
@@ -1846,6 +1855,7 @@ impl Json for AssetBase {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AssetContainer {
     /** The asset description text.
 
@@ -1929,6 +1939,7 @@ impl Json for AssetContainer {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssetProvisioningState {
     /// `Succeeded`
     Succeeded,
@@ -1990,6 +2001,7 @@ impl Json for AssetProvisioningState {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AssetReferenceBase {
     /// `referenceType: "DataPath"`
     DataPathAssetReference(Box<DataPathAssetReference>),
@@ -2335,6 +2347,7 @@ impl Json for AutoMlJob {
 ///
 /// Every variant has the base's fields (`log_verbosity`, `target_column_name`, `training_data`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AutoMlVertical {
     /// `taskType: "Classification"`
     Classification(Box<Classification>),
@@ -2529,6 +2542,7 @@ impl Json for AutoPauseProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AutoRebuildSetting {
     /// `Disabled`
     Disabled,
@@ -2695,6 +2709,7 @@ impl Json for AutoTargetRollingWindowSize {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Autosave {
     /// `None`
     None,
@@ -3494,6 +3509,7 @@ impl Json for BatchDeployment {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BatchDeploymentConfiguration {
     /// `deploymentConfigurationType: "PipelineComponent"`
     BatchPipelineComponentDeploymentConfiguration(
@@ -3555,6 +3571,7 @@ impl Json for BatchDeploymentConfiguration {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BatchDeploymentConfigurationType {
     /// `Model`
     Model,
@@ -3802,6 +3819,7 @@ impl Json for BatchDeploymentProperties {
 }
 /// A paginated list of BatchDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchDeploymentTrackedResourceArmPaginatedResult {
     /// The BatchDeployment items on this page
     pub value: Vec<BatchDeployment>,
@@ -4111,6 +4129,7 @@ impl Json for BatchEndpointProperties {
 }
 /// A paginated list of BatchEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BatchEndpointTrackedResourceArmPaginatedResult {
     /// The BatchEndpoint items on this page
     pub value: Vec<BatchEndpoint>,
@@ -4154,6 +4173,7 @@ impl Json for BatchEndpointTrackedResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BatchLoggingLevel {
     /// `Info`
     Info,
@@ -4203,6 +4223,7 @@ impl Json for BatchLoggingLevel {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BatchOutputAction {
     /// `SummaryOnly`
     SummaryOnly,
@@ -4379,6 +4400,7 @@ impl Json for BayesianSamplingAlgorithm {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingCurrency {
     /// `USD`
     Usd,
@@ -4469,6 +4491,7 @@ impl Json for BindOptions {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BlobReferenceForConsumptionDto {
     /** Blob URI path for client to upload data.
  Example: <https://blob.windows.core.net/Container/Path>
@@ -4528,6 +4551,7 @@ impl Json for BlobReferenceForConsumptionDto {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BlockedTransformers {
     /// Target encoding for text data.
     TextTargetEncoder,
@@ -4650,6 +4674,7 @@ impl Json for BuildContext {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Caching {
     /// `None`
     None,
@@ -4764,6 +4789,7 @@ impl Json for CapabilityHost {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CapabilityHostKind {
     /// `Agents`
     Agents,
@@ -4957,6 +4983,7 @@ impl Json for CapabilityHostProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CapabilityHostProvisioningState {
     /// `Succeeded`
     Succeeded,
@@ -5017,6 +5044,7 @@ impl Json for CapabilityHostProvisioningState {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CategoricalDataDriftMetric {
     /// The Jensen Shannon Distance (JSD) metric.
     JensenShannonDistance,
@@ -5111,6 +5139,7 @@ impl Json for CategoricalDataDriftMetricThreshold {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CategoricalDataQualityMetric {
     /// Calculates the rate of null values.
     NullValueRate,
@@ -5205,6 +5234,7 @@ impl Json for CategoricalDataQualityMetricThreshold {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CategoricalPredictionDriftMetric {
     /// The Jensen Shannon Distance (JSD) metric.
     JensenShannonDistance,
@@ -5601,6 +5631,7 @@ impl Json for Classification {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassificationModels {
     /** Logistic regression is a fundamental classification technique.
  It belongs to the group of linear classifiers and is somewhat similar to polynomial and linear regression.
@@ -5702,6 +5733,7 @@ impl Json for ClassificationModels {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassificationMultilabelPrimaryMetrics {
     /** AUC is the Area under the curve.
  This metric represents arithmetic mean of the score for each class,
@@ -5767,6 +5799,7 @@ impl Json for ClassificationMultilabelPrimaryMetrics {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassificationMultilabelPrimaryMetrics2 {
     /** AUC is the Area under the curve.
  This metric represents arithmetic mean of the score for each class,
@@ -5832,6 +5865,7 @@ impl Json for ClassificationMultilabelPrimaryMetrics2 {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassificationPrimaryMetrics {
     /** AUC is the Area under the curve.
  This metric represents arithmetic mean of the score for each class,
@@ -5893,6 +5927,7 @@ impl Json for ClassificationPrimaryMetrics {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassificationPrimaryMetrics2 {
     /** AUC is the Area under the curve.
  This metric represents arithmetic mean of the score for each class,
@@ -6090,6 +6125,7 @@ impl Json for ClassificationTrainingSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClusterPurpose {
     /// `FastProd`
     FastProd,
@@ -6404,6 +6440,7 @@ impl Json for CodeContainerProperties {
 }
 /// A paginated list of CodeContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeContainerResourceArmPaginatedResult {
     /// The CodeContainer items on this page
     pub value: Vec<CodeContainer>,
@@ -6593,6 +6630,7 @@ impl Json for CodeVersionProperties {
 }
 /// A paginated list of CodeVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CodeVersionResourceArmPaginatedResult {
     /// The CodeVersion items on this page
     pub value: Vec<CodeVersion>,
@@ -7152,6 +7190,7 @@ impl Json for ComponentContainerProperties {
 }
 /// A paginated list of ComponentContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComponentContainerResourceArmPaginatedResult {
     /// The ComponentContainer items on this page
     pub value: Vec<ComponentContainer>,
@@ -7342,6 +7381,7 @@ impl Json for ComponentVersionProperties {
 }
 /// A paginated list of ComponentVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ComponentVersionResourceArmPaginatedResult {
     /// The ComponentVersion items on this page
     pub value: Vec<ComponentVersion>,
@@ -7383,6 +7423,7 @@ impl Json for ComponentVersionResourceArmPaginatedResult {
 ///
 /// Every variant has the base's fields (`compute_location`, `provisioning_state`, `description`, `created_on`, `modified_on`, `resource_id`, `provisioning_errors`, `is_attached_compute`, `disable_local_auth`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Compute {
     /// `computeType: "AKS"`
     Aks(Box<Aks>),
@@ -8331,6 +8372,7 @@ impl Json for ComputeInstanceProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeInstancePropertiesComputeInstanceAuthorizationType {
     /// `personal`
     Personal,
@@ -8435,6 +8477,7 @@ impl Json for ComputeInstanceSshSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeInstanceState {
     /// `Creating`
     Creating,
@@ -8571,6 +8614,7 @@ impl Json for ComputeInstanceVersion {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputePowerAction {
     /// `Start`
     Start,
@@ -8616,6 +8660,7 @@ impl Json for ComputePowerAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeRecurrenceFrequency {
     /// Minute frequency
     Minute,
@@ -8888,6 +8933,7 @@ impl Json for ComputeSchedules {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ComputeSecrets {
     /// `computeType: "AKS"`
     AksComputeSecrets(Box<AksComputeSecrets>),
@@ -9039,6 +9085,7 @@ impl Json for ComputeStartStopSchedule {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeTriggerType {
     /// `Recurrence`
     Recurrence,
@@ -9084,6 +9131,7 @@ impl Json for ComputeTriggerType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeType {
     /// `AKS`
     Aks,
@@ -9161,6 +9209,7 @@ impl Json for ComputeType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputeWeekDay {
     /// Monday weekday
     Monday,
@@ -9226,6 +9275,7 @@ impl Json for ComputeWeekDay {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectionAuthType {
     /// `PAT`
     Pat,
@@ -9339,6 +9389,7 @@ impl Json for ConnectionAuthType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectionCategory {
     /// `PythonFeed`
     PythonFeed,
@@ -9856,6 +9907,7 @@ impl Json for ConnectionCategory {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectionGroup {
     /// `Azure`
     Azure,
@@ -10027,6 +10079,7 @@ impl Json for ContainerResourceSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContainerType {
     /// `StorageInitializer`
     StorageInitializer,
@@ -10110,6 +10163,7 @@ impl Json for ContentSafety {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSafetyStatus {
     /// `Enabled`
     Enabled,
@@ -10230,6 +10284,7 @@ impl Json for CreateMonitorAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatedByType {
     /// The entity was created by a user.
     User,
@@ -10283,6 +10338,7 @@ impl Json for CreatedByType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CredentialsType {
     /// `AccountKey`
     AccountKey,
@@ -11101,6 +11157,7 @@ impl Json for CustomTargetRollingWindowSize {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAvailabilityStatus {
     /// `None`
     None,
@@ -11154,6 +11211,7 @@ impl Json for DataAvailabilityStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataCollectionMode {
     /// `Enabled`
     Enabled,
@@ -11419,6 +11477,7 @@ impl Json for DataContainerProperties {
 }
 /// A paginated list of DataContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DataContainerResourceArmPaginatedResult {
     /// The DataContainer items on this page
     pub value: Vec<DataContainer>,
@@ -11459,6 +11518,7 @@ impl Json for DataContainerResourceArmPaginatedResult {
 ///
 /// Every variant has the base's fields (`threshold`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataDriftMetricThresholdBase {
     /// `dataType: "Categorical"`
     CategoricalDataDriftMetricThreshold(Box<CategoricalDataDriftMetricThreshold>),
@@ -11939,6 +11999,7 @@ impl Json for DataPathAssetReference {
 ///
 /// Every variant has the base's fields (`threshold`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataQualityMetricThresholdBase {
     /// `dataType: "Categorical"`
     CategoricalDataQualityMetricThreshold(Box<CategoricalDataQualityMetricThreshold>),
@@ -12115,6 +12176,7 @@ impl Json for DataQualityMonitoringSignal {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataReferenceCredential {
     /// `credentialType: "NoCredentials"`
     AnonymousAccessCredential(Box<AnonymousAccessCredential>),
@@ -12192,6 +12254,7 @@ impl Json for DataReferenceCredential {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataReferenceCredentialType {
     /// `SAS`
     Sas,
@@ -12245,6 +12308,7 @@ impl Json for DataReferenceCredentialType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataType {
     /// `uri_file`
     UriFile,
@@ -12366,6 +12430,7 @@ impl Json for DataVersionBase {
 ///
 /// Every variant has the base's fields (`description`, `properties`, `tags`, `is_anonymous`, `is_archived`, `data_uri`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataVersionBaseProperties {
     /// `dataType: "mltable"`
     MlTableData(Box<MlTableData>),
@@ -12432,6 +12497,7 @@ impl Json for DataVersionBaseProperties {
 }
 /// A paginated list of DataVersionBase entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DataVersionBaseResourceArmPaginatedResult {
     /// The DataVersionBase items on this page
     pub value: Vec<DataVersionBase>,
@@ -12585,6 +12651,7 @@ impl Json for Databricks {
 }
 /// Secrets related to a Machine Learning compute based on Databricks.
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DatabricksComputeSecrets {
     /** access token for databricks account.
 
@@ -12823,6 +12890,7 @@ impl Json for Datastore {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DatastoreCredentials {
     /// `credentialsType: "AccountKey"`
     AccountKeyDatastoreCredentials(Box<AccountKeyDatastoreCredentials>),
@@ -12910,6 +12978,7 @@ impl Json for DatastoreCredentials {
 ///
 /// Every variant has the base's fields (`description`, `properties`, `tags`, `credentials`, `is_default`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DatastoreProperties {
     /// `datastoreType: "AzureBlob"`
     AzureBlobDatastore(Box<AzureBlobDatastore>),
@@ -12995,6 +13064,7 @@ impl Json for DatastoreProperties {
 }
 /// A paginated list of Datastore entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DatastoreResourceArmPaginatedResult {
     /// The Datastore items on this page
     pub value: Vec<Datastore>,
@@ -13036,6 +13106,7 @@ impl Json for DatastoreResourceArmPaginatedResult {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DatastoreSecrets {
     /// `secretsType: "AccountKey"`
     AccountKeyDatastoreSecrets(Box<AccountKeyDatastoreSecrets>),
@@ -13114,6 +13185,7 @@ impl Json for DatastoreSecrets {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DatastoreType {
     /// `AzureBlob`
     AzureBlob,
@@ -13194,6 +13266,7 @@ impl Json for DefaultScaleSettings {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeploymentLogs {
     /** The retrieved online deployment logs.
 
@@ -13275,6 +13348,7 @@ impl Json for DeploymentLogsRequest {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeploymentProvisioningState {
     /// `Creating`
     Creating,
@@ -13551,6 +13625,7 @@ impl Json for DiagnoseRequestProperties {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DiagnoseResponseResult {
     pub value: Option<DiagnoseResponseResultValue>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -13582,6 +13657,7 @@ impl Json for DiagnoseResponseResult {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DiagnoseResponseResultValue {
     pub user_defined_route_results: Option<Vec<DiagnoseResult>>,
     pub network_security_rule_results: Option<Vec<DiagnoseResult>>,
@@ -13688,6 +13764,7 @@ impl Json for DiagnoseResponseResultValue {
 }
 /// Result of Diagnose
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DiagnoseResult {
     /** Code for workspace setup error
 
@@ -13741,6 +13818,7 @@ impl Json for DiagnoseResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiagnoseResultLevel {
     /// `Warning`
     Warning,
@@ -13822,6 +13900,7 @@ impl Json for DiagnoseWorkspaceParameters {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistributionConfiguration {
     /// `distributionType: "Mpi"`
     Mpi(Box<Mpi>),
@@ -13884,6 +13963,7 @@ impl Json for DistributionConfiguration {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistributionType {
     /// `PyTorch`
     PyTorch,
@@ -13970,6 +14050,7 @@ impl Json for Docker {
 }
 /// Credential for docker with username and password
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DockerCredential {
     /** DockerCredential user password
 
@@ -14033,6 +14114,7 @@ impl Json for DockerCredential {
 ///
 /// Every variant has the base's fields (`delay_evaluation`, `evaluation_interval`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EarlyTerminationPolicy {
     /// `policyType: "Bandit"`
     BanditPolicy(Box<BanditPolicy>),
@@ -14100,6 +14182,7 @@ impl Json for EarlyTerminationPolicy {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EarlyTerminationPolicyType {
     /// `Bandit`
     Bandit,
@@ -14149,6 +14232,7 @@ impl Json for EarlyTerminationPolicyType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EgressPublicNetworkAccessType {
     /// `Enabled`
     Enabled,
@@ -14194,6 +14278,7 @@ impl Json for EgressPublicNetworkAccessType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmailNotificationEnableType {
     /// `JobCompleted`
     JobCompleted,
@@ -14364,6 +14449,7 @@ impl Json for EncryptionProperty {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EncryptionStatus {
     /// `Enabled`
     Enabled,
@@ -14571,6 +14657,7 @@ impl Json for EndpointAuthKeys {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointAuthMode {
     /// `AMLToken`
     AmlToken,
@@ -14618,6 +14705,7 @@ impl Json for EndpointAuthMode {
 }
 /// Service Token
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EndpointAuthToken {
     /** Access token for endpoint authentication.
 
@@ -14709,6 +14797,7 @@ impl Json for EndpointAuthToken {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointComputeType {
     /// `Managed`
     Managed,
@@ -14758,6 +14847,7 @@ impl Json for EndpointComputeType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointComputeType2 {
     /// `Managed`
     Managed,
@@ -14805,6 +14895,7 @@ impl Json for EndpointComputeType2 {
 }
 /// Base definition for endpoint deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EndpointDeploymentPropertiesBase {
     /** Code configuration for the endpoint deployment.
 
@@ -14883,6 +14974,7 @@ impl Json for EndpointDeploymentPropertiesBase {
 }
 /// Inference Endpoint base definition
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EndpointPropertiesBase {
     /// \[Required\] The authentication method for invoking the endpoint (data plane operation). Use 'Key' for key-based authentication. Use 'AMLToken' for Azure Machine Learning token-based authentication. Use 'AADToken' for Microsoft Entra token-based authentication.
     pub auth_mode: EndpointAuthMode,
@@ -14988,6 +15080,7 @@ impl Json for EndpointPropertiesBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointProvisioningState {
     /// `Creating`
     Creating,
@@ -15096,6 +15189,7 @@ impl Json for EndpointScheduleAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EndpointServiceConnectionStatus {
     /// `Approved`
     Approved,
@@ -15307,6 +15401,7 @@ impl Json for EnvironmentContainerProperties {
 }
 /// A paginated list of EnvironmentContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentContainerResourceArmPaginatedResult {
     /// The EnvironmentContainer items on this page
     pub value: Vec<EnvironmentContainer>,
@@ -15348,6 +15443,7 @@ impl Json for EnvironmentContainerResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnvironmentType {
     /// `Curated`
     Curated,
@@ -15438,6 +15534,7 @@ impl Json for EnvironmentVariable {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnvironmentVariableType {
     /// `local`
     Local,
@@ -15682,6 +15779,7 @@ impl Json for EnvironmentVersionProperties {
 }
 /// A paginated list of EnvironmentVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentVersionResourceArmPaginatedResult {
     /// The EnvironmentVersion items on this page
     pub value: Vec<EnvironmentVersion>,
@@ -15866,6 +15964,7 @@ impl Json for ErrorResponse {
 }
 /// The estimated price info for using a VM of a particular OS type, tier, etc.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct EstimatedVmPrice {
     /// The price charged for using the VM.
     pub retail_price: serde_json::Number,
@@ -15916,6 +16015,7 @@ impl Json for EstimatedVmPrice {
 }
 /// The estimated price info for using a VM.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct EstimatedVmPrices {
     /// Three lettered code specifying the currency of the VM price. Example: USD
     pub billing_currency: BillingCurrency,
@@ -15969,6 +16069,7 @@ impl Json for EstimatedVmPrices {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalFqdnResponse {
     pub value: Option<Vec<FqdnEndpointsPropertyBag>>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -16001,6 +16102,7 @@ impl Json for ExternalFqdnResponse {
 }
 /// Azure Resource Manager resource envelope.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Feature {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
@@ -16173,6 +16275,7 @@ impl Json for FeatureAttributionDriftMonitoringSignal {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeatureAttributionMetric {
     /// The Normalized Discounted Cumulative Gain metric.
     NormalizedDiscountedCumulativeGain,
@@ -16262,6 +16365,7 @@ impl Json for FeatureAttributionMetricThreshold {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeatureDataType {
     /// `String`
     String,
@@ -16331,6 +16435,7 @@ impl Json for FeatureDataType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeatureImportanceMode {
     /// Disables computing feature importance within a signal.
     Disabled,
@@ -16418,6 +16523,7 @@ impl Json for FeatureImportanceSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeatureLags {
     /// No feature lags generated.
     None,
@@ -16461,6 +16567,7 @@ impl Json for FeatureLags {
 }
 /// DTO object representing feature
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeatureProperties {
     /** The asset description text.
 
@@ -16528,6 +16635,7 @@ impl Json for FeatureProperties {
 }
 /// A paginated list of Feature entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeatureResourceArmPaginatedResult {
     /// The Feature items on this page
     pub value: Vec<Feature>,
@@ -16857,6 +16965,7 @@ impl Json for FeaturesetContainerProperties {
 }
 /// A paginated list of FeaturesetContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeaturesetContainerResourceArmPaginatedResult {
     /// The FeaturesetContainer items on this page
     pub value: Vec<FeaturesetContainer>,
@@ -17088,6 +17197,7 @@ impl Json for FeaturesetVersionBackfillRequest {
 }
 /// Response payload for creating a backfill request for a given feature set version
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeaturesetVersionBackfillResponse {
     /** List of jobs submitted as part of the backfill request.
 
@@ -17239,6 +17349,7 @@ impl Json for FeaturesetVersionProperties {
 }
 /// A paginated list of FeaturesetVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeaturesetVersionResourceArmPaginatedResult {
     /// The FeaturesetVersion items on this page
     pub value: Vec<FeaturesetVersion>,
@@ -17434,6 +17545,7 @@ impl Json for FeaturestoreEntityContainerProperties {
 }
 /// A paginated list of FeaturestoreEntityContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeaturestoreEntityContainerResourceArmPaginatedResult {
     /// The FeaturestoreEntityContainer items on this page
     pub value: Vec<FeaturestoreEntityContainer>,
@@ -17631,6 +17743,7 @@ impl Json for FeaturestoreEntityVersionProperties {
 }
 /// A paginated list of FeaturestoreEntityVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeaturestoreEntityVersionResourceArmPaginatedResult {
     /// The FeaturestoreEntityVersion items on this page
     pub value: Vec<FeaturestoreEntityVersion>,
@@ -17674,6 +17787,7 @@ impl Json for FeaturestoreEntityVersionResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeaturizationMode {
     /// Auto mode, system performs featurization without any custom featurization inputs.
     Auto,
@@ -17721,6 +17835,7 @@ impl Json for FeaturizationMode {
 }
 /// Featurization Configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FeaturizationSettings {
     /** Dataset language, useful for the text data.
 
@@ -17760,6 +17875,7 @@ impl Json for FeaturizationSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FirewallSku {
     /// `Standard`
     Standard,
@@ -17902,6 +18018,7 @@ impl Json for FlavorData {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ForecastHorizon {
     /// `mode: "Auto"`
     AutoForecastHorizon(Box<AutoForecastHorizon>),
@@ -17962,6 +18079,7 @@ impl Json for ForecastHorizon {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ForecastHorizonMode {
     /// Forecast horizon to be determined automatically.
     Auto,
@@ -18185,6 +18303,7 @@ impl Json for Forecasting {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ForecastingModels {
     /** Auto-Autoregressive Integrated Moving Average (ARIMA) model uses time-series data and statistical analysis to interpret the data and make future predictions.
  This model aims to explain data by using time series data on its past values and uses linear regression to make predictions.*/
@@ -18307,6 +18426,7 @@ impl Json for ForecastingModels {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ForecastingPrimaryMetrics {
     /// The Spearman's rank coefficient of correlation is a non-parametric measure of rank correlation.
     SpearmanCorrelation,
@@ -18654,6 +18774,7 @@ impl Json for ForecastingTrainingSettings {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpoint {
     pub domain_name: Option<String>,
     pub endpoint_details: Option<Vec<FqdnEndpointDetail>>,
@@ -18692,6 +18813,7 @@ impl Json for FqdnEndpoint {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpointDetail {
     pub port: Option<i32>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -18723,6 +18845,7 @@ impl Json for FqdnEndpointDetail {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpoints {
     pub category: Option<String>,
     pub endpoints: Option<Vec<FqdnEndpoint>>,
@@ -18760,6 +18883,7 @@ impl Json for FqdnEndpoints {
 }
 /// Property bag for FQDN endpoints result
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnEndpointsPropertyBag {
     pub properties: Option<FqdnEndpoints>,
     /// What the service sent beyond the declared fields: unknown properties (written
@@ -18855,6 +18979,7 @@ impl Json for FqdnOutboundRule {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBlobReferenceForConsumptionDto {
     /** Blob uri, example: <https://blob.windows.core.net/Container/Path>
 
@@ -18954,6 +19079,7 @@ impl Json for GetBlobReferenceSasRequestDto {
 }
 /// BlobReferenceSASResponse for getBlobReferenceSAS API
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBlobReferenceSasResponseDto {
     /** Blob reference for consumption details
 
@@ -18998,6 +19124,7 @@ impl Json for GetBlobReferenceSasResponseDto {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Goal {
     /// `Minimize`
     Minimize,
@@ -19269,6 +19396,7 @@ impl Json for IdAssetReference {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IdentityConfiguration {
     /// `identityType: "AMLToken"`
     AmlToken(Box<AmlToken>),
@@ -19335,6 +19463,7 @@ impl Json for IdentityConfiguration {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IdentityConfigurationType {
     /// `Managed`
     Managed,
@@ -19970,6 +20099,7 @@ impl Json for ImageMetadata {
  For more information on the available settings please visit the official documentation:
  <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageModelDistributionSettings {
     /** Enable AMSGrad when optimizer is 'adam' or 'adamw'.
 
@@ -21114,6 +21244,7 @@ impl Json for ImageModelDistributionSettingsObjectDetection {
  For more information on the available settings please visit the official documentation:
  <https://docs.microsoft.com/en-us/azure/machine-learning/how-to-auto-train-image-models>.*/
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ImageModelSettings {
     /** Settings for advanced scenarios.
 
@@ -22529,6 +22660,7 @@ impl Json for ImageSweepSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ImageType {
     /// `docker`
     Docker,
@@ -22673,6 +22805,7 @@ impl Json for InferenceContainerProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InputDeliveryMode {
     /// `ReadOnlyMount`
     ReadOnlyMount,
@@ -22734,6 +22867,7 @@ impl Json for InputDeliveryMode {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceSegmentationPrimaryMetrics {
     /** Mean Average Precision (MAP) is the average of AP (Average Precision).
  AP is calculated for each class and averaged to get the MAP.*/
@@ -22858,6 +22992,7 @@ impl Json for InstanceTypeSchemaResources {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IsolationMode {
     /// `Disabled`
     Disabled,
@@ -22979,6 +23114,7 @@ impl Json for JobBase {
 ///
 /// Every variant has the base's fields (`description`, `properties`, `tags`, `component_id`, `compute_id`, `display_name`, `experiment_name`, `identity`, `is_archived`, `notification_setting`, `services`, `status`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobBaseProperties {
     /// `jobType: "AutoML"`
     AutoMlJob(Box<AutoMlJob>),
@@ -23055,6 +23191,7 @@ impl Json for JobBaseProperties {
 }
 /// A paginated list of JobBase entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JobBaseResourceArmPaginatedResult {
     /// The JobBase items on this page
     pub value: Vec<JobBase>,
@@ -23096,6 +23233,7 @@ impl Json for JobBaseResourceArmPaginatedResult {
 ///
 /// Every variant has the base's fields (`description`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobInput {
     /// `jobInputType: "custom_model"`
     CustomModelJobInput(Box<CustomModelJobInput>),
@@ -23198,6 +23336,7 @@ impl Json for JobInput {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobInputType {
     /// `literal`
     Literal,
@@ -23262,6 +23401,7 @@ impl Json for JobInputType {
 ///
 /// Every variant has the base's fields (`timeout`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobLimits {
     /// `jobLimitsType: "Command"`
     CommandJobLimits(Box<CommandJobLimits>),
@@ -23320,6 +23460,7 @@ impl Json for JobLimits {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobLimitsType {
     /// `Command`
     Command,
@@ -23365,6 +23506,7 @@ impl Json for JobLimitsType {
 ///
 /// Every variant has the base's fields (`description`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobOutput {
     /// `jobOutputType: "custom_model"`
     CustomModelJobOutput(Box<CustomModelJobOutput>),
@@ -23461,6 +23603,7 @@ impl Json for JobOutput {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobOutputType {
     /// `uri_file`
     UriFile,
@@ -23731,6 +23874,7 @@ impl Json for JobService {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobStatus {
     /// Run hasn't started yet.
     NotStarted,
@@ -23825,6 +23969,7 @@ impl Json for JobStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobTier {
     /// `Null`
     Null,
@@ -23882,6 +24027,7 @@ impl Json for JobTier {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobType {
     /// `AutoML`
     AutoMl,
@@ -23983,6 +24129,7 @@ impl Json for JupyterKernelConfig {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KeyType {
     /// `Primary`
     Primary,
@@ -24589,6 +24736,7 @@ impl Json for LakeHouseArtifact {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LearningRateScheduler {
     /// No learning rate scheduler selected.
     None,
@@ -24636,6 +24784,7 @@ impl Json for LearningRateScheduler {
 }
 /// The List Aml user feature operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListAmlUserFeatureResult {
     /** The AmlUserFeature items on this page
 
@@ -24676,6 +24825,7 @@ impl Json for ListAmlUserFeatureResult {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListNotebookKeysResult {
     /** The primary access key of the Notebook
 
@@ -24745,6 +24895,7 @@ impl Json for ListNotebookKeysResult {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListStorageAccountKeysResult {
     /** The access key of the storage
 
@@ -24797,6 +24948,7 @@ impl Json for ListStorageAccountKeysResult {
 }
 /// The List Usages operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListUsagesResult {
     /** The Usage items on this page
 
@@ -24840,6 +24992,7 @@ impl Json for ListUsagesResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListViewType {
     /// `ActiveOnly`
     ActiveOnly,
@@ -24886,6 +25039,7 @@ impl Json for ListViewType {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListWorkspaceKeysResult {
     /** The access key of the workspace app insights
 
@@ -24999,6 +25153,7 @@ impl Json for ListWorkspaceKeysResult {
 }
 /// The List WorkspaceQuotasByVMFamily operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListWorkspaceQuotas {
     /** The ResourceQuota items on this page
 
@@ -25085,6 +25240,7 @@ impl Json for LiteralJobInput {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LoadBalancerType {
     /// `PublicIp`
     PublicIp,
@@ -25130,6 +25286,7 @@ impl Json for LoadBalancerType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogVerbosity {
     /// No logs emitted.
     NotSet,
@@ -25396,6 +25553,7 @@ impl Json for ManagedIdentityAuthTypeWorkspaceConnectionProperties {
 }
 /// Credential for user managed identity
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedIdentityCredential {
     /** ManagedIdentityCredential identity type
 
@@ -25492,6 +25650,7 @@ impl Json for ManagedIdentityCredential {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedNetworkKind {
     /// `V1`
     V1,
@@ -25706,6 +25865,7 @@ impl Json for ManagedNetworkSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedNetworkStatus {
     /// `Inactive`
     Inactive,
@@ -25952,6 +26112,7 @@ impl Json for ManagedOnlineDeployment {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedPeRequirement {
     /// `Required`
     Required,
@@ -26000,6 +26161,7 @@ impl Json for ManagedPeRequirement {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedPeStatus {
     /// `Inactive`
     Inactive,
@@ -26187,6 +26349,7 @@ impl Json for ManagedServiceIdentity {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ManagedServiceIdentityType {
     /// No managed identity.
     None,
@@ -26427,6 +26590,7 @@ impl Json for MarketplaceSubscriptionProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MarketplaceSubscriptionProvisioningState {
     /// MarketplaceSubscription is being created.
     Creating,
@@ -26486,6 +26650,7 @@ impl Json for MarketplaceSubscriptionProvisioningState {
 }
 /// A paginated list of MarketplaceSubscription entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MarketplaceSubscriptionResourceArmPaginatedResult {
     /// The MarketplaceSubscription items on this page
     pub value: Vec<MarketplaceSubscription>,
@@ -26526,6 +26691,7 @@ impl Json for MarketplaceSubscriptionResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MarketplaceSubscriptionStatus {
     /** The customer can now use the Marketplace Subscription's
  model and will be billed.*/
@@ -26684,6 +26850,7 @@ impl Json for MaterializationSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MaterializationStoreType {
     /// `None`
     None,
@@ -27244,6 +27411,7 @@ impl Json for ModelContainerProperties {
 }
 /// A paginated list of ModelContainer entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ModelContainerResourceArmPaginatedResult {
     /// The ModelContainer items on this page
     pub value: Vec<ModelContainer>,
@@ -27319,6 +27487,7 @@ impl Json for ModelSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ModelSize {
     /// No value selected.
     None,
@@ -27376,6 +27545,7 @@ impl Json for ModelSize {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ModelTaskType {
     /// `Classification`
     Classification,
@@ -27609,6 +27779,7 @@ impl Json for ModelVersionProperties {
 }
 /// A paginated list of ModelVersion entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ModelVersionResourceArmPaginatedResult {
     /// The ModelVersion items on this page
     pub value: Vec<ModelVersion>,
@@ -27650,6 +27821,7 @@ impl Json for ModelVersionResourceArmPaginatedResult {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MonitorComputeConfigurationBase {
     /// `computeType: "ServerlessSpark"`
     MonitorServerlessSparkCompute(Box<MonitorServerlessSparkCompute>),
@@ -27701,6 +27873,7 @@ impl Json for MonitorComputeConfigurationBase {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MonitorComputeIdentityBase {
     /// `computeIdentityType: "AmlToken"`
     AmlTokenComputeIdentity(Box<AmlTokenComputeIdentity>),
@@ -27761,6 +27934,7 @@ impl Json for MonitorComputeIdentityBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MonitorComputeIdentityType {
     /// Authenticates through user's AML token.
     AmlToken,
@@ -27806,6 +27980,7 @@ impl Json for MonitorComputeIdentityType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MonitorComputeType {
     /// Serverless Spark compute.
     ServerlessSpark,
@@ -28048,6 +28223,7 @@ impl Json for MonitorServerlessSparkCompute {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MonitoringFeatureDataType {
     /// Used for features of numerical data type.
     Numerical,
@@ -28092,6 +28268,7 @@ impl Json for MonitoringFeatureDataType {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MonitoringFeatureFilterBase {
     /// `filterType: "AllFeatures"`
     AllFeatures(Box<AllFeatures>),
@@ -28158,6 +28335,7 @@ impl Json for MonitoringFeatureFilterBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MonitoringFeatureFilterType {
     /// Includes all features.
     AllFeatures,
@@ -28207,6 +28385,7 @@ impl Json for MonitoringFeatureFilterType {
 ///
 /// Every variant has the base's fields (`columns`, `data_context`, `job_input_type`, `uri`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MonitoringInputDataBase {
     /// `inputDataType: "Fixed"`
     FixedInputData(Box<FixedInputData>),
@@ -28274,6 +28453,7 @@ impl Json for MonitoringInputDataBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MonitoringInputDataType {
     /// An input data with a fixed window size.
     Static,
@@ -28322,6 +28502,7 @@ impl Json for MonitoringInputDataType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MonitoringNotificationType {
     /// Enables email notifications through AML notifications.
     AmlNotification,
@@ -28362,6 +28543,7 @@ impl Json for MonitoringNotificationType {
 ///
 /// Every variant has the base's fields (`notification_types`, `properties`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MonitoringSignalBase {
     /// `signalType: "Custom"`
     CustomMonitoringSignal(Box<CustomMonitoringSignal>),
@@ -28454,6 +28636,7 @@ impl Json for MonitoringSignalBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MonitoringSignalType {
     /// Tracks model input data distribution change, comparing against training data or past production data.
     DataDrift,
@@ -28599,6 +28782,7 @@ impl Json for MonitoringThreshold {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MountAction {
     /// `Mount`
     Mount,
@@ -28644,6 +28828,7 @@ impl Json for MountAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MountMode {
     /// `ReadOnly`
     ReadOnly,
@@ -28689,6 +28874,7 @@ impl Json for MountMode {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MountState {
     /// `MountRequested`
     MountRequested,
@@ -28792,6 +28978,7 @@ impl Json for Mpi {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NCrossValidations {
     /// `mode: "Auto"`
     AutoNCrossValidations(Box<AutoNCrossValidations>),
@@ -28852,6 +29039,7 @@ impl Json for NCrossValidations {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NCrossValidationsMode {
     /// Determine N-Cross validations value automatically. Supported only for 'Forecasting' AutoML task.
     Auto,
@@ -28897,6 +29085,7 @@ impl Json for NCrossValidationsMode {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Network {
     /// `Bridge`
     Bridge,
@@ -29031,6 +29220,7 @@ impl Json for NlpVerticalLimitSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NodeState {
     /// `idle`
     Idle,
@@ -29179,6 +29369,7 @@ impl Json for NodeStateCounts {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Nodes {
     /// `nodesValueType: "All"`
     AllNodes(Box<AllNodes>),
@@ -29227,6 +29418,7 @@ impl Json for Nodes {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NodesValueType {
     /// `All`
     All,
@@ -29404,6 +29596,7 @@ impl Json for NoneDatastoreCredentials {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotebookAccessTokenResult {
     /** Read-only: set by the service, never sent in a request body.
 
@@ -29661,6 +29854,7 @@ impl Json for NotificationSetting {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NumericalDataDriftMetric {
     /// The Jensen Shannon Distance (JSD) metric.
     JensenShannonDistance,
@@ -29759,6 +29953,7 @@ impl Json for NumericalDataDriftMetricThreshold {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NumericalDataQualityMetric {
     /// Calculates the rate of null values.
     NullValueRate,
@@ -29853,6 +30048,7 @@ impl Json for NumericalDataQualityMetricThreshold {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NumericalPredictionDriftMetric {
     /// The Jensen Shannon Distance (JSD) metric.
     JensenShannonDistance,
@@ -30069,6 +30265,7 @@ impl Json for OAuth2AuthTypeWorkspaceConnectionProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ObjectDetectionPrimaryMetrics {
     /** Mean Average Precision (MAP) is the average of AP (Average Precision).
  AP is calculated for each class and averaged to get the MAP.*/
@@ -30156,6 +30353,7 @@ impl Json for Objective {
 ///
 /// Every variant has the base's fields (`artifact_name`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OneLakeArtifact {
     /// `artifactType: "LakeHouse"`
     LakeHouseArtifact(Box<LakeHouseArtifact>),
@@ -30207,6 +30405,7 @@ impl Json for OneLakeArtifact {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OneLakeArtifactType {
     /// `LakeHouse`
     LakeHouse,
@@ -30471,6 +30670,7 @@ impl Json for OnlineDeployment {
 ///
 /// Every variant has the base's fields (`code_configuration`, `description`, `environment_id`, `environment_variables`, `properties`, `app_insights_enabled`, `data_collector`, `egress_public_network_access`, `instance_type`, `liveness_probe`, `model`, `model_mount_path`, `provisioning_state`, `readiness_probe`, `request_settings`, `scale_settings`, `startup_probe`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OnlineDeploymentProperties {
     /// `endpointComputeType: "Kubernetes"`
     KubernetesOnlineDeployment(Box<KubernetesOnlineDeployment>),
@@ -30529,6 +30729,7 @@ impl Json for OnlineDeploymentProperties {
 }
 /// A paginated list of OnlineDeployment entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OnlineDeploymentTrackedResourceArmPaginatedResult {
     /// The OnlineDeployment items on this page
     pub value: Vec<OnlineDeployment>,
@@ -30835,6 +31036,7 @@ impl Json for OnlineEndpointProperties {
 }
 /// A paginated list of OnlineEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OnlineEndpointTrackedResourceArmPaginatedResult {
     /// The OnlineEndpoint items on this page
     pub value: Vec<OnlineEndpoint>,
@@ -30940,6 +31142,7 @@ impl Json for OnlineRequestSettings {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OnlineScaleSettings {
     /// `scaleType: "Default"`
     DefaultScaleSettings(Box<DefaultScaleSettings>),
@@ -31000,6 +31203,7 @@ impl Json for OnlineScaleSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperatingSystemType {
     /// `Linux`
     Linux,
@@ -31043,6 +31247,7 @@ impl Json for OperatingSystemType {
 }
 /// Details of a REST API operation, returned from the Resource Provider Operations API
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Operation {
     /** The name of the operation, as per Resource-Based Access Control (RBAC). Examples: "Microsoft.Compute/virtualMachines/write", "Microsoft.Compute/virtualMachines/capture/action"
 
@@ -31108,6 +31313,7 @@ impl Json for Operation {
 }
 /// Localized display information for and operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OperationDisplay {
     /** The localized friendly form of the resource provider name, e.g. "Microsoft Monitoring Insights" or "Microsoft Compute".
 
@@ -31167,6 +31373,7 @@ impl Json for OperationDisplay {
 }
 /// A list of REST API operations supported by an Azure Resource Provider. It contains an URL link to get the next set of results.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OperationListResult {
     /// The Operation items on this page
     pub value: Vec<Operation>,
@@ -31208,6 +31415,7 @@ impl Json for OperationListResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperationName {
     /// `Create`
     Create,
@@ -31273,6 +31481,7 @@ impl Json for OperationName {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperationStatus {
     /// `InProgress`
     InProgress,
@@ -31346,6 +31555,7 @@ impl Json for OperationStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperationTrigger {
     /// `User`
     User,
@@ -31395,6 +31605,7 @@ impl Json for OperationTrigger {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderString {
     /// `CreatedAtDesc`
     CreatedAtDesc,
@@ -31448,6 +31659,7 @@ impl Json for OrderString {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Origin {
     /// Indicates the operation is initiated by a user.
     User,
@@ -31564,6 +31776,7 @@ impl Json for OsPatchingStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OsType {
     /// `Linux`
     Linux,
@@ -31609,6 +31822,7 @@ impl Json for OsType {
 ///
 /// Every variant has the base's fields (`category`, `status`, `error_information`, `parent_rule_names`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OutboundRule {
     /// `type: "FQDN"`
     FqdnOutboundRule(Box<FqdnOutboundRule>),
@@ -31748,6 +31962,7 @@ impl Json for OutboundRuleBasicResource {
 }
 /// Paged collection of OutboundRuleBasicResource items
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OutboundRuleListResult {
     /// The OutboundRuleBasicResource items on this page
     pub value: Vec<OutboundRuleBasicResource>,
@@ -31789,6 +32004,7 @@ impl Json for OutboundRuleListResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OutputDeliveryMode {
     /// `ReadWriteMount`
     ReadWriteMount,
@@ -31881,6 +32097,7 @@ impl Json for OutputPathAssetReference {
 }
 /// Paginated list of Machine Learning compute objects wrapped in ARM resource envelope.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedComputeResourcesList {
     /// The ComputeResource items on this page
     pub value: Vec<ComputeResource>,
@@ -32040,6 +32257,7 @@ impl Json for PartialManagedServiceIdentity {
 }
 /// Strictly used in update requests.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PartialMinimalTrackedResource {
     /// Resource tags.
     pub tags: Option<std::collections::BTreeMap<String, Option<String>>>,
@@ -32297,6 +32515,7 @@ impl Json for PartialSku {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Password {
     /** Read-only: set by the service, never sent in a request body.
 
@@ -32472,6 +32691,7 @@ impl Json for PatAuthTypeWorkspaceConnectionProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PatchStatus {
     /// `CompletedWithWarnings`
     CompletedWithWarnings,
@@ -32528,6 +32748,7 @@ impl Json for PatchStatus {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PendingUploadCredentialDto {
     /// `credentialType: "SAS"`
     SasCredentialDto(Box<SasCredentialDto>),
@@ -32579,6 +32800,7 @@ impl Json for PendingUploadCredentialDto {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PendingUploadCredentialType {
     /// `SAS`
     Sas,
@@ -32663,6 +32885,7 @@ impl Json for PendingUploadRequestDto {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PendingUploadResponseDto {
     /** Container level read, write, list SAS
 
@@ -32725,6 +32948,7 @@ impl Json for PendingUploadResponseDto {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PendingUploadType {
     /// `None`
     None,
@@ -32971,6 +33195,7 @@ impl Json for PipelineJob {
 ///
 /// Every variant has the base's fields (`threshold`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PredictionDriftMetricThresholdBase {
     /// `dataType: "Categorical"`
     CategoricalPredictionDriftMetricThreshold(
@@ -33132,6 +33357,7 @@ impl Json for PredictionDriftMonitoringSignal {
 }
 /// The Private Endpoint resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateEndpoint {
     /** The resource identifier for private endpoint
 
@@ -33257,6 +33483,7 @@ impl Json for PrivateEndpointConnection {
 }
 /// List of private endpoint connection associated with the specified workspace
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateEndpointConnectionListResult {
     /// Array of private endpoint connections
     pub value: Option<Vec<PrivateEndpointConnection>>,
@@ -33355,6 +33582,7 @@ impl Json for PrivateEndpointConnectionProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateEndpointConnectionProvisioningState {
     /// `Succeeded`
     Succeeded,
@@ -33572,6 +33800,7 @@ impl Json for PrivateEndpointResource {
 }
 /// A private link resource
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateLinkResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
@@ -33661,6 +33890,7 @@ impl Json for PrivateLinkResource {
 }
 /// A list of private link resources
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateLinkResourceListResult {
     /// A list of private link resources
     pub value: Option<Vec<PrivateLinkResource>>,
@@ -33699,6 +33929,7 @@ impl Json for PrivateLinkResourceListResult {
 }
 /// Properties of a private link resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateLinkResourceProperties {
     /// The private link resource group id.
     pub group_id: Option<String>,
@@ -33868,6 +34099,7 @@ impl Json for ProbeSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Protocol {
     /// `tcp`
     Tcp,
@@ -33917,6 +34149,7 @@ impl Json for Protocol {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProvisioningState {
     /// `Unknown`
     Unknown,
@@ -33982,6 +34215,7 @@ impl Json for ProvisioningState {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProvisioningStatus {
     /// `Completed`
     Completed,
@@ -34029,6 +34263,7 @@ impl Json for ProvisioningStatus {
 }
 /// The resource model definition for a Azure Resource Manager proxy resource. It will not have tags and a location
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ProxyResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
@@ -34090,6 +34325,7 @@ impl Json for ProxyResource {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PublicNetworkAccessType {
     /// `Enabled`
     Enabled,
@@ -34135,6 +34371,7 @@ impl Json for PublicNetworkAccessType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PublicNetworkAccessType2 {
     /// `Enabled`
     Enabled,
@@ -34307,6 +34544,7 @@ impl Json for QuotaBaseProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QuotaUnit {
     /// `Count`
     Count,
@@ -34432,6 +34670,7 @@ impl Json for RandomSamplingAlgorithm {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RandomSamplingAlgorithmRule {
     /// `Random`
     Random,
@@ -34539,6 +34778,7 @@ impl Json for Recurrence {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecurrenceFrequency {
     /// Minute frequency
     Minute,
@@ -34733,6 +34973,7 @@ impl Json for RecurrenceTrigger {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReferenceType {
     /// `Id`
     Id,
@@ -34920,6 +35161,7 @@ impl Json for Registry {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegistryListCredentialsResult {
     /** The location of the workspace ACR
 
@@ -35407,6 +35649,7 @@ impl Json for RegistryRegionArmDetails {
 }
 /// A paginated list of Registry entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegistryTrackedResourceArmPaginatedResult {
     /// The Registry items on this page
     pub value: Vec<Registry>,
@@ -35616,6 +35859,7 @@ impl Json for Regression {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RegressionModels {
     /// Elastic net is a popular type of regularized linear regression that combines two popular penalties, specifically the L1 and L2 penalty functions.
     ElasticNet,
@@ -35699,6 +35943,7 @@ impl Json for RegressionModels {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RegressionPrimaryMetrics {
     /// The Spearman's rank coefficient of correlation is a nonparametric measure of rank correlation.
     SpearmanCorrelation,
@@ -35888,6 +36133,7 @@ impl Json for RegressionTrainingSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RemoteLoginPortPublicAccess {
     /// `Enabled`
     Enabled,
@@ -35971,6 +36217,7 @@ impl Json for RequestLogging {
 }
 /// Common fields that are returned in the response for all Azure Resource Manager resources
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Resource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
@@ -36029,6 +36276,7 @@ impl Json for Resource {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceBase {
     /** The asset description text.
 
@@ -36079,6 +36327,7 @@ impl Json for ResourceBase {
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceConfiguration {
     /** Optional number of instances or nodes used by the compute target.
 
@@ -36167,6 +36416,7 @@ impl Json for ResourceId {
 }
 /// The Resource Name.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceName {
     /** The name of the resource.
 
@@ -36212,6 +36462,7 @@ impl Json for ResourceName {
 }
 /// The quota assigned to a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceQuota {
     /** Specifies the resource ID.
 
@@ -36388,6 +36639,7 @@ impl Json for RollingInputData {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RollingRateType {
     /// `Year`
     Year,
@@ -36483,6 +36735,7 @@ impl Json for Route {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RuleAction {
     /// `Allow`
     Allow,
@@ -36528,6 +36781,7 @@ impl Json for RuleAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RuleCategory {
     /// `Required`
     Required,
@@ -36581,6 +36835,7 @@ impl Json for RuleCategory {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RuleStatus {
     /// `Inactive`
     Inactive,
@@ -36638,6 +36893,7 @@ impl Json for RuleStatus {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RuleType {
     /// `FQDN`
     Fqdn,
@@ -36688,6 +36944,7 @@ impl Json for RuleType {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SamplingAlgorithm {
     /// `samplingAlgorithmType: "Bayesian"`
     BayesianSamplingAlgorithm(Box<BayesianSamplingAlgorithm>),
@@ -36756,6 +37013,7 @@ impl Json for SamplingAlgorithm {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SamplingAlgorithmType {
     /// `Grid`
     Grid,
@@ -36920,6 +37178,7 @@ impl Json for SasAuthTypeWorkspaceConnectionProperties {
 }
 /// Access with full SAS uri
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SasCredential {
     /** Full SAS Uri, including the storage, container/blob path and SAS token
 
@@ -36956,6 +37215,7 @@ impl Json for SasCredential {
     }
 }
 #[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SasCredentialDto {
     /** Full SAS Uri, including the storage, container/blob path and SAS token
 
@@ -37192,6 +37452,7 @@ impl Json for ScaleSettingsInformation {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScaleType {
     /// `Default`
     Default,
@@ -37308,6 +37569,7 @@ impl Json for Schedule {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ScheduleActionBase {
     /// `actionType: "CreateMonitor"`
     CreateMonitorAction(Box<CreateMonitorAction>),
@@ -37376,6 +37638,7 @@ impl Json for ScheduleActionBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleActionType {
     /// `CreateJob`
     CreateJob,
@@ -37473,6 +37736,7 @@ impl Json for ScheduleBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleListViewType {
     /// `EnabledOnly`
     EnabledOnly,
@@ -37621,6 +37885,7 @@ impl Json for ScheduleProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleProvisioningState {
     /// `Completed`
     Completed,
@@ -37669,6 +37934,7 @@ impl Json for ScheduleProvisioningState {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleProvisioningStatus {
     /// `Creating`
     Creating,
@@ -37728,6 +37994,7 @@ impl Json for ScheduleProvisioningStatus {
 }
 /// A paginated list of Schedule entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScheduleResourceArmPaginatedResult {
     /// The Schedule items on this page
     pub value: Vec<Schedule>,
@@ -37769,6 +38036,7 @@ impl Json for ScheduleResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleStatus {
     /// `Enabled`
     Enabled,
@@ -37910,6 +38178,7 @@ impl Json for ScriptsToExecute {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Seasonality {
     /// `mode: "Auto"`
     AutoSeasonality(Box<AutoSeasonality>),
@@ -37969,6 +38238,7 @@ impl Json for Seasonality {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SeasonalityMode {
     /// Seasonality to be determined automatically.
     Auto,
@@ -38075,6 +38345,7 @@ impl Json for SecretExpiry {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SecretsType {
     /// `AccountKey`
     AccountKey,
@@ -38391,6 +38662,7 @@ impl Json for ServerlessEndpointProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServerlessEndpointState {
     /// `Unknown`
     Unknown,
@@ -38462,6 +38734,7 @@ impl Json for ServerlessEndpointState {
 }
 /// A paginated list of ServerlessEndpoint entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServerlessEndpointTrackedResourceArmPaginatedResult {
     /// The ServerlessEndpoint items on this page
     pub value: Vec<ServerlessEndpoint>,
@@ -38546,6 +38819,7 @@ impl Json for ServerlessInferenceEndpoint {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServerlessInferenceEndpointAuthMode {
     /// `Key`
     Key,
@@ -38595,6 +38869,7 @@ impl Json for ServerlessInferenceEndpointAuthMode {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ServiceDataAccessAuthIdentity {
     /// Do not use any identity for service data access.
     None,
@@ -39175,6 +39450,7 @@ impl Json for SharedPrivateLinkResourceProperty {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ShortSeriesHandlingConfiguration {
     /// Represents no/null value.
     None,
@@ -39283,6 +39559,7 @@ impl Json for Sku {
 }
 /// SKU capacity information
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuCapacity {
     /** Gets or sets the default capacity.
 
@@ -39342,6 +39619,7 @@ impl Json for SkuCapacity {
 }
 /// Fulfills ARM Contract requirement to list all available SKUS for a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuResource {
     /** Gets or sets the Sku Capacity.
 
@@ -39395,6 +39673,7 @@ impl Json for SkuResource {
 }
 /// A paginated list of SkuResource entities.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuResourceArmPaginatedResult {
     /// The SkuResource items on this page
     pub value: Vec<SkuResource>,
@@ -39436,6 +39715,7 @@ impl Json for SkuResourceArmPaginatedResult {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SkuScaleType {
     /// Automatically scales node count.
     Automatic,
@@ -39483,6 +39763,7 @@ impl Json for SkuScaleType {
 }
 /// SkuSetting fulfills the need for stripped down SKU info in ARM contract.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SkuSetting {
     /// \[Required\] The name of the SKU. Ex - P3. It is typically a letter+number code.
     pub name: String,
@@ -39526,6 +39807,7 @@ impl Json for SkuSetting {
 ///
 /// Closed (`modelAsString: false`): values are case-exact; an unknown one fails decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SkuTier {
     /// The Free service tier.
     Free,
@@ -39579,6 +39861,7 @@ impl Json for SkuTier {
 ///
 /// Closed (`modelAsString: false`): values are case-exact; an unknown one fails decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SkuTier2 {
     /// The Free service tier.
     Free,
@@ -39632,6 +39915,7 @@ impl Json for SkuTier2 {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SourceType {
     /// `Dataset`
     Dataset,
@@ -39959,6 +40243,7 @@ impl Json for SparkJob {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SparkJobEntry {
     /// `sparkJobEntryType: "SparkJobPythonEntry"`
     SparkJobPythonEntry(Box<SparkJobPythonEntry>),
@@ -40018,6 +40303,7 @@ impl Json for SparkJobEntry {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SparkJobEntryType {
     /// `SparkJobPythonEntry`
     SparkJobPythonEntry,
@@ -40175,6 +40461,7 @@ impl Json for SparkResourceConfiguration {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SshPublicAccess {
     /// `Enabled`
     Enabled,
@@ -40220,6 +40507,7 @@ impl Json for SshPublicAccess {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SslConfigStatus {
     /// `Disabled`
     Disabled,
@@ -40435,6 +40723,7 @@ impl Json for StackEnsembleSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StackMetaLearnerType {
     /// `None`
     None,
@@ -40595,6 +40884,7 @@ impl Json for StaticInputData {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Status {
     /// `Undefined`
     Undefined,
@@ -40670,6 +40960,7 @@ impl Json for Status {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StochasticOptimizer {
     /// No optimizer selected.
     None,
@@ -40763,6 +41054,7 @@ impl Json for StorageAccountDetails {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StorageAccountType {
     /// `Standard_LRS`
     StandardLrs,
@@ -41520,6 +41812,7 @@ impl Json for SystemData {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SystemDatastoresAuthMode {
     /// `AccessKey`
     AccessKey,
@@ -41810,6 +42103,7 @@ impl Json for TableVerticalLimitSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TargetAggregationFunction {
     /// Represent no value set.
     None,
@@ -41867,6 +42161,7 @@ impl Json for TargetAggregationFunction {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TargetLags {
     /// `mode: "Auto"`
     AutoTargetLags(Box<AutoTargetLags>),
@@ -41926,6 +42221,7 @@ impl Json for TargetLags {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TargetLagsMode {
     /// Target lags to be determined automatically.
     Auto,
@@ -41971,6 +42267,7 @@ impl Json for TargetLagsMode {
 ///
 ///
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TargetRollingWindowSize {
     /// `mode: "Auto"`
     AutoTargetRollingWindowSize(Box<AutoTargetRollingWindowSize>),
@@ -42031,6 +42328,7 @@ impl Json for TargetRollingWindowSize {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TargetRollingWindowSizeMode {
     /// Determine rolling windows size automatically.
     Auto,
@@ -42143,6 +42441,7 @@ impl Json for TargetUtilizationScaleSettings {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TaskType {
     /** Classification in machine learning and statistics is a supervised learning approach in which
  the computer program learns from the data given to it and make new observations or classifications.*/
@@ -42641,6 +42940,7 @@ impl Json for TopNFeaturesByAttribution {
 }
 /// The resource model definition for an Azure Resource Manager tracked top level resource which has 'tags' and a 'location'
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrackedResource {
     /** Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}
 
@@ -42712,6 +43012,7 @@ impl Json for TrackedResource {
 }
 /// Training related configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TrainingSettings {
     /** Enable recommendation of DNN models.
 
@@ -42901,6 +43202,7 @@ impl Json for TrialComponent {
 ///
 /// Every variant has the base's fields (`end_time`, `start_time`, `time_zone`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TriggerBase {
     /// `triggerType: "Cron"`
     CronTrigger(Box<CronTrigger>),
@@ -42959,6 +43261,7 @@ impl Json for TriggerBase {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TriggerType {
     /// `Recurrence`
     Recurrence,
@@ -43176,6 +43479,7 @@ impl Json for TruncationSelectionPolicy {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UnderlyingResourceAction {
     /// `Delete`
     Delete,
@@ -43221,6 +43525,7 @@ impl Json for UnderlyingResourceAction {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UnitOfMeasure {
     /// `OneHour`
     OneHour,
@@ -43260,6 +43565,7 @@ impl Json for UnitOfMeasure {
 }
 /// The properties for update Quota response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateWorkspaceQuotas {
     /** Specifies the resource ID.
 
@@ -43325,6 +43631,7 @@ impl Json for UpdateWorkspaceQuotas {
 }
 /// The result of update workspace quota.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateWorkspaceQuotasResult {
     /** The list of workspace quota update result.
 
@@ -43738,6 +44045,7 @@ impl Json for UriFolderJobOutput {
 }
 /// Describes AML Resource Usage.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Usage {
     /** Specifies the resource ID.
 
@@ -43826,6 +44134,7 @@ impl Json for Usage {
 }
 /// The Usage Names.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UsageName {
     /** The name of the resource.
 
@@ -43873,6 +44182,7 @@ impl Json for UsageName {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageUnit {
     /// `Count`
     Count,
@@ -43914,6 +44224,7 @@ impl Json for UsageUnit {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UseStl {
     /// No stl decomposition.
     None,
@@ -44231,6 +44542,7 @@ impl Json for UsernamePasswordAuthTypeWorkspaceConnectionProperties {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ValidationMetricType {
     /// No metric.
     None,
@@ -44505,6 +44817,7 @@ impl Json for VirtualMachineSchemaProperties {
 }
 /// Secrets related to a Machine Learning compute based on AKS.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSecrets {
     /// Admin credentials for virtual machine.
     pub administrator_account: Option<VirtualMachineSshCredentials>,
@@ -44545,6 +44858,7 @@ impl Json for VirtualMachineSecrets {
 }
 /// Describes the properties of a VM size.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSize {
     /** The name of the virtual machine size.
 
@@ -44670,6 +44984,7 @@ impl Json for VirtualMachineSize {
 }
 /// The List Virtual Machine size operation response.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualMachineSizeListResult {
     /// The list of virtual machine sizes supported by AmlCompute.
     pub value: Option<Vec<VirtualMachineSize>>,
@@ -44792,6 +45107,7 @@ impl Json for VirtualMachineSshCredentials {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VmPriceOsType {
     /// `Linux`
     Linux,
@@ -44837,6 +45153,7 @@ impl Json for VmPriceOsType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VmPriority {
     /// `Dedicated`
     Dedicated,
@@ -44882,6 +45199,7 @@ impl Json for VmPriority {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VmTier {
     /// `Standard`
     Standard,
@@ -45017,6 +45335,7 @@ impl Json for VolumeDefinition {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VolumeDefinitionType {
     /// `bind`
     Bind,
@@ -45104,6 +45423,7 @@ impl Json for VolumeOptions {
 ///
 /// Every variant has the base's fields (`event_type`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Webhook {
     /// `webhookType: "AzureDevOps"`
     AzureDevOpsWebhook(Box<AzureDevOpsWebhook>),
@@ -45155,6 +45475,7 @@ impl Json for Webhook {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookType {
     /// `AzureDevOps`
     AzureDevOps,
@@ -45196,6 +45517,7 @@ impl Json for WebhookType {
 ///
 /// Extensible (`modelAsString`): values are case-exact; an unknown one is kept in `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WeekDay {
     /// Monday weekday
     Monday,
@@ -45690,6 +46012,7 @@ impl Json for WorkspaceConnectionPersonalAccessToken {
 ///
 /// Every variant has the base's fields (`category`, `created_by_workspace_arm_id`, `error`, `expiry_time`, `group`, `is_shared_to_all`, `metadata`, `pe_requirement`, `pe_status`, `shared_user_list`, `target`, `use_workspace_managed_identity`); an unknown variant keeps them in its JSON.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WorkspaceConnectionPropertiesV2 {
     /// `authType: "AAD"`
     AadAuthTypeWorkspaceConnectionProperties(
@@ -45979,6 +46302,7 @@ impl Json for WorkspaceConnectionPropertiesV2BasicResource {
 }
 /// Paged collection of WorkspaceConnectionPropertiesV2BasicResource items
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceConnectionPropertiesV2BasicResourceArmPaginatedResult {
     /// The WorkspaceConnectionPropertiesV2BasicResource items on this page
     pub value: Vec<WorkspaceConnectionPropertiesV2BasicResource>,
@@ -46267,6 +46591,7 @@ impl Json for WorkspaceHubConfig {
 }
 /// The response of a Workspace list operation.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceListResult {
     /// The Workspace items on this page
     pub value: Vec<Workspace>,
