@@ -7,10 +7,10 @@
 //!   the type `<Group>Client` (`WorkspacesClient`), each method the snake_case of the part
 //!   after `_` (`get`, `list_by_resource_group`, `create_or_update`).
 //! - A group method takes the required path/body parameters positionally — the subscription
-//!   comes from the client — and, when the operation has optional parameters, one
-//!   `Option<<Group><Method>Options>` whose fields are those parameters (all `Option`,
-//!   `Default`, built as `XOptions { skip: Some(..), ..Default::default() }`), so a new
-//!   optional parameter upstream is a new field: a minor change, as in the Azure SDKs.
+//!   comes from the client — and always one `Option<<Group><Method>Options>` whose fields
+//!   are the operation's optional parameters (all `Option`, `Default`, built as
+//!   `XOptions { skip: Some(..), ..Default::default() }`; empty when there are none), so a
+//!   new optional parameter upstream is a new field: a minor change, as in the Azure SDKs.
 //! - Plain and long-running methods return the flat method's future as is (no extra
 //!   `async` state machine unless options must be owned); pageable ones return an owned
 //!   `Pager<'static, T>` (it clones the client, which is a few `Arc`s) that can be moved into
@@ -195,19 +195,19 @@ pub fn emit(
                 pub continuation: Option<String>,
             });
         }
+        // Every method takes its options struct, empty or not, so the first optional
+        // parameter upstream is a new field too, not a new argument.
         let has_options = !fields.is_empty();
-        if has_options {
-            let doc = format!(
-                " Optional parameters of [`{group}Client::{method}`] (`{}`).",
-                op.id
-            );
-            options_structs.push(quote! {
-                #[doc = #doc]
-                #[derive(Clone, Debug, Default, PartialEq)]
-                pub struct #options_ty { #(#fields)* }
-            });
-            params.push(quote!(options: Option<#options_ty>));
-        }
+        let doc = format!(
+            " Optional parameters of [`{group}Client::{method}`] (`{}`).",
+            op.id
+        );
+        options_structs.push(quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, Default, PartialEq)]
+            pub struct #options_ty { #(#fields)* }
+        });
+        params.push(quote!(options: Option<#options_ty>));
         let doc = format!(
             " `{}` ({} `{}`); see [`Client::{}`].",
             op.id,
@@ -259,6 +259,7 @@ pub fn emit(
                 quote! {
                     #[doc = #doc]
                     pub fn #method_id(&self, #(#params),*) -> impl std::future::Future<Output = #output> + Send + 'a {
+                        let _ = options; // no optional parameter today
                         let c = self.client;
                         c.#flat_name(#(#pass),*)
                     }

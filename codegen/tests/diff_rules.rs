@@ -1412,7 +1412,7 @@ fn rust_impact_semver_of_enum_value_addition_is_minor() {
 }
 
 #[test]
-fn rust_impact_semver_of_optional_query_parameter_is_minor_with_options_struct() {
+fn rust_impact_semver_of_optional_query_parameter_is_minor() {
     // `Things_Put` already has the optional `mode`: its group method takes
     // `Option<ThingsPutOptions>`, and `force` becomes one more field.
     let f = Fixture::new("rust-optparam");
@@ -1427,12 +1427,22 @@ fn rust_impact_semver_of_optional_query_parameter_is_minor_with_options_struct()
     assert_eq!(rc.len(), 2, "{rc:?}");
     assert!(rc.iter().all(|c| c.semver == Semver::Minor), "{rc:?}");
     assert_eq!(r.semver(), Semver::Minor);
-    // `Things_Get` has no optional parameter: the first one adds the options argument.
+    // `Things_Get` has no optional parameter: its group method takes an empty options
+    // struct all the same, so the first one is a new field too.
     let r = f.diff(
         &base(),
         &changed(&[(
             &format!("{THING_GET}/parameters/2"),
             json!({"name": "expand", "in": "query", "type": "string"}),
+        )]),
+    );
+    assert_eq!(r.semver(), Semver::Minor);
+    // A new required parameter stays major.
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            &format!("{THING_GET}/parameters/2"),
+            json!({"name": "expand", "in": "query", "type": "string", "required": true}),
         )]),
     );
     assert_eq!(r.semver(), Semver::Major);

@@ -70,7 +70,7 @@ async fn a_user_credential_and_a_group_client_reach_arm() {
     let credential = Arc::new(UserCredential::default());
     let client = Client::new(credential.clone(), "sub-1", Some(options(&mock.base))).unwrap();
     assert_eq!(client.subscription_id(), "sub-1");
-    let response = client.workspaces().get("rg1", "ws1").await.unwrap();
+    let response = client.workspaces().get("rg1", "ws1", None).await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.headers().get("x-ms-request-id").unwrap(), "req-42");
     assert_eq!(response.into_inner().name.as_deref(), Some("ws1"));
@@ -244,7 +244,7 @@ async fn a_poller_resumes_through_the_client() {
     };
     let token = client
         .workspaces()
-        .create_or_update("rg1", "ws1", &body)
+        .create_or_update("rg1", "ws1", &body, None)
         .await
         .unwrap()
         .resume_token();

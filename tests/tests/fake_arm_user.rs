@@ -38,7 +38,7 @@ async fn tag_unowned_workspaces(
         };
         client
             .workspaces()
-            .update(rg, &name, &update)
+            .update(rg, &name, &update, None)
             .await?
             .await?;
         changed.push(name);

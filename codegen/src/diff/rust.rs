@@ -10,13 +10,11 @@
 //!   those are `#[non_exhaustive]`, so no code outside the crate builds them with a literal or
 //!   matches them exhaustively; a model becoming receive-only (gaining `#[non_exhaustive]`)
 //!   is **major**, becoming sent is **minor**;
-//! - adding an optional parameter (query, header, optional body) to an operation whose group
-//!   method already takes an options struct (it had an optional parameter, or is pageable):
-//!   **minor** — the group API (`client.group().method(.., Some(XOptions { .. }))`) gains an
-//!   options field, built with `..Default::default()`; the flat positional
+//! - adding an optional parameter (query, header, optional body): **minor** — every group
+//!   method takes its options struct (`client.group().method(.., Some(XOptions { .. }))`),
+//!   which gains a field, built with `..Default::default()`; the flat positional
 //!   `Client::<op>` method does gain an argument, it is the low-level layer under the group
-//!   clients and not held to that rule. The first optional parameter of an operation (a new
-//!   `Option<XOptions>` argument) or a new required one stays **major**;
+//!   clients and not held to that rule. A new required parameter stays **major**;
 //! - adding a type or a method: **minor**;
 //! - wire-only changes (a JSON name, a discriminator or enum wire value, `final-state-via`,
 //!   pageability): **patch**.
@@ -408,8 +406,6 @@ struct Method {
     required_shape: String,
     /// Optional parameters (options-struct fields of the group method): name → type.
     optional: BTreeMap<String, String>,
-    /// Whether the group method takes an options struct (optional parameters, or pageable).
-    has_options: bool,
     /// Readable signature.
     display: String,
     /// HTTP method and path, `final-state-via`, pageability (for display).
@@ -455,7 +451,6 @@ fn methods(api: &Api) -> BTreeMap<String, Method> {
         required_op
             .params
             .retain(|p| p.required || p.location == ParamIn::Path);
-        let has_options = !optional.is_empty() || op.pageable.is_some();
         let mut add = |name: String, returns: String| {
             let (shape, display) = signature(op, &returns);
             out.insert(
@@ -464,7 +459,6 @@ fn methods(api: &Api) -> BTreeMap<String, Method> {
                     shape,
                     required_shape: signature(&required_op, &returns).0,
                     optional: optional.clone(),
-                    has_options,
                     display,
                     wire: wire.clone(),
                     wire_key: wire_key.clone(),
@@ -740,10 +734,8 @@ pub fn diff_apis(old_side: &Side, new_side: &Side) -> Vec<RustChange> {
             continue;
         };
         let ops = BTreeSet::from([o.op.clone(), m.op.clone()]);
-        // Only new optional parameters, and the group method already had an options struct:
-        // they are new options fields.
-        let options_only = o.has_options
-            && o.required_shape == m.required_shape
+        // Only new optional parameters: they are new fields of the group method's options.
+        let options_only = o.required_shape == m.required_shape
             && o.optional.iter().all(|(k, t)| m.optional.get(k) == Some(t));
         if o.shape != m.shape {
             b.push(

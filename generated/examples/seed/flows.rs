@@ -37,7 +37,7 @@ pub async fn get_workspace(
     name: &str,
 ) -> Result<models::Workspace, azml::Error> {
     Ok(c.workspaces()
-        .get(&t.resource_group, name)
+        .get(&t.resource_group, name, None)
         .await?
         .into_inner())
 }
@@ -82,7 +82,7 @@ pub async fn create_aml_compute(
     let body: models::ComputeResource = serde_json::from_value(aml_compute_body(location))
         .map_err(|e| azml::Error::config_from("request body", e))?;
     c.compute()
-        .create_or_update(&t.resource_group, workspace, compute, &body)
+        .create_or_update(&t.resource_group, workspace, compute, &body, None)
         .await?
         .await
 }
@@ -171,7 +171,7 @@ pub async fn create_workspace(
     let body: models::Workspace = serde_json::from_value(workspace_body(kind, t, name, location))
         .map_err(|e| azml::Error::config_from("request body", e))?;
     c.workspaces()
-        .create_or_update(&t.resource_group, name, &body)
+        .create_or_update(&t.resource_group, name, &body, None)
         .await?
         .await
 }
@@ -185,12 +185,15 @@ pub async fn delete_compute(
 ) -> Result<(), azml::Error> {
     let action = models::UnderlyingResourceAction::Delete;
     c.compute()
-        .delete(&t.resource_group, workspace, compute, &action)
+        .delete(&t.resource_group, workspace, compute, &action, None)
         .await?
         .await
 }
 
 /// Delete a workspace and wait.
 pub async fn delete_workspace(c: &Client, t: &Target, name: &str) -> Result<(), azml::Error> {
-    c.workspaces().delete(&t.resource_group, name).await?.await
+    c.workspaces()
+        .delete(&t.resource_group, name, None)
+        .await?
+        .await
 }

@@ -12928,9 +12928,11 @@ impl<'a> BatchDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<BatchDeploymentsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_delete(
             c.subscription_id(),
@@ -12947,12 +12949,14 @@ impl<'a> BatchDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<BatchDeploymentsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::BatchDeploymentTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_get(
             c.subscription_id(),
@@ -12970,6 +12974,7 @@ impl<'a> BatchDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_04_01::models::PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties,
+        options: Option<BatchDeploymentsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -12978,6 +12983,7 @@ impl<'a> BatchDeploymentsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_update(
             c.subscription_id(),
@@ -12996,6 +13002,7 @@ impl<'a> BatchDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_04_01::models::BatchDeploymentTrackedResource,
+        options: Option<BatchDeploymentsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -13004,6 +13011,7 @@ impl<'a> BatchDeploymentsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_create_or_update(
             c.subscription_id(),
@@ -13074,9 +13082,11 @@ impl<'a> BatchEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<BatchEndpointsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_delete(
             c.subscription_id(),
@@ -13091,12 +13101,14 @@ impl<'a> BatchEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<BatchEndpointsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::BatchEndpointTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_get(
             c.subscription_id(),
@@ -13112,12 +13124,14 @@ impl<'a> BatchEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_04_01::models::PartialMinimalTrackedResourceWithIdentity,
+        options: Option<BatchEndpointsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::BatchEndpointTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_update(
             c.subscription_id(),
@@ -13134,12 +13148,14 @@ impl<'a> BatchEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_04_01::models::BatchEndpointTrackedResource,
+        options: Option<BatchEndpointsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::BatchEndpointTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_create_or_update(
             c.subscription_id(),
@@ -13155,12 +13171,14 @@ impl<'a> BatchEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<BatchEndpointsListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::EndpointAuthKeys>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_list_keys(
             c.subscription_id(),
@@ -13228,9 +13246,11 @@ impl<'a> CodeContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<CodeContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_containers_delete(
             c.subscription_id(),
@@ -13245,12 +13265,14 @@ impl<'a> CodeContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<CodeContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::CodeContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_containers_get(
             c.subscription_id(),
@@ -13266,12 +13288,14 @@ impl<'a> CodeContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_04_01::models::CodeContainerResource,
+        options: Option<CodeContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::CodeContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_containers_create_or_update(
             c.subscription_id(),
@@ -13345,9 +13369,11 @@ impl<'a> CodeVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<CodeVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_delete(
             c.subscription_id(),
@@ -13364,12 +13390,14 @@ impl<'a> CodeVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<CodeVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::CodeVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_get(
             c.subscription_id(),
@@ -13387,12 +13415,14 @@ impl<'a> CodeVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::CodeVersionResource,
+        options: Option<CodeVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::CodeVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_create_or_update(
             c.subscription_id(),
@@ -13411,12 +13441,14 @@ impl<'a> CodeVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
+        options: Option<CodeVersionsCreateOrGetPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_create_or_get_pending_upload(
             c.subscription_id(),
@@ -13487,9 +13519,11 @@ impl<'a> ComponentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ComponentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_containers_delete(
             c.subscription_id(),
@@ -13504,12 +13538,14 @@ impl<'a> ComponentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ComponentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ComponentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_containers_get(
             c.subscription_id(),
@@ -13525,12 +13561,14 @@ impl<'a> ComponentContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_04_01::models::ComponentContainerResource,
+        options: Option<ComponentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ComponentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_containers_create_or_update(
             c.subscription_id(),
@@ -13606,9 +13644,11 @@ impl<'a> ComponentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ComponentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_versions_delete(
             c.subscription_id(),
@@ -13625,12 +13665,14 @@ impl<'a> ComponentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ComponentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ComponentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_versions_get(
             c.subscription_id(),
@@ -13648,12 +13690,14 @@ impl<'a> ComponentVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::ComponentVersionResource,
+        options: Option<ComponentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ComponentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_versions_create_or_update(
             c.subscription_id(),
@@ -13720,12 +13764,14 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ComputeResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_get(
             c.subscription_id(),
@@ -13741,12 +13787,14 @@ impl<'a> ComputeClient<'a> {
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2023_04_01::models::ComputeResource,
+        options: Option<ComputeCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::ComputeResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_create_or_update(
             c.subscription_id(),
@@ -13763,12 +13811,14 @@ impl<'a> ComputeClient<'a> {
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2023_04_01::models::ClusterUpdateParameters,
+        options: Option<ComputeUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::ComputeResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_update(
             c.subscription_id(),
@@ -13785,9 +13835,11 @@ impl<'a> ComputeClient<'a> {
         workspace_name: &'a str,
         compute_name: &'a str,
         underlying_resource_action: &'a crate::v2023_04_01::models::UnderlyingResourceAction,
+        options: Option<ComputeDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_delete(
             c.subscription_id(),
@@ -13851,12 +13903,14 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ComputeSecrets>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_list_keys(
             c.subscription_id(),
@@ -13871,9 +13925,11 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeStartOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_start(
             c.subscription_id(),
@@ -13888,9 +13944,11 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeStopOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_stop(
             c.subscription_id(),
@@ -13905,9 +13963,11 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeRestartOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_restart(
             c.subscription_id(),
@@ -13976,9 +14036,11 @@ impl<'a> DataContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DataContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_containers_delete(
             c.subscription_id(),
@@ -13993,12 +14055,14 @@ impl<'a> DataContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DataContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::DataContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_containers_get(
             c.subscription_id(),
@@ -14014,12 +14078,14 @@ impl<'a> DataContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_04_01::models::DataContainerResource,
+        options: Option<DataContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::DataContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_containers_create_or_update(
             c.subscription_id(),
@@ -14096,9 +14162,11 @@ impl<'a> DataVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<DataVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_versions_delete(
             c.subscription_id(),
@@ -14115,12 +14183,14 @@ impl<'a> DataVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<DataVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::DataVersionBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_versions_get(
             c.subscription_id(),
@@ -14138,12 +14208,14 @@ impl<'a> DataVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::DataVersionBaseResource,
+        options: Option<DataVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::DataVersionBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_versions_create_or_update(
             c.subscription_id(),
@@ -14216,9 +14288,11 @@ impl<'a> DatastoresClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DatastoresDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.datastores_delete(
             c.subscription_id(),
@@ -14233,12 +14307,14 @@ impl<'a> DatastoresClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DatastoresGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::DatastoreResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.datastores_get(c.subscription_id(), resource_group_name, workspace_name, name)
     }
@@ -14276,12 +14352,14 @@ impl<'a> DatastoresClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DatastoresListSecretsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::DatastoreSecrets>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.datastores_list_secrets(
             c.subscription_id(),
@@ -14350,9 +14428,11 @@ impl<'a> EnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<EnvironmentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_containers_delete(
             c.subscription_id(),
@@ -14367,12 +14447,14 @@ impl<'a> EnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<EnvironmentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::EnvironmentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_containers_get(
             c.subscription_id(),
@@ -14388,12 +14470,14 @@ impl<'a> EnvironmentContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_04_01::models::EnvironmentContainerResource,
+        options: Option<EnvironmentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::EnvironmentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_containers_create_or_update(
             c.subscription_id(),
@@ -14469,9 +14553,11 @@ impl<'a> EnvironmentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<EnvironmentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_versions_delete(
             c.subscription_id(),
@@ -14488,12 +14574,14 @@ impl<'a> EnvironmentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<EnvironmentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::EnvironmentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_versions_get(
             c.subscription_id(),
@@ -14511,12 +14599,14 @@ impl<'a> EnvironmentVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::EnvironmentVersionResource,
+        options: Option<EnvironmentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::EnvironmentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_versions_create_or_update(
             c.subscription_id(),
@@ -14586,9 +14676,11 @@ impl<'a> JobsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
+        options: Option<JobsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_delete(c.subscription_id(), resource_group_name, workspace_name, id)
     }
@@ -14598,12 +14690,14 @@ impl<'a> JobsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
+        options: Option<JobsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::JobBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_get(c.subscription_id(), resource_group_name, workspace_name, id)
     }
@@ -14614,12 +14708,14 @@ impl<'a> JobsClient<'a> {
         workspace_name: &'a str,
         id: &'a str,
         body: &'a crate::v2023_04_01::models::JobBaseResource,
+        options: Option<JobsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::JobBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_create_or_update(
             c.subscription_id(),
@@ -14635,9 +14731,11 @@ impl<'a> JobsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
+        options: Option<JobsCancelOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_cancel(c.subscription_id(), resource_group_name, workspace_name, id)
     }
@@ -14702,9 +14800,11 @@ impl<'a> ModelContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ModelContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_containers_delete(
             c.subscription_id(),
@@ -14719,12 +14819,14 @@ impl<'a> ModelContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ModelContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ModelContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_containers_get(
             c.subscription_id(),
@@ -14740,12 +14842,14 @@ impl<'a> ModelContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_04_01::models::ModelContainerResource,
+        options: Option<ModelContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ModelContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_containers_create_or_update(
             c.subscription_id(),
@@ -14824,9 +14928,11 @@ impl<'a> ModelVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ModelVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_versions_delete(
             c.subscription_id(),
@@ -14843,12 +14949,14 @@ impl<'a> ModelVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ModelVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ModelVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_versions_get(
             c.subscription_id(),
@@ -14866,12 +14974,14 @@ impl<'a> ModelVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::ModelVersionResource,
+        options: Option<ModelVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ModelVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_versions_create_or_update(
             c.subscription_id(),
@@ -14947,9 +15057,11 @@ impl<'a> OnlineDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<OnlineDeploymentsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_delete(
             c.subscription_id(),
@@ -14966,12 +15078,14 @@ impl<'a> OnlineDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<OnlineDeploymentsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::OnlineDeploymentTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_get(
             c.subscription_id(),
@@ -14989,6 +15103,7 @@ impl<'a> OnlineDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_04_01::models::PartialMinimalTrackedResourceWithSku,
+        options: Option<OnlineDeploymentsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -14997,6 +15112,7 @@ impl<'a> OnlineDeploymentsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_update(
             c.subscription_id(),
@@ -15015,6 +15131,7 @@ impl<'a> OnlineDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_04_01::models::OnlineDeploymentTrackedResource,
+        options: Option<OnlineDeploymentsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -15023,6 +15140,7 @@ impl<'a> OnlineDeploymentsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_create_or_update(
             c.subscription_id(),
@@ -15041,12 +15159,14 @@ impl<'a> OnlineDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_04_01::models::DeploymentLogsRequest,
+        options: Option<OnlineDeploymentsGetLogsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::DeploymentLogs>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_get_logs(
             c.subscription_id(),
@@ -15172,9 +15292,11 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_delete(
             c.subscription_id(),
@@ -15189,12 +15311,14 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::OnlineEndpointTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_get(
             c.subscription_id(),
@@ -15210,6 +15334,7 @@ impl<'a> OnlineEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_04_01::models::PartialMinimalTrackedResourceWithIdentity,
+        options: Option<OnlineEndpointsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -15218,6 +15343,7 @@ impl<'a> OnlineEndpointsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_update(
             c.subscription_id(),
@@ -15234,6 +15360,7 @@ impl<'a> OnlineEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_04_01::models::OnlineEndpointTrackedResource,
+        options: Option<OnlineEndpointsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -15242,6 +15369,7 @@ impl<'a> OnlineEndpointsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_create_or_update(
             c.subscription_id(),
@@ -15257,12 +15385,14 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::EndpointAuthKeys>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_list_keys(
             c.subscription_id(),
@@ -15278,9 +15408,11 @@ impl<'a> OnlineEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_04_01::models::RegenerateEndpointKeysRequest,
+        options: Option<OnlineEndpointsRegenerateKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_regenerate_keys(
             c.subscription_id(),
@@ -15296,12 +15428,14 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsGetTokenOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::EndpointAuthToken>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_get_token(
             c.subscription_id(),
@@ -15406,12 +15540,14 @@ impl<'a> PrivateEndpointConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
+        options: Option<PrivateEndpointConnectionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::PrivateEndpointConnection>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.private_endpoint_connections_get(
             c.subscription_id(),
@@ -15427,12 +15563,14 @@ impl<'a> PrivateEndpointConnectionsClient<'a> {
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
         body: &'a crate::v2023_04_01::models::PrivateEndpointConnection,
+        options: Option<PrivateEndpointConnectionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::PrivateEndpointConnection>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.private_endpoint_connections_create_or_update(
             c.subscription_id(),
@@ -15448,9 +15586,11 @@ impl<'a> PrivateEndpointConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
+        options: Option<PrivateEndpointConnectionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.private_endpoint_connections_delete(
             c.subscription_id(),
@@ -15471,12 +15611,14 @@ impl<'a> PrivateLinkResourcesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<PrivateLinkResourcesListOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::PrivateLinkResourceListResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.private_link_resources_list(
             c.subscription_id(),
@@ -15496,12 +15638,14 @@ impl<'a> QuotasClient<'a> {
         &self,
         location: &'a str,
         body: &'a crate::v2023_04_01::models::QuotaUpdateParameters,
+        options: Option<QuotasUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::UpdateWorkspaceQuotasResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.quotas_update(c.subscription_id(), location, body)
     }
@@ -15632,9 +15776,11 @@ impl<'a> RegistriesClient<'a> {
         &self,
         resource_group_name: &'a str,
         registry_name: &'a str,
+        options: Option<RegistriesDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_delete(c.subscription_id(), resource_group_name, registry_name)
     }
@@ -15643,12 +15789,14 @@ impl<'a> RegistriesClient<'a> {
         &self,
         resource_group_name: &'a str,
         registry_name: &'a str,
+        options: Option<RegistriesGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::RegistryTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_get(c.subscription_id(), resource_group_name, registry_name)
     }
@@ -15658,12 +15806,14 @@ impl<'a> RegistriesClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2023_04_01::models::PartialRegistryPartialTrackedResource,
+        options: Option<RegistriesUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::RegistryTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_update(
             c.subscription_id(),
@@ -15678,12 +15828,14 @@ impl<'a> RegistriesClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2023_04_01::models::RegistryTrackedResource,
+        options: Option<RegistriesCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::RegistryTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_create_or_update(
             c.subscription_id(),
@@ -15698,6 +15850,7 @@ impl<'a> RegistriesClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2023_04_01::models::RegistryTrackedResource,
+        options: Option<RegistriesRemoveRegionsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -15706,6 +15859,7 @@ impl<'a> RegistriesClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_remove_regions(
             c.subscription_id(),
@@ -15773,9 +15927,11 @@ impl<'a> RegistryCodeContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         code_name: &'a str,
+        options: Option<RegistryCodeContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_containers_delete(
             c.subscription_id(),
@@ -15790,12 +15946,14 @@ impl<'a> RegistryCodeContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         code_name: &'a str,
+        options: Option<RegistryCodeContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::CodeContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_containers_get(
             c.subscription_id(),
@@ -15811,12 +15969,14 @@ impl<'a> RegistryCodeContainersClient<'a> {
         registry_name: &'a str,
         code_name: &'a str,
         body: &'a crate::v2023_04_01::models::CodeContainerResource,
+        options: Option<RegistryCodeContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::CodeContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_containers_create_or_update(
             c.subscription_id(),
@@ -15888,9 +16048,11 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         registry_name: &'a str,
         code_name: &'a str,
         version: &'a str,
+        options: Option<RegistryCodeVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_delete(
             c.subscription_id(),
@@ -15907,12 +16069,14 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         registry_name: &'a str,
         code_name: &'a str,
         version: &'a str,
+        options: Option<RegistryCodeVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::CodeVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_get(
             c.subscription_id(),
@@ -15930,12 +16094,14 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         code_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::CodeVersionResource,
+        options: Option<RegistryCodeVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::CodeVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_create_or_update(
             c.subscription_id(),
@@ -15954,12 +16120,14 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         code_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
+        options: Option<RegistryCodeVersionsCreateOrGetPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_create_or_get_pending_upload(
             c.subscription_id(),
@@ -16029,9 +16197,11 @@ impl<'a> RegistryComponentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         component_name: &'a str,
+        options: Option<RegistryComponentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_containers_delete(
             c.subscription_id(),
@@ -16046,12 +16216,14 @@ impl<'a> RegistryComponentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         component_name: &'a str,
+        options: Option<RegistryComponentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ComponentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_containers_get(
             c.subscription_id(),
@@ -16067,12 +16239,14 @@ impl<'a> RegistryComponentContainersClient<'a> {
         registry_name: &'a str,
         component_name: &'a str,
         body: &'a crate::v2023_04_01::models::ComponentContainerResource,
+        options: Option<RegistryComponentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::ComponentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_containers_create_or_update(
             c.subscription_id(),
@@ -16147,9 +16321,11 @@ impl<'a> RegistryComponentVersionsClient<'a> {
         registry_name: &'a str,
         component_name: &'a str,
         version: &'a str,
+        options: Option<RegistryComponentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_versions_delete(
             c.subscription_id(),
@@ -16166,12 +16342,14 @@ impl<'a> RegistryComponentVersionsClient<'a> {
         registry_name: &'a str,
         component_name: &'a str,
         version: &'a str,
+        options: Option<RegistryComponentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ComponentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_versions_get(
             c.subscription_id(),
@@ -16189,12 +16367,14 @@ impl<'a> RegistryComponentVersionsClient<'a> {
         component_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::ComponentVersionResource,
+        options: Option<RegistryComponentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::ComponentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_versions_create_or_update(
             c.subscription_id(),
@@ -16265,9 +16445,11 @@ impl<'a> RegistryDataContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         name: &'a str,
+        options: Option<RegistryDataContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_containers_delete(
             c.subscription_id(),
@@ -16282,12 +16464,14 @@ impl<'a> RegistryDataContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         name: &'a str,
+        options: Option<RegistryDataContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::DataContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_containers_get(
             c.subscription_id(),
@@ -16303,12 +16487,14 @@ impl<'a> RegistryDataContainersClient<'a> {
         registry_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_04_01::models::DataContainerResource,
+        options: Option<RegistryDataContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::DataContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_containers_create_or_update(
             c.subscription_id(),
@@ -16385,9 +16571,11 @@ impl<'a> RegistryDataVersionsClient<'a> {
         registry_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<RegistryDataVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_delete(
             c.subscription_id(),
@@ -16404,12 +16592,14 @@ impl<'a> RegistryDataVersionsClient<'a> {
         registry_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<RegistryDataVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::DataVersionBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_get(
             c.subscription_id(),
@@ -16427,12 +16617,14 @@ impl<'a> RegistryDataVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::DataVersionBaseResource,
+        options: Option<RegistryDataVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::DataVersionBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_create_or_update(
             c.subscription_id(),
@@ -16451,12 +16643,14 @@ impl<'a> RegistryDataVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
+        options: Option<RegistryDataVersionsCreateOrGetPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_create_or_get_pending_upload(
             c.subscription_id(),
@@ -16527,9 +16721,11 @@ impl<'a> RegistryEnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         environment_name: &'a str,
+        options: Option<RegistryEnvironmentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_containers_delete(
             c.subscription_id(),
@@ -16544,12 +16740,14 @@ impl<'a> RegistryEnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         environment_name: &'a str,
+        options: Option<RegistryEnvironmentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::EnvironmentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_containers_get(
             c.subscription_id(),
@@ -16565,12 +16763,14 @@ impl<'a> RegistryEnvironmentContainersClient<'a> {
         registry_name: &'a str,
         environment_name: &'a str,
         body: &'a crate::v2023_04_01::models::EnvironmentContainerResource,
+        options: Option<RegistryEnvironmentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::EnvironmentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_containers_create_or_update(
             c.subscription_id(),
@@ -16646,9 +16846,11 @@ impl<'a> RegistryEnvironmentVersionsClient<'a> {
         registry_name: &'a str,
         environment_name: &'a str,
         version: &'a str,
+        options: Option<RegistryEnvironmentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_versions_delete(
             c.subscription_id(),
@@ -16665,12 +16867,14 @@ impl<'a> RegistryEnvironmentVersionsClient<'a> {
         registry_name: &'a str,
         environment_name: &'a str,
         version: &'a str,
+        options: Option<RegistryEnvironmentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::EnvironmentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_versions_get(
             c.subscription_id(),
@@ -16688,12 +16892,14 @@ impl<'a> RegistryEnvironmentVersionsClient<'a> {
         environment_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::EnvironmentVersionResource,
+        options: Option<RegistryEnvironmentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::EnvironmentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_versions_create_or_update(
             c.subscription_id(),
@@ -16764,9 +16970,11 @@ impl<'a> RegistryModelContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         model_name: &'a str,
+        options: Option<RegistryModelContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_containers_delete(
             c.subscription_id(),
@@ -16781,12 +16989,14 @@ impl<'a> RegistryModelContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         model_name: &'a str,
+        options: Option<RegistryModelContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ModelContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_containers_get(
             c.subscription_id(),
@@ -16802,12 +17012,14 @@ impl<'a> RegistryModelContainersClient<'a> {
         registry_name: &'a str,
         model_name: &'a str,
         body: &'a crate::v2023_04_01::models::ModelContainerResource,
+        options: Option<RegistryModelContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::ModelContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_containers_create_or_update(
             c.subscription_id(),
@@ -16884,9 +17096,11 @@ impl<'a> RegistryModelVersionsClient<'a> {
         registry_name: &'a str,
         model_name: &'a str,
         version: &'a str,
+        options: Option<RegistryModelVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_delete(
             c.subscription_id(),
@@ -16903,12 +17117,14 @@ impl<'a> RegistryModelVersionsClient<'a> {
         registry_name: &'a str,
         model_name: &'a str,
         version: &'a str,
+        options: Option<RegistryModelVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ModelVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_get(
             c.subscription_id(),
@@ -16926,12 +17142,14 @@ impl<'a> RegistryModelVersionsClient<'a> {
         model_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::ModelVersionResource,
+        options: Option<RegistryModelVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::ModelVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_create_or_update(
             c.subscription_id(),
@@ -16950,12 +17168,14 @@ impl<'a> RegistryModelVersionsClient<'a> {
         model_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_04_01::models::PendingUploadRequestDto,
+        options: Option<RegistryModelVersionsCreateOrGetPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_create_or_get_pending_upload(
             c.subscription_id(),
@@ -17023,9 +17243,11 @@ impl<'a> SchedulesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<SchedulesDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.schedules_delete(
             c.subscription_id(),
@@ -17040,12 +17262,14 @@ impl<'a> SchedulesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<SchedulesGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ScheduleResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.schedules_get(c.subscription_id(), resource_group_name, workspace_name, name)
     }
@@ -17056,12 +17280,14 @@ impl<'a> SchedulesClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_04_01::models::ScheduleResource,
+        options: Option<SchedulesCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::ScheduleResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.schedules_create_or_update(
             c.subscription_id(),
@@ -17125,12 +17351,14 @@ impl<'a> VirtualMachineSizesClient<'a> {
     pub fn list(
         &self,
         location: &'a str,
+        options: Option<VirtualMachineSizesListOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::VirtualMachineSizeListResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.virtual_machine_sizes_list(c.subscription_id(), location)
     }
@@ -17148,6 +17376,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
         workspace_name: &'a str,
         connection_name: &'a str,
         body: &'a crate::v2023_04_01::models::WorkspaceConnectionPropertiesV2BasicResource,
+        options: Option<WorkspaceConnectionsCreateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<
@@ -17156,6 +17385,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspace_connections_create(
             c.subscription_id(),
@@ -17171,6 +17401,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         connection_name: &'a str,
+        options: Option<WorkspaceConnectionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<
@@ -17179,6 +17410,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspace_connections_get(
             c.subscription_id(),
@@ -17193,9 +17425,11 @@ impl<'a> WorkspaceConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         connection_name: &'a str,
+        options: Option<WorkspaceConnectionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspace_connections_delete(
             c.subscription_id(),
@@ -17312,12 +17546,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::Workspace>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_get(c.subscription_id(), resource_group_name, workspace_name)
     }
@@ -17327,12 +17563,14 @@ impl<'a> WorkspacesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_04_01::models::Workspace,
+        options: Option<WorkspacesCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::Workspace>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_create_or_update(
             c.subscription_id(),
@@ -17346,9 +17584,11 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_delete(c.subscription_id(), resource_group_name, workspace_name)
     }
@@ -17358,12 +17598,14 @@ impl<'a> WorkspacesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_04_01::models::WorkspaceUpdateParameters,
+        options: Option<WorkspacesUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_04_01::models::Workspace>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_update(
             c.subscription_id(),
@@ -17418,6 +17660,7 @@ impl<'a> WorkspacesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_04_01::models::DiagnoseWorkspaceParameters,
+        options: Option<WorkspacesDiagnoseOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -17426,6 +17669,7 @@ impl<'a> WorkspacesClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_diagnose(
             c.subscription_id(),
@@ -17439,12 +17683,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ListWorkspaceKeysResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_keys(c.subscription_id(), resource_group_name, workspace_name)
     }
@@ -17453,9 +17699,11 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesResyncKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_resync_keys(
             c.subscription_id(),
@@ -17505,12 +17753,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListNotebookAccessTokenOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::NotebookAccessTokenResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_notebook_access_token(
             c.subscription_id(),
@@ -17523,12 +17773,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesPrepareNotebookOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<Option<crate::v2023_04_01::models::NotebookResourceInfo>>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_prepare_notebook(
             c.subscription_id(),
@@ -17541,12 +17793,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListStorageAccountKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ListStorageAccountKeysResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_storage_account_keys(
             c.subscription_id(),
@@ -17559,12 +17813,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListNotebookKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ListNotebookKeysResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_notebook_keys(
             c.subscription_id(),
@@ -17577,12 +17833,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListOutboundNetworkDependenciesEndpointsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_04_01::models::ExternalFqdnResponse>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_outbound_network_dependencies_endpoints(
             c.subscription_id(),
@@ -17598,6 +17856,18 @@ pub struct OperationsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`WorkspacesClient::get`] (`Workspaces_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesGetOptions {}
+/// Optional parameters of [`WorkspacesClient::create_or_update`] (`Workspaces_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesCreateOrUpdateOptions {}
+/// Optional parameters of [`WorkspacesClient::delete`] (`Workspaces_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesDeleteOptions {}
+/// Optional parameters of [`WorkspacesClient::update`] (`Workspaces_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesUpdateOptions {}
 /// Optional parameters of [`WorkspacesClient::list_by_resource_group`] (`Workspaces_ListByResourceGroup`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspacesListByResourceGroupOptions {
@@ -17607,6 +17877,15 @@ pub struct WorkspacesListByResourceGroupOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`WorkspacesClient::diagnose`] (`Workspaces_Diagnose`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesDiagnoseOptions {}
+/// Optional parameters of [`WorkspacesClient::list_keys`] (`Workspaces_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListKeysOptions {}
+/// Optional parameters of [`WorkspacesClient::resync_keys`] (`Workspaces_ResyncKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesResyncKeysOptions {}
 /// Optional parameters of [`UsagesClient::list`] (`Usages_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsagesListOptions {
@@ -17614,6 +17893,12 @@ pub struct UsagesListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`VirtualMachineSizesClient::list`] (`VirtualMachineSizes_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VirtualMachineSizesListOptions {}
+/// Optional parameters of [`QuotasClient::update`] (`Quotas_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QuotasUpdateOptions {}
 /// Optional parameters of [`QuotasClient::list`] (`Quotas_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuotasListOptions {
@@ -17639,6 +17924,18 @@ pub struct ComputeListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ComputeClient::get`] (`Compute_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeGetOptions {}
+/// Optional parameters of [`ComputeClient::create_or_update`] (`Compute_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeCreateOrUpdateOptions {}
+/// Optional parameters of [`ComputeClient::update`] (`Compute_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeUpdateOptions {}
+/// Optional parameters of [`ComputeClient::delete`] (`Compute_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeDeleteOptions {}
 /// Optional parameters of [`ComputeClient::list_nodes`] (`Compute_ListNodes`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeListNodesOptions {
@@ -17646,6 +17943,21 @@ pub struct ComputeListNodesOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`WorkspacesClient::list_notebook_access_token`] (`Workspaces_ListNotebookAccessToken`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListNotebookAccessTokenOptions {}
+/// Optional parameters of [`ComputeClient::list_keys`] (`Compute_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeListKeysOptions {}
+/// Optional parameters of [`ComputeClient::start`] (`Compute_Start`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeStartOptions {}
+/// Optional parameters of [`ComputeClient::stop`] (`Compute_Stop`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeStopOptions {}
+/// Optional parameters of [`ComputeClient::restart`] (`Compute_Restart`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeRestartOptions {}
 /// Optional parameters of [`PrivateEndpointConnectionsClient::list`] (`PrivateEndpointConnections_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivateEndpointConnectionsListOptions {
@@ -17653,6 +17965,36 @@ pub struct PrivateEndpointConnectionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`PrivateEndpointConnectionsClient::get`] (`PrivateEndpointConnections_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateEndpointConnectionsGetOptions {}
+/// Optional parameters of [`PrivateEndpointConnectionsClient::create_or_update`] (`PrivateEndpointConnections_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateEndpointConnectionsCreateOrUpdateOptions {}
+/// Optional parameters of [`PrivateEndpointConnectionsClient::delete`] (`PrivateEndpointConnections_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateEndpointConnectionsDeleteOptions {}
+/// Optional parameters of [`PrivateLinkResourcesClient::list`] (`PrivateLinkResources_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateLinkResourcesListOptions {}
+/// Optional parameters of [`WorkspacesClient::prepare_notebook`] (`Workspaces_PrepareNotebook`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesPrepareNotebookOptions {}
+/// Optional parameters of [`WorkspacesClient::list_storage_account_keys`] (`Workspaces_ListStorageAccountKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListStorageAccountKeysOptions {}
+/// Optional parameters of [`WorkspacesClient::list_notebook_keys`] (`Workspaces_ListNotebookKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListNotebookKeysOptions {}
+/// Optional parameters of [`WorkspaceConnectionsClient::create`] (`WorkspaceConnections_Create`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsCreateOptions {}
+/// Optional parameters of [`WorkspaceConnectionsClient::get`] (`WorkspaceConnections_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsGetOptions {}
+/// Optional parameters of [`WorkspaceConnectionsClient::delete`] (`WorkspaceConnections_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsDeleteOptions {}
 /// Optional parameters of [`WorkspaceConnectionsClient::list`] (`WorkspaceConnections_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionsListOptions {
@@ -17664,6 +18006,9 @@ pub struct WorkspaceConnectionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`WorkspacesClient::list_outbound_network_dependencies_endpoints`] (`Workspaces_ListOutboundNetworkDependenciesEndpoints`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListOutboundNetworkDependenciesEndpointsOptions {}
 /// Optional parameters of [`RegistryCodeContainersClient::list`] (`RegistryCodeContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryCodeContainersListOptions {
@@ -17673,6 +18018,15 @@ pub struct RegistryCodeContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryCodeContainersClient::delete`] (`RegistryCodeContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeContainersDeleteOptions {}
+/// Optional parameters of [`RegistryCodeContainersClient::get`] (`RegistryCodeContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeContainersGetOptions {}
+/// Optional parameters of [`RegistryCodeContainersClient::create_or_update`] (`RegistryCodeContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryCodeVersionsClient::list`] (`RegistryCodeVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryCodeVersionsListOptions {
@@ -17686,6 +18040,18 @@ pub struct RegistryCodeVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryCodeVersionsClient::delete`] (`RegistryCodeVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryCodeVersionsClient::get`] (`RegistryCodeVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsGetOptions {}
+/// Optional parameters of [`RegistryCodeVersionsClient::create_or_update`] (`RegistryCodeVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryCodeVersionsClient::create_or_get_pending_upload`] (`RegistryCodeVersions_CreateOrGetPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsCreateOrGetPendingUploadOptions {}
 /// Optional parameters of [`RegistryComponentContainersClient::list`] (`RegistryComponentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryComponentContainersListOptions {
@@ -17695,6 +18061,15 @@ pub struct RegistryComponentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryComponentContainersClient::delete`] (`RegistryComponentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentContainersDeleteOptions {}
+/// Optional parameters of [`RegistryComponentContainersClient::get`] (`RegistryComponentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentContainersGetOptions {}
+/// Optional parameters of [`RegistryComponentContainersClient::create_or_update`] (`RegistryComponentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryComponentVersionsClient::list`] (`RegistryComponentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryComponentVersionsListOptions {
@@ -17708,6 +18083,15 @@ pub struct RegistryComponentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryComponentVersionsClient::delete`] (`RegistryComponentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryComponentVersionsClient::get`] (`RegistryComponentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentVersionsGetOptions {}
+/// Optional parameters of [`RegistryComponentVersionsClient::create_or_update`] (`RegistryComponentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentVersionsCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryDataContainersClient::list`] (`RegistryDataContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryDataContainersListOptions {
@@ -17719,6 +18103,15 @@ pub struct RegistryDataContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryDataContainersClient::delete`] (`RegistryDataContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataContainersDeleteOptions {}
+/// Optional parameters of [`RegistryDataContainersClient::get`] (`RegistryDataContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataContainersGetOptions {}
+/// Optional parameters of [`RegistryDataContainersClient::create_or_update`] (`RegistryDataContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryDataVersionsClient::list`] (`RegistryDataVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryDataVersionsListOptions {
@@ -17737,6 +18130,18 @@ pub struct RegistryDataVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryDataVersionsClient::delete`] (`RegistryDataVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryDataVersionsClient::get`] (`RegistryDataVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsGetOptions {}
+/// Optional parameters of [`RegistryDataVersionsClient::create_or_update`] (`RegistryDataVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryDataVersionsClient::create_or_get_pending_upload`] (`RegistryDataVersions_CreateOrGetPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsCreateOrGetPendingUploadOptions {}
 /// Optional parameters of [`RegistryEnvironmentContainersClient::list`] (`RegistryEnvironmentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryEnvironmentContainersListOptions {
@@ -17748,6 +18153,15 @@ pub struct RegistryEnvironmentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryEnvironmentContainersClient::delete`] (`RegistryEnvironmentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentContainersDeleteOptions {}
+/// Optional parameters of [`RegistryEnvironmentContainersClient::get`] (`RegistryEnvironmentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentContainersGetOptions {}
+/// Optional parameters of [`RegistryEnvironmentContainersClient::create_or_update`] (`RegistryEnvironmentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryEnvironmentVersionsClient::list`] (`RegistryEnvironmentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryEnvironmentVersionsListOptions {
@@ -17763,6 +18177,15 @@ pub struct RegistryEnvironmentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryEnvironmentVersionsClient::delete`] (`RegistryEnvironmentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryEnvironmentVersionsClient::get`] (`RegistryEnvironmentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentVersionsGetOptions {}
+/// Optional parameters of [`RegistryEnvironmentVersionsClient::create_or_update`] (`RegistryEnvironmentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentVersionsCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryModelContainersClient::list`] (`RegistryModelContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryModelContainersListOptions {
@@ -17774,6 +18197,15 @@ pub struct RegistryModelContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryModelContainersClient::delete`] (`RegistryModelContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelContainersDeleteOptions {}
+/// Optional parameters of [`RegistryModelContainersClient::get`] (`RegistryModelContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelContainersGetOptions {}
+/// Optional parameters of [`RegistryModelContainersClient::create_or_update`] (`RegistryModelContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryModelVersionsClient::list`] (`RegistryModelVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryModelVersionsListOptions {
@@ -17797,6 +18229,18 @@ pub struct RegistryModelVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryModelVersionsClient::delete`] (`RegistryModelVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryModelVersionsClient::get`] (`RegistryModelVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsGetOptions {}
+/// Optional parameters of [`RegistryModelVersionsClient::create_or_update`] (`RegistryModelVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryModelVersionsClient::create_or_get_pending_upload`] (`RegistryModelVersions_CreateOrGetPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsCreateOrGetPendingUploadOptions {}
 /// Optional parameters of [`BatchEndpointsClient::list`] (`BatchEndpoints_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchEndpointsListOptions {
@@ -17808,6 +18252,18 @@ pub struct BatchEndpointsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`BatchEndpointsClient::delete`] (`BatchEndpoints_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsDeleteOptions {}
+/// Optional parameters of [`BatchEndpointsClient::get`] (`BatchEndpoints_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsGetOptions {}
+/// Optional parameters of [`BatchEndpointsClient::update`] (`BatchEndpoints_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsUpdateOptions {}
+/// Optional parameters of [`BatchEndpointsClient::create_or_update`] (`BatchEndpoints_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsCreateOrUpdateOptions {}
 /// Optional parameters of [`BatchDeploymentsClient::list`] (`BatchDeployments_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchDeploymentsListOptions {
@@ -17821,6 +18277,21 @@ pub struct BatchDeploymentsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`BatchDeploymentsClient::delete`] (`BatchDeployments_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsDeleteOptions {}
+/// Optional parameters of [`BatchDeploymentsClient::get`] (`BatchDeployments_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsGetOptions {}
+/// Optional parameters of [`BatchDeploymentsClient::update`] (`BatchDeployments_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsUpdateOptions {}
+/// Optional parameters of [`BatchDeploymentsClient::create_or_update`] (`BatchDeployments_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsCreateOrUpdateOptions {}
+/// Optional parameters of [`BatchEndpointsClient::list_keys`] (`BatchEndpoints_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsListKeysOptions {}
 /// Optional parameters of [`CodeContainersClient::list`] (`CodeContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeContainersListOptions {
@@ -17830,6 +18301,15 @@ pub struct CodeContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`CodeContainersClient::delete`] (`CodeContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeContainersDeleteOptions {}
+/// Optional parameters of [`CodeContainersClient::get`] (`CodeContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeContainersGetOptions {}
+/// Optional parameters of [`CodeContainersClient::create_or_update`] (`CodeContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`CodeVersionsClient::list`] (`CodeVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeVersionsListOptions {
@@ -17847,6 +18327,18 @@ pub struct CodeVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`CodeVersionsClient::delete`] (`CodeVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsDeleteOptions {}
+/// Optional parameters of [`CodeVersionsClient::get`] (`CodeVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsGetOptions {}
+/// Optional parameters of [`CodeVersionsClient::create_or_update`] (`CodeVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`CodeVersionsClient::create_or_get_pending_upload`] (`CodeVersions_CreateOrGetPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsCreateOrGetPendingUploadOptions {}
 /// Optional parameters of [`ComponentContainersClient::list`] (`ComponentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentContainersListOptions {
@@ -17858,6 +18350,15 @@ pub struct ComponentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ComponentContainersClient::delete`] (`ComponentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentContainersDeleteOptions {}
+/// Optional parameters of [`ComponentContainersClient::get`] (`ComponentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentContainersGetOptions {}
+/// Optional parameters of [`ComponentContainersClient::create_or_update`] (`ComponentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`ComponentVersionsClient::list`] (`ComponentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentVersionsListOptions {
@@ -17873,6 +18374,15 @@ pub struct ComponentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ComponentVersionsClient::delete`] (`ComponentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentVersionsDeleteOptions {}
+/// Optional parameters of [`ComponentVersionsClient::get`] (`ComponentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentVersionsGetOptions {}
+/// Optional parameters of [`ComponentVersionsClient::create_or_update`] (`ComponentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentVersionsCreateOrUpdateOptions {}
 /// Optional parameters of [`DataContainersClient::list`] (`DataContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataContainersListOptions {
@@ -17884,6 +18394,15 @@ pub struct DataContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`DataContainersClient::delete`] (`DataContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataContainersDeleteOptions {}
+/// Optional parameters of [`DataContainersClient::get`] (`DataContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataContainersGetOptions {}
+/// Optional parameters of [`DataContainersClient::create_or_update`] (`DataContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`DataVersionsClient::list`] (`DataVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataVersionsListOptions {
@@ -17902,6 +18421,15 @@ pub struct DataVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`DataVersionsClient::delete`] (`DataVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataVersionsDeleteOptions {}
+/// Optional parameters of [`DataVersionsClient::get`] (`DataVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataVersionsGetOptions {}
+/// Optional parameters of [`DataVersionsClient::create_or_update`] (`DataVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataVersionsCreateOrUpdateOptions {}
 /// Optional parameters of [`DatastoresClient::list`] (`Datastores_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DatastoresListOptions {
@@ -17923,12 +18451,21 @@ pub struct DatastoresListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`DatastoresClient::delete`] (`Datastores_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatastoresDeleteOptions {}
+/// Optional parameters of [`DatastoresClient::get`] (`Datastores_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatastoresGetOptions {}
 /// Optional parameters of [`DatastoresClient::create_or_update`] (`Datastores_CreateOrUpdate`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DatastoresCreateOrUpdateOptions {
     /// Flag to skip validation.
     pub skip_validation: Option<bool>,
 }
+/// Optional parameters of [`DatastoresClient::list_secrets`] (`Datastores_ListSecrets`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatastoresListSecretsOptions {}
 /// Optional parameters of [`EnvironmentContainersClient::list`] (`EnvironmentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvironmentContainersListOptions {
@@ -17940,6 +18477,15 @@ pub struct EnvironmentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`EnvironmentContainersClient::delete`] (`EnvironmentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentContainersDeleteOptions {}
+/// Optional parameters of [`EnvironmentContainersClient::get`] (`EnvironmentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentContainersGetOptions {}
+/// Optional parameters of [`EnvironmentContainersClient::create_or_update`] (`EnvironmentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`EnvironmentVersionsClient::list`] (`EnvironmentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvironmentVersionsListOptions {
@@ -17955,6 +18501,15 @@ pub struct EnvironmentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`EnvironmentVersionsClient::delete`] (`EnvironmentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentVersionsDeleteOptions {}
+/// Optional parameters of [`EnvironmentVersionsClient::get`] (`EnvironmentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentVersionsGetOptions {}
+/// Optional parameters of [`EnvironmentVersionsClient::create_or_update`] (`EnvironmentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentVersionsCreateOrUpdateOptions {}
 /// Optional parameters of [`JobsClient::list`] (`Jobs_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobsListOptions {
@@ -17970,6 +18525,18 @@ pub struct JobsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`JobsClient::delete`] (`Jobs_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsDeleteOptions {}
+/// Optional parameters of [`JobsClient::get`] (`Jobs_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsGetOptions {}
+/// Optional parameters of [`JobsClient::create_or_update`] (`Jobs_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsCreateOrUpdateOptions {}
+/// Optional parameters of [`JobsClient::cancel`] (`Jobs_Cancel`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsCancelOptions {}
 /// Optional parameters of [`ModelContainersClient::list`] (`ModelContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelContainersListOptions {
@@ -17983,6 +18550,15 @@ pub struct ModelContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ModelContainersClient::delete`] (`ModelContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelContainersDeleteOptions {}
+/// Optional parameters of [`ModelContainersClient::get`] (`ModelContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelContainersGetOptions {}
+/// Optional parameters of [`ModelContainersClient::create_or_update`] (`ModelContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`ModelVersionsClient::list`] (`ModelVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelVersionsListOptions {
@@ -18010,6 +18586,15 @@ pub struct ModelVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ModelVersionsClient::delete`] (`ModelVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelVersionsDeleteOptions {}
+/// Optional parameters of [`ModelVersionsClient::get`] (`ModelVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelVersionsGetOptions {}
+/// Optional parameters of [`ModelVersionsClient::create_or_update`] (`ModelVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelVersionsCreateOrUpdateOptions {}
 /// Optional parameters of [`OnlineEndpointsClient::list`] (`OnlineEndpoints_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineEndpointsListOptions {
@@ -18031,6 +18616,18 @@ pub struct OnlineEndpointsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`OnlineEndpointsClient::delete`] (`OnlineEndpoints_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsDeleteOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::get`] (`OnlineEndpoints_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsGetOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::update`] (`OnlineEndpoints_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsUpdateOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::create_or_update`] (`OnlineEndpoints_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsCreateOrUpdateOptions {}
 /// Optional parameters of [`OnlineDeploymentsClient::list`] (`OnlineDeployments_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineDeploymentsListOptions {
@@ -18044,6 +18641,21 @@ pub struct OnlineDeploymentsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`OnlineDeploymentsClient::delete`] (`OnlineDeployments_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsDeleteOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::get`] (`OnlineDeployments_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsGetOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::update`] (`OnlineDeployments_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsUpdateOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::create_or_update`] (`OnlineDeployments_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsCreateOrUpdateOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::get_logs`] (`OnlineDeployments_GetLogs`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsGetLogsOptions {}
 /// Optional parameters of [`OnlineDeploymentsClient::list_skus`] (`OnlineDeployments_ListSkus`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineDeploymentsListSkusOptions {
@@ -18055,6 +18667,15 @@ pub struct OnlineDeploymentsListSkusOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`OnlineEndpointsClient::list_keys`] (`OnlineEndpoints_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsListKeysOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::regenerate_keys`] (`OnlineEndpoints_RegenerateKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsRegenerateKeysOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::get_token`] (`OnlineEndpoints_GetToken`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsGetTokenOptions {}
 /// Optional parameters of [`SchedulesClient::list`] (`Schedules_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SchedulesListOptions {
@@ -18066,6 +18687,15 @@ pub struct SchedulesListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`SchedulesClient::delete`] (`Schedules_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchedulesDeleteOptions {}
+/// Optional parameters of [`SchedulesClient::get`] (`Schedules_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchedulesGetOptions {}
+/// Optional parameters of [`SchedulesClient::create_or_update`] (`Schedules_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchedulesCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistriesClient::list_by_subscription`] (`Registries_ListBySubscription`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistriesListBySubscriptionOptions {
@@ -18080,6 +18710,21 @@ pub struct RegistriesListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistriesClient::delete`] (`Registries_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesDeleteOptions {}
+/// Optional parameters of [`RegistriesClient::get`] (`Registries_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesGetOptions {}
+/// Optional parameters of [`RegistriesClient::update`] (`Registries_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesUpdateOptions {}
+/// Optional parameters of [`RegistriesClient::create_or_update`] (`Registries_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistriesClient::remove_regions`] (`Registries_RemoveRegions`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesRemoveRegionsOptions {}
 /// Optional parameters of [`WorkspaceFeaturesClient::list`] (`WorkspaceFeatures_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceFeaturesListOptions {

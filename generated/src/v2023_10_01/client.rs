@@ -13542,9 +13542,11 @@ impl<'a> BatchDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<BatchDeploymentsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_delete(
             c.subscription_id(),
@@ -13561,12 +13563,14 @@ impl<'a> BatchDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<BatchDeploymentsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::BatchDeploymentTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_get(
             c.subscription_id(),
@@ -13584,6 +13588,7 @@ impl<'a> BatchDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_10_01::models::PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties,
+        options: Option<BatchDeploymentsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -13592,6 +13597,7 @@ impl<'a> BatchDeploymentsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_update(
             c.subscription_id(),
@@ -13610,6 +13616,7 @@ impl<'a> BatchDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_10_01::models::BatchDeploymentTrackedResource,
+        options: Option<BatchDeploymentsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -13618,6 +13625,7 @@ impl<'a> BatchDeploymentsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_create_or_update(
             c.subscription_id(),
@@ -13688,9 +13696,11 @@ impl<'a> BatchEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<BatchEndpointsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_delete(
             c.subscription_id(),
@@ -13705,12 +13715,14 @@ impl<'a> BatchEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<BatchEndpointsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::BatchEndpointTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_get(
             c.subscription_id(),
@@ -13726,12 +13738,14 @@ impl<'a> BatchEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_10_01::models::PartialMinimalTrackedResourceWithIdentity,
+        options: Option<BatchEndpointsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::BatchEndpointTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_update(
             c.subscription_id(),
@@ -13748,12 +13762,14 @@ impl<'a> BatchEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_10_01::models::BatchEndpointTrackedResource,
+        options: Option<BatchEndpointsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::BatchEndpointTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_create_or_update(
             c.subscription_id(),
@@ -13769,12 +13785,14 @@ impl<'a> BatchEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<BatchEndpointsListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::EndpointAuthKeys>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_list_keys(
             c.subscription_id(),
@@ -13842,9 +13860,11 @@ impl<'a> CodeContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<CodeContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_containers_delete(
             c.subscription_id(),
@@ -13859,12 +13879,14 @@ impl<'a> CodeContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<CodeContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::CodeContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_containers_get(
             c.subscription_id(),
@@ -13880,12 +13902,14 @@ impl<'a> CodeContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_10_01::models::CodeContainerResource,
+        options: Option<CodeContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::CodeContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_containers_create_or_update(
             c.subscription_id(),
@@ -13959,9 +13983,11 @@ impl<'a> CodeVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<CodeVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_delete(
             c.subscription_id(),
@@ -13978,12 +14004,14 @@ impl<'a> CodeVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<CodeVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::CodeVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_get(
             c.subscription_id(),
@@ -14001,12 +14029,14 @@ impl<'a> CodeVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::CodeVersionResource,
+        options: Option<CodeVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::CodeVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_create_or_update(
             c.subscription_id(),
@@ -14025,12 +14055,14 @@ impl<'a> CodeVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::PendingUploadRequestDto,
+        options: Option<CodeVersionsCreateOrGetStartPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_create_or_get_start_pending_upload(
             c.subscription_id(),
@@ -14101,9 +14133,11 @@ impl<'a> ComponentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ComponentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_containers_delete(
             c.subscription_id(),
@@ -14118,12 +14152,14 @@ impl<'a> ComponentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ComponentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ComponentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_containers_get(
             c.subscription_id(),
@@ -14139,12 +14175,14 @@ impl<'a> ComponentContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_10_01::models::ComponentContainerResource,
+        options: Option<ComponentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ComponentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_containers_create_or_update(
             c.subscription_id(),
@@ -14220,9 +14258,11 @@ impl<'a> ComponentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ComponentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_versions_delete(
             c.subscription_id(),
@@ -14239,12 +14279,14 @@ impl<'a> ComponentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ComponentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ComponentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_versions_get(
             c.subscription_id(),
@@ -14262,12 +14304,14 @@ impl<'a> ComponentVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::ComponentVersionResource,
+        options: Option<ComponentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ComponentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_versions_create_or_update(
             c.subscription_id(),
@@ -14334,12 +14378,14 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ComputeResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_get(
             c.subscription_id(),
@@ -14355,12 +14401,14 @@ impl<'a> ComputeClient<'a> {
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2023_10_01::models::ComputeResource,
+        options: Option<ComputeCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::ComputeResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_create_or_update(
             c.subscription_id(),
@@ -14377,12 +14425,14 @@ impl<'a> ComputeClient<'a> {
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2023_10_01::models::ClusterUpdateParameters,
+        options: Option<ComputeUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::ComputeResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_update(
             c.subscription_id(),
@@ -14399,9 +14449,11 @@ impl<'a> ComputeClient<'a> {
         workspace_name: &'a str,
         compute_name: &'a str,
         underlying_resource_action: &'a crate::v2023_10_01::models::UnderlyingResourceAction,
+        options: Option<ComputeDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_delete(
             c.subscription_id(),
@@ -14465,12 +14517,14 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ComputeSecrets>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_list_keys(
             c.subscription_id(),
@@ -14485,9 +14539,11 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeStartOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_start(
             c.subscription_id(),
@@ -14502,9 +14558,11 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeStopOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_stop(
             c.subscription_id(),
@@ -14519,9 +14577,11 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeRestartOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_restart(
             c.subscription_id(),
@@ -14590,9 +14650,11 @@ impl<'a> DataContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DataContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_containers_delete(
             c.subscription_id(),
@@ -14607,12 +14669,14 @@ impl<'a> DataContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DataContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::DataContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_containers_get(
             c.subscription_id(),
@@ -14628,12 +14692,14 @@ impl<'a> DataContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_10_01::models::DataContainerResource,
+        options: Option<DataContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::DataContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_containers_create_or_update(
             c.subscription_id(),
@@ -14710,9 +14776,11 @@ impl<'a> DataVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<DataVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_versions_delete(
             c.subscription_id(),
@@ -14729,12 +14797,14 @@ impl<'a> DataVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<DataVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::DataVersionBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_versions_get(
             c.subscription_id(),
@@ -14752,12 +14822,14 @@ impl<'a> DataVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::DataVersionBaseResource,
+        options: Option<DataVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::DataVersionBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_versions_create_or_update(
             c.subscription_id(),
@@ -14830,9 +14902,11 @@ impl<'a> DatastoresClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DatastoresDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.datastores_delete(
             c.subscription_id(),
@@ -14847,12 +14921,14 @@ impl<'a> DatastoresClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DatastoresGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::DatastoreResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.datastores_get(c.subscription_id(), resource_group_name, workspace_name, name)
     }
@@ -14890,12 +14966,14 @@ impl<'a> DatastoresClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DatastoresListSecretsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::DatastoreSecrets>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.datastores_list_secrets(
             c.subscription_id(),
@@ -14964,9 +15042,11 @@ impl<'a> EnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<EnvironmentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_containers_delete(
             c.subscription_id(),
@@ -14981,12 +15061,14 @@ impl<'a> EnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<EnvironmentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::EnvironmentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_containers_get(
             c.subscription_id(),
@@ -15002,12 +15084,14 @@ impl<'a> EnvironmentContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_10_01::models::EnvironmentContainerResource,
+        options: Option<EnvironmentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::EnvironmentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_containers_create_or_update(
             c.subscription_id(),
@@ -15083,9 +15167,11 @@ impl<'a> EnvironmentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<EnvironmentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_versions_delete(
             c.subscription_id(),
@@ -15102,12 +15188,14 @@ impl<'a> EnvironmentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<EnvironmentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::EnvironmentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_versions_get(
             c.subscription_id(),
@@ -15125,12 +15213,14 @@ impl<'a> EnvironmentVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::EnvironmentVersionResource,
+        options: Option<EnvironmentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::EnvironmentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_versions_create_or_update(
             c.subscription_id(),
@@ -15200,9 +15290,11 @@ impl<'a> JobsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
+        options: Option<JobsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_delete(c.subscription_id(), resource_group_name, workspace_name, id)
     }
@@ -15212,12 +15304,14 @@ impl<'a> JobsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
+        options: Option<JobsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::JobBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_get(c.subscription_id(), resource_group_name, workspace_name, id)
     }
@@ -15228,12 +15322,14 @@ impl<'a> JobsClient<'a> {
         workspace_name: &'a str,
         id: &'a str,
         body: &'a crate::v2023_10_01::models::JobBaseResource,
+        options: Option<JobsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::JobBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_create_or_update(
             c.subscription_id(),
@@ -15249,9 +15345,11 @@ impl<'a> JobsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
+        options: Option<JobsCancelOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_cancel(c.subscription_id(), resource_group_name, workspace_name, id)
     }
@@ -15268,6 +15366,7 @@ impl<'a> ManagedNetworkProvisionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::ManagedNetworkProvisionOptions,
+        options: Option<ManagedNetworkProvisionsProvisionManagedNetworkOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -15276,6 +15375,7 @@ impl<'a> ManagedNetworkProvisionsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.managed_network_provisions_provision_managed_network(
             c.subscription_id(),
@@ -15342,9 +15442,11 @@ impl<'a> ManagedNetworkSettingsRuleClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         rule_name: &'a str,
+        options: Option<ManagedNetworkSettingsRuleDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.managed_network_settings_rule_delete(
             c.subscription_id(),
@@ -15359,12 +15461,14 @@ impl<'a> ManagedNetworkSettingsRuleClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         rule_name: &'a str,
+        options: Option<ManagedNetworkSettingsRuleGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::OutboundRuleBasicResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.managed_network_settings_rule_get(
             c.subscription_id(),
@@ -15380,12 +15484,14 @@ impl<'a> ManagedNetworkSettingsRuleClient<'a> {
         workspace_name: &'a str,
         rule_name: &'a str,
         body: &'a crate::v2023_10_01::models::OutboundRuleBasicResource,
+        options: Option<ManagedNetworkSettingsRuleCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::OutboundRuleBasicResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.managed_network_settings_rule_create_or_update(
             c.subscription_id(),
@@ -15456,9 +15562,11 @@ impl<'a> ModelContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ModelContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_containers_delete(
             c.subscription_id(),
@@ -15473,12 +15581,14 @@ impl<'a> ModelContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ModelContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ModelContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_containers_get(
             c.subscription_id(),
@@ -15494,12 +15604,14 @@ impl<'a> ModelContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_10_01::models::ModelContainerResource,
+        options: Option<ModelContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ModelContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_containers_create_or_update(
             c.subscription_id(),
@@ -15578,9 +15690,11 @@ impl<'a> ModelVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ModelVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_versions_delete(
             c.subscription_id(),
@@ -15597,12 +15711,14 @@ impl<'a> ModelVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ModelVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ModelVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_versions_get(
             c.subscription_id(),
@@ -15620,12 +15736,14 @@ impl<'a> ModelVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::ModelVersionResource,
+        options: Option<ModelVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ModelVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_versions_create_or_update(
             c.subscription_id(),
@@ -15701,9 +15819,11 @@ impl<'a> OnlineDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<OnlineDeploymentsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_delete(
             c.subscription_id(),
@@ -15720,12 +15840,14 @@ impl<'a> OnlineDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<OnlineDeploymentsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::OnlineDeploymentTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_get(
             c.subscription_id(),
@@ -15743,6 +15865,7 @@ impl<'a> OnlineDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_10_01::models::PartialMinimalTrackedResourceWithSku,
+        options: Option<OnlineDeploymentsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -15751,6 +15874,7 @@ impl<'a> OnlineDeploymentsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_update(
             c.subscription_id(),
@@ -15769,6 +15893,7 @@ impl<'a> OnlineDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_10_01::models::OnlineDeploymentTrackedResource,
+        options: Option<OnlineDeploymentsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -15777,6 +15902,7 @@ impl<'a> OnlineDeploymentsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_create_or_update(
             c.subscription_id(),
@@ -15795,12 +15921,14 @@ impl<'a> OnlineDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2023_10_01::models::DeploymentLogsRequest,
+        options: Option<OnlineDeploymentsGetLogsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::DeploymentLogs>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_get_logs(
             c.subscription_id(),
@@ -15926,9 +16054,11 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_delete(
             c.subscription_id(),
@@ -15943,12 +16073,14 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::OnlineEndpointTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_get(
             c.subscription_id(),
@@ -15964,6 +16096,7 @@ impl<'a> OnlineEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_10_01::models::PartialMinimalTrackedResourceWithIdentity,
+        options: Option<OnlineEndpointsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -15972,6 +16105,7 @@ impl<'a> OnlineEndpointsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_update(
             c.subscription_id(),
@@ -15988,6 +16122,7 @@ impl<'a> OnlineEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_10_01::models::OnlineEndpointTrackedResource,
+        options: Option<OnlineEndpointsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -15996,6 +16131,7 @@ impl<'a> OnlineEndpointsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_create_or_update(
             c.subscription_id(),
@@ -16011,12 +16147,14 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::EndpointAuthKeys>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_list_keys(
             c.subscription_id(),
@@ -16032,9 +16170,11 @@ impl<'a> OnlineEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2023_10_01::models::RegenerateEndpointKeysRequest,
+        options: Option<OnlineEndpointsRegenerateKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_regenerate_keys(
             c.subscription_id(),
@@ -16050,12 +16190,14 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsGetTokenOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::EndpointAuthToken>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_get_token(
             c.subscription_id(),
@@ -16160,12 +16302,14 @@ impl<'a> PrivateEndpointConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
+        options: Option<PrivateEndpointConnectionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::PrivateEndpointConnection>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.private_endpoint_connections_get(
             c.subscription_id(),
@@ -16181,12 +16325,14 @@ impl<'a> PrivateEndpointConnectionsClient<'a> {
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
         body: &'a crate::v2023_10_01::models::PrivateEndpointConnection,
+        options: Option<PrivateEndpointConnectionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::PrivateEndpointConnection>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.private_endpoint_connections_create_or_update(
             c.subscription_id(),
@@ -16202,9 +16348,11 @@ impl<'a> PrivateEndpointConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
+        options: Option<PrivateEndpointConnectionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.private_endpoint_connections_delete(
             c.subscription_id(),
@@ -16225,12 +16373,14 @@ impl<'a> PrivateLinkResourcesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<PrivateLinkResourcesListOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::PrivateLinkResourceListResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.private_link_resources_list(
             c.subscription_id(),
@@ -16250,12 +16400,14 @@ impl<'a> QuotasClient<'a> {
         &self,
         location: &'a str,
         body: &'a crate::v2023_10_01::models::QuotaUpdateParameters,
+        options: Option<QuotasUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::UpdateWorkspaceQuotasResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.quotas_update(c.subscription_id(), location, body)
     }
@@ -16386,9 +16538,11 @@ impl<'a> RegistriesClient<'a> {
         &self,
         resource_group_name: &'a str,
         registry_name: &'a str,
+        options: Option<RegistriesDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_delete(c.subscription_id(), resource_group_name, registry_name)
     }
@@ -16397,12 +16551,14 @@ impl<'a> RegistriesClient<'a> {
         &self,
         resource_group_name: &'a str,
         registry_name: &'a str,
+        options: Option<RegistriesGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::RegistryTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_get(c.subscription_id(), resource_group_name, registry_name)
     }
@@ -16412,12 +16568,14 @@ impl<'a> RegistriesClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2023_10_01::models::PartialRegistryPartialTrackedResource,
+        options: Option<RegistriesUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::RegistryTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_update(
             c.subscription_id(),
@@ -16432,12 +16590,14 @@ impl<'a> RegistriesClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2023_10_01::models::RegistryTrackedResource,
+        options: Option<RegistriesCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::RegistryTrackedResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_create_or_update(
             c.subscription_id(),
@@ -16452,6 +16612,7 @@ impl<'a> RegistriesClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2023_10_01::models::RegistryTrackedResource,
+        options: Option<RegistriesRemoveRegionsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -16460,6 +16621,7 @@ impl<'a> RegistriesClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_remove_regions(
             c.subscription_id(),
@@ -16527,9 +16689,11 @@ impl<'a> RegistryCodeContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         code_name: &'a str,
+        options: Option<RegistryCodeContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_containers_delete(
             c.subscription_id(),
@@ -16544,12 +16708,14 @@ impl<'a> RegistryCodeContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         code_name: &'a str,
+        options: Option<RegistryCodeContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::CodeContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_containers_get(
             c.subscription_id(),
@@ -16565,12 +16731,14 @@ impl<'a> RegistryCodeContainersClient<'a> {
         registry_name: &'a str,
         code_name: &'a str,
         body: &'a crate::v2023_10_01::models::CodeContainerResource,
+        options: Option<RegistryCodeContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::CodeContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_containers_create_or_update(
             c.subscription_id(),
@@ -16642,9 +16810,11 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         registry_name: &'a str,
         code_name: &'a str,
         version: &'a str,
+        options: Option<RegistryCodeVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_delete(
             c.subscription_id(),
@@ -16661,12 +16831,14 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         registry_name: &'a str,
         code_name: &'a str,
         version: &'a str,
+        options: Option<RegistryCodeVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::CodeVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_get(
             c.subscription_id(),
@@ -16684,12 +16856,14 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         code_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::CodeVersionResource,
+        options: Option<RegistryCodeVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::CodeVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_create_or_update(
             c.subscription_id(),
@@ -16708,12 +16882,14 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         code_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::BlobReferenceSasRequestDto,
+        options: Option<RegistryCodeVersionsGetBlobReferenceSasOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::BlobReferenceSasResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_get_blob_reference_sas(
             c.subscription_id(),
@@ -16732,12 +16908,14 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         code_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::PendingUploadRequestDto,
+        options: Option<RegistryCodeVersionsCreateOrGetStartPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_create_or_get_start_pending_upload(
             c.subscription_id(),
@@ -16807,9 +16985,11 @@ impl<'a> RegistryComponentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         component_name: &'a str,
+        options: Option<RegistryComponentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_containers_delete(
             c.subscription_id(),
@@ -16824,12 +17004,14 @@ impl<'a> RegistryComponentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         component_name: &'a str,
+        options: Option<RegistryComponentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ComponentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_containers_get(
             c.subscription_id(),
@@ -16845,12 +17027,14 @@ impl<'a> RegistryComponentContainersClient<'a> {
         registry_name: &'a str,
         component_name: &'a str,
         body: &'a crate::v2023_10_01::models::ComponentContainerResource,
+        options: Option<RegistryComponentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::ComponentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_containers_create_or_update(
             c.subscription_id(),
@@ -16925,9 +17109,11 @@ impl<'a> RegistryComponentVersionsClient<'a> {
         registry_name: &'a str,
         component_name: &'a str,
         version: &'a str,
+        options: Option<RegistryComponentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_versions_delete(
             c.subscription_id(),
@@ -16944,12 +17130,14 @@ impl<'a> RegistryComponentVersionsClient<'a> {
         registry_name: &'a str,
         component_name: &'a str,
         version: &'a str,
+        options: Option<RegistryComponentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ComponentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_versions_get(
             c.subscription_id(),
@@ -16967,12 +17155,14 @@ impl<'a> RegistryComponentVersionsClient<'a> {
         component_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::ComponentVersionResource,
+        options: Option<RegistryComponentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::ComponentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_versions_create_or_update(
             c.subscription_id(),
@@ -16991,12 +17181,14 @@ impl<'a> RegistryComponentVersionsClient<'a> {
         component_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::BlobReferenceSasRequestDto,
+        options: Option<RegistryComponentVersionsGetBlobReferenceSasOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::BlobReferenceSasResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_versions_get_blob_reference_sas(
             c.subscription_id(),
@@ -17067,9 +17259,11 @@ impl<'a> RegistryDataContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         name: &'a str,
+        options: Option<RegistryDataContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_containers_delete(
             c.subscription_id(),
@@ -17084,12 +17278,14 @@ impl<'a> RegistryDataContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         name: &'a str,
+        options: Option<RegistryDataContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::DataContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_containers_get(
             c.subscription_id(),
@@ -17105,12 +17301,14 @@ impl<'a> RegistryDataContainersClient<'a> {
         registry_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_10_01::models::DataContainerResource,
+        options: Option<RegistryDataContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::DataContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_containers_create_or_update(
             c.subscription_id(),
@@ -17187,9 +17385,11 @@ impl<'a> RegistryDataVersionsClient<'a> {
         registry_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<RegistryDataVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_delete(
             c.subscription_id(),
@@ -17206,12 +17406,14 @@ impl<'a> RegistryDataVersionsClient<'a> {
         registry_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<RegistryDataVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::DataVersionBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_get(
             c.subscription_id(),
@@ -17229,12 +17431,14 @@ impl<'a> RegistryDataVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::DataVersionBaseResource,
+        options: Option<RegistryDataVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::DataVersionBaseResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_create_or_update(
             c.subscription_id(),
@@ -17253,12 +17457,14 @@ impl<'a> RegistryDataVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::BlobReferenceSasRequestDto,
+        options: Option<RegistryDataVersionsGetBlobReferenceSasOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::BlobReferenceSasResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_get_blob_reference_sas(
             c.subscription_id(),
@@ -17277,12 +17483,14 @@ impl<'a> RegistryDataVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::PendingUploadRequestDto,
+        options: Option<RegistryDataVersionsCreateOrGetStartPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_create_or_get_start_pending_upload(
             c.subscription_id(),
@@ -17353,9 +17561,11 @@ impl<'a> RegistryEnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         environment_name: &'a str,
+        options: Option<RegistryEnvironmentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_containers_delete(
             c.subscription_id(),
@@ -17370,12 +17580,14 @@ impl<'a> RegistryEnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         environment_name: &'a str,
+        options: Option<RegistryEnvironmentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::EnvironmentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_containers_get(
             c.subscription_id(),
@@ -17391,12 +17603,14 @@ impl<'a> RegistryEnvironmentContainersClient<'a> {
         registry_name: &'a str,
         environment_name: &'a str,
         body: &'a crate::v2023_10_01::models::EnvironmentContainerResource,
+        options: Option<RegistryEnvironmentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::EnvironmentContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_containers_create_or_update(
             c.subscription_id(),
@@ -17472,9 +17686,11 @@ impl<'a> RegistryEnvironmentVersionsClient<'a> {
         registry_name: &'a str,
         environment_name: &'a str,
         version: &'a str,
+        options: Option<RegistryEnvironmentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_versions_delete(
             c.subscription_id(),
@@ -17491,12 +17707,14 @@ impl<'a> RegistryEnvironmentVersionsClient<'a> {
         registry_name: &'a str,
         environment_name: &'a str,
         version: &'a str,
+        options: Option<RegistryEnvironmentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::EnvironmentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_versions_get(
             c.subscription_id(),
@@ -17514,12 +17732,14 @@ impl<'a> RegistryEnvironmentVersionsClient<'a> {
         environment_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::EnvironmentVersionResource,
+        options: Option<RegistryEnvironmentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::EnvironmentVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_versions_create_or_update(
             c.subscription_id(),
@@ -17538,12 +17758,14 @@ impl<'a> RegistryEnvironmentVersionsClient<'a> {
         environment_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::BlobReferenceSasRequestDto,
+        options: Option<RegistryEnvironmentVersionsGetBlobReferenceSasOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::BlobReferenceSasResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_versions_get_blob_reference_sas(
             c.subscription_id(),
@@ -17614,9 +17836,11 @@ impl<'a> RegistryModelContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         model_name: &'a str,
+        options: Option<RegistryModelContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_containers_delete(
             c.subscription_id(),
@@ -17631,12 +17855,14 @@ impl<'a> RegistryModelContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         model_name: &'a str,
+        options: Option<RegistryModelContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ModelContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_containers_get(
             c.subscription_id(),
@@ -17652,12 +17878,14 @@ impl<'a> RegistryModelContainersClient<'a> {
         registry_name: &'a str,
         model_name: &'a str,
         body: &'a crate::v2023_10_01::models::ModelContainerResource,
+        options: Option<RegistryModelContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::ModelContainerResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_containers_create_or_update(
             c.subscription_id(),
@@ -17734,9 +17962,11 @@ impl<'a> RegistryModelVersionsClient<'a> {
         registry_name: &'a str,
         model_name: &'a str,
         version: &'a str,
+        options: Option<RegistryModelVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_delete(
             c.subscription_id(),
@@ -17753,12 +17983,14 @@ impl<'a> RegistryModelVersionsClient<'a> {
         registry_name: &'a str,
         model_name: &'a str,
         version: &'a str,
+        options: Option<RegistryModelVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ModelVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_get(
             c.subscription_id(),
@@ -17776,12 +18008,14 @@ impl<'a> RegistryModelVersionsClient<'a> {
         model_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::ModelVersionResource,
+        options: Option<RegistryModelVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::ModelVersionResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_create_or_update(
             c.subscription_id(),
@@ -17800,12 +18034,14 @@ impl<'a> RegistryModelVersionsClient<'a> {
         model_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::BlobReferenceSasRequestDto,
+        options: Option<RegistryModelVersionsGetBlobReferenceSasOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::BlobReferenceSasResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_get_blob_reference_sas(
             c.subscription_id(),
@@ -17824,12 +18060,14 @@ impl<'a> RegistryModelVersionsClient<'a> {
         model_name: &'a str,
         version: &'a str,
         body: &'a crate::v2023_10_01::models::PendingUploadRequestDto,
+        options: Option<RegistryModelVersionsCreateOrGetStartPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_create_or_get_start_pending_upload(
             c.subscription_id(),
@@ -17897,9 +18135,11 @@ impl<'a> SchedulesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<SchedulesDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.schedules_delete(
             c.subscription_id(),
@@ -17914,12 +18154,14 @@ impl<'a> SchedulesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<SchedulesGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ScheduleResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.schedules_get(c.subscription_id(), resource_group_name, workspace_name, name)
     }
@@ -17930,12 +18172,14 @@ impl<'a> SchedulesClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2023_10_01::models::ScheduleResource,
+        options: Option<SchedulesCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::ScheduleResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.schedules_create_or_update(
             c.subscription_id(),
@@ -17999,12 +18243,14 @@ impl<'a> VirtualMachineSizesClient<'a> {
     pub fn list(
         &self,
         location: &'a str,
+        options: Option<VirtualMachineSizesListOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::VirtualMachineSizeListResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.virtual_machine_sizes_list(c.subscription_id(), location)
     }
@@ -18022,6 +18268,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
         workspace_name: &'a str,
         connection_name: &'a str,
         body: &'a crate::v2023_10_01::models::WorkspaceConnectionPropertiesV2BasicResource,
+        options: Option<WorkspaceConnectionsCreateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<
@@ -18030,6 +18277,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspace_connections_create(
             c.subscription_id(),
@@ -18045,6 +18293,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         connection_name: &'a str,
+        options: Option<WorkspaceConnectionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<
@@ -18053,6 +18302,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspace_connections_get(
             c.subscription_id(),
@@ -18067,9 +18317,11 @@ impl<'a> WorkspaceConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         connection_name: &'a str,
+        options: Option<WorkspaceConnectionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspace_connections_delete(
             c.subscription_id(),
@@ -18137,12 +18389,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::Workspace>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_get(c.subscription_id(), resource_group_name, workspace_name)
     }
@@ -18152,12 +18406,14 @@ impl<'a> WorkspacesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::Workspace,
+        options: Option<WorkspacesCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::Workspace>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_create_or_update(
             c.subscription_id(),
@@ -18171,9 +18427,11 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_delete(c.subscription_id(), resource_group_name, workspace_name)
     }
@@ -18183,12 +18441,14 @@ impl<'a> WorkspacesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::WorkspaceUpdateParameters,
+        options: Option<WorkspacesUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2023_10_01::models::Workspace>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_update(
             c.subscription_id(),
@@ -18243,6 +18503,7 @@ impl<'a> WorkspacesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2023_10_01::models::DiagnoseWorkspaceParameters,
+        options: Option<WorkspacesDiagnoseOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -18251,6 +18512,7 @@ impl<'a> WorkspacesClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_diagnose(
             c.subscription_id(),
@@ -18264,12 +18526,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ListWorkspaceKeysResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_keys(c.subscription_id(), resource_group_name, workspace_name)
     }
@@ -18278,9 +18542,11 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesResyncKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_resync_keys(
             c.subscription_id(),
@@ -18330,12 +18596,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListNotebookAccessTokenOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::NotebookAccessTokenResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_notebook_access_token(
             c.subscription_id(),
@@ -18348,12 +18616,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesPrepareNotebookOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<Option<crate::v2023_10_01::models::NotebookResourceInfo>>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_prepare_notebook(
             c.subscription_id(),
@@ -18366,12 +18636,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListStorageAccountKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ListStorageAccountKeysResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_storage_account_keys(
             c.subscription_id(),
@@ -18384,12 +18656,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListNotebookKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ListNotebookKeysResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_notebook_keys(
             c.subscription_id(),
@@ -18402,12 +18676,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListOutboundNetworkDependenciesEndpointsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2023_10_01::models::ExternalFqdnResponse>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_outbound_network_dependencies_endpoints(
             c.subscription_id(),
@@ -18423,6 +18699,18 @@ pub struct OperationsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`WorkspacesClient::get`] (`Workspaces_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesGetOptions {}
+/// Optional parameters of [`WorkspacesClient::create_or_update`] (`Workspaces_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesCreateOrUpdateOptions {}
+/// Optional parameters of [`WorkspacesClient::delete`] (`Workspaces_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesDeleteOptions {}
+/// Optional parameters of [`WorkspacesClient::update`] (`Workspaces_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesUpdateOptions {}
 /// Optional parameters of [`WorkspacesClient::list_by_resource_group`] (`Workspaces_ListByResourceGroup`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspacesListByResourceGroupOptions {
@@ -18432,6 +18720,15 @@ pub struct WorkspacesListByResourceGroupOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`WorkspacesClient::diagnose`] (`Workspaces_Diagnose`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesDiagnoseOptions {}
+/// Optional parameters of [`WorkspacesClient::list_keys`] (`Workspaces_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListKeysOptions {}
+/// Optional parameters of [`WorkspacesClient::resync_keys`] (`Workspaces_ResyncKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesResyncKeysOptions {}
 /// Optional parameters of [`UsagesClient::list`] (`Usages_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsagesListOptions {
@@ -18439,6 +18736,12 @@ pub struct UsagesListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`VirtualMachineSizesClient::list`] (`VirtualMachineSizes_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VirtualMachineSizesListOptions {}
+/// Optional parameters of [`QuotasClient::update`] (`Quotas_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QuotasUpdateOptions {}
 /// Optional parameters of [`QuotasClient::list`] (`Quotas_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuotasListOptions {
@@ -18464,6 +18767,18 @@ pub struct ComputeListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ComputeClient::get`] (`Compute_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeGetOptions {}
+/// Optional parameters of [`ComputeClient::create_or_update`] (`Compute_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeCreateOrUpdateOptions {}
+/// Optional parameters of [`ComputeClient::update`] (`Compute_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeUpdateOptions {}
+/// Optional parameters of [`ComputeClient::delete`] (`Compute_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeDeleteOptions {}
 /// Optional parameters of [`ComputeClient::list_nodes`] (`Compute_ListNodes`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeListNodesOptions {
@@ -18471,6 +18786,21 @@ pub struct ComputeListNodesOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`WorkspacesClient::list_notebook_access_token`] (`Workspaces_ListNotebookAccessToken`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListNotebookAccessTokenOptions {}
+/// Optional parameters of [`ComputeClient::list_keys`] (`Compute_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeListKeysOptions {}
+/// Optional parameters of [`ComputeClient::start`] (`Compute_Start`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeStartOptions {}
+/// Optional parameters of [`ComputeClient::stop`] (`Compute_Stop`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeStopOptions {}
+/// Optional parameters of [`ComputeClient::restart`] (`Compute_Restart`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeRestartOptions {}
 /// Optional parameters of [`PrivateEndpointConnectionsClient::list`] (`PrivateEndpointConnections_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivateEndpointConnectionsListOptions {
@@ -18478,6 +18808,36 @@ pub struct PrivateEndpointConnectionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`PrivateEndpointConnectionsClient::get`] (`PrivateEndpointConnections_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateEndpointConnectionsGetOptions {}
+/// Optional parameters of [`PrivateEndpointConnectionsClient::create_or_update`] (`PrivateEndpointConnections_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateEndpointConnectionsCreateOrUpdateOptions {}
+/// Optional parameters of [`PrivateEndpointConnectionsClient::delete`] (`PrivateEndpointConnections_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateEndpointConnectionsDeleteOptions {}
+/// Optional parameters of [`PrivateLinkResourcesClient::list`] (`PrivateLinkResources_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateLinkResourcesListOptions {}
+/// Optional parameters of [`WorkspacesClient::prepare_notebook`] (`Workspaces_PrepareNotebook`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesPrepareNotebookOptions {}
+/// Optional parameters of [`WorkspacesClient::list_storage_account_keys`] (`Workspaces_ListStorageAccountKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListStorageAccountKeysOptions {}
+/// Optional parameters of [`WorkspacesClient::list_notebook_keys`] (`Workspaces_ListNotebookKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListNotebookKeysOptions {}
+/// Optional parameters of [`WorkspaceConnectionsClient::create`] (`WorkspaceConnections_Create`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsCreateOptions {}
+/// Optional parameters of [`WorkspaceConnectionsClient::get`] (`WorkspaceConnections_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsGetOptions {}
+/// Optional parameters of [`WorkspaceConnectionsClient::delete`] (`WorkspaceConnections_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsDeleteOptions {}
 /// Optional parameters of [`WorkspaceConnectionsClient::list`] (`WorkspaceConnections_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionsListOptions {
@@ -18489,6 +18849,9 @@ pub struct WorkspaceConnectionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`WorkspacesClient::list_outbound_network_dependencies_endpoints`] (`Workspaces_ListOutboundNetworkDependenciesEndpoints`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListOutboundNetworkDependenciesEndpointsOptions {}
 /// Optional parameters of [`ManagedNetworkSettingsRuleClient::list`] (`ManagedNetworkSettingsRule_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedNetworkSettingsRuleListOptions {
@@ -18496,6 +18859,18 @@ pub struct ManagedNetworkSettingsRuleListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ManagedNetworkSettingsRuleClient::delete`] (`ManagedNetworkSettingsRule_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ManagedNetworkSettingsRuleDeleteOptions {}
+/// Optional parameters of [`ManagedNetworkSettingsRuleClient::get`] (`ManagedNetworkSettingsRule_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ManagedNetworkSettingsRuleGetOptions {}
+/// Optional parameters of [`ManagedNetworkSettingsRuleClient::create_or_update`] (`ManagedNetworkSettingsRule_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ManagedNetworkSettingsRuleCreateOrUpdateOptions {}
+/// Optional parameters of [`ManagedNetworkProvisionsClient::provision_managed_network`] (`ManagedNetworkProvisions_ProvisionManagedNetwork`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ManagedNetworkProvisionsProvisionManagedNetworkOptions {}
 /// Optional parameters of [`RegistryCodeContainersClient::list`] (`RegistryCodeContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryCodeContainersListOptions {
@@ -18505,6 +18880,15 @@ pub struct RegistryCodeContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryCodeContainersClient::delete`] (`RegistryCodeContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeContainersDeleteOptions {}
+/// Optional parameters of [`RegistryCodeContainersClient::get`] (`RegistryCodeContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeContainersGetOptions {}
+/// Optional parameters of [`RegistryCodeContainersClient::create_or_update`] (`RegistryCodeContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryCodeVersionsClient::list`] (`RegistryCodeVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryCodeVersionsListOptions {
@@ -18518,6 +18902,21 @@ pub struct RegistryCodeVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryCodeVersionsClient::delete`] (`RegistryCodeVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryCodeVersionsClient::get`] (`RegistryCodeVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsGetOptions {}
+/// Optional parameters of [`RegistryCodeVersionsClient::create_or_update`] (`RegistryCodeVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryCodeVersionsClient::get_blob_reference_sas`] (`RegistryCodeVersions_GetBlobReferenceSAS`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsGetBlobReferenceSasOptions {}
+/// Optional parameters of [`RegistryCodeVersionsClient::create_or_get_start_pending_upload`] (`RegistryCodeVersions_CreateOrGetStartPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsCreateOrGetStartPendingUploadOptions {}
 /// Optional parameters of [`RegistryComponentContainersClient::list`] (`RegistryComponentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryComponentContainersListOptions {
@@ -18527,6 +18926,15 @@ pub struct RegistryComponentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryComponentContainersClient::delete`] (`RegistryComponentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentContainersDeleteOptions {}
+/// Optional parameters of [`RegistryComponentContainersClient::get`] (`RegistryComponentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentContainersGetOptions {}
+/// Optional parameters of [`RegistryComponentContainersClient::create_or_update`] (`RegistryComponentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryComponentVersionsClient::list`] (`RegistryComponentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryComponentVersionsListOptions {
@@ -18540,6 +18948,18 @@ pub struct RegistryComponentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryComponentVersionsClient::delete`] (`RegistryComponentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryComponentVersionsClient::get`] (`RegistryComponentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentVersionsGetOptions {}
+/// Optional parameters of [`RegistryComponentVersionsClient::create_or_update`] (`RegistryComponentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryComponentVersionsClient::get_blob_reference_sas`] (`RegistryComponentVersions_GetBlobReferenceSAS`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentVersionsGetBlobReferenceSasOptions {}
 /// Optional parameters of [`RegistryDataContainersClient::list`] (`RegistryDataContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryDataContainersListOptions {
@@ -18551,6 +18971,15 @@ pub struct RegistryDataContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryDataContainersClient::delete`] (`RegistryDataContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataContainersDeleteOptions {}
+/// Optional parameters of [`RegistryDataContainersClient::get`] (`RegistryDataContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataContainersGetOptions {}
+/// Optional parameters of [`RegistryDataContainersClient::create_or_update`] (`RegistryDataContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryDataVersionsClient::list`] (`RegistryDataVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryDataVersionsListOptions {
@@ -18569,6 +18998,21 @@ pub struct RegistryDataVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryDataVersionsClient::delete`] (`RegistryDataVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryDataVersionsClient::get`] (`RegistryDataVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsGetOptions {}
+/// Optional parameters of [`RegistryDataVersionsClient::create_or_update`] (`RegistryDataVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryDataVersionsClient::get_blob_reference_sas`] (`RegistryDataVersions_GetBlobReferenceSAS`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsGetBlobReferenceSasOptions {}
+/// Optional parameters of [`RegistryDataVersionsClient::create_or_get_start_pending_upload`] (`RegistryDataVersions_CreateOrGetStartPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsCreateOrGetStartPendingUploadOptions {}
 /// Optional parameters of [`RegistryEnvironmentContainersClient::list`] (`RegistryEnvironmentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryEnvironmentContainersListOptions {
@@ -18580,6 +19024,15 @@ pub struct RegistryEnvironmentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryEnvironmentContainersClient::delete`] (`RegistryEnvironmentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentContainersDeleteOptions {}
+/// Optional parameters of [`RegistryEnvironmentContainersClient::get`] (`RegistryEnvironmentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentContainersGetOptions {}
+/// Optional parameters of [`RegistryEnvironmentContainersClient::create_or_update`] (`RegistryEnvironmentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryEnvironmentVersionsClient::list`] (`RegistryEnvironmentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryEnvironmentVersionsListOptions {
@@ -18595,6 +19048,18 @@ pub struct RegistryEnvironmentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryEnvironmentVersionsClient::delete`] (`RegistryEnvironmentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryEnvironmentVersionsClient::get`] (`RegistryEnvironmentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentVersionsGetOptions {}
+/// Optional parameters of [`RegistryEnvironmentVersionsClient::create_or_update`] (`RegistryEnvironmentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryEnvironmentVersionsClient::get_blob_reference_sas`] (`RegistryEnvironmentVersions_GetBlobReferenceSAS`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentVersionsGetBlobReferenceSasOptions {}
 /// Optional parameters of [`RegistryModelContainersClient::list`] (`RegistryModelContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryModelContainersListOptions {
@@ -18606,6 +19071,15 @@ pub struct RegistryModelContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryModelContainersClient::delete`] (`RegistryModelContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelContainersDeleteOptions {}
+/// Optional parameters of [`RegistryModelContainersClient::get`] (`RegistryModelContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelContainersGetOptions {}
+/// Optional parameters of [`RegistryModelContainersClient::create_or_update`] (`RegistryModelContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistryModelVersionsClient::list`] (`RegistryModelVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryModelVersionsListOptions {
@@ -18629,6 +19103,21 @@ pub struct RegistryModelVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryModelVersionsClient::delete`] (`RegistryModelVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryModelVersionsClient::get`] (`RegistryModelVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsGetOptions {}
+/// Optional parameters of [`RegistryModelVersionsClient::create_or_update`] (`RegistryModelVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryModelVersionsClient::get_blob_reference_sas`] (`RegistryModelVersions_GetBlobReferenceSAS`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsGetBlobReferenceSasOptions {}
+/// Optional parameters of [`RegistryModelVersionsClient::create_or_get_start_pending_upload`] (`RegistryModelVersions_CreateOrGetStartPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsCreateOrGetStartPendingUploadOptions {}
 /// Optional parameters of [`BatchEndpointsClient::list`] (`BatchEndpoints_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchEndpointsListOptions {
@@ -18640,6 +19129,18 @@ pub struct BatchEndpointsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`BatchEndpointsClient::delete`] (`BatchEndpoints_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsDeleteOptions {}
+/// Optional parameters of [`BatchEndpointsClient::get`] (`BatchEndpoints_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsGetOptions {}
+/// Optional parameters of [`BatchEndpointsClient::update`] (`BatchEndpoints_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsUpdateOptions {}
+/// Optional parameters of [`BatchEndpointsClient::create_or_update`] (`BatchEndpoints_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsCreateOrUpdateOptions {}
 /// Optional parameters of [`BatchDeploymentsClient::list`] (`BatchDeployments_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchDeploymentsListOptions {
@@ -18653,6 +19154,21 @@ pub struct BatchDeploymentsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`BatchDeploymentsClient::delete`] (`BatchDeployments_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsDeleteOptions {}
+/// Optional parameters of [`BatchDeploymentsClient::get`] (`BatchDeployments_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsGetOptions {}
+/// Optional parameters of [`BatchDeploymentsClient::update`] (`BatchDeployments_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsUpdateOptions {}
+/// Optional parameters of [`BatchDeploymentsClient::create_or_update`] (`BatchDeployments_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsCreateOrUpdateOptions {}
+/// Optional parameters of [`BatchEndpointsClient::list_keys`] (`BatchEndpoints_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsListKeysOptions {}
 /// Optional parameters of [`CodeContainersClient::list`] (`CodeContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeContainersListOptions {
@@ -18662,6 +19178,15 @@ pub struct CodeContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`CodeContainersClient::delete`] (`CodeContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeContainersDeleteOptions {}
+/// Optional parameters of [`CodeContainersClient::get`] (`CodeContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeContainersGetOptions {}
+/// Optional parameters of [`CodeContainersClient::create_or_update`] (`CodeContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`CodeVersionsClient::list`] (`CodeVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeVersionsListOptions {
@@ -18679,6 +19204,18 @@ pub struct CodeVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`CodeVersionsClient::delete`] (`CodeVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsDeleteOptions {}
+/// Optional parameters of [`CodeVersionsClient::get`] (`CodeVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsGetOptions {}
+/// Optional parameters of [`CodeVersionsClient::create_or_update`] (`CodeVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`CodeVersionsClient::create_or_get_start_pending_upload`] (`CodeVersions_CreateOrGetStartPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsCreateOrGetStartPendingUploadOptions {}
 /// Optional parameters of [`ComponentContainersClient::list`] (`ComponentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentContainersListOptions {
@@ -18690,6 +19227,15 @@ pub struct ComponentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ComponentContainersClient::delete`] (`ComponentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentContainersDeleteOptions {}
+/// Optional parameters of [`ComponentContainersClient::get`] (`ComponentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentContainersGetOptions {}
+/// Optional parameters of [`ComponentContainersClient::create_or_update`] (`ComponentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`ComponentVersionsClient::list`] (`ComponentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentVersionsListOptions {
@@ -18705,6 +19251,15 @@ pub struct ComponentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ComponentVersionsClient::delete`] (`ComponentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentVersionsDeleteOptions {}
+/// Optional parameters of [`ComponentVersionsClient::get`] (`ComponentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentVersionsGetOptions {}
+/// Optional parameters of [`ComponentVersionsClient::create_or_update`] (`ComponentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentVersionsCreateOrUpdateOptions {}
 /// Optional parameters of [`DataContainersClient::list`] (`DataContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataContainersListOptions {
@@ -18716,6 +19271,15 @@ pub struct DataContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`DataContainersClient::delete`] (`DataContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataContainersDeleteOptions {}
+/// Optional parameters of [`DataContainersClient::get`] (`DataContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataContainersGetOptions {}
+/// Optional parameters of [`DataContainersClient::create_or_update`] (`DataContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`DataVersionsClient::list`] (`DataVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataVersionsListOptions {
@@ -18734,6 +19298,15 @@ pub struct DataVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`DataVersionsClient::delete`] (`DataVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataVersionsDeleteOptions {}
+/// Optional parameters of [`DataVersionsClient::get`] (`DataVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataVersionsGetOptions {}
+/// Optional parameters of [`DataVersionsClient::create_or_update`] (`DataVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataVersionsCreateOrUpdateOptions {}
 /// Optional parameters of [`DatastoresClient::list`] (`Datastores_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DatastoresListOptions {
@@ -18755,12 +19328,21 @@ pub struct DatastoresListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`DatastoresClient::delete`] (`Datastores_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatastoresDeleteOptions {}
+/// Optional parameters of [`DatastoresClient::get`] (`Datastores_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatastoresGetOptions {}
 /// Optional parameters of [`DatastoresClient::create_or_update`] (`Datastores_CreateOrUpdate`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DatastoresCreateOrUpdateOptions {
     /// Flag to skip validation.
     pub skip_validation: Option<bool>,
 }
+/// Optional parameters of [`DatastoresClient::list_secrets`] (`Datastores_ListSecrets`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatastoresListSecretsOptions {}
 /// Optional parameters of [`EnvironmentContainersClient::list`] (`EnvironmentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvironmentContainersListOptions {
@@ -18772,6 +19354,15 @@ pub struct EnvironmentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`EnvironmentContainersClient::delete`] (`EnvironmentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentContainersDeleteOptions {}
+/// Optional parameters of [`EnvironmentContainersClient::get`] (`EnvironmentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentContainersGetOptions {}
+/// Optional parameters of [`EnvironmentContainersClient::create_or_update`] (`EnvironmentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`EnvironmentVersionsClient::list`] (`EnvironmentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvironmentVersionsListOptions {
@@ -18787,6 +19378,15 @@ pub struct EnvironmentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`EnvironmentVersionsClient::delete`] (`EnvironmentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentVersionsDeleteOptions {}
+/// Optional parameters of [`EnvironmentVersionsClient::get`] (`EnvironmentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentVersionsGetOptions {}
+/// Optional parameters of [`EnvironmentVersionsClient::create_or_update`] (`EnvironmentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentVersionsCreateOrUpdateOptions {}
 /// Optional parameters of [`JobsClient::list`] (`Jobs_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobsListOptions {
@@ -18802,6 +19402,18 @@ pub struct JobsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`JobsClient::delete`] (`Jobs_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsDeleteOptions {}
+/// Optional parameters of [`JobsClient::get`] (`Jobs_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsGetOptions {}
+/// Optional parameters of [`JobsClient::create_or_update`] (`Jobs_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsCreateOrUpdateOptions {}
+/// Optional parameters of [`JobsClient::cancel`] (`Jobs_Cancel`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsCancelOptions {}
 /// Optional parameters of [`ModelContainersClient::list`] (`ModelContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelContainersListOptions {
@@ -18815,6 +19427,15 @@ pub struct ModelContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ModelContainersClient::delete`] (`ModelContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelContainersDeleteOptions {}
+/// Optional parameters of [`ModelContainersClient::get`] (`ModelContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelContainersGetOptions {}
+/// Optional parameters of [`ModelContainersClient::create_or_update`] (`ModelContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelContainersCreateOrUpdateOptions {}
 /// Optional parameters of [`ModelVersionsClient::list`] (`ModelVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelVersionsListOptions {
@@ -18842,6 +19463,15 @@ pub struct ModelVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ModelVersionsClient::delete`] (`ModelVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelVersionsDeleteOptions {}
+/// Optional parameters of [`ModelVersionsClient::get`] (`ModelVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelVersionsGetOptions {}
+/// Optional parameters of [`ModelVersionsClient::create_or_update`] (`ModelVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelVersionsCreateOrUpdateOptions {}
 /// Optional parameters of [`OnlineEndpointsClient::list`] (`OnlineEndpoints_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineEndpointsListOptions {
@@ -18863,6 +19493,18 @@ pub struct OnlineEndpointsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`OnlineEndpointsClient::delete`] (`OnlineEndpoints_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsDeleteOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::get`] (`OnlineEndpoints_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsGetOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::update`] (`OnlineEndpoints_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsUpdateOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::create_or_update`] (`OnlineEndpoints_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsCreateOrUpdateOptions {}
 /// Optional parameters of [`OnlineDeploymentsClient::list`] (`OnlineDeployments_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineDeploymentsListOptions {
@@ -18876,6 +19518,21 @@ pub struct OnlineDeploymentsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`OnlineDeploymentsClient::delete`] (`OnlineDeployments_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsDeleteOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::get`] (`OnlineDeployments_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsGetOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::update`] (`OnlineDeployments_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsUpdateOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::create_or_update`] (`OnlineDeployments_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsCreateOrUpdateOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::get_logs`] (`OnlineDeployments_GetLogs`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsGetLogsOptions {}
 /// Optional parameters of [`OnlineDeploymentsClient::list_skus`] (`OnlineDeployments_ListSkus`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineDeploymentsListSkusOptions {
@@ -18887,6 +19544,15 @@ pub struct OnlineDeploymentsListSkusOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`OnlineEndpointsClient::list_keys`] (`OnlineEndpoints_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsListKeysOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::regenerate_keys`] (`OnlineEndpoints_RegenerateKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsRegenerateKeysOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::get_token`] (`OnlineEndpoints_GetToken`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsGetTokenOptions {}
 /// Optional parameters of [`SchedulesClient::list`] (`Schedules_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SchedulesListOptions {
@@ -18898,6 +19564,15 @@ pub struct SchedulesListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`SchedulesClient::delete`] (`Schedules_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchedulesDeleteOptions {}
+/// Optional parameters of [`SchedulesClient::get`] (`Schedules_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchedulesGetOptions {}
+/// Optional parameters of [`SchedulesClient::create_or_update`] (`Schedules_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchedulesCreateOrUpdateOptions {}
 /// Optional parameters of [`RegistriesClient::list_by_subscription`] (`Registries_ListBySubscription`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistriesListBySubscriptionOptions {
@@ -18912,3 +19587,18 @@ pub struct RegistriesListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistriesClient::delete`] (`Registries_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesDeleteOptions {}
+/// Optional parameters of [`RegistriesClient::get`] (`Registries_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesGetOptions {}
+/// Optional parameters of [`RegistriesClient::update`] (`Registries_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesUpdateOptions {}
+/// Optional parameters of [`RegistriesClient::create_or_update`] (`Registries_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistriesClient::remove_regions`] (`Registries_RemoveRegions`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesRemoveRegionsOptions {}

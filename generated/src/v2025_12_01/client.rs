@@ -16747,12 +16747,14 @@ impl<'a> BatchDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<BatchDeploymentsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::BatchDeployment>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_get(
             c.subscription_id(),
@@ -16770,12 +16772,14 @@ impl<'a> BatchDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2025_12_01::models::BatchDeployment,
+        options: Option<BatchDeploymentsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::BatchDeployment>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_create_or_update(
             c.subscription_id(),
@@ -16794,12 +16798,14 @@ impl<'a> BatchDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialBatchDeploymentPartialMinimalTrackedResourceWithProperties,
+        options: Option<BatchDeploymentsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::BatchDeployment>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_update(
             c.subscription_id(),
@@ -16817,9 +16823,11 @@ impl<'a> BatchDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<BatchDeploymentsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_deployments_delete(
             c.subscription_id(),
@@ -16886,12 +16894,14 @@ impl<'a> BatchEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<BatchEndpointsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::BatchEndpoint>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_get(
             c.subscription_id(),
@@ -16907,12 +16917,14 @@ impl<'a> BatchEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2025_12_01::models::BatchEndpoint,
+        options: Option<BatchEndpointsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::BatchEndpoint>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_create_or_update(
             c.subscription_id(),
@@ -16929,12 +16941,14 @@ impl<'a> BatchEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialMinimalTrackedResourceWithIdentity,
+        options: Option<BatchEndpointsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::BatchEndpoint>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_update(
             c.subscription_id(),
@@ -16950,9 +16964,11 @@ impl<'a> BatchEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<BatchEndpointsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_delete(
             c.subscription_id(),
@@ -16967,12 +16983,14 @@ impl<'a> BatchEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<BatchEndpointsListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::EndpointAuthKeys>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.batch_endpoints_list_keys(
             c.subscription_id(),
@@ -16994,12 +17012,14 @@ impl<'a> CapabilityHostsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<CapabilityHostsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::CapabilityHost>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.capability_hosts_get(
             c.subscription_id(),
@@ -17015,12 +17035,14 @@ impl<'a> CapabilityHostsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::CapabilityHost,
+        options: Option<CapabilityHostsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::CapabilityHost>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.capability_hosts_create_or_update(
             c.subscription_id(),
@@ -17036,9 +17058,11 @@ impl<'a> CapabilityHostsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<CapabilityHostsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.capability_hosts_delete(
             c.subscription_id(),
@@ -17103,12 +17127,14 @@ impl<'a> CodeContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<CodeContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::CodeContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_containers_get(
             c.subscription_id(),
@@ -17124,12 +17150,14 @@ impl<'a> CodeContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::CodeContainer,
+        options: Option<CodeContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::CodeContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_containers_create_or_update(
             c.subscription_id(),
@@ -17145,9 +17173,11 @@ impl<'a> CodeContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<CodeContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_containers_delete(
             c.subscription_id(),
@@ -17220,12 +17250,14 @@ impl<'a> CodeVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<CodeVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::CodeVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_get(
             c.subscription_id(),
@@ -17243,12 +17275,14 @@ impl<'a> CodeVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::CodeVersion,
+        options: Option<CodeVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::CodeVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_create_or_update(
             c.subscription_id(),
@@ -17266,9 +17300,11 @@ impl<'a> CodeVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<CodeVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_delete(
             c.subscription_id(),
@@ -17286,9 +17322,11 @@ impl<'a> CodeVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DestinationAsset,
+        options: Option<CodeVersionsPublishOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_publish(
             c.subscription_id(),
@@ -17307,12 +17345,14 @@ impl<'a> CodeVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::PendingUploadRequestDto,
+        options: Option<CodeVersionsCreateOrGetStartPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.code_versions_create_or_get_start_pending_upload(
             c.subscription_id(),
@@ -17380,12 +17420,14 @@ impl<'a> ComponentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ComponentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ComponentContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_containers_get(
             c.subscription_id(),
@@ -17401,12 +17443,14 @@ impl<'a> ComponentContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::ComponentContainer,
+        options: Option<ComponentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ComponentContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_containers_create_or_update(
             c.subscription_id(),
@@ -17422,9 +17466,11 @@ impl<'a> ComponentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ComponentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_containers_delete(
             c.subscription_id(),
@@ -17496,12 +17542,14 @@ impl<'a> ComponentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ComponentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ComponentVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_versions_get(
             c.subscription_id(),
@@ -17519,12 +17567,14 @@ impl<'a> ComponentVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::ComponentVersion,
+        options: Option<ComponentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ComponentVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_versions_create_or_update(
             c.subscription_id(),
@@ -17542,9 +17592,11 @@ impl<'a> ComponentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ComponentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_versions_delete(
             c.subscription_id(),
@@ -17562,9 +17614,11 @@ impl<'a> ComponentVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DestinationAsset,
+        options: Option<ComponentVersionsPublishOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.component_versions_publish(
             c.subscription_id(),
@@ -17631,12 +17685,14 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ComputeResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_get(
             c.subscription_id(),
@@ -17652,12 +17708,14 @@ impl<'a> ComputeClient<'a> {
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2025_12_01::models::ComputeResource,
+        options: Option<ComputeCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::ComputeResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_create_or_update(
             c.subscription_id(),
@@ -17674,12 +17732,14 @@ impl<'a> ComputeClient<'a> {
         workspace_name: &'a str,
         compute_name: &'a str,
         body: &'a crate::v2025_12_01::models::ClusterUpdateParameters,
+        options: Option<ComputeUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::ComputeResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_update(
             c.subscription_id(),
@@ -17696,9 +17756,11 @@ impl<'a> ComputeClient<'a> {
         workspace_name: &'a str,
         compute_name: &'a str,
         underlying_resource_action: &'a crate::v2025_12_01::models::UnderlyingResourceAction,
+        options: Option<ComputeDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_delete(
             c.subscription_id(),
@@ -17714,12 +17776,14 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ComputeSecrets>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_list_keys(
             c.subscription_id(),
@@ -17782,9 +17846,11 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeRestartOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_restart(
             c.subscription_id(),
@@ -17799,9 +17865,11 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeStartOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_start(
             c.subscription_id(),
@@ -17816,9 +17884,11 @@ impl<'a> ComputeClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         compute_name: &'a str,
+        options: Option<ComputeStopOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.compute_stop(
             c.subscription_id(),
@@ -17884,12 +17954,14 @@ impl<'a> DataContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DataContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::DataContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_containers_get(
             c.subscription_id(),
@@ -17905,12 +17977,14 @@ impl<'a> DataContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::DataContainer,
+        options: Option<DataContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::DataContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_containers_create_or_update(
             c.subscription_id(),
@@ -17926,9 +18000,11 @@ impl<'a> DataContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DataContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_containers_delete(
             c.subscription_id(),
@@ -18001,12 +18077,14 @@ impl<'a> DataVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<DataVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::DataVersionBase>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_versions_get(
             c.subscription_id(),
@@ -18024,12 +18102,14 @@ impl<'a> DataVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DataVersionBase,
+        options: Option<DataVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::DataVersionBase>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_versions_create_or_update(
             c.subscription_id(),
@@ -18047,9 +18127,11 @@ impl<'a> DataVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<DataVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_versions_delete(
             c.subscription_id(),
@@ -18067,9 +18149,11 @@ impl<'a> DataVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DestinationAsset,
+        options: Option<DataVersionsPublishOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.data_versions_publish(
             c.subscription_id(),
@@ -18142,12 +18226,14 @@ impl<'a> DatastoresClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DatastoresGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::Datastore>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.datastores_get(c.subscription_id(), resource_group_name, workspace_name, name)
     }
@@ -18185,9 +18271,11 @@ impl<'a> DatastoresClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<DatastoresDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.datastores_delete(
             c.subscription_id(),
@@ -18203,12 +18291,14 @@ impl<'a> DatastoresClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::SecretExpiry,
+        options: Option<DatastoresListSecretsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::DatastoreSecrets>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.datastores_list_secrets(
             c.subscription_id(),
@@ -18275,12 +18365,14 @@ impl<'a> EnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<EnvironmentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::EnvironmentContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_containers_get(
             c.subscription_id(),
@@ -18296,12 +18388,14 @@ impl<'a> EnvironmentContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::EnvironmentContainer,
+        options: Option<EnvironmentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::EnvironmentContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_containers_create_or_update(
             c.subscription_id(),
@@ -18317,9 +18411,11 @@ impl<'a> EnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<EnvironmentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_containers_delete(
             c.subscription_id(),
@@ -18391,12 +18487,14 @@ impl<'a> EnvironmentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<EnvironmentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::EnvironmentVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_versions_get(
             c.subscription_id(),
@@ -18414,12 +18512,14 @@ impl<'a> EnvironmentVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::EnvironmentVersion,
+        options: Option<EnvironmentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::EnvironmentVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_versions_create_or_update(
             c.subscription_id(),
@@ -18437,9 +18537,11 @@ impl<'a> EnvironmentVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<EnvironmentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_versions_delete(
             c.subscription_id(),
@@ -18457,9 +18559,11 @@ impl<'a> EnvironmentVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DestinationAsset,
+        options: Option<EnvironmentVersionsPublishOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.environment_versions_publish(
             c.subscription_id(),
@@ -18539,9 +18643,11 @@ impl<'a> FeaturesClient<'a> {
         featureset_name: &'a str,
         featureset_version: &'a str,
         feature_name: &'a str,
+        options: Option<FeaturesGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<crate::v2025_12_01::models::Feature>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.features_get(
             c.subscription_id(),
@@ -18614,12 +18720,14 @@ impl<'a> FeaturesetContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<FeaturesetContainersGetEntityOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::FeaturesetContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featureset_containers_get_entity(
             c.subscription_id(),
@@ -18635,12 +18743,14 @@ impl<'a> FeaturesetContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::FeaturesetContainer,
+        options: Option<FeaturesetContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::FeaturesetContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featureset_containers_create_or_update(
             c.subscription_id(),
@@ -18656,9 +18766,11 @@ impl<'a> FeaturesetContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<FeaturesetContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featureset_containers_delete(
             c.subscription_id(),
@@ -18735,12 +18847,14 @@ impl<'a> FeaturesetVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<FeaturesetVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::FeaturesetVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featureset_versions_get(
             c.subscription_id(),
@@ -18758,12 +18872,14 @@ impl<'a> FeaturesetVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::FeaturesetVersion,
+        options: Option<FeaturesetVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::FeaturesetVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featureset_versions_create_or_update(
             c.subscription_id(),
@@ -18781,9 +18897,11 @@ impl<'a> FeaturesetVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<FeaturesetVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featureset_versions_delete(
             c.subscription_id(),
@@ -18801,6 +18919,7 @@ impl<'a> FeaturesetVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::FeaturesetVersionBackfillRequest,
+        options: Option<FeaturesetVersionsBackfillOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -18809,6 +18928,7 @@ impl<'a> FeaturesetVersionsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featureset_versions_backfill(
             c.subscription_id(),
@@ -18884,12 +19004,14 @@ impl<'a> FeaturestoreEntityContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<FeaturestoreEntityContainersGetEntityOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::FeaturestoreEntityContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featurestore_entity_containers_get_entity(
             c.subscription_id(),
@@ -18905,12 +19027,14 @@ impl<'a> FeaturestoreEntityContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::FeaturestoreEntityContainer,
+        options: Option<FeaturestoreEntityContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::FeaturestoreEntityContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featurestore_entity_containers_create_or_update(
             c.subscription_id(),
@@ -18926,9 +19050,11 @@ impl<'a> FeaturestoreEntityContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<FeaturestoreEntityContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featurestore_entity_containers_delete(
             c.subscription_id(),
@@ -19008,12 +19134,14 @@ impl<'a> FeaturestoreEntityVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<FeaturestoreEntityVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::FeaturestoreEntityVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featurestore_entity_versions_get(
             c.subscription_id(),
@@ -19031,12 +19159,14 @@ impl<'a> FeaturestoreEntityVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::FeaturestoreEntityVersion,
+        options: Option<FeaturestoreEntityVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::FeaturestoreEntityVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featurestore_entity_versions_create_or_update(
             c.subscription_id(),
@@ -19054,9 +19184,11 @@ impl<'a> FeaturestoreEntityVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<FeaturestoreEntityVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.featurestore_entity_versions_delete(
             c.subscription_id(),
@@ -19126,9 +19258,11 @@ impl<'a> JobsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
+        options: Option<JobsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<crate::v2025_12_01::models::JobBase>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_get(c.subscription_id(), resource_group_name, workspace_name, id)
     }
@@ -19139,9 +19273,11 @@ impl<'a> JobsClient<'a> {
         workspace_name: &'a str,
         id: &'a str,
         body: &'a crate::v2025_12_01::models::JobBase,
+        options: Option<JobsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<crate::v2025_12_01::models::JobBase>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_create_or_update(
             c.subscription_id(),
@@ -19157,9 +19293,11 @@ impl<'a> JobsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
+        options: Option<JobsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_delete(c.subscription_id(), resource_group_name, workspace_name, id)
     }
@@ -19169,9 +19307,11 @@ impl<'a> JobsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         id: &'a str,
+        options: Option<JobsCancelOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.jobs_cancel(c.subscription_id(), resource_group_name, workspace_name, id)
     }
@@ -19188,6 +19328,7 @@ impl<'a> ManagedNetworkProvisionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2025_12_01::models::ManagedNetworkProvisionOptions,
+        options: Option<ManagedNetworkProvisionsProvisionManagedNetworkOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -19196,6 +19337,7 @@ impl<'a> ManagedNetworkProvisionsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.managed_network_provisions_provision_managed_network(
             c.subscription_id(),
@@ -19262,12 +19404,14 @@ impl<'a> ManagedNetworkSettingsRuleClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         rule_name: &'a str,
+        options: Option<ManagedNetworkSettingsRuleGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::OutboundRuleBasicResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.managed_network_settings_rule_get(
             c.subscription_id(),
@@ -19283,12 +19427,14 @@ impl<'a> ManagedNetworkSettingsRuleClient<'a> {
         workspace_name: &'a str,
         rule_name: &'a str,
         body: &'a crate::v2025_12_01::models::OutboundRuleBasicResource,
+        options: Option<ManagedNetworkSettingsRuleCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::OutboundRuleBasicResource>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.managed_network_settings_rule_create_or_update(
             c.subscription_id(),
@@ -19304,9 +19450,11 @@ impl<'a> ManagedNetworkSettingsRuleClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         rule_name: &'a str,
+        options: Option<ManagedNetworkSettingsRuleDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.managed_network_settings_rule_delete(
             c.subscription_id(),
@@ -19374,12 +19522,14 @@ impl<'a> MarketplaceSubscriptionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<MarketplaceSubscriptionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::MarketplaceSubscription>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.marketplace_subscriptions_get(
             c.subscription_id(),
@@ -19395,12 +19545,14 @@ impl<'a> MarketplaceSubscriptionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::MarketplaceSubscription,
+        options: Option<MarketplaceSubscriptionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::MarketplaceSubscription>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.marketplace_subscriptions_create_or_update(
             c.subscription_id(),
@@ -19416,9 +19568,11 @@ impl<'a> MarketplaceSubscriptionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<MarketplaceSubscriptionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.marketplace_subscriptions_delete(
             c.subscription_id(),
@@ -19485,12 +19639,14 @@ impl<'a> ModelContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ModelContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ModelContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_containers_get(
             c.subscription_id(),
@@ -19506,12 +19662,14 @@ impl<'a> ModelContainersClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::ModelContainer,
+        options: Option<ModelContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ModelContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_containers_create_or_update(
             c.subscription_id(),
@@ -19527,9 +19685,11 @@ impl<'a> ModelContainersClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ModelContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_containers_delete(
             c.subscription_id(),
@@ -19607,12 +19767,14 @@ impl<'a> ModelVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ModelVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ModelVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_versions_get(
             c.subscription_id(),
@@ -19630,12 +19792,14 @@ impl<'a> ModelVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::ModelVersion,
+        options: Option<ModelVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ModelVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_versions_create_or_update(
             c.subscription_id(),
@@ -19653,9 +19817,11 @@ impl<'a> ModelVersionsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<ModelVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_versions_delete(
             c.subscription_id(),
@@ -19673,9 +19839,11 @@ impl<'a> ModelVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DestinationAsset,
+        options: Option<ModelVersionsPublishOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.model_versions_publish(
             c.subscription_id(),
@@ -19748,12 +19916,14 @@ impl<'a> OnlineDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<OnlineDeploymentsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::OnlineDeployment>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_get(
             c.subscription_id(),
@@ -19771,12 +19941,14 @@ impl<'a> OnlineDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2025_12_01::models::OnlineDeployment,
+        options: Option<OnlineDeploymentsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::OnlineDeployment>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_create_or_update(
             c.subscription_id(),
@@ -19795,12 +19967,14 @@ impl<'a> OnlineDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialMinimalTrackedResourceWithSku,
+        options: Option<OnlineDeploymentsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::OnlineDeployment>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_update(
             c.subscription_id(),
@@ -19818,9 +19992,11 @@ impl<'a> OnlineDeploymentsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         deployment_name: &'a str,
+        options: Option<OnlineDeploymentsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_delete(
             c.subscription_id(),
@@ -19838,12 +20014,14 @@ impl<'a> OnlineDeploymentsClient<'a> {
         endpoint_name: &'a str,
         deployment_name: &'a str,
         body: &'a crate::v2025_12_01::models::DeploymentLogsRequest,
+        options: Option<OnlineDeploymentsGetLogsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::DeploymentLogs>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_deployments_get_logs(
             c.subscription_id(),
@@ -19966,12 +20144,14 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::OnlineEndpoint>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_get(
             c.subscription_id(),
@@ -19987,12 +20167,14 @@ impl<'a> OnlineEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2025_12_01::models::OnlineEndpoint,
+        options: Option<OnlineEndpointsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::OnlineEndpoint>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_create_or_update(
             c.subscription_id(),
@@ -20009,12 +20191,14 @@ impl<'a> OnlineEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialMinimalTrackedResourceWithIdentity,
+        options: Option<OnlineEndpointsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::OnlineEndpoint>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_update(
             c.subscription_id(),
@@ -20030,9 +20214,11 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_delete(
             c.subscription_id(),
@@ -20047,12 +20233,14 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::EndpointAuthKeys>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_list_keys(
             c.subscription_id(),
@@ -20068,9 +20256,11 @@ impl<'a> OnlineEndpointsClient<'a> {
         workspace_name: &'a str,
         endpoint_name: &'a str,
         body: &'a crate::v2025_12_01::models::RegenerateEndpointKeysRequest,
+        options: Option<OnlineEndpointsRegenerateKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_regenerate_keys(
             c.subscription_id(),
@@ -20086,12 +20276,14 @@ impl<'a> OnlineEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         endpoint_name: &'a str,
+        options: Option<OnlineEndpointsGetTokenOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::EndpointAuthToken>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.online_endpoints_get_token(
             c.subscription_id(),
@@ -20196,12 +20388,14 @@ impl<'a> PrivateEndpointConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
+        options: Option<PrivateEndpointConnectionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::PrivateEndpointConnection>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.private_endpoint_connections_get(
             c.subscription_id(),
@@ -20217,12 +20411,14 @@ impl<'a> PrivateEndpointConnectionsClient<'a> {
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
         body: &'a crate::v2025_12_01::models::PrivateEndpointConnection,
+        options: Option<PrivateEndpointConnectionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::PrivateEndpointConnection>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.private_endpoint_connections_create_or_update(
             c.subscription_id(),
@@ -20238,9 +20434,11 @@ impl<'a> PrivateEndpointConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         private_endpoint_connection_name: &'a str,
+        options: Option<PrivateEndpointConnectionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.private_endpoint_connections_delete(
             c.subscription_id(),
@@ -20346,12 +20544,14 @@ impl<'a> QuotasClient<'a> {
         &self,
         location: &'a str,
         body: &'a crate::v2025_12_01::models::QuotaUpdateParameters,
+        options: Option<QuotasUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::UpdateWorkspaceQuotasResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.quotas_update(c.subscription_id(), location, body)
     }
@@ -20440,12 +20640,14 @@ impl<'a> RegistriesClient<'a> {
         &self,
         resource_group_name: &'a str,
         registry_name: &'a str,
+        options: Option<RegistriesGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::Registry>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_get(c.subscription_id(), resource_group_name, registry_name)
     }
@@ -20455,12 +20657,14 @@ impl<'a> RegistriesClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2025_12_01::models::Registry,
+        options: Option<RegistriesCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::Registry>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_create_or_update(
             c.subscription_id(),
@@ -20475,12 +20679,14 @@ impl<'a> RegistriesClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialRegistryPartialTrackedResource,
+        options: Option<RegistriesUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::Registry>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_update(
             c.subscription_id(),
@@ -20494,9 +20700,11 @@ impl<'a> RegistriesClient<'a> {
         &self,
         resource_group_name: &'a str,
         registry_name: &'a str,
+        options: Option<RegistriesDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_delete(c.subscription_id(), resource_group_name, registry_name)
     }
@@ -20506,12 +20714,14 @@ impl<'a> RegistriesClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         body: &'a crate::v2025_12_01::models::Registry,
+        options: Option<RegistriesRemoveRegionsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<Option<crate::v2025_12_01::models::Registry>>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registries_remove_regions(
             c.subscription_id(),
@@ -20576,12 +20786,14 @@ impl<'a> RegistryCodeContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         code_name: &'a str,
+        options: Option<RegistryCodeContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::CodeContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_containers_get(
             c.subscription_id(),
@@ -20597,12 +20809,14 @@ impl<'a> RegistryCodeContainersClient<'a> {
         registry_name: &'a str,
         code_name: &'a str,
         body: &'a crate::v2025_12_01::models::CodeContainer,
+        options: Option<RegistryCodeContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::CodeContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_containers_create_or_update(
             c.subscription_id(),
@@ -20618,9 +20832,11 @@ impl<'a> RegistryCodeContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         code_name: &'a str,
+        options: Option<RegistryCodeContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_containers_delete(
             c.subscription_id(),
@@ -20691,12 +20907,14 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         registry_name: &'a str,
         code_name: &'a str,
         version: &'a str,
+        options: Option<RegistryCodeVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::CodeVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_get(
             c.subscription_id(),
@@ -20714,12 +20932,14 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         code_name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::CodeVersion,
+        options: Option<RegistryCodeVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::CodeVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_create_or_update(
             c.subscription_id(),
@@ -20737,9 +20957,11 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         registry_name: &'a str,
         code_name: &'a str,
         version: &'a str,
+        options: Option<RegistryCodeVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_delete(
             c.subscription_id(),
@@ -20757,12 +20979,14 @@ impl<'a> RegistryCodeVersionsClient<'a> {
         code_name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::PendingUploadRequestDto,
+        options: Option<RegistryCodeVersionsCreateOrGetStartPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_code_versions_create_or_get_start_pending_upload(
             c.subscription_id(),
@@ -20829,12 +21053,14 @@ impl<'a> RegistryComponentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         component_name: &'a str,
+        options: Option<RegistryComponentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ComponentContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_containers_get(
             c.subscription_id(),
@@ -20850,12 +21076,14 @@ impl<'a> RegistryComponentContainersClient<'a> {
         registry_name: &'a str,
         component_name: &'a str,
         body: &'a crate::v2025_12_01::models::ComponentContainer,
+        options: Option<RegistryComponentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::ComponentContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_containers_create_or_update(
             c.subscription_id(),
@@ -20871,9 +21099,11 @@ impl<'a> RegistryComponentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         component_name: &'a str,
+        options: Option<RegistryComponentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_containers_delete(
             c.subscription_id(),
@@ -20944,12 +21174,14 @@ impl<'a> RegistryComponentVersionsClient<'a> {
         registry_name: &'a str,
         component_name: &'a str,
         version: &'a str,
+        options: Option<RegistryComponentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ComponentVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_versions_get(
             c.subscription_id(),
@@ -20967,12 +21199,14 @@ impl<'a> RegistryComponentVersionsClient<'a> {
         component_name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::ComponentVersion,
+        options: Option<RegistryComponentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::ComponentVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_versions_create_or_update(
             c.subscription_id(),
@@ -20990,9 +21224,11 @@ impl<'a> RegistryComponentVersionsClient<'a> {
         registry_name: &'a str,
         component_name: &'a str,
         version: &'a str,
+        options: Option<RegistryComponentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_component_versions_delete(
             c.subscription_id(),
@@ -21059,12 +21295,14 @@ impl<'a> RegistryDataContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         name: &'a str,
+        options: Option<RegistryDataContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::DataContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_containers_get(
             c.subscription_id(),
@@ -21080,12 +21318,14 @@ impl<'a> RegistryDataContainersClient<'a> {
         registry_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::DataContainer,
+        options: Option<RegistryDataContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::DataContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_containers_create_or_update(
             c.subscription_id(),
@@ -21101,9 +21341,11 @@ impl<'a> RegistryDataContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         name: &'a str,
+        options: Option<RegistryDataContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_containers_delete(
             c.subscription_id(),
@@ -21127,12 +21369,14 @@ impl<'a> RegistryDataReferencesClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::GetBlobReferenceSasRequestDto,
+        options: Option<RegistryDataReferencesGetBlobReferenceSasOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::GetBlobReferenceSasResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_references_get_blob_reference_sas(
             c.subscription_id(),
@@ -21207,12 +21451,14 @@ impl<'a> RegistryDataVersionsClient<'a> {
         registry_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<RegistryDataVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::DataVersionBase>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_get(
             c.subscription_id(),
@@ -21230,12 +21476,14 @@ impl<'a> RegistryDataVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::DataVersionBase,
+        options: Option<RegistryDataVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::DataVersionBase>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_create_or_update(
             c.subscription_id(),
@@ -21253,9 +21501,11 @@ impl<'a> RegistryDataVersionsClient<'a> {
         registry_name: &'a str,
         name: &'a str,
         version: &'a str,
+        options: Option<RegistryDataVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_delete(
             c.subscription_id(),
@@ -21273,12 +21523,14 @@ impl<'a> RegistryDataVersionsClient<'a> {
         name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::PendingUploadRequestDto,
+        options: Option<RegistryDataVersionsCreateOrGetStartPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_data_versions_create_or_get_start_pending_upload(
             c.subscription_id(),
@@ -21346,12 +21598,14 @@ impl<'a> RegistryEnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         environment_name: &'a str,
+        options: Option<RegistryEnvironmentContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::EnvironmentContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_containers_get(
             c.subscription_id(),
@@ -21367,12 +21621,14 @@ impl<'a> RegistryEnvironmentContainersClient<'a> {
         registry_name: &'a str,
         environment_name: &'a str,
         body: &'a crate::v2025_12_01::models::EnvironmentContainer,
+        options: Option<RegistryEnvironmentContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::EnvironmentContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_containers_create_or_update(
             c.subscription_id(),
@@ -21388,9 +21644,11 @@ impl<'a> RegistryEnvironmentContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         environment_name: &'a str,
+        options: Option<RegistryEnvironmentContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_containers_delete(
             c.subscription_id(),
@@ -21462,12 +21720,14 @@ impl<'a> RegistryEnvironmentVersionsClient<'a> {
         registry_name: &'a str,
         environment_name: &'a str,
         version: &'a str,
+        options: Option<RegistryEnvironmentVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::EnvironmentVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_versions_get(
             c.subscription_id(),
@@ -21485,12 +21745,14 @@ impl<'a> RegistryEnvironmentVersionsClient<'a> {
         environment_name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::EnvironmentVersion,
+        options: Option<RegistryEnvironmentVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::EnvironmentVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_versions_create_or_update(
             c.subscription_id(),
@@ -21508,9 +21770,11 @@ impl<'a> RegistryEnvironmentVersionsClient<'a> {
         registry_name: &'a str,
         environment_name: &'a str,
         version: &'a str,
+        options: Option<RegistryEnvironmentVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_environment_versions_delete(
             c.subscription_id(),
@@ -21577,12 +21841,14 @@ impl<'a> RegistryModelContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         model_name: &'a str,
+        options: Option<RegistryModelContainersGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ModelContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_containers_get(
             c.subscription_id(),
@@ -21598,12 +21864,14 @@ impl<'a> RegistryModelContainersClient<'a> {
         registry_name: &'a str,
         model_name: &'a str,
         body: &'a crate::v2025_12_01::models::ModelContainer,
+        options: Option<RegistryModelContainersCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::ModelContainer>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_containers_create_or_update(
             c.subscription_id(),
@@ -21619,9 +21887,11 @@ impl<'a> RegistryModelContainersClient<'a> {
         resource_group_name: &'a str,
         registry_name: &'a str,
         model_name: &'a str,
+        options: Option<RegistryModelContainersDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_containers_delete(
             c.subscription_id(),
@@ -21697,12 +21967,14 @@ impl<'a> RegistryModelVersionsClient<'a> {
         registry_name: &'a str,
         model_name: &'a str,
         version: &'a str,
+        options: Option<RegistryModelVersionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ModelVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_get(
             c.subscription_id(),
@@ -21720,12 +21992,14 @@ impl<'a> RegistryModelVersionsClient<'a> {
         model_name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::ModelVersion,
+        options: Option<RegistryModelVersionsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::ModelVersion>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_create_or_update(
             c.subscription_id(),
@@ -21743,9 +22017,11 @@ impl<'a> RegistryModelVersionsClient<'a> {
         registry_name: &'a str,
         model_name: &'a str,
         version: &'a str,
+        options: Option<RegistryModelVersionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_delete(
             c.subscription_id(),
@@ -21763,12 +22039,14 @@ impl<'a> RegistryModelVersionsClient<'a> {
         model_name: &'a str,
         version: &'a str,
         body: &'a crate::v2025_12_01::models::PendingUploadRequestDto,
+        options: Option<RegistryModelVersionsCreateOrGetStartPendingUploadOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::PendingUploadResponseDto>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.registry_model_versions_create_or_get_start_pending_upload(
             c.subscription_id(),
@@ -21836,12 +22114,14 @@ impl<'a> SchedulesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<SchedulesGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::Schedule>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.schedules_get(c.subscription_id(), resource_group_name, workspace_name, name)
     }
@@ -21852,12 +22132,14 @@ impl<'a> SchedulesClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::Schedule,
+        options: Option<SchedulesCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::Schedule>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.schedules_create_or_update(
             c.subscription_id(),
@@ -21873,9 +22155,11 @@ impl<'a> SchedulesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<SchedulesDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.schedules_delete(
             c.subscription_id(),
@@ -21940,12 +22224,14 @@ impl<'a> ServerlessEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ServerlessEndpointsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ServerlessEndpoint>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.serverless_endpoints_get(
             c.subscription_id(),
@@ -21961,12 +22247,14 @@ impl<'a> ServerlessEndpointsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::ServerlessEndpoint,
+        options: Option<ServerlessEndpointsCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::ServerlessEndpoint>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.serverless_endpoints_create_or_update(
             c.subscription_id(),
@@ -21983,12 +22271,14 @@ impl<'a> ServerlessEndpointsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::PartialMinimalTrackedResourceWithSkuAndIdentity,
+        options: Option<ServerlessEndpointsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::ServerlessEndpoint>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.serverless_endpoints_update(
             c.subscription_id(),
@@ -22004,9 +22294,11 @@ impl<'a> ServerlessEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ServerlessEndpointsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.serverless_endpoints_delete(
             c.subscription_id(),
@@ -22021,12 +22313,14 @@ impl<'a> ServerlessEndpointsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         name: &'a str,
+        options: Option<ServerlessEndpointsListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::EndpointAuthKeys>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.serverless_endpoints_list_keys(
             c.subscription_id(),
@@ -22042,12 +22336,14 @@ impl<'a> ServerlessEndpointsClient<'a> {
         workspace_name: &'a str,
         name: &'a str,
         body: &'a crate::v2025_12_01::models::RegenerateEndpointKeysRequest,
+        options: Option<ServerlessEndpointsRegenerateKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<Option<crate::v2025_12_01::models::EndpointAuthKeys>>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.serverless_endpoints_regenerate_keys(
             c.subscription_id(),
@@ -22111,12 +22407,14 @@ impl<'a> VirtualMachineSizesClient<'a> {
     pub fn list(
         &self,
         location: &'a str,
+        options: Option<VirtualMachineSizesListOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::VirtualMachineSizeListResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.virtual_machine_sizes_list(c.subscription_id(), location)
     }
@@ -22181,6 +22479,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         connection_name: &'a str,
+        options: Option<WorkspaceConnectionsGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<
@@ -22189,6 +22488,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspace_connections_get(
             c.subscription_id(),
@@ -22204,6 +22504,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
         workspace_name: &'a str,
         connection_name: &'a str,
         body: &'a crate::v2025_12_01::models::WorkspaceConnectionPropertiesV2BasicResource,
+        options: Option<WorkspaceConnectionsCreateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<
@@ -22212,6 +22513,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspace_connections_create(
             c.subscription_id(),
@@ -22228,6 +22530,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
         workspace_name: &'a str,
         connection_name: &'a str,
         body: &'a crate::v2025_12_01::models::WorkspaceConnectionUpdateParameter,
+        options: Option<WorkspaceConnectionsUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<
@@ -22236,6 +22539,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspace_connections_update(
             c.subscription_id(),
@@ -22251,9 +22555,11 @@ impl<'a> WorkspaceConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         connection_name: &'a str,
+        options: Option<WorkspaceConnectionsDeleteOptions>,
     ) -> impl std::future::Future<
         Output = Result<ResponseValue<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspace_connections_delete(
             c.subscription_id(),
@@ -22268,6 +22574,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         connection_name: &'a str,
+        options: Option<WorkspaceConnectionsListSecretsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<
@@ -22276,6 +22583,7 @@ impl<'a> WorkspaceConnectionsClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspace_connections_list_secrets(
             c.subscription_id(),
@@ -22426,12 +22734,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesGetOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::Workspace>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_get(c.subscription_id(), resource_group_name, workspace_name)
     }
@@ -22441,12 +22751,14 @@ impl<'a> WorkspacesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2025_12_01::models::Workspace,
+        options: Option<WorkspacesCreateOrUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::Workspace>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_create_or_update(
             c.subscription_id(),
@@ -22461,12 +22773,14 @@ impl<'a> WorkspacesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2025_12_01::models::WorkspaceUpdateParameters,
+        options: Option<WorkspacesUpdateOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<crate::v2025_12_01::models::Workspace>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_update(
             c.subscription_id(),
@@ -22502,6 +22816,7 @@ impl<'a> WorkspacesClient<'a> {
         resource_group_name: &'a str,
         workspace_name: &'a str,
         body: &'a crate::v2025_12_01::models::DiagnoseWorkspaceParameters,
+        options: Option<WorkspacesDiagnoseOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<
@@ -22510,6 +22825,7 @@ impl<'a> WorkspacesClient<'a> {
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_diagnose(
             c.subscription_id(),
@@ -22523,12 +22839,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ListWorkspaceKeysResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_keys(c.subscription_id(), resource_group_name, workspace_name)
     }
@@ -22537,12 +22855,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListNotebookAccessTokenOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::NotebookAccessTokenResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_notebook_access_token(
             c.subscription_id(),
@@ -22555,12 +22875,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListNotebookKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ListNotebookKeysResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_notebook_keys(
             c.subscription_id(),
@@ -22573,12 +22895,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListStorageAccountKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ListStorageAccountKeysResult>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_storage_account_keys(
             c.subscription_id(),
@@ -22591,12 +22915,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesListOutboundNetworkDependenciesEndpointsOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             ResponseValue<crate::v2025_12_01::models::ExternalFqdnResponse>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_list_outbound_network_dependencies_endpoints(
             c.subscription_id(),
@@ -22609,12 +22935,14 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesPrepareNotebookOptions>,
     ) -> impl std::future::Future<
         Output = Result<
             crate::lro::Poller<Option<crate::v2025_12_01::models::NotebookResourceInfo>>,
             crate::Error,
         >,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_prepare_notebook(
             c.subscription_id(),
@@ -22627,9 +22955,11 @@ impl<'a> WorkspacesClient<'a> {
         &self,
         resource_group_name: &'a str,
         workspace_name: &'a str,
+        options: Option<WorkspacesResyncKeysOptions>,
     ) -> impl std::future::Future<
         Output = Result<crate::lro::Poller<()>, crate::Error>,
     > + Send + 'a {
+        let _ = options;
         let c = self.client;
         c.workspaces_resync_keys(
             c.subscription_id(),
@@ -22652,6 +22982,9 @@ pub struct QuotasListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`QuotasClient::update`] (`Quotas_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QuotasUpdateOptions {}
 /// Optional parameters of [`UsagesClient::list`] (`Usages_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsagesListOptions {
@@ -22659,6 +22992,9 @@ pub struct UsagesListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`VirtualMachineSizesClient::list`] (`VirtualMachineSizes_List`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VirtualMachineSizesListOptions {}
 /// Optional parameters of [`RegistriesClient::list_by_subscription`] (`Registries_ListBySubscription`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistriesListBySubscriptionOptions {
@@ -22686,6 +23022,18 @@ pub struct RegistriesListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistriesClient::get`] (`Registries_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesGetOptions {}
+/// Optional parameters of [`RegistriesClient::create_or_update`] (`Registries_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistriesClient::update`] (`Registries_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesUpdateOptions {}
+/// Optional parameters of [`RegistriesClient::delete`] (`Registries_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesDeleteOptions {}
 /// Optional parameters of [`RegistryCodeContainersClient::list`] (`RegistryCodeContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryCodeContainersListOptions {
@@ -22695,6 +23043,15 @@ pub struct RegistryCodeContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryCodeContainersClient::get`] (`RegistryCodeContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeContainersGetOptions {}
+/// Optional parameters of [`RegistryCodeContainersClient::create_or_update`] (`RegistryCodeContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryCodeContainersClient::delete`] (`RegistryCodeContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeContainersDeleteOptions {}
 /// Optional parameters of [`RegistryCodeVersionsClient::list`] (`RegistryCodeVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryCodeVersionsListOptions {
@@ -22708,6 +23065,18 @@ pub struct RegistryCodeVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryCodeVersionsClient::get`] (`RegistryCodeVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsGetOptions {}
+/// Optional parameters of [`RegistryCodeVersionsClient::create_or_update`] (`RegistryCodeVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryCodeVersionsClient::delete`] (`RegistryCodeVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryCodeVersionsClient::create_or_get_start_pending_upload`] (`RegistryCodeVersions_CreateOrGetStartPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryCodeVersionsCreateOrGetStartPendingUploadOptions {}
 /// Optional parameters of [`RegistryComponentContainersClient::list`] (`RegistryComponentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryComponentContainersListOptions {
@@ -22717,6 +23086,15 @@ pub struct RegistryComponentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryComponentContainersClient::get`] (`RegistryComponentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentContainersGetOptions {}
+/// Optional parameters of [`RegistryComponentContainersClient::create_or_update`] (`RegistryComponentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryComponentContainersClient::delete`] (`RegistryComponentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentContainersDeleteOptions {}
 /// Optional parameters of [`RegistryComponentVersionsClient::list`] (`RegistryComponentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryComponentVersionsListOptions {
@@ -22730,6 +23108,15 @@ pub struct RegistryComponentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryComponentVersionsClient::get`] (`RegistryComponentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentVersionsGetOptions {}
+/// Optional parameters of [`RegistryComponentVersionsClient::create_or_update`] (`RegistryComponentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryComponentVersionsClient::delete`] (`RegistryComponentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryComponentVersionsDeleteOptions {}
 /// Optional parameters of [`RegistryDataContainersClient::list`] (`RegistryDataContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryDataContainersListOptions {
@@ -22741,6 +23128,15 @@ pub struct RegistryDataContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryDataContainersClient::get`] (`RegistryDataContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataContainersGetOptions {}
+/// Optional parameters of [`RegistryDataContainersClient::create_or_update`] (`RegistryDataContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryDataContainersClient::delete`] (`RegistryDataContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataContainersDeleteOptions {}
 /// Optional parameters of [`RegistryDataVersionsClient::list`] (`RegistryDataVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryDataVersionsListOptions {
@@ -22759,6 +23155,21 @@ pub struct RegistryDataVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryDataVersionsClient::get`] (`RegistryDataVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsGetOptions {}
+/// Optional parameters of [`RegistryDataVersionsClient::create_or_update`] (`RegistryDataVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryDataVersionsClient::delete`] (`RegistryDataVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryDataVersionsClient::create_or_get_start_pending_upload`] (`RegistryDataVersions_CreateOrGetStartPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataVersionsCreateOrGetStartPendingUploadOptions {}
+/// Optional parameters of [`RegistryDataReferencesClient::get_blob_reference_sas`] (`RegistryDataReferences_GetBlobReferenceSAS`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryDataReferencesGetBlobReferenceSasOptions {}
 /// Optional parameters of [`RegistryEnvironmentContainersClient::list`] (`RegistryEnvironmentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryEnvironmentContainersListOptions {
@@ -22770,6 +23181,15 @@ pub struct RegistryEnvironmentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryEnvironmentContainersClient::get`] (`RegistryEnvironmentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentContainersGetOptions {}
+/// Optional parameters of [`RegistryEnvironmentContainersClient::create_or_update`] (`RegistryEnvironmentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryEnvironmentContainersClient::delete`] (`RegistryEnvironmentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentContainersDeleteOptions {}
 /// Optional parameters of [`RegistryEnvironmentVersionsClient::list`] (`RegistryEnvironmentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryEnvironmentVersionsListOptions {
@@ -22785,6 +23205,15 @@ pub struct RegistryEnvironmentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryEnvironmentVersionsClient::get`] (`RegistryEnvironmentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentVersionsGetOptions {}
+/// Optional parameters of [`RegistryEnvironmentVersionsClient::create_or_update`] (`RegistryEnvironmentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryEnvironmentVersionsClient::delete`] (`RegistryEnvironmentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryEnvironmentVersionsDeleteOptions {}
 /// Optional parameters of [`RegistryModelContainersClient::list`] (`RegistryModelContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryModelContainersListOptions {
@@ -22796,6 +23225,15 @@ pub struct RegistryModelContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryModelContainersClient::get`] (`RegistryModelContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelContainersGetOptions {}
+/// Optional parameters of [`RegistryModelContainersClient::create_or_update`] (`RegistryModelContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryModelContainersClient::delete`] (`RegistryModelContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelContainersDeleteOptions {}
 /// Optional parameters of [`RegistryModelVersionsClient::list`] (`RegistryModelVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistryModelVersionsListOptions {
@@ -22819,6 +23257,21 @@ pub struct RegistryModelVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`RegistryModelVersionsClient::get`] (`RegistryModelVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsGetOptions {}
+/// Optional parameters of [`RegistryModelVersionsClient::create_or_update`] (`RegistryModelVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`RegistryModelVersionsClient::delete`] (`RegistryModelVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsDeleteOptions {}
+/// Optional parameters of [`RegistryModelVersionsClient::create_or_get_start_pending_upload`] (`RegistryModelVersions_CreateOrGetStartPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistryModelVersionsCreateOrGetStartPendingUploadOptions {}
+/// Optional parameters of [`RegistriesClient::remove_regions`] (`Registries_RemoveRegions`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegistriesRemoveRegionsOptions {}
 /// Optional parameters of [`WorkspacesClient::list_by_resource_group`] (`Workspaces_ListByResourceGroup`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspacesListByResourceGroupOptions {
@@ -22832,6 +23285,15 @@ pub struct WorkspacesListByResourceGroupOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`WorkspacesClient::get`] (`Workspaces_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesGetOptions {}
+/// Optional parameters of [`WorkspacesClient::create_or_update`] (`Workspaces_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesCreateOrUpdateOptions {}
+/// Optional parameters of [`WorkspacesClient::update`] (`Workspaces_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesUpdateOptions {}
 /// Optional parameters of [`WorkspacesClient::delete`] (`Workspaces_Delete`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspacesDeleteOptions {
@@ -22849,6 +23311,18 @@ pub struct BatchEndpointsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`BatchEndpointsClient::get`] (`BatchEndpoints_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsGetOptions {}
+/// Optional parameters of [`BatchEndpointsClient::create_or_update`] (`BatchEndpoints_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsCreateOrUpdateOptions {}
+/// Optional parameters of [`BatchEndpointsClient::update`] (`BatchEndpoints_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsUpdateOptions {}
+/// Optional parameters of [`BatchEndpointsClient::delete`] (`BatchEndpoints_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsDeleteOptions {}
 /// Optional parameters of [`BatchDeploymentsClient::list`] (`BatchDeployments_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchDeploymentsListOptions {
@@ -22862,6 +23336,30 @@ pub struct BatchDeploymentsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`BatchDeploymentsClient::get`] (`BatchDeployments_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsGetOptions {}
+/// Optional parameters of [`BatchDeploymentsClient::create_or_update`] (`BatchDeployments_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsCreateOrUpdateOptions {}
+/// Optional parameters of [`BatchDeploymentsClient::update`] (`BatchDeployments_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsUpdateOptions {}
+/// Optional parameters of [`BatchDeploymentsClient::delete`] (`BatchDeployments_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeploymentsDeleteOptions {}
+/// Optional parameters of [`BatchEndpointsClient::list_keys`] (`BatchEndpoints_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchEndpointsListKeysOptions {}
+/// Optional parameters of [`CapabilityHostsClient::get`] (`CapabilityHosts_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CapabilityHostsGetOptions {}
+/// Optional parameters of [`CapabilityHostsClient::create_or_update`] (`CapabilityHosts_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CapabilityHostsCreateOrUpdateOptions {}
+/// Optional parameters of [`CapabilityHostsClient::delete`] (`CapabilityHosts_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CapabilityHostsDeleteOptions {}
 /// Optional parameters of [`CodeContainersClient::list`] (`CodeContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeContainersListOptions {
@@ -22871,6 +23369,15 @@ pub struct CodeContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`CodeContainersClient::get`] (`CodeContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeContainersGetOptions {}
+/// Optional parameters of [`CodeContainersClient::create_or_update`] (`CodeContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`CodeContainersClient::delete`] (`CodeContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeContainersDeleteOptions {}
 /// Optional parameters of [`CodeVersionsClient::list`] (`CodeVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeVersionsListOptions {
@@ -22888,6 +23395,21 @@ pub struct CodeVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`CodeVersionsClient::get`] (`CodeVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsGetOptions {}
+/// Optional parameters of [`CodeVersionsClient::create_or_update`] (`CodeVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`CodeVersionsClient::delete`] (`CodeVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsDeleteOptions {}
+/// Optional parameters of [`CodeVersionsClient::publish`] (`CodeVersions_Publish`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsPublishOptions {}
+/// Optional parameters of [`CodeVersionsClient::create_or_get_start_pending_upload`] (`CodeVersions_CreateOrGetStartPendingUpload`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeVersionsCreateOrGetStartPendingUploadOptions {}
 /// Optional parameters of [`ComponentContainersClient::list`] (`ComponentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentContainersListOptions {
@@ -22899,6 +23421,15 @@ pub struct ComponentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ComponentContainersClient::get`] (`ComponentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentContainersGetOptions {}
+/// Optional parameters of [`ComponentContainersClient::create_or_update`] (`ComponentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`ComponentContainersClient::delete`] (`ComponentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentContainersDeleteOptions {}
 /// Optional parameters of [`ComponentVersionsClient::list`] (`ComponentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentVersionsListOptions {
@@ -22914,6 +23445,18 @@ pub struct ComponentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ComponentVersionsClient::get`] (`ComponentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentVersionsGetOptions {}
+/// Optional parameters of [`ComponentVersionsClient::create_or_update`] (`ComponentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`ComponentVersionsClient::delete`] (`ComponentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentVersionsDeleteOptions {}
+/// Optional parameters of [`ComponentVersionsClient::publish`] (`ComponentVersions_Publish`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentVersionsPublishOptions {}
 /// Optional parameters of [`ComputeClient::list`] (`Compute_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeListOptions {
@@ -22923,6 +23466,21 @@ pub struct ComputeListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ComputeClient::get`] (`Compute_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeGetOptions {}
+/// Optional parameters of [`ComputeClient::create_or_update`] (`Compute_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeCreateOrUpdateOptions {}
+/// Optional parameters of [`ComputeClient::update`] (`Compute_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeUpdateOptions {}
+/// Optional parameters of [`ComputeClient::delete`] (`Compute_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeDeleteOptions {}
+/// Optional parameters of [`ComputeClient::list_keys`] (`Compute_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeListKeysOptions {}
 /// Optional parameters of [`ComputeClient::list_nodes`] (`Compute_ListNodes`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeListNodesOptions {
@@ -22930,6 +23488,15 @@ pub struct ComputeListNodesOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ComputeClient::restart`] (`Compute_Restart`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeRestartOptions {}
+/// Optional parameters of [`ComputeClient::start`] (`Compute_Start`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeStartOptions {}
+/// Optional parameters of [`ComputeClient::stop`] (`Compute_Stop`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComputeStopOptions {}
 /// Optional parameters of [`WorkspaceConnectionsClient::list`] (`WorkspaceConnections_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceConnectionsListOptions {
@@ -22943,6 +23510,21 @@ pub struct WorkspaceConnectionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`WorkspaceConnectionsClient::get`] (`WorkspaceConnections_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsGetOptions {}
+/// Optional parameters of [`WorkspaceConnectionsClient::create`] (`WorkspaceConnections_Create`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsCreateOptions {}
+/// Optional parameters of [`WorkspaceConnectionsClient::update`] (`WorkspaceConnections_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsUpdateOptions {}
+/// Optional parameters of [`WorkspaceConnectionsClient::delete`] (`WorkspaceConnections_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsDeleteOptions {}
+/// Optional parameters of [`WorkspaceConnectionsClient::list_secrets`] (`WorkspaceConnections_ListSecrets`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceConnectionsListSecretsOptions {}
 /// Optional parameters of [`DataContainersClient::list`] (`DataContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataContainersListOptions {
@@ -22954,6 +23536,15 @@ pub struct DataContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`DataContainersClient::get`] (`DataContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataContainersGetOptions {}
+/// Optional parameters of [`DataContainersClient::create_or_update`] (`DataContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`DataContainersClient::delete`] (`DataContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataContainersDeleteOptions {}
 /// Optional parameters of [`DataVersionsClient::list`] (`DataVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataVersionsListOptions {
@@ -22972,6 +23563,18 @@ pub struct DataVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`DataVersionsClient::get`] (`DataVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataVersionsGetOptions {}
+/// Optional parameters of [`DataVersionsClient::create_or_update`] (`DataVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`DataVersionsClient::delete`] (`DataVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataVersionsDeleteOptions {}
+/// Optional parameters of [`DataVersionsClient::publish`] (`DataVersions_Publish`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataVersionsPublishOptions {}
 /// Optional parameters of [`DatastoresClient::list`] (`Datastores_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DatastoresListOptions {
@@ -22993,12 +23596,24 @@ pub struct DatastoresListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`DatastoresClient::get`] (`Datastores_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatastoresGetOptions {}
 /// Optional parameters of [`DatastoresClient::create_or_update`] (`Datastores_CreateOrUpdate`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DatastoresCreateOrUpdateOptions {
     /// Flag to skip validation.
     pub skip_validation: Option<bool>,
 }
+/// Optional parameters of [`DatastoresClient::delete`] (`Datastores_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatastoresDeleteOptions {}
+/// Optional parameters of [`DatastoresClient::list_secrets`] (`Datastores_ListSecrets`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatastoresListSecretsOptions {}
+/// Optional parameters of [`WorkspacesClient::diagnose`] (`Workspaces_Diagnose`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesDiagnoseOptions {}
 /// Optional parameters of [`EnvironmentContainersClient::list`] (`EnvironmentContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvironmentContainersListOptions {
@@ -23010,6 +23625,15 @@ pub struct EnvironmentContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`EnvironmentContainersClient::get`] (`EnvironmentContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentContainersGetOptions {}
+/// Optional parameters of [`EnvironmentContainersClient::create_or_update`] (`EnvironmentContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`EnvironmentContainersClient::delete`] (`EnvironmentContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentContainersDeleteOptions {}
 /// Optional parameters of [`EnvironmentVersionsClient::list`] (`EnvironmentVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvironmentVersionsListOptions {
@@ -23025,6 +23649,18 @@ pub struct EnvironmentVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`EnvironmentVersionsClient::get`] (`EnvironmentVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentVersionsGetOptions {}
+/// Optional parameters of [`EnvironmentVersionsClient::create_or_update`] (`EnvironmentVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`EnvironmentVersionsClient::delete`] (`EnvironmentVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentVersionsDeleteOptions {}
+/// Optional parameters of [`EnvironmentVersionsClient::publish`] (`EnvironmentVersions_Publish`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvironmentVersionsPublishOptions {}
 /// Optional parameters of [`WorkspaceFeaturesClient::list`] (`WorkspaceFeatures_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkspaceFeaturesListOptions {
@@ -23053,6 +23689,15 @@ pub struct FeaturesetContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`FeaturesetContainersClient::get_entity`] (`FeaturesetContainers_GetEntity`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturesetContainersGetEntityOptions {}
+/// Optional parameters of [`FeaturesetContainersClient::create_or_update`] (`FeaturesetContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturesetContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`FeaturesetContainersClient::delete`] (`FeaturesetContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturesetContainersDeleteOptions {}
 /// Optional parameters of [`FeaturesetVersionsClient::list`] (`FeaturesetVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeaturesetVersionsListOptions {
@@ -23078,6 +23723,18 @@ pub struct FeaturesetVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`FeaturesetVersionsClient::get`] (`FeaturesetVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturesetVersionsGetOptions {}
+/// Optional parameters of [`FeaturesetVersionsClient::create_or_update`] (`FeaturesetVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturesetVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`FeaturesetVersionsClient::delete`] (`FeaturesetVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturesetVersionsDeleteOptions {}
+/// Optional parameters of [`FeaturesetVersionsClient::backfill`] (`FeaturesetVersions_Backfill`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturesetVersionsBackfillOptions {}
 /// Optional parameters of [`FeaturesClient::list`] (`Features_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeaturesListOptions {
@@ -23097,6 +23754,9 @@ pub struct FeaturesListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`FeaturesClient::get`] (`Features_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturesGetOptions {}
 /// Optional parameters of [`FeaturestoreEntityContainersClient::list`] (`FeaturestoreEntityContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeaturestoreEntityContainersListOptions {
@@ -23118,6 +23778,15 @@ pub struct FeaturestoreEntityContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`FeaturestoreEntityContainersClient::get_entity`] (`FeaturestoreEntityContainers_GetEntity`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturestoreEntityContainersGetEntityOptions {}
+/// Optional parameters of [`FeaturestoreEntityContainersClient::create_or_update`] (`FeaturestoreEntityContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturestoreEntityContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`FeaturestoreEntityContainersClient::delete`] (`FeaturestoreEntityContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturestoreEntityContainersDeleteOptions {}
 /// Optional parameters of [`FeaturestoreEntityVersionsClient::list`] (`FeaturestoreEntityVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeaturestoreEntityVersionsListOptions {
@@ -23143,6 +23812,15 @@ pub struct FeaturestoreEntityVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`FeaturestoreEntityVersionsClient::get`] (`FeaturestoreEntityVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturestoreEntityVersionsGetOptions {}
+/// Optional parameters of [`FeaturestoreEntityVersionsClient::create_or_update`] (`FeaturestoreEntityVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturestoreEntityVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`FeaturestoreEntityVersionsClient::delete`] (`FeaturestoreEntityVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeaturestoreEntityVersionsDeleteOptions {}
 /// Optional parameters of [`JobsClient::list`] (`Jobs_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobsListOptions {
@@ -23160,6 +23838,30 @@ pub struct JobsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`JobsClient::get`] (`Jobs_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsGetOptions {}
+/// Optional parameters of [`JobsClient::create_or_update`] (`Jobs_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsCreateOrUpdateOptions {}
+/// Optional parameters of [`JobsClient::delete`] (`Jobs_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsDeleteOptions {}
+/// Optional parameters of [`JobsClient::cancel`] (`Jobs_Cancel`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobsCancelOptions {}
+/// Optional parameters of [`WorkspacesClient::list_keys`] (`Workspaces_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListKeysOptions {}
+/// Optional parameters of [`WorkspacesClient::list_notebook_access_token`] (`Workspaces_ListNotebookAccessToken`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListNotebookAccessTokenOptions {}
+/// Optional parameters of [`WorkspacesClient::list_notebook_keys`] (`Workspaces_ListNotebookKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListNotebookKeysOptions {}
+/// Optional parameters of [`WorkspacesClient::list_storage_account_keys`] (`Workspaces_ListStorageAccountKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListStorageAccountKeysOptions {}
 /// Optional parameters of [`MarketplaceSubscriptionsClient::list`] (`MarketplaceSubscriptions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarketplaceSubscriptionsListOptions {
@@ -23169,6 +23871,15 @@ pub struct MarketplaceSubscriptionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`MarketplaceSubscriptionsClient::get`] (`MarketplaceSubscriptions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MarketplaceSubscriptionsGetOptions {}
+/// Optional parameters of [`MarketplaceSubscriptionsClient::create_or_update`] (`MarketplaceSubscriptions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MarketplaceSubscriptionsCreateOrUpdateOptions {}
+/// Optional parameters of [`MarketplaceSubscriptionsClient::delete`] (`MarketplaceSubscriptions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MarketplaceSubscriptionsDeleteOptions {}
 /// Optional parameters of [`ModelContainersClient::list`] (`ModelContainers_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelContainersListOptions {
@@ -23182,6 +23893,15 @@ pub struct ModelContainersListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ModelContainersClient::get`] (`ModelContainers_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelContainersGetOptions {}
+/// Optional parameters of [`ModelContainersClient::create_or_update`] (`ModelContainers_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelContainersCreateOrUpdateOptions {}
+/// Optional parameters of [`ModelContainersClient::delete`] (`ModelContainers_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelContainersDeleteOptions {}
 /// Optional parameters of [`ModelVersionsClient::list`] (`ModelVersions_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelVersionsListOptions {
@@ -23209,6 +23929,18 @@ pub struct ModelVersionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ModelVersionsClient::get`] (`ModelVersions_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelVersionsGetOptions {}
+/// Optional parameters of [`ModelVersionsClient::create_or_update`] (`ModelVersions_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelVersionsCreateOrUpdateOptions {}
+/// Optional parameters of [`ModelVersionsClient::delete`] (`ModelVersions_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelVersionsDeleteOptions {}
+/// Optional parameters of [`ModelVersionsClient::publish`] (`ModelVersions_Publish`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelVersionsPublishOptions {}
 /// Optional parameters of [`OnlineEndpointsClient::list`] (`OnlineEndpoints_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineEndpointsListOptions {
@@ -23230,6 +23962,18 @@ pub struct OnlineEndpointsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`OnlineEndpointsClient::get`] (`OnlineEndpoints_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsGetOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::create_or_update`] (`OnlineEndpoints_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsCreateOrUpdateOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::update`] (`OnlineEndpoints_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsUpdateOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::delete`] (`OnlineEndpoints_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsDeleteOptions {}
 /// Optional parameters of [`OnlineDeploymentsClient::list`] (`OnlineDeployments_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineDeploymentsListOptions {
@@ -23243,6 +23987,21 @@ pub struct OnlineDeploymentsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`OnlineDeploymentsClient::get`] (`OnlineDeployments_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsGetOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::create_or_update`] (`OnlineDeployments_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsCreateOrUpdateOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::update`] (`OnlineDeployments_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsUpdateOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::delete`] (`OnlineDeployments_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsDeleteOptions {}
+/// Optional parameters of [`OnlineDeploymentsClient::get_logs`] (`OnlineDeployments_GetLogs`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineDeploymentsGetLogsOptions {}
 /// Optional parameters of [`OnlineDeploymentsClient::list_skus`] (`OnlineDeployments_ListSkus`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineDeploymentsListSkusOptions {
@@ -23254,6 +24013,18 @@ pub struct OnlineDeploymentsListSkusOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`OnlineEndpointsClient::list_keys`] (`OnlineEndpoints_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsListKeysOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::regenerate_keys`] (`OnlineEndpoints_RegenerateKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsRegenerateKeysOptions {}
+/// Optional parameters of [`OnlineEndpointsClient::get_token`] (`OnlineEndpoints_GetToken`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnlineEndpointsGetTokenOptions {}
+/// Optional parameters of [`WorkspacesClient::list_outbound_network_dependencies_endpoints`] (`Workspaces_ListOutboundNetworkDependenciesEndpoints`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesListOutboundNetworkDependenciesEndpointsOptions {}
 /// Optional parameters of [`ManagedNetworkSettingsRuleClient::list`] (`ManagedNetworkSettingsRule_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedNetworkSettingsRuleListOptions {
@@ -23261,6 +24032,18 @@ pub struct ManagedNetworkSettingsRuleListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ManagedNetworkSettingsRuleClient::get`] (`ManagedNetworkSettingsRule_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ManagedNetworkSettingsRuleGetOptions {}
+/// Optional parameters of [`ManagedNetworkSettingsRuleClient::create_or_update`] (`ManagedNetworkSettingsRule_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ManagedNetworkSettingsRuleCreateOrUpdateOptions {}
+/// Optional parameters of [`ManagedNetworkSettingsRuleClient::delete`] (`ManagedNetworkSettingsRule_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ManagedNetworkSettingsRuleDeleteOptions {}
+/// Optional parameters of [`WorkspacesClient::prepare_notebook`] (`Workspaces_PrepareNotebook`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesPrepareNotebookOptions {}
 /// Optional parameters of [`PrivateEndpointConnectionsClient::list`] (`PrivateEndpointConnections_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivateEndpointConnectionsListOptions {
@@ -23268,6 +24051,15 @@ pub struct PrivateEndpointConnectionsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`PrivateEndpointConnectionsClient::get`] (`PrivateEndpointConnections_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateEndpointConnectionsGetOptions {}
+/// Optional parameters of [`PrivateEndpointConnectionsClient::create_or_update`] (`PrivateEndpointConnections_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateEndpointConnectionsCreateOrUpdateOptions {}
+/// Optional parameters of [`PrivateEndpointConnectionsClient::delete`] (`PrivateEndpointConnections_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrivateEndpointConnectionsDeleteOptions {}
 /// Optional parameters of [`PrivateLinkResourcesClient::list`] (`PrivateLinkResources_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivateLinkResourcesListOptions {
@@ -23275,6 +24067,12 @@ pub struct PrivateLinkResourcesListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ManagedNetworkProvisionsClient::provision_managed_network`] (`ManagedNetworkProvisions_ProvisionManagedNetwork`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ManagedNetworkProvisionsProvisionManagedNetworkOptions {}
+/// Optional parameters of [`WorkspacesClient::resync_keys`] (`Workspaces_ResyncKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspacesResyncKeysOptions {}
 /// Optional parameters of [`SchedulesClient::list`] (`Schedules_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SchedulesListOptions {
@@ -23286,6 +24084,15 @@ pub struct SchedulesListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`SchedulesClient::get`] (`Schedules_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchedulesGetOptions {}
+/// Optional parameters of [`SchedulesClient::create_or_update`] (`Schedules_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchedulesCreateOrUpdateOptions {}
+/// Optional parameters of [`SchedulesClient::delete`] (`Schedules_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchedulesDeleteOptions {}
 /// Optional parameters of [`ServerlessEndpointsClient::list`] (`ServerlessEndpoints_List`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServerlessEndpointsListOptions {
@@ -23295,3 +24102,21 @@ pub struct ServerlessEndpointsListOptions {
     /// instead of sending the first request.
     pub continuation: Option<String>,
 }
+/// Optional parameters of [`ServerlessEndpointsClient::get`] (`ServerlessEndpoints_Get`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServerlessEndpointsGetOptions {}
+/// Optional parameters of [`ServerlessEndpointsClient::create_or_update`] (`ServerlessEndpoints_CreateOrUpdate`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServerlessEndpointsCreateOrUpdateOptions {}
+/// Optional parameters of [`ServerlessEndpointsClient::update`] (`ServerlessEndpoints_Update`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServerlessEndpointsUpdateOptions {}
+/// Optional parameters of [`ServerlessEndpointsClient::delete`] (`ServerlessEndpoints_Delete`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServerlessEndpointsDeleteOptions {}
+/// Optional parameters of [`ServerlessEndpointsClient::list_keys`] (`ServerlessEndpoints_ListKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServerlessEndpointsListKeysOptions {}
+/// Optional parameters of [`ServerlessEndpointsClient::regenerate_keys`] (`ServerlessEndpoints_RegenerateKeys`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServerlessEndpointsRegenerateKeysOptions {}
