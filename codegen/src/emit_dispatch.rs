@@ -56,8 +56,8 @@ fn loose(s: &str) -> String {
         .collect()
 }
 
-/// `Option<X>` → `Some(X)`.
-fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+/// `Option<X>` → `Some(X)` (also used by the group clients' emitter).
+pub(crate) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     let seg = p.path.segments.last()?;
     if seg.ident != "Option" {

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::emit_dispatch::option_inner;
 use crate::ir::*;
 use crate::names::{snake, upper_camel};
 use crate::Error;
@@ -73,21 +74,6 @@ fn args(sig: &syn::Signature) -> Vec<Arg> {
             syn::FnArg::Receiver(_) => None,
         })
         .collect()
-}
-
-fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let seg = p.path.segments.last()?;
-    if seg.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(a) = &seg.arguments else {
-        return None;
-    };
-    match a.args.first()? {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    }
 }
 
 /// An optional argument as an owned options field: `(field type, expression passing it)`.

@@ -172,6 +172,11 @@ impl<T: Json> Poller<T> {
             retry_after_ms: retry_after(&headers).map(|d| d.as_millis() as u64),
             final_status: status,
         };
+        Self::with_state(pipeline, base_url, state)
+    }
+
+    /// A poller in `state`, its URLs checked against the configured endpoint.
+    fn with_state(pipeline: Pipeline, base_url: &str, state: State) -> Result<Self, Error> {
         let poller = Poller {
             pipeline,
             base_url: base_url.to_string(),
@@ -193,14 +198,7 @@ impl<T: Json> Poller<T> {
     pub fn resume(pipeline: Pipeline, base_url: &str, token: &str) -> Result<Self, Error> {
         let state: State =
             serde_json::from_str(token).map_err(|e| Error::config_from("bad resume token", e))?;
-        let poller = Poller {
-            pipeline,
-            base_url: base_url.to_string(),
-            state,
-            _result: PhantomData,
-        };
-        poller.check_urls()?;
-        Ok(poller)
+        Self::with_state(pipeline, base_url, state)
     }
 
     fn check_urls(&self) -> Result<(), Error> {
