@@ -19,8 +19,10 @@ pub struct SpecSet {
     pub root: PathBuf,
     /// The package's entry files, in configured order.
     pub entries: Vec<String>,
-    /// Every loaded document.
+    /// Every loaded document, as JSON (the `$ref` check and the mutation campaign read it).
     pub docs: BTreeMap<String, Value>,
+    /// Every loaded document, typed: what *normalize* and the diff read.
+    pub models: BTreeMap<String, crate::swagger::Document>,
     /// `$ref` targets (`file#pointer`) that are allowed to be missing (known spec bugs).
     pub tolerated: BTreeSet<String>,
 }
@@ -43,6 +45,11 @@ impl std::fmt::Display for Target {
 /// Escapes one JSON pointer token (`~` → `~0`, `/` → `~1`).
 pub fn escape_token(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
+}
+
+/// Unescapes one JSON pointer token (`~1` → `/`, `~0` → `~`).
+pub fn unescape_token(s: &str) -> String {
+    s.replace("~1", "/").replace("~0", "~")
 }
 
 /// Lexically normalizes `a/b/../c` → `a/c` with `/` separators.
@@ -161,13 +168,35 @@ impl SpecSet {
             }
             docs.insert(key, doc);
         }
-        let set = SpecSet {
-            root: root.to_path_buf(),
-            entries: entries.iter().map(|e| normalize(Path::new(e))).collect(),
+        SpecSet::new(
+            root,
+            entries.iter().map(|e| normalize(Path::new(e))).collect(),
             docs,
+            tolerated,
+        )
+    }
+
+    /// A set from documents already read: checks every `$ref` resolves, then reads each
+    /// document into the typed model ([`crate::swagger`]).
+    pub fn new(
+        root: &Path,
+        entries: Vec<String>,
+        docs: BTreeMap<String, Value>,
+        tolerated: BTreeSet<String>,
+    ) -> Result<Self, Error> {
+        let mut set = SpecSet {
+            root: root.to_path_buf(),
+            entries,
+            docs,
+            models: BTreeMap::new(),
             tolerated,
         };
         set.check_refs()?;
+        for (key, doc) in &set.docs {
+            let shown = set.root.join(key).display().to_string();
+            set.models
+                .insert(key.clone(), crate::swagger::parse(&shown, doc)?);
+        }
         Ok(set)
     }
 
@@ -193,6 +222,27 @@ impl SpecSet {
             }
         }
         Ok(())
+    }
+
+    /// Reads document `key` into the typed model again, after its JSON was changed.
+    pub fn reread(&mut self, key: &str) -> Result<(), Error> {
+        let Some(doc) = self.docs.get(key) else {
+            return Ok(());
+        };
+        let shown = self.root.join(key).display().to_string();
+        self.models
+            .insert(key.to_string(), crate::swagger::parse(&shown, doc)?);
+        Ok(())
+    }
+
+    /// What a target designates in the typed model (a schema, parameter or response).
+    pub fn node(&self, t: &Target) -> Option<crate::swagger::Node<'_>> {
+        self.models.get(&t.file)?.at(&t.pointer)
+    }
+
+    /// The schema at a target, if it designates one.
+    pub fn schema(&self, t: &Target) -> Option<&crate::swagger::Schema> {
+        self.models.get(&t.file)?.schema_at(&t.pointer)
     }
 
     /// The value at a target, if present.

@@ -83,6 +83,8 @@ pub struct Mutant {
     pub class: Class,
     /// Where: `file#pointer`.
     pub site: String,
+    /// The mutated document (its key in the set).
+    pub file: String,
     /// The mutated package.
     pub set: SpecSet,
 }
@@ -376,6 +378,7 @@ pub fn mutant(base: &SpecSet, seed: u64, index: u64) -> Option<Mutant> {
         index,
         class,
         site: format!("{file}#{pointer}"),
+        file,
         set,
     })
 }
@@ -464,8 +467,10 @@ pub fn affected_slice(baseline: &Api, api: &Api) -> Option<Api> {
 /// those [`crate::guard`] turned into errors.
 pub fn run(m: &Mutant, baseline: &Api) -> Outcome {
     let result = catch_unwind(AssertUnwindSafe(|| {
-        m.set.check_refs()?;
-        let api = crate::normalize::normalize(&m.set, &baseline.version)?;
+        let mut set = m.set.clone();
+        set.check_refs()?;
+        set.reread(&m.file)?;
+        let api = crate::normalize::normalize(&set, &baseline.version)?;
         match affected_slice(baseline, &api) {
             Some(slice) => crate::emit_version(&slice, "vmutant").map(|_| ()),
             None => Ok(()),
@@ -596,12 +601,13 @@ mod tests {
             "definitions": {"A": {"properties": {"e": {"type": "string", "enum": ["a"]},
                                                    "b": {"$ref": "#/definitions/B"}}},
                             "B": {"type": "string"}}});
-        let set = SpecSet {
-            root: Default::default(),
-            entries: vec!["a.json".into()],
-            docs: BTreeMap::from([("a.json".to_string(), doc)]),
-            tolerated: Default::default(),
-        };
+        let set = SpecSet::new(
+            std::path::Path::new(""),
+            vec!["a.json".into()],
+            BTreeMap::from([("a.json".to_string(), doc)]),
+            Default::default(),
+        )
+        .unwrap();
         let mut seen = std::collections::BTreeSet::new();
         for i in 0..60 {
             let a = mutant(&set, 7, i).expect("every class has a site here");

@@ -970,12 +970,13 @@ mod tests {
                     "schema": {"$ref": format!("#/definitions/{root}")}}}}}},
             "definitions": definitions
         });
-        let set = SpecSet {
-            root: std::path::PathBuf::new(),
-            entries: vec!["a.json".into()],
-            docs: BTreeMap::from([("a.json".to_string(), doc)]),
-            tolerated: BTreeSet::new(),
-        };
+        let set = SpecSet::new(
+            &std::path::PathBuf::new(),
+            vec!["a.json".into()],
+            BTreeMap::from([("a.json".to_string(), doc)]),
+            BTreeSet::new(),
+        )
+        .unwrap();
         normalize(&set, "2020-01-01").expect("normalizes")
     }
 
