@@ -1,4 +1,5 @@
 //! Stage 2, *normalize*: turns a loaded [`SpecSet`] into the [`crate::ir::Api`] the emitters read.
+//! It reads the typed model ([`crate::swagger`]), never the raw JSON.
 //!
 //! What happens here, and why:
 //! - Every definition and every inline schema gets one stable, unique Rust name. Definitions
@@ -16,14 +17,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use serde_json::{Map, Value};
-
 use crate::ir::*;
-use crate::load::{escape_token, resolve_ref, SpecSet, Target};
+use crate::load::{escape_token, resolve_ref, unescape_token, SpecSet, Target};
 use crate::names::{snake, unique, upper_camel};
+use crate::swagger::{self, AdditionalProperties, Node, ParamLocation, Schema, MAX_DEPTH};
 use crate::Error;
-
-const METHODS: &[&str] = &["get", "put", "post", "patch", "delete", "head", "options"];
 
 struct Normalizer<'a> {
     set: &'a SpecSet,
@@ -50,18 +48,26 @@ fn err(file: &str, pointer: &str, msg: impl std::fmt::Display) -> Error {
     Error::new(format!("{file}#{pointer}: {msg}"))
 }
 
-fn doc_of(v: &Value) -> Option<String> {
-    let d = v
-        .get("description")
-        .or_else(|| v.get("summary"))
-        .and_then(Value::as_str)?;
-    let d = d.trim();
+/// A description as rustdoc: trimmed, `None` when empty.
+fn doc_of(d: Option<&str>) -> Option<String> {
+    let d = d?.trim();
     (!d.is_empty()).then(|| d.to_string())
 }
 
-fn obj<'v>(v: &'v Value, file: &str, pointer: &str) -> Result<&'v Map<String, Value>, Error> {
-    v.as_object()
-        .ok_or_else(|| err(file, pointer, "expected a JSON object"))
+/// An `additionalProperties` that types the values (not `{}`, `true` or `false`).
+fn typed_values(ap: Option<&AdditionalProperties>) -> Option<&Schema> {
+    match ap {
+        Some(AdditionalProperties::Schema(s)) if **s != Schema::default() => Some(s),
+        _ => None,
+    }
+}
+
+/// `additionalProperties: true` or `{}`: values of any type.
+fn any_values(ap: Option<&AdditionalProperties>) -> bool {
+    matches!(
+        ap,
+        Some(AdditionalProperties::Bool(true)) | Some(AdditionalProperties::Schema(_))
+    )
 }
 
 impl<'a> Normalizer<'a> {
@@ -86,7 +92,7 @@ impl<'a> Normalizer<'a> {
         let mut order: Vec<&String> = self.set.entries.iter().collect();
         let mut others: Vec<&String> = self
             .set
-            .docs
+            .models
             .keys()
             .filter(|k| !self.set.entries.contains(k))
             .collect();
@@ -94,13 +100,7 @@ impl<'a> Normalizer<'a> {
         order.extend(others);
         let mut by_name: BTreeMap<String, Vec<Target>> = BTreeMap::new();
         for file in order {
-            let Some(defs) = self.set.docs[file]
-                .get("definitions")
-                .and_then(Value::as_object)
-            else {
-                continue;
-            };
-            for (name, def) in defs {
+            for (name, def) in &self.set.models[file].definitions {
                 let target = Target {
                     file: file.clone(),
                     pointer: format!("/definitions/{}", escape_token(name)),
@@ -109,7 +109,7 @@ impl<'a> Normalizer<'a> {
                 // Same name, same content: one type.
                 let same = by_name
                     .get(&base)
-                    .and_then(|ts| ts.iter().find(|t| self.set.get(t) == Some(def)).cloned());
+                    .and_then(|ts| ts.iter().find(|t| self.set.schema(t) == Some(def)).cloned());
                 let rust = match same {
                     Some(t) => self.def_names[&t].clone(),
                     None if !self.taken.contains(&base) => {
@@ -119,12 +119,10 @@ impl<'a> Normalizer<'a> {
                     None => unique(format!("Common{base}"), "", &mut self.taken),
                 };
                 by_name.entry(base).or_default().push(target.clone());
-                if let Some(all_of) = def.get("allOf").and_then(Value::as_array) {
-                    for parent in all_of {
-                        if let Some(r) = parent.get("$ref").and_then(Value::as_str) {
-                            let p = resolve_ref(file, r);
-                            self.children.entry(p).or_default().push(target.clone());
-                        }
+                for parent in def.all_of.iter().flatten() {
+                    if let Some(r) = &parent.reference {
+                        let p = resolve_ref(file, r);
+                        self.children.entry(p).or_default().push(target.clone());
                     }
                 }
                 self.def_names.insert(target, rust);
@@ -134,12 +132,12 @@ impl<'a> Normalizer<'a> {
 
     /// The Rust name of a definition target, queuing it for emission.
     fn use_def(&mut self, t: &Target, site: (&str, &str)) -> Result<Ty, Error> {
-        if self.set.get(t).is_none() {
-            if self.set.is_tolerated(t) {
+        let Some(node) = self.set.node(t) else {
+            if self.set.get(t).is_none() && self.set.is_tolerated(t) {
                 return Ok(Ty::Any);
             }
             return Err(err(site.0, site.1, format!("broken $ref to {t}")));
-        }
+        };
         let Some(name) = self.def_names.get(t).cloned() else {
             // A $ref to something other than a definition: inline it (unless that comes back
             // here, which would never end).
@@ -150,10 +148,14 @@ impl<'a> Normalizer<'a> {
                     format!("$ref cycle through {t} never reaches a schema"),
                 ));
             }
-            let v = self.set.get(t).expect("checked").clone();
+            let s = match node {
+                Node::Schema(s) => s.clone(),
+                Node::Parameter(p) => p.ty.clone(),
+                Node::Response(_) => Schema::default(),
+            };
             let hint = upper_camel(t.pointer.rsplit('/').next().unwrap_or("Inline"));
             self.inlining.push(t.clone());
-            let ty = self.ty_of(&v, &t.file, &t.pointer, &hint);
+            let ty = self.ty_of(&s, &t.file, &t.pointer, &hint);
             self.inlining.pop();
             return ty;
         };
@@ -165,36 +167,32 @@ impl<'a> Normalizer<'a> {
     }
 
     /// The type of a schema; inline objects and enums are hoisted under `hint`.
-    fn ty_of(&mut self, s: &Value, file: &str, pointer: &str, hint: &str) -> Result<Ty, Error> {
-        let m = obj(s, file, pointer)?;
-        if let Some(r) = m.get("$ref") {
-            let r = r
-                .as_str()
-                .ok_or_else(|| err(file, pointer, "$ref is not a string"))?;
+    fn ty_of(&mut self, s: &Schema, file: &str, pointer: &str, hint: &str) -> Result<Ty, Error> {
+        if let Some(r) = &s.reference {
             return self.use_def(&resolve_ref(file, r), (file, pointer));
         }
-        let ty = m.get("type").and_then(Value::as_str);
-        Ok(match ty {
-            Some("string") if m.contains_key("enum") => {
+        Ok(match s.ty.as_deref() {
+            Some("string") if s.enum_values.is_some() => {
                 let key = format!("{file}#{pointer}");
                 if let Some(n) = self.inline.get(&key) {
                     return Ok(Ty::Named(n.clone()));
                 }
-                let def = self.enum_def(m, file, pointer, hint)?;
+                let def = self.enum_def(s, file, pointer, hint)?;
                 let n = self.intern(def);
                 self.inline.insert(key, n.clone());
                 Ty::Named(n)
             }
             Some("string") | Some("file") => Ty::String,
-            Some("integer") => match m.get("format").and_then(Value::as_str) {
+            Some("integer") => match s.format.as_deref() {
                 Some("int32") => Ty::I32,
                 _ => Ty::I64,
             },
             Some("number") => Ty::F64,
             Some("boolean") => Ty::Bool,
             Some("array") => {
-                let items = m
-                    .get("items")
+                let items = s
+                    .items
+                    .as_deref()
                     .ok_or_else(|| err(file, pointer, "array without items"))?;
                 let p = format!("{pointer}/items");
                 Ty::Array(Box::new(self.ty_of(
@@ -205,7 +203,7 @@ impl<'a> Normalizer<'a> {
                 )?))
             }
             Some("object") | None => {
-                if m.contains_key("properties") || m.contains_key("allOf") {
+                if s.properties.is_some() || s.all_of.is_some() {
                     let key = format!("{file}#{pointer}");
                     if let Some(n) = self.inline.get(&key) {
                         return Ok(Ty::Named(n.clone()));
@@ -214,23 +212,18 @@ impl<'a> Normalizer<'a> {
                     let n = self.intern(def);
                     self.inline.insert(key, n.clone());
                     Ty::Named(n)
+                } else if let Some(values) = typed_values(s.additional_properties.as_ref()) {
+                    let p = format!("{pointer}/additionalProperties");
+                    Ty::Map(Box::new(self.ty_of(
+                        values,
+                        file,
+                        &p,
+                        &format!("{hint}Value"),
+                    )?))
+                } else if any_values(s.additional_properties.as_ref()) {
+                    Ty::Map(Box::new(Ty::Any))
                 } else {
-                    match m.get("additionalProperties") {
-                        Some(Value::Object(ap)) if !ap.is_empty() => {
-                            let p = format!("{pointer}/additionalProperties");
-                            let v = Value::Object(ap.clone());
-                            Ty::Map(Box::new(self.ty_of(
-                                &v,
-                                file,
-                                &p,
-                                &format!("{hint}Value"),
-                            )?))
-                        }
-                        Some(Value::Bool(true)) | Some(Value::Object(_)) => {
-                            Ty::Map(Box::new(Ty::Any))
-                        }
-                        _ => Ty::Any,
-                    }
+                    Ty::Any
                 }
             }
             Some(other) => return Err(err(file, pointer, format!("unsupported type {other:?}"))),
@@ -258,42 +251,31 @@ impl<'a> Normalizer<'a> {
 
     fn enum_def(
         &mut self,
-        m: &Map<String, Value>,
+        s: &Schema,
         file: &str,
         pointer: &str,
         hint: &str,
     ) -> Result<TypeDef, Error> {
-        let xe = m.get("x-ms-enum");
+        let xe = s.x_ms_enum.as_ref();
         let name = xe
-            .and_then(|x| x.get("name"))
-            .and_then(Value::as_str)
+            .and_then(|x| x.name.as_deref())
             .map(upper_camel)
             .unwrap_or_else(|| hint.to_string());
-        let open = xe
-            .and_then(|x| x.get("modelAsString"))
-            .and_then(Value::as_bool)
-            .unwrap_or(true);
+        let open = xe.and_then(|x| x.model_as_string).unwrap_or(true);
         let descs: BTreeMap<String, String> = xe
-            .and_then(|x| x.get("values"))
-            .and_then(Value::as_array)
             .into_iter()
-            .flatten()
-            .filter_map(|v| {
-                Some((
-                    v.get("value")?.as_str()?.to_string(),
-                    v.get("description")?.as_str()?.to_string(),
-                ))
-            })
+            .flat_map(|x| &x.values)
+            .filter_map(|v| Some((v.value.as_str()?.to_string(), v.description.clone()?)))
             .collect();
-        let raw = m
-            .get("enum")
-            .and_then(Value::as_array)
+        let raw = s
+            .enum_values
+            .as_ref()
             .ok_or_else(|| err(file, pointer, "enum is not an array"))?;
         let mut taken = BTreeSet::from(["Other".to_string()]);
         let mut values = Vec::new();
         for v in raw {
             let wire = match v {
-                Value::String(s) => s.clone(),
+                serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
             if values.iter().any(|e: &EnumValue| e.wire == wire) {
@@ -310,7 +292,7 @@ impl<'a> Normalizer<'a> {
             name,
             source: format!("{file}#{pointer}"),
             definition: None,
-            doc: doc_of(&Value::Object(m.clone())),
+            doc: doc_of(s.description.as_deref()),
             kind: Kind::Enum { values, open },
         })
     }
@@ -319,36 +301,33 @@ impl<'a> Normalizer<'a> {
     /// Also collects the discriminator constants of ancestor unions.
     fn collect_props(
         &mut self,
-        s: &Value,
+        m: &Schema,
         file: &str,
         pointer: &str,
         owner: &str,
         out: &mut Collected,
         depth: usize,
     ) -> Result<(), Error> {
-        if depth > 32 {
+        if depth > MAX_DEPTH {
             return Err(err(
                 file,
                 pointer,
-                "allOf nesting deeper than 32 (a cycle?)",
+                format!("allOf nesting deeper than {MAX_DEPTH} (a cycle?)"),
             ));
         }
-        let m = obj(s, file, pointer)?;
-        if let Some(all_of) = m.get("allOf").and_then(Value::as_array) {
-            for (i, parent) in all_of.iter().enumerate() {
-                let p = format!("{pointer}/allOf/{i}");
-                if let Some(r) = parent.get("$ref").and_then(Value::as_str) {
-                    let t = resolve_ref(file, r);
-                    let Some(pv) = self.set.get(&t).cloned() else {
-                        return Err(err(file, &p, format!("broken $ref to {t}")));
-                    };
-                    // Parents are models too (`Resource`, `…Schema` mixins), besides being
-                    // flattened into their children.
-                    self.use_def(&t, (file, &p))?;
-                    self.collect_props(&pv, &t.file, &t.pointer, owner, out, depth + 1)?;
-                } else {
-                    self.collect_props(parent, file, &p, owner, out, depth + 1)?;
-                }
+        for (i, parent) in m.all_of.iter().flatten().enumerate() {
+            let p = format!("{pointer}/allOf/{i}");
+            if let Some(r) = &parent.reference {
+                let t = resolve_ref(file, r);
+                let Some(pv) = self.set.schema(&t) else {
+                    return Err(err(file, &p, format!("broken $ref to {t}")));
+                };
+                // Parents are models too (`Resource`, `…Schema` mixins), besides being
+                // flattened into their children.
+                self.use_def(&t, (file, &p))?;
+                self.collect_props(pv, &t.file, &t.pointer, owner, out, depth + 1)?;
+            } else {
+                self.collect_props(parent, file, &p, owner, out, depth + 1)?;
             }
         }
         // Inline property types are named after the definition that declares them, not the
@@ -366,59 +345,42 @@ impl<'a> Normalizer<'a> {
             });
         let owner = declaring.as_deref().unwrap_or(owner);
         let Collected { props, discs } = out;
-        let required: BTreeSet<&str> = m
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        if let Some(d) = m.get("discriminator").and_then(Value::as_str) {
+        let required: BTreeSet<&str> = m.required.iter().map(String::as_str).collect();
+        if let Some(d) = &m.discriminator {
             // This ancestor is a union base: the discriminator is written as a constant.
             discs.retain(|(k, _)| k != d);
             discs.push((d.to_string(), String::new()));
         }
-        if let Some(ps) = m.get("properties") {
-            let ps = obj(ps, file, &format!("{pointer}/properties"))?;
-            for (wire, pv) in ps {
-                let pp = format!("{pointer}/properties/{}", escape_token(wire));
-                let hint = format!("{owner}{}", upper_camel(wire));
-                let ty = self.ty_of(pv, file, &pp, &hint)?;
-                let flag = |k: &str| pv.get(k).and_then(Value::as_bool).unwrap_or(false);
-                let rust = pv
-                    .get("x-ms-client-name")
-                    .and_then(Value::as_str)
-                    .map(snake)
-                    .unwrap_or_else(|| snake(wire));
-                let values_nullable = ["items", "additionalProperties"].iter().any(|k| {
-                    pv.get(*k)
-                        .and_then(|x| x.get("x-nullable"))
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false)
-                });
-                let prop = Prop {
-                    wire: wire.clone(),
-                    rust,
-                    ty,
-                    required: required.contains(wire.as_str()),
-                    read_only: flag("readOnly"),
-                    secret: flag("x-ms-secret"),
-                    write_only: flag("x-ms-secret")
-                        || pv
-                            .get("x-ms-mutability")
-                            .and_then(Value::as_array)
-                            .is_some_and(|m| !m.iter().any(|x| x == "read")),
-                    nullable: flag("x-nullable"),
-                    values_nullable,
-                    format: pv.get("format").and_then(Value::as_str).map(str::to_string),
-                    default: pv.get("default").cloned(),
-                    flatten: flag("x-ms-client-flatten"),
-                    doc: doc_of(pv),
-                };
-                match props.iter_mut().find(|p| p.wire == *wire) {
-                    Some(existing) => *existing = prop,
-                    None => props.push(prop),
-                }
+        for (wire, pv) in m.properties.iter().flatten() {
+            let pp = format!("{pointer}/properties/{}", escape_token(wire));
+            let hint = format!("{owner}{}", upper_camel(wire));
+            let ty = self.ty_of(pv, file, &pp, &hint)?;
+            let rust = pv
+                .client_name
+                .as_deref()
+                .map(snake)
+                .unwrap_or_else(|| snake(wire));
+            let values_nullable = pv.items.as_deref().is_some_and(Schema::is_nullable)
+                || matches!(&pv.additional_properties,
+                    Some(AdditionalProperties::Schema(v)) if v.is_nullable());
+            let prop = Prop {
+                wire: wire.clone(),
+                rust,
+                ty,
+                required: required.contains(wire.as_str()),
+                read_only: pv.is_read_only(),
+                secret: pv.is_secret(),
+                write_only: pv.is_write_only(),
+                nullable: pv.is_nullable(),
+                values_nullable,
+                format: pv.format.clone(),
+                default: pv.default.clone(),
+                flatten: pv.client_flatten == Some(true),
+                doc: doc_of(pv.description.as_deref()),
+            };
+            match props.iter_mut().find(|p| p.wire == *wire) {
+                Some(existing) => *existing = prop,
+                None => props.push(prop),
             }
         }
         // `required` may name inherited properties.
@@ -432,7 +394,7 @@ impl<'a> Normalizer<'a> {
 
     fn struct_def(
         &mut self,
-        s: &Value,
+        s: &Schema,
         file: &str,
         pointer: &str,
         name: &str,
@@ -445,12 +407,8 @@ impl<'a> Normalizer<'a> {
             mut discs,
         } = out;
         // Fill in this type's own discriminator value for each ancestor union.
-        let value = s
-            .get("x-ms-discriminator-value")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .or_else(|| definition.clone());
-        let own_disc = s.get("discriminator").and_then(Value::as_str);
+        let value = s.discriminator_value.clone().or_else(|| definition.clone());
+        let own_disc = s.discriminator.as_deref();
         discs.retain(|(k, _)| Some(k.as_str()) != own_disc);
         for (_, v) in discs.iter_mut() {
             *v = value.clone().unwrap_or_default();
@@ -459,25 +417,26 @@ impl<'a> Normalizer<'a> {
         // Deterministic, collision-free field names (`additional_properties` is the field
         // of `additionalProperties`).
         let mut taken = BTreeSet::new();
-        if s.get("additionalProperties").is_some() {
+        if s.additional_properties.is_some() {
             taken.insert("additional_properties".to_string());
         }
         for p in props.iter_mut() {
             p.rust = unique(std::mem::take(&mut p.rust), "_", &mut taken);
         }
-        let additional = match s.get("additionalProperties") {
-            Some(ap @ Value::Object(m)) if !m.is_empty() => {
-                let p = format!("{pointer}/additionalProperties");
-                Some(self.ty_of(ap, file, &p, &format!("{name}Value"))?)
-            }
-            Some(Value::Bool(true)) | Some(Value::Object(_)) => Some(Ty::Any),
-            _ => None,
+        let ap = s.additional_properties.as_ref();
+        let additional = if let Some(values) = typed_values(ap) {
+            let p = format!("{pointer}/additionalProperties");
+            Some(self.ty_of(values, file, &p, &format!("{name}Value"))?)
+        } else if any_values(ap) {
+            Some(Ty::Any)
+        } else {
+            None
         };
         Ok(TypeDef {
             name: name.to_string(),
             source: format!("{file}#{pointer}"),
             definition,
-            doc: doc_of(s),
+            doc: doc_of(s.description.as_deref()),
             kind: Kind::Struct {
                 props,
                 discriminators: discs,
@@ -487,25 +446,20 @@ impl<'a> Normalizer<'a> {
     }
 
     /// The `discriminator` of the nearest `allOf` ancestor of schema `s` that has one.
-    fn inherited_discriminator(&self, s: &Value, file: &str, depth: usize) -> Option<String> {
-        if depth > 32 {
+    fn inherited_discriminator(&self, s: &Schema, file: &str, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
             return None;
         }
-        for parent in s
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let Some(r) = parent.get("$ref").and_then(Value::as_str) else {
+        for parent in s.all_of.iter().flatten() {
+            let Some(r) = &parent.reference else {
                 continue;
             };
             let t = resolve_ref(file, r);
-            let Some(pv) = self.set.get(&t) else {
+            let Some(pv) = self.set.schema(&t) else {
                 continue;
             };
-            if let Some(d) = pv.get("discriminator").and_then(Value::as_str) {
-                return Some(d.to_string());
+            if let Some(d) = &pv.discriminator {
+                return Some(d.clone());
             }
             if let Some(d) = self.inherited_discriminator(pv, &t.file, depth + 1) {
                 return Some(d);
@@ -534,49 +488,42 @@ impl<'a> Normalizer<'a> {
     /// Emits the definition at `t` (already named).
     fn definition(&mut self, t: &Target) -> Result<(), Error> {
         let name = self.def_names[t].clone();
-        let v = self.set.get(t).expect("queued targets exist").clone();
-        let def_name = t
-            .pointer
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .replace("~1", "/")
-            .replace("~0", "~");
-        let m = obj(&v, &t.file, &t.pointer)?;
+        let set = self.set;
+        let m = set
+            .schema(t)
+            .ok_or_else(|| err(&t.file, &t.pointer, "expected a schema"))?;
+        let def_name = unescape_token(t.pointer.rsplit('/').next().unwrap_or_default());
         // A union: a definition with a `discriminator`, or an intermediate class of a
         // discriminated hierarchy (it has children and an ancestor has the discriminator).
-        let own_disc = m
-            .get("discriminator")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let own_disc = m.discriminator.clone();
         let union_disc = own_disc.clone().or_else(|| {
             self.children
                 .contains_key(t)
-                .then(|| self.inherited_discriminator(&v, &t.file, 0))
+                .then(|| self.inherited_discriminator(m, &t.file, 0))
                 .flatten()
         });
-        let def = if m.contains_key("$ref") {
+        let def = if m.reference.is_some() {
             // A definition that is only a `$ref`: another name for its target.
-            let ty = self.ty_of(&v, &t.file, &t.pointer, &format!("{name}Inner"))?;
+            let ty = self.ty_of(m, &t.file, &t.pointer, &format!("{name}Inner"))?;
             TypeDef {
                 name: name.clone(),
                 source: t.to_string(),
                 definition: Some(def_name),
-                doc: doc_of(&v),
+                doc: doc_of(m.description.as_deref()),
                 kind: Kind::Alias(ty),
             }
         } else if let Some(d) = union_disc {
             let mut variants = Vec::new();
             // A base that carries its own value (or an intermediate class, whose value is
             // its own) is a variant of itself.
-            let own = match (&own_disc, m.get("x-ms-discriminator-value")) {
-                (_, Some(Value::String(own))) => Some(own.clone()),
+            let own = match (&own_disc, &m.discriminator_value) {
+                (_, Some(own)) => Some(own.clone()),
                 (None, _) => Some(def_name.clone()),
                 _ => None,
             };
             if let Some(own) = own {
                 let mut base = self.struct_def(
-                    &v,
+                    m,
                     &t.file,
                     &t.pointer,
                     &format!("{name}Base"),
@@ -588,7 +535,7 @@ impl<'a> Normalizer<'a> {
             }
             // The base's own properties, for every variant and for unknown values.
             let mut out = Collected::default();
-            self.collect_props(&v, &t.file, &t.pointer, &name, &mut out, 0)?;
+            self.collect_props(m, &t.file, &t.pointer, &name, &mut out, 0)?;
             let mut base = out.props;
             base.retain(|p| p.wire != d);
             let mut taken = BTreeSet::new();
@@ -596,19 +543,15 @@ impl<'a> Normalizer<'a> {
                 p.rust = unique(std::mem::take(&mut p.rust), "_", &mut taken);
             }
             for child in self.descendants(t) {
-                let cv = self.set.get(&child).expect("indexed");
-                let value = cv
-                    .get("x-ms-discriminator-value")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| {
-                        child
-                            .pointer
-                            .rsplit('/')
-                            .next()
-                            .unwrap_or_default()
-                            .to_string()
-                    });
+                let cv = set.schema(&child).expect("indexed");
+                let value = cv.discriminator_value.clone().unwrap_or_else(|| {
+                    child
+                        .pointer
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                });
                 let Ty::Named(vn) = self.use_def(&child, (&t.file, &t.pointer))? else {
                     unreachable!("definitions are named")
                 };
@@ -618,35 +561,31 @@ impl<'a> Normalizer<'a> {
                 name: name.clone(),
                 source: t.to_string(),
                 definition: Some(def_name),
-                doc: doc_of(&v),
+                doc: doc_of(m.description.as_deref()),
                 kind: Kind::Union {
                     discriminator: d.to_string(),
                     variants,
                     base,
                 },
             }
-        } else if m.get("type").and_then(Value::as_str) == Some("string") && m.contains_key("enum")
-        {
+        } else if m.is_string_enum() {
             let mut e = self.enum_def(m, &t.file, &t.pointer, &name)?;
             e.name = name.clone();
             e.definition = Some(def_name);
             e
-        } else if m.contains_key("properties")
-            || m.contains_key("allOf")
-            || (m
-                .get("type")
-                .and_then(Value::as_str)
-                .is_none_or(|ty| ty == "object")
-                && !m.contains_key("additionalProperties"))
+        } else if m.properties.is_some()
+            || m.all_of.is_some()
+            || (m.ty.as_deref().is_none_or(|ty| ty == "object")
+                && m.additional_properties.is_none())
         {
-            self.struct_def(&v, &t.file, &t.pointer, &name, Some(def_name))?
+            self.struct_def(m, &t.file, &t.pointer, &name, Some(def_name))?
         } else {
-            let ty = self.ty_of(&v, &t.file, &t.pointer, &format!("{name}Inner"))?;
+            let ty = self.ty_of(m, &t.file, &t.pointer, &format!("{name}Inner"))?;
             TypeDef {
                 name: name.clone(),
                 source: t.to_string(),
                 definition: Some(def_name),
-                doc: doc_of(&v),
+                doc: doc_of(m.description.as_deref()),
                 kind: Kind::Alias(ty),
             }
         };
@@ -654,84 +593,86 @@ impl<'a> Normalizer<'a> {
         Ok(())
     }
 
-    /// Resolves a parameter object (possibly a `$ref` into a `parameters` section).
+    /// Resolves a parameter (possibly a `$ref` into a `parameters` section).
     fn param(
         &mut self,
-        p: &Value,
+        p: &swagger::Parameter,
         file: &str,
         pointer: &str,
         op_hint: &str,
     ) -> Result<Option<Param>, Error> {
-        let (p, file, pointer) = match p.get("$ref").and_then(Value::as_str) {
+        let set = self.set;
+        let (p, file, pointer) = match &p.reference {
             Some(r) => {
                 let t = resolve_ref(file, r);
-                let v = self
-                    .set
-                    .get(&t)
-                    .cloned()
-                    .ok_or_else(|| err(file, pointer, format!("broken $ref to {t}")))?;
-                (v, t.file, t.pointer)
+                match set.node(&t) {
+                    Some(Node::Parameter(p)) => (p, t.file, t.pointer),
+                    _ => {
+                        return Err(err(
+                            file,
+                            pointer,
+                            format!("$ref to {t}, which is not a parameter"),
+                        ))
+                    }
+                }
             }
-            None => (p.clone(), file.to_string(), pointer.to_string()),
+            None => (p, file.to_string(), pointer.to_string()),
         };
-        let m = obj(&p, &file, &pointer)?;
-        let wire = m
-            .get("name")
-            .and_then(Value::as_str)
+        let wire = p
+            .name
+            .as_deref()
             .ok_or_else(|| err(&file, &pointer, "parameter without name"))?;
         if wire == "api-version" {
             return Ok(None);
         }
-        let location = match m.get("in").and_then(Value::as_str) {
-            Some("path") => ParamIn::Path,
-            Some("query") => ParamIn::Query,
-            Some("header") => ParamIn::Header,
-            Some("body") => ParamIn::Body,
+        let location = match p.location {
+            Some(ParamLocation::Path) => ParamIn::Path,
+            Some(ParamLocation::Query) => ParamIn::Query,
+            Some(ParamLocation::Header) => ParamIn::Header,
+            Some(ParamLocation::Body) => ParamIn::Body,
             other => {
                 return Err(err(
                     &file,
                     &pointer,
-                    format!("unsupported parameter location {other:?}"),
+                    format!(
+                        "unsupported parameter location {:?}",
+                        other.map(ParamLocation::as_str)
+                    ),
                 ))
             }
         };
         let hint = format!("{op_hint}{}", upper_camel(wire));
         let ty = if location == ParamIn::Body {
-            let s = m
-                .get("schema")
+            let s = p
+                .schema
+                .as_ref()
                 .ok_or_else(|| err(&file, &pointer, "body parameter without schema"))?;
             self.ty_of(s, &file, &format!("{pointer}/schema"), &hint)?
         } else {
-            self.ty_of(&p, &file, &pointer, &hint)?
+            self.ty_of(&p.ty, &file, &pointer, &hint)?
         };
-        let collection_format = match m.get("collectionFormat") {
+        let collection_format = match &p.collection_format {
             _ if location != ParamIn::Query || !matches!(ty, Ty::Array(_)) => None,
             None => Some("csv".to_string()),
-            Some(Value::String(f))
-                if ["csv", "ssv", "tsv", "pipes", "multi"].contains(&f.as_str()) =>
-            {
+            Some(f) if ["csv", "ssv", "tsv", "pipes", "multi"].contains(&f.as_str()) => {
                 Some(f.clone())
             }
             Some(other) => {
                 return Err(err(
                     &file,
                     &format!("{pointer}/collectionFormat"),
-                    format!("unsupported collectionFormat {other}"),
+                    format!("unsupported collectionFormat {other:?}"),
                 ))
             }
         };
         Ok(Some(Param {
             wire: wire.to_string(),
-            rust: snake(
-                m.get("x-ms-client-name")
-                    .and_then(Value::as_str)
-                    .unwrap_or(wire),
-            ),
+            rust: snake(p.ty.client_name.as_deref().unwrap_or(wire)),
             location,
-            required: m.get("required").and_then(Value::as_bool).unwrap_or(false),
+            required: p.required.unwrap_or(false),
             collection_format,
             ty,
-            doc: doc_of(&p),
+            doc: doc_of(p.ty.description.as_deref()),
         }))
     }
 
@@ -739,24 +680,18 @@ impl<'a> Normalizer<'a> {
         &mut self,
         file: &str,
         path: &str,
-        method: &str,
-        op: &Value,
-        path_params: &[Value],
+        method: swagger::Method,
+        op: &swagger::Operation,
+        path_params: &[swagger::Parameter],
     ) -> Result<Operation, Error> {
         let pointer = format!("/paths/{}/{method}", escape_token(path));
         let id = op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .ok_or_else(|| err(file, &pointer, "operation without operationId"))?
-            .to_string();
+            .operation_id
+            .clone()
+            .ok_or_else(|| err(file, &pointer, "operation without operationId"))?;
         let hint = upper_camel(&id);
         let mut params = Vec::new();
-        let own = op
-            .get("parameters")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for (i, p) in path_params.iter().chain(own.iter()).enumerate() {
+        for (i, p) in path_params.iter().chain(op.parameters.iter()).enumerate() {
             let pp = format!("{pointer}/parameters/{i}");
             if let Some(p) = self.param(p, file, &pp, &hint)? {
                 if let Some(existing) = params
@@ -774,14 +709,14 @@ impl<'a> Normalizer<'a> {
             p.rust = unique(std::mem::take(&mut p.rust), "_", &mut taken);
         }
         let resp = op
-            .get("responses")
-            .and_then(Value::as_object)
+            .responses
+            .as_ref()
             .ok_or_else(|| err(file, &pointer, "operation without responses"))?;
         let mut responses = Vec::new();
         let mut error = None;
         for (code, r) in resp {
-            let rp = format!("{pointer}/responses/{code}");
-            let body = match r.get("schema") {
+            let rp = format!("{pointer}/responses/{}", escape_token(code));
+            let body = match &r.schema {
                 Some(s) => Some(self.ty_of(
                     s,
                     file,
@@ -802,33 +737,15 @@ impl<'a> Normalizer<'a> {
             }
         }
         responses.sort_by_key(|r| r.status);
-        let lro = match op.get("x-ms-long-running-operation") {
-            None | Some(Value::Bool(false)) => None,
-            Some(Value::Bool(true)) => Some(final_state_via(op, file, &pointer)?),
-            Some(_) => {
-                return Err(err(
-                    file,
-                    &format!("{pointer}/x-ms-long-running-operation"),
-                    "x-ms-long-running-operation is not a boolean",
-                ))
-            }
+        let lro = match op.long_running {
+            None | Some(false) => None,
+            Some(true) => Some(final_state_via(op, file, &pointer)?),
         };
-        let pageable = op.get("x-ms-pageable").map(|p| Pageable {
-            next_link: match p.get("nextLinkName") {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(Value::Null) => None,
-                _ => Some("nextLink".to_string()),
-            },
-            item_name: p
-                .get("itemName")
-                .and_then(Value::as_str)
-                .unwrap_or("value")
-                .to_string(),
+        let pageable = op.pageable.as_ref().map(|p| Pageable {
+            next_link: p.next_link().map(str::to_string),
+            item_name: p.item_name().to_string(),
         });
-        let doc = match (
-            op.get("summary").and_then(Value::as_str),
-            op.get("description").and_then(Value::as_str),
-        ) {
+        let doc = match (op.summary.as_deref(), op.description.as_deref()) {
             (Some(s), Some(d)) if s.trim() != d.trim() => {
                 Some(format!("{}\n\n{}", s.trim(), d.trim()))
             }
@@ -839,7 +756,7 @@ impl<'a> Normalizer<'a> {
         Ok(Operation {
             rust: snake(&id),
             id,
-            method: method.to_string(),
+            method: method.as_str().to_string(),
             path: path.to_string(),
             file: file.to_string(),
             doc,
@@ -854,27 +771,23 @@ impl<'a> Normalizer<'a> {
 
 /// The `final-state-via` of a long-running operation: absent, or one of the values ARM
 /// defines (anything else is an error, not silently passed on).
-fn final_state_via(op: &Value, file: &str, pointer: &str) -> Result<Option<String>, Error> {
+fn final_state_via(
+    op: &swagger::Operation,
+    file: &str,
+    pointer: &str,
+) -> Result<Option<String>, Error> {
     const KNOWN: &[&str] = &[
         "azure-async-operation",
         "location",
         "original-uri",
         "operation-location",
     ];
-    let options = match op.get("x-ms-long-running-operation-options") {
-        None => return Ok(None),
-        Some(Value::Object(o)) => o,
-        Some(_) => {
-            return Err(err(
-                file,
-                &format!("{pointer}/x-ms-long-running-operation-options"),
-                "x-ms-long-running-operation-options is not an object",
-            ))
-        }
+    let Some(options) = &op.long_running_options else {
+        return Ok(None);
     };
-    match options.get("final-state-via") {
+    match &options.final_state_via {
         None => Ok(None),
-        Some(Value::String(v)) if KNOWN.contains(&v.as_str()) => Ok(Some(v.clone())),
+        Some(serde_json::Value::String(v)) if KNOWN.contains(&v.as_str()) => Ok(Some(v.clone())),
         Some(other) => Err(err(
             file,
             &format!("{pointer}/x-ms-long-running-operation-options/final-state-via"),
@@ -906,23 +819,10 @@ pub fn normalize(set: &SpecSet, version: &str) -> Result<Api, Error> {
     let mut ids = BTreeSet::new();
     let mut methods = BTreeSet::new();
     for file in &set.entries {
-        let doc = &set.docs[file];
-        let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-            continue;
-        };
-        for (path, item) in paths {
+        for (path, item) in &set.models[file].paths {
             let pp = format!("/paths/{}", escape_token(path));
-            let item = obj(item, file, &pp)?;
-            let path_params = item
-                .get("parameters")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            for (method, op) in item {
-                if !METHODS.contains(&method.as_str()) {
-                    continue;
-                }
-                let op = n.operation(file, path, method, op, &path_params)?;
+            for (method, op) in &item.operations {
+                let op = n.operation(file, path, *method, op, &item.parameters)?;
                 if !ids.insert(op.id.clone()) || !methods.insert(op.rust.clone()) {
                     return Err(err(
                         file,
@@ -940,10 +840,8 @@ pub fn normalize(set: &SpecSet, version: &str) -> Result<Api, Error> {
     let title = set
         .entries
         .first()
-        .and_then(|f| set.docs[f].pointer("/info/title"))
-        .and_then(Value::as_str)
-        .unwrap_or("Azure Machine Learning")
-        .to_string();
+        .and_then(|f| set.models[f].info.title.clone())
+        .unwrap_or_else(|| "Azure Machine Learning".to_string());
     let api = Api {
         version: version.to_string(),
         title,
@@ -959,7 +857,7 @@ pub fn normalize(set: &SpecSet, version: &str) -> Result<Api, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     /// Normalizes a one-file package whose single operation returns `#/definitions/{root}`.
     fn api(root: &str, definitions: Value) -> Api {

@@ -325,7 +325,7 @@ pub struct Response {
 pub struct XmsEnum {
     /// `name`.
     pub name: Option<String>,
-    /// `modelAsString` (absent: `false`, a closed enum).
+    /// `modelAsString` (azml reads an absent value as `true`: unknown values are kept).
     #[serde(rename = "modelAsString")]
     pub model_as_string: Option<bool>,
     /// `values`.
@@ -485,11 +485,6 @@ impl Schema {
     /// A string enum (`type: string` with `enum`).
     pub fn is_string_enum(&self) -> bool {
         self.ty.as_deref() == Some("string") && self.enum_values.is_some()
-    }
-
-    /// `description`, else `title`.
-    pub fn doc(&self) -> Option<&str> {
-        self.description.as_deref().or(self.title.as_deref())
     }
 
     /// The schema at a pointer below this one (`/properties/x/items`, `/allOf/0`, …).
