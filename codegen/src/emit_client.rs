@@ -97,7 +97,7 @@ fn group_clients<'w>(
     for op in api
         .operations
         .iter()
-        .filter(|o| o.pageable.is_some() && o.lro.is_none())
+        .filter(|o| o.shape() == Shape::Pageable)
     {
         let pageable = op.pageable.as_ref().expect("filtered");
         let item_name = pageable.item_name.clone();
@@ -239,7 +239,7 @@ fn pager_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Tok
     for op in api
         .operations
         .iter()
-        .filter(|o| o.pageable.is_some() && !openapi::raw_success(o))
+        .filter(|o| o.shape() == Shape::Pageable)
     {
         let first_name = openapi::progenitor_id(op);
         let f = fns
@@ -274,7 +274,7 @@ fn pager_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Tok
                 .as_deref()
                 .map(crate::emit_models::escape_doc)
                 .unwrap_or_default(),
-            op.method.to_uppercase(),
+            op.method.as_str().to_uppercase(),
             op.path
         );
         out.push(quote! {
@@ -330,9 +330,9 @@ fn lro_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Token
         sig.ident = format_ident!("{}", op.rust);
         // A POST's final `Location` may answer 204 with nothing to return: its result is
         // optional. PUT/PATCH end in a GET of the resource, which must have a body.
-        let result = match (op.method.as_str(), op.success_body()) {
-            ("delete", _) | (_, None) => quote!(()),
-            ("post", Some(t)) => {
+        let result = match (op.method, op.success_body()) {
+            (Method::Delete, _) | (_, None) => quote!(()),
+            (Method::Post, Some(t)) => {
                 let t = qualified(t, module);
                 quote!(Option<#t>)
             }
@@ -341,11 +341,8 @@ fn lro_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Token
         sig.output = syn::parse_quote!(-> Result<crate::lro::Poller<#result>, crate::Error>);
         let args = arg_names(&sig);
         let initial = format_ident!("{}", initial_name);
-        let method = op.method.to_uppercase();
-        let fsv = match op.lro.as_ref().and_then(|f| f.as_deref()) {
-            Some(f) => quote!(Some(#f)),
-            None => quote!(None),
-        };
+        let method = op.method.as_str().to_uppercase();
+        let fsv = fsv_tokens(op);
         let doc =
             format!(
             " {}\n\n Long-running (`{}` {}): returns a poller; `.await` it for the final result. \
@@ -366,20 +363,28 @@ fn lro_wrappers(api: &Api, module: &str, parsed: &syn::File) -> Result<Vec<Token
     Ok(out)
 }
 
+/// `Some("location")` / `None`: a long-running operation's `final-state-via`.
+fn fsv_tokens(op: &Operation) -> TokenStream {
+    match op.lro.as_ref().and_then(|l| l.final_state_via) {
+        Some(f) => {
+            let f = f.as_str();
+            quote!(Some(#f))
+        }
+        None => quote!(None),
+    }
+}
+
 /// `mod.rs` of one api-version: re-exports and the operation table.
 pub fn emit_mod(api: &Api) -> TokenStream {
     let version = &api.version;
     let title = format!(" {} — api-version {}.", api.title, api.version);
     let ops = api.operations.iter().map(|op| {
         let id = &op.id;
-        let method = op.method.to_uppercase();
+        let method = op.method.as_str().to_uppercase();
         let path = &op.path;
         let rust = openapi::progenitor_id(op);
         let lro = op.lro.is_some();
-        let fsv = match op.lro.as_ref().and_then(|f| f.as_deref()) {
-            Some(f) => quote!(Some(#f)),
-            None => quote!(None),
-        };
+        let fsv = fsv_tokens(op);
         let pageable = op.pageable.is_some();
         quote!(crate::OperationInfo { id: #id, method: #method, path: #path, rust_method: #rust, long_running: #lro, final_state_via: #fsv, pageable: #pageable },)
     });

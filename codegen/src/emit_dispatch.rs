@@ -177,7 +177,7 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
         let reply = if openapi::raw_success(op) {
             let t = match op.success_body() {
                 // Several shapes: the body is replayed as plain JSON.
-                _ if op.lro.is_none() && op.multiple_success_shapes() => quote!(serde_json::Value),
+                _ if op.shape() == Shape::Raw => quote!(serde_json::Value),
                 Some(t) => qualified(t, &module),
                 None => quote!(()),
             };

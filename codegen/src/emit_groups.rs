@@ -197,7 +197,7 @@ pub fn emit(
         let doc = format!(
             " `{}` ({} `{}`); see [`Client::{}`].",
             op.id,
-            op.method.to_uppercase(),
+            op.method.as_str().to_uppercase(),
             op.path,
             op.rust
         );

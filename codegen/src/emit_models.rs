@@ -152,34 +152,6 @@ fn autolink(text: &str) -> String {
     out
 }
 
-/// Named types a field of `ty` contains directly (not behind a `Vec`/map indirection).
-fn direct_refs<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
-    if let Ty::Named(n) = ty {
-        out.push(n);
-    }
-}
-
-/// Whether `from` reaches `to` through direct (non-heap) fields, i.e. needs a `Box`.
-fn reaches(api: &Api, from: &str, to: &str, seen: &mut BTreeSet<String>) -> bool {
-    if from == to {
-        return true;
-    }
-    if !seen.insert(from.to_string()) {
-        return false;
-    }
-    let Some(def) = api.types.get(from) else {
-        return false;
-    };
-    let mut next = Vec::new();
-    match &def.kind {
-        Kind::Struct { props, .. } => props.iter().for_each(|p| direct_refs(&p.ty, &mut next)),
-        Kind::Union { variants, .. } => next.extend(variants.iter().map(|(_, v)| v.as_str())),
-        Kind::Alias(t) => direct_refs(t, &mut next),
-        Kind::Enum { .. } => {}
-    }
-    next.into_iter().any(|n| reaches(api, n, to, seen))
-}
-
 /// Whether a type can derive `Default`.
 fn has_default(api: &Api, ty: &Ty, memo: &mut BTreeMap<String, bool>) -> bool {
     let n = match ty {
@@ -203,31 +175,8 @@ fn has_default(api: &Api, ty: &Ty, memo: &mut BTreeMap<String, bool>) -> bool {
     v
 }
 
-/// Whether a property holds a credential: `x-ms-secret`, or a credential-like name
-/// (passwords, secrets, tokens, connection strings, kubeconfigs, keys), or the `value` of a
-/// `Password`. The runtime's `Debug` of unknown union variants uses the same name rule.
-pub fn is_secret(owner: &str, p: &Prop) -> bool {
-    let w = p.wire.to_ascii_lowercase();
-    p.secret
-        || [
-            "password",
-            "secret",
-            "token",
-            "connectionstring",
-            "privatekey",
-            "sastoken",
-            "kubeconfig",
-        ]
-        .iter()
-        .any(|k| w.contains(k))
-        || (w.ends_with("key") && !w.ends_with("publickey"))
-        || w.ends_with("keys")
-        || (owner.to_ascii_lowercase().contains("password") && w == "value")
-}
-
 /// The Rust type of a struct field: formats, `x-nullable` (`Option`), optional (`Option`).
-fn field_ty(api: &Api, owner: &str, p: &Prop) -> TokenStream {
-    let boxed = matches!(&p.ty, Ty::Named(n) if reaches(api, n, owner, &mut BTreeSet::new()));
+fn field_ty(p: &Prop) -> TokenStream {
     let base = match (&p.ty, p.format.as_deref()) {
         (Ty::String, Some("date-time" | "date-time-rfc1123")) => quote!(crate::json::DateTime),
         (Ty::String, Some("duration")) => quote!(crate::json::IsoDuration),
@@ -240,7 +189,7 @@ fn field_ty(api: &Api, owner: &str, p: &Prop) -> TokenStream {
             let t = ty_tokens(t, false);
             quote!(std::collections::BTreeMap<String, Option<#t>>)
         }
-        (t, _) => ty_tokens(t, boxed),
+        (t, _) => ty_tokens(t, p.boxed),
     };
     let t = if p.nullable && p.ty != Ty::Any {
         quote!(Option<#base>)
@@ -255,7 +204,7 @@ fn field_ty(api: &Api, owner: &str, p: &Prop) -> TokenStream {
 }
 
 /// Field documentation: the spec's description plus what azml does with the field.
-fn field_doc(owner: &str, p: &Prop) -> TokenStream {
+fn field_doc(p: &Prop) -> TokenStream {
     let mut d = p.doc.clone().unwrap_or_default();
     let mut note = |s: String| {
         if !d.is_empty() {
@@ -295,7 +244,7 @@ fn field_doc(owner: &str, p: &Prop) -> TokenStream {
                 .into(),
         );
     }
-    if is_secret(owner, p) {
+    if p.redacted {
         note("Credential: shown as `<redacted>` by `Debug`.".into());
     }
     doc_attr((!d.is_empty()).then_some(d.as_str()))
@@ -329,9 +278,9 @@ fn emit_struct(
     for p in props {
         let f = format_ident!("{}", p.rust);
         let local = format_ident!("f_{}", p.rust);
-        let t = field_ty(api, &def.name, p);
+        let t = field_ty(p);
         let wire = &p.wire;
-        let fdoc = field_doc(&def.name, p);
+        let fdoc = field_doc(p);
         fields.push(quote!(#fdoc pub #f: #t,));
         locals.push(quote!(let mut #local = None;));
         arms.push(quote!(#wire => #local = ObjReader::field(#wire, v)?,));
@@ -375,7 +324,7 @@ fn emit_struct(
         quote!()
     };
     // Credentials never appear in `Debug` output.
-    let secrets: Vec<&Prop> = props.iter().filter(|p| is_secret(&def.name, p)).collect();
+    let secrets: Vec<&Prop> = props.iter().filter(|p| p.redacted).collect();
     let (debug_derive, debug_impl) = if secrets.is_empty() {
         (quote!(Debug,), quote!())
     } else {
@@ -383,7 +332,7 @@ fn emit_struct(
         let fields = props.iter().map(|p| {
             let f = format_ident!("{}", p.rust);
             let n = p.rust.as_str();
-            if !is_secret(&def.name, p) {
+            if !p.redacted {
                 quote!(.field(#n, &self.#f))
             } else if p.required {
                 quote!(.field(#n, &crate::json::Redacted(true)))

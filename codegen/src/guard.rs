@@ -70,7 +70,7 @@ mod tests {
         Operation {
             id: id.into(),
             rust: id.to_lowercase(),
-            method: "get".into(),
+            method: crate::ir::Method::Get,
             path: path.into(),
             file: "spec/a.json".into(),
             doc: None,

@@ -1,8 +1,13 @@
 //! The intermediate representation between *normalize* and *emit*: operations and named
-//! types with Rust names already chosen, plus the `x-ms-*` facts later stages need
-//! (long-running, final-state-via, pageable, discriminators, enums, secrets, read-only).
+//! types with Rust names already chosen, plus the facts later stages need, settled once here
+//! so that emitters and the diff only render them: the HTTP [`Method`], long-running
+//! ([`Lro`], with a typed [`FinalStateVia`]), pageable, the operation's result [`Shape`],
+//! discriminators, enums, read-only / secret / write-only, which fields are boxed (recursive
+//! types) and which are redacted in `Debug` ([`crate::settle`]).
 
 use std::collections::BTreeMap;
+
+pub use crate::swagger::Method;
 
 /// One api-version package, normalized.
 #[derive(Debug, Clone)]
@@ -127,6 +132,11 @@ pub struct Prop {
     pub values_nullable: bool,
     /// `format` of a string/number property.
     pub format: Option<String>,
+    /// The field is `Box`ed: its type contains the owning type (set by [`crate::settle`]).
+    pub boxed: bool,
+    /// `Debug` redacts it: `x-ms-secret`, or a credential-like name (set by
+    /// [`crate::settle`]).
+    pub redacted: bool,
     /// The spec's `default` (documented, not applied: absent stays absent).
     pub default: Option<serde_json::Value>,
     /// `x-ms-client-flatten: true` (documented only: azml keeps the wire nesting).
@@ -193,8 +203,8 @@ pub struct Operation {
     pub id: String,
     /// Rust method name, e.g. `workspaces_get`.
     pub rust: String,
-    /// Lower-case HTTP method.
-    pub method: String,
+    /// HTTP method.
+    pub method: Method,
     /// Path template.
     pub path: String,
     /// Spec file (relative to the spec root) that defines it.
@@ -207,13 +217,85 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// `default` response body (the ARM error).
     pub error: Option<Ty>,
-    /// `x-ms-long-running-operation`, with `final-state-via` when given.
-    pub lro: Option<Option<String>>,
+    /// `x-ms-long-running-operation: true`.
+    pub lro: Option<Lro>,
     /// `x-ms-pageable`.
     pub pageable: Option<Pageable>,
 }
 
+/// A long-running operation's polling facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lro {
+    /// `x-ms-long-running-operation-options.final-state-via`, when given.
+    pub final_state_via: Option<FinalStateVia>,
+}
+
+/// Where a long-running operation's result is read (`final-state-via`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FinalStateVia {
+    /// `azure-async-operation`
+    AzureAsyncOperation,
+    /// `location`
+    Location,
+    /// `original-uri`
+    OriginalUri,
+    /// `operation-location`
+    OperationLocation,
+}
+
+impl FinalStateVia {
+    /// Every value ARM defines.
+    pub const ALL: [FinalStateVia; 4] = [
+        FinalStateVia::AzureAsyncOperation,
+        FinalStateVia::Location,
+        FinalStateVia::OriginalUri,
+        FinalStateVia::OperationLocation,
+    ];
+
+    /// As the spec writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FinalStateVia::AzureAsyncOperation => "azure-async-operation",
+            FinalStateVia::Location => "location",
+            FinalStateVia::OriginalUri => "original-uri",
+            FinalStateVia::OperationLocation => "operation-location",
+        }
+    }
+
+    /// The value for a spec string, if ARM defines it.
+    pub fn parse(s: &str) -> Option<FinalStateVia> {
+        FinalStateVia::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// What an operation's method returns, settled from its facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Long-running: a `Poller` (the first response is read raw and drives it).
+    LongRunning,
+    /// Not long-running, success responses that differ in body (`200` with a model, `202`
+    /// without): raw access (`ResponseValue<Vec<u8>>`, decode by status), even if pageable.
+    Raw,
+    /// Pageable with one success shape: a `Pager` of the page's items.
+    Pageable,
+    /// One typed response.
+    Plain,
+}
+
 impl Operation {
+    /// What the operation's method returns.
+    pub fn shape(&self) -> Shape {
+        if self.lro.is_some() {
+            Shape::LongRunning
+        } else if self.multiple_success_shapes() {
+            Shape::Raw
+        } else if self.pageable.is_some() {
+            Shape::Pageable
+        } else {
+            Shape::Plain
+        }
+    }
+
     /// The single body type shared by all success responses that have a body.
     pub fn success_body(&self) -> Option<&Ty> {
         self.responses.iter().find_map(|r| r.body.as_ref())

@@ -22,6 +22,7 @@ pub mod mutate;
 pub mod names;
 pub mod normalize;
 pub mod openapi;
+pub mod settle;
 pub mod swagger;
 pub mod validate;
 

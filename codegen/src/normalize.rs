@@ -374,6 +374,8 @@ impl<'a> Normalizer<'a> {
                 nullable: pv.is_nullable(),
                 values_nullable,
                 format: pv.format.clone(),
+                boxed: false,
+                redacted: false,
                 default: pv.default.clone(),
                 flatten: pv.client_flatten == Some(true),
                 doc: doc_of(pv.description.as_deref()),
@@ -739,7 +741,7 @@ impl<'a> Normalizer<'a> {
         responses.sort_by_key(|r| r.status);
         let lro = match op.long_running {
             None | Some(false) => None,
-            Some(true) => Some(final_state_via(op, file, &pointer)?),
+            Some(true) => Some(lro(op, file, &pointer)?),
         };
         let pageable = op.pageable.as_ref().map(|p| Pageable {
             next_link: p.next_link().map(str::to_string),
@@ -756,7 +758,7 @@ impl<'a> Normalizer<'a> {
         Ok(Operation {
             rust: snake(&id),
             id,
-            method: method.as_str().to_string(),
+            method,
             path: path.to_string(),
             file: file.to_string(),
             doc,
@@ -769,34 +771,27 @@ impl<'a> Normalizer<'a> {
     }
 }
 
-/// The `final-state-via` of a long-running operation: absent, or one of the values ARM
-/// defines (anything else is an error, not silently passed on).
-fn final_state_via(
-    op: &swagger::Operation,
-    file: &str,
-    pointer: &str,
-) -> Result<Option<String>, Error> {
-    const KNOWN: &[&str] = &[
-        "azure-async-operation",
-        "location",
-        "original-uri",
-        "operation-location",
-    ];
-    let Some(options) = &op.long_running_options else {
-        return Ok(None);
+/// The polling facts of a long-running operation: `final-state-via` absent, or one of the
+/// values ARM defines (anything else is an error, not silently passed on).
+fn lro(op: &swagger::Operation, file: &str, pointer: &str) -> Result<Lro, Error> {
+    let given = op
+        .long_running_options
+        .as_ref()
+        .and_then(|o| o.final_state_via.as_ref());
+    let final_state_via = match given {
+        None => None,
+        Some(v) => Some(v.as_str().and_then(FinalStateVia::parse).ok_or_else(|| {
+            err(
+                file,
+                &format!("{pointer}/x-ms-long-running-operation-options/final-state-via"),
+                format!(
+                    "unknown final-state-via {v}; expected one of {}",
+                    FinalStateVia::ALL.map(FinalStateVia::as_str).join(", ")
+                ),
+            )
+        })?),
     };
-    match &options.final_state_via {
-        None => Ok(None),
-        Some(serde_json::Value::String(v)) if KNOWN.contains(&v.as_str()) => Ok(Some(v.clone())),
-        Some(other) => Err(err(
-            file,
-            &format!("{pointer}/x-ms-long-running-operation-options/final-state-via"),
-            format!(
-                "unknown final-state-via {other}; expected one of {}",
-                KNOWN.join(", ")
-            ),
-        )),
-    }
+    Ok(Lro { final_state_via })
 }
 
 /// Properties and ancestor discriminators gathered over an `allOf` chain.
@@ -850,6 +845,7 @@ pub fn normalize(set: &SpecSet, version: &str) -> Result<Api, Error> {
         types: n.types,
         definitions: n.reached,
     };
+    let api = crate::settle::settle(api);
     crate::validate::validate(&api)?;
     Ok(api)
 }

@@ -67,7 +67,7 @@ pub fn operation_types(api: &Api) -> std::collections::BTreeSet<String> {
 /// Whether an operation's success responses are handed back raw (see the module doc):
 /// long-running operations, and operations whose success responses differ in body.
 pub fn raw_success(op: &Operation) -> bool {
-    op.lro.is_some() || op.multiple_success_shapes()
+    matches!(op.shape(), Shape::LongRunning | Shape::Raw)
 }
 
 /// The progenitor-facing operationId: `_initial` for long-running operations (whose public
@@ -75,14 +75,10 @@ pub fn raw_success(op: &Operation) -> bool {
 /// pager wrapper). An operation with several success shapes keeps its name and returns the
 /// raw response (it gets no pager).
 pub fn progenitor_id(op: &Operation) -> String {
-    if op.lro.is_some() {
-        format!("{}_initial", op.rust)
-    } else if op.multiple_success_shapes() {
-        op.rust.clone()
-    } else if op.pageable.is_some() {
-        format!("{}_first_page", op.rust)
-    } else {
-        op.rust.clone()
+    match op.shape() {
+        Shape::LongRunning => format!("{}_initial", op.rust),
+        Shape::Pageable => format!("{}_first_page", op.rust),
+        Shape::Raw | Shape::Plain => op.rust.clone(),
     }
 }
 
@@ -161,7 +157,7 @@ pub fn to_openapi(api: &Api) -> Result<openapiv3::OpenAPI, Error> {
             o["requestBody"] = b;
         }
         let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
-        item[&op.method] = o;
+        item[op.method.as_str()] = o;
     }
     let schemas: Map<String, Value> = operation_types(api)
         .into_iter()

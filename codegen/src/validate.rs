@@ -202,7 +202,7 @@ mod tests {
         Operation {
             id: "A_Get".into(),
             rust: "a_get".into(),
-            method: "get".into(),
+            method: crate::ir::Method::Get,
             path: path.into(),
             file: "a.json".into(),
             doc: None,
@@ -276,7 +276,9 @@ mod tests {
     #[test]
     fn lro_with_two_body_types_is_rejected() {
         let mut o = op("/a", &[]);
-        o.lro = Some(None);
+        o.lro = Some(crate::ir::Lro {
+            final_state_via: None,
+        });
         o.responses = vec![
             Response {
                 status: 200,

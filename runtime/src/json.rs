@@ -26,7 +26,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+mod credential_names;
 mod object;
+use credential_names::credential_like;
 pub use object::{Extra, ObjReader, ObjWriter};
 
 /// A value that could not be decoded, with the JSON path where it happened.
@@ -310,24 +312,6 @@ impl std::fmt::Debug for Redacted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("<redacted>")
     }
-}
-
-/// Whether an object key names a credential (the same rule the generator applies to model
-/// fields: passwords, secrets, tokens, connection strings, private keys, keys).
-fn credential_like(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    [
-        "password",
-        "secret",
-        "token",
-        "connectionstring",
-        "privatekey",
-        "kubeconfig",
-    ]
-    .iter()
-    .any(|w| k.contains(w))
-        || (k.ends_with("key") && !k.ends_with("publickey"))
-        || k.ends_with("keys")
 }
 
 /// A copy of `v` with the values of credential-like keys replaced by `"<redacted>"`.

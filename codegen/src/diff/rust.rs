@@ -425,10 +425,13 @@ fn methods(api: &Api) -> BTreeMap<String, Method> {
             op.file.clone(),
             format!("/paths/{}/{}", escape_token(&op.path), op.method),
         );
-        let key: OpKey = (path_shape(&op.path), op.method.clone());
-        let fsv = op.lro.as_ref().map(|f| f.as_deref().unwrap_or("default"));
+        let key: OpKey = (path_shape(&op.path), op.method.to_string());
+        let fsv = op
+            .lro
+            .as_ref()
+            .map(|l| l.final_state_via.map_or("default", |f| f.as_str()));
         let wire = [
-            format!("`{} {}`", op.method.to_uppercase(), op.path),
+            format!("`{} {}`", op.method.as_str().to_uppercase(), op.path),
             format!("final-state-via `{}`", fsv.unwrap_or("none")),
             match &op.pageable {
                 Some(p) => format!(
@@ -469,7 +472,7 @@ fn methods(api: &Api) -> BTreeMap<String, Method> {
         };
         let first = crate::openapi::progenitor_id(op);
         if op.lro.is_some() {
-            let result = if op.method == "delete" {
+            let result = if op.method == crate::ir::Method::Delete {
                 "()".to_string()
             } else {
                 body
