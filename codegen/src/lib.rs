@@ -2,7 +2,9 @@
 //! Rust client crate in `generated/`.
 //!
 //! Stages, one module each: [`config`] (which api-versions, which files) → [`load`] (files and
-//! `$ref`s) → [`normalize`] (one [`ir::Api`] per api-version) → emit ([`emit_models`] for types,
+//! `$ref`s, each document read once into the typed model of [`swagger`]) → [`normalize`] (one
+//! [`ir::Api`] per api-version, its field facts settled by [`settle`], checked by [`validate`])
+//! → emit ([`emit_models`] for types,
 //! [`emit_client`] for operations through progenitor, [`emit_dispatch`] for the per-operation
 //! read-only and dispatch tables) → [`format`](mod@format) (prettyplease + header).
 //! [`generate`] runs them all and returns the files to write; `cargo xtask generate` writes them.
