@@ -8,7 +8,7 @@
 //! signature (positional, typed parameters) and the statements that build the
 //! `reqwest::Request` (URL, query, headers, body). What we emit instead, per method:
 //!
-//! ```ignore
+//! ```text
 //! <progenitor's request-building statements>
 //! crate::query::join_arrays(request.url_mut(), &[("names", "csv")]); // array query parameters
 //! let response = crate::runtime::send(&self.inner, request, super::API_VERSION, shape).await?;

@@ -1,4 +1,4 @@
-//! Stage 3b input: the [`ir::Api`] as an `openapiv3::OpenAPI` document shaped so that
+//! Stage 3b input: the [`crate::ir::Api`] as an `openapiv3::OpenAPI` document shaped so that
 //! progenitor accepts every operation.
 //!
 //! Where progenitor falls short, this is how we bend the document (and why):
