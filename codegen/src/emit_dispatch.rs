@@ -187,6 +187,15 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
         };
         arms.push(quote!(#pid => { #hold #reply }));
     }
+    // Without any shape the `Some(match …)` form is unreachable code (a rustc warning).
+    let request_shape_body = if shapes.is_empty() {
+        quote!(let _ = operation_id; None)
+    } else {
+        quote!(Some(match operation_id {
+            #(#shapes)*
+            _ => return None,
+        }))
+    };
     Ok(quote! {
         #![allow(clippy::all, unused_imports)]
         //! Operation tables keyed by progenitor's operation id: the read-only shape of each
@@ -201,10 +210,7 @@ pub fn emit(api: &Api, client: &TokenStream) -> Result<TokenStream, Error> {
 
         /// Where the read-only properties of an operation's request body are.
         pub fn request_shape(operation_id: &str) -> Option<&'static crate::json::Shape> {
-            Some(match operation_id {
-                #(#shapes)*
-                _ => return None,
-            })
+            #request_shape_body
         }
 
         /// [`call`] on a fresh client for `base`, owning its arguments (the version registry's

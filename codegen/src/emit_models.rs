@@ -780,10 +780,15 @@ pub fn emit(api: &Api) -> TokenStream {
             .filter(|(_, n)| **n == def.name)
             .map(|(s, _)| s)
             .collect();
-        if sources.is_empty() {
+        // A type no definition maps to answers for its own source, unless that source is a
+        // definition answered by another type (the base struct of an intermediate union shares
+        // its definition's pointer with the union): a second arm would be unreachable.
+        if sources.is_empty() && !api.definitions.contains_key(&def.source) {
             sources.push(&def.source);
         }
-        roundtrip.push(quote!(#(#sources)|* => roundtrip::<#rt>(v),));
+        if !sources.is_empty() {
+            roundtrip.push(quote!(#(#sources)|* => roundtrip::<#rt>(v),));
+        }
     }
     for (src, n) in &api.definitions {
         table.push(quote!((#src, #n),));
