@@ -144,7 +144,29 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
-        toml::from_str(&text).map_err(|e| Error::new(format!("{}: {e}", path.display())))
+        Config::parse(&text).map_err(|e| Error::new(format!("{}: {e}", path.display())))
+    }
+
+    /// Parses the config text. Spec workarounds are facts of a spec folder, so an entry that
+    /// reads another version's folder (`spec_version`) inherits that version's
+    /// `unresolved_refs`, `example_exclusions` and `unreferenced_examples` after its own.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let mut c: Config = toml::from_str(text).map_err(|e| Error::new(e.to_string()))?;
+        let owners: Vec<ApiVersion> = c.api_version.clone();
+        for av in &mut c.api_version {
+            let Some(folder) = av.spec_version.clone() else {
+                continue;
+            };
+            if let Some(owner) = owners.iter().find(|o| o.version == folder) {
+                av.unresolved_refs
+                    .extend(owner.unresolved_refs.iter().cloned());
+                av.example_exclusions
+                    .extend(owner.example_exclusions.iter().cloned());
+                av.unreferenced_examples
+                    .extend(owner.unreferenced_examples.iter().cloned());
+            }
+        }
+        Ok(c)
     }
 
     /// The spec root: `$AZURE_REST_API_SPECS`, else `default_root` under `repo_root`.
@@ -398,7 +420,7 @@ version = "2022-01-01"
     #[test]
     fn locates_in_either_layout_current_first() {
         let root = tree("locate");
-        let c: Config = toml::from_str(TOML).unwrap();
+        let c = Config::parse(TOML).unwrap();
         let old = c.locate(&c.api_version[0], &root).unwrap();
         assert_eq!(old.layout, "old");
         assert_eq!(
@@ -455,5 +477,23 @@ version = "2022-01-01"
             .unwrap_err()
             .to_string();
         assert!(e.contains("lacks v2021_06_01, v2022_01_01"), "{e}");
+    }
+
+    #[test]
+    fn a_copy_inherits_the_workarounds_of_the_folder_it_reads() {
+        let text = format!(
+            "{TOML}\n[[api_version.unreferenced_examples]]\nexample = \"examples/x.json\"\nreason = \"r\"\n\
+             [[api_version]]\nversion = \"2030-01-01\"\nspec_version = \"2022-01-01\"\n"
+        );
+        let c = Config::parse(&text).unwrap();
+        let copy = c.get("2030-01-01").unwrap();
+        assert_eq!(copy.unreferenced_examples.len(), 1);
+        assert_eq!(copy.unreferenced_examples[0].example, "examples/x.json");
+        // 2021-06-01 reads 2021-01-01's folder, which has no workarounds.
+        assert!(c
+            .get("2021-06-01")
+            .unwrap()
+            .unreferenced_examples
+            .is_empty());
     }
 }
