@@ -1717,3 +1717,209 @@ fn a_ref_replaced_by_an_identical_inline_schema_is_no_change() {
     let r = f.diff(&new, &old);
     only(&r, &[]);
 }
+
+// ---------------------------------------------------------------- structure, not names
+
+/// `v` with definition `from` renamed to `to`, every `$ref` to it included.
+fn renamed(v: &Value, from: &str, to: &str) -> Value {
+    let text = v.to_string().replace(
+        &format!("\"#/definitions/{from}\""),
+        &format!("\"#/definitions/{to}\""),
+    );
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    let defs = v["definitions"].as_object_mut().unwrap();
+    let def = defs.remove(from).unwrap();
+    defs.insert(to.to_string(), def);
+    v
+}
+
+#[test]
+fn a_renamed_definition_of_the_same_shape_is_no_spec_change() {
+    let f = Fixture::new("rename");
+    let new = renamed(&base(), "ThingProps", "Details");
+    let r = f.diff(&base(), &new);
+    only(&r, &[]);
+    // The Rust layer still sees the type renamed.
+    let rc = &r.rust.as_ref().unwrap().changes;
+    assert!(
+        rc.iter()
+            .any(|c| c.item == "models::Details" && c.change == RustChangeKind::Added),
+        "{rc:?}"
+    );
+    // Renamed on both ends of a chain (a body and what it holds) and used both ways.
+    let new = renamed(&renamed(&base(), "Thing", "Item"), "Shared", "Common");
+    only(&f.diff(&base(), &new), &[]);
+}
+
+#[test]
+fn a_renamed_definition_with_one_property_retyped_reports_that_property_only() {
+    let f = Fixture::new("rename-retype");
+    let mut new = renamed(&base(), "ThingProps", "Details");
+    set(
+        &mut new,
+        "/definitions/Details/properties/note",
+        json!({"type": "integer"}),
+    );
+    let r = f.diff(&base(), &new);
+    let c = one(
+        &r,
+        "1026",
+        Severity::Breaking,
+        "/definitions/Details/properties/note/type",
+    );
+    assert_eq!(
+        c.old.as_ref().unwrap().pointer,
+        "/definitions/ThingProps/properties/note/type"
+    );
+    assert!(c.old.as_ref().unwrap().file.ends_with("old/a.json"));
+    assert!(c.new.as_ref().unwrap().file.ends_with("new/a.json"));
+    assert!(
+        c.message.contains("`Details.note` (was `ThingProps.note`)"),
+        "{}",
+        c.message
+    );
+    assert_eq!(r.changes.len(), 1, "{}", dump(&r));
+}
+
+/// `base()` with `Thing.tree`: a `Node` holding a list of `Node`s and a map of them.
+fn with_tree() -> Value {
+    let mut v = base();
+    set(
+        &mut v,
+        "/definitions/Node",
+        json!({"properties": {
+            "label": {"type": "string"},
+            "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}},
+            "byName": {"type": "object", "additionalProperties": {"$ref": "#/definitions/Node"}}
+        }}),
+    );
+    set(
+        &mut v,
+        "/definitions/Thing/properties/tree",
+        json!({"$ref": "#/definitions/Node"}),
+    );
+    v
+}
+
+#[test]
+fn a_renamed_recursive_definition_terminates_and_reports_once() {
+    let f = Fixture::new("recursive");
+    let new = renamed(&with_tree(), "Node", "TreeNode");
+    only(&f.diff(&with_tree(), &new), &[]);
+    let mut changed = new.clone();
+    set(
+        &mut changed,
+        "/definitions/TreeNode/properties/label/maxLength",
+        json!(10),
+    );
+    let r = f.diff(&with_tree(), &changed);
+    // Reached at every depth of the recursion, reported once (response only: weaker is not
+    // what happened, stronger does not break a response).
+    one(
+        &r,
+        "1024",
+        Severity::NonBreaking,
+        "/definitions/TreeNode/properties/label/maxLength",
+    );
+    assert_eq!(r.changes.len(), 1, "{}", dump(&r));
+}
+
+#[test]
+fn union_members_are_paired_by_discriminator_value_whatever_their_names() {
+    let f = Fixture::new("union");
+    let new = renamed(&renamed(&base(), "Dog", "Hound"), "Animal", "Pet");
+    only(&f.diff(&base(), &new), &[]);
+    // A member changed under its new name: reported where it declares the property.
+    let mut changed = new.clone();
+    set(
+        &mut changed,
+        "/definitions/Hound/properties/bark",
+        json!({"type": "string"}),
+    );
+    let r = f.diff(&base(), &changed);
+    let c = one(
+        &r,
+        "1026",
+        Severity::Breaking,
+        "/definitions/Hound/properties/bark/type",
+    );
+    assert_eq!(
+        c.old.as_ref().unwrap().pointer,
+        "/definitions/Dog/properties/bark/type"
+    );
+    only(&r, &["1026"]);
+    // A member only one side has: like a value of the discriminator.
+    let mut more = base();
+    set(
+        &mut more,
+        "/definitions/Cat",
+        json!({"allOf": [{"$ref": "#/definitions/Animal"}], "x-ms-discriminator-value": "cat",
+               "properties": {"purr": {"type": "boolean"}}}),
+    );
+    let r = f.diff(&base(), &more);
+    let c = one(&r, "1020", Severity::NonBreaking, "/definitions/Cat");
+    assert!(c.message.contains("Union member `cat`"), "{}", c.message);
+    only(&r, &["1020"]);
+    let r = f.diff(&more, &base());
+    one(&r, "1019", Severity::NonBreaking, "/definitions/Cat");
+    only(&r, &["1019"]);
+}
+
+#[test]
+fn keys_beside_a_ref_to_a_renamed_definition_are_compared_at_the_property() {
+    let f = Fixture::new("rename-beside");
+    let mut new = renamed(&base(), "ThingProps", "Details");
+    set(&mut new, &format!("{PROPS}/readOnly"), json!(true));
+    let r = f.diff(&base(), &new);
+    one(&r, "1029", Severity::Breaking, &format!("{PROPS}/readOnly"));
+    only(&r, &["1029"]);
+}
+
+#[test]
+fn what_only_names_types_or_restates_a_default_is_no_spec_change() {
+    let f = Fixture::new("restated");
+    // A definition's own `x-ms-client-name` names the Rust type, not the properties using it.
+    let r = f.diff(
+        &base(),
+        &changed(&[("/definitions/ThingProps/x-ms-client-name", json!("Details"))]),
+    );
+    only(&r, &[]);
+    // A read-only property without `x-ms-mutability` is `["read"]`.
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/Thing/properties/name/x-ms-mutability",
+            json!(["read"]),
+        )]),
+    );
+    only(&r, &[]);
+    // A PUT's `final-state-via` defaults to `original-uri`.
+    let mut old = base();
+    set(
+        &mut old,
+        &format!("{THING_PUT}/x-ms-long-running-operation-options"),
+        Value::Null,
+    );
+    let spelled = changed(&[(
+        &format!("{THING_PUT}/x-ms-long-running-operation-options/final-state-via"),
+        json!("original-uri"),
+    )]);
+    only(&f.diff(&old, &spelled), &[]);
+    one(
+        &f.diff(&old, &base()),
+        "2002",
+        Severity::Breaking,
+        "final-state-via",
+    );
+    // A free-form object, with or without `additionalProperties: {}`.
+    let free = changed(&[(
+        "/definitions/ThingProps/properties/extra",
+        json!({"type": "object"}),
+    )]);
+    let spelled = changed(&[(
+        "/definitions/ThingProps/properties/extra",
+        json!({"type": "object", "additionalProperties": {}}),
+    )]);
+    only(&f.diff(&free, &spelled), &[]);
+    only(&f.diff(&spelled, &free), &[]);
+}

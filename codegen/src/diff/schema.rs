@@ -8,8 +8,9 @@
 use serde_json::Value;
 
 use super::differ::Differ;
+use super::index::Index;
 use super::label::{show, Label};
-use super::located::{flatten, At, Extra};
+use super::located::{flatten, resolve, At, Extra, Flat};
 use super::pairs::{members, read_only};
 use super::rules;
 use super::{Dir, Location};
@@ -302,19 +303,24 @@ impl<'a> Differ<'a> {
         );
         // A free-form object (`{"type": "object"}`, declaring nothing) is the same whether or
         // not it spells out `additionalProperties: {}` (or `true`).
-        let free = |h: &At<Schema>, props: bool| {
-            !props && h.v.discriminator.is_none() && type_of(h.v) == Some("object")
+        let free = |h: &At<Schema>, f: &Flat| {
+            f.props.is_empty()
+                && h.v.discriminator.is_none()
+                && type_of(h.v) == Some("object")
+                && match &f.extra {
+                    None | Some((Extra::Any, _)) => true,
+                    Some((Extra::Values(v), _)) => is_any(v.v),
+                    Some((Extra::No, _)) => false,
+                }
         };
-        let (ofree, nfree) = (free(o, !of.props.is_empty()), free(n, !nf.props.is_empty()));
-        let allows = |e: &Option<(Extra, Location)>, free: bool| match e {
-            Some((Extra::Any, _)) => !free,
-            Some((Extra::Values(v), _)) => !(free && is_any(v.v)),
-            Some((Extra::No, _)) | None => false,
-        };
+        let allows =
+            |e: &Option<(Extra, Location)>| matches!(e, Some((Extra::Any | Extra::Values(_), _)));
         let loc = |e: &Option<(Extra, Location)>, h: &At<Schema>| {
             e.as_ref().map_or_else(|| h.loc(), |(_, l)| l.clone())
         };
-        match (allows(&of.extra, ofree), allows(&nf.extra, nfree)) {
+        let both_free = free(o, &of) && free(n, &nf);
+        match (allows(&of.extra), allows(&nf.extra)) {
+            _ if both_free => {}
             (false, true) => self.emit(
                 &rules::ADDED_ADDITIONAL_PROPERTIES,
                 true,
@@ -404,9 +410,20 @@ impl<'a> Differ<'a> {
 
     /// Members of a union that only one side has: like an enum value of the discriminator,
     /// a member removed breaks requests, a member added is new content.
+    /// A member whose value the discriminator property's `enum` gains or loses is reported
+    /// there already.
     fn members(&mut self, o: &At<'a, Schema>, n: &At<'a, Schema>, dir: Dir, label: &Label) {
         let m = members(self.old, self.new, o, n);
+        let (oe, ne) = (
+            discriminator_enum(self.old, o),
+            discriminator_enum(self.new, n),
+        );
+        let lists =
+            |e: &Option<Vec<Value>>, v: &str| e.as_ref().map(|e| e.contains(&Value::from(v)));
         for (v, a) in m.removed {
+            if lists(&oe, &v) == Some(true) && lists(&ne, &v) == Some(false) {
+                continue;
+            }
             let name = a.def_name().unwrap_or_default();
             self.emit(
                 &rules::REMOVED_ENUM_VALUE,
@@ -417,6 +434,9 @@ impl<'a> Differ<'a> {
             );
         }
         for (v, b) in m.added {
+            if lists(&ne, &v) == Some(true) && lists(&oe, &v) == Some(false) {
+                continue;
+            }
             let name = b.def_name().unwrap_or_default();
             self.emit(
                 &rules::ADDED_ENUM_VALUE,
@@ -427,6 +447,14 @@ impl<'a> Differ<'a> {
             );
         }
     }
+}
+
+/// The `enum` of a union base's discriminator property, if it has one.
+fn discriminator_enum(ix: &Index, base: &At<Schema>) -> Option<Vec<Value>> {
+    let name = base.v.discriminator.as_ref()?;
+    let flat = flatten(ix.set, base, "");
+    let prop = resolve(ix.set, &flat.props.get(name)?.at).ok()?;
+    prop.v.enum_values.clone()
 }
 
 #[cfg(test)]
