@@ -1923,3 +1923,37 @@ fn what_only_names_types_or_restates_a_default_is_no_spec_change() {
     only(&f.diff(&free, &spelled), &[]);
     only(&f.diff(&spelled, &free), &[]);
 }
+
+#[test]
+fn a_ref_to_a_missing_definition_is_a_redirection() {
+    // The one place `ReferenceRedirection` still fires: a tolerated broken `$ref` cannot be
+    // compared by content.
+    let f = Fixture::new("missing-ref");
+    f.write("old/a.json", &base());
+    f.write(
+        "new/a.json",
+        &changed(&[(&format!("{PROPS}/$ref"), json!("#/definitions/Gone"))]),
+    );
+    let load = |dir: &str, tolerated: &[&str]| {
+        let set = SpecSet::load(
+            &f.root,
+            &[format!("specification/rp/{dir}/a.json")],
+            tolerated.iter().map(|t| t.to_string()).collect(),
+        )
+        .unwrap();
+        Side::from_set(dir, set)
+    };
+    let old = load("old", &[]);
+    let new = load("new", &["specification/rp/new/a.json#/definitions/Gone"]);
+    let r = diff::diff(&old, &new);
+    let c = one(&r, "1017", Severity::Breaking, PROPS);
+    assert!(
+        c.message.contains("`a.json#/definitions/Gone` (missing)"),
+        "{}",
+        c.message
+    );
+    only(&r, &["1017"]);
+    // Missing on both sides alike: nothing to report.
+    let r = diff::diff(&new, &new);
+    only(&r, &[]);
+}

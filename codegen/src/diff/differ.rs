@@ -6,9 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::index::Index;
+use super::label::Label;
+use super::located::At;
 use super::pairs::Pairs;
 use super::rules::Rule;
 use super::{Change, Dir, Location, OpKey, Severity};
+use crate::swagger::Schema;
 
 pub(crate) struct Differ<'a> {
     pub old: &'a Index<'a>,
@@ -94,17 +97,12 @@ impl<'a> Differ<'a> {
     pub fn equivalent(
         old: &'a Index<'a>,
         new: &'a Index<'a>,
-        o: super::located::At<'a, crate::swagger::Schema>,
-        n: super::located::At<'a, crate::swagger::Schema>,
+        o: At<'a, Schema>,
+        n: At<'a, Schema>,
     ) -> bool {
         let mut d = Differ::new(old, new);
-        d.pairs.add(
-            o,
-            n,
-            Dir::BOTH,
-            super::label::Label::same(""),
-            BTreeSet::new(),
-        );
+        d.pairs
+            .add(o, n, Dir::BOTH, Label::same(""), BTreeSet::new());
         d.compare();
         d.changes.is_empty()
     }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::located::{flatten, resolve, resolve_parameter, At, Extra};
+use super::located::{flatten, resolve, resolve_parameter, resolve_response, At, Extra};
 use super::side::path_shape;
 use super::OpKey;
 use crate::load::{escape_token, resolve_ref, SpecSet, Target};
@@ -82,7 +82,7 @@ impl<'a> Op<'a> {
         }
         let at = self.at();
         for (code, r) in self.op.responses.iter().flatten() {
-            let r = super::located::resolve_response(
+            let r = resolve_response(
                 set,
                 &at.below(&format!("responses/{}", escape_token(code)), r),
             );

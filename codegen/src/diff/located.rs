@@ -306,11 +306,12 @@ mod tests {
     fn set(doc: serde_json::Value) -> SpecSet {
         let mut docs = BTreeMap::new();
         docs.insert("a.json".to_string(), doc);
+        let tolerated = BTreeSet::from(["a.json#/definitions/Gone".to_string()]);
         SpecSet::new(
             std::path::Path::new("/"),
             vec!["a.json".into()],
             docs,
-            BTreeSet::new(),
+            tolerated,
         )
         .unwrap()
     }
@@ -347,10 +348,16 @@ mod tests {
     fn follow_stops_at_missing_targets_and_cycles() {
         let s = set(json!({"definitions": {
             "A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"},
-            "C": {"properties": {"p": {"$ref": "#/definitions/A"}}}
+            "C": {"$ref": "#/definitions/Gone"}, "D": {"$ref": "#/definitions/E"},
+            "E": {"type": "string"}
         }}));
         let doc = &s.models["a.json"];
-        let a = At::new("a.json", "/definitions/A", &doc.definitions["A"]);
-        assert!(resolve(&s, &a).is_ok());
+        let at = |n: &str| At::new("a.json", format!("/definitions/{n}"), &doc.definitions[n]);
+        assert!(resolve(&s, &at("A")).is_ok());
+        assert_eq!(
+            resolve(&s, &at("C")).err().unwrap(),
+            "a.json#/definitions/Gone"
+        );
+        assert_eq!(resolve(&s, &at("D")).unwrap().ptr, "/definitions/E");
     }
 }

@@ -97,7 +97,7 @@ impl Location {
             return format!("{base}#{}", self.pointer);
         };
         let (token, tail) = rest.split_once('/').map_or((rest, ""), |(a, b)| (a, b));
-        let path = token.replace("~1", "/").replace("~0", "~");
+        let path = crate::load::unescape_token(token);
         let path = match path.find("/providers/") {
             Some(i) => {
                 let after = &path[i + "/providers/".len()..];

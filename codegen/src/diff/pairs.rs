@@ -174,17 +174,18 @@ impl<'a> Pairs<'a> {
 
     fn site(&mut self, t: Task<'a>, work: &mut Vec<Task<'a>>) {
         let key = (t.o.loc(), t.n.loc());
-        let (dir, ops) = match self.site_ix.get(&key) {
+        let (i, dir, ops) = match self.site_ix.get(&key) {
             Some(&i) => {
                 let s = &mut self.sites[i];
                 if !grow(&mut s.dir, &mut s.ops, t.dir, &t.ops) {
                     return;
                 }
-                (s.dir, s.ops.clone())
+                (i, s.dir, s.ops.clone())
             }
             None => {
                 let bodies = (resolve(self.old.set, &t.o), resolve(self.new.set, &t.n));
-                self.site_ix.insert(key, self.sites.len());
+                let i = self.sites.len();
+                self.site_ix.insert(key, i);
                 self.sites.push(SitePair {
                     o: t.o.clone(),
                     n: t.n.clone(),
@@ -193,10 +194,9 @@ impl<'a> Pairs<'a> {
                     dir: t.dir,
                     ops: t.ops.clone(),
                 });
-                (t.dir, t.ops)
+                (i, t.dir, t.ops)
             }
         };
-        let i = self.site_ix[&(t.o.loc(), t.n.loc())];
         let (Ok(ob), Ok(nb)) = (&self.sites[i].bodies.0, &self.sites[i].bodies.1) else {
             return;
         };
