@@ -1957,3 +1957,33 @@ fn a_ref_to_a_missing_definition_is_a_redirection() {
     let r = diff::diff(&new, &new);
     only(&r, &[]);
 }
+
+#[test]
+fn unreached_definitions_are_matched_by_name_then_by_shape() {
+    let f = Fixture::new("unreached");
+    let unused = |name: &str, ty: &str| {
+        changed(&[(
+            &format!("/definitions/{name}"),
+            json!({"properties": {"x": {"type": ty}}}),
+        )])
+    };
+    // Renamed, same shape: nothing (the Rust layer sees the rename).
+    only(
+        &f.diff(&unused("Old", "string"), &unused("New", "string")),
+        &[],
+    );
+    // Renamed, another shape: a removal and an addition, neither breaking.
+    let r = f.diff(&unused("Old", "string"), &unused("New", "integer"));
+    one(&r, "1006", Severity::NonBreaking, "/definitions/Old");
+    one(&r, "2005", Severity::NonBreaking, "/definitions/New");
+    only(&r, &["1006", "2005"]);
+    // Same name, changed: compared, and non-breaking since no operation uses it.
+    let r = f.diff(&unused("Old", "string"), &unused("Old", "integer"));
+    one(
+        &r,
+        "1026",
+        Severity::NonBreaking,
+        "/definitions/Old/properties/x/type",
+    );
+    only(&r, &["1026"]);
+}

@@ -9,15 +9,24 @@
 use std::collections::BTreeSet;
 
 use super::differ::Differ;
+use super::index::Index;
 use super::label::Label;
+use super::located::{flatten, At};
 use super::rules;
 use super::Dir;
+use crate::swagger::Schema;
+
+/// A cheap fingerprint of a definition's shape: its type and its property names.
+fn signature(ix: &Index, def: &At<Schema>) -> (Option<String>, Vec<String>) {
+    let props = flatten(ix.set, def, "").props.into_keys().collect();
+    (def.v.ty.clone(), props)
+}
 
 impl Differ<'_> {
     /// Pairs or reports the definitions no operation reaches.
     pub fn unreached(&mut self) {
         let (old, new) = (self.old, self.new);
-        let unused = |ix: &super::index::Index, name: &String| {
+        let unused = |ix: &Index, name: &String| {
             ix.entry_defs[name]
                 .target()
                 .is_some_and(|t| !ix.used.contains(&t))
@@ -48,9 +57,12 @@ impl Differ<'_> {
             .map(|(_, n)| n.clone())
             .collect();
         for o in removed {
-            let twin = added
-                .iter()
-                .position(|n| Differ::equivalent(old, new, o.clone(), n.clone()));
+            // Only a definition with the same type and property names can be a twin: the full
+            // comparison runs on those alone.
+            let sig = signature(old, &o);
+            let twin = added.iter().position(|n| {
+                signature(new, n) == sig && Differ::equivalent(old, new, o.clone(), n.clone())
+            });
             if let Some(i) = twin {
                 added.remove(i);
                 continue;
