@@ -820,9 +820,15 @@ fn removed_property_and_removed_definition() {
         "/definitions/Thing/properties/props",
     );
     assert_eq!(rust_of(&r, c), ["models::Thing::props removed"]);
-    let c = one(&r, "1006", Severity::Breaking, "/definitions/ThingProps");
-    assert_eq!(rust_of(&r, c), ["models::ThingProps removed"]);
-    only(&r, &["1006", "1033"]);
+    // The definition only `props` used goes with it: no `RemovedDefinition` (a reached
+    // definition is compared where it is used); the Rust layer lists the type.
+    only(&r, &["1033"]);
+    let rc = &r.rust.as_ref().unwrap().changes;
+    assert!(
+        rc.iter()
+            .any(|c| c.item == "models::ThingProps" && c.change == RustChangeKind::Removed),
+        "{rc:?}"
+    );
     // An unused definition of the package going away breaks nobody.
     let mut old = base();
     set(
@@ -1057,13 +1063,17 @@ fn x_ms_enum_changes() {
             json!("Sort"),
         )]),
     );
-    let c = one(
-        &r,
-        "1047",
-        Severity::Breaking,
-        "/definitions/Thing/properties/kind/x-ms-enum/name",
-    );
-    let items = rust_of(&r, c);
+    // `x-ms-enum.name` only names the generated type, like a definition's name: no spec
+    // change (it was `XmsEnumChanged`); the Rust layer renames the enum.
+    only(&r, &[]);
+    let items: Vec<String> = r
+        .rust
+        .as_ref()
+        .unwrap()
+        .changes
+        .iter()
+        .map(|c| format!("{} {}", c.item, c.change.as_str()))
+        .collect();
     assert!(
         items.contains(&"models::Kind removed".to_string()),
         "{items:?}"
@@ -1269,9 +1279,20 @@ fn discriminator_allof_and_discriminator_value() {
         "/definitions/ThingProps/allOf",
         json!([{"$ref": "#/definitions/Base"}]),
     );
+    // A new `allOf` parent is compared by what it brings: here one more property of a
+    // response-only schema (it was `DifferentAllOf` when parents were compared by name).
     let r = f.diff(&base(), &new);
-    let c = one(&r, "1032", Severity::Breaking, "/definitions/ThingProps");
-    assert_eq!(rust_of(&r, c), ["models::ThingProps::id added"]);
+    let c = one(
+        &r,
+        "1041",
+        Severity::NonBreaking,
+        "/definitions/Base/properties/id",
+    );
+    assert_eq!(
+        rust_of(&r, c),
+        ["models::Base added", "models::ThingProps::id added"]
+    );
+    only(&r, &["1041"]);
     let mut new2 = new.clone();
     set(
         &mut new2,
@@ -1283,13 +1304,10 @@ fn discriminator_allof_and_discriminator_value() {
         "/definitions/ThingProps/allOf/0/$ref",
         json!("#/definitions/Base2"),
     );
+    // Another parent of the same shape under another name: no spec change (it was
+    // `DifferentExtends`); the Rust layer sees the new type.
     let r = f.diff(&new, &new2);
-    one(
-        &r,
-        "1031",
-        Severity::Breaking,
-        "/definitions/ThingProps/allOf",
-    );
+    only(&r, &[]);
 }
 
 #[test]
@@ -1306,14 +1324,34 @@ fn reference_redirection_and_client_name() {
         "/definitions/Thing/properties/props/$ref",
         json!("#/definitions/Notes"),
     );
+    // `props` now refers to `Notes`, of the same shape as `ThingProps`: no spec change (it
+    // was `ReferenceRedirection`); the field's Rust type is renamed.
+    let r = f.diff(&base(), &new);
+    only(&r, &[]);
+    let rc = &r.rust.as_ref().unwrap().changes;
+    assert!(
+        rc.iter()
+            .any(|c| c.item == "models::Thing::props" && c.change == RustChangeKind::Retyped),
+        "{rc:?}"
+    );
+    // Of another shape: what differs, where the two definitions declare it.
+    set(
+        &mut new,
+        "/definitions/Notes/properties/note",
+        json!({"type": "integer"}),
+    );
     let r = f.diff(&base(), &new);
     let c = one(
         &r,
-        "1017",
+        "1026",
         Severity::Breaking,
-        "/definitions/Thing/properties/props",
+        "/definitions/Notes/properties/note/type",
     );
-    assert_eq!(rust_of(&r, c), ["models::Thing::props retyped"]);
+    assert_eq!(
+        c.old.as_ref().unwrap().pointer,
+        "/definitions/ThingProps/properties/note/type"
+    );
+    only(&r, &["1026"]);
     let r = f.diff(
         &base(),
         &changed(&[(
@@ -1678,4 +1716,274 @@ fn a_ref_replaced_by_an_identical_inline_schema_is_no_change() {
     only(&r, &[]);
     let r = f.diff(&new, &old);
     only(&r, &[]);
+}
+
+// ---------------------------------------------------------------- structure, not names
+
+/// `v` with definition `from` renamed to `to`, every `$ref` to it included.
+fn renamed(v: &Value, from: &str, to: &str) -> Value {
+    let text = v.to_string().replace(
+        &format!("\"#/definitions/{from}\""),
+        &format!("\"#/definitions/{to}\""),
+    );
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    let defs = v["definitions"].as_object_mut().unwrap();
+    let def = defs.remove(from).unwrap();
+    defs.insert(to.to_string(), def);
+    v
+}
+
+#[test]
+fn a_renamed_definition_of_the_same_shape_is_no_spec_change() {
+    let f = Fixture::new("rename");
+    let new = renamed(&base(), "ThingProps", "Details");
+    let r = f.diff(&base(), &new);
+    only(&r, &[]);
+    // The Rust layer still sees the type renamed.
+    let rc = &r.rust.as_ref().unwrap().changes;
+    assert!(
+        rc.iter()
+            .any(|c| c.item == "models::Details" && c.change == RustChangeKind::Added),
+        "{rc:?}"
+    );
+    // Renamed on both ends of a chain (a body and what it holds) and used both ways.
+    let new = renamed(&renamed(&base(), "Thing", "Item"), "Shared", "Common");
+    only(&f.diff(&base(), &new), &[]);
+}
+
+#[test]
+fn a_renamed_definition_with_one_property_retyped_reports_that_property_only() {
+    let f = Fixture::new("rename-retype");
+    let mut new = renamed(&base(), "ThingProps", "Details");
+    set(
+        &mut new,
+        "/definitions/Details/properties/note",
+        json!({"type": "integer"}),
+    );
+    let r = f.diff(&base(), &new);
+    let c = one(
+        &r,
+        "1026",
+        Severity::Breaking,
+        "/definitions/Details/properties/note/type",
+    );
+    assert_eq!(
+        c.old.as_ref().unwrap().pointer,
+        "/definitions/ThingProps/properties/note/type"
+    );
+    assert!(c.old.as_ref().unwrap().file.ends_with("old/a.json"));
+    assert!(c.new.as_ref().unwrap().file.ends_with("new/a.json"));
+    assert!(
+        c.message.contains("`Details.note` (was `ThingProps.note`)"),
+        "{}",
+        c.message
+    );
+    assert_eq!(r.changes.len(), 1, "{}", dump(&r));
+}
+
+/// `base()` with `Thing.tree`: a `Node` holding a list of `Node`s and a map of them.
+fn with_tree() -> Value {
+    let mut v = base();
+    set(
+        &mut v,
+        "/definitions/Node",
+        json!({"properties": {
+            "label": {"type": "string"},
+            "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}},
+            "byName": {"type": "object", "additionalProperties": {"$ref": "#/definitions/Node"}}
+        }}),
+    );
+    set(
+        &mut v,
+        "/definitions/Thing/properties/tree",
+        json!({"$ref": "#/definitions/Node"}),
+    );
+    v
+}
+
+#[test]
+fn a_renamed_recursive_definition_terminates_and_reports_once() {
+    let f = Fixture::new("recursive");
+    let new = renamed(&with_tree(), "Node", "TreeNode");
+    only(&f.diff(&with_tree(), &new), &[]);
+    let mut changed = new.clone();
+    set(
+        &mut changed,
+        "/definitions/TreeNode/properties/label/maxLength",
+        json!(10),
+    );
+    let r = f.diff(&with_tree(), &changed);
+    // Reached at every depth of the recursion, reported once (response only: weaker is not
+    // what happened, stronger does not break a response).
+    one(
+        &r,
+        "1024",
+        Severity::NonBreaking,
+        "/definitions/TreeNode/properties/label/maxLength",
+    );
+    assert_eq!(r.changes.len(), 1, "{}", dump(&r));
+}
+
+#[test]
+fn union_members_are_paired_by_discriminator_value_whatever_their_names() {
+    let f = Fixture::new("union");
+    let new = renamed(&renamed(&base(), "Dog", "Hound"), "Animal", "Pet");
+    only(&f.diff(&base(), &new), &[]);
+    // A member changed under its new name: reported where it declares the property.
+    let mut changed = new.clone();
+    set(
+        &mut changed,
+        "/definitions/Hound/properties/bark",
+        json!({"type": "string"}),
+    );
+    let r = f.diff(&base(), &changed);
+    let c = one(
+        &r,
+        "1026",
+        Severity::Breaking,
+        "/definitions/Hound/properties/bark/type",
+    );
+    assert_eq!(
+        c.old.as_ref().unwrap().pointer,
+        "/definitions/Dog/properties/bark/type"
+    );
+    only(&r, &["1026"]);
+    // A member only one side has: like a value of the discriminator.
+    let mut more = base();
+    set(
+        &mut more,
+        "/definitions/Cat",
+        json!({"allOf": [{"$ref": "#/definitions/Animal"}], "x-ms-discriminator-value": "cat",
+               "properties": {"purr": {"type": "boolean"}}}),
+    );
+    let r = f.diff(&base(), &more);
+    let c = one(&r, "1020", Severity::NonBreaking, "/definitions/Cat");
+    assert!(c.message.contains("Union member `cat`"), "{}", c.message);
+    only(&r, &["1020"]);
+    let r = f.diff(&more, &base());
+    one(&r, "1019", Severity::NonBreaking, "/definitions/Cat");
+    only(&r, &["1019"]);
+}
+
+#[test]
+fn keys_beside_a_ref_to_a_renamed_definition_are_compared_at_the_property() {
+    let f = Fixture::new("rename-beside");
+    let mut new = renamed(&base(), "ThingProps", "Details");
+    set(&mut new, &format!("{PROPS}/readOnly"), json!(true));
+    let r = f.diff(&base(), &new);
+    one(&r, "1029", Severity::Breaking, &format!("{PROPS}/readOnly"));
+    only(&r, &["1029"]);
+}
+
+#[test]
+fn what_only_names_types_or_restates_a_default_is_no_spec_change() {
+    let f = Fixture::new("restated");
+    // A definition's own `x-ms-client-name` names the Rust type, not the properties using it.
+    let r = f.diff(
+        &base(),
+        &changed(&[("/definitions/ThingProps/x-ms-client-name", json!("Details"))]),
+    );
+    only(&r, &[]);
+    // A read-only property without `x-ms-mutability` is `["read"]`.
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            "/definitions/Thing/properties/name/x-ms-mutability",
+            json!(["read"]),
+        )]),
+    );
+    only(&r, &[]);
+    // A PUT's `final-state-via` defaults to `original-uri`.
+    let mut old = base();
+    set(
+        &mut old,
+        &format!("{THING_PUT}/x-ms-long-running-operation-options"),
+        Value::Null,
+    );
+    let spelled = changed(&[(
+        &format!("{THING_PUT}/x-ms-long-running-operation-options/final-state-via"),
+        json!("original-uri"),
+    )]);
+    only(&f.diff(&old, &spelled), &[]);
+    one(
+        &f.diff(&old, &base()),
+        "2002",
+        Severity::Breaking,
+        "final-state-via",
+    );
+    // A free-form object, with or without `additionalProperties: {}`.
+    let free = changed(&[(
+        "/definitions/ThingProps/properties/extra",
+        json!({"type": "object"}),
+    )]);
+    let spelled = changed(&[(
+        "/definitions/ThingProps/properties/extra",
+        json!({"type": "object", "additionalProperties": {}}),
+    )]);
+    only(&f.diff(&free, &spelled), &[]);
+    only(&f.diff(&spelled, &free), &[]);
+}
+
+#[test]
+fn a_ref_to_a_missing_definition_is_a_redirection() {
+    // The one place `ReferenceRedirection` still fires: a tolerated broken `$ref` cannot be
+    // compared by content.
+    let f = Fixture::new("missing-ref");
+    f.write("old/a.json", &base());
+    f.write(
+        "new/a.json",
+        &changed(&[(&format!("{PROPS}/$ref"), json!("#/definitions/Gone"))]),
+    );
+    let load = |dir: &str, tolerated: &[&str]| {
+        let set = SpecSet::load(
+            &f.root,
+            &[format!("specification/rp/{dir}/a.json")],
+            tolerated.iter().map(|t| t.to_string()).collect(),
+        )
+        .unwrap();
+        Side::from_set(dir, set)
+    };
+    let old = load("old", &[]);
+    let new = load("new", &["specification/rp/new/a.json#/definitions/Gone"]);
+    let r = diff::diff(&old, &new);
+    let c = one(&r, "1017", Severity::Breaking, PROPS);
+    assert!(
+        c.message.contains("`a.json#/definitions/Gone` (missing)"),
+        "{}",
+        c.message
+    );
+    only(&r, &["1017"]);
+    // Missing on both sides alike: nothing to report.
+    let r = diff::diff(&new, &new);
+    only(&r, &[]);
+}
+
+#[test]
+fn unreached_definitions_are_matched_by_name_then_by_shape() {
+    let f = Fixture::new("unreached");
+    let unused = |name: &str, ty: &str| {
+        changed(&[(
+            &format!("/definitions/{name}"),
+            json!({"properties": {"x": {"type": ty}}}),
+        )])
+    };
+    // Renamed, same shape: nothing (the Rust layer sees the rename).
+    only(
+        &f.diff(&unused("Old", "string"), &unused("New", "string")),
+        &[],
+    );
+    // Renamed, another shape: a removal and an addition, neither breaking.
+    let r = f.diff(&unused("Old", "string"), &unused("New", "integer"));
+    one(&r, "1006", Severity::NonBreaking, "/definitions/Old");
+    one(&r, "2005", Severity::NonBreaking, "/definitions/New");
+    only(&r, &["1006", "2005"]);
+    // Same name, changed: compared, and non-breaking since no operation uses it.
+    let r = f.diff(&unused("Old", "string"), &unused("Old", "integer"));
+    one(
+        &r,
+        "1026",
+        Severity::NonBreaking,
+        "/definitions/Old/properties/x/type",
+    );
+    only(&r, &["1026"]);
 }

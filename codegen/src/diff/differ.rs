@@ -1,74 +1,29 @@
-//! The comparison engine's state: both indexes, the changes found so far (deduplicated by
-//! rule and locations, so a definition reached from many operations reports once, with the
-//! strongest severity), and the definition-level pass (removed / added definitions, then each
-//! definition present on both sides compared once, in the directions either side uses it).
+//! The comparison engine: both indexes, the schema pairs found ([`Pairs`]), and the changes
+//! found so far — deduplicated by rule and locations, so a schema reached from many operations
+//! or pairs reports once, with the strongest severity. [`Differ::compare`] runs the
+//! per-pair comparisons once every pair and its final direction is known.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
-
-use super::rules::{self, Rule};
-use super::side::Index;
+use super::index::Index;
+use super::label::Label;
+use super::located::At;
+use super::pairs::Pairs;
+use super::rules::Rule;
 use super::{Change, Dir, Location, OpKey, Severity};
-
-/// A value in one side's documents, with its document and JSON pointer.
-#[derive(Clone)]
-pub(crate) struct Here<'a> {
-    /// Document key.
-    pub file: &'a str,
-    /// JSON pointer.
-    pub ptr: String,
-    /// The value.
-    pub v: &'a Value,
-}
-
-impl<'a> Here<'a> {
-    /// A located value.
-    pub fn new(file: &'a str, ptr: impl Into<String>, v: &'a Value) -> Self {
-        Here {
-            file,
-            ptr: ptr.into(),
-            v,
-        }
-    }
-
-    /// Its [`Location`].
-    pub fn loc(&self) -> Location {
-        Location::new(self.file, self.ptr.clone())
-    }
-
-    /// The location of a child key: `ptr/key` when present, else `ptr` itself.
-    pub fn key_loc(&self, key: &str) -> Location {
-        if self.v.get(key).is_some() {
-            Location::new(
-                self.file,
-                format!("{}/{}", self.ptr, crate::load::escape_token(key)),
-            )
-        } else {
-            self.loc()
-        }
-    }
-
-    /// A child value with its pointer.
-    pub fn child(&self, key: &str) -> Option<Here<'a>> {
-        let v = self.v.get(key)?;
-        Some(Here::new(
-            self.file,
-            format!("{}/{}", self.ptr, crate::load::escape_token(key)),
-            v,
-        ))
-    }
-}
+use crate::swagger::Schema;
 
 pub(crate) struct Differ<'a> {
     pub old: &'a Index<'a>,
     pub new: &'a Index<'a>,
+    /// The schema pairs found.
+    pub pairs: Pairs<'a>,
     changes: Vec<Change>,
     by_key: BTreeMap<(&'static str, Option<Location>, Option<Location>), usize>,
-    /// Schema pairs already compared, with the direction.
-    pub seen: HashSet<(Location, Location, Dir)>,
-    /// The operation being compared, attached to each change found meanwhile.
-    pub op: Option<OpKey>,
+    /// The operations attached to what is emitted now.
+    pub ops: BTreeSet<OpKey>,
+    /// Whether what is compared now is reached by no operation (its changes break nobody).
+    unused: bool,
 }
 
 impl<'a> Differ<'a> {
@@ -76,14 +31,16 @@ impl<'a> Differ<'a> {
         Differ {
             old,
             new,
+            pairs: Pairs::new(old, new),
             changes: Vec::new(),
             by_key: BTreeMap::new(),
-            seen: HashSet::new(),
-            op: None,
+            ops: BTreeSet::new(),
+            unused: false,
         }
     }
 
     /// Records a change; the same rule at the same locations is one change (breaking wins).
+    /// Nothing breaks in what no operation uses.
     pub fn emit(
         &mut self,
         rule: &'static Rule,
@@ -92,7 +49,7 @@ impl<'a> Differ<'a> {
         new: Option<Location>,
         message: String,
     ) {
-        let severity = if breaking {
+        let severity = if breaking && !self.unused {
             Severity::Breaking
         } else {
             Severity::NonBreaking
@@ -112,9 +69,42 @@ impl<'a> Differ<'a> {
         });
         let c = &mut self.changes[i];
         c.severity = c.severity.min(severity);
-        if let Some(op) = &self.op {
-            c.ops.insert(op.clone());
+        c.ops.extend(self.ops.iter().cloned());
+    }
+
+    /// Compares every pair found, each once, with the union of the directions it is used in
+    /// (a pair no operation uses as if used both ways, but non-breaking).
+    pub fn compare(&mut self) {
+        let sites = std::mem::take(&mut self.pairs.sites);
+        for s in &sites {
+            self.ops = s.ops.clone();
+            self.unused = s.dir.is_empty();
+            self.site(s, effective(s.dir));
         }
+        self.pairs.sites = sites;
+        let bodies = std::mem::take(&mut self.pairs.bodies);
+        for b in &bodies {
+            self.ops = b.ops.clone();
+            self.unused = b.dir.is_empty();
+            self.body(&b.o, &b.n, effective(b.dir), &b.label);
+        }
+        self.pairs.bodies = bodies;
+        self.ops.clear();
+        self.unused = false;
+    }
+
+    /// Whether comparing two sites finds no change at all.
+    pub fn equivalent(
+        old: &'a Index<'a>,
+        new: &'a Index<'a>,
+        o: At<'a, Schema>,
+        n: At<'a, Schema>,
+    ) -> bool {
+        let mut d = Differ::new(old, new);
+        d.pairs
+            .add(o, n, Dir::BOTH, Label::same(""), BTreeSet::new());
+        d.compare();
+        d.changes.is_empty()
     }
 
     /// All changes: breaking first, then by rule id, then by location.
@@ -126,113 +116,13 @@ impl<'a> Differ<'a> {
         });
         changes
     }
-
-    /// The definition-level pass.
-    pub fn definitions(&mut self) {
-        let (old, new) = (self.old, self.new);
-        let relevant = |ix: &Index, k: &String| !ix.dir(k).is_empty() || ix.entry_defs.contains(k);
-        for (k, t) in &old.defs {
-            if !relevant(old, k) || new.defs.contains_key(k) {
-                continue;
-            }
-            let used = !old.dir(k).is_empty();
-            let loc = Location::new(t.file.clone(), t.pointer.clone());
-            self.emit(
-                &rules::REMOVED_DEFINITION,
-                used,
-                Some(loc),
-                None,
-                format!("Definition `{k}` was removed."),
-            );
-        }
-        for (k, t) in &new.defs {
-            if !relevant(new, k) || old.defs.contains_key(k) {
-                continue;
-            }
-            let loc = Location::new(t.file.clone(), t.pointer.clone());
-            self.emit(
-                &rules::ADDED_DEFINITION,
-                false,
-                None,
-                Some(loc),
-                format!("Definition `{k}` was added."),
-            );
-        }
-        for (k, ot) in &old.defs {
-            let Some(nt) = new.defs.get(k) else { continue };
-            if !relevant(old, k) && !relevant(new, k) {
-                continue;
-            }
-            let dir = old.dir(k).or(new.dir(k));
-            let dir = if dir.is_empty() { Dir::BOTH } else { dir };
-            let (Some(o), Some(n)) = (here(old, ot), here(new, nt)) else {
-                continue;
-            };
-            self.discriminator_value(k, &o, &n);
-            self.compare_content(&o, &n, dir, k);
-        }
-    }
-
-    /// `x-ms-discriminator-value` (or the implied definition name) of a union variant.
-    fn discriminator_value(&mut self, key: &str, o: &Here<'a>, n: &Here<'a>) {
-        let (old, new) = (self.old, self.new);
-        if !in_union(old, o, 0) || !in_union(new, n, 0) {
-            return;
-        }
-        let value = |h: &Here| -> String {
-            h.v.get("x-ms-discriminator-value")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .unwrap_or_else(|| {
-                    h.ptr
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or_default()
-                        .replace("~1", "/")
-                        .replace("~0", "~")
-                })
-        };
-        let (a, b) = (value(o), value(n));
-        if a != b {
-            self.emit(
-                &rules::DISCRIMINATOR_VALUE_CHANGED,
-                true,
-                Some(o.key_loc("x-ms-discriminator-value")),
-                Some(n.key_loc("x-ms-discriminator-value")),
-                format!("Discriminator value of `{key}` changed from `{a}` to `{b}`."),
-            );
-        }
-    }
 }
 
-/// The value of an indexed definition target.
-pub(crate) fn here<'a>(ix: &Index<'a>, t: &crate::load::Target) -> Option<Here<'a>> {
-    let (file, doc) = ix.set.docs.get_key_value(&t.file)?;
-    Some(Here::new(file, t.pointer.clone(), doc.pointer(&t.pointer)?))
-}
-
-/// Whether a definition has an ancestor (through `allOf` `$ref`s) with a `discriminator`, or
-/// is a union base carrying its own `x-ms-discriminator-value`.
-fn in_union(ix: &Index, h: &Here, depth: usize) -> bool {
-    if depth > 32 {
-        return false;
+/// The direction a pair is compared in: what no operation uses counts as used both ways.
+fn effective(dir: Dir) -> Dir {
+    if dir.is_empty() {
+        Dir::BOTH
+    } else {
+        dir
     }
-    if depth > 0 && h.v.get("discriminator").is_some() {
-        return true;
-    }
-    if depth == 0
-        && h.v.get("discriminator").is_some()
-        && h.v.get("x-ms-discriminator-value").is_some()
-    {
-        return true;
-    }
-    h.v.get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.get("$ref").and_then(Value::as_str))
-        .any(|r| {
-            let t = crate::load::resolve_ref(h.file, r);
-            here(ix, &t).is_some_and(|p| in_union(ix, &p, depth + 1))
-        })
 }

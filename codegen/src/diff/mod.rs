@@ -3,30 +3,45 @@
 //!
 //! Two layers, one report:
 //! - **Spec changes** ([`Change`]): rules modelled on Azure's `oad` (ids 1005–1050, same names)
-//!   plus azml's own (2001–2008), evaluated on the raw Swagger of both sides ([`crate::load`]).
-//!   Definitions are identified by *name*, and `$ref`s are compared by what they point to, so a
-//!   definition moved to another file with the same content, reordered properties or edited
-//!   descriptions are no change. Severity depends on direction: each definition is classified
-//!   by where the operations use it (request, response or both, read-only properties count as
-//!   response-only), see [`rules`] for the table.
+//!   plus azml's own (2001–2008), evaluated on the typed model of both sides
+//!   ([`crate::swagger`]). Operations are matched by path shape and method; everything they
+//!   send and receive is compared *by structure*: `$ref`s and `allOf` are followed on both
+//!   sides and schemas are paired by position (properties by wire name, union members by
+//!   discriminator value), whatever their definitions are called, so a renamed or moved
+//!   definition, a `$ref` replaced by an identical inline schema, reordered properties or
+//!   edited descriptions are no change. Severity depends on direction, taken from where a
+//!   schema is used: request bodies and parameters are sent, responses received, read-only
+//!   properties only received; see [`rules`] for the table. Definition names matter only for
+//!   definitions no operation reaches (`unreached`).
 //! - **Rust changes** ([`RustChange`]): the generator's IR ([`crate::ir::Api`]) of both sides,
 //!   compared item by item (types, fields, variants, `Client` methods), each with its semver
 //!   level, plus the verdict for the crate. Each spec change lists the Rust items it explains.
+//!   A renamed definition is a Rust change only.
 //!
-//! Submodules: [`side`] loads and indexes a side, `differ`/`schema`/`ops` compare the specs,
-//! [`emitted`] reads the model emitter's output (exact field types), [`rust`] diffs the IR,
-//! [`render`] writes text / markdown / JSON (schema in `schema.json`), [`cli`] is the command
-//! line shared by `cargo xtask diff` and the golden test.
+//! Submodules: [`side`] loads a side, `index` indexes its operations, unions and reached
+//! definitions, `located` follows `$ref`s and flattens `allOf` on located nodes, `pairs`
+//! pairs the two sides' schemas, `ops`, `schema` and `annotations` compare operations,
+//! schemas and schema positions, `unreached` handles unreached definitions, `differ`
+//! holds the engine and deduplicates, `label` names things in messages; [`emitted`] reads
+//! the model emitter's output (exact field types), [`rust`] diffs the IR, [`render`] writes
+//! text / markdown / JSON (schema in `schema.json`), [`cli`] is the command line shared by
+//! `cargo xtask diff` and the golden test.
 
+mod annotations;
 pub mod cli;
 mod differ;
 pub mod emitted;
+mod index;
+mod label;
+mod located;
 mod ops;
+mod pairs;
 pub mod render;
 pub mod rules;
 pub mod rust;
 mod schema;
 pub mod side;
+mod unreached;
 
 use std::collections::BTreeSet;
 
@@ -82,7 +97,7 @@ impl Location {
             return format!("{base}#{}", self.pointer);
         };
         let (token, tail) = rest.split_once('/').map_or((rest, ""), |(a, b)| (a, b));
-        let path = token.replace("~1", "/").replace("~0", "~");
+        let path = crate::load::unescape_token(token);
         let path = match path.find("/providers/") {
             Some(i) => {
                 let after = &path[i + "/providers/".len()..];
@@ -228,13 +243,14 @@ impl Report {
 /// Compares two loaded sides.
 pub fn diff(old: &Side, new: &Side) -> Report {
     let (oi, ni) = std::thread::scope(|s| {
-        let oi = s.spawn(|| side::Index::build(&old.set));
-        let ni = side::Index::build(&new.set);
+        let oi = s.spawn(|| index::Index::build(&old.set));
+        let ni = index::Index::build(&new.set);
         (oi.join().expect("indexing does not panic"), ni)
     });
     let mut d = differ::Differ::new(&oi, &ni);
     d.operations();
-    d.definitions();
+    d.unreached();
+    d.compare();
     let mut changes = d.finish();
     let rust = match (&old.api, &new.api) {
         (Ok(_), Ok(_)) => Ok(RustImpact {
