@@ -199,9 +199,15 @@ pub struct Operation {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct LroOptions {
-    /// `final-state-via`, as written (checked by normalize, compared by the diff).
-    #[serde(rename = "final-state-via")]
+    /// `final-state-via`, as written (checked by normalize, compared by the diff); an
+    /// explicit `null` is `Some(Value::Null)`, not absent.
+    #[serde(rename = "final-state-via", deserialize_with = "keep_null")]
     pub final_state_via: Option<Value>,
+}
+
+/// Any JSON value, `null` included (`Option<Value>` alone would read `null` as absent).
+fn keep_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 /// `x-ms-pageable`.
@@ -697,6 +703,13 @@ mod tests {
         assert_eq!(p.ty.client_name.as_deref(), Some("m"));
         assert!(p.ty.required.is_empty());
         let pg = d.paths["/x"].operations[0].1.pageable.as_ref().unwrap();
+        let lro = parse(
+            "a.json",
+            &json!({"paths": {"/x": {"put": {"x-ms-long-running-operation-options": {"final-state-via": null}}}}}),
+        )
+        .unwrap();
+        let options = lro.paths["/x"].operations[0].1.long_running_options.clone();
+        assert_eq!(options.unwrap().final_state_via, Some(Value::Null));
         assert_eq!(pg.next_link(), None);
         assert_eq!(pg.item_name(), "value");
     }

@@ -221,7 +221,7 @@ fn path_template_and_path_parameters_must_agree() {
 #[test]
 fn unknown_final_state_via_is_rejected_with_its_pointer() {
     let f = Fixture::new("fsv");
-    for bad in [r#""bogus""#, "42"] {
+    for bad in [r#""bogus""#, "42", "null", r#""""#] {
         let e = one_op(
             &f,
             "/things",
