@@ -163,11 +163,20 @@ fn printed_signatures_are_the_emitted_clients() {
         for (name, sig) in &base {
             let theirs = want.get(name).map(|s| s.replace("crate :: ", "azml :: "));
             let ours = sig.replace("crate :: ", "azml :: ");
-            assert_eq!(theirs.as_ref(), Some(&ours), "{name} differs from the empty spec's");
+            assert_eq!(
+                theirs.as_ref(),
+                Some(&ours),
+                "{name} differs from the empty spec's"
+            );
         }
-        let expected: BTreeMap<&String, &String> =
-            want.iter().filter(|(k, _)| !base.contains_key(*k)).collect();
-        let missing: Vec<&&String> = expected.keys().filter(|k| !added.contains_key(**k)).collect();
+        let expected: BTreeMap<&String, &String> = want
+            .iter()
+            .filter(|(k, _)| !base.contains_key(*k))
+            .collect();
+        let missing: Vec<&&String> = expected
+            .keys()
+            .filter(|k| !added.contains_key(**k))
+            .collect();
         let extra: Vec<&String> = added.keys().filter(|k| !expected.contains_key(k)).collect();
         let mismatches: Vec<String> = added
             .iter()

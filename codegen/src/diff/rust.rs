@@ -292,12 +292,28 @@ impl OpFacts {
 /// `Client::<op>` and `Client::<first>` (`_initial`, `_first_page`), the group method
 /// `<Group>Client::<method>` and its options struct `<Group><Method>Options` (one operation
 /// each), and the group client `<Group>Client` with its accessor `Client::<group>` (all the
-/// group's operations).
-fn op_items(api: &Api) -> (Vec<OpFacts>, BTreeMap<String, Vec<usize>>) {
+/// group's operations). Also the methods that send an operation's request (the flat and
+/// group methods), whose wire changes are reported.
+struct OpItems {
+    facts: Vec<OpFacts>,
+    items: BTreeMap<String, Vec<usize>>,
+    calls: BTreeMap<String, usize>,
+}
+
+fn op_items(api: &Api) -> OpItems {
     let facts: Vec<OpFacts> = api.operations.iter().map(OpFacts::of).collect();
     let mut items: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut calls = BTreeMap::new();
     for (i, op) in api.operations.iter().enumerate() {
         let (group, method) = group_and_method(&op.id);
+        let sends = [
+            format!("Client::{}", op.rust),
+            format!("Client::{}", crate::openapi::progenitor_id(op)),
+            format!("{group}Client::{method}"),
+        ];
+        for item in &sends {
+            calls.insert(item.clone(), i);
+        }
         for item in [
             format!("Client::{}", op.rust),
             format!("Client::{}", crate::openapi::progenitor_id(op)),
@@ -312,20 +328,25 @@ fn op_items(api: &Api) -> (Vec<OpFacts>, BTreeMap<String, Vec<usize>>) {
             }
         }
     }
-    (facts, items)
+    OpItems {
+        facts,
+        items,
+        calls,
+    }
 }
 
 /// The client items of one side with their operations.
 struct ClientSide<'a> {
     api: &'a ClientApi,
-    facts: Vec<OpFacts>,
-    items: BTreeMap<String, Vec<usize>>,
+    ops: OpItems,
 }
 
 impl<'a> ClientSide<'a> {
     fn new(ir: &Api, api: &'a ClientApi) -> Self {
-        let (facts, items) = op_items(ir);
-        ClientSide { api, facts, items }
+        ClientSide {
+            api,
+            ops: op_items(ir),
+        }
     }
 
     /// The operations of an item (a field's are its struct's).
@@ -335,17 +356,18 @@ impl<'a> ClientSide<'a> {
 
     /// The operations of an item; a struct field's are its struct's.
     fn facts_of(&self, item: &str) -> impl Iterator<Item = &OpFacts> {
-        let key = if self.items.contains_key(item) {
+        let items = &self.ops.items;
+        let key = if items.contains_key(item) {
             Some(item)
         } else {
             item.split_once("::")
                 .map(|(s, _)| s)
-                .filter(|s| self.items.contains_key(*s))
+                .filter(|s| items.contains_key(*s))
         };
-        key.and_then(|k| self.items.get(k))
+        key.and_then(|k| items.get(k))
             .into_iter()
             .flatten()
-            .map(|&i| &self.facts[i])
+            .map(|&i| &self.ops.facts[i])
     }
 
     /// The location of an item's operation, when it has exactly one.
@@ -357,13 +379,9 @@ impl<'a> ClientSide<'a> {
         }
     }
 
-    /// The wire facts of an item's operation, when it has exactly one.
+    /// The operation a method sends, if it sends one.
     fn wire(&self, item: &str) -> Option<&OpFacts> {
-        let mut f = self.facts_of(item);
-        match (f.next(), f.next()) {
-            (Some(one), None) => Some(one),
-            _ => None,
-        }
+        self.ops.calls.get(item).map(|&i| &self.ops.facts[i])
     }
 }
 
