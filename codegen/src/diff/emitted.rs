@@ -36,12 +36,35 @@ pub fn client(api: &Api, models: &BTreeMap<String, Emitted>) -> Result<ClientApi
 /// One emitted model item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Emitted {
-    /// `pub struct`: field name → Rust type.
-    Struct(BTreeMap<String, String>),
-    /// `pub enum`: variant name → payload (`(String)`, or empty).
-    Enum(BTreeMap<String, String>),
+    /// `pub struct`.
+    Struct {
+        /// Field name → Rust type.
+        fields: BTreeMap<String, String>,
+        /// Marked `#[non_exhaustive]` (a receive-only model).
+        non_exhaustive: bool,
+    },
+    /// `pub enum`.
+    Enum {
+        /// Variant name → payload (`(String)`, or empty).
+        variants: BTreeMap<String, String>,
+        /// Marked `#[non_exhaustive]`.
+        non_exhaustive: bool,
+    },
     /// `pub type X = T;`: `T`.
     Alias(String),
+}
+
+impl Emitted {
+    /// Whether code outside the crate can neither build it with a literal nor match it
+    /// exhaustively (`#[non_exhaustive]`).
+    pub fn non_exhaustive(&self) -> bool {
+        match self {
+            Emitted::Struct { non_exhaustive, .. } | Emitted::Enum { non_exhaustive, .. } => {
+                *non_exhaustive
+            }
+            Emitted::Alias(_) => false,
+        }
+    }
 }
 
 /// Every struct, enum and type alias the model emitter writes for `api`, by name.
@@ -53,9 +76,22 @@ pub fn models(api: &Api) -> BTreeMap<String, Emitted> {
 fn items(ts: TokenStream) -> BTreeMap<String, Emitted> {
     let tokens: Vec<TokenTree> = ts.into_iter().collect();
     let mut out = BTreeMap::new();
+    // A `#[non_exhaustive]` seen since the last item ended.
+    let mut non_exhaustive = false;
     let mut i = 0;
     while i < tokens.len() {
         let TokenTree::Ident(kw) = &tokens[i] else {
+            match &tokens[i] {
+                TokenTree::Group(g)
+                    if g.delimiter() == Delimiter::Bracket
+                        && g.stream().to_string() == "non_exhaustive" =>
+                {
+                    non_exhaustive = true
+                }
+                TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => non_exhaustive = false,
+                TokenTree::Punct(p) if p.as_char() == ';' => non_exhaustive = false,
+                _ => {}
+            }
             i += 1;
             continue;
         };
@@ -77,6 +113,7 @@ fn items(ts: TokenStream) -> BTreeMap<String, Emitted> {
                 .find(|&j| matches!(&tokens[j], TokenTree::Punct(p) if p.as_char() == ';'))
                 .unwrap_or(tokens.len());
             out.insert(name, Emitted::Alias(render(&tokens[start.min(end)..end])));
+            non_exhaustive = false;
             i = end;
             continue;
         }
@@ -92,11 +129,18 @@ fn items(ts: TokenStream) -> BTreeMap<String, Emitted> {
         out.insert(
             name,
             if kw == "struct" {
-                Emitted::Struct(members)
+                Emitted::Struct {
+                    fields: members,
+                    non_exhaustive,
+                }
             } else {
-                Emitted::Enum(members)
+                Emitted::Enum {
+                    variants: members,
+                    non_exhaustive,
+                }
             },
         );
+        non_exhaustive = false;
         i = j + 1;
     }
     out
@@ -298,6 +342,7 @@ mod tests {
             use serde_json::Value;
             #[doc = " A."]
             #[derive(Clone, Debug)]
+            #[non_exhaustive]
             pub struct A {
                 #[doc = " x"]
                 pub x: Option<std::collections::BTreeMap<String, Option<i32>>>,
@@ -317,12 +362,24 @@ mod tests {
             ),
             ("y".to_string(), "Box<B>".to_string()),
         ]);
-        assert_eq!(items["A"], Emitted::Struct(fields));
+        assert_eq!(
+            items["A"],
+            Emitted::Struct {
+                fields,
+                non_exhaustive: true
+            }
+        );
         let variants = BTreeMap::from([
             ("Bee".to_string(), String::new()),
             ("Other".to_string(), "(String)".to_string()),
         ]);
-        assert_eq!(items["B"], Emitted::Enum(variants));
+        assert_eq!(
+            items["B"],
+            Emitted::Enum {
+                variants,
+                non_exhaustive: false
+            }
+        );
         assert_eq!(items["C"], Emitted::Alias("Vec<DateTime>".into()));
         assert_eq!(items.len(), 3);
     }

@@ -10,7 +10,8 @@
 //! the Cargo rules for the items the generator emits:
 //! - removing or retyping anything, changing a method's parameters or return type: **major**;
 //! - adding a field to a model the client sends (reachable from a request, see
-//!   [`Api::sent_types`]): **major** — it is a plain struct, so struct literals stop compiling;
+//!   [`Api::sent_types`]; read as the absence of `#[non_exhaustive]` on the emitted struct):
+//!   **major** — it is a plain struct, so struct literals stop compiling;
 //! - adding a field to a receive-only model, or a variant to an enum or union: **minor** —
 //!   those are `#[non_exhaustive]`, so no code outside the crate builds them with a literal or
 //!   matches them exhaustively; a model becoming receive-only (gaining `#[non_exhaustive]`)
@@ -177,7 +178,7 @@ fn members(
     let src = loc_of(&t.source);
     let mut out = BTreeMap::new();
     let emitted = match emitted {
-        Some(Emitted::Struct(m) | Emitted::Enum(m)) => m.clone(),
+        Some(Emitted::Struct { fields: m, .. } | Emitted::Enum { variants: m, .. }) => m.clone(),
         _ => BTreeMap::new(),
     };
     let kind = match &t.kind {
@@ -456,10 +457,9 @@ fn models(b: &mut Builder, old_side: &RustSide, new_side: &RustSide) {
     let (old, new) = (old_side.api, new_side.api);
     let (oe, ne) = (old_side.models, new_side.models);
     let none = || (None, None);
-    let (old_sent, new_sent) = (old.sent_types(), new.sent_types());
-    // `#[non_exhaustive]` models: the receive-only structs (enums and unions always are).
-    let sealed = |sent: &BTreeSet<String>, t: &TypeDef| {
-        !matches!(t.kind, Kind::Struct { .. }) || !sent.contains(&t.name)
+    // `#[non_exhaustive]`, as emitted: the receive-only structs, every enum and union.
+    let sealed = |e: &BTreeMap<String, Emitted>, name: &str| {
+        e.get(name).is_some_and(Emitted::non_exhaustive)
     };
     for (name, t) in &old.types {
         if !new.types.contains_key(name) {
@@ -532,7 +532,7 @@ fn models(b: &mut Builder, old_side: &RustSide, new_side: &RustSide) {
                 );
             }
         }
-        let (was_sealed, is_sealed) = (sealed(&old_sent, o), sealed(&new_sent, n));
+        let (was_sealed, is_sealed) = (sealed(oe, name), sealed(ne, name));
         if was_sealed != is_sealed {
             b.push(
                 item.clone(),
