@@ -1513,6 +1513,35 @@ fn rust_impact_semver_of_optional_query_parameter_is_minor() {
     assert_eq!(r.semver(), Some(Semver::Major));
 }
 
+#[test]
+fn rust_impact_of_a_retyped_optional_parameter_is_major_in_the_options_struct() {
+    // `Things_Put`'s optional `mode` becomes an integer: the group method keeps its signature,
+    // its options field changes type.
+    let f = Fixture::new("rust-optretype");
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            &format!("{THING_PUT}/parameters/2"),
+            json!({"name": "mode", "in": "query", "required": false, "type": "integer"}),
+        )]),
+    );
+    let rc = &r.rust.as_ref().unwrap().changes;
+    let items: Vec<String> = rc
+        .iter()
+        .map(|c| format!("{} {} {}", c.item, c.change.as_str(), c.semver.as_str()))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "Client::things_put retyped major",
+            "Client::things_put_initial retyped major",
+            "ThingsPutOptions::mode retyped major"
+        ]
+    );
+    assert_eq!(rc[2].detail, "`Option<String>` → `Option<i64>`");
+    assert_eq!(r.semver(), Some(Semver::Major));
+}
+
 // ---------------------------------------------------------------- keys beside a `$ref`
 
 /// `Thing.props` (response-only) and `ThingInput.shared` (request-only) are `$ref`s.

@@ -315,14 +315,11 @@ fn op_items(api: &Api) -> OpItems {
         for item in &sends {
             calls.insert(item.clone(), i);
         }
-        for item in [
-            format!("Client::{}", op.rust),
-            format!("Client::{}", crate::openapi::progenitor_id(op)),
-            format!("{group}Client::{method}"),
+        for item in sends.into_iter().chain([
             format!("{group}{}Options", upper_camel(&method)),
             format!("{group}Client"),
             format!("Client::{}", snake(&group)),
-        ] {
+        ]) {
             let v = items.entry(item).or_default();
             if !v.contains(&i) {
                 v.push(i);
@@ -350,7 +347,7 @@ impl<'a> ClientSide<'a> {
         }
     }
 
-    /// The operations of an item (a field's are its struct's).
+    /// The operation keys of an item.
     fn ops(&self, item: &str) -> BTreeSet<OpKey> {
         self.facts_of(item).map(|f| f.key.clone()).collect()
     }
