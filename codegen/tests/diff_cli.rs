@@ -326,6 +326,98 @@ fn a_side_the_generator_rejects_still_gets_a_spec_diff() {
     validate(&schema(), &v).unwrap();
 }
 
+/// A spec the normalizer rejects: `Things_List`'s path parameter `name` is not in its
+/// template `/things`.
+fn rejected_spec(f: &Fixture) -> String {
+    f.write(
+        "rejected/a.json",
+        &json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/things": {"get": {
+                "operationId": "Things_List",
+                "parameters": [{"name": "name", "in": "path", "required": true, "type": "string"}],
+                "responses": {"200": {"description": "ok"}}
+            }}},
+            "definitions": {}
+        })
+        .to_string(),
+    )
+}
+
+#[test]
+fn a_side_the_generator_rejects_is_a_tool_error_without_rust_impact() {
+    let f = Fixture::new("rejected");
+    let (old, _) = pair(&f);
+    let bad = rejected_spec(&f);
+    let why = "a.json#/paths/~1things/get: path parameter `name` is not in the path template";
+    for (a, b) in [(&old, &bad), (&bad, &old)] {
+        for fail_on in [None, Some("major"), Some("breaking")] {
+            let mut args = vec![a.as_str(), b.as_str(), "--format", "json"];
+            args.extend(fail_on.iter().flat_map(|f| ["--fail-on", f]));
+            let out = run(&args).unwrap();
+            assert_eq!(out.exit_code(), cli::EXIT_TOOL_ERROR, "{args:?}");
+            assert!(out.generation_error().is_some_and(|e| e.contains(why)));
+            let v: Value = serde_json::from_str(&out.stdout).unwrap();
+            validate(&schema(), &v).unwrap();
+            // The spec diff is there; the Rust impact is not, nor a verdict made up without it.
+            assert!(!v["changes"].as_array().unwrap().is_empty(), "{v}");
+            let e = v["rust"]["error"].as_str().unwrap();
+            assert!(e.contains(why), "{e}");
+            assert_eq!(v["rust"]["changes"], json!([]));
+            assert_eq!(v["summary"]["semver"], Value::Null);
+            for c in v["changes"].as_array().unwrap() {
+                assert_eq!(c["rust"], json!([]), "{c}");
+                assert_eq!(c["semver"], Value::Null, "{c}");
+            }
+        }
+    }
+    let text = run(&[&old, &bad]).unwrap().stdout;
+    assert!(text.contains("generated crate: unknown"), "{text}");
+    assert!(
+        text.contains(&format!("Rust API impact unavailable: {bad}: ")) && text.contains(why),
+        "{text}"
+    );
+    assert!(!text.contains("rust:"), "{text}");
+    let md = run(&[&old, &bad, "--format", "markdown"]).unwrap().stdout;
+    assert!(
+        md.contains("| **Semver verdict for the generated crate** | **unknown** |"),
+        "{md}"
+    );
+    assert!(!md.contains("## Rust API changes"), "{md}");
+}
+
+#[test]
+fn an_emitter_failure_is_a_tool_error_naming_the_operation() {
+    use azml_codegen::diff::{self, Side};
+    let f = Fixture::new("emitter");
+    let (old, _) = pair(&f);
+    let config = azml_codegen::Config::load(&repo_root().join("specs/api-versions.toml")).unwrap();
+    let load = |p: &str| Side::from_paths(p, &[PathBuf::from(p)], &config, None).unwrap();
+    let good = load(&old);
+    // An IR the normalizer would not make (a template parameter without a parameter):
+    // progenitor panics on it, and the error names the operation (file and pointer) as
+    // `cargo xtask generate` does.
+    let mut broken = load(&old);
+    let api = broken.api.as_mut().unwrap();
+    api.operations[0].path = "/things/{name}/{other}".into();
+    let report = diff::diff(&good, &broken);
+    let e = report.rust.as_ref().unwrap_err();
+    assert!(e.starts_with(&format!("{old}: ")), "{e}");
+    assert!(
+        e.contains("a.json#/paths/~1things~1{name}~1{other}/get: the client emitter panicked on operation Things_Get"),
+        "{e}"
+    );
+    assert!(report.semver().is_none());
+    assert!(report.changes.iter().all(|c| c.rust.is_empty()));
+    let out = cli::Outcome {
+        stdout: String::new(),
+        failure: None,
+        report: Some(report),
+    };
+    assert_eq!(out.exit_code(), cli::EXIT_TOOL_ERROR);
+}
+
 #[test]
 fn rules_and_schema_listings() {
     let rules = run(&["--rules"]).unwrap().stdout;

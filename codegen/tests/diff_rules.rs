@@ -262,7 +262,7 @@ fn identical_specs_give_nothing() {
     let r = f.diff(&base(), &base());
     assert!(r.changes.is_empty(), "{}", dump(&r));
     assert!(r.rust.as_ref().unwrap().changes.is_empty());
-    assert_eq!(r.semver(), Semver::None);
+    assert_eq!(r.semver(), Some(Semver::None));
 }
 
 #[test]
@@ -389,7 +389,9 @@ fn removed_and_added_paths_and_operations() {
         rust_of(&r, c),
         [
             "Client::things_list removed",
-            "Client::things_list_first_page removed"
+            "Client::things_list_first_page removed",
+            "ThingsClient::list removed",
+            "ThingsListOptions removed"
         ]
     );
     let c = one(&r, "1035", Severity::Breaking, THING_PUT);
@@ -397,15 +399,21 @@ fn removed_and_added_paths_and_operations() {
         rust_of(&r, c),
         [
             "Client::things_put removed",
-            "Client::things_put_initial removed"
+            "Client::things_put_initial removed",
+            "ThingsClient::put removed",
+            "ThingsPutOptions removed"
         ]
     );
     let c = one(&r, "1038", Severity::NonBreaking, "/paths/~1widgets");
     assert_eq!(
         rust_of(&r, c),
         [
+            "Client::widgets added",
             "Client::widgets_list added",
-            "Client::widgets_list_first_page added"
+            "Client::widgets_list_first_page added",
+            "WidgetsClient added",
+            "WidgetsClient::list added",
+            "WidgetsListOptions added"
         ]
     );
     one(
@@ -415,7 +423,7 @@ fn removed_and_added_paths_and_operations() {
         "/paths/~1things~1{name}/post",
     );
     only(&r, &["1005", "1035", "1038", "1039"]);
-    assert_eq!(r.semver(), Semver::Major);
+    assert_eq!(r.semver(), Some(Semver::Major));
 }
 
 #[test]
@@ -430,7 +438,7 @@ fn added_operation_only_is_semver_minor() {
     let r = f.diff(&base(), &new);
     only(&r, &["1039"]);
     assert_eq!(r.count(Severity::Breaking), 0);
-    assert_eq!(r.semver(), Semver::Minor);
+    assert_eq!(r.semver(), Some(Semver::Minor));
 }
 
 #[test]
@@ -448,7 +456,14 @@ fn modified_operation_id() {
     );
     assert_eq!(
         rust_of(&r, c),
-        ["Client::things_get removed", "Client::things_read added"]
+        [
+            "Client::things_get removed",
+            "Client::things_read added",
+            "ThingsClient::get removed",
+            "ThingsClient::read added",
+            "ThingsGetOptions removed",
+            "ThingsReadOptions added"
+        ]
     );
     only(&r, &["1008"]);
 }
@@ -474,7 +489,8 @@ fn long_running_pageable_and_final_state_via() {
         rust_of(&r, c),
         [
             "Client::things_put changed",
-            "Client::things_put_initial changed"
+            "Client::things_put_initial changed",
+            "ThingsClient::put changed"
         ]
     );
     let c = one(
@@ -487,11 +503,12 @@ fn long_running_pageable_and_final_state_via() {
         rust_of(&r, c),
         [
             "Client::things_list changed",
-            "Client::things_list_first_page changed"
+            "Client::things_list_first_page changed",
+            "ThingsClient::list changed"
         ]
     );
     only(&r, &["2001", "2002"]);
-    assert_eq!(r.semver(), Semver::Patch);
+    assert_eq!(r.semver(), Some(Semver::Patch));
 
     // No longer pageable: the `Pager` method becomes a plain one and `_first_page` goes.
     let r = f.diff(
@@ -504,13 +521,40 @@ fn long_running_pageable_and_final_state_via() {
         rust_of(&r, c),
         [
             "Client::things_list retyped",
-            "Client::things_list_first_page removed"
+            "Client::things_list_first_page removed",
+            "ThingsClient::list retyped",
+            "ThingsListOptions::continuation removed"
         ]
     );
+    // The signatures as the client emitter writes them.
+    let retyped = &rc[c.rust[0]];
+    let tags = "tags: Option<&'a ::std::vec::Vec<::std::string::String>>";
     assert_eq!(
-        rc[c.rust[0]].detail,
-        "`(tags: Option<Vec<String>>) -> Pager<Thing>` → \
-         `(tags: Option<Vec<String>>) -> Result<ResponseValue<ThingList>, Error<()>>`"
+        retyped.old_signature.as_deref(),
+        Some(
+            format!(
+                "pub fn things_list<'a>(&'a self, {tags}) -> azml::pager::Pager<'a, models::Thing>"
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(
+        retyped.new_signature.as_deref(),
+        Some(
+            format!(
+                "pub async fn things_list<'a>(&'a self, {tags}) \
+                 -> Result<ResponseValue<models::ThingList>, azml::Error>"
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(
+        retyped.detail,
+        format!(
+            "`{}` → `{}`",
+            retyped.old_signature.as_ref().unwrap(),
+            retyped.new_signature.as_ref().unwrap()
+        )
     );
 
     let r = f.diff(
@@ -570,19 +614,24 @@ fn added_parameters_required_breaks_optional_does_not() {
         Severity::Breaking,
         &format!("{THING_GET}/parameters/2"),
     );
-    assert_eq!(rust_of(&r, c), ["Client::things_get retyped"]);
+    assert_eq!(
+        rust_of(&r, c),
+        ["Client::things_get retyped", "ThingsClient::get retyped"]
+    );
     let c = one(
         &r,
         "1043",
         Severity::NonBreaking,
         &format!("{THING_PUT}/parameters/4"),
     );
-    // Positional methods: even an optional parameter changes the Rust signature.
+    // The flat positional methods gain an argument; the group method keeps its signature
+    // and its options struct gains a field.
     assert_eq!(
         rust_of(&r, c),
         [
             "Client::things_put retyped",
-            "Client::things_put_initial retyped"
+            "Client::things_put_initial retyped",
+            "ThingsPutOptions::force added"
         ]
     );
     only(&r, &["1010", "1043"]);
@@ -634,7 +683,10 @@ fn removed_parameters() {
         Severity::Breaking,
         &format!("{THING_GET}/parameters/2"),
     );
-    assert_eq!(rust_of(&r, c), ["Client::things_get retyped"]);
+    assert_eq!(
+        rust_of(&r, c),
+        ["Client::things_get retyped", "ThingsClient::get retyped"]
+    );
     only(&r, &["1007"]);
 }
 
@@ -708,7 +760,9 @@ fn parameter_in_location_and_required_changes() {
         rust_of(&r, c),
         [
             "Client::things_put retyped",
-            "Client::things_put_initial retyped"
+            "Client::things_put_initial retyped",
+            "ThingsClient::put retyped",
+            "ThingsPutOptions::mode removed"
         ]
     );
     let r = f.diff(
@@ -1133,7 +1187,7 @@ fn constraints_stronger_weaker_changed() {
         Severity::Breaking,
         "/definitions/Thing/properties/size/maximum",
     );
-    assert_eq!(r.semver(), Semver::Patch);
+    assert_eq!(r.semver(), Some(Semver::Patch));
     let r = f.diff(
         &base(),
         &changed(&[("/definitions/ThingInput/properties/size/maximum", json!(50))]),
@@ -1408,8 +1462,8 @@ fn rust_impact_semver_of_field_addition_is_major_and_listed_once() {
     assert_eq!(rc.len(), 1, "{rc:?}");
     assert_eq!(rc[0].item, "models::ThingInput::caption");
     assert_eq!(rc[0].change, RustChangeKind::Added);
-    assert_eq!(r.semver(), Semver::Major);
-    assert_eq!(r.change_semver(&r.changes[0]), Semver::Major);
+    assert_eq!(r.semver(), Some(Semver::Major));
+    assert_eq!(r.change_semver(&r.changes[0]), Some(Semver::Major));
 }
 
 #[test]
@@ -1428,7 +1482,7 @@ fn rust_impact_semver_of_field_addition_to_receive_only_model_is_minor() {
     assert_eq!(rc[0].item, "models::ThingProps::caption");
     assert_eq!(rc[0].change, RustChangeKind::Added);
     assert_eq!(rc[0].semver, Semver::Minor);
-    assert_eq!(r.semver(), Semver::Minor);
+    assert_eq!(r.semver(), Some(Semver::Minor));
 }
 
 #[test]
@@ -1446,7 +1500,7 @@ fn rust_impact_semver_of_enum_value_addition_is_minor() {
     assert_eq!(rc[0].item, "models::Kind::C");
     assert_eq!(rc[0].change, RustChangeKind::Added);
     assert_eq!(rc[0].semver, Semver::Minor);
-    assert_eq!(r.semver(), Semver::Minor);
+    assert_eq!(r.semver(), Some(Semver::Minor));
 }
 
 #[test]
@@ -1462,9 +1516,20 @@ fn rust_impact_semver_of_optional_query_parameter_is_minor() {
         )]),
     );
     let rc = &r.rust.as_ref().unwrap().changes;
-    assert_eq!(rc.len(), 2, "{rc:?}");
+    let items: Vec<String> = rc
+        .iter()
+        .map(|c| format!("{} {}", c.item, c.change.as_str()))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "Client::things_put retyped",
+            "Client::things_put_initial retyped",
+            "ThingsPutOptions::force added"
+        ]
+    );
     assert!(rc.iter().all(|c| c.semver == Semver::Minor), "{rc:?}");
-    assert_eq!(r.semver(), Semver::Minor);
+    assert_eq!(r.semver(), Some(Semver::Minor));
     // `Things_Get` has no optional parameter: its group method takes an empty options
     // struct all the same, so the first one is a new field too.
     let r = f.diff(
@@ -1474,7 +1539,7 @@ fn rust_impact_semver_of_optional_query_parameter_is_minor() {
             json!({"name": "expand", "in": "query", "type": "string"}),
         )]),
     );
-    assert_eq!(r.semver(), Semver::Minor);
+    assert_eq!(r.semver(), Some(Semver::Minor));
     // A new required parameter stays major.
     let r = f.diff(
         &base(),
@@ -1483,7 +1548,36 @@ fn rust_impact_semver_of_optional_query_parameter_is_minor() {
             json!({"name": "expand", "in": "query", "type": "string", "required": true}),
         )]),
     );
-    assert_eq!(r.semver(), Semver::Major);
+    assert_eq!(r.semver(), Some(Semver::Major));
+}
+
+#[test]
+fn rust_impact_of_a_retyped_optional_parameter_is_major_in_the_options_struct() {
+    // `Things_Put`'s optional `mode` becomes an integer: the group method keeps its signature,
+    // its options field changes type.
+    let f = Fixture::new("rust-optretype");
+    let r = f.diff(
+        &base(),
+        &changed(&[(
+            &format!("{THING_PUT}/parameters/2"),
+            json!({"name": "mode", "in": "query", "required": false, "type": "integer"}),
+        )]),
+    );
+    let rc = &r.rust.as_ref().unwrap().changes;
+    let items: Vec<String> = rc
+        .iter()
+        .map(|c| format!("{} {} {}", c.item, c.change.as_str(), c.semver.as_str()))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "Client::things_put retyped major",
+            "Client::things_put_initial retyped major",
+            "ThingsPutOptions::mode retyped major"
+        ]
+    );
+    assert_eq!(rc[2].detail, "`Option<String>` → `Option<i64>`");
+    assert_eq!(r.semver(), Some(Semver::Major));
 }
 
 // ---------------------------------------------------------------- keys beside a `$ref`

@@ -217,7 +217,7 @@ pub fn run(args: &[String], repo_root: &Path, tty: bool) -> Result<Outcome, Erro
             report.old,
             report.new
         )),
-        Some(FailOn::Major) if report.semver() == Semver::Major => Some(format!(
+        Some(FailOn::Major) if report.semver() == Some(Semver::Major) => Some(format!(
             "the generated crate changes in a semver-major way from {} to {} (--fail-on major)",
             report.old, report.new
         )),

@@ -240,6 +240,16 @@ pub(crate) struct Flat<'a> {
     pub parents: Vec<At<'a, Schema>>,
 }
 
+/// Where property `wire` of the schema at `file#ptr` is declared once `allOf` is flattened
+/// (its own `properties`, else the last parent declaring it, as the generator keeps): links
+/// an inherited Rust field to the spec changes that explain it.
+pub(crate) fn declaring(set: &SpecSet, file: &str, ptr: &str, wire: &str) -> Option<Location> {
+    let (file, doc) = set.models.get_key_value(file)?;
+    let schema = doc.schema_at(ptr)?;
+    let flat = flatten(set, &At::new(file.as_str(), ptr, schema), "");
+    flat.props.get(wire).map(|p| p.at.loc())
+}
+
 /// Flattens `body` (no `$ref` at its top); `owner` labels the properties it declares itself.
 pub(crate) fn flatten<'a>(set: &'a SpecSet, body: &At<'a, Schema>, owner: &str) -> Flat<'a> {
     let mut flat = Flat {

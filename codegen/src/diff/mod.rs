@@ -13,24 +13,31 @@
 //!   schema is used: request bodies and parameters are sent, responses received, read-only
 //!   properties only received; see [`rules`] for the table. Definition names matter only for
 //!   definitions no operation reaches (`unreached`).
-//! - **Rust changes** ([`RustChange`]): the generator's IR ([`crate::ir::Api`]) of both sides,
-//!   compared item by item (types, fields, variants, `Client` methods), each with its semver
-//!   level, plus the verdict for the crate. Each spec change lists the Rust items it explains.
-//!   A renamed definition is a Rust change only.
+//! - **Rust changes** ([`RustChange`]): the generator's emitters run on both sides' IR
+//!   ([`crate::ir::Api`]) and their output is read back and compared item by item (model
+//!   types, fields, variants; `Client` and group-client methods with their signatures as
+//!   emitted; group clients, options structs and their fields), each with its semver level,
+//!   plus the verdict for the crate. Each spec change lists the Rust items it explains; a
+//!   renamed definition is a Rust change only. A side the generator rejects (normalize or an
+//!   emitter fails or panics) leaves the Rust impact unknown, with the generator's error: the
+//!   spec changes are still reported.
 //!
 //! Submodules: [`side`] loads a side, `index` indexes its operations, unions and reached
 //! definitions, `located` follows `$ref`s and flattens `allOf` on located nodes, `pairs`
 //! pairs the two sides' schemas, `ops`, `schema` and `annotations` compare operations,
 //! schemas and schema positions, `unreached` handles unreached definitions, `differ`
 //! holds the engine and deduplicates, `label` names things in messages; [`emitted`] reads
-//! the model emitter's output (exact field types), [`rust`] diffs the IR, [`render`] writes
-//! text / markdown / JSON (schema in `schema.json`), [`cli`] is the command line shared by
-//! `cargo xtask diff` and the golden test.
+//! the models (emitted when a side loads) and runs the client emitter, [`emitted_client`]
+//! reads the client, [`rust`] compares the two crates (`located::declaring` finds where an
+//! inherited field is declared in the spec), [`render`] writes text / markdown / JSON (schema in
+//! `schema.json`), [`cli`] is the command line shared by `cargo xtask diff` and the golden
+//! test.
 
 mod annotations;
 pub mod cli;
 mod differ;
 pub mod emitted;
+pub mod emitted_client;
 mod index;
 mod label;
 mod located;
@@ -214,50 +221,79 @@ impl Report {
 
     /// The semver verdict for the generated crate if the new side replaced the old one:
     /// the strongest level of any changed Rust item; `patch` when only the spec changed
-    /// (constraints, defaults, docs); `none` when nothing changed.
-    pub fn semver(&self) -> Semver {
-        let rust = match &self.rust {
-            Ok(r) => r.changes.iter().map(|c| c.semver).max(),
-            Err(_) => None,
-        };
-        match rust {
+    /// (constraints, defaults, docs); `none` when nothing changed; `None` (unknown) when the
+    /// generator rejects a side.
+    pub fn semver(&self) -> Option<Semver> {
+        let r = self.rust.as_ref().ok()?;
+        Some(match r.changes.iter().map(|c| c.semver).max() {
             Some(s) => s,
             None if self.changes.is_empty() => Semver::None,
             None => Semver::Patch,
-        }
+        })
     }
 
-    /// The semver level a single spec change causes (its strongest Rust item, else patch).
-    pub fn change_semver(&self, c: &Change) -> Semver {
-        let Ok(r) = &self.rust else {
-            return Semver::Patch;
-        };
-        c.rust
-            .iter()
-            .map(|&i| r.changes[i].semver)
-            .max()
-            .unwrap_or(Semver::Patch)
+    /// The semver level a single spec change causes (its strongest Rust item, else patch);
+    /// `None` (unknown) when the generator rejects a side.
+    pub fn change_semver(&self, c: &Change) -> Option<Semver> {
+        let r = self.rust.as_ref().ok()?;
+        Some(
+            c.rust
+                .iter()
+                .map(|&i| r.changes[i].semver)
+                .max()
+                .unwrap_or(Semver::Patch),
+        )
     }
 }
 
-/// Compares two loaded sides.
+/// Compares two loaded sides: the spec diff, and the Rust diff of what the generator emits for
+/// each (both emitted while the specs are compared).
 pub fn diff(old: &Side, new: &Side) -> Report {
-    let (oi, ni) = std::thread::scope(|s| {
+    let emit = |side: &Side| -> Result<emitted_client::ClientApi, String> {
+        let api = side
+            .api
+            .as_ref()
+            .map_err(|e| format!("{}: {e}", side.label))?;
+        emitted::client(api, &side.models).map_err(|e| format!("{}: {e}", side.label))
+    };
+    let (mut changes, surfaces) = std::thread::scope(|s| {
+        let os = s.spawn(|| emit(old));
+        let ns = s.spawn(|| emit(new));
         let oi = s.spawn(|| index::Index::build(&old.set));
         let ni = index::Index::build(&new.set);
-        (oi.join().expect("indexing does not panic"), ni)
+        let oi = oi.join().expect("indexing does not panic");
+        let mut d = differ::Differ::new(&oi, &ni);
+        d.operations();
+        d.unreached();
+        d.compare();
+        let changes = d.finish();
+        // Emitter panics are caught inside `emitted::surface`; a panic here is a reader bug.
+        let join =
+            |h: std::thread::ScopedJoinHandle<'_, Result<emitted_client::ClientApi, String>>| {
+                h.join()
+                    .unwrap_or_else(|_| Err("internal: reading the emitted crate panicked".into()))
+            };
+        (changes, (join(os), join(ns)))
     });
-    let mut d = differ::Differ::new(&oi, &ni);
-    d.operations();
-    d.unreached();
-    d.compare();
-    let mut changes = d.finish();
-    let rust = match (&old.api, &new.api) {
-        (Ok(_), Ok(_)) => Ok(RustImpact {
-            changes: rust::diff_apis(old, new),
+    let rust = match (&old.api, &new.api, surfaces) {
+        (Ok(oa), Ok(na), (Ok(oc), Ok(nc))) => Ok(RustImpact {
+            changes: rust::diff_crates(
+                &rust::RustSide {
+                    api: oa,
+                    set: &old.set,
+                    models: &old.models,
+                    client: &oc,
+                },
+                &rust::RustSide {
+                    api: na,
+                    set: &new.set,
+                    models: &new.models,
+                    client: &nc,
+                },
+            ),
         }),
-        (Err(e), _) => Err(format!("{}: {e}", old.label)),
-        (_, Err(e)) => Err(format!("{}: {e}", new.label)),
+        (_, _, (Err(e), _) | (_, Err(e))) => Err(e),
+        _ => unreachable!("a side without IR has no emitted crate"),
     };
     if let Ok(r) = &rust {
         rust::link(&mut changes, &r.changes);

@@ -20,6 +20,9 @@ pub enum Format {
 /// Version of the JSON output schema.
 pub const SCHEMA_VERSION: u64 = 1;
 
+/// The verdict when the generator rejects a side.
+const UNKNOWN: &str = "unknown";
+
 /// Most Rust items listed per spec change in text and markdown (JSON lists all).
 const MAX_ITEMS: usize = 5;
 
@@ -100,6 +103,12 @@ impl Paint {
         };
         self.wrap(code, s.as_str())
     }
+    fn verdict(&self, s: Option<Semver>) -> String {
+        match s {
+            Some(s) => self.semver(s),
+            None => self.wrap("1;31", UNKNOWN),
+        }
+    }
 }
 
 fn text(report: &Report, color: bool) -> String {
@@ -110,7 +119,7 @@ fn text(report: &Report, color: bool) -> String {
         report.new,
         report.count(Severity::Breaking),
         report.count(Severity::NonBreaking),
-        p.semver(report.semver())
+        p.verdict(report.semver())
     );
     for c in &report.changes {
         out.push_str(&format!(
@@ -184,7 +193,7 @@ fn markdown(report: &Report) -> String {
     }
     out.push_str(&format!(
         "| **Semver verdict for the generated crate** | **{}** |\n",
-        report.semver().as_str()
+        report.semver().map_or(UNKNOWN, Semver::as_str)
     ));
     for (sev, title) in [
         (Severity::Breaking, "Breaking changes"),
@@ -267,7 +276,7 @@ pub fn json(report: &Report) -> Value {
                 "old": loc_json(&c.old),
                 "new": loc_json(&c.new),
                 "message": c.message,
-                "semver": report.change_semver(c).as_str(),
+                "semver": report.change_semver(c).map(Semver::as_str),
                 "rust": items,
             })
         })
@@ -280,6 +289,8 @@ pub fn json(report: &Report) -> Value {
                 "change": x.change.as_str(),
                 "semver": x.semver.as_str(),
                 "detail": x.detail,
+                "old_signature": x.old_signature,
+                "new_signature": x.new_signature,
             })).collect::<Vec<_>>(),
             "error": Value::Null,
         }),
@@ -292,7 +303,7 @@ pub fn json(report: &Report) -> Value {
         "summary": {
             "breaking": report.count(Severity::Breaking),
             "non_breaking": report.count(Severity::NonBreaking),
-            "semver": report.semver().as_str(),
+            "semver": report.semver().map(Semver::as_str),
         },
         "changes": changes,
         "rust": rust_json,

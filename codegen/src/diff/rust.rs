@@ -1,36 +1,45 @@
-//! Rust-level impact: the generator's IR of both sides compared item by item — model types,
-//! struct fields (with the types the model emitter writes, see [`super::emitted`]), enum and
-//! union variants, `Client` methods (a long-running operation is two methods, the `Poller` one
-//! and `<op>_initial`; a pageable one the `Pager` one and `<op>_first_page`) — each with its
-//! semver level under the Cargo rules for the items the generator emits:
+//! Rust-level impact: the crate the generator emits for each side, compared item by item —
+//! model types, struct fields, enum and union variants (read from the model emitter's output,
+//! see [`super::emitted`]), and the client: every public method of `Client` and of the group
+//! clients (`WorkspacesClient::get`), the group clients and their options structs
+//! (`WorkspacesListOptions`) with their fields (read from the client emitter's output, see
+//! [`super::emitted_client`]). A long-running operation is `Client::<op>` (the `Poller` one)
+//! and `Client::<op>_initial`, a pageable one `Client::<op>` (the `Pager` one) and
+//! `Client::<op>_first_page`, plus the group method. Signatures are compared with parameter
+//! names erased (callers pass arguments by position). Each item gets its semver level under
+//! the Cargo rules for the items the generator emits:
 //! - removing or retyping anything, changing a method's parameters or return type: **major**;
 //! - adding a field to a model the client sends (reachable from a request, see
-//!   [`Api::sent_types`]): **major** — it is a plain struct, so struct literals stop compiling;
+//!   [`Api::sent_types`]; read as the absence of `#[non_exhaustive]` on the emitted struct):
+//!   **major** — it is a plain struct, so struct literals stop compiling;
 //! - adding a field to a receive-only model, or a variant to an enum or union: **minor** —
 //!   those are `#[non_exhaustive]`, so no code outside the crate builds them with a literal or
 //!   matches them exhaustively; a model becoming receive-only (gaining `#[non_exhaustive]`)
 //!   is **major**, becoming sent is **minor**;
 //! - adding an optional parameter (query, header, optional body): **minor** — every group
 //!   method takes its options struct (`client.group().method(.., Some(XOptions { .. }))`),
-//!   which gains a field, built with `..Default::default()`; the flat positional
-//!   `Client::<op>` method does gain an argument, it is the low-level layer under the group
-//!   clients and not held to that rule. A new required parameter stays **major**;
+//!   which gains a field (`XOptions::field` added), built with `..Default::default()`; the
+//!   flat positional `Client::<op>` method does gain an argument, it is the low-level layer
+//!   under the group clients and not held to that rule (its change is **minor** when the only
+//!   difference is new `Option` parameters). A new required parameter stays **major**;
 //! - adding a type or a method: **minor**;
 //! - wire-only changes (a JSON name, a discriminator or enum wire value, `final-state-via`,
 //!   pageability): **patch**.
 //!
-//! Each item carries the spec locations it comes from, so [`link`] can attach it to the spec
-//! changes that explain it.
+//! Model items carry the spec locations they come from, client items the operations they
+//! belong to, so [`link`] can attach them to the spec changes that explain them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
-
 use super::emitted::Emitted;
-use super::side::{path_params, path_shape};
-use super::{Change, Location, OpKey, Side};
-use crate::ir::{Api, Kind, Operation, ParamIn, Prop, Ty, TypeDef};
-use crate::load::{escape_token, resolve_ref, SpecSet};
+use super::emitted_client::ClientApi;
+use super::located::declaring;
+use super::side::path_shape;
+use super::{Change, Location, OpKey};
+use crate::emit_groups::group_and_method;
+use crate::ir::{Api, Kind, Operation, TypeDef};
+use crate::load::{escape_token, SpecSet};
+use crate::names::{snake, upper_camel};
 
 /// Semver level of a change to the generated crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -60,13 +69,13 @@ impl Semver {
 /// What kind of item changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ItemKind {
-    /// `models::T`.
+    /// `models::T`, or a client type: `WorkspacesClient`, `WorkspacesListOptions`.
     Type,
-    /// `models::T::field`.
+    /// `models::T::field`, `WorkspacesListOptions::field`.
     Field,
     /// `models::T::Variant`.
     Variant,
-    /// `Client::method`.
+    /// `Client::method`, `WorkspacesClient::method`.
     Method,
 }
 
@@ -110,7 +119,8 @@ impl RustChangeKind {
 /// One changed item of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RustChange {
-    /// Item path inside the version module, e.g. `models::Workspace::description`.
+    /// Item path inside the version module, e.g. `models::Workspace::description`,
+    /// `Client::workspaces_get`, `WorkspacesClient::get`.
     pub item: String,
     /// Kind of item.
     pub kind: ItemKind,
@@ -120,42 +130,23 @@ pub struct RustChange {
     pub semver: Semver,
     /// e.g. `Option<String>` → `String`; empty for additions and removals.
     pub detail: String,
+    /// A method's signature before the change, as emitted (see [`super::emitted_client`]).
+    pub old_signature: Option<String>,
+    /// A method's signature after the change.
+    pub new_signature: Option<String>,
     /// Spec location of the old item.
     pub(crate) old: Option<Location>,
     /// Spec location of the new item.
     pub(crate) new: Option<Location>,
     /// The type the item belongs to (for fields and variants): old and new spec locations.
     pub(crate) owner: (Option<Location>, Option<Location>),
-    /// Operations of a method.
+    /// Operations of a client item (method, group client, options struct or field).
     pub(crate) ops: BTreeSet<OpKey>,
 }
 
 fn loc_of(source: &str) -> Location {
     let (f, p) = source.split_once('#').unwrap_or((source, ""));
     Location::new(f, p)
-}
-
-/// Rust spelling of a type reference.
-fn ty(t: &Ty) -> String {
-    match t {
-        Ty::String => "String".into(),
-        Ty::I32 => "i32".into(),
-        Ty::I64 => "i64".into(),
-        Ty::F64 => "f64".into(),
-        Ty::Bool => "bool".into(),
-        Ty::Any => "serde_json::Value".into(),
-        Ty::Named(n) => n.clone(),
-        Ty::Array(t) => format!("Vec<{}>", ty(t)),
-        Ty::Map(t) => format!("BTreeMap<String, {}>", ty(t)),
-    }
-}
-
-fn field_ty(p: &Prop) -> String {
-    if p.required {
-        ty(&p.ty)
-    } else {
-        format!("Option<{}>", ty(&p.ty))
-    }
 }
 
 fn kind_name(k: &Kind) -> &'static str {
@@ -167,69 +158,17 @@ fn kind_name(k: &Kind) -> &'static str {
     }
 }
 
-/// Where a struct's property is declared: the type's own schema, else the last `allOf` parent
-/// declaring it (the one the generator keeps).
-fn declaring(set: &SpecSet, file: &str, ptr: &str, wire: &str, depth: usize) -> Option<Location> {
-    if depth > 32 {
-        return None;
-    }
-    let v = set.docs.get(file)?.pointer(ptr)?;
-    if v.get("properties").and_then(|p| p.get(wire)).is_some() {
-        return Some(Location::new(
-            file,
-            format!("{ptr}/properties/{}", escape_token(wire)),
-        ));
-    }
-    let parents = v.get("allOf").and_then(Value::as_array)?;
-    for (i, p) in parents.iter().enumerate().rev() {
-        let found = match p.get("$ref").and_then(Value::as_str) {
-            Some(r) => {
-                let t = resolve_ref(file, r);
-                declaring(set, &t.file, &t.pointer, wire, depth + 1)
-            }
-            None => declaring(set, file, &format!("{ptr}/allOf/{i}"), wire, depth + 1),
-        };
-        if found.is_some() {
-            return found;
-        }
-    }
-    None
-}
-
-/// An enum value as the IR spells it (strings bare, other values as JSON).
-fn wire_value(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// The spec location of an enum value: `source/enum/i`.
-fn enum_value_loc(set: &SpecSet, source: &Location, wire: &str) -> Location {
-    let i = set
-        .docs
-        .get(&source.file)
-        .and_then(|d| d.pointer(&source.pointer))
-        .and_then(|v| v.get("enum"))
-        .and_then(Value::as_array)
-        .and_then(|vs| vs.iter().position(|v| wire_value(v) == wire));
-    match i {
-        Some(i) => Location::new(source.file.clone(), format!("{}/enum/{i}", source.pointer)),
-        None => source.clone(),
-    }
-}
-
 /// One side of an item being compared.
 struct Item {
-    /// What is compared (a type, a signature…).
+    /// What is compared (a type, a payload…).
     shape: String,
     /// Wire facts that do not change the Rust shape.
     wire: String,
     loc: Location,
 }
 
-/// The items of a type (fields or variants) by Rust name. Struct fields take their types
-/// from the emitted code when available (`emitted`), else from the IR.
+/// The emitted members of a model (fields or variants) by Rust name, with the wire name and
+/// spec location the IR gives them.
 fn members(
     api: &Api,
     set: &SpecSet,
@@ -238,83 +177,62 @@ fn members(
 ) -> (ItemKind, BTreeMap<String, Item>) {
     let src = loc_of(&t.source);
     let mut out = BTreeMap::new();
+    let emitted = match emitted {
+        Some(Emitted::Struct { fields: m, .. } | Emitted::Enum { variants: m, .. }) => m.clone(),
+        _ => BTreeMap::new(),
+    };
     let kind = match &t.kind {
         Kind::Struct { props, .. } => {
-            let field_loc = |p: &Prop| {
-                declaring(set, &src.file, &src.pointer, &p.wire, 0).unwrap_or_else(|| src.clone())
-            };
-            let rest_loc = Location::new(
-                src.file.clone(),
-                format!("{}/additionalProperties", src.pointer),
-            );
-            let fields: Vec<(String, String)> = match (emitted, &t.kind) {
-                (Some(Emitted::Struct(fields)), _) => {
-                    fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-                }
-                (
-                    _,
-                    Kind::Struct {
-                        props, additional, ..
-                    },
-                ) => props
-                    .iter()
-                    .map(|p| (p.rust.clone(), field_ty(p)))
-                    .chain(additional.iter().map(|a| {
-                        (
-                            "additional_properties".to_string(),
-                            format!("BTreeMap<String, {}>", ty(a)),
-                        )
-                    }))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for (name, shape) in fields {
-                let prop = props.iter().find(|p| p.rust == name);
-                let (wire, loc) = match prop {
-                    Some(p) => (p.wire.clone(), field_loc(p)),
-                    None if name == "additional_properties" => (String::new(), rest_loc.clone()),
+            for (name, shape) in emitted {
+                let (wire, loc) = match props.iter().find(|p| p.rust == name) {
+                    Some(p) => (
+                        p.wire.clone(),
+                        declaring(set, &src.file, &src.pointer, &p.wire)
+                            .unwrap_or_else(|| src.clone()),
+                    ),
+                    None if name == "additional_properties" => (
+                        String::new(),
+                        Location::new(
+                            src.file.clone(),
+                            format!("{}/additionalProperties", src.pointer),
+                        ),
+                    ),
                     None => (String::new(), src.clone()),
                 };
                 out.insert(name, Item { shape, wire, loc });
             }
             ItemKind::Field
         }
-        Kind::Enum { values, open } => {
-            for v in values {
-                out.insert(
-                    v.rust.clone(),
-                    Item {
-                        shape: String::new(),
-                        wire: v.wire.clone(),
-                        loc: enum_value_loc(set, &src, &v.wire),
-                    },
-                );
-            }
-            if *open {
-                out.insert(
-                    "Other".into(),
-                    Item {
-                        shape: "(String)".into(),
-                        wire: String::new(),
-                        loc: Location::new(src.file.clone(), format!("{}/x-ms-enum", src.pointer)),
-                    },
-                );
+        Kind::Enum { values, .. } => {
+            for (name, shape) in emitted {
+                // Values are in spec order (a repeated value is dropped, which shifts the
+                // later ones by one).
+                let (wire, loc) = match values.iter().position(|v| v.rust == name) {
+                    Some(i) => (
+                        values[i].wire.clone(),
+                        Location::new(src.file.clone(), format!("{}/enum/{i}", src.pointer)),
+                    ),
+                    None => (
+                        String::new(),
+                        Location::new(src.file.clone(), format!("{}/x-ms-enum", src.pointer)),
+                    ),
+                };
+                out.insert(name, Item { shape, wire, loc });
             }
             ItemKind::Variant
         }
         Kind::Union { variants, .. } => {
-            for (value, name) in variants {
-                out.insert(
-                    name.clone(),
-                    Item {
-                        shape: format!("({name})"),
-                        wire: value.clone(),
-                        loc: api
-                            .types
-                            .get(name)
+            for (name, shape) in emitted {
+                let (wire, loc) = match variants.iter().find(|(_, v)| *v == name) {
+                    Some((value, v)) => (
+                        value.clone(),
+                        api.types
+                            .get(v)
                             .map_or_else(|| src.clone(), |v| loc_of(&v.source)),
-                    },
-                );
+                    ),
+                    None => (String::new(), src.clone()),
+                };
+                out.insert(name, Item { shape, wire, loc });
             }
             ItemKind::Variant
         }
@@ -323,109 +241,27 @@ fn members(
     (kind, out)
 }
 
-/// The shape of a type that its members do not cover.
+/// The shape of a model type that its members do not cover.
 fn type_shape(t: &TypeDef, emitted: Option<&Emitted>) -> String {
     match (&t.kind, emitted) {
         (Kind::Alias(_), Some(Emitted::Alias(target))) => format!("type alias of {target}"),
-        (Kind::Alias(a), _) => format!("type alias of {}", ty(a)),
         (Kind::Union { discriminator, .. }, _) => format!("union enum on `{discriminator}`"),
         (k, _) => kind_name(k).to_string(),
     }
 }
 
-/// The positional parameter types progenitor emits (path in URL order, then query and header
-/// parameters by name, then the body), and the return type.
-fn signature(op: &Operation, returns: &str) -> (String, String) {
-    let names = path_params(&op.path);
-    let mut ps: Vec<_> = op.params.iter().collect();
-    let rank = |p: &crate::ir::Param| match p.location {
-        ParamIn::Path => (
-            0,
-            names
-                .iter()
-                .position(|n| *n == p.wire)
-                .unwrap_or(usize::MAX),
-            String::new(),
-        ),
-        ParamIn::Query => (1, 0, p.wire.clone()),
-        ParamIn::Header => (2, 0, p.wire.clone()),
-        ParamIn::Body => (3, 0, String::new()),
-    };
-    ps.sort_by_key(|p| rank(p));
-    let arg = |p: &crate::ir::Param| {
-        let t = match (&p.ty, p.location) {
-            (Ty::String, ParamIn::Path) => "&str".to_string(),
-            (t, ParamIn::Body) => format!("&{}", ty(t)),
-            (t, _) => ty(t),
-        };
-        if p.required || p.location == ParamIn::Path {
-            t
-        } else {
-            format!("Option<{t}>")
-        }
-    };
-    let types: Vec<String> = ps.iter().map(|p| arg(p)).collect();
-    let named: Vec<String> = ps
-        .iter()
-        .map(|p| format!("{}: {}", p.rust, arg(p)))
-        .collect();
-    (
-        format!("({}) -> {returns}", types.join(", ")),
-        format!("({}) -> {returns}", named.join(", ")),
-    )
-}
-
-/// The item type a pageable operation's `Pager` yields: the element type of the page's
-/// `itemName` array, else `serde_json::Value` (as the client emitter decides).
-fn page_item(api: &Api, op: &Operation) -> String {
-    let item_name = op
-        .pageable
-        .as_ref()
-        .map_or("value", |p| p.item_name.as_str());
-    let found = match op.success_body() {
-        Some(Ty::Named(page)) => match api.types.get(page).map(|t| &t.kind) {
-            Some(Kind::Struct { props, .. }) => props
-                .iter()
-                .find(|p| p.wire == item_name)
-                .map(|p| p.ty.clone()),
-            _ => None,
-        },
-        _ => None,
-    };
-    match found {
-        Some(Ty::Array(inner)) => ty(&inner),
-        _ => ty(&Ty::Any),
-    }
-}
-
-/// A `Client` method.
-struct Method {
-    /// Parameter types and return type (what callers depend on).
-    shape: String,
-    /// The same without the optional parameters (what the group method takes positionally).
-    required_shape: String,
-    /// Optional parameters (options-struct fields of the group method): name → type.
-    optional: BTreeMap<String, String>,
-    /// Readable signature.
-    display: String,
+/// An operation as the client items see it.
+struct OpFacts {
+    key: OpKey,
+    loc: Location,
     /// HTTP method and path, `final-state-via`, pageability (for display).
     wire: [String; 3],
     /// The same, compared: the path by shape (parameter names do not reach the wire).
     wire_key: [String; 3],
-    loc: Location,
-    op: OpKey,
 }
 
-fn methods(api: &Api) -> BTreeMap<String, Method> {
-    let mut out = BTreeMap::new();
-    for op in &api.operations {
-        let error = op.error.as_ref().map_or("()".to_string(), ty);
-        let body = op.success_body().map_or("()".to_string(), ty);
-        let loc = Location::new(
-            op.file.clone(),
-            format!("/paths/{}/{}", escape_token(&op.path), op.method),
-        );
-        let key: OpKey = (path_shape(&op.path), op.method.to_string());
+impl OpFacts {
+    fn of(op: &Operation) -> OpFacts {
         let fsv = op
             .lro
             .as_ref()
@@ -444,58 +280,110 @@ fn methods(api: &Api) -> BTreeMap<String, Method> {
         ];
         let mut wire_key = wire.clone();
         wire_key[0] = format!("{} {}", op.method, path_shape(&op.path));
-        let optional: BTreeMap<String, String> = op
-            .params
-            .iter()
-            .filter(|p| !p.required && p.location != ParamIn::Path)
-            .map(|p| (p.rust.clone(), ty(&p.ty)))
-            .collect();
-        let mut required_op = op.clone();
-        required_op
-            .params
-            .retain(|p| p.required || p.location == ParamIn::Path);
-        let mut add = |name: String, returns: String| {
-            let (shape, display) = signature(op, &returns);
-            out.insert(
-                name,
-                Method {
-                    shape,
-                    required_shape: signature(&required_op, &returns).0,
-                    optional: optional.clone(),
-                    display,
-                    wire: wire.clone(),
-                    wire_key: wire_key.clone(),
-                    loc: loc.clone(),
-                    op: key.clone(),
-                },
-            );
-        };
-        let first = crate::openapi::progenitor_id(op);
-        if op.lro.is_some() {
-            let result = if op.method == crate::ir::Method::Delete {
-                "()".to_string()
-            } else {
-                body
-            };
-            add(op.rust.clone(), format!("Result<Poller<{result}>, Error>"));
-            add(
-                first,
-                format!("Result<ResponseValue<ByteStream>, Error<{error}>>"),
-            );
-        } else if op.pageable.is_some() {
-            add(op.rust.clone(), format!("Pager<{}>", page_item(api, op)));
-            add(
-                first,
-                format!("Result<ResponseValue<{body}>, Error<{error}>>"),
-            );
-        } else {
-            add(
-                op.rust.clone(),
-                format!("Result<ResponseValue<{body}>, Error<{error}>>"),
-            );
+        OpFacts {
+            key: (path_shape(&op.path), op.method.to_string()),
+            loc: Location::new(
+                op.file.clone(),
+                format!("/paths/{}/{}", escape_token(&op.path), op.method),
+            ),
+            wire,
+            wire_key,
         }
     }
-    out
+}
+
+/// The operations behind each client item, by item path (as the emitters name them):
+/// `Client::<op>` and `Client::<first>` (`_initial`, `_first_page`), the group method
+/// `<Group>Client::<method>` and its options struct `<Group><Method>Options` (one operation
+/// each), and the group client `<Group>Client` with its accessor `Client::<group>` (all the
+/// group's operations). Also the methods that send an operation's request (the flat and
+/// group methods), whose wire changes are reported.
+struct OpItems {
+    facts: Vec<OpFacts>,
+    items: BTreeMap<String, Vec<usize>>,
+    calls: BTreeMap<String, usize>,
+}
+
+fn op_items(api: &Api) -> OpItems {
+    let facts: Vec<OpFacts> = api.operations.iter().map(OpFacts::of).collect();
+    let mut items: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut calls = BTreeMap::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        let (group, method) = group_and_method(&op.id);
+        let sends = [
+            format!("Client::{}", op.rust),
+            format!("Client::{}", crate::openapi::progenitor_id(op)),
+            format!("{group}Client::{method}"),
+        ];
+        for item in &sends {
+            calls.insert(item.clone(), i);
+        }
+        for item in sends.into_iter().chain([
+            format!("{group}{}Options", upper_camel(&method)),
+            format!("{group}Client"),
+            format!("Client::{}", snake(&group)),
+        ]) {
+            let v = items.entry(item).or_default();
+            if !v.contains(&i) {
+                v.push(i);
+            }
+        }
+    }
+    OpItems {
+        facts,
+        items,
+        calls,
+    }
+}
+
+/// The client items of one side with their operations.
+struct ClientSide<'a> {
+    api: &'a ClientApi,
+    ops: OpItems,
+}
+
+impl<'a> ClientSide<'a> {
+    fn new(ir: &Api, api: &'a ClientApi) -> Self {
+        ClientSide {
+            api,
+            ops: op_items(ir),
+        }
+    }
+
+    /// The operation keys of an item.
+    fn ops(&self, item: &str) -> BTreeSet<OpKey> {
+        self.facts_of(item).map(|f| f.key.clone()).collect()
+    }
+
+    /// The operations of an item; a struct field's are its struct's.
+    fn facts_of(&self, item: &str) -> impl Iterator<Item = &OpFacts> {
+        let items = &self.ops.items;
+        let key = if items.contains_key(item) {
+            Some(item)
+        } else {
+            item.split_once("::")
+                .map(|(s, _)| s)
+                .filter(|s| items.contains_key(*s))
+        };
+        key.and_then(|k| items.get(k))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.ops.facts[i])
+    }
+
+    /// The location of an item's operation, when it has exactly one.
+    fn loc(&self, item: &str) -> Option<Location> {
+        let mut f = self.facts_of(item);
+        match (f.next(), f.next()) {
+            (Some(one), None) => Some(one.loc.clone()),
+            _ => None,
+        }
+    }
+
+    /// The operation a method sends, if it sends one.
+    fn wire(&self, item: &str) -> Option<&OpFacts> {
+        self.ops.calls.get(item).map(|&i| &self.ops.facts[i])
+    }
 }
 
 struct Builder {
@@ -509,7 +397,7 @@ impl Builder {
         item: String,
         kind: ItemKind,
         change: RustChangeKind,
-        semver: super::Semver,
+        semver: Semver,
         detail: String,
         old: Option<Location>,
         new: Option<Location>,
@@ -522,35 +410,61 @@ impl Builder {
             change,
             semver,
             detail,
+            old_signature: None,
+            new_signature: None,
             old,
             new,
             owner,
             ops,
         });
     }
+
+    /// Sets the signatures of the last item pushed.
+    fn signatures(&mut self, old: Option<&str>, new: Option<&str>) {
+        if let Some(last) = self.out.last_mut() {
+            last.old_signature = old.map(str::to_string);
+            last.new_signature = new.map(str::to_string);
+        }
+    }
 }
 
-/// Every changed item between the IRs of two sides (both must have normalized), sorted by item
-/// path.
-pub fn diff_apis(old_side: &Side, new_side: &Side) -> Vec<RustChange> {
-    use RustChangeKind::*;
-    let (Ok(old), Ok(new)) = (&old_side.api, &new_side.api) else {
-        return Vec::new();
-    };
-    let (old_set, new_set) = (&old_side.set, &new_side.set);
-    let (oe, ne) = (&old_side.models, &new_side.models);
+/// One side of the Rust diff: its IR, its documents (for spec locations) and what the
+/// generator emits for it.
+pub struct RustSide<'a> {
+    /// The normalized IR.
+    pub api: &'a Api,
+    /// The raw documents.
+    pub set: &'a SpecSet,
+    /// The model emitter's output, read back.
+    pub models: &'a BTreeMap<String, Emitted>,
+    /// The client emitter's output, read back.
+    pub client: &'a ClientApi,
+}
+
+/// Every changed item between the crates emitted for two sides, sorted by item path.
+pub fn diff_crates(old: &RustSide, new: &RustSide) -> Vec<RustChange> {
     let mut b = Builder { out: Vec::new() };
+    models(&mut b, old, new);
+    client(&mut b, old, new);
+    let mut out = b.out;
+    out.sort_by(|a, b| (&a.item, a.change).cmp(&(&b.item, b.change)));
+    out
+}
+
+/// Model types, fields and variants.
+fn models(b: &mut Builder, old_side: &RustSide, new_side: &RustSide) {
+    use RustChangeKind::*;
+    let (old, new) = (old_side.api, new_side.api);
+    let (oe, ne) = (old_side.models, new_side.models);
     let none = || (None, None);
-    let (old_sent, new_sent) = (old.sent_types(), new.sent_types());
-    // `#[non_exhaustive]` models: the receive-only structs (enums and unions always are).
-    let sealed = |sent: &BTreeSet<String>, t: &TypeDef| {
-        !matches!(t.kind, Kind::Struct { .. }) || !sent.contains(&t.name)
+    // `#[non_exhaustive]`, as emitted: the receive-only structs, every enum and union.
+    let sealed = |e: &BTreeMap<String, Emitted>, name: &str| {
+        e.get(name).is_some_and(Emitted::non_exhaustive)
     };
     for (name, t) in &old.types {
         if !new.types.contains_key(name) {
-            let item = format!("models::{name}");
             b.push(
-                item,
+                format!("models::{name}"),
                 ItemKind::Type,
                 Removed,
                 Semver::Major,
@@ -618,7 +532,7 @@ pub fn diff_apis(old_side: &Side, new_side: &Side) -> Vec<RustChange> {
                 );
             }
         }
-        let (was_sealed, is_sealed) = (sealed(&old_sent, o), sealed(&new_sent, n));
+        let (was_sealed, is_sealed) = (sealed(oe, name), sealed(ne, name));
         if was_sealed != is_sealed {
             b.push(
                 item.clone(),
@@ -640,8 +554,8 @@ pub fn diff_apis(old_side: &Side, new_side: &Side) -> Vec<RustChange> {
                 BTreeSet::new(),
             );
         }
-        let (kind, om) = members(old, old_set, o, oe.get(name));
-        let (_, nm) = members(new, new_set, n, ne.get(name));
+        let (kind, om) = members(old, old_side.set, o, oe.get(name));
+        let (_, nm) = members(new, new_side.set, n, ne.get(name));
         let owner = (Some(ol.clone()), Some(nl.clone()));
         for (m, i) in &om {
             if !nm.contains_key(m) {
@@ -704,89 +618,185 @@ pub fn diff_apis(old_side: &Side, new_side: &Side) -> Vec<RustChange> {
             }
         }
     }
-    let (om, nm) = (methods(old), methods(new));
-    for (name, m) in &om {
-        if !nm.contains_key(name) {
+}
+
+/// `Client` and group-client methods, group clients, options structs and their fields.
+fn client(b: &mut Builder, old_side: &RustSide, new_side: &RustSide) {
+    use RustChangeKind::*;
+    let old = ClientSide::new(old_side.api, old_side.client);
+    let new = ClientSide::new(new_side.api, new_side.client);
+    let none = || (None, None);
+    let both = |item: &str| {
+        let mut ops = old.ops(item);
+        ops.extend(new.ops(item));
+        ops
+    };
+    for (name, m) in &old.api.methods {
+        if !new.api.methods.contains_key(name) {
             b.push(
-                format!("Client::{name}"),
+                name.clone(),
                 ItemKind::Method,
                 Removed,
                 Semver::Major,
                 String::new(),
-                Some(m.loc.clone()),
+                old.loc(name),
                 None,
                 none(),
-                BTreeSet::from([m.op.clone()]),
+                old.ops(name),
             );
+            b.signatures(Some(&m.signature), None);
         }
     }
-    for (name, m) in &nm {
-        let item = format!("Client::{name}");
-        let Some(o) = om.get(name) else {
+    for (name, m) in &new.api.methods {
+        let Some(o) = old.api.methods.get(name) else {
             b.push(
-                item,
+                name.clone(),
                 ItemKind::Method,
                 Added,
                 Semver::Minor,
-                format!("`{}`", m.display),
+                format!("`{}`", m.signature),
                 None,
-                Some(m.loc.clone()),
+                new.loc(name),
                 none(),
-                BTreeSet::from([m.op.clone()]),
+                new.ops(name),
             );
+            b.signatures(None, Some(&m.signature));
             continue;
         };
-        let ops = BTreeSet::from([o.op.clone(), m.op.clone()]);
-        // Only new optional parameters: they are new fields of the group method's options.
-        let options_only = o.required_shape == m.required_shape
-            && o.optional.iter().all(|(k, t)| m.optional.get(k) == Some(t));
         if o.shape != m.shape {
+            // The flat method of an operation whose only new parameters are optional ones
+            // (new fields of the group method's options).
+            let flat = name.starts_with("Client::") && !old.ops(name).is_empty();
+            let options_only = o.required_shape == m.required_shape
+                && o.optional.iter().all(|(k, t)| m.optional.get(k) == Some(t));
             b.push(
-                item,
+                name.clone(),
                 ItemKind::Method,
                 Retyped,
-                if options_only {
+                if flat && options_only {
                     Semver::Minor
                 } else {
                     Semver::Major
                 },
-                format!("`{}` → `{}`", o.display, m.display),
-                Some(o.loc.clone()),
-                Some(m.loc.clone()),
+                format!("`{}` → `{}`", o.signature, m.signature),
+                old.loc(name),
+                new.loc(name),
                 none(),
-                ops,
+                both(name),
             );
-        } else if o.wire_key != m.wire_key {
-            let detail: Vec<String> = o
-                .wire
-                .iter()
-                .zip(&m.wire)
-                .zip(o.wire_key.iter().zip(&m.wire_key))
-                .filter(|(_, (a, b))| a != b)
-                .map(|(w, _)| w)
-                .map(|(a, b)| format!("{a} → {b}"))
-                .collect();
+            b.signatures(Some(&o.signature), Some(&m.signature));
+            continue;
+        }
+        if let (Some(ow), Some(nw)) = (old.wire(name), new.wire(name)) {
+            if ow.wire_key != nw.wire_key {
+                let detail: Vec<String> = ow
+                    .wire
+                    .iter()
+                    .zip(&nw.wire)
+                    .zip(ow.wire_key.iter().zip(&nw.wire_key))
+                    .filter(|(_, (a, b))| a != b)
+                    .map(|((a, b), _)| format!("{a} → {b}"))
+                    .collect();
+                b.push(
+                    name.clone(),
+                    ItemKind::Method,
+                    Changed,
+                    Semver::Patch,
+                    detail.join("; "),
+                    Some(ow.loc.clone()),
+                    Some(nw.loc.clone()),
+                    none(),
+                    both(name),
+                );
+                b.signatures(Some(&o.signature), Some(&m.signature));
+            }
+        }
+    }
+    for name in old.api.structs.keys() {
+        if !new.api.structs.contains_key(name) {
             b.push(
-                item,
-                ItemKind::Method,
-                Changed,
-                Semver::Patch,
-                detail.join("; "),
-                Some(o.loc.clone()),
-                Some(m.loc.clone()),
+                name.clone(),
+                ItemKind::Type,
+                Removed,
+                Semver::Major,
+                String::new(),
+                old.loc(name),
+                None,
                 none(),
-                ops,
+                old.ops(name),
             );
         }
     }
-    let mut out = b.out;
-    out.sort_by(|a, b| (&a.item, a.change).cmp(&(&b.item, b.change)));
-    out
+    for (name, fields) in &new.api.structs {
+        let Some(old_fields) = old.api.structs.get(name) else {
+            b.push(
+                name.clone(),
+                ItemKind::Type,
+                Added,
+                Semver::Minor,
+                "struct".to_string(),
+                None,
+                new.loc(name),
+                none(),
+                new.ops(name),
+            );
+            continue;
+        };
+        // An options struct is `Default` and documented to be built with
+        // `..Default::default()`: a new field (a new optional parameter) is minor.
+        let options = name.ends_with("Options");
+        for (f, t) in old_fields {
+            let item = format!("{name}::{f}");
+            match fields.get(f) {
+                None => b.push(
+                    item.clone(),
+                    ItemKind::Field,
+                    Removed,
+                    Semver::Major,
+                    String::new(),
+                    old.loc(name),
+                    None,
+                    none(),
+                    both(&item),
+                ),
+                Some(n) if n != t => b.push(
+                    item.clone(),
+                    ItemKind::Field,
+                    Retyped,
+                    Semver::Major,
+                    format!("`{t}` → `{n}`"),
+                    old.loc(name),
+                    new.loc(name),
+                    none(),
+                    both(&item),
+                ),
+                Some(_) => {}
+            }
+        }
+        for f in fields.keys().filter(|f| !old_fields.contains_key(*f)) {
+            let item = format!("{name}::{f}");
+            b.push(
+                item.clone(),
+                ItemKind::Field,
+                Added,
+                if options {
+                    Semver::Minor
+                } else {
+                    Semver::Major
+                },
+                String::new(),
+                None,
+                new.loc(name),
+                none(),
+                both(&item),
+            );
+        }
+    }
 }
 
-/// Attaches to each spec change the Rust items it explains: methods of the operations it was
-/// found in; types, fields and variants whose spec location contains or is contained in the
-/// change's location; and, for a change of a type's `allOf` parents or discriminator, the
+/// Attaches to each spec change the Rust items it explains: client items (methods, group
+/// clients, options structs and their fields) of the operations it was found in; model types,
+/// fields and variants whose spec location contains or is contained in the change's location; and, for a change of a type's `allOf` parents or discriminator, the
 /// type's fields and variants declared outside its own schema (inherited ones).
 pub fn link(changes: &mut [Change], rust: &[RustChange]) {
     const STRUCTURAL: &[&str] = &["1030", "1031", "1032"];
@@ -796,9 +806,10 @@ pub fn link(changes: &mut [Change], rust: &[RustChange]) {
     };
     for c in changes.iter_mut() {
         for (i, r) in rust.iter().enumerate() {
-            let hit = match r.kind {
-                ItemKind::Method => r.ops.iter().any(|k| c.ops.contains(k)),
-                _ => related(&c.old, &r.old) || related(&c.new, &r.new),
+            let hit = if r.item.starts_with("models::") {
+                related(&c.old, &r.old) || related(&c.new, &r.new)
+            } else {
+                r.ops.iter().any(|k| c.ops.contains(k))
             };
             let inherited = STRUCTURAL.contains(&c.rule.id)
                 && matches!(r.kind, ItemKind::Field | ItemKind::Variant)
