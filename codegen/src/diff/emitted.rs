@@ -14,21 +14,10 @@ use super::emitted_client::{self, ClientApi};
 use crate::ir::Api;
 use crate::{guard, Error};
 
-/// Checks a side's emitted models and emits and reads its client. `models` are the side's
-/// ([`super::Side::models`], emitted when it was loaded, empty when the model emitter
-/// panicked): for a panic the model emitter is run again to report it. An emitter error is
-/// returned as is; a panic becomes an error naming the operation that causes it
-/// ([`crate::guard`]), as `cargo xtask generate` reports it.
-pub fn client(api: &Api, models: &BTreeMap<String, Emitted>) -> Result<ClientApi, Error> {
-    if models.is_empty() && !api.types.is_empty() {
-        guard::no_panic(api, "the model emitter", |a| {
-            Ok(crate::emit_models::emit(a))
-        })?;
-        return Err(Error::new(format!(
-            "internal: api-version {}: the model emitter failed once",
-            api.version
-        )));
-    }
+/// Emits and reads a side's client (its models were emitted when it was loaded, see
+/// [`super::Side`]). An emitter error is returned as is; a panic becomes an error naming the
+/// operation that causes it ([`crate::guard`]), as `cargo xtask generate` reports it.
+pub fn client(api: &Api) -> Result<ClientApi, Error> {
     let tokens = guard::no_panic(api, "the client emitter", crate::emit_client::emit)?;
     emitted_client::read(tokens, &format!("v{}", api.version.replace('-', "_")))
 }

@@ -254,7 +254,7 @@ pub fn diff(old: &Side, new: &Side) -> Report {
             .api
             .as_ref()
             .map_err(|e| format!("{}: {e}", side.label))?;
-        emitted::client(api, &side.models).map_err(|e| format!("{}: {e}", side.label))
+        emitted::client(api).map_err(|e| format!("{}: {e}", side.label))
     };
     let (mut changes, surfaces) = std::thread::scope(|s| {
         let os = s.spawn(|| emit(old));

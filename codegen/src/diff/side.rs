@@ -18,9 +18,10 @@ pub struct Side {
     pub label: String,
     /// The documents (raw and typed; the spec layer reads the typed model).
     pub set: SpecSet,
-    /// The normalized IR (for the Rust-level impact), or why the generator rejects the side.
+    /// The normalized IR (for the Rust-level impact), or why the generator rejects the side
+    /// (normalize failed, or the model emitter panicked).
     pub api: Result<Api, Error>,
-    /// The emitted models' structs, enums and aliases (empty when the IR failed).
+    /// The emitted models' structs, enums and aliases (empty when `api` is an error).
     pub models: BTreeMap<String, Emitted>,
 }
 
@@ -35,17 +36,17 @@ impl Side {
 
     /// [`Side::from_set`] with a report label that differs from the api-version.
     fn with_version(label: String, version: &str, set: SpecSet) -> Side {
-        let api = crate::normalize::normalize(&set, version);
-        // A generator bug must not take the diff down: without emitted models the field
-        // types come from the IR.
-        let models = api
-            .as_ref()
-            .ok()
-            .and_then(|a| {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::emitted::models(a)))
-                    .ok()
-            })
-            .unwrap_or_default();
+        let mut api = crate::normalize::normalize(&set, version);
+        // The emitted models (exact field types); a model-emitter panic is caught and makes
+        // the side one the generator rejects, like a normalize error.
+        let mut models = BTreeMap::new();
+        if let Ok(a) = &api {
+            match crate::guard::no_panic(a, "the model emitter", |a| Ok(super::emitted::models(a)))
+            {
+                Ok(m) => models = m,
+                Err(e) => api = Err(e),
+            }
+        }
         Side {
             label,
             set,
