@@ -482,8 +482,16 @@ fn long_running_pageable_and_final_state_via() {
                 "/paths/~1things/get/x-ms-pageable",
                 json!({"nextLinkName": null}),
             ),
+            // A constraint in the same operation changes no Rust item: the methods listed
+            // under 2002 are not listed under it.
+            (
+                &format!("{THING_PUT}/parameters/0/pattern"),
+                json!("^[a-z]+$"),
+            ),
         ]),
     );
+    let c = one(&r, "1024", Severity::Breaking, "pattern");
+    assert!(rust_of(&r, c).is_empty(), "{:?}", rust_of(&r, c));
     let c = one(&r, "2002", Severity::Breaking, "final-state-via");
     assert_eq!(
         rust_of(&r, c),
@@ -507,7 +515,7 @@ fn long_running_pageable_and_final_state_via() {
             "ThingsClient::list changed"
         ]
     );
-    only(&r, &["2001", "2002"]);
+    only(&r, &["1024", "2001", "2002"]);
     assert_eq!(r.semver(), Some(Semver::Patch));
 
     // No longer pageable: the `Pager` method becomes a plain one and `_first_page` goes.

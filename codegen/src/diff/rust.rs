@@ -794,12 +794,22 @@ fn client(b: &mut Builder, old_side: &RustSide, new_side: &RustSide) {
     }
 }
 
+/// Rules whose changes never alter a client item's signature or the wire facts it carries
+/// (method, path, `final-state-via`, pageability): a method that changed in the same
+/// operation changed for another reason.
+const NO_CLIENT_IMPACT: &[&str] = &[
+    "1013", "1014", "1024", "1027", "1028", "1036", "1037", "2007", "2008",
+];
+
 /// Attaches to each spec change the Rust items it explains: client items (methods, group
-/// clients, options structs and their fields) of the operations it was found in; model types,
-/// fields and variants whose spec location contains or is contained in the change's location; and, for a change of a type's `allOf` parents or discriminator, the
-/// type's fields and variants declared outside its own schema (inherited ones).
+/// clients, options structs and their fields) of the operations it was found in, unless the
+/// rule cannot change a client item ([`NO_CLIENT_IMPACT`]: headers, constraints, defaults,
+/// collection format, secret and mutability flags); model types, fields and variants whose
+/// spec location contains or is contained in the change's location; and, for a change of a
+/// type's discriminator, the type's fields and variants declared outside its own schema
+/// (inherited ones).
 pub fn link(changes: &mut [Change], rust: &[RustChange]) {
-    const STRUCTURAL: &[&str] = &["1030", "1031", "1032"];
+    const STRUCTURAL: &[&str] = &["1030"];
     let related = |a: &Option<Location>, b: &Option<Location>| match (a, b) {
         (Some(a), Some(b)) => a.related(b),
         _ => false,
@@ -809,7 +819,7 @@ pub fn link(changes: &mut [Change], rust: &[RustChange]) {
             let hit = if r.item.starts_with("models::") {
                 related(&c.old, &r.old) || related(&c.new, &r.new)
             } else {
-                r.ops.iter().any(|k| c.ops.contains(k))
+                !NO_CLIENT_IMPACT.contains(&c.rule.id) && r.ops.iter().any(|k| c.ops.contains(k))
             };
             let inherited = STRUCTURAL.contains(&c.rule.id)
                 && matches!(r.kind, ItemKind::Field | ItemKind::Variant)
