@@ -803,7 +803,7 @@ const NO_CLIENT_IMPACT: &[&str] = &[
 
 /// Attaches to each spec change the Rust items it explains: client items (methods, group
 /// clients, options structs and their fields) of the operations it was found in, unless the
-/// rule cannot change a client item ([`NO_CLIENT_IMPACT`]: headers, constraints, defaults,
+/// rule cannot change a client item (`NO_CLIENT_IMPACT`: headers, constraints, defaults,
 /// collection format, secret and mutability flags); model types, fields and variants whose
 /// spec location contains or is contained in the change's location; and, for a change of a
 /// type's discriminator, the type's fields and variants declared outside its own schema
