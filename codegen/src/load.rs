@@ -27,6 +27,9 @@ pub struct SpecSet {
     pub tolerated: BTreeSet<String>,
 }
 
+/// A node reached by [`SpecSet::follow`]: its document key, JSON pointer and value.
+pub type Reached<'a, T> = (&'a str, String, &'a T);
+
 /// A resolved `$ref` target: document key and JSON pointer (without `#`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Target {
@@ -238,6 +241,44 @@ impl SpecSet {
     /// What a target designates in the typed model (a schema, parameter or response).
     pub fn node(&self, t: &Target) -> Option<crate::swagger::Node<'_>> {
         self.models.get(&t.file)?.at(&t.pointer)
+    }
+
+    /// Follows `$ref`s from `start` (a node of document `file`) until a node without one, each
+    /// hop resolved against the document it is written in and `pick`ed from what its target
+    /// designates (a parameter's `$ref` must reach a parameter, …). `Ok(None)`: `start` has no
+    /// `$ref`; `Ok(Some((file, pointer, node)))`: the last node reached (after
+    /// [`crate::swagger::MAX_DEPTH`] hops of a cycle, the node reached then); `Err`: a target
+    /// that is missing or of another kind. The one `$ref` follower of parameters, responses and
+    /// the diff's schema positions.
+    pub fn follow<'a, T>(
+        &'a self,
+        file: &str,
+        start: &'a T,
+        reference: impl Fn(&T) -> Option<&String>,
+        pick: impl Fn(crate::swagger::Node<'a>) -> Option<&'a T>,
+    ) -> Result<Option<Reached<'a, T>>, Target> {
+        let Some(first) = reference(start) else {
+            return Ok(None);
+        };
+        let mut t = resolve_ref(file, first);
+        let mut hops = 1;
+        loop {
+            let (key, doc) = self
+                .models
+                .get_key_value(&t.file)
+                .ok_or_else(|| t.clone())?;
+            let v = doc
+                .at(&t.pointer)
+                .and_then(&pick)
+                .ok_or_else(|| t.clone())?;
+            match reference(v) {
+                Some(r) if hops < crate::swagger::MAX_DEPTH => {
+                    t = resolve_ref(key, r);
+                    hops += 1;
+                }
+                _ => return Ok(Some((key.as_str(), t.pointer, v))),
+            }
+        }
     }
 
     /// The schema at a target, if it designates one.

@@ -603,22 +603,25 @@ impl<'a> Normalizer<'a> {
         pointer: &str,
         op_hint: &str,
     ) -> Result<Option<Param>, Error> {
-        let set = self.set;
-        let (p, file, pointer) = match &p.reference {
-            Some(r) => {
-                let t = resolve_ref(file, r);
-                match set.node(&t) {
-                    Some(Node::Parameter(p)) => (p, t.file, t.pointer),
-                    _ => {
-                        return Err(err(
-                            file,
-                            pointer,
-                            format!("$ref to {t}, which is not a parameter"),
-                        ))
-                    }
-                }
+        let reached = self.set.follow(
+            file,
+            p,
+            |p| p.reference.as_ref(),
+            |n| match n {
+                Node::Parameter(p) => Some(p),
+                _ => None,
+            },
+        );
+        let (p, file, pointer) = match reached {
+            Ok(None) => (p, file.to_string(), pointer.to_string()),
+            Ok(Some((f, ptr, p))) => (p, f.to_string(), ptr),
+            Err(t) => {
+                return Err(err(
+                    file,
+                    pointer,
+                    format!("$ref to {t}, which is not a parameter"),
+                ))
             }
-            None => (p, file.to_string(), pointer.to_string()),
         };
         let wire = p
             .name
@@ -718,11 +721,32 @@ impl<'a> Normalizer<'a> {
         let mut error = None;
         for (code, r) in resp {
             let rp = format!("{pointer}/responses/{}", escape_token(code));
+            // A response may be a `$ref` to a shared one (`#/responses/…`).
+            let reached = self.set.follow(
+                file,
+                r,
+                |r| r.reference.as_ref(),
+                |n| match n {
+                    Node::Response(r) => Some(r),
+                    _ => None,
+                },
+            );
+            let (r, rfile, rptr) = match reached {
+                Ok(None) => (r, file.to_string(), rp.clone()),
+                Ok(Some((f, ptr, r))) => (r, f.to_string(), ptr),
+                Err(t) => {
+                    return Err(err(
+                        file,
+                        &rp,
+                        format!("$ref to {t}, which is not a response"),
+                    ))
+                }
+            };
             let body = match &r.schema {
                 Some(s) => Some(self.ty_of(
                     s,
-                    file,
-                    &format!("{rp}/schema"),
+                    &rfile,
+                    &format!("{rptr}/schema"),
                     &format!("{hint}Response"),
                 )?),
                 None => None,
@@ -982,5 +1006,45 @@ mod tests {
         assert!(by("tags").values_nullable && !by("tags").nullable);
         assert_eq!(by("tags").ty, Ty::Map(Box::new(Ty::String)));
         assert!(by("properties").flatten);
+    }
+
+    #[test]
+    fn shared_responses_and_parameters_are_followed() {
+        let doc = json!({
+            "swagger": "2.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/things/{name}": {"get": {"operationId": "Things_Get",
+                "parameters": [{"$ref": "#/parameters/Alias"}],
+                "responses": {"200": {"$ref": "#/responses/Thing"},
+                              "default": {"$ref": "#/responses/Error"}}}}},
+            "parameters": {
+                "Alias": {"$ref": "#/parameters/Name"},
+                "Name": {"name": "name", "in": "path", "required": true, "type": "string"}
+            },
+            "responses": {
+                "Thing": {"description": "ok", "schema": {"$ref": "#/definitions/Thing"}},
+                "Error": {"description": "error", "schema": {"type": "object",
+                    "properties": {"code": {"type": "string"}}}}
+            },
+            "definitions": {"Thing": {"properties": {"id": {"type": "string"}}}}
+        });
+        let set = SpecSet::new(
+            &std::path::PathBuf::new(),
+            vec!["a.json".into()],
+            BTreeMap::from([("a.json".to_string(), doc)]),
+            BTreeSet::new(),
+        )
+        .unwrap();
+        let api = normalize(&set, "2020-01-01").expect("normalizes");
+        let op = &api.operations[0];
+        assert_eq!(op.params.len(), 1);
+        assert_eq!(op.params[0].wire, "name");
+        assert_eq!(op.success_body(), Some(&Ty::Named("Thing".into())));
+        let Some(Ty::Named(error)) = &op.error else {
+            panic!("{:?}", op.error)
+        };
+        // The inline error schema is named from where it is written: the shared response.
+        assert!(api.types[error]
+            .source
+            .ends_with("#/responses/Error/schema"));
     }
 }

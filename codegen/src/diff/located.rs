@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Location;
-use crate::load::{escape_token, resolve_ref, unescape_token, SpecSet, Target};
+use crate::load::{escape_token, unescape_token, SpecSet, Target};
 use crate::swagger::{AdditionalProperties, Node, Parameter, Response, Schema, MAX_DEPTH};
 
 /// A node of one side with its document and JSON pointer.
@@ -134,8 +134,8 @@ pub(crate) fn missing(t: &Target) -> String {
     format!("{base}#{}", t.pointer)
 }
 
-/// Follows `$ref`s from a node until one without: the node itself when it has none, else the
-/// last target; `Err` names a target that is missing or of another kind. A cycle longer than
+/// [`SpecSet::follow`] on a located node: the node itself when it has no `$ref`, else the last
+/// target; `Err` names a target that is missing or of another kind. A cycle longer than
 /// [`MAX_DEPTH`] stops at the node reached.
 pub(crate) fn follow<'a, T>(
     set: &'a SpecSet,
@@ -143,22 +143,11 @@ pub(crate) fn follow<'a, T>(
     reference: impl Fn(&T) -> Option<&String>,
     pick: impl Fn(Node<'a>) -> Option<&'a T>,
 ) -> Result<At<'a, T>, String> {
-    let mut h = at.clone();
-    for _ in 0..MAX_DEPTH {
-        let Some(r) = reference(h.v) else {
-            return Ok(h);
-        };
-        let t = resolve_ref(h.file, r);
-        let found = set
-            .models
-            .get_key_value(&t.file)
-            .and_then(|(f, d)| Some((f.as_str(), pick(d.at(&t.pointer)?)?)));
-        match found {
-            Some((f, v)) => h = At::new(f, t.pointer, v),
-            None => return Err(missing(&t)),
-        }
+    match set.follow(at.file, at.v, reference, pick) {
+        Ok(None) => Ok(at.clone()),
+        Ok(Some((file, ptr, v))) => Ok(At::new(file, ptr, v)),
+        Err(t) => Err(missing(&t)),
     }
-    Ok(h)
 }
 
 /// The schema a schema position designates, after `$ref`s.
