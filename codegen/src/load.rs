@@ -281,6 +281,23 @@ impl SpecSet {
         }
     }
 
+    /// Whether a schema position (in document `file`) is read-only: `readOnly` written there,
+    /// beside a `$ref` too, else the referenced schema's. The generator and the diff both ask
+    /// this, so a property whose type is a `readOnly` definition is read-only for both.
+    pub fn read_only(&self, file: &str, site: &crate::swagger::Schema) -> bool {
+        let referenced = || {
+            let pick = |n| match n {
+                crate::swagger::Node::Schema(s) => Some(s),
+                _ => None,
+            };
+            match self.follow(file, site, |s| s.reference.as_ref(), pick) {
+                Ok(Some((_, _, s))) => s.read_only,
+                _ => None,
+            }
+        };
+        site.read_only.or_else(referenced) == Some(true)
+    }
+
     /// The schema at a target, if it designates one.
     pub fn schema(&self, t: &Target) -> Option<&crate::swagger::Schema> {
         self.models.get(&t.file)?.schema_at(&t.pointer)

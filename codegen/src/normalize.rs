@@ -368,7 +368,7 @@ impl<'a> Normalizer<'a> {
                 rust,
                 ty,
                 required: required.contains(wire.as_str()),
-                read_only: pv.is_read_only(),
+                read_only: self.set.read_only(file, pv),
                 secret: pv.is_secret(),
                 write_only: pv.is_write_only(),
                 nullable: pv.is_nullable(),
@@ -1046,5 +1046,32 @@ mod tests {
         assert!(api.types[error]
             .source
             .ends_with("#/responses/Error/schema"));
+    }
+
+    #[test]
+    fn a_property_typed_by_a_read_only_definition_is_read_only() {
+        let api = api(
+            "Thing",
+            json!({
+                "Thing": {"properties": {
+                    "state": {"$ref": "#/definitions/State"},
+                    "overridden": {"$ref": "#/definitions/State", "readOnly": false},
+                    "plain": {"$ref": "#/definitions/Name"}
+                }},
+                "State": {"type": "string", "readOnly": true},
+                "Name": {"type": "string"}
+            }),
+        );
+        let Kind::Struct { props, .. } = &api.types["Thing"].kind else {
+            panic!()
+        };
+        let ro: Vec<(&str, bool)> = props
+            .iter()
+            .map(|p| (p.wire.as_str(), p.read_only))
+            .collect();
+        assert_eq!(
+            ro,
+            [("state", true), ("overridden", false), ("plain", false)]
+        );
     }
 }

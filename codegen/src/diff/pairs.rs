@@ -301,7 +301,5 @@ impl<'a> Pairs<'a> {
 /// Whether a schema position is read-only: `readOnly` written there (beside a `$ref` too),
 /// else the referenced schema's.
 pub(crate) fn read_only(ix: &Index, site: &At<Schema>) -> bool {
-    let own = site.v.read_only;
-    let effective = own.or_else(|| resolve(ix.set, site).ok().and_then(|b| b.v.read_only));
-    effective == Some(true)
+    ix.set.read_only(site.file, site.v)
 }

@@ -25306,7 +25306,9 @@ pub struct PrivateEndpointConnectionProperties {
     pub private_endpoint: Option<PrivateEndpoint>,
     /// A collection of information about the state of the connection between service consumer and provider.
     pub private_link_service_connection_state: PrivateLinkServiceConnectionState,
-    /// The provisioning state of the private endpoint connection resource.
+    /** The provisioning state of the private endpoint connection resource.
+
+ Read-only: set by the service, never sent in a request body.*/
     pub provisioning_state: Option<PrivateEndpointConnectionProvisioningState>,
     /// What the service sent beyond the declared fields: unknown properties (written
     /// back unchanged) and required ones it left out (see `azml::json::Extra`).
@@ -37693,7 +37695,7 @@ pub mod __read_only {
         rest: None,
     };
     pub static PrivateEndpointConnectionProperties: Shape = Shape::Object {
-        read_only: &[],
+        read_only: &["provisioningState"],
         fields: &[
             (
                 "privateEndpoint",
